@@ -1,0 +1,1 @@
+"""Provider dialects: each imitates one provider's wire format at its real paths."""

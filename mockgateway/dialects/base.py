@@ -1,0 +1,47 @@
+"""The contract between the HTTP layer and a provider dialect, free of any web framework."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from mockgateway.domain.errors import GatewayError
+
+
+@dataclass(frozen=True, slots=True)
+class WireRequest:
+    method: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    body: bytes
+    params: Mapping[str, str] = field(default_factory=dict)  #: path parameters
+
+
+@dataclass(frozen=True, slots=True)
+class WireResponse:
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: Mapping[str, str] | None = None
+
+
+Handler = Callable[[WireRequest], Awaitable[WireResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+
+
+class Dialect(Protocol):
+    name: str
+
+    def endpoints(self) -> Sequence[Endpoint]: ...
+
+    def render_error(self, error: GatewayError) -> WireResponse:
+        """The provider's own error format for ``error``."""
+        ...

@@ -1,0 +1,83 @@
+"""Checks for request fields; every failure names the field, for the dialect to render."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from mockgateway.domain.errors import InvalidRequest
+
+_MSISDN = re.compile(r"^\+?[1-9]\d{5,14}$")
+
+
+def invalid(name: str, problem: str) -> InvalidRequest:
+    return InvalidRequest(f"{name}: {problem}", field=name)
+
+
+def optional_str(data: Mapping[str, Any], name: str, *, max_len: int = 255) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise invalid(name, "must be a string")
+    if len(value) > max_len:
+        raise invalid(name, f"must be at most {max_len} characters")
+    return value
+
+
+def required_str(data: Mapping[str, Any], name: str, *, max_len: int = 255, allow_empty: bool = False) -> str:
+    value = optional_str(data, name, max_len=max_len)
+    if value is None:
+        raise invalid(name, "is required")
+    if not allow_empty and not value.strip():
+        raise invalid(name, "must not be empty")
+    return value
+
+
+def optional_bool(data: Mapping[str, Any], name: str, default: bool = False) -> bool:
+    value = data.get(name)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise invalid(name, "must be true or false")
+    return value
+
+
+def optional_int(data: Mapping[str, Any], name: str, *, minimum: int = 0, maximum: int = 2**63 - 1) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise invalid(name, "must be an integer")
+    if not minimum <= value <= maximum:
+        raise invalid(name, f"must be between {minimum} and {maximum}")
+    return value
+
+
+def optional_enum(data: Mapping[str, Any], name: str, allowed: Collection[str]) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        raise invalid(name, f"must be one of {', '.join(allowed)}")
+    return value
+
+
+def msisdn(value: object, name: str) -> str:
+    """An international number as E.164 digits without '+'; spaces and dashes are not accepted."""
+    if not isinstance(value, str):
+        raise invalid(name, "must be a string of digits")
+    if not value.strip():
+        raise invalid(name, "must not be empty")
+    if not _MSISDN.match(value.strip()):
+        raise invalid(name, f"{value!r} is not an international phone number (up to 15 digits)")
+    return value.strip().lstrip("+")
+
+
+def http_url(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")) or len(value) > 2048:
+        raise invalid(name, "must be an http(s) URL of at most 2048 characters")
+    return value

@@ -1,0 +1,94 @@
+"""SAP Live Link 365 at its real paths: OAuth, send v2 and v1."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.livelink import requests
+from mockgateway.dialects.livelink.errors import render_error
+from mockgateway.dialects.livelink.oauth import OAuthEndpoints
+from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
+from mockgateway.domain.model import Account, Message
+from mockgateway.service.gateway import Gateway
+from mockgateway.service.tokens import TokenUnknown
+
+PROVIDER = requests.PROVIDER
+
+
+class LiveLinkDialect:
+    name = PROVIDER
+
+    def __init__(self, gateway: Gateway) -> None:
+        self._gateway = gateway
+        self._by_key = {
+            str(account.credentials[PROVIDER]["app_key"]): account
+            for account in gateway.accounts.values()
+            if PROVIDER in account.credentials
+        }
+        self._oauth = OAuthEndpoints(gateway.tokens, self._by_key)
+
+    def endpoints(self) -> Sequence[Endpoint]:
+        return (
+            Endpoint("POST", "/api/oauth/token", self._oauth.token),
+            Endpoint("POST", "/api/oauth/token/validate", self._oauth.validate),
+            Endpoint("POST", "/api/v2/sms", self.send_v2),
+            Endpoint("POST", "/api/messages", self.send_v1),
+        )
+
+    def render_error(self, error: GatewayError) -> WireResponse:
+        return render_error(error)
+
+    async def send_v2(self, request: WireRequest) -> WireResponse:
+        account = self.authenticate(request)
+        data = requests.load_json_object(request.body)
+        parsed = requests.parse_v2(data, account.name)
+        self._check_client_id(parsed.option_value("clientId"), account)
+        messages = await self._gateway.send(parsed)
+        return WireResponse(200, orjson.dumps({"livelinkOrderIds": _order_ids(data, messages)}))
+
+    async def send_v1(self, request: WireRequest) -> WireResponse:
+        account = self.authenticate(request)
+        data = requests.load_json_object(request.body)
+        parsed = requests.parse_v1(data, account.name)
+        self._check_client_id(parsed.option_value("clientId"), account)
+        messages = await self._gateway.send(parsed)
+        # The spec answers v1 with the request echoed; the order ids are added so clients can track parts.
+        echo = {key: value for key, value in data.items() if key in _V1_ECHO}
+        echo["livelinkOrderIds"] = _order_ids(data, messages)
+        return WireResponse(200, orjson.dumps(echo))
+
+    def authenticate(self, request: WireRequest) -> Account:
+        """The account behind the request's bearer token; 401 when it is missing, unknown or expired."""
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Missing bearer token in the Authorization header")
+        try:
+            grant = self._gateway.tokens.authenticate(token.strip())
+        except TokenUnknown:
+            raise Unauthorized("Token does not match account credentials") from None
+        return self._gateway.account(grant.account)
+
+    @staticmethod
+    def _check_client_id(client_id: object, account: Account) -> None:
+        if client_id is not None and client_id != account.credentials[PROVIDER].get("client_id"):
+            raise Forbidden(f"clientId {client_id} does not belong to this account", field="clientId")
+
+
+_V1_ECHO = frozenset(
+    ("clientId", "body", "channel", "origin", "destination", "ackType", "validityPeriod", "sessionId",
+     "contentTextEncoding", "subject", "mobileNotification", "operatorId", "messageClass", "pId", "ackFlags")
+)  # fmt: skip
+
+
+def _order_ids(data: dict[str, Any], messages: Sequence[Message]) -> list[dict[str, list[str]]]:
+    """One entry per destination, as the client wrote it, with one order id per part."""
+    raw = data["destination"]
+    written = [raw] if isinstance(raw, str) else raw
+    return [
+        {"destination": [destination], "livelinkOrderId": list(message.part_ids)}
+        for destination, message in zip(written, messages, strict=True)
+    ]

@@ -1,0 +1,69 @@
+"""Live Link's error body: the ``LiveLinkResponse`` error fields of its published spec."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import orjson
+
+from mockgateway.clock import to_datetime
+from mockgateway.dialects.base import WireResponse
+from mockgateway.domain.errors import GatewayError
+from mockgateway.service.tokens import TokenExpired
+
+DOC_URL = "https://livelink.sapdigitalinterconnect.com/documentation/"
+
+#: ``apiErrorCode`` per core error code. Live Link documents the field but not its values; these are ours.
+API_ERROR_CODES = {
+    "invalid_request": 4000,
+    "unauthorized": 4010,
+    "forbidden": 4030,
+    "not_found": 4040,
+    "conflict": 4090,
+    "rate_limited": 4290,
+    "provider_failure": 5000,
+    "internal_error": 5000,
+}
+
+_USER_MESSAGES = {
+    400: "The request is invalid",
+    401: "Authentication failed",
+    403: "You may not send this request",
+    404: "Not found",
+    429: "Too many requests, slow down",
+}
+
+
+def status_line(status: int) -> str:
+    """``httpStatusCode`` as Live Link writes it, e.g. ``400 BAD_REQUEST``."""
+    try:
+        return f"{status} {HTTPStatus(status).name}"
+    except ValueError:
+        return str(status)
+
+
+def error_body(status: int, api_code: int, user_message: str, debug_message: str) -> bytes:
+    return orjson.dumps(
+        {
+            "httpStatusCode": status_line(status),
+            "apiErrorCode": api_code,
+            "userMessage": user_message,
+            "debugMessage": debug_message,
+            "docUrl": DOC_URL,
+        }
+    )
+
+
+def render_error(error: GatewayError) -> WireResponse:
+    status = error.http_status
+    if isinstance(error, TokenExpired):
+        debug = f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}"
+    else:
+        debug = error.detail
+    user = error.detail if status == 400 else _USER_MESSAGES.get(status, "Internal server error")
+    headers = {"WWW-Authenticate": 'Bearer realm="livelink"'} if status == 401 else None
+    return WireResponse(status, error_body(status, API_ERROR_CODES.get(error.code, 5000), user, debug), headers=headers)
+
+
+def _stamp(epoch: float) -> str:
+    return to_datetime(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,130 @@
+"""``/api/oauth/token`` and ``/api/oauth/token/validate``: client credentials, refresh, validation."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from urllib.parse import parse_qs
+
+import orjson
+
+from mockgateway.clock import to_datetime
+from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
+from mockgateway.domain.model import Account
+from mockgateway.service.tokens import Grant, TokenExpired, TokenService
+
+SCOPE = "livelink:api livelink:pollData"
+
+
+def oauth_error(status: int, error: str, description: str) -> WireResponse:
+    headers = {"WWW-Authenticate": 'Basic realm="livelink"'} if status == 401 else None
+    body = orjson.dumps({"error": error, "error_description": description})
+    return WireResponse(status, body, headers=headers)
+
+
+def grant_body(grant: Grant) -> bytes:
+    return orjson.dumps(
+        {
+            "access_token": grant.access_token,
+            "token_type": "Bearer",
+            "expires_in": round((grant.expires_at - grant.issued_at) * 1000),
+            "refresh_token": grant.refresh_token,
+            "refresh_expires_in": round((grant.refresh_expires_at - grant.issued_at) * 1000),
+            "scope": grant.scope,
+        }
+    )
+
+
+class OAuthEndpoints:
+    def __init__(self, tokens: TokenService, accounts_by_key: Mapping[str, Account]) -> None:
+        self._tokens = tokens
+        self._accounts_by_key = accounts_by_key
+
+    async def token(self, request: WireRequest) -> WireResponse:
+        form = _form(request.body)
+        grant_type = form.get("grant_type") or request.query.get("grant_type")
+        if not grant_type:
+            return oauth_error(400, "invalid_request", "The parameter 'grant_type' is required")
+        if grant_type == "client_credentials":
+            account = self._client(request.headers.get("Authorization", ""))
+            if account is None:
+                return oauth_error(401, "invalid_client", "Bad client credentials (HTTP Basic app key:secret)")
+            return WireResponse(200, grant_body(self._tokens.issue(account.name, SCOPE)))
+        if grant_type == "refresh_token":
+            return self._refresh(form.get("refresh_token") or request.query.get("refresh_token", ""))
+        return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
+
+    def _refresh(self, refresh_token: str) -> WireResponse:
+        try:
+            grant = self._tokens.refresh(refresh_token)
+        except InvalidRequest:
+            return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
+        except TokenExpired:
+            return oauth_error(400, "invalid_grant", "Refresh token expired")
+        except Unauthorized:
+            return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
+        return WireResponse(200, grant_body(grant))
+
+    def _client(self, authorization: str) -> Account | None:
+        scheme, _, encoded = authorization.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        account = self._accounts_by_key.get(key)
+        if account is None or account.credentials["livelink"]["app_secret"] != secret:
+            return None
+        return account
+
+    async def validate(self, request: WireRequest) -> WireResponse:
+        token = _token_from_body(request)
+        if not token:
+            return oauth_error(400, "invalid_request", "The parameter 'access_token' is required")
+        try:
+            grant = self._tokens.authenticate(token)
+        except TokenExpired as error:
+            return _denied(f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}")
+        except GatewayError:
+            return _denied(f"access_denied: {token} is not a valid access_token")
+        remaining = round(grant.expires_at - grant.issued_at)
+        body = {
+            "status": "success",
+            "messageBody": f"token is valid, scope {grant.scope}, lifetime {remaining}s",
+        }
+        return WireResponse(200, orjson.dumps(body))
+
+
+def _denied(message: str) -> WireResponse:
+    return WireResponse(401, orjson.dumps({"message": message}))
+
+
+def _form(body: bytes) -> dict[str, str]:
+    try:
+        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return {}
+    return {key: values[-1] for key, values in parsed.items()}
+
+
+def _token_from_body(request: WireRequest) -> str:
+    """The spec sends the token as the raw body; clients also send it as JSON or as a form field."""
+    raw = request.body.strip()
+    if raw.startswith((b'"', b"{")):
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return ""
+        value = data.get("access_token") if isinstance(data, dict) else data
+        return value if isinstance(value, str) else ""
+    form = _form(raw)
+    if "access_token" in form:
+        return form["access_token"]
+    return request.query.get("access_token") or raw.decode("utf-8", "replace")
+
+
+def _stamp(epoch: float) -> str:
+    return to_datetime(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,186 @@
+"""Parsing of Live Link send requests (v2 ``SmsRequestV2`` and v1 ``SmsRequest``) into core terms."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from mockgateway.dialects import fields as f
+from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.model import CallbackTarget, OAuth2Credentials, Options, Scalar, SendRequest
+
+PROVIDER = "livelink"
+MAX_DESTINATIONS = 1000
+MAX_MESSAGE_CHARS = 5000  #: Live Link publishes no limit; beyond ~30 concatenated parts is certainly a bug
+
+ACK_FLAGS = (
+    "ackCountryCode", "ackDeliveredTime", "ackFinalOnly", "ackFinalStatus", "ackInternalStatus",
+    "ackMTReceivedTime", "ackOperatorId", "ackTpoa",
+)  # fmt: skip
+ACK_TYPES = ("NONE", "ORDER", "MESSAGE")
+MESSAGE_CLASSES = ("0", "1", "2", "3")
+V1_ENCODINGS = ("8b", "BIG5", "UTF8", "GB2312", "8859-7", "UCS2")
+_VALIDITY = re.compile(r"^([1-9]\d{0,4})([wdhm])$")
+_VALIDITY_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
+_HEX = re.compile(r"^[0-9A-Fa-f]{1,16}$")
+
+
+def load_json_object(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        raise InvalidRequest("the request body is empty; a JSON object is expected", field="body")
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise InvalidRequest(f"the request body is not valid JSON: {error}", field="body") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("the request body must be a JSON object", field="body")
+    return data
+
+
+def parse_v2(data: dict[str, Any], account: str) -> SendRequest:
+    text = f.required_str(data, "message", max_len=MAX_MESSAGE_CHARS)
+    encoding = f.optional_enum(data, "contentTextEncoding", ("UTF8", "UCS2"))
+    ack_type = f.optional_enum(data, "ackType", ACK_TYPES)
+    options: dict[str, Scalar] = {"api": "v2", "ackType": ack_type or "ORDER"}
+    options["acknowledgement"] = f.optional_bool(data, "acknowledgement")
+    options["ackTimeInGMT"] = f.optional_bool(data, "ackTimeInGMT", default=True)
+    options.update({flag: True for flag in ACK_FLAGS if f.optional_bool(data, flag)})
+    _common_options(data, options)
+    options["operatorId"] = f.optional_int(data, "operatorId")
+    options["randomId"] = f.optional_int(data, "randomId", minimum=-(2**63))
+    return _request(data, account, text, encoding == "UCS2", options)
+
+
+def parse_v1(data: dict[str, Any], account: str) -> SendRequest:
+    text = f.required_str(data, "body", max_len=MAX_MESSAGE_CHARS)
+    encoding = f.optional_enum(data, "contentTextEncoding", V1_ENCODINGS)
+    channel = f.optional_str(data, "channel", max_len=16)
+    if channel is not None and channel.upper() != "SMS":
+        raise f.invalid("channel", "only SMS is supported")
+    ack_type = f.optional_enum(data, "ackType", ACK_TYPES)
+    options: dict[str, Scalar] = {"api": "v1", "ackType": ack_type or "ORDER", "acknowledgement": True}
+    options.update(parse_ack_flags(f.optional_str(data, "ackFlags", max_len=1024)))
+    _common_options(data, options)
+    options["operatorId"] = f.optional_str(data, "operatorId", max_len=16)
+    return _request(data, account, text, encoding in ("UCS2", "BIG5", "GB2312"), options)
+
+
+def parse_ack_flags(raw: str | None) -> dict[str, Scalar]:
+    """v1 ``ackFlags``: a loose object literal such as ``{ackOperatorId: true, ackTpoa: false}``."""
+    if raw is None or not raw.strip():
+        return {}
+    flags: dict[str, Scalar] = {}
+    for item in raw.strip().strip("{}").split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition(":")
+        key = key.strip().strip("'\"")
+        value = value.strip().strip("'\"").lower()
+        if not sep or key not in (*ACK_FLAGS, "ackTimeInGMT") or value not in ("true", "false"):
+            raise f.invalid("ackFlags", f"{item.strip()!r} is not '<ackFlag>: true|false'")
+        flags[key] = value == "true"
+    return flags
+
+
+def _common_options(data: dict[str, Any], options: dict[str, Scalar]) -> None:
+    options["messageClass"] = f.optional_enum(data, "messageClass", MESSAGE_CLASSES)
+    options["mobileNotification"] = f.optional_enum(data, "mobileNotification", ("YES", "NO"))
+    options["sessionId"] = f.optional_str(data, "sessionId", max_len=1024)
+    options["clientId"] = f.optional_int(data, "clientId")
+    pid = f.optional_str(data, "pId", max_len=16)
+    if pid is not None and not _HEX.match(pid):
+        raise f.invalid("pId", "must be a hexadecimal string")
+    options["pId"] = pid
+
+
+def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options: dict[str, Scalar]) -> SendRequest:
+    destinations = parse_destinations(data.get("destination"))
+    validity = parse_validity(f.optional_str(data, "validityPeriod", max_len=8))
+    origin = f.optional_str(data, "origin", max_len=16)
+    if origin is not None and not origin.strip():
+        raise f.invalid("origin", "must not be empty")
+    subject = f.optional_str(data, "subject", max_len=255)
+    options["subject"] = subject
+    callbacks = parse_callbacks(data.get("callback"))
+    return SendRequest(
+        account=account,
+        provider=PROVIDER,
+        destinations=destinations,
+        text=text,
+        origin=origin,
+        force_ucs2=ucs2,
+        validity_s=validity,
+        client_ref=subject,
+        handset_ack=options["ackType"] == "MESSAGE",
+        callbacks=callbacks,
+        options=_compact(options),
+    )
+
+
+def parse_destinations(raw: object) -> tuple[str, ...]:
+    if raw is None:
+        raise f.invalid("destination", "is required")
+    if isinstance(raw, str):
+        return (f.msisdn(raw, "destination"),)
+    if not isinstance(raw, list):
+        raise f.invalid("destination", "must be a string or an array of strings")
+    if not raw:
+        raise f.invalid("destination", "must list at least one number")
+    if len(raw) > MAX_DESTINATIONS:
+        raise f.invalid("destination", f"must list at most {MAX_DESTINATIONS} numbers")
+    return tuple(f.msisdn(item, f"destination[{i}]") for i, item in enumerate(raw))
+
+
+def parse_validity(raw: str | None) -> int | None:
+    """``validityPeriod``: a number and a unit, weeks/days/hours/minutes (``1w``, ``2d``, ``3h``, ``30m``)."""
+    if raw is None:
+        return None
+    match = _VALIDITY.match(raw.strip())
+    if not match:
+        raise f.invalid("validityPeriod", f"{raw!r} is not a period such as 1w, 2d, 3h or 30m")
+    return int(match.group(1)) * _VALIDITY_UNITS[match.group(2)]
+
+
+def parse_callbacks(raw: object) -> tuple[CallbackTarget, ...]:
+    if raw is None or raw == "":
+        return ()
+    if isinstance(raw, str):
+        return (CallbackTarget(f.http_url(raw, "callback")),)
+    if not isinstance(raw, list) or len(raw) > 10:
+        raise f.invalid("callback", "must be a URL, a list of URLs or a list of callback objects (at most 10)")
+    return tuple(_callback(item, f"callback[{i}]") for i, item in enumerate(raw))
+
+
+def _callback(item: object, name: str) -> CallbackTarget:
+    if isinstance(item, str):
+        return CallbackTarget(f.http_url(item, name))
+    if not isinstance(item, dict):
+        raise f.invalid(name, "must be a URL or an object with 'url'")
+    url = f.http_url(item.get("url"), f"{name}.url")
+    auth_type = f.optional_enum(item, "authType", ("NONE", "OAUTH2"))
+    if auth_type != "OAUTH2":
+        return CallbackTarget(url)
+    oauth = item.get("oAuth2")
+    if not isinstance(oauth, dict):
+        raise f.invalid(f"{name}.oAuth2", "is required when authType is OAUTH2")
+    return CallbackTarget(
+        url,
+        OAuth2Credentials(
+            client_id=_nested_str(oauth, "oAuthClient", f"{name}.oAuth2.oAuthClient"),
+            client_secret=_nested_str(oauth, "oAuthSecret", f"{name}.oAuth2.oAuthSecret"),
+            token_url=f.http_url(oauth.get("tokenUrl"), f"{name}.oAuth2.tokenUrl"),
+        ),
+    )
+
+
+def _nested_str(data: dict[str, Any], key: str, name: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise f.invalid(name, "is required, a non-empty string")
+    return value
+
+
+def _compact(options: dict[str, Scalar]) -> Options:
+    return tuple((key, value) for key, value in options.items() if value is not None and value is not False)

@@ -1,0 +1,1 @@
+"""The provider-neutral core: values, rules and errors. Standard library only."""

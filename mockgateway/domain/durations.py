@@ -1,0 +1,26 @@
+"""Durations as people write them in scenario and config files: ``30s``, ``5m``, ``2h``, ``3d``, ``1w``."""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+
+
+def parse_duration(value: object) -> float:
+    """Seconds in ``value``: a number (seconds) or a string like ``90s``, ``1m``, ``3d``.
+
+    Raises ``ValueError`` naming the accepted forms.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a duration")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError(f"{value!r} is negative")
+        return float(value)
+    if isinstance(value, str):
+        match = _PATTERN.match(value)
+        if match:
+            return float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    raise ValueError(f"{value!r} is not a duration (use e.g. 30s, 5m, 2h, 3d, 1w or a number of seconds)")

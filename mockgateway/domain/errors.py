@@ -1,0 +1,64 @@
+"""Errors raised by the core; each dialect renders them in its provider's own format."""
+
+from __future__ import annotations
+
+
+class GatewayError(Exception):
+    """Base of every error a client may see. Dialects map ``code`` to their wire codes."""
+
+    code = "internal_error"
+    http_status = 500
+    message = "internal error"
+
+    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+        self.detail = message or self.message
+        self.field = field
+        super().__init__(self.detail)
+
+
+class InvalidRequest(GatewayError):
+    code = "invalid_request"
+    http_status = 400
+    message = "invalid request"
+
+
+class Unauthorized(GatewayError):
+    code = "unauthorized"
+    http_status = 401
+    message = "authentication failed"
+
+
+class Forbidden(GatewayError):
+    code = "forbidden"
+    http_status = 403
+    message = "forbidden"
+
+
+class NotFound(GatewayError):
+    code = "not_found"
+    http_status = 404
+    message = "not found"
+
+
+class Conflict(GatewayError):
+    code = "conflict"
+    http_status = 409
+    message = "conflict"
+
+
+class RateLimited(GatewayError):
+    code = "rate_limited"
+    http_status = 429
+    message = "too many requests"
+
+
+class ProviderFailure(GatewayError):
+    """The provider itself failed (a scenario asked for a 5xx)."""
+
+    code = "provider_failure"
+    http_status = 500
+    message = "internal server error"
+
+
+class ConfigError(Exception):
+    """A configuration or scenario file is unusable; the message names file, key and problem."""

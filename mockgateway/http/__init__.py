@@ -1,0 +1,1 @@
+"""The aiohttp adapter: provider routes, the admin API and the web UI."""

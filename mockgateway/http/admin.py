@@ -1,0 +1,73 @@
+"""``/__admin``: health, messages and accounts."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockgateway import __version__
+from mockgateway.clock import iso
+from mockgateway.domain.model import MessageQuery
+from mockgateway.http.admin_common import int_param, json_response
+from mockgateway.http.keys import GATEWAY
+from mockgateway.http.views import account_view, message_view
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/__admin/health")
+async def health(request: web.Request) -> web.Response:
+    gateway = request.app[GATEWAY]
+    return json_response(
+        {
+            "status": "ok",
+            "version": __version__,
+            "time": iso(gateway.clock.now()),
+            "clock": "virtual" if gateway.clock.virtual else "real",
+        }
+    )
+
+
+def message_query(request: web.Request) -> MessageQuery:
+    q = request.query
+    return MessageQuery(
+        account=q.get("account") or None,
+        destination=q.get("destination") or q.get("to") or None,
+        origin=q.get("origin") or q.get("from") or None,
+        text=q.get("text") or None,
+        provider=q.get("provider") or None,
+        offset=int_param(request, "offset", 0, maximum=10**9),
+        limit=int_param(request, "limit", 50, minimum=1, maximum=1000),
+    )
+
+
+@routes.get("/__admin/messages")
+async def list_messages(request: web.Request) -> web.Response:
+    page = await request.app[GATEWAY].messages(message_query(request))
+    return json_response(
+        {
+            "total": page.total,
+            "offset": page.offset,
+            "limit": page.limit,
+            "messages": [message_view(m) for m in page.items],
+        }
+    )
+
+
+@routes.get("/__admin/messages/{id}")
+async def get_message(request: web.Request) -> web.Response:
+    message = await request.app[GATEWAY].message(request.match_info["id"])
+    return json_response(message_view(message))
+
+
+@routes.delete("/__admin/messages")
+async def delete_messages(request: web.Request) -> web.Response:
+    query = message_query(request)
+    filtered = any(k in request.query for k in ("account", "destination", "to", "origin", "from", "text", "provider"))
+    deleted = await request.app[GATEWAY].delete_messages(query if filtered else None)
+    return json_response({"deleted": deleted})
+
+
+@routes.get("/__admin/accounts")
+async def list_accounts(request: web.Request) -> web.Response:
+    accounts = request.app[GATEWAY].accounts.values()
+    return json_response({"accounts": [account_view(a) for a in accounts]})

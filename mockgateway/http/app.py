@@ -1,0 +1,38 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from mockgateway.bootstrap import build_gateway
+from mockgateway.config import Settings
+from mockgateway.dialects.livelink import LiveLinkDialect
+from mockgateway.http import admin
+from mockgateway.http.admin_common import admin_errors
+from mockgateway.http.keys import GATEWAY, SETTINGS
+from mockgateway.http.provider import mount
+from mockgateway.service.gateway import Gateway
+
+#: Larger request bodies are refused in the provider's error format.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.Application:
+    gateway = gateway or build_gateway(settings)
+    app = web.Application(middlewares=[admin_errors], client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS] = settings
+    app[GATEWAY] = gateway
+    for dialect in (LiveLinkDialect(gateway),):
+        mount(app, dialect, MAX_BODY_BYTES)
+    app.router.add_routes(admin.routes)
+    app.cleanup_ctx.append(_store_lifetime)
+    return app
+
+
+async def _store_lifetime(app: web.Application) -> AsyncIterator[None]:
+    store = app[GATEWAY].store
+    await store.open()
+    yield
+    await store.close()

@@ -1,0 +1,52 @@
+"""Identifiers: unique per process and, with a seed, the same on every run."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from typing import Protocol
+
+
+class IdSource(Protocol):
+    def numeric(self) -> str:
+        """A 10-digit order id, as Live Link hands out."""
+        ...
+
+    def hex(self, length: int = 32) -> str: ...
+
+    def token(self) -> str:
+        """An opaque credential; unguessable unless a seed was given."""
+        ...
+
+    def random(self) -> random.Random:
+        """The generator scenarios draw probabilities from."""
+        ...
+
+
+class SeededIds:
+    """Ids from a counter over a start drawn from the seed; ``seed=None`` draws a fresh start."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._seeded = seed is not None
+        self._rng = random.Random(seed if seed is not None else secrets.randbits(64))
+        self._next = self._rng.randrange(1_000_000_000, 5_000_000_000)
+
+    def numeric(self) -> str:
+        self._next += 1
+        return str(self._next)
+
+    def hex(self, length: int = 32) -> str:
+        return f"{self._rng.getrandbits(length * 4):0{length}X}"
+
+    def token(self) -> str:
+        if self._seeded:
+            return f"{self._rng.getrandbits(160):040x}"
+        return secrets.token_hex(20)
+
+    def random(self) -> random.Random:
+        return self._rng
+
+    def skip_past(self, numeric_id: str) -> None:
+        """Never hand out an id at or below one already stored (after a restart)."""
+        if numeric_id.isdigit():
+            self._next = max(self._next, int(numeric_id))

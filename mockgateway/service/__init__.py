@@ -1,0 +1,1 @@
+"""The application layer: the ``Gateway`` facade every adapter calls."""

@@ -1,0 +1,1 @@
+"""Store adapters: where messages and their history are kept."""
