@@ -98,6 +98,10 @@ class Message:
     scenario: str | None = None
     status_at: float | None = None
     reason: str | None = None  #: canonical reason of the latest negative status
+    part_statuses: tuple[MessageStatus, ...] = ()  #: one per part; empty means all ACCEPTED
+
+    def part_status(self, index: int) -> MessageStatus:
+        return self.part_statuses[index] if self.part_statuses else MessageStatus.ACCEPTED
 
     def option(self, name: str, default: Scalar = None) -> Scalar:
         for key, value in self.options:
@@ -150,3 +154,104 @@ class Account:
         if self.origins is None or origin is None:
             return True
         return origin.lstrip("+") in {o.lstrip("+") for o in self.origins}
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A status change of one part of a message: what an ACK / delivery report carries."""
+
+    id: str
+    message_id: str
+    account: str
+    provider: str
+    part_index: int  #: 0-based
+    part_id: str
+    status: MessageStatus
+    created_at: float
+    reason: str | None = None  #: canonical reason (see ``domain.reasons``) of a negative status
+    code: str | None = None  #: the provider's own code for it
+    retriable: bool | None = None  #: for final negatives: may the customer retry?
+    destination: str = ""
+    scenario: str | None = None
+
+    @property
+    def final(self) -> bool:
+        return self.status.is_final
+
+
+@dataclass(frozen=True, slots=True)
+class MoMessage:
+    """A mobile-originated message: a handset's reply to one of the account's numbers."""
+
+    id: str
+    account: str
+    provider: str
+    sender: str  #: the handset, E.164 digits
+    recipient: str  #: the account's number or sender id that received it
+    text: str
+    received_at: float
+    in_reply_to: str | None = None  #: id of the message it answers, when known
+
+    @property
+    def keyword(self) -> str:
+        words = self.text.split()
+        return words[0].upper() if words else ""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpCall:
+    """An outgoing HTTP request, rendered by a dialect, that the dispatcher delivers."""
+
+    method: str
+    url: str
+    body: bytes = b""
+    content_type: str | None = "application/json"
+    oauth2: OAuth2Credentials | None = None
+
+
+class DeliveryState(StrEnum):
+    PENDING = "PENDING"  #: waiting for its next attempt
+    DELIVERED = "DELIVERED"  #: the receiver answered 2xx
+    FAILED = "FAILED"  #: gave up: a non-retryable answer or attempts exhausted
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    at: float
+    status: int | None  #: HTTP status, None when no answer came
+    latency_ms: float
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One callback to one receiver, with every attempt made so far."""
+
+    id: str
+    account: str
+    kind: str  #: "status" or "mo"
+    subject_id: str  #: the notification or MO it carries
+    message_id: str | None
+    call: HttpCall
+    created_at: float
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: tuple[Attempt, ...] = ()
+    next_attempt_at: float | None = None
+    delivered_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    """Filters for notifications, MOs and deliveries; ``None`` means 'any'. Time bounds are inclusive."""
+
+    account: str | None = None
+    message_id: str | None = None
+    part_id: str | None = None  #: an order id of one part
+    status: str | None = None  #: a MessageStatus value, or "nok" for every negative
+    kind: str | None = None  #: deliveries: "status" or "mo"
+    phone: str | None = None  #: MOs: the handset number
+    keyword: str | None = None  #: MOs: case-insensitive substring of the text
+    since: float | None = None
+    until: float | None = None
+    offset: int = 0
+    limit: int = 1000

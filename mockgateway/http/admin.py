@@ -31,7 +31,8 @@ def message_query(request: web.Request) -> MessageQuery:
     q = request.query
     return MessageQuery(
         account=q.get("account") or None,
-        destination=q.get("destination") or q.get("to") or None,
+        # An unencoded '+' (``?to=+4477...``) arrives as a space; either way the number is meant.
+        destination=(q.get("destination") or q.get("to") or "").strip() or None,
         origin=q.get("origin") or q.get("from") or None,
         text=q.get("text") or None,
         provider=q.get("provider") or None,

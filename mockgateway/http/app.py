@@ -9,10 +9,11 @@ from aiohttp import web
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
 from mockgateway.dialects.livelink import LiveLinkDialect
-from mockgateway.http import admin
+from mockgateway.http import admin, admin_control, admin_events
 from mockgateway.http.admin_common import admin_errors
 from mockgateway.http.keys import GATEWAY, SETTINGS
 from mockgateway.http.provider import mount
+from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway
 
 #: Larger request bodies are refused in the provider's error format.
@@ -26,13 +27,17 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     app[GATEWAY] = gateway
     for dialect in (LiveLinkDialect(gateway),):
         mount(app, dialect, MAX_BODY_BYTES)
-    app.router.add_routes(admin.routes)
-    app.cleanup_ctx.append(_store_lifetime)
+        gateway.engine.register_renderer(dialect.name, dialect)
+    for routes in (admin.routes, admin_events.routes, admin_control.routes):
+        app.router.add_routes(routes)
+    app.cleanup_ctx.append(_lifetime)
     return app
 
 
-async def _store_lifetime(app: web.Application) -> AsyncIterator[None]:
-    store = app[GATEWAY].store
-    await store.open()
-    yield
-    await store.close()
+async def _lifetime(app: web.Application) -> AsyncIterator[None]:
+    gateway = app[GATEWAY]
+    await gateway.store.open()
+    async with ticking(gateway):
+        yield
+    await gateway.drain()
+    await gateway.store.close()

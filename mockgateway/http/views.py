@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from mockgateway.clock import iso
-from mockgateway.domain.model import Account, CallbackTarget, Message
+from mockgateway.domain.model import Account, CallbackTarget, Delivery, Message, MoMessage, Notification
+from mockgateway.scenario.model import Scenario
 
 
 def message_view(m: Message) -> dict[str, Any]:
@@ -48,4 +49,71 @@ def account_view(account: Account) -> dict[str, Any]:
         "origins": list(account.origins) if account.origins is not None else None,
         "status_callback": target_view(account.status_callback),
         "mo_callback": target_view(account.mo_callback),
+    }
+
+
+def notification_view(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "message_id": n.message_id,
+        "account": n.account,
+        "provider": n.provider,
+        "part": n.part_index + 1,
+        "part_id": n.part_id,
+        "status": n.status.value,
+        "final": n.final,
+        "reason": n.reason,
+        "code": n.code,
+        "retriable": n.retriable,
+        "destination": f"+{n.destination}",
+        "scenario": n.scenario,
+        "created_at": iso(n.created_at),
+    }
+
+
+def mo_view(m: MoMessage) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "account": m.account,
+        "provider": m.provider,
+        "from": f"+{m.sender}",
+        "to": m.recipient,
+        "text": m.text,
+        "keyword": m.keyword,
+        "in_reply_to": m.in_reply_to,
+        "received_at": iso(m.received_at),
+    }
+
+
+def delivery_view(d: Delivery) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "account": d.account,
+        "kind": d.kind,
+        "subject_id": d.subject_id,
+        "message_id": d.message_id,
+        "method": d.call.method,
+        "url": d.call.url,
+        "oauth2": d.call.oauth2 is not None,
+        "body": d.call.body.decode("utf-8", "replace"),
+        "state": d.state.value,
+        "created_at": iso(d.created_at),
+        "next_attempt_at": iso(d.next_attempt_at) if d.next_attempt_at is not None else None,
+        "delivered_at": iso(d.delivered_at) if d.delivered_at is not None else None,
+        "attempts": [
+            {"at": iso(a.at), "status": a.status, "latency_ms": round(a.latency_ms, 3), "error": a.error}
+            for a in d.attempts
+        ],
+    }
+
+
+def scenario_view(s: Scenario) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "description": s.description,
+        "source": s.source,
+        "probability": s.probability,
+        "steps": len(s.steps),
+        "replies": len(s.replies),
+        "on_send": None if s.on_send is None else {"respond": s.on_send.respond, "latency": s.on_send.latency},
     }

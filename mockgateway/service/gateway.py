@@ -2,26 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
-from mockgateway.clock import Clock
-from mockgateway.domain.errors import Forbidden, NotFound
+from mockgateway.clock import Clock, FakeClock
+from mockgateway.domain.errors import (
+    Conflict,
+    Forbidden,
+    GatewayError,
+    InvalidRequest,
+    NotFound,
+    ProviderFailure,
+    RateLimited,
+    Unauthorized,
+)
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
+    EventQuery,
     Message,
     MessageQuery,
+    MoMessage,
+    Notification,
     Page,
     SendRequest,
 )
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
-from mockgateway.service.ports import Store
+from mockgateway.scenario.model import Scenario, select
+from mockgateway.service.engine import Engine
+from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.tokens import TokenService
 
-#: Called with the messages of each accepted send, e.g. to schedule their lifecycles.
-AcceptedHook = Callable[[Sequence[Message]], None]
+Sleep = Callable[[float], Awaitable[None]]
+
+_SEND_FAILURES: dict[int, type[GatewayError]] = {
+    401: Unauthorized,
+    403: Forbidden,
+    429: RateLimited,
+    500: ProviderFailure,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    messages: list[Message]
+    sent: bool = True  #: False: the order was created but not sent (a provider's 201)
 
 
 class Gateway:
@@ -31,15 +57,20 @@ class Gateway:
         clock: Clock,
         ids: IdSource,
         store: Store,
+        outbox: Outbox,
         accounts: Iterable[Account],
         tokens: TokenService,
+        scenarios: tuple[Scenario, ...] = (),
+        sleep: Sleep | None = None,
     ) -> None:
         self.clock = clock
         self.ids = ids
         self.store = store
         self.tokens = tokens
+        self.scenarios = scenarios
         self._accounts = {account.name: account for account in accounts}
-        self._accepted_hooks: list[AcceptedHook] = []
+        self._sleep = sleep
+        self.engine = Engine(clock=clock, ids=ids, store=store, outbox=outbox, account=self.account)
 
     # -- accounts -------------------------------------------------------------------------------
     @property
@@ -59,21 +90,32 @@ class Gateway:
         return account
 
     # -- sending --------------------------------------------------------------------------------
-    def on_accepted(self, hook: AcceptedHook) -> None:
-        self._accepted_hooks.append(hook)
-
-    async def send(self, request: SendRequest) -> list[Message]:
-        """Accept one message per destination; each gets one id per part."""
+    async def send(self, request: SendRequest) -> Accepted:
+        """Accept one message per destination; each gets one id per part and follows its scenario."""
         account = self.account(request.account)
         if not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
-        segmentation = segment(request.text, force_ucs2=request.force_ucs2, sizes=request.part_sizes)
+        seg = segment(request.text, force_ucs2=request.force_ucs2, sizes=request.part_sizes)
         now = self.clock.now()
-        messages = [self._new_message(request, destination, segmentation, now) for destination in request.destinations]
+        rng = self.ids.random()
+        chosen = []
+        for destination in request.destinations:
+            message = self._new_message(request, destination, seg, now)
+            scenario = select(self.scenarios, message, rng)
+            chosen.append((replace(message, scenario=scenario.name), scenario))
+        on_send = next((s.on_send for _, s in chosen if s.on_send is not None), None)
+        if on_send is not None and on_send.latency and self._sleep is not None:
+            await self._sleep(on_send.latency)
+        respond = on_send.respond if on_send else None
+        if respond in _SEND_FAILURES:
+            raise _SEND_FAILURES[respond](f"the scenario for this destination answers {respond}")
+        messages = [message for message, _ in chosen]
         await self.store.add_messages(messages)
-        for hook in self._accepted_hooks:
-            hook(messages)
-        return messages
+        if respond == 201:
+            return Accepted(messages, sent=False)
+        for message, scenario in chosen:
+            self.engine.start(message, scenario, rng)
+        return Accepted(messages)
 
     def _new_message(self, request: SendRequest, destination: str, seg: Segmentation, now: float) -> Message:
         part_ids = tuple(self.ids.numeric() for _ in seg.parts)
@@ -95,6 +137,66 @@ class Gateway:
             options=request.options,
         )
 
+    # -- replies --------------------------------------------------------------------------------
+    async def inject_mo(self, sender: str, recipient: str, text: str, *, account: str | None = None) -> MoMessage:
+        """A reply from handset ``sender`` to the account number ``recipient``, linked to the last message
+        that number sent to that handset."""
+        owner = self.account(account) if account else self._owner_of(recipient)
+        replied = await self._last_message(owner.name, sender, recipient)
+        provider = replied.provider if replied else next(iter(owner.credentials), "livelink")
+        mo = MoMessage(
+            id=self.ids.numeric(),
+            account=owner.name,
+            provider=provider,
+            sender=sender.lstrip("+"),
+            recipient=recipient,
+            text=text,
+            received_at=self.clock.now(),
+            in_reply_to=replied.id if replied else None,
+        )
+        await self.engine.accept_mo(mo, replied)
+        self.engine.outbox.run_due()
+        return mo
+
+    def _owner_of(self, recipient: str) -> Account:
+        for account in self._accounts.values():
+            if account.origins is not None and account.owns_origin(recipient):
+                return account
+        if len(self._accounts) == 1:
+            return next(iter(self._accounts.values()))
+        raise InvalidRequest(f"no account owns the number {recipient!r}; name the account", field="to")
+
+    async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
+        page = await self.store.list_messages(MessageQuery(account=account, destination=handset, limit=50))
+        for message in page.items:
+            if (message.origin or "").lstrip("+") == origin.lstrip("+") or not origin:
+                return message
+        return page.items[0] if page.items else None
+
+    # -- time -----------------------------------------------------------------------------------
+    async def run_due(self) -> int:
+        return await self.engine.run_due()
+
+    async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
+        """Move the virtual clock, running everything that falls due in time order, and wait for it."""
+        if not isinstance(self.clock, FakeClock):
+            raise Conflict("the gateway runs on the real clock; start it with --clock virtual to advance time")
+        target = to if to is not None else self.clock.now() + (seconds or 0.0)
+        if target < self.clock.now():
+            raise InvalidRequest("the clock cannot go backwards", field="to")
+        while (due := self.engine.next_due()) is not None and due <= target:
+            self.clock.set(max(due, self.clock.now()))
+            await self.engine.run_due()
+            await self.engine.outbox.drain()
+        self.clock.set(target)
+        await self.engine.run_due()
+        await self.engine.outbox.drain()
+        return self.clock.now()
+
+    async def drain(self) -> None:
+        """Wait for every callback attempt started so far."""
+        await self.engine.outbox.drain()
+
     # -- inspection -----------------------------------------------------------------------------
     async def messages(self, query: MessageQuery) -> Page:
         return await self.store.list_messages(query)
@@ -107,3 +209,15 @@ class Gateway:
 
     async def delete_messages(self, query: MessageQuery | None = None) -> int:
         return await self.store.delete_messages(query)
+
+    async def notifications(self, query: EventQuery) -> list[Notification]:
+        return await self.store.list_notifications(query)
+
+    async def mos(self, query: EventQuery) -> list[MoMessage]:
+        return await self.store.list_mos(query)
+
+    async def reset(self) -> None:
+        """Forget every message, notification, MO, callback and pending event (the clock stays)."""
+        await self.engine.outbox.drain()
+        self.engine.scheduler.clear()
+        await self.store.clear()

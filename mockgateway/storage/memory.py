@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mockgateway.domain.model import Message, MessageQuery, Page
+from mockgateway.domain.model import Delivery, EventQuery, Message, MessageQuery, MoMessage, Notification, Page
+from mockgateway.storage.events import (
+    mo_matches,
+    mo_to_row,
+    notification_matches,
+    notification_to_row,
+    row_to_mo,
+    row_to_notification,
+)
 from mockgateway.storage.rows import Row, message_to_row, row_to_message
 
 
 class InMemoryStore:
     def __init__(self) -> None:
         self._messages: dict[str, Row] = {}
+        self._notifications: list[Row] = []
+        self._mos: list[Row] = []
+        self._deliveries: dict[str, Delivery] = {}
 
     async def open(self) -> None:
         return None
@@ -18,6 +29,7 @@ class InMemoryStore:
     async def close(self) -> None:
         return None
 
+    # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
         for message in messages:
             self._messages[message.id] = message_to_row(message)
@@ -43,3 +55,42 @@ class InMemoryStore:
         for key in doomed:
             del self._messages[key]
         return len(doomed)
+
+    # -- notifications and MOs (kept in arrival order) --------------------------------------------
+    async def add_notification(self, notification: Notification) -> None:
+        self._notifications.append(notification_to_row(notification))
+
+    async def list_notifications(self, query: EventQuery) -> list[Notification]:
+        matched = [n for n in map(row_to_notification, self._notifications) if notification_matches(query, n)]
+        return matched[query.offset : query.offset + query.limit]
+
+    async def add_mo(self, mo: MoMessage) -> None:
+        self._mos.append(mo_to_row(mo))
+
+    async def list_mos(self, query: EventQuery) -> list[MoMessage]:
+        matched = [m for m in map(row_to_mo, self._mos) if mo_matches(query, m)]
+        return matched[query.offset : query.offset + query.limit]
+
+    # -- callback deliveries ----------------------------------------------------------------------
+    async def save_delivery(self, delivery: Delivery) -> None:
+        self._deliveries[delivery.id] = delivery
+
+    async def get_delivery(self, delivery_id: str) -> Delivery | None:
+        return self._deliveries.get(delivery_id)
+
+    async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
+        matched = [
+            d
+            for d in reversed(self._deliveries.values())
+            if (query.account is None or d.account == query.account)
+            and (query.message_id is None or d.message_id == query.message_id)
+            and (query.kind is None or d.kind == query.kind)
+            and (query.status is None or d.state.value == query.status.upper())
+        ]
+        return matched[query.offset : query.offset + query.limit]
+
+    async def clear(self) -> None:
+        self._messages.clear()
+        self._notifications.clear()
+        self._mos.clear()
+        self._deliveries.clear()

@@ -17,7 +17,7 @@ Row: TypeAlias = tuple[str | int | float | None, ...]
 COLUMNS = (
     "id", "account", "provider", "destination", "origin", "text", "encoding", "part_ids", "created_at",
     "status", "client_ref", "validity_s", "handset_ack", "callbacks", "options", "scenario", "status_at",
-    "reason",
+    "reason", "part_statuses",
 )  # fmt: skip
 
 
@@ -26,13 +26,13 @@ def message_to_row(m: Message) -> Row:
         m.id, m.account, m.provider, m.destination, m.origin, m.text, m.encoding.value, " ".join(m.part_ids),
         m.created_at, m.status.value, m.client_ref, m.validity_s, int(m.handset_ack),
         _dump_callbacks(m.callbacks), orjson.dumps(m.options).decode() if m.options else None,
-        m.scenario, m.status_at, m.reason,
+        m.scenario, m.status_at, m.reason, " ".join(m.part_statuses) or None,
     )  # fmt: skip
 
 
 def row_to_message(row: Row) -> Message:
-    (id_, account, provider, destination, origin, text, encoding, part_ids, created_at, status,
-     client_ref, validity_s, handset_ack, callbacks, options, scenario, status_at, reason) = row  # fmt: skip
+    (id_, account, provider, destination, origin, text, encoding, part_ids, created_at, status, client_ref,
+     validity_s, handset_ack, callbacks, options, scenario, status_at, reason, part_statuses) = row  # fmt: skip
     return Message(
         id=str(id_),
         account=str(account),
@@ -52,6 +52,7 @@ def row_to_message(row: Row) -> Message:
         scenario=None if scenario is None else str(scenario),
         status_at=None if status_at is None else float(status_at),
         reason=None if reason is None else str(reason),
+        part_statuses=tuple(MessageStatus(p) for p in str(part_statuses).split(" ")) if part_statuses else (),
     )
 
 

@@ -8,11 +8,11 @@ from typing import Any
 import orjson
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
-from mockgateway.dialects.livelink import requests
+from mockgateway.dialects.livelink import callbacks, requests
 from mockgateway.dialects.livelink.errors import render_error
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
-from mockgateway.domain.model import Account, Message
+from mockgateway.domain.model import Account, HttpCall, Message, MoMessage, Notification
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.tokens import TokenUnknown
 
@@ -42,24 +42,31 @@ class LiveLinkDialect:
     def render_error(self, error: GatewayError) -> WireResponse:
         return render_error(error)
 
+    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
+        return callbacks.status_calls(message, notification, account)
+
+    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
+        return callbacks.mo_calls(mo, account, replied_to)
+
     async def send_v2(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request)
         data = requests.load_json_object(request.body)
         parsed = requests.parse_v2(data, account.name)
         self._check_client_id(parsed.option_value("clientId"), account)
-        messages = await self._gateway.send(parsed)
-        return WireResponse(200, orjson.dumps({"livelinkOrderIds": _order_ids(data, messages)}))
+        accepted = await self._gateway.send(parsed)
+        body = {"livelinkOrderIds": _order_ids(data, accepted.messages)}
+        return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
 
     async def send_v1(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request)
         data = requests.load_json_object(request.body)
         parsed = requests.parse_v1(data, account.name)
         self._check_client_id(parsed.option_value("clientId"), account)
-        messages = await self._gateway.send(parsed)
+        accepted = await self._gateway.send(parsed)
         # The spec answers v1 with the request echoed; the order ids are added so clients can track parts.
         echo = {key: value for key, value in data.items() if key in _V1_ECHO}
-        echo["livelinkOrderIds"] = _order_ids(data, messages)
-        return WireResponse(200, orjson.dumps(echo))
+        echo["livelinkOrderIds"] = _order_ids(data, accepted.messages)
+        return WireResponse(200 if accepted.sent else 201, orjson.dumps(echo))
 
     def authenticate(self, request: WireRequest) -> Account:
         """The account behind the request's bearer token; 401 when it is missing, unknown or expired."""

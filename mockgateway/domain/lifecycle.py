@@ -1,0 +1,29 @@
+"""Which status changes a message part may go through, and the message's overall status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mockgateway.domain.model import MessageStatus
+
+S = MessageStatus
+
+
+def allowed(current: MessageStatus, new: MessageStatus) -> bool:
+    """A final part takes no more changes, except the handset's RECEIVED after the SMS-C's DELIVERED."""
+    if current is S.DELIVERED:
+        return new is S.RECEIVED
+    return not current.is_final and new is not S.ACCEPTED
+
+
+def overall(parts: Sequence[MessageStatus]) -> MessageStatus:
+    """One status for a message from the statuses of its parts."""
+    if all(p.is_final for p in parts):
+        if S.FAILED in parts:
+            return S.FAILED
+        return S.RECEIVED if all(p is S.RECEIVED for p in parts) else S.DELIVERED
+    if S.RETRYING in parts:
+        return S.RETRYING
+    if any(p is not S.ACCEPTED for p in parts):
+        return S.SENT
+    return S.ACCEPTED

@@ -1,0 +1,124 @@
+"""``/__admin``: the clock, scenarios, account callbacks and resetting state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from mockgateway.clock import iso
+from mockgateway.domain.errors import ConfigError, InvalidRequest
+from mockgateway.domain.model import CallbackTarget, OAuth2Credentials
+from mockgateway.http.admin_common import json_body, json_response
+from mockgateway.http.keys import GATEWAY, SETTINGS
+from mockgateway.http.views import account_view, scenario_view
+
+routes = web.RouteTableDef()
+
+
+def _clock_view(request: web.Request) -> dict[str, Any]:
+    clock = request.app[GATEWAY].clock
+    return {"now": iso(clock.now()), "epoch": clock.now(), "mode": "virtual" if clock.virtual else "real"}
+
+
+@routes.get("/__admin/clock")
+async def get_clock(request: web.Request) -> web.Response:
+    return json_response(_clock_view(request))
+
+
+@routes.post("/__admin/clock/advance")
+async def advance_clock(request: web.Request) -> web.Response:
+    data = await json_body(request)
+    gateway = request.app[GATEWAY]
+    if "to" in data:
+        await gateway.advance(to=_parse_instant(data["to"]))
+    elif "seconds" in data:
+        seconds = data["seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            raise InvalidRequest("seconds: must be a non-negative number", field="seconds")
+        await gateway.advance(float(seconds))
+    else:
+        raise InvalidRequest('give {"seconds": N} or {"to": "<ISO-8601 UTC>"}', field="seconds")
+    return json_response(_clock_view(request))
+
+
+def _parse_instant(raw: object) -> float:
+    if not isinstance(raw, str):
+        raise InvalidRequest("to: must be an ISO-8601 time such as 2026-01-01T12:00:00Z", field="to")
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidRequest(f"to: {raw!r} is not an ISO-8601 time", field="to") from None
+    if moment.tzinfo is None:
+        raise InvalidRequest("to: must carry a time zone, e.g. a trailing Z for UTC", field="to")
+    return moment.timestamp()
+
+
+@routes.get("/__admin/scenarios")
+async def list_scenarios(request: web.Request) -> web.Response:
+    scenarios = request.app[GATEWAY].scenarios
+    return json_response({"scenarios": [scenario_view(s) for s in scenarios]})
+
+
+@routes.post("/__admin/scenarios/reload")
+async def reload_scenarios(request: web.Request) -> web.Response:
+    """Reload from disk; a broken file leaves the running set as it was."""
+    from mockgateway.scenario.loader import load_dir, shipped_dir
+
+    directory = request.app[SETTINGS].scenarios_dir or shipped_dir()
+    try:
+        scenarios = load_dir(directory)
+    except ConfigError as error:
+        return json_response({"error": "invalid_scenarios", "message": str(error), "field": "scenarios"}, 400)
+    request.app[GATEWAY].scenarios = scenarios
+    return json_response({"loaded": len(scenarios), "scenarios": [scenario_view(s) for s in scenarios]})
+
+
+@routes.delete("/__admin/state")
+async def reset_state(request: web.Request) -> web.Response:
+    await request.app[GATEWAY].reset()
+    return json_response({"status": "reset"})
+
+
+@routes.post("/__admin/reset")
+async def reset_alias(request: web.Request) -> web.Response:
+    await request.app[GATEWAY].reset()
+    return json_response({"status": "reset"})
+
+
+@routes.put("/__admin/accounts/{name}/callbacks")
+async def set_callbacks(request: web.Request) -> web.Response:
+    """Like a provider portal's settings: ``{"status_callback": URL|{url, oauth2}|null, "mo_callback": ...}``."""
+    gateway = request.app[GATEWAY]
+    current = gateway.account(request.match_info["name"])
+    data = await json_body(request)
+    status = _target(data, "status_callback") if "status_callback" in data else current.status_callback
+    mo = _target(data, "mo_callback") if "mo_callback" in data else current.mo_callback
+    account = gateway.set_account_callbacks(current.name, status=status, mo=mo)
+    return json_response(account_view(account))
+
+
+def _target(data: dict[str, Any], key: str) -> CallbackTarget | None:
+    raw = data[key]
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = {"url": raw}
+    if not isinstance(raw, dict):
+        raise InvalidRequest(f"{key}: must be a URL, an object with url, or null", field=key)
+    url = raw.get("url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise InvalidRequest(f"{key}.url: must be an http(s) URL", field=f"{key}.url")
+    oauth = raw.get("oauth2")
+    if oauth is None:
+        return CallbackTarget(url)
+    if not isinstance(oauth, dict):
+        raise InvalidRequest(f"{key}.oauth2: must be an object", field=f"{key}.oauth2")
+    values = []
+    for name in ("client_id", "client_secret", "token_url"):
+        value = oauth.get(name)
+        if not isinstance(value, str) or not value:
+            raise InvalidRequest(f"{key}.oauth2.{name}: required, a string", field=f"{key}.oauth2.{name}")
+        values.append(value)
+    return CallbackTarget(url, OAuth2Credentials(*values))

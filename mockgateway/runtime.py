@@ -1,0 +1,41 @@
+"""The ticker: on the real clock, runs due work as time passes. The only place that sleeps for real."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from mockgateway.service.gateway import Gateway
+
+log = logging.getLogger(__name__)
+
+#: Longest nap between looks at the timeline: new work scheduled meanwhile waits at most this long.
+MAX_NAP_S = 0.05
+
+
+async def tick_forever(gateway: Gateway) -> None:
+    while True:
+        try:
+            await gateway.run_due()
+        except Exception:  # keep ticking: one bad job must not stop every lifecycle
+            log.exception("a scheduled job failed")
+        due = gateway.engine.next_due()
+        nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.clock.now()))
+        await asyncio.sleep(nap)
+
+
+@contextlib.asynccontextmanager
+async def ticking(gateway: Gateway) -> AsyncIterator[None]:
+    """Tick while the context is open, on the real clock only; the virtual clock moves by request."""
+    if gateway.clock.virtual:
+        yield
+        return
+    task = asyncio.create_task(tick_forever(gateway), name="mockgateway-ticker")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,1 @@
+"""Scenarios: what happens to a message after it is accepted. The YAML itself lives in ``scenarios/``."""

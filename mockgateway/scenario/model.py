@@ -1,0 +1,151 @@
+"""Scenario values and the two rules that use them: which scenario a message follows, and its timeline."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+from mockgateway.domain.model import Message, MessageStatus
+
+#: ``at: validity`` / ``after: validity`` — the message's own validity period, or this when it has none.
+DEFAULT_VALIDITY_S = 48 * 3600
+VALIDITY = "validity"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """All given conditions must hold; none given matches every message."""
+
+    destination: str | None = None  #: exact, E.164 digits without '+'
+    destination_prefix: str | None = None
+    destination_regex: re.Pattern[str] | None = None
+    text_regex: re.Pattern[str] | None = None
+    origin: str | None = None
+    account: str | None = None
+    provider: str | None = None
+
+    def matches(self, message: Message) -> bool:
+        dest = message.destination
+        return (
+            (self.destination is None or dest == self.destination)
+            and (self.destination_prefix is None or dest.startswith(self.destination_prefix))
+            and (self.destination_regex is None or bool(self.destination_regex.search(dest)))
+            and (self.text_regex is None or bool(self.text_regex.search(message.text)))
+            and (self.origin is None or (message.origin or "").lstrip("+") == self.origin.lstrip("+"))
+            and (self.account is None or message.account == self.account)
+            and (self.provider is None or message.provider == self.provider)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    status: MessageStatus
+    after: float | str = 0.0  #: seconds since the previous step, or VALIDITY
+    at: float | str | None = None  #: seconds since acceptance (or VALIDITY); wins over ``after``
+    reason: str | None = None  #: canonical reason
+    code: str | None = None  #: provider code, read in the message's provider
+    part: int | None = None  #: 1-based part this step applies to; None: every part
+    when: str | None = None  #: "handset_ack": only when the request asked for a handset ACK
+    probability: float | None = None  #: the step happens with this probability
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    after: float = 0.0  #: seconds after the last step
+    sender: str | None = None  #: another handset number; default: the message's destination
+    probability: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OnSend:
+    """How the send request itself is answered."""
+
+    respond: int | None = None  #: 201, 401, 403, 429 or 500; None: the normal answer
+    latency: float = 0.0  #: seconds added before answering (real clock only)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    match: Match = field(default_factory=Match)
+    steps: tuple[Step, ...] = ()
+    replies: tuple[Reply, ...] = ()
+    on_send: OnSend | None = None
+    probability: float | None = None  #: the scenario applies with this probability, else the next one is tried
+    description: str = ""
+    source: str = ""  #: file it came from
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStatus:
+    due_at: float
+    part_index: int
+    status: MessageStatus
+    reason: str | None
+    code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedReply:
+    due_at: float
+    text: str
+    sender: str
+
+
+DEFAULT_SCENARIO = Scenario(
+    name="default",
+    description="SENT after 1 s, DELIVERED after 2 s more; RECEIVED 3 s later when a handset ACK was asked for",
+    steps=(
+        Step(MessageStatus.SENT, after=1.0),
+        Step(MessageStatus.DELIVERED, after=2.0),
+        Step(MessageStatus.RECEIVED, after=3.0, when="handset_ack"),
+    ),
+)
+
+
+def select(scenarios: tuple[Scenario, ...], message: Message, rng: random.Random) -> Scenario:
+    """First match wins; a scenario with a probability may pass the message on to the next one."""
+    for scenario in scenarios:
+        if scenario.match.matches(message) and _draw(scenario.probability, rng):
+            return scenario
+    return DEFAULT_SCENARIO
+
+
+def plan(scenario: Scenario, message: Message, rng: random.Random) -> tuple[list[PlannedStatus], list[PlannedReply]]:
+    """The timeline of ``message`` under ``scenario``, as absolute gateway-clock times."""
+    statuses: list[PlannedStatus] = []
+    start = message.created_at
+    cursor = start
+    for step in scenario.steps:
+        if step.when == "handset_ack" and not message.handset_ack:
+            continue
+        if not _draw(step.probability, rng):
+            continue
+        if step.at is not None:
+            cursor = start + _seconds(step.at, message)
+        else:
+            cursor += _seconds(step.after, message)
+        parts = range(len(message.part_ids)) if step.part is None else [step.part - 1]
+        statuses.extend(
+            PlannedStatus(cursor, index, step.status, step.reason, step.code)
+            for index in parts
+            if index < len(message.part_ids)
+        )
+    replies = [
+        PlannedReply(cursor + reply.after, reply.text, (reply.sender or message.destination).lstrip("+"))
+        for reply in scenario.replies
+        if _draw(reply.probability, rng)
+    ]
+    return statuses, replies
+
+
+def _seconds(value: float | str, message: Message) -> float:
+    if value == VALIDITY:
+        return float(message.validity_s or DEFAULT_VALIDITY_S)
+    return float(value)
+
+
+def _draw(probability: float | None, rng: random.Random) -> bool:
+    return probability is None or rng.random() < probability

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from mockgateway.domain import lifecycle
+from mockgateway.domain.model import MessageStatus as S
+from mockgateway.domain.reasons import REASONS, reason_for_code
+
+LIVELINK_CODES = {
+    "DB62": True,
+    "DB65": True,
+    "DB78": True,
+    "4524": False,
+    "4503": False,
+    "DB05": False,
+    "DB76": False,
+    "DB52": False,
+    "DB99": False,
+}
+
+
+@pytest.mark.parametrize(("current", "new", "ok"), [
+    (S.ACCEPTED, S.SENT, True),
+    (S.SENT, S.RETRYING, True),
+    (S.RETRYING, S.DELIVERED, True),
+    (S.SENT, S.FAILED, True),
+    (S.DELIVERED, S.RECEIVED, True),
+    (S.DELIVERED, S.FAILED, False),
+    (S.FAILED, S.DELIVERED, False),
+    (S.RECEIVED, S.SENT, False),
+    (S.SENT, S.ACCEPTED, False),
+])  # fmt: skip
+def test_transitions(current: S, new: S, ok: bool) -> None:
+    assert lifecycle.allowed(current, new) is ok
+
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    ((S.ACCEPTED, S.ACCEPTED), S.ACCEPTED),
+    ((S.SENT, S.ACCEPTED), S.SENT),
+    ((S.DELIVERED, S.SENT), S.SENT),
+    ((S.DELIVERED, S.RETRYING), S.RETRYING),
+    ((S.DELIVERED, S.DELIVERED), S.DELIVERED),
+    ((S.RECEIVED, S.DELIVERED), S.DELIVERED),
+    ((S.RECEIVED, S.RECEIVED), S.RECEIVED),
+    ((S.DELIVERED, S.FAILED), S.FAILED),
+])  # fmt: skip
+def test_overall_status(parts: tuple[S, ...], expected: S) -> None:
+    assert lifecycle.overall(parts) is expected
+
+
+@pytest.mark.parametrize(("code", "retriable"), LIVELINK_CODES.items())
+def test_every_livelink_code_is_in_the_catalogue_with_its_retriable_flag(code: str, retriable: bool) -> None:
+    reason = reason_for_code("livelink", code)
+    assert reason is not None, code
+    assert reason.retriable is retriable
+
+
+def test_every_reason_has_a_livelink_code() -> None:
+    assert {r.code_for("livelink") for r in REASONS.values()} >= set(LIVELINK_CODES)
+    assert all(r.code_for("livelink") for r in REASONS.values())
