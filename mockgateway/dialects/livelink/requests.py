@@ -159,7 +159,9 @@ def _callback(item: object, name: str) -> CallbackTarget:
     if not isinstance(item, dict):
         raise f.invalid(name, "must be a URL or an object with 'url'")
     url = f.http_url(item.get("url"), f"{name}.url")
-    auth_type = f.optional_enum(item, "authType", ("NONE", "OAUTH2"))
+    auth_type = item.get("authType")
+    if auth_type not in (None, "NONE", "OAUTH2"):
+        raise f.invalid(f"{name}.authType", "must be one of NONE, OAUTH2")
     if auth_type != "OAUTH2":
         return CallbackTarget(url)
     oauth = item.get("oAuth2")
