@@ -1,8 +1,29 @@
-"""The catalogue of canonical failure reasons and each provider's code for them — one table, data only."""
+"""The catalogue: canonical failure reasons and every provider code, in one table of data.
+
+Each row of ``CODES`` is a provider's code with the core status it stands for and, for negatives, the
+canonical reason. A reason's code for a provider is the first row naming both; a provider with no row for a
+reason uses its ``FALLBACK`` code. A status's code, when a notification carries no reason, is the provider's
+row marked ``default``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from mockgateway.domain.model import MessageStatus
+
+S = MessageStatus
+PROVIDERS = ("livelink", "textapp", "mobivate", "smsmode")
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    provider: str
+    code: str
+    status: MessageStatus
+    reason: str | None
+    description: str
+    default: bool = False  #: the provider's code for ``status`` when no reason says otherwise
 
 
 @dataclass(frozen=True, slots=True)
@@ -10,40 +31,174 @@ class Reason:
     name: str
     description: str
     retriable: bool  #: may the customer retry the message themselves?
-    codes: tuple[tuple[str, str], ...]  #: (provider, code) pairs
 
     def code_for(self, provider: str) -> str | None:
-        for name, code in self.codes:
-            if name == provider:
-                return code
-        return None
+        """This provider's code for the reason, or its fallback."""
+        for row in CODES:
+            if row.provider == provider and row.reason == self.name:
+                return row.code
+        return FALLBACK.get(provider)
 
 
-def _reason(name: str, description: str, retriable: bool, **codes: str) -> Reason:
-    return Reason(name, description, retriable, tuple(codes.items()))
+_REASON_ROWS = (
+    ("network_temporary", "temporary operator network error", True),
+    ("validity_expired", "not delivered within the validity period", True),
+    ("no_credit", "the subscriber has no credit", True),
+    ("absent_subscriber", "the handset could not be reached for now", True),
+    ("blocked_recipient", "recipient opted out (STOP), blacklisted or not supported", False),
+    ("no_operator", "no operator or route found for the number", False),
+    ("operator_blocked", "the operator rejected the message", False),
+    ("subscriber_barred", "stop all messages to this number", False),
+    ("network_final", "final network error", False),
+    ("unknown_subscriber", "unknown, unassigned or ported number", False),
+    ("spam", "blocked as spam", False),
+    ("content_rejected", "the content breaks the operator's rules", False),
+    ("invalid_originator", "the sender id was refused", False),
+    ("handset_error", "the handset cannot take the message", False),
+    ("billing", "billing or account credit problem", False),
+    ("unknown", "failed for an unknown reason", False),
+)
+REASONS: dict[str, Reason] = {name: Reason(name, text, retriable) for name, text, retriable in _REASON_ROWS}
+
+#: A provider's generic failure code, for a reason it has no code of its own for.
+FALLBACK = {"livelink": "DB52", "textapp": "511", "mobivate": "29", "smsmode": "21"}
 
 
-#: Canonical reasons. Live Link's codes are those of its published error-code list.
-REASONS: dict[str, Reason] = {
-    r.name: r
-    for r in (
-        _reason("network_temporary", "temporary operator network error", True, livelink="DB62"),
-        _reason("validity_expired", "not delivered within the validity period", True, livelink="DB65"),
-        _reason("no_credit", "the subscriber has no credit", True, livelink="DB78"),
-        _reason("blocked_recipient", "recipient opted out, blacklisted or not supported", False, livelink="4524"),
-        _reason("no_operator", "no operator found for the number", False, livelink="4503"),
-        _reason("operator_blocked", "the operator blocked the message", False, livelink="DB05"),
-        _reason("subscriber_barred", "stop all messages to this number", False, livelink="DB76"),
-        _reason("network_final", "final network error", False, livelink="DB52"),
-        _reason("unknown_subscriber", "unknown or ported number", False, livelink="DB99"),
-    )
-}
+_Row = tuple[str, MessageStatus, str | None, str] | tuple[str, MessageStatus, str | None, str, bool]
+
+
+def _rows(provider: str, *rows: _Row) -> tuple[Code, ...]:
+    return tuple(Code(provider, *row) for row in rows)
+
+
+CODES: tuple[Code, ...] = (
+    *_rows(
+        "livelink",
+        ("DB62", S.FAILED, "network_temporary", "Temporary operator network error; retry after 1 min, 1 h, 1 day"),
+        ("DB65", S.FAILED, "validity_expired", "The SMSC could not deliver within the validity period"),
+        ("DB78", S.FAILED, "no_credit", "End-user has no credit"),
+        ("4524", S.FAILED, "blocked_recipient", "Opted out, blocked operator or blacklisted destination"),
+        ("4503", S.FAILED, "no_operator", "No operator found for the MSISDN"),
+        ("DB05", S.FAILED, "operator_blocked", "The operator blocked the message"),
+        ("DB76", S.FAILED, "subscriber_barred", "Immediately stop the service to this MSISDN"),
+        ("DB52", S.FAILED, "network_final", "Final network error; no retry recommended", True),
+        ("DB99", S.FAILED, "unknown_subscriber", "Unknown MSISDN or ported number"),
+    ),
+    *_rows(
+        "textapp",
+        ("400", S.DELIVERED, None, "Delivered to handset", True),
+        ("500", S.FAILED, "billing", "Delivery failure - age verification"),
+        ("501", S.FAILED, "billing", "Delivery failure - billing issue"),
+        ("502", S.FAILED, "network_final", "Delivery failure - error from operator"),
+        ("503", S.FAILED, "validity_expired", "Delivery failure - expiration time exceeded"),
+        ("504", S.FAILED, "unknown_subscriber", "Delivery failure - invalid number"),
+        ("505", S.FAILED, "content_rejected", "Delivery failure - message content"),
+        ("506", S.FAILED, "spam", "Delivery failure - message is spam"),
+        ("507", S.FAILED, "no_credit", "Delivery failure - no credit on phone"),
+        ("508", S.FAILED, "subscriber_barred", "Delivery failure - parental content bar"),
+        ("509", S.FAILED, "no_operator", "Delivery failure - problem with handset's operator"),
+        ("510", S.FAILED, "handset_error", "Delivery failure - problem with phone"),
+        ("511", S.FAILED, "unknown", "Delivery failure - reason unknown", True),
+        ("512", S.FAILED, "absent_subscriber", "Delivery failure - temporary problem locating handset"),
+        ("512", S.FAILED, "network_temporary", "Delivery failure - temporary problem locating handset"),
+        ("513", S.FAILED, "operator_blocked", "Message rejected by network"),
+        ("514", S.FAILED, None, "No delivery confirmation available"),
+        ("515", S.FAILED, "blocked_recipient", "Destination opted out"),
+        ("516", S.FAILED, "invalid_originator", "Delivery failure - invalid originator"),
+        ("599", S.FAILED, None, "Delivery failure - reason to be clarified"),
+        ("600", S.SENT, None, "Delivered to network"),
+        ("601", S.SENT, None, "Sending"),
+        ("602", S.SENT, None, "Sent to network", True),
+        ("603", S.RETRYING, None, "Message in transit and being retried", True),
+    ),
+    *_rows(
+        "mobivate",
+        ("1", S.DELIVERED, None, "DELIVERED", True),
+        ("2", S.SENT, None, "ACCEPTED"),
+        ("3", S.FAILED, "validity_expired", "EXPIRED"),
+        ("4", S.FAILED, None, "DELETED"),
+        ("5", S.FAILED, "unknown_subscriber", "UNDELIVERABLE"),
+        ("5", S.FAILED, "no_credit", "UNDELIVERABLE"),
+        ("5", S.FAILED, "handset_error", "UNDELIVERABLE"),
+        ("6", S.FAILED, None, "UNKNOWN"),
+        ("7", S.FAILED, "operator_blocked", "REJECTED"),
+        ("7", S.FAILED, "spam", "REJECTED"),
+        ("7", S.FAILED, "content_rejected", "REJECTED"),
+        ("8", S.SENT, None, "INTERIM_QUEUED"),
+        ("9", S.SENT, None, "INTERIM_ACKNOWLEDGED", True),
+        ("10", S.RETRYING, None, "RETRY", True),
+        ("11", S.FAILED, "network_final", "FAILED_NACK"),
+        ("12", S.FAILED, "no_operator", "FAILED_NOROUTE"),
+        ("17", S.FAILED, "billing", "FAILED_INSUFFICIENT_CREDIT"),
+        ("18", S.FAILED, None, "FAILED_ORIGINATOR_RECIPIENT_EQUAL"),
+        ("19", S.FAILED, "blocked_recipient", "FAILED_RECIPIENT_BLACKLISTED"),
+        ("19", S.FAILED, "subscriber_barred", "FAILED_RECIPIENT_BLACKLISTED"),
+        ("20", S.FAILED, "invalid_originator", "FAILED_ORIGINATOR_REJECTED"),
+        ("21", S.FAILED, None, "FAILED_ROUTE_INVALID"),
+        ("22", S.FAILED, None, "FAILED_LIMITS_EXCEEDED"),
+        ("24", S.FAILED, "network_temporary", "FAILED_EXHAUSTED"),
+        ("24", S.FAILED, "absent_subscriber", "FAILED_EXHAUSTED"),
+        ("28", S.FAILED, None, "FAILED_INTERNAL_ERROR"),
+        ("29", S.FAILED, "unknown", "FAILED_UNKNOWN", True),
+    ),
+    *_rows(
+        "smsmode",
+        ("0", S.SENT, None, "Sent"),
+        ("1", S.SENT, None, "In progress"),
+        ("10", S.ACCEPTED, None, "Scheduled, waiting for its sending time"),
+        ("11", S.RECEIVED, None, "Received", True),
+        ("12", S.SENT, None, "Partially delivered"),
+        ("13", S.SENT, None, "Delivered by operator", True),
+        ("14", S.DELIVERED, None, "Delivered", True),
+        ("15", S.SENT, None, "Partially received"),
+        ("2", S.FAILED, None, "Internal error"),
+        ("31", S.FAILED, None, "Internal error"),
+        ("32", S.FAILED, None, "Authentication error"),
+        ("33", S.FAILED, "billing", "Not sent - insufficient credit"),
+        ("34", S.FAILED, "no_operator", "Routing error"),
+        ("35", S.FAILED, None, "Incorrect parameters"),
+        ("36", S.FAILED, None, "Message error"),
+        ("37", S.FAILED, "validity_expired", "Expired"),
+        ("38", S.FAILED, None, "Message too long"),
+        ("3501", S.RETRYING, "network_temporary", "Temporary operator error", True),
+        ("3502", S.RETRYING, "absent_subscriber", "Temporary absence error"),
+        ("3503", S.RETRYING, "no_credit", "Temporary telephone error"),
+        ("3504", S.RETRYING, None, "Temporary portability error"),
+        ("3521", S.FAILED, "unknown_subscriber", "Permanent operator error"),
+        ("3522", S.FAILED, "subscriber_barred", "Permanent absence error"),
+        ("3523", S.FAILED, "handset_error", "Permanent phone error"),
+        ("3524", S.FAILED, "spam", "Permanent anti-spam error"),
+        ("3525", S.FAILED, "content_rejected", "Permanent content error"),
+        ("3526", S.FAILED, None, "Permanent portability error"),
+        ("3527", S.FAILED, None, "Permanent roaming error"),
+        ("3998", S.FAILED, "invalid_originator", "Invalid message or recipient"),
+        ("3999", S.FAILED, "blocked_recipient", "Blacklisted: the recipient replied STOP"),
+        ("21", S.FAILED, "network_final", "Undeliverable", True),
+        ("50", S.FAILED, "unknown", "Undeliverable"),
+        ("22", S.FAILED, "operator_blocked", "Rejected"),
+    ),
+)
 
 
 def reason_for_code(provider: str, code: str) -> Reason | None:
-    for reason in REASONS.values():
-        if reason.code_for(provider) == code:
-            return reason
+    for row in CODES:
+        if row.provider == provider and row.code == code and row.reason is not None:
+            return REASONS[row.reason]
+    return None
+
+
+def find_code(provider: str, code: str) -> Code | None:
+    for row in CODES:
+        if row.provider == provider and row.code == code:
+            return row
+    return None
+
+
+def default_code(provider: str, status: MessageStatus) -> str | None:
+    """The provider's code for ``status`` when the notification names no reason of its own."""
+    for row in CODES:
+        if row.provider == provider and row.status is status and row.default:
+            return row.code
     return None
 
 
