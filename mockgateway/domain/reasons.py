@@ -32,6 +32,15 @@ class Reason:
     description: str
     retriable: bool  #: may the customer retry the message themselves?
 
+    @property
+    def codes(self) -> tuple[tuple[str, str], ...]:
+        """(provider, code) for every provider that has a code of its own for this reason."""
+        seen: dict[str, str] = {}
+        for row in CODES:
+            if row.reason == self.name:
+                seen.setdefault(row.provider, row.code)
+        return tuple(seen.items())
+
     def code_for(self, provider: str) -> str | None:
         """This provider's code for the reason, or its fallback."""
         for row in CODES:
