@@ -105,6 +105,14 @@ DEFAULT_SCENARIO = Scenario(
 )
 
 
+#: What happens to a message sent to a number that replied STOP: the provider's opted-out failure.
+OPTED_OUT = Scenario(
+    name="opted-out",
+    description="the destination replied STOP earlier: SENT, then FAILED as blocked_recipient",
+    steps=(Step(MessageStatus.SENT, after=1.0), Step(MessageStatus.FAILED, after=1.0, reason="blocked_recipient")),
+)
+
+
 def select(scenarios: tuple[Scenario, ...], message: Message, rng: random.Random) -> Scenario:
     """First match wins; a scenario with a probability may pass the message on to the next one."""
     for scenario in scenarios:

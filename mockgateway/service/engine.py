@@ -24,6 +24,10 @@ from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.scheduler import Job, Scheduler
 
 
+#: Replies that opt the handset out of further messages from the account.
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+
+
 class Engine:
     def __init__(
         self,
@@ -41,6 +45,8 @@ class Engine:
         self.scheduler = Scheduler()
         self.renderers: dict[str, CallbackRenderer] = {}
         self._account = account
+        #: Called with (account, number) when a handset replies STOP.
+        self.on_stop: Callable[[str, str], None] | None = None
 
     def register_renderer(self, provider: str, renderer: CallbackRenderer) -> None:
         self.renderers[provider] = renderer
@@ -135,6 +141,8 @@ class Engine:
 
     async def accept_mo(self, mo: MoMessage, replied_to: Message | None) -> None:
         await self.store.add_mo(mo)
+        if mo.keyword in STOP_WORDS and self.on_stop is not None:
+            self.on_stop(mo.account, mo.sender)
         renderer = self.renderers.get(mo.provider)
         if renderer is not None:
             calls = renderer.mo_calls(mo, self._account(mo.account), replied_to)

@@ -29,7 +29,7 @@ from mockgateway.domain.model import (
 )
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
-from mockgateway.scenario.model import Scenario, select
+from mockgateway.scenario.model import OPTED_OUT, Scenario, select
 from mockgateway.service.engine import Engine
 from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.tokens import TokenService
@@ -70,7 +70,9 @@ class Gateway:
         self.scenarios = scenarios
         self._accounts = {account.name: account for account in accounts}
         self._sleep = sleep
+        self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(clock=clock, ids=ids, store=store, outbox=outbox, account=self.account)
+        self.engine.on_stop = self.opt_out
 
     # -- accounts -------------------------------------------------------------------------------
     @property
@@ -89,6 +91,20 @@ class Gateway:
         self._accounts[name] = account
         return account
 
+    # -- opt-outs (a handset that replied STOP) -----------------------------------------------------
+    def opt_out(self, account: str, number: str) -> None:
+        self._opt_outs.setdefault(account, {}).setdefault(number.lstrip("+"), self.clock.now())
+
+    def opt_in(self, account: str, number: str) -> bool:
+        return self._opt_outs.get(account, {}).pop(number.lstrip("+"), None) is not None
+
+    def is_opted_out(self, account: str, number: str) -> bool:
+        return number.lstrip("+") in self._opt_outs.get(account, {})
+
+    def opt_outs(self, account: str) -> dict[str, float]:
+        """Opted-out numbers of ``account`` with the time each opted out."""
+        return dict(self._opt_outs.get(account, {}))
+
     # -- sending --------------------------------------------------------------------------------
     async def send(self, request: SendRequest) -> Accepted:
         """Accept one message per destination; each gets one id per part and follows its scenario."""
@@ -101,7 +117,8 @@ class Gateway:
         chosen = []
         for destination in request.destinations:
             message = self._new_message(request, destination, seg, now)
-            scenario = select(self.scenarios, message, rng)
+            opted_out = self.is_opted_out(request.account, destination)
+            scenario = OPTED_OUT if opted_out else select(self.scenarios, message, rng)
             chosen.append((replace(message, scenario=scenario.name), scenario))
         on_send = next((s.on_send for _, s in chosen if s.on_send is not None), None)
         if on_send is not None and on_send.latency and self._sleep is not None:
@@ -220,4 +237,5 @@ class Gateway:
         """Forget every message, notification, MO, callback and pending event (the clock stays)."""
         await self.engine.outbox.drain()
         self.engine.scheduler.clear()
+        self._opt_outs.clear()
         await self.store.clear()
