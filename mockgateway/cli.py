@@ -1,4 +1,4 @@
-"""Command line: ``mockgateway serve | healthcheck``."""
+"""Command line: ``mockgateway serve | healthcheck | scenarios check``."""
 
 from __future__ import annotations
 
@@ -11,11 +11,19 @@ import signal
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from mockgateway import __version__
 from mockgateway.config import Settings
 from mockgateway.domain.errors import ConfigError
+
+#: ``serve`` flags that are settings; each has a ``MOCKGATEWAY_<NAME>`` variable.
+SERVE_FLAGS = ("host", "port", "config", "scenarios", "seed", "clock", "store", "retention")
+
+
+class ListenError(Exception):
+    """The server socket could not be opened."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--retention", metavar="DURATION", help="how long notifications stay pullable (72h)")
     health = commands.add_parser("healthcheck", help="exit 0 when a gateway answers its health check")
     health.add_argument("--url", help="health URL (default http://127.0.0.1:$MOCKGATEWAY_PORT/__admin/health)")
-    health.add_argument("--timeout", type=float, default=3.0)
+    health.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for an answer (default 3)")
+    scenarios = commands.add_parser("scenarios", help="work with scenario files")
+    scenario_commands = scenarios.add_subparsers(dest="scenarios_command", required=True)
+    check = scenario_commands.add_parser("check", help="validate scenario files; exit 1 listing every problem")
+    check.add_argument("target", metavar="DIR", nargs="?", help="directory or file (default: the shipped library)")
     return parser
 
 
@@ -41,17 +53,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "healthcheck":
         return healthcheck(args.url, args.timeout)
+    if args.command == "scenarios":
+        return check_scenarios(args.target)
     try:
-        settings = Settings.from_env(os.environ).with_overrides(
-            {
-                name: getattr(args, name)
-                for name in ("host", "port", "config", "scenarios", "seed", "clock", "store", "retention")
-            }
-        )
+        settings = load_settings(args, os.environ)
     except ConfigError as error:
         print(f"mockgateway: configuration error: {error}", file=sys.stderr)
         return 2
     return serve(settings)
+
+
+def load_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    """Defaults < config file < ``MOCKGATEWAY_*`` variables < the flags given on the command line."""
+    return Settings.from_env(environ, {name: getattr(args, name) for name in SERVE_FLAGS})
 
 
 def serve(settings: Settings) -> int:
@@ -68,6 +82,9 @@ def serve(settings: Settings) -> int:
         except ConfigError as error:
             print(f"mockgateway: configuration error: {error}", file=sys.stderr)
             return 2
+        except ListenError as error:
+            print(f"mockgateway: {error}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -78,15 +95,18 @@ async def _serve(settings: Settings) -> None:
 
     runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, backlog=1024, reuse_address=True)
-    await site.start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    port = _bound_port(runner.addresses, settings.port)
-    print(f"mockgateway listening on http://{settings.host}:{port}", flush=True)
     try:
+        site = web.TCPSite(runner, settings.host, settings.port, backlog=1024, reuse_address=True)
+        try:
+            await site.start()
+        except OSError as error:  # most often: the port is taken
+            raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        port = _bound_port(runner.addresses, settings.port)
+        print(f"mockgateway listening on http://{settings.host}:{port}", flush=True)
         await stop.wait()
     finally:
         await runner.cleanup()
@@ -104,7 +124,8 @@ def healthcheck(url: str | None, timeout: float) -> int:
     url = url or f"http://127.0.0.1:{os.environ.get('MOCKGATEWAY_PORT', '8080')}/__admin/health"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            status = json.loads(response.read()).get("status")
+            body = json.loads(response.read())
+        status = body.get("status") if isinstance(body, dict) else None
     except (urllib.error.URLError, OSError, ValueError) as error:
         print(f"unhealthy: {url}: {error}", file=sys.stderr)
         return 1
@@ -113,3 +134,12 @@ def healthcheck(url: str | None, timeout: float) -> int:
         return 1
     print(f"healthy: {url}")
     return 0
+
+
+def check_scenarios(target: str | None) -> int:
+    from mockgateway.scenario.check import check
+    from mockgateway.scenario.loader import shipped_dir
+
+    result = check(Path(target) if target else shipped_dir())
+    print("\n".join(result.lines), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
