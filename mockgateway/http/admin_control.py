@@ -13,6 +13,7 @@ from mockgateway.domain.model import CallbackTarget, OAuth2Credentials
 from mockgateway.http.admin_common import json_body, json_response
 from mockgateway.http.keys import GATEWAY, SETTINGS
 from mockgateway.http.views import account_view, scenario_view
+from mockgateway.scenario.loader import load_dir, shipped_dir
 
 routes = web.RouteTableDef()
 
@@ -64,8 +65,6 @@ async def list_scenarios(request: web.Request) -> web.Response:
 @routes.post("/__admin/scenarios/reload")
 async def reload_scenarios(request: web.Request) -> web.Response:
     """Reload from disk; a broken file leaves the running set as it was."""
-    from mockgateway.scenario.loader import load_dir, shipped_dir
-
     directory = request.app[SETTINGS].scenarios_dir or shipped_dir()
     try:
         scenarios = load_dir(directory)

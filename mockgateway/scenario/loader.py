@@ -150,7 +150,19 @@ def _build(raw: dict[str, Any], file: Path, problems: Sequence[Problem]) -> Scen
 
 
 def _parse(text: str) -> tuple[Any, yaml.Node | None]:
-    loader = yaml.SafeLoader(text)
+    # libyaml's loader is several times faster (start-up reads every file); a broken file is read again by the
+    # pure-Python loader so problems are worded the same on every installation.
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _parse_with(fast, text)
+        except yaml.YAMLError:
+            pass
+    return _parse_with(yaml.SafeLoader, text)
+
+
+def _parse_with(loader_class: Any, text: str) -> tuple[Any, yaml.Node | None]:
+    loader = loader_class(text)
     try:
         root = loader.get_single_node()
         return (None if root is None else loader.construct_document(root)), root

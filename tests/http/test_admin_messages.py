@@ -98,7 +98,7 @@ async def test_message_view(client: TestClient[Any, Any], sent: list[str]) -> No
 
 
 async def test_default_page_is_50(client: TestClient[Any, Any], auth: dict[str, str]) -> None:
-    await send(client, auth, [f"4477009{i:05d}" for i in range(60)], "bulk")
+    await send(client, auth, [f"4477008{i:05d}" for i in range(60)], "bulk")
     body = await listing(client)
     assert (len(body["messages"]), body["total"], body["limit"]) == (50, 60, 50)
 

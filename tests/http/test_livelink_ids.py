@@ -55,7 +55,7 @@ async def test_different_seeds_differ(aiohttp_client: AiohttpClient) -> None:
 async def test_ids_are_unique_across_1000_sends(client: TestClient[Any, Any], auth: dict[str, str]) -> None:
     seen: list[str] = []
     for i in range(1000):
-        payload = {"destination": f"4477009{i:05d}", "message": "y" * (1 + i % 200)}
+        payload = {"destination": f"4477008{i:05d}", "message": "y" * (1 + i % 200)}
         response = await client.post("/api/v2/sms", json=payload, headers=auth)
         assert response.status == 200
         seen.extend((await response.json())["livelinkOrderIds"][0]["livelinkOrderId"])
