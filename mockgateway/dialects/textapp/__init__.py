@@ -1,0 +1,5 @@
+"""TextAnywhere TextApp: all of its wire names live in this package."""
+
+from mockgateway.dialects.textapp.dialect import TextAppDialect
+
+__all__ = ["TextAppDialect"]

@@ -1,0 +1,93 @@
+"""TextApp's pushed requests: status notifications and replies, both as GET query strings."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from mockgateway.clock import to_datetime
+from mockgateway.dialects.textapp.codes import PROVIDER
+from mockgateway.dialects.textapp.sendsms import URL
+from mockgateway.domain.model import (
+    Account,
+    CallbackTarget,
+    HttpCall,
+    Message,
+    MessageStatus,
+    MoMessage,
+    Notification,
+)
+from mockgateway.domain.reasons import default_code, find_code, get_reason
+
+#: Statuses the catalogue has no TextApp row for: a handset receipt is "Delivered to handset" too.
+_NO_ROW = {MessageStatus.RECEIVED: "400", MessageStatus.ACCEPTED: "601"}
+
+
+def status_code(notification: Notification) -> str:
+    """``messagestatuscode``: the scenario's code when it is a TextApp one, else the reason's, else the status's."""
+    if notification.code is not None and find_code(PROVIDER, notification.code) is not None:
+        return notification.code
+    if notification.reason is not None:
+        code = get_reason(notification.reason).code_for(PROVIDER)
+        if code is not None:
+            return code
+    return default_code(PROVIDER, notification.status) or _NO_ROW.get(notification.status, "599")
+
+
+def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:
+    """One GET per part and status change to ``statusNotificationUrl``, or to the account's status URL."""
+    targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
+    query = status_query(message, notification)
+    return [_get(target, query) for target in targets]
+
+
+def status_query(message: Message, notification: Notification) -> list[tuple[str, str]]:
+    return [
+        ("destination", f"+{message.destination}"),
+        ("messagestatuscode", status_code(notification)),
+        ("clientmessagereference", message.client_ref or ""),
+        ("messagereference", message.id),
+        ("partcurrent", str(notification.part_index + 1)),
+        ("parttotal", str(len(message.part_ids))),
+    ]
+
+
+def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
+    """A reply to a replyMethodID 5 message goes to its ``replyData`` URL; any other reply goes to the
+    account's reply URL when it has one (replyMethodID 3 replies also wait for GetSMSReply)."""
+    target = reply_target(replied_to) or account.mo_callback
+    return [] if target is None else [_get(target, reply_query(mo))]
+
+
+def reply_target(replied_to: Message | None) -> CallbackTarget | None:
+    if replied_to is None or replied_to.provider != PROVIDER or replied_to.option("replyMethodID") != URL:
+        return None
+    url = replied_to.option("replyData")
+    return CallbackTarget(url) if isinstance(url, str) else None
+
+
+def reply_query(mo: MoMessage) -> list[tuple[str, str]]:
+    received = to_datetime(mo.received_at)
+    return [
+        ("originator", f"+{mo.sender}"),
+        ("destination", international(mo.recipient)),
+        ("date", received.strftime("%d/%m/%Y")),
+        ("time", received.strftime("%H:%M:%S")),
+        ("body", mo.text),
+    ]
+
+
+def international(number: str) -> str:
+    """A long number with its '+'; a short code or a sender name as it is."""
+    return f"+{number}" if number.isdigit() and len(number) > 6 else number
+
+
+def with_query(url: str, query: list[tuple[str, str]]) -> str:
+    """``url`` with ``query`` appended, keeping any query string the customer's URL already has."""
+    encoded = urlencode(query)  # '+' travels as %2B, as in TextApp's own examples
+    if "?" not in url:
+        return f"{url}?{encoded}"
+    return f"{url}{encoded}" if url.endswith(("?", "&")) else f"{url}&{encoded}"
+
+
+def _get(target: CallbackTarget, query: list[tuple[str, str]]) -> HttpCall:
+    return HttpCall("GET", with_query(target.url, query), b"", None, target.oauth2)

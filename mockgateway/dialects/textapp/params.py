@@ -1,0 +1,66 @@
+"""Parameters of an HTTP service call: query string and form body, names in any letter case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import parse_qsl
+
+from mockgateway.dialects.base import WireRequest
+from mockgateway.dialects.textapp.codes import PARAMETER_ERROR, TextAppError
+
+CSV_FLAG = "returnCSVString"
+
+
+class Params:
+    """Looked up case-insensitively, as the ASP.NET service does (clients send ``externallogin`` as often
+    as ``externalLogin``). A name given twice has its values joined with commas, again as ASP.NET does."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        values: dict[str, str] = {}
+        for name, value in pairs:
+            key = name.lower()
+            values[key] = f"{values[key]},{value}" if key in values else value
+        self._values = values
+
+    @classmethod
+    def from_request(cls, request: WireRequest) -> Params:
+        """The query string wins over the form body for a name given in both. aiohttp's query is a multidict,
+        so ``items()`` yields every value of a repeated name."""
+        form = _form(request)
+        query_names = {name.lower() for name in request.query}
+        pairs = [(name, value) for name, value in form if name.lower() not in query_names]
+        return cls([*request.query.items(), *pairs])
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name.lower())
+
+    def given(self, name: str) -> str | None:
+        """The value, or ``None`` when it is absent or blank (TextApp treats both as missing)."""
+        value = self.get(name)
+        return value if value is not None and value.strip() else None
+
+    def wants_csv(self) -> bool:
+        """``returnCSVString``: true or false in any case; absent or empty means XML."""
+        raw = (self.get(CSV_FLAG) or "").strip().lower()
+        if raw in ("", "false"):
+            return False
+        if raw == "true":
+            return True
+        raise TextAppError(366, f"{CSV_FLAG}: {self.get(CSV_FLAG)!r} is not true or false", field=CSV_FLAG)
+
+
+def _form(request: WireRequest) -> list[tuple[str, str]]:
+    if not request.body.strip():
+        return []
+    content_type = request.headers.get("Content-Type", "").lower()
+    if content_type.startswith("multipart/"):
+        raise TextAppError(
+            PARAMETER_ERROR,
+            "Content-Type: send the parameters as application/x-www-form-urlencoded, not multipart",
+            field="Content-Type",
+        )
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TextAppError(PARAMETER_ERROR, "form data: not UTF-8 text", field="Content-Type") from None
+    return parse_qsl(text, keep_blank_values=True)

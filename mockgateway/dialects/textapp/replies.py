@@ -1,0 +1,61 @@
+"""``GetSMSReply``: replies to replyMethodID 3 messages, each handed out once, as TextApp documents."""
+
+from __future__ import annotations
+
+from mockgateway.clock import to_datetime
+from mockgateway.dialects.textapp.callbacks import international
+from mockgateway.dialects.textapp.codes import PROVIDER
+from mockgateway.dialects.textapp.render import Table
+from mockgateway.dialects.textapp.sendsms import STORED
+from mockgateway.domain.errors import NotFound
+from mockgateway.domain.model import EventQuery, Message, MoMessage
+from mockgateway.service.gateway import Gateway
+
+COLUMNS = ("ID", "ClientMessageReference", "Originator", "Destination", "Date", "Time", "Body", "OriginalBody")
+#: Enough to reach every reply the store still keeps.
+_ALL = 1_000_000
+
+
+class ReplyInbox:
+    def __init__(self, gateway: Gateway) -> None:
+        self._gateway = gateway
+        self._taken: set[str] = set()  #: ids of replies already handed out
+
+    async def take(self, account: str, reference: str | None) -> list[tuple[MoMessage, Message]]:
+        """New replies to the account's replyMethodID 3 messages, for one clientMessageReference or (blank) all."""
+        found = []
+        for mo in await self._gateway.mos(EventQuery(account=account, limit=_ALL)):
+            if mo.id in self._taken or mo.in_reply_to is None:
+                continue
+            message = await self._message(mo.in_reply_to)
+            if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
+                continue
+            if reference is None or message.client_ref == reference:
+                found.append((mo, message))
+        self._taken.update(mo.id for mo, _ in found)
+        return found
+
+    async def _message(self, message_id: str) -> Message | None:
+        try:
+            return await self._gateway.message(message_id)
+        except NotFound:  # gone with retention
+            return None
+
+
+def replies_table(replies: list[tuple[MoMessage, Message]]) -> Table:
+    rows = []
+    for number, (mo, message) in enumerate(replies, start=1):
+        received = to_datetime(mo.received_at)
+        rows.append(
+            (
+                str(number),
+                message.client_ref or "",
+                f"+{mo.sender}",
+                international(mo.recipient),
+                received.strftime("%Y-%m-%d"),
+                received.strftime("%H:%M:%S"),
+                mo.text,
+                message.text,
+            )
+        )
+    return Table("Replies", "Reply", COLUMNS, tuple(rows))

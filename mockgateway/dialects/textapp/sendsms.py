@@ -1,0 +1,259 @@
+"""``SendSMS``: its parameters checked in a fixed order, the first failure answered with its transaction code.
+
+Order: missing parameters (303-314, in code order), values that are not one of the allowed ones (362-364),
+what depends on ``replyMethodID`` (originator 305/360/332, replyData 308/399), lengths (330, 331, 334, 333),
+``statusNotificationUrl`` (399) and finally each destination (361: refused one by one; the call fails only
+when none is usable).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, TextAppError
+from mockgateway.dialects.textapp.params import Params
+from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
+from mockgateway.encoding import is_gsm7, segment
+
+#: TextApp's own part sizes: GSM 160 then 153, Unicode 70 then 66 (its CharacterSetID page).
+PART_SIZES = PartSizes(gsm7=(160, 153), ucs2=(70, 66))
+MAX_PARTS = 3  #: the account's default EXTENDED LENGTH setting: 459 GSM characters
+MAX_DESTINATIONS = 1000
+MAX_REFERENCE = 128
+MAX_ALPHA_ORIGINATOR = 11
+MAX_NUMBER_ORIGINATOR = 16
+MAX_URL = 2048
+MIN_VALIDITY_H, MAX_VALIDITY_H = 1, 72
+UNICODE, GSM = 1, 2
+#: replyMethodID: 1 alphanumeric sender, no reply; 2 reply by email; 3 reply kept for GetSMSReply;
+#: 4 your phone number as sender; 5 reply to a URL.
+ALPHA, EMAIL, STORED, NUMBER, URL = 1, 2, 3, 4, 5
+REPLY_PATH_METHODS = (EMAIL, STORED, URL)
+#: The sender TextApp gives messages whose replies come back through it (2, 3, 5): its reply-path number.
+REPLY_PATH_NUMBER = "+447700900000"
+
+_ALPHA = re.compile(r"^[A-Za-z0-9 .&_\-]+$")
+_INTERNATIONAL = re.compile(r"^[1-9][0-9]{5,14}$")
+_WHOLE = re.compile(r"^-?[0-9]{1,9}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    written: str
+    digits: str | None  #: E.164 digits; None when the number is in the wrong format
+
+    @property
+    def number(self) -> str:
+        return f"+{self.digits}" if self.digits else self.written
+
+    @property
+    def code(self) -> int:
+        return OK if self.digits else WRONG_DESTINATION
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSend:
+    request: SendRequest
+    destinations: tuple[Destination, ...]  #: every destination as written, usable or not
+
+
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    billing: str
+    reference: str
+    entries: tuple[str, ...]
+    text: str
+    validity_h: int
+    charset: int
+    method: int
+    origin: str
+    reply_data: str | None
+    status_url: str | None
+
+
+def parse_send(params: Params, account: str) -> ParsedSend:
+    fields = _read(params)
+    destinations = tuple(destination(entry) for entry in fields.entries)
+    usable = tuple(d.digits for d in destinations if d.digits)
+    if not usable:
+        raise TextAppError(
+            WRONG_DESTINATION,
+            "destinations: no number is in international format such as +447700900123",
+            field="destinations",
+            destinations=tuple((d.number, d.code) for d in destinations),
+        )
+    return ParsedSend(_request(fields, usable, account), destinations)
+
+
+def _read(params: Params) -> _Fields:
+    """Every parameter but the destinations' format, checked in the order the module docstring gives."""
+    billing = _required(params, "clientBillingReference", 303)
+    reference = _required(params, "clientMessageReference", 304)
+    entries = _entries(params)
+    body = _required(params, "body", 307)
+    validity_raw = _required(params, "validity", 311)
+    charset_raw = _required(params, "characterSetID", 313)
+    method_raw = _required(params, "replyMethodID", 314)
+    validity = _number(validity_raw, "validity", range(MIN_VALIDITY_H, MAX_VALIDITY_H + 1), 362)
+    charset = _number(charset_raw, "characterSetID", (UNICODE, GSM), 363)
+    method = _number(method_raw, "replyMethodID", range(ALPHA, URL + 1), 364)
+    origin = originator(params.given("originator"), method)
+    reply_data = _reply_data(params.given("replyData"), method)
+    _max_length(billing, "clientBillingReference", 330)
+    _max_length(reference, "clientMessageReference", 331)
+    text = body if charset == UNICODE else gsm_only(body)
+    _fits(text, charset)
+    if len(entries) > MAX_DESTINATIONS:
+        raise TextAppError(
+            333, f"destinations: {len(entries)} numbers, at most {MAX_DESTINATIONS}", field="destinations"
+        )
+    status_url = params.given("statusNotificationUrl")
+    if status_url is not None:
+        status_url = _url(status_url.strip(), "statusNotificationUrl")
+    return _Fields(billing, reference, entries, text, validity, charset, method, origin, reply_data, status_url)
+
+
+def _request(fields: _Fields, destinations: tuple[str, ...], account: str) -> SendRequest:
+    options: dict[str, Scalar] = {
+        "clientBillingReference": fields.billing,
+        "characterSetID": fields.charset,
+        "replyMethodID": fields.method,
+        "replyData": fields.reply_data,
+        "validityHours": fields.validity_h,
+    }
+    return SendRequest(
+        account=account,
+        provider=PROVIDER,
+        destinations=destinations,
+        text=fields.text,
+        origin=fields.origin,
+        force_ucs2=fields.charset == UNICODE,
+        part_sizes=PART_SIZES,
+        validity_s=fields.validity_h * 3600,
+        client_ref=fields.reference,
+        callbacks=(CallbackTarget(fields.status_url),) if fields.status_url else (),
+        options=tuple((key, value) for key, value in options.items() if value is not None),
+    )
+
+
+def destination(entry: str) -> Destination:
+    """An international number: ``+44…``, ``0044…`` or ``44…``. Spaces go, including the one an unencoded
+    ``+`` turns into on the way."""
+    text = "".join(entry.split())
+    if text.startswith("+"):
+        text = text[1:]
+    elif text.startswith("00"):
+        text = text[2:]
+    return Destination(entry.strip(), text if _INTERNATIONAL.match(text) else None)
+
+
+def originator(raw: str | None, method: int) -> str:
+    """The sender the handset sees. Reply-path methods use TextApp's number; the others need the caller's."""
+    if method in REPLY_PATH_METHODS:
+        return REPLY_PATH_NUMBER  # the docs ask for an empty originator here; a given one is ignored
+    if raw is None:
+        raise TextAppError(305, f"originator: required with replyMethodID {method}", field="originator")
+    value = raw.strip()
+    digits = _phone_digits(value)
+    if method == NUMBER:
+        if digits is None:
+            raise TextAppError(
+                360,
+                f"originator: {value!r} is not a phone number, which replyMethodID 4 sends from",
+                field="originator",
+            )
+        if len(digits) > MAX_NUMBER_ORIGINATOR:
+            raise TextAppError(332, f"originator: at most {MAX_NUMBER_ORIGINATOR} digits", field="originator")
+        return f"+{digits}" if value.startswith(("+", "00")) else digits
+    if len(value) > MAX_ALPHA_ORIGINATOR:
+        if digits is not None and len(digits) <= MAX_NUMBER_ORIGINATOR:
+            raise TextAppError(
+                360, f"originator: {value!r} is a phone number; send it with replyMethodID 4", field="originator"
+            )
+        raise TextAppError(332, f"originator: at most {MAX_ALPHA_ORIGINATOR} characters", field="originator")
+    if not _ALPHA.match(value):
+        raise TextAppError(
+            360,
+            f"originator: {value!r} must be letters, digits, spaces and . & _ - with replyMethodID 1",
+            field="originator",
+        )
+    return value
+
+
+def _phone_digits(value: str) -> str | None:
+    text = "".join(value.split())
+    text = text[1:] if text.startswith("+") else text[2:] if text.startswith("00") else text
+    return text if text.isascii() and text.isdigit() and len(text) >= 3 else None
+
+
+def gsm_only(text: str) -> str:
+    """characterSetID 2 sends GSM 03.38: a character outside it becomes '?', as on a GSM-only route."""
+    if is_gsm7(text):
+        return text
+    return "".join(ch if is_gsm7(ch) else "?" for ch in text)
+
+
+def _required(params: Params, name: str, code: int) -> str:
+    value = params.given(name)
+    if value is None:
+        raise TextAppError(code, f"{name}: required", field=name)
+    return value
+
+
+def _entries(params: Params) -> tuple[str, ...]:
+    # Blank entries (a trailing comma) are skipped rather than refused one by one.
+    entries = tuple(entry for entry in (params.get("destinations") or "").split(",") if entry.strip())
+    if not entries:
+        raise TextAppError(306, "destinations: required, one or more comma-separated numbers", field="destinations")
+    return entries
+
+
+def _number(raw: str, name: str, allowed: range | tuple[int, ...], code: int) -> int:
+    # Plain ASCII digits only: Python's int() would also take "1_0" or Arabic-Indic digits.
+    value = int(raw.strip()) if _WHOLE.match(raw.strip()) else None
+    if value is None or value not in allowed:
+        choices = (
+            f"{allowed.start}-{allowed.stop - 1}" if isinstance(allowed, range) else " or ".join(map(str, allowed))
+        )
+        raise TextAppError(code, f"{name}: {raw!r} is not {choices}", field=name)
+    return value
+
+
+def _reply_data(raw: str | None, method: int) -> str | None:
+    if method not in (EMAIL, URL):
+        return None  # the docs ask for it to be empty here; a given one has nothing to do
+    if raw is None:
+        kind = "an email address" if method == EMAIL else "a URL"
+        raise TextAppError(308, f"replyData: required with replyMethodID {method}, {kind}", field="replyData")
+    value = raw.strip()
+    if method == URL:
+        return _url(value, "replyData")
+    if "@" not in value or " " in value or len(value) > 255:
+        raise TextAppError(PARAMETER_ERROR, f"replyData: {value!r} is not an email address", field="replyData")
+    return value
+
+
+def _url(value: str, name: str) -> str:
+    if not value.lower().startswith(("http://", "https://")) or len(value) > MAX_URL or " " in value:
+        raise TextAppError(
+            PARAMETER_ERROR, f"{name}: must be an http(s) URL of at most {MAX_URL} characters", field=name
+        )
+    return value
+
+
+def _max_length(value: str, name: str, code: int) -> None:
+    if len(value) > MAX_REFERENCE:
+        raise TextAppError(code, f"{name}: at most {MAX_REFERENCE} characters", field=name)
+
+
+def _fits(text: str, charset: int) -> None:
+    parts = len(segment(text, force_ucs2=charset == UNICODE, sizes=PART_SIZES).parts)
+    if parts > MAX_PARTS:
+        _, per_part = PART_SIZES.ucs2 if charset == UNICODE else PART_SIZES.gsm7
+        alphabet = "Unicode" if charset == UNICODE else "GSM 03.38"
+        raise TextAppError(
+            334,
+            f"body: needs {parts} parts; at most {MAX_PARTS} ({MAX_PARTS * per_part} {alphabet} characters)",
+            field="body",
+        )
