@@ -1,0 +1,69 @@
+"""Mobivate's webhooks: delivery receipts and incoming messages, as JSON POSTs.
+
+Mobivate reports a message, not its parts (``parts`` is their count), so one receipt is sent per status change
+of the message's last part, carrying the status of the message as a whole: with every part on the same
+timeline that is each change once, and a failure of an earlier part shows in the final receipt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from mockgateway.dialects.mobivate.ids import hex_id, logical_id, owner_user_id
+from mockgateway.dialects.mobivate.wire import WireStatus, log_time, receipt_time, wire_status
+from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MessageStatus, MoMessage, Notification
+
+
+def receipt_status(message: Message, n: Notification) -> WireStatus:
+    """The message's status after ``n``: the notification's own code when it set that status."""
+    if message.status is n.status or (n.status is MessageStatus.RECEIVED and message.status.is_final):
+        return wire_status(n.status, n.code, n.reason)
+    return wire_status(message.status, None, message.reason)
+
+
+def status_calls(message: Message, n: Notification, account: Account) -> list[HttpCall]:
+    if n.status is MessageStatus.ACCEPTED or n.part_index != len(message.part_ids) - 1:
+        return []
+    targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
+    body = orjson.dumps(receipt_payload(message, n))
+    return [_post(target, body) for target in targets]
+
+
+def receipt_payload(message: Message, n: Notification) -> dict[str, Any]:
+    status = receipt_status(message, n)
+    return {
+        "deliveryMessageId": hex_id(message.id),
+        "batchId": message.option("batchId"),
+        "clientReference": message.client_ref,
+        "created": receipt_time(n.created_at),
+        "status": status.name,
+        "statusCode": status.code,
+        "parts": len(message.part_ids),
+        "hlr": None,
+    }
+
+
+def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
+    if account.mo_callback is None:
+        return []
+    return [_post(account.mo_callback, orjson.dumps(incoming_payload(mo)))]
+
+
+def incoming_payload(mo: MoMessage) -> dict[str, Any]:
+    """For an incoming message ``originator`` is the handset and ``recipient`` the account's number."""
+    return {
+        "id": hex_id(mo.id),
+        "originator": mo.sender,
+        "recipient": mo.recipient,
+        "body": mo.text,
+        "created": log_time(mo.received_at),
+        "inReplyTo": hex_id(mo.in_reply_to) if mo.in_reply_to else None,
+        "logicalMessageId": logical_id(mo.id),
+        "ownerUserId": owner_user_id(mo.account),
+    }
+
+
+def _post(target: CallbackTarget, body: bytes) -> HttpCall:
+    return HttpCall("POST", target.url, body, "application/json", target.oauth2)

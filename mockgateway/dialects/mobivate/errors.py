@@ -1,0 +1,28 @@
+"""Mobivate's error body: ``{"code": <HTTP status>, "message": "<text>"}``."""
+
+from __future__ import annotations
+
+import orjson
+
+from mockgateway.dialects.base import WireResponse
+from mockgateway.domain.errors import GatewayError
+
+#: Statuses whose message is Mobivate's fixed phrase; 400 and 403 carry the specific problem instead.
+_PHRASES = {
+    401: "Unauthorized",
+    402: "Payment Required",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
+
+
+def error_response(status: int, message: str) -> WireResponse:
+    return WireResponse(status, orjson.dumps({"code": status, "message": message}))
+
+
+def render_error(error: GatewayError) -> WireResponse:
+    status = error.http_status
+    return error_response(status, _PHRASES.get(status, error.detail))

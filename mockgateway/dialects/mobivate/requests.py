@@ -1,0 +1,162 @@
+"""Parsing of ``/send/single`` and ``/send/batch`` bodies into core terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from mockgateway.dialects import fields as f
+from mockgateway.dialects.mobivate.wire import PROVIDER, parse_moment
+from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
+
+MAX_BATCH = 1000
+#: Mobivate publishes no body limit; ten concatenated parts is far beyond any real use of the mock.
+MAX_BODY_CHARS = 1600
+#: 160 GSM / 70 Unicode per part as Mobivate states; concatenated sizes are the usual 153 / 67.
+PART_SIZES = PartSizes(gsm7=(160, 153), ucs2=(70, 67))
+_ALPHA_SENDER = re.compile(r"^[A-Za-z0-9 .&'_-]{1,11}$")
+_NUMERIC_SENDER = re.compile(r"^\+?\d{1,15}$")
+
+
+def load_json_object(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        raise InvalidRequest("body: the request body is empty; a JSON object is expected", field="body")
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise InvalidRequest("body: the request body is not valid JSON", field="body") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("body: the request body must be a JSON object", field="body")
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message of a send request, as the client wrote it."""
+
+    originator: str
+    recipient: str  #: E.164 digits
+    text: str
+    route_id: str
+    reference: str | None
+
+
+def originator(value: object, name: str) -> str:
+    """A sender id: up to 11 letters and digits, or a number of up to 15 digits."""
+    if not isinstance(value, str) or not value.strip():
+        raise f.invalid(name, "is required, a sender name or number")
+    text = value.strip()
+    if not (_NUMERIC_SENDER.match(text) or _ALPHA_SENDER.match(text)):
+        raise f.invalid(name, f"{value!r} is not a sender name of up to 11 characters or a number of up to 15 digits")
+    return text
+
+
+def recipient(value: object, name: str) -> str:
+    if value is None:
+        raise f.invalid(name, "is required")
+    return f.msisdn(value, name)
+
+
+def route_id(data: dict[str, Any]) -> str:
+    return f.required_str(data, "routeId", max_len=64)
+
+
+def callback(data: dict[str, Any]) -> tuple[CallbackTarget, ...]:
+    url = data.get("callbackURL")
+    return () if url is None or url == "" else (CallbackTarget(f.http_url(url, "callbackURL")),)
+
+
+def parse_single(data: dict[str, Any]) -> tuple[Outgoing, str | None, tuple[CallbackTarget, ...]]:
+    """The message, its ``campaignId`` and its receipt target."""
+    outgoing = Outgoing(
+        originator=originator(data.get("originator"), "originator"),
+        recipient=recipient(data.get("recipient"), "recipient"),
+        text=f.required_str(data, "body", max_len=MAX_BODY_CHARS),
+        route_id=route_id(data),
+        reference=f.optional_str(data, "reference"),
+    )
+    return outgoing, f.optional_str(data, "campaignId"), callback(data)
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    route_id: str
+    name: str | None
+    schedule: str | None
+    shorten_urls: bool
+    spread_hours: int
+    exclude_optouts: bool
+    exclude_duplicates: bool
+    callbacks: tuple[CallbackTarget, ...]
+    messages: tuple[Outgoing, ...]
+
+
+def parse_batch(data: dict[str, Any]) -> Campaign:
+    default_route = route_id(data)
+    schedule = f.optional_str(data, "scheduleDateTime", max_len=40)
+    if schedule is not None:
+        parse_moment(schedule, "scheduleDateTime")
+    return Campaign(
+        route_id=default_route,
+        name=f.optional_str(data, "name"),
+        schedule=schedule,
+        shorten_urls=f.optional_bool(data, "shortenUrls"),
+        spread_hours=f.optional_int(data, "spreadHours") or 0,
+        exclude_optouts=f.optional_bool(data, "excludeOptouts"),
+        exclude_duplicates=f.optional_bool(data, "excludeDuplicates"),
+        callbacks=callback(data),
+        messages=_batch_messages(data.get("messages"), default_route),
+    )
+
+
+def _batch_messages(raw: object, default_route: str) -> tuple[Outgoing, ...]:
+    if raw is None:
+        raise f.invalid("messages", "is required")
+    if not isinstance(raw, list) or not raw:
+        raise f.invalid("messages", "must be a non-empty array of messages")
+    if len(raw) > MAX_BATCH:
+        raise f.invalid("messages", f"must list at most {MAX_BATCH} messages, got {len(raw)}")
+    return tuple(_batch_message(item, f"messages[{i}]", default_route) for i, item in enumerate(raw))
+
+
+def _batch_message(item: object, name: str, default_route: str) -> Outgoing:
+    if not isinstance(item, dict):
+        raise f.invalid(name, "must be an object with originator, recipient and text")
+    return Outgoing(
+        originator=originator(item.get("originator"), f"{name}.originator"),
+        recipient=recipient(item.get("recipient"), f"{name}.recipient"),
+        text=_text(item, f"{name}.text"),
+        route_id=_optional(item, "routeId", f"{name}.routeId", required_if_given=True) or default_route,
+        reference=_optional(item, "reference", f"{name}.reference"),
+    )
+
+
+def _text(item: dict[str, Any], name: str) -> str:
+    return f.required_str({name: item.get("text")}, name, max_len=MAX_BODY_CHARS)
+
+
+def _optional(item: dict[str, Any], key: str, name: str, *, required_if_given: bool = False) -> str | None:
+    value = f.optional_str({name: item.get(key)}, name)
+    if required_if_given and value is not None and not value.strip():
+        raise f.invalid(name, "must not be empty")
+    return value
+
+
+def send_request(account: str, message: Outgoing, *, campaign_id: str | None, batch_id: str,
+                 callbacks: tuple[CallbackTarget, ...]) -> SendRequest:  # fmt: skip
+    options: dict[str, Scalar] = {"routeId": message.route_id, "batchId": batch_id, "campaignId": campaign_id}
+    return SendRequest(
+        account=account,
+        provider=PROVIDER,
+        destinations=(message.recipient,),
+        text=message.text,
+        origin=message.originator,
+        part_sizes=PART_SIZES,
+        client_ref=message.reference,
+        callbacks=callbacks,
+        options=tuple((key, value) for key, value in options.items() if value is not None),
+    )

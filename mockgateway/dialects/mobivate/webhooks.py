@@ -1,0 +1,50 @@
+"""Webhook registration: ``POST /webhooks/receipt | incoming | click`` with ``{"url": ...}``.
+
+Mobivate documents the request only; the answer here is ``{"type": <kind>, "url": <url>}``. Receipt and
+incoming URLs become the account's status and reply callbacks (shared by every provider the account uses);
+a click URL is kept but never called, as the gateway shortens no links.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from mockgateway.dialects import fields as f
+from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.mobivate.requests import load_json_object
+from mockgateway.domain.model import Account, CallbackTarget
+from mockgateway.service.gateway import Gateway
+
+
+class Webhooks:
+    def __init__(self, gateway: Gateway) -> None:
+        self._gateway = gateway
+        self.click_urls: dict[str, str] = {}  #: account -> click webhook
+
+    async def receipt(self, account: Account, request: WireRequest) -> WireResponse:
+        url = _url(request)
+        target = CallbackTarget(url, account.status_callback.oauth2 if account.status_callback else None)
+        self._gateway.set_account_callbacks(account.name, status=target, mo=account.mo_callback)
+        return _registered("receipt", url)
+
+    async def incoming(self, account: Account, request: WireRequest) -> WireResponse:
+        url = _url(request)
+        target = CallbackTarget(url, account.mo_callback.oauth2 if account.mo_callback else None)
+        self._gateway.set_account_callbacks(account.name, status=account.status_callback, mo=target)
+        return _registered("incoming", url)
+
+    async def click(self, account: Account, request: WireRequest) -> WireResponse:
+        url = _url(request)
+        self.click_urls[account.name] = url
+        return _registered("click", url)
+
+
+def _url(request: WireRequest) -> str:
+    data = load_json_object(request.body)
+    if data.get("url") is None:
+        raise f.invalid("url", "is required")
+    return f.http_url(data["url"], "url")
+
+
+def _registered(kind: str, url: str) -> WireResponse:
+    return WireResponse(200, orjson.dumps({"type": kind, "url": url}))

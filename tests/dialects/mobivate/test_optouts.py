@@ -1,0 +1,61 @@
+"""Opt-outs: added through the API or by a STOP reply, listed, deleted at both documented paths."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockgateway.service.gateway import Gateway
+from tests.dialects.mobivate.conftest import SINGLE, Client, assert_golden, call
+
+MOBILE = "440011122233"
+
+
+async def test_add_list_and_delete(client: Client, gateway: Gateway) -> None:
+    await gateway.advance(10)
+    added = await call(client, "POST", "/addressbook/optout", {"mobile": MOBILE})
+    assert_golden("optout_add.json", added)
+    listed = await call(client, "GET", "/addressbook/optout")
+    assert_golden("optout_list.json", listed)
+    assert gateway.is_opted_out("demo", MOBILE)
+    deleted = await call(client, "DELETE", "/addressbook/optout", {"mobile": MOBILE})
+    assert deleted == added
+    assert await call(client, "GET", "/addressbook/optout") == []
+    assert not gateway.is_opted_out("demo", MOBILE)
+
+
+@pytest.mark.parametrize("path", ["/addressbook/optout", "/optout"])
+async def test_delete_works_at_both_paths_and_sending_works_again(client: Client, path: str) -> None:
+    await call(client, "POST", "/addressbook/optout", {"mobile": "+44700011122"})
+    await call(client, "POST", "/send/single", SINGLE, status=403)
+    assert (await call(client, "DELETE", path, {"mobile": "44700011122"}))["mobile"] == "44700011122"
+    await call(client, "POST", "/send/single", SINGLE)
+
+
+async def test_adding_twice_keeps_the_first_entry(client: Client, gateway: Gateway) -> None:
+    first = await call(client, "POST", "/addressbook/optout", {"mobile": MOBILE})
+    await gateway.advance(60)
+    assert await call(client, "POST", "/addressbook/optout", {"mobile": int(MOBILE)}) == first
+    assert len(await call(client, "GET", "/addressbook/optout")) == 1
+
+
+async def test_a_stop_reply_opts_the_sender_out(client: Client, gateway: Gateway) -> None:
+    await call(client, "POST", "/send/single", SINGLE)
+    await gateway.advance(30)
+    await gateway.inject_mo("44700011122", "Test", "STOP")
+    listed = await call(client, "GET", "/addressbook/optout")
+    assert [(e["mobile"], e["note"], e["created"]) for e in listed] == [("44700011122", "MO", 1767225630000)]
+    answer = await call(client, "POST", "/send/single", SINGLE, status=403)
+    assert answer == {"code": 403, "message": "Recipient is opted out: 44700011122"}
+
+
+async def test_the_list_pages_and_filters_by_date(client: Client, gateway: Gateway) -> None:
+    for i in range(3):
+        await call(client, "POST", "/addressbook/optout", {"mobile": f"44740010000{i}"})
+        await gateway.advance(86400)
+    listed = await call(client, "GET", "/addressbook/optout")
+    assert [e["mobile"] for e in listed] == ["447400100002", "447400100001", "447400100000"]
+    assert len({e["id"] for e in listed}) == 3
+    paged = await call(client, "GET", "/addressbook/optout?page=2&pageSize=2")
+    assert [e["mobile"] for e in paged] == ["447400100000"]
+    dated = await call(client, "GET", "/addressbook/optout?startDate=2026-01-02&endDate=2026-01-02")
+    assert [e["mobile"] for e in dated] == ["447400100001"]
