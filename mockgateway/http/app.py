@@ -9,6 +9,9 @@ from aiohttp import web
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
 from mockgateway.dialects.livelink import LiveLinkDialect
+from mockgateway.dialects.mobivate import MobivateDialect
+from mockgateway.dialects.smsmode import smsmode_dialects
+from mockgateway.dialects.textapp import TextAppDialect
 from mockgateway.http import admin, admin_control, admin_events
 from mockgateway.http.admin_common import admin_errors
 from mockgateway.http.keys import GATEWAY, SETTINGS
@@ -25,7 +28,12 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     app = web.Application(middlewares=[admin_errors], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[GATEWAY] = gateway
-    for dialect in (LiveLinkDialect(gateway),):
+    for dialect in (
+        LiveLinkDialect(gateway, status_list_key=settings.status_list_key),
+        MobivateDialect(gateway),
+        TextAppDialect(gateway),
+        *smsmode_dialects(gateway),  # HTTP API 1.6 and REST: two error formats, one shared state
+    ):
         mount(app, dialect, MAX_BODY_BYTES)
         gateway.engine.register_renderer(dialect.name, dialect)
     for routes in (admin.routes, admin_events.routes, admin_control.routes):
@@ -37,6 +45,7 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
 async def _lifetime(app: web.Application) -> AsyncIterator[None]:
     gateway = app[GATEWAY]
     await gateway.store.open()
+    await gateway.restore()
     async with ticking(gateway):
         yield
     await gateway.drain()

@@ -25,7 +25,15 @@ def _adapt(dialect: Dialect, handler: Handler, max_body: int) -> Callable[[web.R
         except web.HTTPRequestEntityTooLarge:
             error = InvalidRequest(f"the request body is larger than {max_body} bytes", field="body")
             return _to_web(dialect.render_error(error))
-        wire = WireRequest(request.method, request.path, request.query, request.headers, body, request.match_info)
+        wire = WireRequest(
+            request.method,
+            request.path,
+            request.query,
+            request.headers,
+            body,
+            request.match_info,
+            raw_query=request.rel_url.raw_query_string,
+        )
         try:
             response = await handler(wire)
         except GatewayError as error:
@@ -39,9 +47,13 @@ def _adapt(dialect: Dialect, handler: Handler, max_body: int) -> Callable[[web.R
 
 
 def _to_web(response: WireResponse) -> web.Response:
+    # aiohttp takes the charset apart from the media type ("text/xml; charset=utf-8").
+    content_type, _, parameters = response.content_type.partition(";")
+    charset = parameters.partition("charset=")[2].strip() or None
     return web.Response(
         status=response.status,
         body=response.body,
-        content_type=response.content_type,
+        content_type=content_type.strip(),
+        charset=charset,
         headers=response.headers,
     )

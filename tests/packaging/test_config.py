@@ -1,0 +1,190 @@
+"""Settings: the config file format, and defaults < config file < environment < flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mockgateway.cli import build_parser, load_settings
+from mockgateway.config import Settings
+from mockgateway.domain.errors import ConfigError
+from mockgateway.domain.model import CallbackTarget
+
+#: The configuration example as published, comments included.
+EXAMPLE = """\
+accounts:
+  - name: demo
+    livelink: {app_key: demo-app-key, app_secret: demo-app-secret, client_id: 12345}
+    status_callback_url: http://127.0.0.1:9000/acks   # account-level ACK callback (Live Link portal setting)
+    mo_callback_url: http://127.0.0.1:9000/mo         # account-level incoming-reply callback
+    origins: ["12345", "447700900999"]                # sender ids / numbers the account owns
+  - name: other
+    livelink: {app_key: other-key, app_secret: other-secret, client_id: 777}
+"""
+
+
+def write(tmp_path: Path, content: str, name: str = "mockgateway.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    return write(tmp_path, EXAMPLE)
+
+
+def from_cli(argv: list[str], environ: dict[str, str]) -> Settings:
+    return load_settings(build_parser().parse_args(["serve", *argv]), environ)
+
+
+def test_the_published_example_loads(example: Path) -> None:
+    settings = Settings.from_env({"MOCKGATEWAY_CONFIG": str(example)})
+    demo, other = settings.accounts
+    assert demo.name == "demo"
+    assert demo.credentials == {
+        "livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345}
+    }
+    assert demo.status_callback == CallbackTarget("http://127.0.0.1:9000/acks")
+    assert demo.mo_callback == CallbackTarget("http://127.0.0.1:9000/mo")
+    assert demo.origins == ("12345", "447700900999")
+    assert other.name == "other"
+    assert other.credentials == {"livelink": {"app_key": "other-key", "app_secret": "other-secret", "client_id": 777}}
+    assert (other.status_callback, other.mo_callback, other.origins) == (None, None, None)
+    assert settings.config_path == example
+
+
+def test_without_a_file_there_is_one_demo_account() -> None:
+    settings = Settings.from_env({})
+    [demo] = settings.accounts
+    assert demo.name == "demo"
+    assert demo.credentials["livelink"] == {
+        "app_key": "demo-app-key",
+        "app_secret": "demo-app-secret",
+        "client_id": 12345,
+    }
+    assert (settings.host, settings.port, settings.clock, settings.store) == ("127.0.0.1", 8080, "real", "memory")
+    assert settings.config_path is None
+
+
+def test_environment_overrides_defaults(example: Path) -> None:
+    settings = Settings.from_env({"MOCKGATEWAY_PORT": "9999", "MOCKGATEWAY_CONFIG": str(example)})
+    assert settings.port == 9999
+    assert [account.name for account in settings.accounts] == ["demo", "other"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "attribute", "expected"),
+    [
+        ("MOCKGATEWAY_HOST", "0.0.0.0", "host", "0.0.0.0"),
+        ("MOCKGATEWAY_PORT", "0", "port", 0),
+        ("MOCKGATEWAY_SCENARIOS", "/srv/scenarios", "scenarios_dir", Path("/srv/scenarios")),
+        ("MOCKGATEWAY_SEED", "42", "seed", 42),
+        ("MOCKGATEWAY_CLOCK", "virtual", "clock", "virtual"),
+        ("MOCKGATEWAY_STORE", "sqlite:/tmp/mg.sqlite", "store", "sqlite:/tmp/mg.sqlite"),
+        ("MOCKGATEWAY_RETENTION", "2h", "retention_s", 7200.0),
+    ],
+)
+def test_each_variable_mirrors_its_flag(variable: str, value: str, attribute: str, expected: object) -> None:
+    assert getattr(Settings.from_env({variable: value}), attribute) == expected
+    flag = "--" + variable.removeprefix("MOCKGATEWAY_").lower()
+    assert getattr(from_cli([flag, value], {}), attribute) == expected
+
+
+def test_empty_variables_count_as_unset() -> None:
+    assert Settings.from_env({"MOCKGATEWAY_PORT": "", "MOCKGATEWAY_CONFIG": ""}) == Settings.from_env({})
+
+
+def test_flags_override_environment() -> None:
+    settings = from_cli(["--port", "7000", "--clock", "virtual"], {"MOCKGATEWAY_PORT": "9999", "MOCKGATEWAY_SEED": "3"})
+    assert (settings.port, settings.clock, settings.seed) == (7000, "virtual", 3)
+
+
+def test_environment_and_flags_override_the_file_whoever_names_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "retention: 2h\noauth: {access_token_ttl: 10m}\n")
+    environ = {"MOCKGATEWAY_RETENTION": "1h"}
+    assert from_cli(["--config", str(path)], environ).retention_s == 3600
+    assert from_cli([], {**environ, "MOCKGATEWAY_CONFIG": str(path)}).retention_s == 3600
+    assert from_cli(["--config", str(path), "--retention", "30m"], environ).retention_s == 1800
+    assert from_cli(["--config", str(path)], {}).retention_s == 7200
+    assert from_cli(["--config", str(path)], environ).access_token_ttl_s == 600
+
+
+def test_a_config_flag_replaces_the_config_variable(tmp_path: Path, example: Path) -> None:
+    broken = write(tmp_path, "accounts: nope\n", name="broken.yaml")
+    settings = from_cli(["--config", str(example)], {"MOCKGATEWAY_CONFIG": str(broken)})
+    assert settings.config_path == example
+
+
+def test_oauth_section_sets_token_lifetimes(tmp_path: Path) -> None:
+    settings = Settings.from_env({"MOCKGATEWAY_CONFIG": str(write(tmp_path, "oauth: {access_token_ttl: 10m}\n"))})
+    assert settings.access_token_ttl_s == 600
+    assert settings.refresh_token_ttl_s == Settings().refresh_token_ttl_s
+    assert settings.accounts == Settings().accounts, "a file without accounts keeps the demo account"
+
+
+def test_retention_and_status_list_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "retention: 3d\nlivelink: {status_list_key: sapnotification}\n")
+    settings = Settings.from_env({"MOCKGATEWAY_CONFIG": str(path)})
+    assert (settings.retention_s, settings.status_list_key) == (3 * 86400, "sapnotification")
+
+
+def test_numeric_strings_are_accepted_for_client_id(tmp_path: Path) -> None:
+    path = write(tmp_path, "accounts:\n  - name: a\n    livelink: {app_key: k, app_secret: s, client_id: '12'}\n")
+    [account] = Settings.from_env({"MOCKGATEWAY_CONFIG": str(path)}).accounts
+    assert account.credentials["livelink"]["client_id"] == 12
+
+
+def test_callback_oauth2_applies_to_both_callbacks(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "accounts:\n  - name: a\n    livelink: {app_key: k, app_secret: s, client_id: 1}\n"
+        "    status_callback_url: https://hooks.example/acks\n    mo_callback_url: https://hooks.example/mo\n"
+        "    callback_oauth2: {client_id: c, client_secret: x, token_url: 'https://auth.example/token'}\n",
+    )
+    [account] = Settings.from_env({"MOCKGATEWAY_CONFIG": str(path)}).accounts
+    assert account.status_callback is not None
+    assert account.mo_callback is not None
+    assert account.status_callback.oauth2 == account.mo_callback.oauth2
+    assert account.status_callback.oauth2 is not None
+    assert account.status_callback.oauth2.token_url == "https://auth.example/token"
+
+
+ACCOUNT = "  - name: a\n    livelink: {app_key: k, app_secret: s, client_id: 1}\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("- accounts\n", ": the top level must be a mapping"),
+        ("accounts: []\n", ": accounts: must be a non-empty list"),
+        ("accounts:\n  - name: a\n", "accounts[0]: account 'a' needs credentials for a provider (livelink"),
+        (
+            "accounts:\n  - name: a\n    livelink: {app_key: k, client_id: 1}\n",
+            "accounts[0].livelink.app_secret: required",
+        ),
+        (
+            "accounts:\n" + ACCOUNT + "  - name: b\n    livelink: {app_key: k, app_secret: t, client_id: 2}\n",
+            "accounts[1].livelink.app_key: 'k' is already used by 'a'",
+        ),
+        ("accounts:\n" + ACCOUNT + "    origins: 12345\n", "accounts[0].origins: must be a list of strings"),
+        (
+            "accounts:\n" + ACCOUNT + "    callback_oauth2: {client_id: c, client_secret: x}\n",
+            "accounts[0].callback_oauth2.token_url: required",
+        ),
+        ("oauth: {access_token_tll: 10m}\n", "oauth.access_token_tll: unknown key"),
+        ("oauth: {access_token_ttl: 0}\n", "oauth.access_token_ttl: must be longer than zero"),
+        ("oauth: {refresh_token_ttl: soon}\n", "oauth.refresh_token_ttl: 'soon' is not a duration"),
+        ("retention: -1\n", "retention: -1 is negative"),
+        ("livelink: {status_list_key: notifications}\n", "livelink.status_list_key: must be one of SAPNotification"),
+        ("livelink: {base_path: /x}\n", "livelink.base_path: unknown key"),
+    ],
+)
+def test_problems_name_file_key_and_problem(tmp_path: Path, content: str, expected: str) -> None:
+    path = write(tmp_path, content)
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env({"MOCKGATEWAY_CONFIG": str(path)})
+    message = str(error.value)
+    assert message.startswith(f"{path}: "), message
+    assert expected in message
