@@ -17,6 +17,8 @@ class WireRequest:
     headers: Mapping[str, str]
     body: bytes
     params: Mapping[str, str] = field(default_factory=dict)  #: path parameters
+    #: the query string as sent, still percent-encoded: for APIs whose values are not UTF-8
+    raw_query: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,7 @@ class SendRequest:
     handset_ack: bool = False  #: the client asked for a handset (final) acknowledgement
     callbacks: tuple[CallbackTarget, ...] = ()
     options: Options = ()
+    send_at: float | None = None  #: deferred sending (gateway-clock epoch): the lifecycle starts then, not now
 
     def option_value(self, name: str) -> Scalar:
         return dict(self.options).get(name)

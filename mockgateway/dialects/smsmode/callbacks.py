@@ -1,0 +1,119 @@
+"""smsmode's pushed callbacks: delivery reports and replies, for both of its APIs.
+
+HTTP API 1.6 (documented): HTTP GET with query parameters. REST API (not published): JSON POST bodies of our
+design, carrying the same facts under the REST API's names (see docs/providers.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+
+from mockgateway.dialects.smsmode import codes, wire
+from mockgateway.dialects.smsmode.requests import REST_API
+from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MoMessage, Notification
+
+
+def status_calls(message: Message, n: Notification, account: Account) -> list[HttpCall]:
+    """One report per recipient and change of its status, to the request's URL or else the account's."""
+    target = message.callbacks[0] if message.callbacks else account.status_callback
+    if target is None or not codes.changes_recipient_status(message, n):
+        return []
+    if message.option("api") == REST_API:
+        return [_post(target, rest_status_body(message, n))]
+    return [_get(target, dlr_query(message, n))]
+
+
+def dlr_query(message: Message, n: Notification) -> dict[str, str]:
+    code = codes.wire_code(message, n)
+    return {
+        "numero": message.destination,
+        "date_reception": wire.dlr_time(n.created_at),
+        "statut": code,
+        "smsID": str(message.option("smsID", "")),
+        "refClient": message.client_ref or "",
+        "mcc_mnc": wire.mcc_mnc(message.destination),
+        "cost": str(codes.cost(message, code)),
+    }
+
+
+def rest_status_body(message: Message, n: Notification) -> dict[str, Any]:
+    code = codes.wire_code(message, n)
+    body: dict[str, Any] = {
+        "messageId": message.option("smsID"),
+        "direction": "MT",
+        "recipient": {"to": "+" + message.destination},
+        "status": {
+            "value": codes.rest_value(n.status, n.reason),
+            "code": int(code),
+            "description": codes.description(code),
+        },
+        "deliveryDate": wire.iso_local(n.created_at),
+        "sentDate": wire.iso_local(message.created_at),
+        "messagePartCount": len(message.part_ids),
+        "mccMnc": wire.mcc_mnc(message.destination),
+        "cost": codes.cost(message, code),
+    }
+    if message.origin:
+        body["from"] = message.origin
+    if message.client_ref:
+        body["refClient"] = message.client_ref
+    return body
+
+
+def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
+    """A reply, to the URL the original request named, else the account's reply URL."""
+    url = replied_to.option("moUrl") if replied_to else None
+    target = CallbackTarget(str(url)) if url else account.mo_callback
+    if target is None:
+        return []
+    if replied_to is not None and replied_to.option("api") == REST_API:
+        return [_post(target, rest_mo_body(mo, replied_to))]
+    return [_get(target, mo_query(mo, replied_to))]
+
+
+def mo_query(mo: MoMessage, replied_to: Message | None) -> dict[str, str]:
+    return {
+        "numero": short_number(mo),
+        "message": mo.text,
+        "emetteur": mo.sender,
+        "date_reception": wire.mo_time(mo.received_at),
+        "smsID": str(replied_to.option("smsID", "")) if replied_to else "",
+        "refClient": (replied_to.client_ref or "") if replied_to else "",
+        "responseID": wire.alnum_id(mo.id),
+    }
+
+
+def rest_mo_body(mo: MoMessage, replied_to: Message) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "messageId": wire.alnum_id(mo.id),
+        "direction": "MO",
+        "from": "+" + mo.sender,
+        "recipient": {"to": short_number(mo)},
+        "body": {"text": mo.text},
+        "receptionDate": wire.iso_local(mo.received_at),
+        "refMessageId": replied_to.option("smsID"),
+    }
+    if replied_to.client_ref:
+        body["refClient"] = replied_to.client_ref
+    return body
+
+
+def short_number(mo: MoMessage) -> str:
+    """The number the reply went to: the message's numeric sender, else the simulator's short number."""
+    return mo.recipient if mo.recipient.isdigit() else wire.SHORT_NUMBER
+
+
+def with_query(url: str, query: dict[str, str]) -> str:
+    """``url`` with ``query`` appended (``+`` for spaces, as in smsmode's own example), keeping its own query."""
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(query)}"
+
+
+def _get(target: CallbackTarget, query: dict[str, str]) -> HttpCall:
+    return HttpCall("GET", with_query(target.url, query), b"", None, target.oauth2)
+
+
+def _post(target: CallbackTarget, body: dict[str, Any]) -> HttpCall:
+    return HttpCall("POST", target.url, orjson.dumps(body), "application/json", target.oauth2)

@@ -1,0 +1,100 @@
+"""smsmode status codes (``statut``) for core events, read from the catalogue in ``domain.reasons``.
+
+smsmode reports one status per recipient, not per part: a long message is "partially delivered" (12) or
+"partially received" (15) until every part is, and a part whose change leaves the recipient's status as it
+was sends no second report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mockgateway.dialects.smsmode.wire import PROVIDER
+from mockgateway.domain.model import Message, MessageStatus, Notification
+from mockgateway.domain.reasons import FALLBACK, default_code, find_code
+
+S = MessageStatus
+PARTIALLY_DELIVERED = "12"
+PARTIALLY_RECEIVED = "15"
+SCHEDULED = "10"
+IN_PROGRESS = "1"
+#: Codes of messages that never left smsmode: nothing is billed for them.
+NOT_BILLED = frozenset({"2", "31", "32", "33", "34", "35", "36", "38", "3998", "3999"})
+_DELIVERED = frozenset({S.DELIVERED, S.RECEIVED})
+#: Canonical reasons the REST API reports as REJECTED rather than UNDELIVERABLE.
+_REJECTIONS = frozenset({"operator_blocked", "spam", "content_rejected", "blocked_recipient", "subscriber_barred"})
+
+
+def description(code: str) -> str:
+    row = find_code(PROVIDER, code)
+    return row.description if row else "Unknown status"
+
+
+def wire_code(message: Message, n: Notification) -> str:
+    """The ``statut`` for ``n``: the scenario's or reason's code, else the catalogue's code for the status."""
+    if n.code is None and len(message.part_ids) > 1:
+        parts = _parts(message)
+        if n.status is S.DELIVERED and not all(p in _DELIVERED for p in parts):
+            return PARTIALLY_DELIVERED
+        if n.status is S.RECEIVED and not all(p is S.RECEIVED for p in parts):
+            return PARTIALLY_RECEIVED
+    return n.code or default_code(PROVIDER, n.status) or FALLBACK[PROVIDER]
+
+
+def changes_recipient_status(message: Message, n: Notification) -> bool:
+    """Whether ``n`` (one part's change) changes what smsmode reports for the whole recipient."""
+    others = [status for index, status in enumerate(_parts(message)) if index != n.part_index]
+    if not others:
+        return True
+    if n.status is S.SENT:
+        return all(p is S.ACCEPTED for p in others)
+    if n.status is S.DELIVERED:
+        done = [p in _DELIVERED for p in others]
+        return all(done) or not any(done)  # 14 once all are, 12 for the first one
+    if n.status is S.RECEIVED:
+        done = [p is S.RECEIVED for p in others]
+        return all(done) or not any(done)
+    if n.status is S.RETRYING:
+        return not any(p in (S.RETRYING, S.FAILED) for p in others)
+    return S.FAILED not in others
+
+
+def current_code(message: Message, latest: Notification | None, now: float) -> str:
+    """What a status poll reports for one recipient: its latest report, or 10/1 before the first."""
+    if latest is None:
+        return SCHEDULED if message.created_at > now else IN_PROGRESS
+    return wire_code(message, latest)
+
+
+def batch_code(codes: Sequence[str]) -> str:
+    """One code for a send to several recipients: theirs when they agree, else "in progress" or "partially"."""
+    if len(set(codes)) == 1:
+        return codes[0]
+    finals = [find_code(PROVIDER, code) for code in codes]
+    if any(row is None or not row.status.is_final for row in finals):
+        return IN_PROGRESS
+    if any(row is not None and row.status in _DELIVERED for row in finals):
+        return PARTIALLY_DELIVERED
+    return codes[0]
+
+
+def cost(message: Message, code: str) -> int:
+    """Credits billed: one per part, none when the message never left smsmode."""
+    return 0 if code in NOT_BILLED else len(message.part_ids)
+
+
+def rest_value(status: MessageStatus, reason: str | None, scheduled: bool = False) -> str:
+    """The REST API's ``status.value``, in SMPP message-state words."""
+    if status is S.ACCEPTED:
+        return "SCHEDULED" if scheduled else "ENROUTE"
+    if status in _DELIVERED:
+        return "DELIVERED"
+    if status is S.FAILED:
+        if reason == "validity_expired":
+            return "EXPIRED"
+        return "REJECTED" if reason in _REJECTIONS else "UNDELIVERABLE"
+    return "ENROUTE"
+
+
+def _parts(message: Message) -> list[MessageStatus]:
+    return [message.part_status(index) for index in range(len(message.part_ids))]

@@ -1,0 +1,224 @@
+"""Send requests of both smsmode APIs (HTTP 1.6 parameters, REST JSON) parsed into core terms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mockgateway.clock import to_datetime
+from mockgateway.dialects import fields as f
+from mockgateway.dialects.smsmode import wire
+from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.model import CallbackTarget, Encoding, PartSizes, Scalar, SendRequest
+from mockgateway.encoding import segment
+
+HTTP_API = "http"
+REST_API = "rest"
+MAX_GET_NUMBERS = 300  #: documented
+MAX_POST_NUMBERS = 10_000  #: smsmode documents no limit for POST; beyond this is surely a client bug
+MAX_REF_CLIENT = 40
+DEFAULT_PARTS = 5
+MAX_PARTS = 10
+MAX_REST_TEXT = 5000
+CLASSES = ("2", "4", "9")  #: 2 = Pro (default), 4 = reply-able, 9 = Unicode
+#: Single-part limits used as the per-part size too: cutting at them gives the longest text that fits one part.
+_UNSPLIT = PartSizes(gsm7=(160, 160), ucs2=(70, 70))
+_DATE_ENVOI = re.compile(r"^(\d{2})(\d{2})(\d{4})-(\d{2}):(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A parsed send: the core request, its smsID and what each recipient costs."""
+
+    request: SendRequest
+    sms_id: str
+    parts: int
+    encoding: Encoding
+
+
+def missing(name: str) -> InvalidRequest:
+    return InvalidRequest(f"Missing mandatory parameter: {name}", field=name)
+
+
+def bad(name: str, problem: str) -> InvalidRequest:
+    return f.invalid(name, problem)
+
+
+def required(params: Mapping[str, str], name: str) -> str:
+    value = params.get(name, "")
+    if not value.strip():
+        raise missing(name)
+    return value
+
+
+# -- HTTP API 1.6 --------------------------------------------------------------------------------------
+def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float, method: str) -> Draft:
+    text = required(params, "message")
+    destinations = numbers(required(params, "numero"), MAX_GET_NUMBERS if method == "GET" else MAX_POST_NUMBERS)
+    classe = params.get("classe_msg", "").strip() or "2"
+    if classe not in CLASSES:
+        raise bad("classe_msg", "must be 2 (Pro), 4 (reply-able) or 9 (Unicode)")
+    cap = _int(params, "nbr_msg", DEFAULT_PARTS, 1, MAX_PARTS)
+    text, truncated = fit(text, classe == "9", cap)
+    options: dict[str, Scalar] = {"api": HTTP_API, "smsID": sms_id, "classe_msg": int(classe), "nbr_msg": cap}
+    options["truncated"] = truncated
+    options["moUrl"] = _url(params, "notification_url_reponse")
+    status_url = _url(params, "notification_url")
+    request = SendRequest(
+        account=account,
+        provider=wire.PROVIDER,
+        destinations=destinations,
+        text=text,
+        origin=wire.sender(params.get("emetteur"), "emetteur"),
+        force_ucs2=classe == "9",
+        client_ref=_ref_client(params.get("refClient")),
+        callbacks=(CallbackTarget(status_url),) if status_url else (),
+        options=_compact(options),
+        send_at=date_envoi(params.get("date_envoi", "").strip(), now),
+    )
+    return _draft(request, sms_id)
+
+
+def numbers(raw: str, limit: int) -> tuple[str, ...]:
+    items = [item for item in raw.split(",") if item.strip()]
+    if not items:
+        raise missing("numero")
+    if len(items) > limit:
+        hint = "; send more with POST" if limit == MAX_GET_NUMBERS else ""
+        raise bad("numero", f"lists {len(items)} numbers; at most {limit}{hint}")
+    return tuple(wire.msisdn(item, "numero") for item in items)
+
+
+def fit(text: str, ucs2: bool, cap: int) -> tuple[str, bool]:
+    """``text`` cut to ``cap`` parts as smsmode documents (GSM 160/306/459…, Unicode 70/134/201/268/335)."""
+    parts = segment(text, force_ucs2=ucs2).parts
+    if len(parts) <= cap:
+        return text, False
+    if cap > 1:
+        return "".join(parts[:cap]), True
+    # One part holds the full single-part length, not the per-part length of a concatenated message.
+    return segment(text, force_ucs2=ucs2, sizes=_UNSPLIT).parts[0], True
+
+
+def date_envoi(raw: str, now: float) -> float | None:
+    """``ddMMyyyy-HH:mm`` in French local time; a time already past means "now"."""
+    if not raw:
+        return None
+    match = _DATE_ENVOI.match(raw)
+    try:
+        if not match:
+            raise ValueError(raw)
+        day, month, year, hour, minute = (int(group) for group in match.groups())
+        when = datetime(year, month, day, hour, minute, tzinfo=wire.LOCAL_TZ).timestamp()
+    except ValueError:
+        raise bad("date_envoi", f"{raw!r} is not a date as ddMMyyyy-HH:mm") from None
+    return when if when > now else None
+
+
+def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise bad(name, f"must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _url(params: Mapping[str, Any], name: str) -> str | None:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or not raw.startswith(("http://", "https://")) or len(raw) > 2048:
+        raise bad(name, "must be an http(s) URL of at most 2048 characters")
+    return raw
+
+
+def _ref_client(raw: object) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise bad("refClient", "must be a string")
+    if len(raw) > MAX_REF_CLIENT:
+        raise bad("refClient", f"must be at most {MAX_REF_CLIENT} characters")
+    return raw
+
+
+def _compact(options: dict[str, Scalar]) -> tuple[tuple[str, Scalar], ...]:
+    return tuple((key, value) for key, value in options.items() if value is not None and value is not False)
+
+
+def _draft(request: SendRequest, sms_id: str) -> Draft:
+    seg = segment(request.text, force_ucs2=request.force_ucs2)
+    return Draft(request, sms_id, len(seg.parts), seg.encoding)
+
+
+# -- REST API --------------------------------------------------------------------------------------------
+def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> Draft:
+    recipient = _object(data, "recipient")
+    to = recipient.get("to")
+    if to is None or to == "":
+        raise f.invalid("recipient.to", "is required")
+    if not isinstance(to, str):
+        raise f.invalid("recipient.to", "must be a string such as +33612345678")
+    body = _object(data, "body")
+    text = f.required_str(body, "text", max_len=MAX_REST_TEXT)
+    encoding = f.optional_enum(body, "encoding", ("GSM7", "UNICODE"))
+    origin = data.get("from")
+    if origin is None and isinstance(data.get("sender"), dict):
+        origin = data["sender"].get("value")  # some integrations send {"sender": {"value": ...}}
+    if origin is not None and not isinstance(origin, str):
+        raise f.invalid("from", "must be a string")
+    ref = f.optional_str(data, "refClient", max_len=MAX_REF_CLIENT)
+    status_url = _rest_url(data, "callbackUrlStatus")
+    send_at = sent_date(data.get("sentDate"), now)
+    options: dict[str, Scalar] = {"api": REST_API, "smsID": sms_id, "moUrl": _rest_url(data, "callbackUrlMo")}
+    options["acceptedAt"] = now if send_at is not None else None  # a scheduled message's created_at is later
+    request = SendRequest(
+        account=account,
+        provider=wire.PROVIDER,
+        destinations=(wire.msisdn(to, "recipient.to"),),
+        text=text,
+        origin=wire.sender(origin, "from"),
+        force_ucs2=encoding == "UNICODE",
+        client_ref=ref,
+        callbacks=(CallbackTarget(status_url),) if status_url else (),
+        options=_compact(options),
+        send_at=send_at,
+    )
+    draft = _draft(request, sms_id)
+    if encoding == "GSM7" and draft.encoding is not Encoding.GSM7:
+        raise f.invalid("body.encoding", "GSM7 was asked for but the text has characters outside GSM 03.38")
+    return draft
+
+
+def _object(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    if value is None:
+        raise f.invalid(name, "is required")
+    if not isinstance(value, dict):
+        raise f.invalid(name, "must be an object")
+    return value
+
+
+def _rest_url(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    return None if value is None or value == "" else f.http_url(value, name)
+
+
+def sent_date(raw: object, now: float) -> float | None:
+    """ISO 8601; without an offset the time is read as UTC. A time already past means "now"."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise f.invalid("sentDate", "must be an ISO 8601 date-time string")
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise f.invalid("sentDate", f"{raw!r} is not an ISO 8601 date-time such as 2026-01-31T09:30:00+01:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=to_datetime(0).tzinfo)
+    when = moment.timestamp()
+    return when if when > now else None

@@ -1,0 +1,121 @@
+"""smsmode's REST API (``rest.smsmode.com``): ``POST /sms/v1/messages`` with an ``X-Api-Key`` header.
+
+smsmode publishes no error body for this API; ours is ``{"status": <HTTP status>, "message": ..., "field": ...}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.smsmode import callbacks, codes, wire
+from mockgateway.dialects.smsmode.backend import Backend
+from mockgateway.dialects.smsmode.requests import parse_rest
+from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
+from mockgateway.domain.model import Account, Encoding, HttpCall, Message, MoMessage, Notification
+
+MESSAGES = "/sms/v1/messages"
+_FIELDS = {"origin": "from", "smsID": "messageId"}  #: core and shared field names in the REST API's words
+
+
+def render_error(error: GatewayError) -> WireResponse:
+    status = error.http_status
+    field = _FIELDS.get(error.field or "", error.field)
+    message = error.detail
+    if error.field in _FIELDS and message.startswith(error.field):
+        message = f"{field}: {message[len(error.field) :].lstrip(': ')}"
+    if isinstance(error, Unauthorized):
+        message = "Invalid or missing X-Api-Key header"
+    elif status >= 500:
+        message = "Internal error"
+    body: dict[str, Any] = {"status": status, "message": message}
+    if field is not None and status < 500:
+        body["field"] = field
+    headers = {"WWW-Authenticate": 'ApiKey header="X-Api-Key"'} if status == 401 else None
+    return WireResponse(status, orjson.dumps(body), headers=headers)
+
+
+class SmsmodeRestDialect:
+    name = wire.PROVIDER
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+
+    def endpoints(self) -> Sequence[Endpoint]:
+        return (
+            Endpoint("POST", MESSAGES, self.send),
+            Endpoint("GET", MESSAGES + "/{messageId}", self.get),
+        )
+
+    def render_error(self, error: GatewayError) -> WireResponse:
+        return render_error(error)
+
+    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
+        return callbacks.status_calls(message, notification, account)
+
+    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
+        return callbacks.mo_calls(mo, account, replied_to)
+
+    async def send(self, request: WireRequest) -> WireResponse:
+        account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
+        now = self._backend.gateway.clock.now()
+        draft = parse_rest(load_object(request.body), account.name, self._backend.new_sms_id(), now)
+        (message,) = await self._backend.send(draft)
+        body = message_body(message, draft.parts, draft.encoding, now)
+        body["status"] = {"value": codes.rest_value(message.status, None, scheduled=message.created_at > now)}
+        return WireResponse(201, orjson.dumps(body))
+
+    async def get(self, request: WireRequest) -> WireResponse:
+        """The message with its current status (not documented publicly; shaped like the send's answer)."""
+        account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
+        (message, *_) = await self._backend.messages(request.params.get("messageId", ""), account.name)
+        now = self._backend.gateway.clock.now()
+        code = await self._backend.code(message)
+        accepted_at = message.option("acceptedAt")
+        accepted = float(accepted_at) if isinstance(accepted_at, int | float) else message.created_at
+        body = message_body(message, len(message.part_ids), message.encoding, accepted)
+        scheduled = message.created_at > now
+        body["status"] = {
+            "value": codes.rest_value(message.status, message.reason, scheduled=scheduled),
+            "code": int(code),
+            "description": codes.description(code),
+        }
+        return WireResponse(200, orjson.dumps(body))
+
+
+def message_body(message: Message, parts: int, encoding: Encoding, accepted_at: float) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "messageId": message.option("smsID"),
+        "acceptedAt": wire.iso_local(min(accepted_at, message.created_at)),
+        "sentDate": wire.iso_local(message.created_at),
+        "body": {
+            "text": message.text,
+            "encoding": "UNICODE" if encoding is Encoding.UCS2 else "GSM7",
+            "length": len(message.text),
+            "messagePartCount": parts,
+        },
+        "recipient": {"to": "+" + message.destination},
+    }
+    optional = {
+        "from": message.origin,
+        "refClient": message.client_ref,
+        "callbackUrlStatus": message.callbacks[0].url if message.callbacks else None,
+        "callbackUrlMo": message.option("moUrl"),
+    }
+    body.update({key: value for key, value in optional.items() if value is not None})
+    return body
+
+
+def load_object(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        raise InvalidRequest("body: the request body is empty; a JSON object is expected", field="body")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise InvalidRequest(f"body: not valid JSON: {error}", field="body") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("body: must be a JSON object", field="body")
+    return data

@@ -1,0 +1,63 @@
+"""smsmode's wire conventions: numbers, sender ids, ids and dates."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from mockgateway.dialects.smsmode import wire
+from mockgateway.domain.errors import InvalidRequest
+from tests.conftest import T0
+from tests.dialects.smsmode.conftest import needs_paris_time
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("0612345678", "33612345678"),
+        ("0712345678", "33712345678"),
+        ("33612345678", "33612345678"),
+        ("+33612345678", "33612345678"),
+        ("0033612345678", "33612345678"),
+        (" 0612345678 ", "33612345678"),
+        ("447700900123", "447700900123"),
+    ],
+)
+def test_numbers(raw: str, digits: str) -> None:
+    assert wire.msisdn(raw, "numero") == digits
+
+
+@pytest.mark.parametrize("raw", ["", "06 12 34 56 78", "12345", "06123456789", "+0612345678", "abc"])
+def test_bad_numbers(raw: str) -> None:
+    with pytest.raises(InvalidRequest) as error:
+        wire.msisdn(raw, "numero")
+    assert error.value.field == "numero"
+
+
+@pytest.mark.parametrize(("raw", "kept"), [(None, None), ("", None), ("MaBoutique", "MaBoutique"), ("36100", "36100")])
+def test_senders(raw: str | None, kept: str | None) -> None:
+    assert wire.sender(raw, "emetteur") == kept
+
+
+def test_ids_look_like_smsmode_ids_and_do_not_collide() -> None:
+    drawn = {wire.new_sms_id(random.Random(seed)) for seed in range(200)}
+    assert len(drawn) == 200
+    assert all(wire.is_sms_id(value) for value in drawn)
+    mapped = {wire.alnum_id(str(n)) for n in range(1_000_000_000, 1_000_010_000)}
+    assert len(mapped) == 10_000
+    assert all(wire.is_sms_id(value) for value in mapped)
+
+
+@needs_paris_time
+def test_dates_are_french_local_time() -> None:
+    assert wire.dlr_time(T0) == "2026-01-01 01:00:00"
+    assert wire.mo_time(T0 + 5) == "01012026-010005"
+    assert wire.dlr_time(T0 + 181 * 86400) == "2026-07-01 02:00:00"  # summer time
+
+
+@pytest.mark.parametrize(
+    ("number", "network"), [("33612345678", "20810"), ("447700900123", "23410"), ("81312345678", "")]
+)
+def test_mcc_mnc(number: str, network: str) -> None:
+    assert wire.mcc_mnc(number) == network
