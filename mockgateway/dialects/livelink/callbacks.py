@@ -84,12 +84,17 @@ def ack_payload(message: Message, n: Notification) -> dict[str, Any]:
 
 
 def _sentence(message: Message, n: Notification) -> str:
-    if message.option("ackTimeInGMT"):
+    return ack_text(n, gmt=bool(message.option("ackTimeInGMT")))
+
+
+def ack_text(n: Notification, *, gmt: bool = True) -> str:
+    """The sentence an ACK carries, e.g. "Message 1 of the order 123 ... has been delivered at ..."."""
+    if gmt:
         moment, zone = to_datetime(n.created_at), "(GMT)"
     else:
         moment, zone = to_datetime(n.created_at).astimezone(), f"({time.strftime('%Z')})"
     text = (
-        f"Message {n.part_index + 1} of the order {message.id} at destination of +{message.destination} "
+        f"Message {n.part_index + 1} of the order {n.message_id} at destination of +{n.destination} "
         f"{_VERBS[n.status]} at {moment:%H:%M:%S} {zone} on the {moment:%d-%m-%Y}."
     )
     return f"{text} Error {n.code}." if n.code else text
@@ -97,9 +102,13 @@ def _sentence(message: Message, n: Notification) -> str:
 
 def country_code(msisdn: str) -> str:
     try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(f"+{msisdn}"))
+        number = phonenumbers.parse(f"+{msisdn}")
     except phonenumbers.NumberParseException:
         return "ZZ"
+    # Fictional ranges (such as the +44 7700 900 drama numbers) have no region; their country code still does.
+    region = phonenumbers.region_code_for_number(number) or phonenumbers.region_code_for_country_code(
+        number.country_code
+    )
     return str(region or "ZZ")
 
 
