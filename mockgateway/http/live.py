@@ -1,0 +1,112 @@
+"""``GET /__admin/events``: what the gateway does, as a Server-Sent Events stream for the web UI."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import orjson
+from aiohttp import web
+
+from mockgateway.http.keys import GATEWAY
+from mockgateway.service.events import Event
+
+log = logging.getLogger(__name__)
+
+#: A comment line this often keeps proxies and browsers from timing an idle stream out.
+KEEPALIVE_S = 15.0
+#: Events a slow client may fall behind by; past that, new ones are dropped (the UI reloads on any event anyway).
+BACKLOG = 1000
+#: How long a browser waits before reconnecting after the stream breaks.
+RETRY_MS = 2000
+
+_CLOSE = None  # queued to end a stream: the app is shutting down
+
+
+class LiveStreams:
+    """The open event streams of one app, so shutdown can end them instead of waiting for their clients."""
+
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[Event | None]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def __len__(self) -> int:
+        return len(self._queues)
+
+    def open(self) -> asyncio.Queue[Event | None]:
+        queue: asyncio.Queue[Event | None] = asyncio.Queue(BACKLOG + 1)  # one spare slot for _CLOSE
+        self._queues.add(queue)
+        self._idle.clear()
+        return queue
+
+    def discard(self, queue: asyncio.Queue[Event | None]) -> None:
+        self._queues.discard(queue)
+        if not self._queues:
+            self._idle.set()
+
+    def close_all(self) -> None:
+        for queue in self._queues:
+            with contextlib.suppress(asyncio.QueueFull):
+                queue.put_nowait(_CLOSE)
+
+    async def wait_idle(self) -> None:
+        """Return once no stream is open."""
+        await self._idle.wait()
+
+
+STREAMS = web.AppKey("live_streams", LiveStreams)
+
+
+def install(app: web.Application) -> None:
+    app[STREAMS] = LiveStreams()
+    app.router.add_get("/__admin/events", events)
+    app.on_shutdown.append(_close_streams)
+
+
+async def _close_streams(app: web.Application) -> None:
+    app[STREAMS].close_all()
+
+
+def frame(event: Event) -> bytes:
+    data = orjson.dumps({"id": event.id, "account": event.account})
+    return b"event: " + event.kind.encode() + b"\ndata: " + data + b"\n\n"
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    streams = request.app[STREAMS]
+    queue = streams.open()
+
+    def enqueue(event: Event) -> None:
+        if queue.qsize() < BACKLOG:
+            queue.put_nowait(event)
+
+    # Subscribed before the headers go out: a client that has the response sees every later event.
+    unsubscribe = request.app[GATEWAY].events.subscribe(enqueue)
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )
+    try:
+        await response.prepare(request)
+        await response.write(f"retry: {RETRY_MS}\n: connected\n\n".encode())
+        await _pump(queue, response)
+    except ConnectionResetError:
+        # The client went away (noticed on the next write; servers that cancel handlers get here sooner).
+        log.debug("event stream client disconnected")
+    finally:
+        unsubscribe()
+        streams.discard(queue)
+    return response
+
+
+async def _pump(queue: asyncio.Queue[Event | None], response: web.StreamResponse) -> None:
+    while True:
+        try:
+            event = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+        except TimeoutError:
+            await response.write(b": keep-alive\n\n")
+            continue
+        if event is _CLOSE:
+            return
+        await response.write(frame(event))
