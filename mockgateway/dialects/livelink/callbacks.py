@@ -107,7 +107,7 @@ def country_code(msisdn: str) -> str:
         return "ZZ"
     # Fictional ranges (such as the +44 7700 900 drama numbers) have no region; their country code still does.
     region = phonenumbers.region_code_for_number(number) or phonenumbers.region_code_for_country_code(
-        number.country_code
+        number.country_code or 0
     )
     return str(region or "ZZ")
 
