@@ -13,7 +13,9 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY mockgateway/ ./mockgateway/
 COPY scenarios/ ./scenarios/
-RUN pip install --no-cache-dir .
+# The package itself, with the demo-traffic and uvloop extras; its dependencies are bounded in pyproject.toml.
+# hadolint ignore=DL3013
+RUN pip install --no-cache-dir ".[demo,fast]"
 
 USER 10001:10001
 # /app/scenarios holds the shipped scenario library; mount a volume there to use your own.

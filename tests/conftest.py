@@ -16,6 +16,9 @@ from mockgateway.config import Settings
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 
+#: ``pytester`` runs pytest inside pytest (tests/plugin); pytest accepts this only in the top-level conftest.
+pytest_plugins = ["pytester"]
+
 #: 2026-01-01T00:00:00Z, so virtual-clock tests read the same every run.
 T0 = 1767225600.0
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -14,7 +14,7 @@ from tests.packaging.dockerfile import ROOT, Dockerfile, Instruction, ignore_pat
 USERADD = (  # needs root: checked, not run
     "groupadd --gid 10001 mockgateway && useradd --create-home --no-log-init --uid 10001 --gid 10001 mockgateway"
 )
-PIP_INSTALL = "pip install --no-cache-dir ."
+PIP_INSTALL = 'pip install --no-cache-dir ".[demo,fast]"'
 INSTALL_TIMEOUT_S = 300
 
 

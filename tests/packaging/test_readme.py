@@ -16,7 +16,7 @@ def test_every_setting_has_a_documented_variable_and_flag() -> None:
     serve_options = set(vars(build_parser().parse_args(["serve"]))) - {"command"}
     assert serve_options == set(SERVE_FLAGS), "a serve option without a variable, or a variable without an option"
     for name in SERVE_FLAGS:
-        assert f"| `MOCKGATEWAY_{name.upper()}` | `--{name}` |" in README, name
+        assert f"| `MOCKGATEWAY_{name.upper()}` | `--{name.replace('_', '-')}` |" in README, name
 
 
 def test_every_dependency_and_extra_is_explained() -> None:

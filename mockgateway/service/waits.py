@@ -1,0 +1,296 @@
+"""Finding what a test expects — now, or as soon as it happens — and, when it never comes, what came closest.
+
+Used by the wait API and the pytest plugin. Waiting wakes on the event hub, so no one polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.model import (
+    Delivery,
+    DeliveryState,
+    EventQuery,
+    Message,
+    MessageQuery,
+    MessageStatus,
+    MoMessage,
+    Notification,
+)
+from mockgateway.service.events import Event
+from mockgateway.service.gateway import Gateway
+
+T = TypeVar("T")
+Wanted = Mapping[str, str]
+Check = Callable[[Any, str], bool]
+
+#: Items looked at when ranking near misses: the most recent ones.
+NEAR_MISS_WINDOW = 500
+NEAR_MISS_LIMIT = 5
+#: A one-time code: the first run of 4 to 8 digits standing alone.
+CODE = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss(Generic[T]):
+    item: T
+    matched: tuple[str, ...]
+    mismatched: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Spec(Generic[T]):
+    """How to look for one kind of item: its filters, the events that may bring one, and its store queries."""
+
+    noun: str
+    checks: Mapping[str, Check]  #: filter name -> does the item satisfy the wanted value?
+    wakes: frozenset[str]  #: event kinds after which a new match may exist
+    find: Callable[[Gateway, Wanted, int], Awaitable[list[T]]]  #: matches, newest first, at most n
+    recent: Callable[[Gateway, int], Awaitable[list[T]]]  #: anything, newest first, at most n
+    summary: Callable[[T], str]
+
+    def parse(self, params: Mapping[str, str], *, ignore: Sequence[str] = ()) -> dict[str, str]:
+        """The wanted values, normalised; unknown names and bad values raise ``InvalidRequest`` naming them."""
+        unknown = sorted(set(params) - set(self.checks) - set(ignore))
+        if unknown:
+            allowed = ", ".join((*self.checks, *ignore))
+            raise InvalidRequest(f"unknown filter {', '.join(unknown)} (expected {allowed})", field=unknown[0])
+        wanted = {}
+        for name in self.checks:
+            raw = params.get(name)
+            if raw is not None and raw.strip():
+                wanted[name] = _normalise(self.noun, name, raw)
+        return wanted
+
+    def describe(self, wanted: Wanted) -> str:
+        if not wanted:
+            return f"any {self.noun}"
+        return f"a {self.noun} with " + ", ".join(f"{k}={v!r}" for k, v in wanted.items())
+
+    async def newest(self, gateway: Gateway, wanted: Wanted) -> T | None:
+        found = await self.find(gateway, wanted, 1)
+        return found[0] if found else None
+
+    async def near_misses(self, gateway: Gateway, wanted: Wanted, limit: int = NEAR_MISS_LIMIT) -> list[NearMiss[T]]:
+        """Recent items ranked by how many filters they satisfy (then by recency); full matches left out."""
+        scored = []
+        for position, item in enumerate(await self.recent(gateway, NEAR_MISS_WINDOW)):
+            matched = tuple(name for name, value in wanted.items() if self.checks[name](item, value))
+            if wanted and len(matched) == len(wanted):
+                continue
+            mismatched = tuple(name for name in wanted if name not in matched)
+            scored.append((-len(matched), position, NearMiss(item, matched, mismatched)))
+        scored.sort(key=lambda entry: entry[:2])
+        best = [miss for _, _, miss in scored]
+        if any(miss.matched for miss in best):
+            best = [miss for miss in best if miss.matched]
+        return best[:limit]
+
+
+def _normalise(noun: str, name: str, raw: str) -> str:
+    value = raw.strip()
+    if name == "to" or (name == "from" and noun != "message"):  # a message's "from" may be a sender id
+        # An unencoded '+' arrives as a space; spaces inside a number are only for reading.
+        number = value.replace(" ", "").lstrip("+")
+        if not (number.isdigit() and 6 <= len(number) <= 15):
+            raise InvalidRequest(f"{name}: {raw!r} is not an international phone number", field=name)
+        return number
+    if name == "status":
+        return _choice(name, value.upper(), [s.value for s in MessageStatus])
+    if name == "state":
+        return _choice(name, value.upper(), [s.value for s in DeliveryState])
+    if name == "kind":
+        return _choice(name, value.lower(), ["status", "mo"])
+    return value
+
+
+def _choice(name: str, value: str, choices: list[str]) -> str:
+    if value not in choices:
+        raise InvalidRequest(f"{name}: {value!r} is not one of {', '.join(choices)}", field=name)
+    return value
+
+
+async def wait_for(gateway: Gateway, spec: Spec[T], wanted: Wanted, within: float) -> T | None:
+    """The newest match as soon as one exists, or ``None`` after ``within`` seconds of real time."""
+    wake = asyncio.Event()
+
+    def listener(event: Event) -> None:
+        if event.kind in spec.wakes:
+            wake.set()
+
+    stop = gateway.events.subscribe(listener)  # before the first look, so nothing slips between the two
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            wake.clear()
+            found = await spec.newest(gateway, wanted)
+            remaining = deadline - loop.time()
+            if found is not None or remaining <= 0:
+                return found
+            with contextlib.suppress(TimeoutError):  # then one last look
+                await asyncio.wait_for(wake.wait(), remaining)
+    finally:
+        stop()
+
+
+def one_time_code(text: str) -> str | None:
+    found = CODE.search(text)
+    return found.group(0) if found else None
+
+
+# -- messages ---------------------------------------------------------------------------------------------
+def _message_query(wanted: Wanted, limit: int) -> MessageQuery:
+    return MessageQuery(
+        account=wanted.get("account"),
+        destination=wanted.get("to"),
+        origin=wanted.get("from"),
+        text=wanted.get("text"),
+        provider=wanted.get("provider"),
+        limit=limit,
+    )
+
+
+async def _find_messages(gateway: Gateway, wanted: Wanted, limit: int) -> list[Message]:
+    return list((await gateway.messages(_message_query(wanted, limit))).items)
+
+
+async def _recent_messages(gateway: Gateway, limit: int) -> list[Message]:
+    return list((await gateway.messages(MessageQuery(limit=limit))).items)
+
+
+def _message_summary(m: Message) -> str:
+    origin = f" from {m.origin}" if m.origin else ""
+    return f"message {m.id} to +{m.destination}{origin} via {m.provider}: {m.text!r} ({m.status})"
+
+
+MESSAGES: Spec[Message] = Spec(
+    noun="message",
+    checks={
+        # Each check is the store's own filter for that one field, so near misses agree with matches.
+        "to": lambda m, v: MessageQuery(destination=v).matches(m),
+        "text": lambda m, v: MessageQuery(text=v).matches(m),
+        "from": lambda m, v: MessageQuery(origin=v).matches(m),
+        "account": lambda m, v: MessageQuery(account=v).matches(m),
+        "provider": lambda m, v: MessageQuery(provider=v).matches(m),
+    },
+    wakes=frozenset({"message", "reset"}),
+    find=_find_messages,
+    recent=_recent_messages,
+    summary=_message_summary,
+)
+
+
+# -- notifications ------------------------------------------------------------------------------------------
+async def _find_notifications(gateway: Gateway, wanted: Wanted, limit: int) -> list[Notification]:
+    query = EventQuery(
+        account=wanted.get("account"),
+        message_id=wanted.get("message"),
+        part_id=wanted.get("order_id"),
+        status=wanted.get("status"),
+    )
+    return await _newest_notifications(gateway, query, limit)
+
+
+async def _newest_notifications(gateway: Gateway, query: EventQuery, limit: int) -> list[Notification]:
+    total = await gateway.count_notifications(query)  # the store lists oldest first
+    start = max(0, total - limit)
+    items = await gateway.notifications(replace(query, offset=start, limit=limit))
+    return items[::-1]
+
+
+async def _recent_notifications(gateway: Gateway, limit: int) -> list[Notification]:
+    return await _newest_notifications(gateway, EventQuery(), limit)
+
+
+def _notification_summary(n: Notification) -> str:
+    reason = f" {n.reason}" if n.reason else ""
+    code = f" ({n.code})" if n.code else ""
+    return f"notification {n.status}{reason}{code} for message {n.message_id} part {n.part_index + 1} ({n.part_id})"
+
+
+NOTIFICATIONS: Spec[Notification] = Spec(
+    noun="notification",
+    checks={
+        "message": lambda n, v: n.message_id == v,
+        "order_id": lambda n, v: n.part_id == v,
+        "status": lambda n, v: n.status.value == v,
+        "account": lambda n, v: n.account == v,
+    },
+    wakes=frozenset({"notification", "reset"}),
+    find=_find_notifications,
+    recent=_recent_notifications,
+    summary=_notification_summary,
+)
+
+
+# -- MOs ----------------------------------------------------------------------------------------------------
+async def _find_mos(gateway: Gateway, wanted: Wanted, limit: int) -> list[MoMessage]:
+    query = EventQuery(account=wanted.get("account"), phone=wanted.get("from"), keyword=wanted.get("text"))
+    total = await gateway.count_mos(query)
+    start = max(0, total - limit)
+    return (await gateway.mos(replace(query, offset=start, limit=limit)))[::-1]
+
+
+async def _recent_mos(gateway: Gateway, limit: int) -> list[MoMessage]:
+    return await _find_mos(gateway, {}, limit)
+
+
+MOS: Spec[MoMessage] = Spec(
+    noun="MO",
+    checks={
+        "from": lambda m, v: m.sender == v,
+        "text": lambda m, v: v.lower() in m.text.lower(),
+        "account": lambda m, v: m.account == v,
+    },
+    wakes=frozenset({"mo", "reset"}),
+    find=_find_mos,
+    recent=_recent_mos,
+    summary=lambda m: f"MO {m.id} from +{m.sender} to {m.recipient}: {m.text!r}",
+)
+
+
+# -- callbacks ----------------------------------------------------------------------------------------------
+async def _find_callbacks(gateway: Gateway, wanted: Wanted, limit: int) -> list[Delivery]:
+    query = EventQuery(
+        account=wanted.get("account"),
+        message_id=wanted.get("message"),
+        kind=wanted.get("kind"),
+        status=wanted.get("state"),
+        limit=limit,
+    )
+    return await gateway.store.list_deliveries(query)
+
+
+async def _recent_callbacks(gateway: Gateway, limit: int) -> list[Delivery]:
+    return await gateway.store.list_deliveries(EventQuery(limit=limit))
+
+
+def _callback_summary(d: Delivery) -> str:
+    last = d.attempts[-1].status if d.attempts else None
+    return f"{d.kind} callback {d.id} to {d.call.url} ({d.state}, {len(d.attempts)} attempts, last answer {last})"
+
+
+CALLBACKS: Spec[Delivery] = Spec(
+    noun="callback",
+    checks={
+        "message": lambda d, v: d.message_id == v,
+        "kind": lambda d, v: d.kind == v,
+        "state": lambda d, v: d.state.value == v,
+        "account": lambda d, v: d.account == v,
+    },
+    # A delivery is recorded just after the notification or MO it carries, and again after each attempt.
+    wakes=frozenset({"callback", "notification", "mo", "clock", "reset"}),
+    find=_find_callbacks,
+    recent=_recent_callbacks,
+    summary=_callback_summary,
+)
+
+
+SPECS: dict[str, Spec[Any]] = {"messages": MESSAGES, "notifications": NOTIFICATIONS, "mo": MOS, "callbacks": CALLBACKS}

@@ -1,0 +1,146 @@
+"""A gateway served from a background thread with its own event loop, for tests whose HTTP client is not
+asyncio-based (requests, urllib, a browser). ``SyncGatewayHandle`` offers the async handle's methods as plain
+calls, run in the server's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from mockgateway.bootstrap import build_gateway
+from mockgateway.config import Settings
+from mockgateway.domain.model import Delivery, Message, MoMessage, Notification
+from mockgateway.testing.handle import DEFAULT_TIMEOUT_S, GatewayHandle
+
+T = TypeVar("T")
+START_TIMEOUT_S = 30.0
+#: Beyond a wait's own timeout: how long a call may take to come back from the server's loop.
+CALL_MARGIN_S = 30.0
+
+
+class SyncGatewayHandle:
+    """Like ``GatewayHandle``, but every method is an ordinary call (made from any thread but the server's)."""
+
+    def __init__(self, handle: GatewayHandle, loop: asyncio.AbstractEventLoop) -> None:
+        self._handle = handle
+        self._loop = loop
+        self.url = handle.url
+        self.settings = handle.settings
+
+    def __repr__(self) -> str:
+        return f"<SyncGatewayHandle {self.url}>"
+
+    def _run(self, call: Coroutine[Any, Any, T], timeout: float = 0.0) -> T:
+        return asyncio.run_coroutine_threadsafe(call, self._loop).result(timeout + CALL_MARGIN_S)
+
+    def token(self, account: str = "demo") -> str:
+        return self._run(_call(self._handle.token, account))
+
+    def now(self) -> float:
+        return self._run(_call(self._handle.now))
+
+    def advance(self, seconds: float) -> float:
+        return self._run(self._handle.advance(seconds))
+
+    def reset(self) -> None:
+        self._run(self._handle.reset())
+
+    def messages(self, **filters: str) -> list[Message]:
+        return self._run(self._handle.messages(**filters))
+
+    def notifications(self, **filters: str) -> list[Notification]:
+        return self._run(self._handle.notifications(**filters))
+
+    def mos(self, **filters: str) -> list[MoMessage]:
+        return self._run(self._handle.mos(**filters))
+
+    def callbacks(self, **filters: str) -> list[Delivery]:
+        return self._run(self._handle.callbacks(**filters))
+
+    def latest_code(self, to: str) -> str | None:
+        return self._run(self._handle.latest_code(to))
+
+    def inject_mo(self, from_: str, to: str, text: str, *, account: str | None = None) -> MoMessage:
+        return self._run(self._handle.inject_mo(from_, to, text, account=account))
+
+    def wait_for_message(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Message:
+        return self._run(self._handle.wait_for_message(timeout=timeout, **filters), timeout)
+
+    def wait_for_notification(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Notification:
+        return self._run(self._handle.wait_for_notification(timeout=timeout, **filters), timeout)
+
+    def wait_for_mo(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> MoMessage:
+        return self._run(self._handle.wait_for_mo(timeout=timeout, **filters), timeout)
+
+    def wait_for_callback(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Delivery:
+        return self._run(self._handle.wait_for_callback(timeout=timeout, **filters), timeout)
+
+    def assert_sent(self, **filters: str) -> Message:
+        return self._run(self._handle.assert_sent(**filters))
+
+    def assert_no_message(self, **filters: str) -> None:
+        self._run(self._handle.assert_no_message(**filters))
+
+
+async def _call(function: Callable[..., T], *args: Any) -> T:
+    """Run a plain method in the server's loop, so gateway state is only ever touched from that thread."""
+    return function(*args)
+
+
+class GatewayThread:
+    """Starts the gateway on a free port of 127.0.0.1 in a daemon thread; ``stop()`` shuts it down cleanly."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._error: BaseException | None = None
+        self.handle: SyncGatewayHandle | None = None
+
+    def start(self) -> SyncGatewayHandle:
+        self._thread = threading.Thread(target=asyncio.run, args=(self._main(),), name="mockgateway", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(START_TIMEOUT_S):
+            raise RuntimeError(f"the gateway did not start within {START_TIMEOUT_S:g} s")
+        if self._error is not None:
+            raise RuntimeError(f"the gateway could not start: {self._error}") from self._error
+        assert self.handle is not None
+        return self.handle
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(START_TIMEOUT_S)
+
+    async def _main(self) -> None:
+        from aiohttp import web
+
+        from mockgateway.http.app import create_app
+
+        runner: web.AppRunner | None = None
+        try:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            gateway = build_gateway(self.settings)
+            runner = web.AppRunner(create_app(self.settings, gateway=gateway), access_log=None, handle_signals=False)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", 0).start()
+            url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+            self.handle = SyncGatewayHandle(GatewayHandle(gateway, url, self.settings), self._loop)
+        except BaseException as error:  # reported to the starting thread, which is waiting for us
+            self._error = error
+            self._ready.set()
+            if runner is not None:
+                await runner.cleanup()
+            return
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            await runner.cleanup()
