@@ -92,6 +92,9 @@ CODES: tuple[Code, ...] = (
         ("DB76", S.FAILED, "subscriber_barred", "Immediately stop the service to this MSISDN"),
         ("DB52", S.FAILED, "network_final", "Final network error; no retry recommended", True),
         ("DB99", S.FAILED, "unknown_subscriber", "Unknown MSISDN or ported number"),
+        ("DB62", S.FAILED, "absent_subscriber", "Temporary operator network error; retry after 1 min, 1 h, 1 day"),
+        ("DB05", S.FAILED, "spam", "The operator blocked the message"),
+        ("DB05", S.FAILED, "content_rejected", "The operator blocked the message"),
     ),
     *_rows(
         "textapp",

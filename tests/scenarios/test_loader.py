@@ -142,7 +142,7 @@ BROKEN = {
         SCENARIO + "    steps: [{status: failed, code: DB62, reason: no_credit}]\n",
         3,
         "scenarios[0].steps[0].code",
-        "code 'DB62' means network_temporary, not no_credit",
+        "code 'DB62' means absent_subscriber or network_temporary, not no_credit",
     ),
     "failure without reason": (
         SCENARIO + "    steps:\n      - {status: retrying, after: 1s}\n",
