@@ -3,37 +3,48 @@
 from __future__ import annotations
 
 import asyncio
+from functools import lru_cache
+from pathlib import Path
 
 from mockgateway.clock import Clock, FakeClock, SystemClock
 from mockgateway.config import Settings
-from mockgateway.domain.model import Delivery
+from mockgateway.dispatch.dispatcher import CallbackDispatcher
+from mockgateway.dispatch.policy import RetryPolicy
+from mockgateway.dispatch.transport import HttpTransport
+from mockgateway.domain.errors import ConfigError
 from mockgateway.ids import IdSource, SeededIds
+from mockgateway.scenario.loader import load_dir, scenario_files, shipped_dir
+from mockgateway.scenario.model import Scenario
+from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.tokens import TokenService
 from mockgateway.storage.memory import InMemoryStore
+from mockgateway.storage.sqlite import SqliteStore
 
 
-class _HoldingOutbox:
-    """Keeps deliveries without sending them (used until a dispatcher is wired in)."""
+def load_scenarios(directory: Path) -> tuple[Scenario, ...]:
+    """The directory's scenarios; unchanged files are not parsed again (scenarios are immutable values)."""
+    files = scenario_files(directory) if directory.is_dir() else ()
+    return _load_unchanged(directory, tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
 
-    def __init__(self) -> None:
-        self.held: list[Delivery] = []
 
-    def enqueue(self, delivery: Delivery) -> None:
-        self.held.append(delivery)
+@lru_cache(maxsize=16)
+def _load_unchanged(directory: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> tuple[Scenario, ...]:
+    return load_dir(directory)
 
-    def next_due(self) -> float | None:
-        return None
 
-    def run_due(self) -> None:
-        return None
-
-    async def drain(self) -> None:
-        return None
-
-    async def replay(self, delivery: Delivery) -> Delivery:
-        return delivery
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The config file's ``callbacks`` section (retry delays, timeout), or the defaults."""
+    raw = settings.extra.get("callbacks")
+    if raw is None:
+        return RetryPolicy()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{settings.config_path}: callbacks: must be a mapping")
+    try:
+        return RetryPolicy.from_mapping(raw)
+    except ValueError as error:
+        raise ConfigError(f"{settings.config_path}: callbacks.{error}") from error
 
 
 def build_clock(settings: Settings) -> Clock:
@@ -41,6 +52,9 @@ def build_clock(settings: Settings) -> Clock:
 
 
 def build_store(settings: Settings) -> Store:
+    """``memory``, or ``sqlite:PATH``: an embedded database file that survives restarts."""
+    if settings.store.startswith("sqlite:"):
+        return SqliteStore(Path(settings.store.removeprefix("sqlite:")).expanduser())
     return InMemoryStore()
 
 
@@ -58,13 +72,23 @@ def build_gateway(
 ) -> Gateway:
     clock = clock or build_clock(settings)
     ids = ids or SeededIds(settings.seed)
-    return Gateway(
+    store = store or build_store(settings)
+    dispatcher: CallbackDispatcher | None = None
+    if outbox is None:
+        outbox = dispatcher = CallbackDispatcher(HttpTransport(), clock, store, retry_policy(settings))
+    gateway = Gateway(
         clock=clock,
         ids=ids,
-        store=store or build_store(settings),
-        outbox=outbox or _HoldingOutbox(),
+        store=store,
+        outbox=outbox,
         accounts=settings.accounts,
         tokens=TokenService(clock, ids, settings.access_token_ttl_s, settings.refresh_token_ttl_s),
         # Send latency from scenarios is real waiting on the real clock only; virtual time never waits.
         sleep=_no_wait if clock.virtual else asyncio.sleep,
+        retention_s=settings.retention_s,
+        scenarios=load_scenarios(settings.scenarios_dir or shipped_dir()),
     )
+    if dispatcher is not None:
+        events = gateway.events
+        dispatcher.on_change = lambda d: events.publish(Event("callback", d.id, d.account))
+    return gateway

@@ -26,6 +26,8 @@ PROVIDER_CREDENTIALS: dict[str, dict[str, type]] = {
 #: The credential a client logs in with; two accounts sharing one could not be told apart.
 LOGIN_KEYS = {"livelink": "app_key", "textapp": "login", "mobivate": "api_key", "smsmode": "access_token"}
 STATUS_LIST_KEYS = ("SAPNotification", "sapnotification")
+#: Demo messages per second; more would be a load test, which the demo is not.
+MAX_DEMO_RATE = 1000.0
 
 DEMO_ACCOUNT = Account(
     name="demo",
@@ -58,6 +60,8 @@ class Settings:
     access_token_ttl_s: float = 45 * 60
     refresh_token_ttl_s: float = 60 * 60
     status_list_key: str = "SAPNotification"
+    demo: bool = False  #: generate demo traffic
+    demo_rate: float = 1.0  #: demo messages per second
     accounts: tuple[Account, ...] = (DEMO_ACCOUNT,)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -98,6 +102,8 @@ class Settings:
             raise ConfigError(f"store: {self.store!r} is not 'memory' or 'sqlite:PATH'")
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port: {self.port} is out of range 0-65535")
+        if not 0 < self.demo_rate <= MAX_DEMO_RATE:
+            raise ConfigError(f"demo_rate: {self.demo_rate:g} is not between 0 and {MAX_DEMO_RATE:g} per second")
         for name in ("retention_s", "access_token_ttl_s", "refresh_token_ttl_s"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name.removesuffix('_s')}: must be longer than zero")
@@ -138,6 +144,10 @@ def _override(name: str, raw: object, label: str) -> dict[str, Any]:
             return {f"{name}_s": _duration(label, raw)}
         case "status_list_key":
             return {"status_list_key": _choice(text, STATUS_LIST_KEYS, label)}
+        case "demo":
+            return {"demo": _boolean(raw, label)}
+        case "demo_rate":
+            return {"demo_rate": _rate(text, label)}
         case _:
             # Unrelated MOCKGATEWAY_* variables (e.g. a test plugin's) are not ours to refuse.
             return {}
@@ -148,6 +158,30 @@ def _integer(text: str, label: str) -> int:
         return int(text)
     except ValueError:
         raise ConfigError(f"{label}: {text!r} is not a whole number") from None
+
+
+def _boolean(raw: object, label: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{label}: {raw!r} is not one of true, false (or 1, 0, yes, no, on, off)")
+
+
+def _rate(text: str, label: str) -> float:
+    """Messages per second: ``5``, ``5/s``, ``30/m`` or ``600/h``."""
+    number, _, unit = text.replace(" ", "").partition("/")
+    per = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}.get(unit)
+    try:
+        rate = float(number) / per if per is not None else float("nan")
+    except ValueError:
+        rate = float("nan")
+    if not 0 < rate <= MAX_DEMO_RATE:  # also refuses nan
+        raise ConfigError(f"{label}: {text!r} is not a rate such as 2, 2/s or 30/m (at most {MAX_DEMO_RATE:g}/s)")
+    return rate
 
 
 def _choice(text: str, choices: tuple[str, ...], label: str) -> str:

@@ -22,12 +22,17 @@ class IdSource(Protocol):
         """The generator scenarios draw probabilities from."""
         ...
 
+    def resume(self, generation: int, last_numeric: int | None) -> None:
+        """Continue after a restart without repeating an id handed out before it."""
+        ...
+
 
 class SeededIds:
     """Ids from a counter over a start drawn from the seed; ``seed=None`` draws a fresh start."""
 
     def __init__(self, seed: int | None = None) -> None:
         self._seeded = seed is not None
+        self._seed = seed
         self._rng = random.Random(seed if seed is not None else secrets.randbits(64))
         self._next = self._rng.randrange(1_000_000_000, 5_000_000_000)
 
@@ -45,6 +50,17 @@ class SeededIds:
 
     def random(self) -> random.Random:
         return self._rng
+
+    def resume(self, generation: int, last_numeric: int | None) -> None:
+        """After restart number ``generation`` of a persistent store, whose highest numeric id is ``last_numeric``.
+
+        A seeded run would otherwise replay its first run's random ids; each generation gets a stream of its
+        own, so runs stay reproducible and stored ids are not handed out twice.
+        """
+        if self._seeded and generation > 0:
+            self._rng.seed(f"{self._seed}/{generation}")
+        if last_numeric is not None:
+            self._next = max(self._next, last_numeric)
 
     def skip_past(self, numeric_id: str) -> None:
         """Never hand out an id at or below one already stored (after a restart)."""

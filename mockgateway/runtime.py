@@ -21,9 +21,19 @@ async def tick_forever(gateway: Gateway) -> None:
             await gateway.run_due()
         except Exception:  # keep ticking: one bad job must not stop every lifecycle
             log.exception("a scheduled job failed")
+        behind = await _purge(gateway)
         due = gateway.engine.next_due()
         nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.clock.now()))
-        await asyncio.sleep(nap)
+        await asyncio.sleep(0.0 if behind else nap)
+
+
+async def _purge(gateway: Gateway) -> bool:
+    """One bounded batch of retention; True when more is due right away."""
+    try:
+        return await gateway.purge_expired()
+    except Exception:
+        log.exception("purging expired entries failed")
+        return False
 
 
 @contextlib.asynccontextmanager

@@ -8,11 +8,12 @@ from aiohttp import web
 
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
+from mockgateway.demo import demo_traffic
 from mockgateway.dialects.livelink import LiveLinkDialect
 from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
-from mockgateway.http import admin, admin_control, admin_events
+from mockgateway.http import admin, admin_control, admin_events, admin_wait, live, metrics, ui
 from mockgateway.http.admin_common import admin_errors
 from mockgateway.http.keys import GATEWAY, SETTINGS
 from mockgateway.http.provider import mount
@@ -28,6 +29,7 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     app = web.Application(middlewares=[admin_errors], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[GATEWAY] = gateway
+    metrics.install(app)  # before the dialects are mounted, so their requests are timed
     for dialect in (
         LiveLinkDialect(gateway, status_list_key=settings.status_list_key),
         MobivateDialect(gateway),
@@ -36,10 +38,21 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     ):
         mount(app, dialect, MAX_BODY_BYTES)
         gateway.engine.register_renderer(dialect.name, dialect)
-    for routes in (admin.routes, admin_events.routes, admin_control.routes):
+    # The wait routes come first: /__admin/messages/wait must not be taken for a message id.
+    for routes in (admin_wait.routes, admin.routes, admin_events.routes, admin_control.routes):
         app.router.add_routes(routes)
+    app.router.add_routes(ui.routes)
+    live.install(app)  # the UI's event stream, ended at shutdown
     app.cleanup_ctx.append(_lifetime)
+    if settings.demo:
+        app.cleanup_ctx.append(_demo)  # after _lifetime: starts once the store is open, stops before it closes
     return app
+
+
+async def _demo(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    async with demo_traffic(app[GATEWAY], rate=settings.demo_rate, seed=settings.seed):
+        yield
 
 
 async def _lifetime(app: web.Application) -> AsyncIterator[None]:
@@ -48,5 +61,5 @@ async def _lifetime(app: web.Application) -> AsyncIterator[None]:
     await gateway.restore()
     async with ticking(gateway):
         yield
-    await gateway.drain()
+    await gateway.close()
     await gateway.store.close()

@@ -9,13 +9,18 @@ from aiohttp import web
 
 from mockgateway.dialects.base import Dialect, Handler, WireRequest, WireResponse
 from mockgateway.domain.errors import GatewayError, InvalidRequest
+from mockgateway.http.metrics import METRICS
 
 log = logging.getLogger(__name__)
 
 
 def mount(app: web.Application, dialect: Dialect, max_body: int) -> None:
+    metrics = app.get(METRICS)
     for endpoint in dialect.endpoints():
-        app.router.add_route(endpoint.method, endpoint.path, _adapt(dialect, endpoint.handler, max_body))
+        handler = _adapt(dialect, endpoint.handler, max_body)
+        if metrics is not None:  # request latency, per route
+            handler = metrics.timed(handler, dialect.name, f"{endpoint.method} {endpoint.path}")
+        app.router.add_route(endpoint.method, endpoint.path, handler)
 
 
 def _adapt(dialect: Dialect, handler: Handler, max_body: int) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:

@@ -20,9 +20,9 @@ from mockgateway.domain.model import (
 from mockgateway.domain.reasons import REASONS, reason_for_code
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import PlannedReply, PlannedStatus, Scenario, plan
+from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.scheduler import Job, Scheduler
-
 
 #: Replies that opt the handset out of further messages from the account.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -45,19 +45,21 @@ class Engine:
         self.scheduler = Scheduler()
         self.renderers: dict[str, CallbackRenderer] = {}
         self._account = account
+        self.events = EventHub()
         #: Called with (account, number) when a handset replies STOP.
         self.on_stop: Callable[[str, str], None] | None = None
 
     def register_renderer(self, provider: str, renderer: CallbackRenderer) -> None:
         self.renderers[provider] = renderer
 
-    def start(self, message: Message, scenario: Scenario, rng: random.Random) -> None:
-        """Schedule the message's timeline under ``scenario``."""
+    async def start(self, message: Message, scenario: Scenario, rng: random.Random) -> None:
+        """Schedule the message's timeline under ``scenario``; the store keeps it until it has run."""
         statuses, replies = plan(scenario, message, rng)
-        for status in statuses:
-            self.scheduler.schedule(Job(message.id, status))
-        for reply in replies:
-            self.scheduler.schedule(Job(message.id, reply))
+        actions: list[PlannedStatus | PlannedReply] = [*statuses, *replies]
+        jobs = [Job(message.id, action, key=f"{message.id}:{i}") for i, action in enumerate(actions)]
+        for job in jobs:
+            self.scheduler.schedule(job)
+        await self.store.save_jobs(jobs)
 
     def next_due(self) -> float | None:
         times = [t for t in (self.scheduler.next_due(), self.outbox.next_due()) if t is not None]
@@ -71,6 +73,8 @@ class Engine:
                 await self._apply_status(job.message_id, job.action)
             else:
                 await self._reply(job.message_id, job.action)
+        if jobs:
+            await self.store.delete_jobs(jobs)
         self.outbox.run_due()
         return len(jobs)
 
@@ -109,6 +113,9 @@ class Engine:
             scenario=message.scenario,
         )
         await self.store.add_notification(notification)
+        self.events.publish(
+            Event("notification", notification.id, notification.account, message.provider, step.status.value)
+        )
         renderer = self.renderers.get(message.provider)
         if renderer is not None:
             calls = renderer.status_calls(message, notification, self._account(message.account))
@@ -141,6 +148,7 @@ class Engine:
 
     async def accept_mo(self, mo: MoMessage, replied_to: Message | None) -> None:
         await self.store.add_mo(mo)
+        self.events.publish(Event("mo", mo.id, mo.account, mo.provider))
         if mo.keyword in STOP_WORDS and self.on_stop is not None:
             self.on_stop(mo.account, mo.sender)
         renderer = self.renderers.get(mo.provider)

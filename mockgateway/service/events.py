@@ -14,6 +14,8 @@ class Event:
     kind: str  #: "message", "notification", "mo", "callback", "clock" or "reset"
     id: str = ""
     account: str | None = None
+    provider: str | None = None  #: the provider dialect involved, when one is
+    status: str | None = None  #: a notification's status; a callback attempt's outcome (delivered, retry, failed)
 
 
 Listener = Callable[[Event], None]

@@ -31,7 +31,10 @@ from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, Scenario, select
 from mockgateway.service.engine import Engine
+from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.recovery import Restored, restore
+from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.tokens import TokenService
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -62,6 +65,7 @@ class Gateway:
         tokens: TokenService,
         scenarios: tuple[Scenario, ...] = (),
         sleep: Sleep | None = None,
+        retention_s: float = DEFAULT_RETENTION_S,
     ) -> None:
         self.clock = clock
         self.ids = ids
@@ -73,6 +77,12 @@ class Gateway:
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(clock=clock, ids=ids, store=store, outbox=outbox, account=self.account)
         self.engine.on_stop = self.opt_out
+        self.retention = Retention(clock, store, retention_s)
+
+    @property
+    def events(self) -> EventHub:
+        """What happens, as it happens: messages, notifications, MOs, callbacks, clock moves, resets."""
+        return self.engine.events
 
     # -- accounts -------------------------------------------------------------------------------
     @property
@@ -128,10 +138,13 @@ class Gateway:
             raise _SEND_FAILURES[respond](f"the scenario for this destination answers {respond}")
         messages = [message for message, _ in chosen]
         await self.store.add_messages(messages)
+        if self.events.listening:
+            for message in messages:
+                self.events.publish(Event("message", message.id, message.account, message.provider))
         if respond == 201:
             return Accepted(messages, sent=False)
         for message, scenario in chosen:
-            self.engine.start(message, scenario, rng)
+            await self.engine.start(message, scenario, rng)
         return Accepted(messages)
 
     def _new_message(self, request: SendRequest, destination: str, seg: Segmentation, now: float) -> Message:
@@ -145,7 +158,8 @@ class Gateway:
             text=request.text,
             encoding=seg.encoding,
             part_ids=part_ids,
-            created_at=now,
+            # A deferred message is created at its sending time, so its scenario's timeline starts there.
+            created_at=max(now, request.send_at or now),
             status_at=now,
             client_ref=request.client_ref,
             validity_s=request.validity_s,
@@ -206,9 +220,23 @@ class Gateway:
             await self.engine.run_due()
             await self.engine.outbox.drain()
         self.clock.set(target)
+        self.events.publish(Event("clock"))
         await self.engine.run_due()
         await self.engine.outbox.drain()
+        await self.retention.catch_up()
         return self.clock.now()
+
+    async def purge_expired(self) -> bool:
+        """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
+        return await self.retention.tick()
+
+    async def restore(self) -> Restored:
+        """After ``store.open()``: resume the ids, timeline and callbacks a persistent store kept."""
+        return await restore(self.store, self.ids, self.engine.scheduler, self.engine.outbox)
+
+    async def close(self) -> None:
+        """Stop delivering callbacks; what is still pending stays recorded as pending."""
+        await self.engine.outbox.close()
 
     async def drain(self) -> None:
         """Wait for every callback attempt started so far."""
@@ -233,9 +261,16 @@ class Gateway:
     async def mos(self, query: EventQuery) -> list[MoMessage]:
         return await self.store.list_mos(query)
 
+    async def count_notifications(self, query: EventQuery) -> int:
+        return await self.store.count_notifications(query)
+
+    async def count_mos(self, query: EventQuery) -> int:
+        return await self.store.count_mos(query)
+
     async def reset(self) -> None:
         """Forget every message, notification, MO, callback and pending event (the clock stays)."""
         await self.engine.outbox.drain()
         self.engine.scheduler.clear()
         self._opt_outs.clear()
         await self.store.clear()
+        self.events.publish(Event("reset"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from mockgateway.domain.model import (
@@ -16,45 +16,99 @@ from mockgateway.domain.model import (
     Notification,
     Page,
 )
+from mockgateway.service.scheduler import Job
 
 
 class Store(Protocol):
-    """Keeps messages (and, in later layers, notifications and replies). Async so any backend fits."""
+    """Keeps messages, notifications (ACKs), MOs, callback deliveries and pending jobs. Async so any backend fits.
 
-    async def open(self) -> None: ...
+    Retention: every notification, MO, message and finished delivery has a *retention start*. It is when the
+    item was created, moved later by a callback for it that was DELIVERED (or given up on), and for a message
+    by each status change; ``purge`` forgets what started before a cutoff. A message with pending jobs and a
+    PENDING delivery are never purged.
+    """
+
+    #: How many items to ask ``purge`` for at a time, so that one call takes a few milliseconds at most.
+    purge_batch: int
+
+    async def open(self) -> None:
+        """Get ready; a store that cannot be used raises ``ConfigError`` naming what is wrong."""
+        ...
 
     async def close(self) -> None: ...
 
+    async def generation(self) -> int:
+        """How many times this store's data was opened before (0: new, or not persistent)."""
+        ...
+
+    async def last_numeric_id(self) -> int | None:
+        """The highest numeric id (message part or MO) ever stored, so new ids after a restart stay unique."""
+        ...
+
+    # -- messages -----------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None: ...
 
     async def update_message(self, message: Message) -> None: ...
 
     async def get_message(self, message_id: str) -> Message | None: ...
 
-    async def list_messages(self, query: MessageQuery) -> Page: ...
+    async def list_messages(self, query: MessageQuery) -> Page:
+        """Newest first."""
+        ...
 
     async def delete_messages(self, query: MessageQuery | None = None) -> int:
         """Remove messages matching ``query`` (all when ``None``); returns how many went."""
         ...
 
+    # -- notifications (ACKs) and MOs ----------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None: ...
 
     async def list_notifications(self, query: EventQuery) -> list[Notification]:
-        """Oldest first."""
+        """Oldest first (by ``created_at``, then arrival); ``offset``/``limit`` page through them."""
+        ...
+
+    async def count_notifications(self, query: EventQuery) -> int:
+        """How many ``list_notifications`` would list without ``offset``/``limit``."""
         ...
 
     async def add_mo(self, mo: MoMessage) -> None: ...
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
-        """Oldest first."""
+        """Oldest first (by ``received_at``, then arrival)."""
         ...
 
-    async def save_delivery(self, delivery: Delivery) -> None: ...
+    async def count_mos(self, query: EventQuery) -> int: ...
+
+    # -- callback deliveries --------------------------------------------------------------------------
+    async def save_delivery(self, delivery: Delivery) -> None:
+        """Insert or replace; a DELIVERED (or FAILED) one moves the retention start of what it carries."""
+        ...
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None: ...
 
     async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
-        """Newest first."""
+        """Newest first; ``status`` filters on the delivery state (PENDING, DELIVERED, FAILED)."""
+        ...
+
+    # -- scheduled jobs ---------------------------------------------------------------------------------
+    async def save_jobs(self, jobs: Sequence[Job]) -> None:
+        """Remember jobs not yet run (each has a unique ``key``)."""
+        ...
+
+    async def delete_jobs(self, jobs: Sequence[Job]) -> None:
+        """Forget jobs that ran."""
+        ...
+
+    async def load_jobs(self) -> list[Job]:
+        """Every job not yet run, earliest due first."""
+        ...
+
+    # -- retention --------------------------------------------------------------------------------------
+    async def purge(self, older_than: float, limit: int) -> int:
+        """Forget at most about ``limit`` items whose retention started at or before ``older_than``.
+
+        Bounded work per call. Returns the progress made; less than ``limit`` means nothing more is due.
+        """
         ...
 
     async def clear(self) -> None:
@@ -81,6 +135,14 @@ class Outbox(Protocol):
 
     async def replay(self, delivery: Delivery) -> Delivery:
         """Send a recorded delivery once more, now, and return it with the new attempt."""
+        ...
+
+    async def close(self) -> None:
+        """Stop: attempts in flight are abandoned and stay pending (persisted stores resume them)."""
+        ...
+
+    def restore(self, deliveries: Iterable[Delivery]) -> int:
+        """Take back PENDING deliveries after a restart, each due at its ``next_attempt_at``; returns how many."""
         ...
 
 

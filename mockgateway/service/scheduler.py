@@ -13,6 +13,7 @@ from mockgateway.scenario.model import PlannedReply, PlannedStatus
 class Job:
     message_id: str
     action: PlannedStatus | PlannedReply
+    key: str = ""  #: unique per job, so a store can keep pending jobs across restarts
 
     @property
     def due_at(self) -> float:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mockgateway.domain.model import EventQuery, MessageStatus, MoMessage, Notification
 from mockgateway.storage.rows import Row
 
-_NEGATIVE = frozenset({MessageStatus.RETRYING.value, MessageStatus.FAILED.value})
+NEGATIVE = frozenset({MessageStatus.RETRYING.value, MessageStatus.FAILED.value})
 
 
 def notification_to_row(n: Notification) -> Row:
@@ -53,31 +55,57 @@ def row_to_mo(row: Row) -> MoMessage:
     )
 
 
-def notification_matches(q: EventQuery, n: Notification) -> bool:
-    return (
-        (q.account is None or n.account == q.account)
-        and (q.message_id is None or n.message_id == q.message_id)
-        and (q.part_id is None or n.part_id == q.part_id)
-        and (q.status is None or _status_matches(q.status, n.status.value))
-        and (q.since is None or n.created_at >= q.since)
-        and (q.until is None or n.created_at <= q.until)
-    )
+#: Column positions in the rows above.
+N_ID, N_MESSAGE, N_ACCOUNT, N_PART_ID, N_STATUS, N_TIME = 0, 1, 2, 5, 6, 7
+M_ID, M_ACCOUNT, M_SENDER, M_TEXT, M_TIME, M_REPLY_TO = 0, 1, 3, 5, 6, 7
+NOK = "nok"
 
 
-def mo_matches(q: EventQuery, m: MoMessage) -> bool:
-    return (
-        (q.account is None or m.account == q.account)
-        and (q.message_id is None or m.in_reply_to == q.message_id)
-        and (q.phone is None or m.sender == q.phone.lstrip("+"))
-        and (q.keyword is None or q.keyword.lower() in m.text.lower())
-        and (q.since is None or m.received_at >= q.since)
-        and (q.until is None or m.received_at <= q.until)
-    )
+def status_filter(wanted: str | None) -> str | None:
+    """``None`` for every status, ``"nok"`` for every negative one, else a ``MessageStatus`` value."""
+    if wanted is None or wanted.lower() == "all":
+        return None
+    return NOK if wanted.lower() == NOK else wanted.upper()
 
 
-def _status_matches(wanted: str, status: str) -> bool:
-    if wanted.lower() == "all":
-        return True
-    if wanted.lower() == "nok":
-        return status in _NEGATIVE
-    return wanted.upper() == status
+def status_values(wanted: str | None) -> frozenset[str] | None:
+    status = status_filter(wanted)
+    if status is None:
+        return None
+    return NEGATIVE if status == NOK else frozenset({status})
+
+
+def notification_filter(q: EventQuery) -> Callable[[Row], bool]:
+    """Whether a notification row matches every filter of ``q`` (paging aside)."""
+    statuses = status_values(q.status)
+    since = float("-inf") if q.since is None else q.since
+    until = float("inf") if q.until is None else q.until
+
+    def keep(r: Row) -> bool:
+        return (
+            (q.account is None or r[N_ACCOUNT] == q.account)
+            and (q.message_id is None or r[N_MESSAGE] == q.message_id)
+            and (q.part_id is None or r[N_PART_ID] == q.part_id)
+            and (statuses is None or r[N_STATUS] in statuses)
+            and since <= float(r[N_TIME] or 0) <= until
+        )
+
+    return keep
+
+
+def mo_filter(q: EventQuery) -> Callable[[Row], bool]:
+    phone = None if q.phone is None else q.phone.lstrip("+")
+    keyword = None if q.keyword is None else q.keyword.lower()
+    since = float("-inf") if q.since is None else q.since
+    until = float("inf") if q.until is None else q.until
+
+    def keep(r: Row) -> bool:
+        return (
+            (q.account is None or r[M_ACCOUNT] == q.account)
+            and (q.message_id is None or r[M_REPLY_TO] == q.message_id)
+            and (phone is None or r[M_SENDER] == phone)
+            and (keyword is None or keyword in str(r[M_TEXT]).lower())
+            and since <= float(r[M_TIME] or 0) <= until
+        )
+
+    return keep

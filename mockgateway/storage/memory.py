@@ -1,27 +1,67 @@
-"""The default store: everything in process memory, as compact rows."""
+"""The default store: everything in process memory, as compact rows, indexed for the pull queries."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from mockgateway.domain.model import Delivery, EventQuery, Message, MessageQuery, MoMessage, Notification, Page
-from mockgateway.storage.events import (
-    mo_matches,
-    mo_to_row,
-    notification_matches,
-    notification_to_row,
-    row_to_mo,
-    row_to_notification,
+from mockgateway.domain.model import (
+    Delivery,
+    EventQuery,
+    Message,
+    MessageQuery,
+    MoMessage,
+    Notification,
+    Page,
+)
+from mockgateway.service.scheduler import Job
+from mockgateway.storage import events as ev
+from mockgateway.storage.eventlog import Columns, EventLog, RowFilter
+from mockgateway.storage.expiry import KEEP, ExpiryQueue
+from mockgateway.storage.records import (
+    Record,
+    delivery_kept_from,
+    delivery_matches,
+    delivery_to_record,
+    job_to_record,
+    record_to_delivery,
+    record_to_job,
 )
 from mockgateway.storage.rows import Row, message_to_row, row_to_message
 
+if TYPE_CHECKING:
+    from mockgateway.service.ports import Store
+
+_M_CREATED, _M_STATUS_AT = 8, 16  # message row columns
+
+
+def _notification_keys(row: Row) -> Iterable[Hashable]:
+    account, status = row[ev.N_ACCOUNT], row[ev.N_STATUS]
+    if status in ev.NEGATIVE:
+        return ((account, status), (account, ev.NOK))
+    return ((account, status),)
+
+
+def _no_keys(row: Row) -> Iterable[Hashable]:
+    return ()
+
 
 class InMemoryStore:
+    #: About 2-3 ms of work per purge call with a million stored ACKs.
+    purge_batch = 500
+
     def __init__(self) -> None:
         self._messages: dict[str, Row] = {}
-        self._notifications: list[Row] = []
-        self._mos: list[Row] = []
-        self._deliveries: dict[str, Delivery] = {}
+        self._message_expiry = ExpiryQueue()
+        self._message_late: dict[str, float] = {}
+        self._notifications = EventLog(Columns(ev.N_ID, ev.N_ACCOUNT, ev.N_TIME, ev.N_PART_ID, _notification_keys))
+        self._mos = EventLog(Columns(ev.M_ID, ev.M_ACCOUNT, ev.M_TIME, None, _no_keys))
+        self._deliveries: dict[str, Record] = {}
+        self._delivery_expiry = ExpiryQueue()
+        # message id -> its pending jobs as flat records: GC-untracked, unlike Job objects, so a store with
+        # 100k messages in flight adds no garbage-collection pauses
+        self._jobs: dict[str, tuple[Record, ...]] = {}
+        self._high: int | None = None
 
     async def open(self) -> None:
         return None
@@ -29,12 +69,30 @@ class InMemoryStore:
     async def close(self) -> None:
         return None
 
+    async def generation(self) -> int:
+        return 0
+
+    async def last_numeric_id(self) -> int | None:
+        return self._high
+
+    def _saw_ids(self, ids: Iterable[str]) -> None:
+        numbers = [int(i) for i in ids if i.isdigit()]
+        if numbers:
+            self._high = max(self._high or 0, *numbers)
+
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
         for message in messages:
-            self._messages[message.id] = message_to_row(message)
+            self._put_message(message)
+            self._saw_ids(message.part_ids)
 
     async def update_message(self, message: Message) -> None:
+        self._put_message(message)
+
+    def _put_message(self, message: Message) -> None:
+        if message.id not in self._messages:
+            # A deferred message is created in the future; it arrived when it was stored.
+            self._message_expiry.add(message.id, min(message.created_at, message.status_at or message.created_at))
         self._messages[message.id] = message_to_row(message)
 
     async def get_message(self, message_id: str) -> Message | None:
@@ -50,47 +108,176 @@ class InMemoryStore:
         if query is None:
             count = len(self._messages)
             self._messages.clear()
+            self._message_late.clear()
             return count
         doomed = [key for key, row in self._messages.items() if query.matches(row_to_message(row))]
         for key in doomed:
-            del self._messages[key]
+            self._forget_message(key)
         return len(doomed)
 
-    # -- notifications and MOs (kept in arrival order) --------------------------------------------
+    def _forget_message(self, message_id: str) -> None:
+        self._messages.pop(message_id, None)
+        self._message_late.pop(message_id, None)
+
+    def _message_recheck(self, message_id: str) -> None:
+        kept = self._message_retention(message_id)
+        if kept is not None and kept != KEEP:
+            self._message_expiry.again(message_id, kept)
+
+    def _message_retention(self, message_id: str) -> float | None:
+        row = self._messages.get(message_id)
+        if row is None:
+            return None
+        if message_id in self._jobs:
+            return KEEP
+        return max(float(row[_M_CREATED] or 0), float(row[_M_STATUS_AT] or 0), self._message_late.get(message_id, 0.0))
+
+    # -- notifications ----------------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
-        self._notifications.append(notification_to_row(notification))
+        self._notifications.add(ev.notification_to_row(notification))
 
     async def list_notifications(self, query: EventQuery) -> list[Notification]:
-        matched = [n for n in map(row_to_notification, self._notifications) if notification_matches(query, n)]
-        return matched[query.offset : query.offset + query.limit]
+        keep, key, residual, candidates = self._notification_plan(query)
+        if candidates is not None:
+            rows: Sequence[Row] = candidates[query.offset : query.offset + query.limit]
+        else:
+            rows = self._notifications.page(key, query.since, query.until, keep, residual, query.offset, query.limit)
+        return [ev.row_to_notification(row) for row in rows]
 
+    async def count_notifications(self, query: EventQuery) -> int:
+        keep, key, residual, candidates = self._notification_plan(query)
+        if candidates is not None:
+            return len(candidates)
+        return self._notifications.count(key, query.since, query.until, keep, residual)
+
+    def _notification_plan(
+        self, q: EventQuery
+    ) -> tuple[RowFilter, Hashable | None, RowFilter | None, list[Row] | None]:
+        """The filter, the series to read (``None``: all accounts), what the series leaves to filter, and, for
+        an order or message, the matching rows themselves."""
+        keep = ev.notification_filter(q)
+        if q.part_id is not None or q.message_id is not None:
+            candidates = self._by_order(q)
+            if candidates is not None:
+                return keep, None, keep, [row for row in candidates if keep(row)]
+            return keep, q.account, keep, None
+        if q.account is None:
+            return keep, None, keep, None
+        status = ev.status_filter(q.status)
+        return keep, (q.account if status is None else (q.account, status)), None, None
+
+    def _by_order(self, q: EventQuery) -> list[Row] | None:
+        """Candidates from the order-id index: one part, or every part of a message still stored."""
+        log = self._notifications
+        if q.part_id is not None:
+            return list(log.by_exact(q.part_id))
+        message = self._messages.get(q.message_id or "")
+        if message is None:
+            return None
+        parts = str(message[7]).split(" ")
+        rows = [row for part in parts for row in log.by_exact(part)]
+        return sorted(rows, key=lambda row: float(row[ev.N_TIME] or 0)) if len(parts) > 1 else rows
+
+    # -- MOs --------------------------------------------------------------------------------------
     async def add_mo(self, mo: MoMessage) -> None:
-        self._mos.append(mo_to_row(mo))
+        self._mos.add(ev.mo_to_row(mo))
+        self._saw_ids((mo.id,))
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
-        matched = [m for m in map(row_to_mo, self._mos) if mo_matches(query, m)]
-        return matched[query.offset : query.offset + query.limit]
+        keep, key, residual = self._mo_plan(query)
+        rows = self._mos.page(key, query.since, query.until, keep, residual, query.offset, query.limit)
+        return [ev.row_to_mo(row) for row in rows]
+
+    async def count_mos(self, query: EventQuery) -> int:
+        keep, key, residual = self._mo_plan(query)
+        return self._mos.count(key, query.since, query.until, keep, residual)
+
+    @staticmethod
+    def _mo_plan(q: EventQuery) -> tuple[RowFilter, str | None, RowFilter | None]:
+        keep = ev.mo_filter(q)
+        plain = q.message_id is None and q.phone is None and q.keyword is None
+        return keep, q.account, (None if plain and q.account is not None else keep)
 
     # -- callback deliveries ----------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
-        self._deliveries[delivery.id] = delivery
+        if delivery.id not in self._deliveries:
+            self._delivery_expiry.add(delivery.id, delivery.created_at)
+        record = delivery_to_record(delivery)
+        self._deliveries[delivery.id] = record
+        kept = delivery_kept_from(delivery)
+        if kept is None:
+            return
+        log = self._notifications if delivery.kind == "status" else self._mos
+        log.touch(delivery.subject_id, kept)
+        if delivery.message_id is not None and delivery.message_id in self._messages:
+            late = self._message_late
+            late[delivery.message_id] = max(kept, late.get(delivery.message_id, kept))
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
-        return self._deliveries.get(delivery_id)
+        record = self._deliveries.get(delivery_id)
+        return None if record is None else record_to_delivery(record)
 
     async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
-        matched = [
-            d
-            for d in reversed(self._deliveries.values())
-            if (query.account is None or d.account == query.account)
-            and (query.message_id is None or d.message_id == query.message_id)
-            and (query.kind is None or d.kind == query.kind)
-            and (query.status is None or d.state.value == query.status.upper())
-        ]
-        return matched[query.offset : query.offset + query.limit]
+        matched = (
+            r
+            for r in reversed(self._deliveries.values())
+            if delivery_matches(r, query.account, query.message_id, query.kind, query.status)
+        )
+        return [record_to_delivery(r) for i, r in enumerate(matched) if i >= query.offset][: query.limit]
+
+    def _delivery_retention(self, delivery_id: str) -> float | None:
+        record = self._deliveries.get(delivery_id)
+        if record is None:
+            return None
+        kept = record[-1]
+        return KEEP if kept is None else float(kept)
+
+    def _forget_delivery(self, delivery_id: str) -> None:
+        self._deliveries.pop(delivery_id, None)
+
+    # -- scheduled jobs ---------------------------------------------------------------------------
+    async def save_jobs(self, jobs: Sequence[Job]) -> None:
+        for job in jobs:
+            record = job_to_record(job)
+            pending = self._jobs.get(job.message_id, ())
+            self._jobs[job.message_id] = (*(r for r in pending if r[0] != job.key), record)
+
+    async def delete_jobs(self, jobs: Sequence[Job]) -> None:
+        for job in jobs:
+            pending = self._jobs.get(job.message_id)
+            if pending is not None:
+                rest = tuple(r for r in pending if r[0] != job.key)
+                if rest:
+                    self._jobs[job.message_id] = rest
+                else:
+                    del self._jobs[job.message_id]
+                    self._message_recheck(job.message_id)
+
+    async def load_jobs(self) -> list[Job]:
+        every = [record_to_job(r) for pending in self._jobs.values() for r in pending]
+        return sorted(every, key=lambda job: job.due_at)
+
+    # -- retention and reset ----------------------------------------------------------------------
+    async def purge(self, older_than: float, limit: int) -> int:
+        work = self._notifications.purge(older_than, limit)
+        work += self._mos.purge(older_than, limit - work)
+        work += self._message_expiry.purge(older_than, limit - work, self._message_retention, self._forget_message)
+        expiry = self._delivery_expiry
+        work += expiry.purge(older_than, limit - work, self._delivery_retention, self._forget_delivery)
+        return work
 
     async def clear(self) -> None:
         self._messages.clear()
+        self._message_expiry.clear()
+        self._message_late.clear()
         self._notifications.clear()
         self._mos.clear()
         self._deliveries.clear()
+        self._delivery_expiry.clear()
+        self._jobs.clear()
+
+
+if TYPE_CHECKING:
+
+    def _is_a_store(store: InMemoryStore) -> Store:
+        return store  # mypy proves the store fits the service's port

@@ -2,15 +2,21 @@
 
 Such tuples are untracked by Python's cyclic garbage collector once it has seen them, so a store holding
 hundreds of thousands of them adds nothing to collection pauses; SQLite stores the same rows.
+
+Columns that repeat from message to message because they come from a client's configuration (options,
+callback targets, origin, part statuses) are interned: rows then share one string instead of holding a copy
+each. Interned strings are freed with their last row.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from sys import intern
 from typing import TypeAlias
 
 import orjson
 
-from mockgateway.domain.model import CallbackTarget, Encoding, Message, MessageStatus, OAuth2Credentials
+from mockgateway.domain.model import CallbackTarget, Encoding, Message, MessageStatus, OAuth2Credentials, Options
 
 Row: TypeAlias = tuple[str | int | float | None, ...]
 
@@ -23,10 +29,10 @@ COLUMNS = (
 
 def message_to_row(m: Message) -> Row:
     return (
-        m.id, m.account, m.provider, m.destination, m.origin, m.text, m.encoding.value, " ".join(m.part_ids),
-        m.created_at, m.status.value, m.client_ref, m.validity_s, int(m.handset_ack),
-        _dump_callbacks(m.callbacks), orjson.dumps(m.options).decode() if m.options else None,
-        m.scenario, m.status_at, m.reason, " ".join(m.part_statuses) or None,
+        m.id, m.account, m.provider, m.destination, _intern(m.origin), m.text, m.encoding.value,
+        " ".join(m.part_ids), m.created_at, m.status.value, m.client_ref, m.validity_s, int(m.handset_ack),
+        _dump_callbacks(m.callbacks), intern(orjson.dumps(m.options).decode()) if m.options else None,
+        m.scenario, m.status_at, m.reason, intern(" ".join(m.part_statuses)) if m.part_statuses else None,
     )  # fmt: skip
 
 
@@ -47,8 +53,8 @@ def row_to_message(row: Row) -> Message:
         client_ref=None if client_ref is None else str(client_ref),
         validity_s=None if validity_s is None else int(validity_s),
         handset_ack=bool(handset_ack),
-        callbacks=_load_callbacks(callbacks),
-        options=tuple(tuple(pair) for pair in orjson.loads(str(options))) if options else (),
+        callbacks=_load_callbacks(str(callbacks)) if callbacks else (),
+        options=_load_options(str(options)) if options else (),
         scenario=None if scenario is None else str(scenario),
         status_at=None if status_at is None else float(status_at),
         reason=None if reason is None else str(reason),
@@ -56,21 +62,33 @@ def row_to_message(row: Row) -> Message:
     )
 
 
+def _intern(value: str | None) -> str | None:
+    return None if value is None else intern(value)
+
+
 def _dump_callbacks(targets: tuple[CallbackTarget, ...]) -> str | None:
     if not targets:
         return None
-    return orjson.dumps(
-        [
-            [t.url, *((t.oauth2.client_id, t.oauth2.client_secret, t.oauth2.token_url) if t.oauth2 else ())]
-            for t in targets
-        ]
-    ).decode()
+    return intern(
+        orjson.dumps(
+            [
+                [t.url, *((t.oauth2.client_id, t.oauth2.client_secret, t.oauth2.token_url) if t.oauth2 else ())]
+                for t in targets
+            ]
+        ).decode()
+    )
 
 
-def _load_callbacks(raw: str | int | float | None) -> tuple[CallbackTarget, ...]:
-    if not raw:
-        return ()
+# Keyed by the stored JSON text, so equal keys always mean equal values (options mix bools and ints,
+# which a cache keyed by the decoded tuples would confuse: True == 1). The results are immutable.
+@lru_cache(maxsize=1024)
+def _load_callbacks(raw: str) -> tuple[CallbackTarget, ...]:
     targets = []
-    for url, *oauth in orjson.loads(str(raw)):
+    for url, *oauth in orjson.loads(raw):
         targets.append(CallbackTarget(url, OAuth2Credentials(*oauth) if oauth else None))
     return tuple(targets)
+
+
+@lru_cache(maxsize=1024)
+def _load_options(raw: str) -> Options:
+    return tuple((str(key), value) for key, value in orjson.loads(raw))

@@ -1,4 +1,4 @@
-"""SAP Live Link 365 at its real paths: OAuth, send v2 and v1."""
+"""SAP Live Link 365 at its real paths: OAuth, send v2 and v1, and pulling ACKs and MOs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
 from mockgateway.dialects.livelink import callbacks, requests
 from mockgateway.dialects.livelink.errors import render_error
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints
+from mockgateway.dialects.livelink.pull import PullEndpoints
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
 from mockgateway.domain.model import Account, HttpCall, Message, MoMessage, Notification
 from mockgateway.service.gateway import Gateway
@@ -22,7 +23,7 @@ PROVIDER = requests.PROVIDER
 class LiveLinkDialect:
     name = PROVIDER
 
-    def __init__(self, gateway: Gateway) -> None:
+    def __init__(self, gateway: Gateway, *, status_list_key: str = "SAPNotification") -> None:
         self._gateway = gateway
         self._by_key = {
             str(account.credentials[PROVIDER]["app_key"]): account
@@ -30,6 +31,7 @@ class LiveLinkDialect:
             if PROVIDER in account.credentials
         }
         self._oauth = OAuthEndpoints(gateway.tokens, self._by_key)
+        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key)
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
@@ -37,6 +39,8 @@ class LiveLinkDialect:
             Endpoint("POST", "/api/oauth/token/validate", self._oauth.validate),
             Endpoint("POST", "/api/v2/sms", self.send_v2),
             Endpoint("POST", "/api/messages", self.send_v1),
+            Endpoint("GET", "/api/v2/sms/status", self._pull.status),
+            Endpoint("GET", "/api/v2/sms/mo", self._pull.mo),
         )
 
     def render_error(self, error: GatewayError) -> WireResponse:

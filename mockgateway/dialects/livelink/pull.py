@@ -1,0 +1,163 @@
+"""Live Link's pull API: ACKs at ``GET /api/v2/sms/status`` and MOs at ``GET /api/v2/sms/mo``, 10 per page.
+
+Both take a UTC window (``startUTCTime`` included, ``endUTCTime`` excluded, ``yyyyMMddHHmm``) and a
+``pageIndex`` from 1. An account sees only its own ACKs and MOs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from mockgateway.clock import iso, to_datetime
+from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.fields import invalid
+from mockgateway.dialects.livelink.callbacks import ack_text, operator_id, wire_status
+from mockgateway.domain.model import Account, EventQuery, MoMessage, Notification
+from mockgateway.service.gateway import Gateway
+
+PAGE_SIZE = 10
+#: ``status`` values (compared without regard to case) and the core filter each stands for.
+STATUS_FILTERS = {"all": None, "nok": "nok", "sent": "SENT", "delivered": "DELIVERED", "received": "RECEIVED"}
+#: ``finalStatusIndicator`` of an ACK without an error code (an error ACK carries its code, e.g. DB62).
+FINAL, NOT_FINAL = "FINAL", "NOT_FINAL"
+_MAX_KEY = 64
+_INSTANT = 1e-6  #: the smallest step the gateway clock's epoch floats resolve
+
+Authenticate = Callable[[WireRequest], Account]
+
+
+class PullEndpoints:
+    def __init__(self, gateway: Gateway, authenticate: Authenticate, status_list_key: str) -> None:
+        self._gateway = gateway
+        self._authenticate = authenticate
+        self._list_key = status_list_key
+
+    async def status(self, request: WireRequest) -> WireResponse:
+        account = self._authenticate(request)
+        query = _window(request.query, account)
+        status = _text(request.query, "status")
+        if status is not None:
+            if status.lower() not in STATUS_FILTERS:
+                raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
+            query = replace(query, status=STATUS_FILTERS[status.lower()])
+        query = replace(query, part_id=_text(request.query, "orderId"))
+        page = _page_index(request.query)
+        total = await self._gateway.count_notifications(query)
+        items = await self._gateway.notifications(_page(query, page, total))
+        body = {
+            "clientId": client_id(account),
+            "pageCount": _pages(total),
+            "pageIndex": page,
+            self._list_key: [ack_item(n) for n in items],
+        }
+        return WireResponse(200, orjson.dumps(body))
+
+    async def mo(self, request: WireRequest) -> WireResponse:
+        account = self._authenticate(request)
+        keyword = _text(request.query, "keyword")
+        query = replace(_window(request.query, account), keyword=keyword)
+        page = _page_index(request.query)
+        total = await self._gateway.count_mos(query)
+        items = await self._gateway.mos(_page(query, page, total))
+        body = {
+            "pageCount": _pages(total),
+            "pageIndex": page,
+            "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
+        }
+        return WireResponse(200, orjson.dumps(body))
+
+
+def client_id(account: Account) -> str:
+    value = account.credentials.get("livelink", {}).get("client_id")
+    return account.name if value is None else str(value)
+
+
+def ack_item(n: Notification) -> dict[str, Any]:
+    """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example."""
+    return {
+        "finalStatusIndicator": n.code or (FINAL if n.final else NOT_FINAL),
+        "internalStatusId": n.code or n.status.value,
+        "messageBody": ack_text(n),
+        "operatorId": operator_id(n.destination),
+        "orderId": n.part_id,
+        "recipient": f"+{n.destination}",
+        "status": wire_status(n.status),
+        "timestamp": stamp(n.created_at),
+    }
+
+
+def mo_item(mo: MoMessage, client: str, keyword: str) -> dict[str, Any]:
+    """One MO, as the documentation shows it (``PollMo`` plus the order id it answers)."""
+    return {
+        "contentText": mo.text,
+        "orderId": mo.in_reply_to or mo.id,
+        "parameters": {"clientId": client, "keyword": keyword, "receivedTime": iso(mo.received_at)},
+        "recipient": mo.recipient,
+        "sender": f"tel:+{mo.sender}",
+    }
+
+
+def stamp(epoch: float) -> str:
+    """UTC with milliseconds and no zone, e.g. ``2019-01-07T23:54:40.192``."""
+    return to_datetime(epoch).isoformat(timespec="milliseconds").removesuffix("+00:00")
+
+
+# -- query parameters -----------------------------------------------------------------------------
+def _text(query: Mapping[str, str], name: str) -> str | None:
+    value = query.get(name)
+    if value is None or not value.strip():
+        return None
+    if len(value) > _MAX_KEY:
+        raise invalid(name, f"must be at most {_MAX_KEY} characters")
+    return value.strip()
+
+
+def _utc(query: Mapping[str, str], name: str) -> float:
+    raw = query.get(name)
+    if raw is None or not raw.strip():
+        raise invalid(name, "is required, a UTC time in yyyyMMddHHmm format")
+    try:
+        if len(raw.strip()) != 12 or not raw.strip().isdigit():
+            raise ValueError(raw)
+        moment = datetime.strptime(raw.strip(), "%Y%m%d%H%M").replace(tzinfo=UTC)
+    except ValueError:
+        raise invalid(name, f"{raw!r} is not a UTC time in yyyyMMddHHmm format, e.g. 201709011230") from None
+    return moment.timestamp()
+
+
+def _window(query: Mapping[str, str], account: Account) -> EventQuery:
+    since = _utc(query, "startUTCTime")
+    until = _utc(query, "endUTCTime")
+    if until < since:
+        raise invalid("endUTCTime", "must not be before startUTCTime")
+    # "Received after startUTCTime and before endUTCTime": the start instant is in, the end instant is not.
+    return EventQuery(account=account.name, since=since, until=until - _INSTANT)
+
+
+def _page_index(query: Mapping[str, str]) -> int:
+    raw = query.get("pageIndex")
+    if raw is None or raw == "":
+        return 1
+    if not raw.strip().isdigit() or len(raw.strip()) > 9:
+        raise invalid("pageIndex", f"{raw!r} is not a page number (1, 2, ...)")
+    page = int(raw)
+    if page < 1:
+        raise invalid("pageIndex", "pages are numbered from 1")
+    return page
+
+
+def _pages(total: int) -> int:
+    return math.ceil(total / PAGE_SIZE)
+
+
+def _page(query: EventQuery, page: int, total: int) -> EventQuery:
+    last = _pages(total)
+    if page > max(last, 1):
+        raise invalid("pageIndex", f"page {page} is past the last page ({last})")
+    return replace(query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)

@@ -1,0 +1,1 @@
+"""Callback delivery: retry policy (data), HTTP transport, and the dispatcher that times attempts."""

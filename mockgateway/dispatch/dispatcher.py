@@ -1,0 +1,206 @@
+"""The callback outbox: attempts timed on the gateway clock, each one recorded, none dropped.
+
+Invariant: every delivery the dispatcher holds that is still PENDING is either waiting in the heap or has an
+attempt in flight, so each one ends DELIVERED or FAILED (or is handed back by ``pending()`` at shutdown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Protocol
+
+from mockgateway.clock import Clock
+from mockgateway.dispatch.policy import RetryPolicy
+from mockgateway.dispatch.transport import Transport, TransportResult
+from mockgateway.domain.model import Attempt, Delivery, DeliveryState
+
+if TYPE_CHECKING:
+    from mockgateway.service.ports import Outbox
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryLog(Protocol):
+    """The part of the ``Store`` the dispatcher writes to."""
+
+    async def save_delivery(self, delivery: Delivery) -> None: ...
+
+
+class CallbackDispatcher:
+    def __init__(
+        self,
+        transport: Transport,
+        clock: Clock,
+        store: DeliveryLog,
+        policy: RetryPolicy | None = None,
+        *,
+        concurrency: int = 64,
+        on_change: Callable[[Delivery], None] | None = None,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        self._transport = transport
+        self._clock = clock
+        self._store = store
+        self._policy = policy or RetryPolicy()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._live: dict[str, Delivery] = {}  #: current value of every delivery being dealt with
+        self._heap: list[tuple[float, int, str]] = []  #: (due at, sequence, delivery id)
+        self._scheduled: dict[str, int] = {}  #: delivery id -> sequence of its valid heap entry
+        self._running: dict[str, int] = {}  #: delivery id -> attempts in flight
+        self._tasks: set[asyncio.Task[Delivery]] = set()
+        self._seq = 0
+        self._closed = False
+        #: Told of every recorded attempt (the live feed listens); may be set after construction.
+        self.on_change = on_change
+
+    # -- the Outbox protocol ----------------------------------------------------------------------
+    def enqueue(self, delivery: Delivery) -> None:
+        """Queue ``delivery`` for an attempt now; a delivery already queued is an error, not a duplicate."""
+        if delivery.id in self._live:
+            raise ValueError(f"delivery {delivery.id} is already queued")
+        now = self._clock.now()
+        self._live[delivery.id] = replace(delivery, state=DeliveryState.PENDING, next_attempt_at=now)
+        self._schedule(delivery.id, now)
+
+    def next_due(self) -> float | None:
+        self._discard_stale()
+        return self._heap[0][0] if self._heap else None
+
+    def run_due(self) -> None:
+        if self._closed:
+            return
+        now = self._clock.now()
+        while self._heap and self._heap[0][0] <= now:
+            _, seq, delivery_id = heapq.heappop(self._heap)
+            if self._scheduled.get(delivery_id) == seq:
+                del self._scheduled[delivery_id]
+                self._start(delivery_id)
+
+    async def drain(self) -> None:
+        # Attempts finish and, without run_due, start nothing new; loop because the set is replaced as they end.
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))
+
+    async def replay(self, delivery: Delivery) -> Delivery:
+        """One more attempt now, outside the retry schedule; a 2xx makes the delivery DELIVERED."""
+        self._live.setdefault(delivery.id, delivery)
+        # Shielded: the attempt is recorded even if the caller (an admin request) goes away meanwhile.
+        return await asyncio.shield(self._start(delivery.id))
+
+    # -- lifecycle and persistence ----------------------------------------------------------------
+    def pending(self) -> list[Delivery]:
+        """Deliveries not yet final, earliest due first: what to persist at shutdown."""
+        waiting = [d for d in self._live.values() if d.state is DeliveryState.PENDING]
+        return sorted(waiting, key=lambda d: d.next_attempt_at or 0.0)
+
+    def restore(self, deliveries: Iterable[Delivery]) -> int:
+        """Take back pending deliveries (after a restart), each due at its ``next_attempt_at``; returns how many."""
+        count = 0
+        for delivery in deliveries:
+            if delivery.state is not DeliveryState.PENDING or delivery.id in self._live:
+                continue
+            due = self._clock.now() if delivery.next_attempt_at is None else delivery.next_attempt_at
+            self._live[delivery.id] = replace(delivery, next_attempt_at=due)
+            self._schedule(delivery.id, due)
+            count += 1
+        return count
+
+    async def close(self) -> None:
+        """Stop: attempts in flight are abandoned unrecorded and stay pending; then the transport closes.
+
+        Call ``drain()`` first to let them finish instead.
+        """
+        self._closed = True
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._transport.close()
+
+    # -- attempts ---------------------------------------------------------------------------------
+    def _schedule(self, delivery_id: str, due: float) -> None:
+        self._seq += 1
+        self._scheduled[delivery_id] = self._seq
+        heapq.heappush(self._heap, (due, self._seq, delivery_id))
+
+    def _discard_stale(self) -> None:
+        while self._heap and self._scheduled.get(self._heap[0][2]) != self._heap[0][1]:
+            heapq.heappop(self._heap)
+
+    def _start(self, delivery_id: str) -> asyncio.Task[Delivery]:
+        self._running[delivery_id] = self._running.get(delivery_id, 0) + 1
+        task = asyncio.get_running_loop().create_task(self._attempt(delivery_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Delivery]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("callback attempt failed unexpectedly", exc_info=task.exception())
+
+    async def _attempt(self, delivery_id: str) -> Delivery:
+        try:
+            async with self._slots:
+                call = self._live[delivery_id].call
+                started = self._clock.now()
+                result = await self._transport.send(call, self._policy.timeout_s)
+            return await self._record(delivery_id, started, result)
+        except asyncio.CancelledError:
+            self._requeue(delivery_id)
+            raise
+        finally:
+            self._release(delivery_id)
+
+    async def _record(self, delivery_id: str, started: float, result: TransportResult) -> Delivery:
+        attempt = Attempt(at=started, status=result.status, latency_ms=result.latency_ms, error=result.error)
+        updated = self._outcome(self._live[delivery_id], attempt, result)
+        self._live[delivery_id] = updated
+        await self._store.save_delivery(updated)
+        if self.on_change is not None:
+            self.on_change(updated)
+        return updated
+
+    def _outcome(self, base: Delivery, attempt: Attempt, result: TransportResult) -> Delivery:
+        now = self._clock.now()
+        attempts = (*base.attempts, attempt)
+        if result.ok:
+            self._scheduled.pop(base.id, None)  # a replay that got through makes a queued retry moot
+            return replace(
+                base, state=DeliveryState.DELIVERED, attempts=attempts, next_attempt_at=None, delivered_at=now
+            )
+        if base.state is not DeliveryState.PENDING or base.id in self._scheduled:
+            # A replay of a finished delivery, or a concurrent attempt already rescheduled it: just note it.
+            return replace(base, attempts=attempts)
+        delay = None
+        if self._policy.should_retry(result.status, oauth2=base.call.oauth2 is not None):
+            delay = self._policy.next_delay(len(attempts))
+        if delay is None:
+            return replace(base, state=DeliveryState.FAILED, attempts=attempts, next_attempt_at=None)
+        self._schedule(base.id, now + delay)
+        return replace(base, attempts=attempts, next_attempt_at=now + delay)
+
+    def _requeue(self, delivery_id: str) -> None:
+        delivery = self._live.get(delivery_id)
+        if delivery is not None and delivery.state is DeliveryState.PENDING and delivery_id not in self._scheduled:
+            self._schedule(delivery_id, delivery.next_attempt_at or self._clock.now())
+
+    def _release(self, delivery_id: str) -> None:
+        left = self._running[delivery_id] - 1
+        if left:
+            self._running[delivery_id] = left
+            return
+        del self._running[delivery_id]
+        if delivery_id not in self._scheduled and self._live[delivery_id].state is not DeliveryState.PENDING:
+            del self._live[delivery_id]
+
+
+if TYPE_CHECKING:
+
+    def _is_an_outbox(dispatcher: CallbackDispatcher) -> Outbox:
+        return dispatcher  # mypy proves the dispatcher fits the service's port

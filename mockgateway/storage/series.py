@@ -1,0 +1,99 @@
+"""A time-ordered index of rows for the in-memory store: bisection by time, removal from the oldest end.
+
+Rows sit in tuples of ``CHUNK`` rows (and a list for the newest ones), and their times in an array of
+doubles: the cyclic garbage collector then sees a few references per thousand rows, and a full collection
+with a million stored rows stays short. Rows leave from the front by moving a start offset; a chunk is let
+go as soon as all its rows left (freeing them a thousand at a time, never half a million at once), and the
+array of times is compacted now and then, so removing a row never costs O(n).
+"""
+
+from __future__ import annotations
+
+import itertools
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+
+from mockgateway.storage.rows import Row
+
+CHUNK = 1024
+#: Compact the times once this many left the front and they are at least half of the array.
+_COMPACT_AT = 4 * CHUNK
+
+
+class Series:
+    __slots__ = ("_base", "_chunks", "_tail", "start", "times")
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._chunks: list[tuple[Row, ...]] = []
+        self._tail: list[Row] = []
+        self.times = array("d")
+        self.start = 0  #: position (in ``times``) of the first row still here
+        self._base = 0  #: position of the first row of the first chunk (or of the tail)
+
+    def __len__(self) -> int:
+        return len(self.times) - self.start
+
+    def append(self, at: float, row: Row) -> None:
+        if self.times and at < self.times[-1]:
+            at = self.times[-1]  # the system clock stepped back: the index stays sorted, off by that step
+        self.times.append(at)
+        self._tail.append(row)
+        if len(self._tail) == CHUNK:
+            self._chunks.append(tuple(self._tail))
+            self._tail = []
+
+    def first(self) -> Row | None:
+        return self._row(self.start) if self.start < len(self.times) else None
+
+    def first_time(self) -> float:
+        return self.times[self.start]
+
+    def window(self, since: float | None, until: float | None) -> tuple[int, int]:
+        """Positions ``[lo, hi)`` of the rows whose time is within ``since``..``until`` (both included)."""
+        lo = self.start if since is None else bisect_left(self.times, since, self.start)
+        hi = len(self.times) if until is None else bisect_right(self.times, until, lo)
+        return lo, max(lo, hi)
+
+    def iterate(self, lo: int, hi: int) -> Iterator[Row]:
+        position = lo
+        while position < hi:
+            index, offset = divmod(position - self._base, CHUNK)
+            block: tuple[Row, ...] | list[Row] = self._chunks[index] if index < len(self._chunks) else self._tail
+            take = min(hi - position, CHUNK - offset)
+            yield from itertools.islice(block, offset, offset + take)
+            position += take
+
+    def slice(self, lo: int, hi: int) -> list[Row]:
+        return list(self.iterate(lo, hi))
+
+    def drop_first(self, row: Row) -> None:
+        """Remove ``row``, normally the first one (anywhere else costs a rebuild; it does not happen)."""
+        if self.first() is not row:
+            self._rebuild_without(row)
+            return
+        self.start += 1
+        if self._chunks and self.start - self._base >= CHUNK:
+            del self._chunks[0]
+            self._base += CHUNK
+        if self.start >= _COMPACT_AT and self.start * 2 >= len(self.times):
+            gone = self.start
+            del self.times[:gone]
+            self.start -= gone
+            self._base -= gone
+
+    def _row(self, position: int) -> Row:
+        index, offset = divmod(position - self._base, CHUNK)
+        return self._chunks[index][offset] if index < len(self._chunks) else self._tail[offset]
+
+    def _rebuild_without(self, row: Row) -> None:
+        kept = [
+            (t, r) for t, r in zip(self.times[self.start :], self.iterate(self.start, len(self.times)), strict=True)
+        ]
+        self._reset()
+        for at, kept_row in kept:
+            if kept_row is not row:
+                self.append(at, kept_row)

@@ -1,0 +1,141 @@
+"""The SQLite store's schema, and the checks made when a database file is opened."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from mockgateway.domain.errors import ConfigError
+from mockgateway.storage.records import DELIVERY_COLUMNS, JOB_COLUMNS
+from mockgateway.storage.rows import COLUMNS as MESSAGE_COLUMNS
+
+SCHEMA_VERSION = 1
+
+NOTIFICATION_COLUMNS = (
+    "id", "message_id", "account", "provider", "part_index", "part_id", "status", "created_at", "reason", "code",
+    "retriable", "destination", "scenario",
+)  # fmt: skip
+MO_COLUMNS = ("id", "account", "provider", "sender", "recipient", "text", "received_at", "in_reply_to")
+
+# ``kept_from`` is when an item's retention started (see ``Store``); ``seq`` keeps the arrival order.
+_TABLES = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE messages ({", ".join(MESSAGE_COLUMNS)}, kept_from REAL NOT NULL, PRIMARY KEY (id));
+CREATE INDEX messages_kept ON messages (kept_from);
+CREATE INDEX messages_destination ON messages (account, destination);
+CREATE TABLE notifications (seq INTEGER PRIMARY KEY, {", ".join(NOTIFICATION_COLUMNS)}, minute INTEGER NOT NULL,
+  kept_from REAL NOT NULL);
+CREATE UNIQUE INDEX notifications_id ON notifications (id);
+CREATE INDEX notifications_window ON notifications (account, created_at);
+CREATE INDEX notifications_status ON notifications (account, status, created_at);
+CREATE INDEX notifications_part ON notifications (part_id);
+CREATE INDEX notifications_message ON notifications (message_id);
+CREATE INDEX notifications_kept ON notifications (kept_from);
+CREATE TABLE mos (seq INTEGER PRIMARY KEY, {", ".join(MO_COLUMNS)}, kept_from REAL NOT NULL);
+CREATE UNIQUE INDEX mos_id ON mos (id);
+CREATE INDEX mos_window ON mos (account, received_at);
+CREATE INDEX mos_kept ON mos (kept_from);
+CREATE TABLE deliveries (seq INTEGER PRIMARY KEY, {", ".join(DELIVERY_COLUMNS)});
+CREATE UNIQUE INDEX deliveries_id ON deliveries (id);
+CREATE INDEX deliveries_state ON deliveries (state);
+CREATE INDEX deliveries_message ON deliveries (message_id);
+CREATE INDEX deliveries_kept ON deliveries (kept_from);
+CREATE TABLE jobs ({", ".join(JOB_COLUMNS)}, PRIMARY KEY (key));
+CREATE INDEX jobs_message ON jobs (message_id);
+CREATE TABLE ack_minutes (account TEXT NOT NULL, minute INTEGER NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (account, minute, status)) WITHOUT ROWID;
+"""
+#: Keep ``ack_minutes`` (ACKs per account, minute and status) in step with ``notifications``.
+TALLY_TRIGGERS = (
+    "CREATE TRIGGER ack_minutes_add AFTER INSERT ON notifications BEGIN "
+    "INSERT INTO ack_minutes VALUES (new.account, new.minute, new.status, 1) "
+    "ON CONFLICT (account, minute, status) DO UPDATE SET n = n + 1; END",
+    "CREATE TRIGGER ack_minutes_remove AFTER DELETE ON notifications BEGIN "
+    "UPDATE ack_minutes SET n = n - 1 WHERE account = old.account AND minute = old.minute AND status = old.status; "
+    "END",
+)
+
+_OWN_TABLES = frozenset(
+    {"schema_version", "meta", "messages", "notifications", "mos", "deliveries", "jobs", "ack_minutes"}
+)
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction (the connection runs in autocommit mode otherwise)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def connect(path: Path) -> tuple[sqlite3.Connection, int]:
+    """Open (or create) the store at ``path``; returns the connection and how often it was opened before.
+
+    Every problem with the file raises ``ConfigError`` naming it.
+    """
+    db: sqlite3.Connection | None = None
+    try:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.create_function("contains_ci", 2, _contains_ci, deterministic=True)
+        _check_schema(db, path)
+        return db, _next_generation(db)
+    except ConfigError:
+        if db is not None:
+            db.close()
+        raise
+    except (sqlite3.Error, OSError) as error:
+        if db is not None:
+            db.close()
+        raise ConfigError(f"{path}: cannot use this file as the SQLite store: {error}") from error
+
+
+def _check_schema(db: sqlite3.Connection, path: Path) -> None:
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        with transaction(db):
+            db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+            _create(db)
+        return
+    if "schema_version" not in tables:
+        raise ConfigError(f"{path}: is an SQLite database but not a mockgateway store (no schema_version table)")
+    row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+    version = row[0] if row else None
+    if version != SCHEMA_VERSION:
+        raise ConfigError(
+            f"{path}: holds a mockgateway store of schema version {version}; this version reads {SCHEMA_VERSION}"
+        )
+    missing = _OWN_TABLES - tables
+    if missing:
+        raise ConfigError(f"{path}: the mockgateway store lacks tables {', '.join(sorted(missing))}")
+    problem = db.execute("PRAGMA quick_check(1)").fetchone()
+    if problem is None or problem[0] != "ok":
+        raise ConfigError(f"{path}: the SQLite store is damaged: {problem[0] if problem else 'no answer'}")
+
+
+def _create(db: sqlite3.Connection) -> None:
+    for statement in _TABLES.strip().split(";"):
+        if statement.strip():
+            db.execute(statement)
+    for trigger in TALLY_TRIGGERS:
+        db.execute(trigger)
+
+
+def _next_generation(db: sqlite3.Connection) -> int:
+    with transaction(db):
+        row = db.execute("SELECT value FROM meta WHERE key = 'opened'").fetchone()
+        opened = int(row[0]) if row else 0
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('opened', ?)", (opened + 1,))
+    return opened
+
+
+def _contains_ci(text: object, needle: object) -> bool:
+    return str(needle).lower() in str(text or "").lower()

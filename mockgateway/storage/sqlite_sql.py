@@ -1,0 +1,234 @@
+"""The SQLite store's statements; each function runs on the store's thread with its connection."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from mockgateway.domain.model import EventQuery, MessageQuery
+from mockgateway.storage import sqlite_pages as pages
+from mockgateway.storage.events import status_values
+from mockgateway.storage.records import DELIVERY_COLUMNS, JOB_COLUMNS, Record
+from mockgateway.storage.rows import COLUMNS as MESSAGE_COLUMNS
+from mockgateway.storage.rows import Row
+from mockgateway.storage.sqlite_schema import MO_COLUMNS, NOTIFICATION_COLUMNS, TALLY_TRIGGERS, transaction
+
+Db = sqlite3.Connection
+Args = list[Any]
+
+_MESSAGES = ", ".join(MESSAGE_COLUMNS)
+MESSAGE_BY_ID = f"SELECT {_MESSAGES} FROM messages WHERE id = ?"
+_UPSERT_MESSAGE = (
+    f"INSERT INTO messages ({_MESSAGES}, kept_from) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))}, ?) "
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in MESSAGE_COLUMNS[1:])
+    + ", kept_from = max(kept_from, excluded.kept_from)"
+)
+INSERT_NOTIFICATION = (
+    f"INSERT INTO notifications ({', '.join(NOTIFICATION_COLUMNS)}, minute, kept_from) "
+    f"VALUES ({', '.join('?' * len(NOTIFICATION_COLUMNS))}, ?, ?)"
+)
+_INSERT_MO = f"INSERT INTO mos ({', '.join(MO_COLUMNS)}, kept_from) VALUES ({', '.join('?' * len(MO_COLUMNS))}, ?)"
+DELIVERY_BY_ID = f"SELECT {', '.join(DELIVERY_COLUMNS)} FROM deliveries WHERE id = ?"
+_UPSERT_DELIVERY = (
+    f"INSERT INTO deliveries ({', '.join(DELIVERY_COLUMNS)}) VALUES ({', '.join('?' * len(DELIVERY_COLUMNS))}) "
+    "ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in DELIVERY_COLUMNS[1:])
+)
+INSERT_JOB = f"INSERT OR REPLACE INTO jobs ({', '.join(JOB_COLUMNS)}) VALUES ({', '.join('?' * len(JOB_COLUMNS))})"
+ALL_JOBS = f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs ORDER BY due_at, rowid"
+_RAISE_HIGH = (
+    "INSERT INTO meta (key, value) VALUES ('numeric_high', ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"
+)
+#: Per event table: the column of the time window and the columns a row is read from.
+_EVENTS = {
+    "notifications": ("created_at", ", ".join(NOTIFICATION_COLUMNS)),
+    "mos": ("received_at", ", ".join(MO_COLUMNS)),
+}
+
+
+def one(db: Db, statement: str, args: Sequence[Any]) -> Any:
+    return db.execute(statement, args).fetchone()
+
+
+def all_rows(db: Db, statement: str, args: Sequence[Any]) -> list[Any]:
+    return db.execute(statement, args).fetchall()
+
+
+def many(db: Db, statement: str, rows: list[Record]) -> None:
+    with transaction(db):
+        db.executemany(statement, rows)
+
+
+def notification_values(row: Row) -> tuple[Any, ...]:
+    """What ``INSERT_NOTIFICATION`` takes for a notification row."""
+    created = float(row[7] or 0)
+    return (*row, pages.minute_of(created), created)
+
+
+def insert_notification(db: Db, row: Row) -> None:
+    db.execute(INSERT_NOTIFICATION, notification_values(row))
+
+
+def last_numeric_id(db: Db) -> int | None:
+    row = db.execute("SELECT value FROM meta WHERE key = 'numeric_high'").fetchone()
+    return None if row is None else int(row[0])
+
+
+# -- messages -------------------------------------------------------------------------------------
+def upsert_messages(db: Db, rows: list[Row], high: int | None) -> None:
+    with transaction(db):
+        db.executemany(_UPSERT_MESSAGE, [(*row, max(float(row[8] or 0), float(row[16] or 0))) for row in rows])
+        if high is not None:
+            db.execute(_RAISE_HIGH, (high,))
+
+
+def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
+    clauses: list[str] = []
+    args: Args = []
+    if q is not None:
+        for column, value in (("account", q.account), ("origin", q.origin), ("provider", q.provider)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                args.append(value)
+        if q.destination is not None:
+            clauses.append("destination = ?")
+            args.append(q.destination.lstrip("+"))
+        if q.text is not None:
+            clauses.append("contains_ci(text, ?)")
+            args.append(q.text)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def list_messages(db: Db, q: MessageQuery) -> tuple[list[Row], int]:
+    where, args = _message_where(q)
+    total = db.execute(f"SELECT count(*) FROM messages{where}", args).fetchone()[0]
+    statement = f"SELECT {_MESSAGES} FROM messages{where} ORDER BY rowid DESC LIMIT ? OFFSET ?"
+    return db.execute(statement, [*args, q.limit, q.offset]).fetchall(), int(total)
+
+
+def delete_messages(db: Db, q: MessageQuery | None) -> int:
+    where, args = _message_where(q)
+    with transaction(db):
+        return db.execute(f"DELETE FROM messages{where}", args).rowcount
+
+
+# -- notifications and MOs ------------------------------------------------------------------------
+def _event_where(table: str, q: EventQuery) -> tuple[str, Args]:
+    time = _EVENTS[table][0]
+    clauses: list[str] = []
+    args: Args = []
+
+    def add(clause: str, *values: Any) -> None:
+        clauses.append(clause)
+        args.extend(values)
+
+    if q.account is not None:
+        # With an order or a message given, the unary + keeps SQLite off the (account, time) index: the
+        # order's own index finds a handful of rows where the account's would scan all of them.
+        narrow = table == "notifications" and (q.part_id is not None or q.message_id is not None)
+        add("+account = ?" if narrow else "account = ?", q.account)
+    if table == "notifications":
+        if q.message_id is not None:
+            add("message_id = ?", q.message_id)
+        if q.part_id is not None:
+            add("part_id = ?", q.part_id)
+        statuses = status_values(q.status)
+        if statuses is not None:
+            add(f"status IN ({', '.join('?' * len(statuses))})", *sorted(statuses))
+    else:
+        if q.message_id is not None:
+            add("in_reply_to = ?", q.message_id)
+        if q.phone is not None:
+            add("sender = ?", q.phone.lstrip("+"))
+        if q.keyword is not None:
+            add("contains_ci(text, ?)", q.keyword)
+    if q.since is not None:
+        add(f"{time} >= ?", q.since)
+    if q.until is not None:
+        add(f"{time} <= ?", q.until)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def select_events(db: Db, table: str, q: EventQuery) -> list[Row]:
+    if table == "notifications" and pages.applies(q):
+        return pages.page(db, q)
+    time, columns = _EVENTS[table]
+    where, args = _event_where(table, q)
+    statement = f"SELECT {columns} FROM {table}{where} ORDER BY {time}, seq LIMIT ? OFFSET ?"
+    return db.execute(statement, [*args, q.limit, q.offset]).fetchall()
+
+
+def count_events(db: Db, table: str, q: EventQuery) -> int:
+    if table == "notifications" and pages.applies(q):
+        return pages.count(db, q)
+    where, args = _event_where(table, q)
+    return int(db.execute(f"SELECT count(*) FROM {table}{where}", args).fetchone()[0])
+
+
+def insert_mo(db: Db, row: Row, number: int | None) -> None:
+    with transaction(db):
+        db.execute(_INSERT_MO, (*row, row[6]))
+        if number is not None:
+            db.execute(_RAISE_HIGH, (number,))
+
+
+# -- callback deliveries --------------------------------------------------------------------------
+def save_delivery(db: Db, record: Record, kept_from: float | None) -> None:
+    with transaction(db):
+        db.execute(_UPSERT_DELIVERY, record)
+        if kept_from is None:
+            return
+        table = "notifications" if record[2] == "status" else "mos"
+        db.execute(f"UPDATE {table} SET kept_from = max(kept_from, ?) WHERE id = ?", (kept_from, record[3]))
+        if record[4] is not None:
+            db.execute("UPDATE messages SET kept_from = max(kept_from, ?) WHERE id = ?", (kept_from, record[4]))
+
+
+def list_deliveries(db: Db, q: EventQuery) -> list[Record]:
+    clauses: list[str] = []
+    args: Args = []
+    for column, value in (("account", q.account), ("message_id", q.message_id), ("kind", q.kind)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            args.append(value)
+    if q.status is not None:
+        clauses.append("state = ?")
+        args.append(q.status.upper())
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    statement = f"SELECT {', '.join(DELIVERY_COLUMNS)} FROM deliveries{where} ORDER BY seq DESC LIMIT ? OFFSET ?"
+    return db.execute(statement, [*args, q.limit, q.offset]).fetchall()
+
+
+# -- retention and reset --------------------------------------------------------------------------
+_PURGES = (
+    "DELETE FROM notifications WHERE seq IN (SELECT seq FROM notifications WHERE kept_from <= ? LIMIT ?)",
+    "DELETE FROM mos WHERE seq IN (SELECT seq FROM mos WHERE kept_from <= ? LIMIT ?)",
+    "DELETE FROM messages WHERE rowid IN (SELECT m.rowid FROM messages m WHERE m.kept_from <= ? "
+    "AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.message_id = m.id) LIMIT ?)",
+    "DELETE FROM deliveries WHERE seq IN (SELECT seq FROM deliveries WHERE kept_from <= ? LIMIT ?)",
+)
+
+
+def purge(db: Db, older_than: float, limit: int) -> int:
+    removed = 0
+    with transaction(db):
+        for statement in _PURGES:
+            if removed >= limit:
+                break
+            removed += db.execute(statement, (older_than, limit - removed)).rowcount
+        if removed:
+            db.execute("DELETE FROM ack_minutes WHERE n <= 0 AND minute <= ?", (pages.minute_of(older_than),))
+    return removed
+
+
+def clear(db: Db) -> None:
+    with transaction(db):
+        # Without its triggers SQLite empties a table at once instead of row by row.
+        db.execute("DROP TRIGGER ack_minutes_add")
+        db.execute("DROP TRIGGER ack_minutes_remove")
+        for table in ("notifications", "ack_minutes", "mos", "messages", "deliveries", "jobs"):
+            db.execute(f"DELETE FROM {table}")
+        for trigger in TALLY_TRIGGERS:
+            db.execute(trigger)

@@ -1,0 +1,275 @@
+"""CallbackDispatcher against a real in-process receiver; time moves only through the FakeClock."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockgateway.clock import FakeClock
+from mockgateway.dispatch.policy import RetryPolicy
+from mockgateway.domain.model import Delivery, DeliveryState, EventQuery
+from tests.conftest import T0
+from tests.dispatch.conftest import Factory, Receiver, SignallingStore, delivery
+
+
+async def saved(store: SignallingStore, delivery_id: str = "d1") -> Delivery:
+    found = await store.get_delivery(delivery_id)
+    assert found is not None, f"delivery {delivery_id} was never saved"
+    return found
+
+
+async def test_delivered_on_200_with_one_attempt(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore
+) -> None:
+    dispatcher = make_dispatcher()
+    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    assert dispatcher.next_due() == T0
+
+    dispatcher.run_due()
+    await dispatcher.drain()
+
+    done = await saved(store)
+    assert done.state is DeliveryState.DELIVERED
+    assert done.delivered_at == T0
+    assert done.next_attempt_at is None
+    assert [(a.at, a.status, a.error) for a in done.attempts] == [(T0, 200, None)]
+    assert done.attempts[0].latency_ms > 0
+    [seen] = receiver.hits("/cb")
+    assert seen.body == delivery("").call.body
+    assert seen.headers["Content-Type"] == "application/json"
+    assert dispatcher.next_due() is None
+    assert dispatcher.pending() == []
+
+
+async def test_500_is_retried_only_once_the_first_delay_has_passed(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
+) -> None:
+    receiver.scripts["/cb"] = [500]
+    dispatcher = make_dispatcher(RetryPolicy(delays=(1.0, 5.0)))
+    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    dispatcher.run_due()
+    await dispatcher.drain()
+
+    waiting = await saved(store)
+    assert waiting.state is DeliveryState.PENDING
+    assert waiting.next_attempt_at == T0 + 1.0
+    assert [a.status for a in waiting.attempts] == [500]
+    assert "receiver answered 500" in (waiting.attempts[0].error or "")
+    assert dispatcher.next_due() == T0 + 1.0
+
+    clock.advance(0.999)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    assert len(receiver.hits("/cb")) == 1, "retried before the delay ran out"
+
+    clock.advance(0.001)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    done = await saved(store)
+    assert len(receiver.hits("/cb")) == 2
+    assert done.state is DeliveryState.DELIVERED
+    assert [(a.at, a.status) for a in done.attempts] == [(T0, 500), (T0 + 1.0, 200)]
+    assert done.delivered_at == T0 + 1.0
+
+
+async def test_400_fails_at_once_without_retry(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
+) -> None:
+    receiver.scripts["/cb"] = [400]
+    dispatcher = make_dispatcher()
+    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    dispatcher.run_due()
+    await dispatcher.drain()
+
+    failed = await saved(store)
+    assert failed.state is DeliveryState.FAILED
+    assert [a.status for a in failed.attempts] == [400]
+    assert failed.next_attempt_at is None
+    assert dispatcher.next_due() is None
+    clock.advance(3600)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    assert len(receiver.hits("/cb")) == 1
+
+
+async def test_connection_refused_is_retried_then_fails_with_every_attempt_recorded(
+    refused_url: str, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
+) -> None:
+    policy = RetryPolicy(delays=(1.0, 5.0))
+    dispatcher = make_dispatcher(policy)
+    dispatcher.enqueue(delivery(refused_url))
+    for delay in policy.delays:
+        dispatcher.run_due()
+        await dispatcher.drain()
+        assert (await saved(store)).state is DeliveryState.PENDING
+        clock.advance(delay)
+    dispatcher.run_due()
+    await dispatcher.drain()
+
+    failed = await saved(store)
+    assert failed.state is DeliveryState.FAILED
+    assert len(failed.attempts) == policy.max_attempts == 3
+    assert [a.at for a in failed.attempts] == [T0, T0 + 1.0, T0 + 6.0]
+    for attempt in failed.attempts:
+        assert attempt.status is None
+        assert (attempt.error or "").startswith("connection failed:"), attempt.error
+    assert dispatcher.next_due() is None
+
+
+async def test_timeout_is_recorded_and_retried(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
+) -> None:
+    receiver.hold("/hang")  # never released during the test: the receiver does not answer
+    dispatcher = make_dispatcher(RetryPolicy(delays=(1.0,), timeout_s=0.2))
+    dispatcher.enqueue(delivery(receiver.url("/hang")))
+    dispatcher.run_due()
+    await dispatcher.drain()
+
+    waiting = await saved(store)
+    [attempt] = waiting.attempts
+    assert attempt.status is None
+    assert attempt.error == "timed out after 0.2 s"
+    assert attempt.latency_ms >= 190  # the timeout, not an instant failure
+    assert waiting.state is DeliveryState.PENDING
+    assert waiting.next_attempt_at == T0 + 1.0
+
+    clock.advance(1.0)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    failed = await saved(store)
+    assert failed.state is DeliveryState.FAILED
+    assert [a.error for a in failed.attempts] == ["timed out after 0.2 s"] * 2
+
+
+async def test_a_slow_receiver_does_not_hold_up_a_fast_one(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore
+) -> None:
+    gate = receiver.hold("/slow")
+    dispatcher = make_dispatcher(concurrency=2)
+    dispatcher.enqueue(delivery(receiver.url("/slow"), "slow"))
+    dispatcher.enqueue(delivery(receiver.url("/fast"), "fast"))
+    dispatcher.run_due()
+
+    fast = await store.wait_saved("fast")  # would time out if the slow attempt blocked it
+    assert fast.state is DeliveryState.DELIVERED
+    assert receiver.arrived("/slow").is_set()
+    assert await store.get_delivery("slow") is None, "the slow receiver has not answered yet"
+    assert [d.id for d in dispatcher.pending()] == ["slow"]
+
+    gate.set()
+    await dispatcher.drain()
+    assert (await saved(store, "slow")).state is DeliveryState.DELIVERED
+
+
+async def test_replay_sends_again_and_records_the_attempt(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
+) -> None:
+    receiver.scripts["/cb"] = [404]
+    dispatcher = make_dispatcher()
+    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    dispatcher.run_due()
+    await dispatcher.drain()
+    failed = await saved(store)
+    assert failed.state is DeliveryState.FAILED
+
+    clock.advance(60)
+    replayed = await dispatcher.replay(failed)
+    assert replayed.state is DeliveryState.DELIVERED
+    assert [(a.at, a.status) for a in replayed.attempts] == [(T0, 404), (T0 + 60, 200)]
+    assert replayed.delivered_at == T0 + 60
+    assert await saved(store) == replayed
+    assert len(receiver.hits("/cb")) == 2
+
+    again = await dispatcher.replay(replayed)
+    assert len(again.attempts) == 3
+    assert len(receiver.hits("/cb")) == 3
+    assert dispatcher.pending() == []
+
+
+async def test_a_replay_that_gets_through_cancels_the_queued_retry(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
+) -> None:
+    receiver.scripts["/cb"] = [503]
+    dispatcher = make_dispatcher()
+    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    dispatcher.run_due()
+    await dispatcher.drain()
+
+    replayed = await dispatcher.replay(await saved(store))
+    assert replayed.state is DeliveryState.DELIVERED
+    assert dispatcher.next_due() is None
+    clock.advance(10)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    assert len(receiver.hits("/cb")) == 2
+
+
+async def test_every_delivery_ends_delivered_or_failed(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
+) -> None:
+    receiver.scripts = {"/ok": [], "/gone": [404], "/flaky": [500, 429], "/down": [500] * 10}
+    policy = RetryPolicy(delays=(1.0, 5.0))
+    dispatcher = make_dispatcher(policy)
+    for i, path in enumerate(["/ok", "/gone", "/flaky", "/down"] * 3):
+        dispatcher.enqueue(delivery(receiver.url(path), f"{path[1:]}-{i}"))
+    while (due := dispatcher.next_due()) is not None:
+        clock.set(due)
+        dispatcher.run_due()
+        await dispatcher.drain()
+
+    deliveries = {d.id: d for d in await store.list_deliveries(EventQuery())}
+    assert len(deliveries) == 12
+    states = {d.id.split("-")[0]: d.state for d in deliveries.values() if not d.id.startswith("flaky")}
+    assert states == {"ok": DeliveryState.DELIVERED, "gone": DeliveryState.FAILED, "down": DeliveryState.FAILED}
+    for d in deliveries.values():
+        assert d.state is not DeliveryState.PENDING
+        assert 1 <= len(d.attempts) <= policy.max_attempts
+    assert dispatcher.pending() == []
+
+
+async def test_pending_deliveries_survive_a_restart(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
+) -> None:
+    receiver.scripts["/cb"] = [500]
+    first = make_dispatcher()
+    first.enqueue(delivery(receiver.url("/cb")))
+    first.enqueue(delivery(receiver.url("/ok"), "d2"))
+    first.run_due()
+    await first.drain()
+    pending = first.pending()
+    assert [d.id for d in pending] == ["d1"]
+    assert pending[0].next_attempt_at == T0 + 1.0
+    await first.close()
+
+    second = make_dispatcher()
+    assert second.restore([*pending, await saved(store, "d2")]) == 1, "only pending deliveries come back"
+    assert second.next_due() == T0 + 1.0
+    clock.advance(1.0)
+    second.run_due()
+    await second.drain()
+    done = await saved(store)
+    assert done.state is DeliveryState.DELIVERED
+    assert [a.status for a in done.attempts] == [500, 200]
+
+
+async def test_close_leaves_an_attempt_in_flight_pending_and_unrecorded(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore
+) -> None:
+    receiver.hold("/slow")
+    dispatcher = make_dispatcher()
+    dispatcher.enqueue(delivery(receiver.url("/slow")))
+    dispatcher.run_due()
+    await receiver.arrived("/slow").wait()
+
+    await dispatcher.close()
+    [left] = dispatcher.pending()
+    assert left.state is DeliveryState.PENDING
+    assert left.attempts == ()
+    assert dispatcher.next_due() == T0
+    assert await store.get_delivery("d1") is None
+
+
+async def test_enqueueing_a_queued_delivery_twice_is_an_error(receiver: Receiver, make_dispatcher: Factory) -> None:
+    dispatcher = make_dispatcher()
+    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    with pytest.raises(ValueError, match="d1 is already queued"):
+        dispatcher.enqueue(delivery(receiver.url("/cb")))

@@ -1,0 +1,69 @@
+"""Store contract: callback deliveries and scheduled jobs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mockgateway.domain.model import Attempt, DeliveryState, EventQuery, MessageStatus
+from mockgateway.scenario.model import PlannedReply, PlannedStatus
+from mockgateway.service.ports import Store
+from mockgateway.service.scheduler import Job
+from tests.conftest import T0
+from tests.storage.factories import delivery
+
+
+async def test_a_delivery_comes_back_as_it_went_in_and_saving_again_replaces_it(store: Store) -> None:
+    first = delivery("d1")
+    await store.save_delivery(first)
+    assert await store.get_delivery("d1") == first
+    retried = replace(
+        first,
+        attempts=(Attempt(T0, 503, 12.5, "503 Service Unavailable"), Attempt(T0 + 1, None, 10000.0, "timeout")),
+        next_attempt_at=T0 + 6,
+    )
+    await store.save_delivery(retried)
+    assert await store.get_delivery("d1") == retried
+    done = replace(retried, state=DeliveryState.DELIVERED, delivered_at=T0 + 6, next_attempt_at=None)
+    await store.save_delivery(done)
+    assert await store.get_delivery("d1") == done
+    assert await store.get_delivery("nope") is None
+
+
+async def test_deliveries_list_newest_first_with_filters(store: Store) -> None:
+    await store.save_delivery(delivery("d1"))
+    await store.save_delivery(delivery("d2", kind="mo", subject="1000000009", message_id=None))
+    await store.save_delivery(delivery("d3", account="other", state=DeliveryState.DELIVERED, delivered=1))
+    await store.save_delivery(replace(delivery("d1"), state=DeliveryState.FAILED))  # keeps its place
+
+    async def listed(**filters: object) -> list[str]:
+        return [d.id for d in await store.list_deliveries(EventQuery(**filters))]  # type: ignore[arg-type]
+
+    assert await listed() == ["d3", "d2", "d1"]
+    assert await listed(account="demo") == ["d2", "d1"]
+    assert await listed(kind="mo") == ["d2"]
+    assert await listed(message_id="1000000001") == ["d3", "d1"]
+    assert await listed(status="pending") == ["d2"]
+    assert await listed(status="FAILED") == ["d1"]
+    assert await listed(offset=1, limit=1) == ["d2"]
+
+
+def _jobs() -> list[Job]:
+    return [
+        Job("1000000001", PlannedStatus(T0 + 3, 0, MessageStatus.DELIVERED, None, None), key="1000000001:1"),
+        Job("1000000001", PlannedStatus(T0 + 1, 1, MessageStatus.FAILED, "spam", "DB71"), key="1000000001:0"),
+        Job("1000000001", PlannedReply(T0 + 9, "STOP", "447700900001"), key="1000000001:2"),
+        Job("1000000004", PlannedStatus(T0 + 2, 0, MessageStatus.SENT, None, None), key="1000000004:0"),
+    ]
+
+
+async def test_jobs_are_kept_until_deleted_and_load_earliest_first(store: Store) -> None:
+    jobs = _jobs()
+    await store.save_jobs(jobs)
+    assert await store.load_jobs() == [jobs[1], jobs[3], jobs[0], jobs[2]]
+    await store.delete_jobs([jobs[1], jobs[2]])
+    assert await store.load_jobs() == [jobs[3], jobs[0]]
+    await store.delete_jobs([jobs[1]])  # already gone: nothing happens
+    await store.save_jobs([])
+    assert len(await store.load_jobs()) == 2
+    await store.clear()
+    assert await store.load_jobs() == []
