@@ -122,6 +122,13 @@ class CallbackDispatcher:
         await asyncio.gather(*tasks, return_exceptions=True)
         await self._transport.close()
 
+    def clear(self) -> None:
+        """Forget every delivery waiting for an attempt (a reset); attempts in flight still finish."""
+        self._heap.clear()
+        self._scheduled.clear()
+        for delivery_id in [key for key in self._live if key not in self._running]:
+            del self._live[delivery_id]
+
     # -- attempts ---------------------------------------------------------------------------------
     def _schedule(self, delivery_id: str, due: float) -> None:
         self._seq += 1

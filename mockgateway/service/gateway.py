@@ -270,6 +270,7 @@ class Gateway:
     async def reset(self) -> None:
         """Forget every message, notification, MO, callback and pending event (the clock stays)."""
         await self.engine.outbox.drain()
+        self.engine.outbox.clear()
         self.engine.scheduler.clear()
         self._opt_outs.clear()
         await self.store.clear()

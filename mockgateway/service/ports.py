@@ -137,6 +137,10 @@ class Outbox(Protocol):
         """Send a recorded delivery once more, now, and return it with the new attempt."""
         ...
 
+    def clear(self) -> None:
+        """Forget every delivery waiting for an attempt."""
+        ...
+
     async def close(self) -> None:
         """Stop: attempts in flight are abandoned and stay pending (persisted stores resume them)."""
         ...

@@ -177,3 +177,16 @@ async def test_clock_endpoints(client: TestClient[Any, Any]) -> None:
     for bad in ({}, {"seconds": -1}, {"seconds": "ten"}, {"to": "tomorrow"}, {"to": "2026-01-03T00:00:00"}):
         response = await client.post("/__admin/clock/advance", json=bad)
         assert response.status == 400, bad
+
+
+async def test_reset_forgets_callbacks_waiting_for_a_retry(
+    client: TestClient[Any, Any], auth: dict[str, str], receiver: Receiver
+) -> None:
+    receiver.script = [503]
+    await send(client, auth, acknowledgement=True)
+    await advance(client, 1)
+    assert (await (await client.get("/__admin/callbacks")).json())["callbacks"][0]["state"] == "PENDING"
+    assert (await client.delete("/__admin/state")).status == 200
+    await advance(client, 3600)
+    assert (await (await client.get("/__admin/callbacks")).json())["callbacks"] == []
+    assert receiver.acks == []

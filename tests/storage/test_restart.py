@@ -101,6 +101,12 @@ class HoldingOutbox:
         self.held.extend(deliveries)
         return len(self.held) - before
 
+    def clear(self) -> None:
+        self.held.clear()
+
+    async def close(self) -> None:
+        return None
+
 
 async def test_undelivered_callbacks_are_handed_back_to_the_outbox(tmp_path: Path) -> None:
     settings = Settings(clock="virtual", seed=7, store=f"sqlite:{tmp_path / 'state.db'}")
