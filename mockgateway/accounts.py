@@ -1,0 +1,142 @@
+"""Accounts in the config file: each provider's credential keys, callback targets and owned origins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mockgateway.domain.errors import ConfigError
+from mockgateway.domain.model import Account, CallbackTarget, OAuth2Credentials
+
+#: What each provider section of an account holds, with the type each key must have.
+PROVIDER_CREDENTIALS: dict[str, dict[str, type]] = {
+    "livelink": {"app_key": str, "app_secret": str, "client_id": int},
+    "textapp": {"login": str, "password": str},
+    "mobivate": {"api_key": str},
+    "smsmode": {"access_token": str, "api_key": str},
+}
+#: The credential a client logs in with; two accounts sharing one could not be told apart.
+LOGIN_KEYS = {"livelink": "app_key", "textapp": "login", "mobivate": "api_key", "smsmode": "access_token"}
+DEMO_ACCOUNT = Account(
+    name="demo",
+    credentials={
+        "livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345},
+        "textapp": {"login": "demo-login", "password": "demo-password"},
+        "mobivate": {"api_key": "demo-mobivate-key"},
+        "smsmode": {"access_token": "demo-smsmode1", "api_key": "demo-smsmode-api-key"},
+    },
+)
+
+_ACCOUNT_KEYS = {"name", "status_callback_url", "mo_callback_url", "origins", "callback_oauth2"}
+
+
+def parse_accounts(path: Path, raw: object) -> tuple[Account, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{path}: accounts: must be a non-empty list")
+    accounts = tuple(_account(path, f"accounts[{i}]", item) for i, item in enumerate(raw))
+    names: dict[str, int] = {}
+    logins: dict[tuple[str, object], str] = {}
+    for i, account in enumerate(accounts):
+        if account.name in names:
+            raise ConfigError(f"{path}: accounts[{i}].name: duplicate account name {account.name!r}")
+        names[account.name] = i
+        for provider, key in LOGIN_KEYS.items():
+            if provider in account.credentials:
+                login = (provider, account.credentials[provider][key])
+                if login in logins:
+                    raise ConfigError(
+                        f"{path}: accounts[{i}].{provider}.{key}: {login[1]!r} is already used by {logins[login]!r}"
+                    )
+                logins[login] = account.name
+    return accounts
+
+
+def _account(path: Path, where: str, raw: object) -> Account:
+    item = mapping(path, where, raw)
+    reject_unknown(path, where, item, _ACCOUNT_KEYS | set(PROVIDER_CREDENTIALS))
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{path}: {where}.name: required, a non-empty string")
+    credentials = {
+        provider: _credentials(path, f"{where}.{provider}", provider, item[provider])
+        for provider in PROVIDER_CREDENTIALS
+        if provider in item
+    }
+    if not credentials:
+        needed = " or ".join(sorted(PROVIDER_CREDENTIALS))
+        raise ConfigError(f"{path}: {where}: account {name!r} needs credentials for a provider ({needed})")
+    oauth2 = _oauth2(path, f"{where}.callback_oauth2", item.get("callback_oauth2"))
+    origins = item.get("origins")
+    if origins is not None and not (isinstance(origins, list) and all(_is_origin(o) for o in origins)):
+        raise ConfigError(f"{path}: {where}.origins: must be a list of strings")
+    return Account(
+        name=name,
+        credentials=credentials,
+        status_callback=_target(path, f"{where}.status_callback_url", item.get("status_callback_url"), oauth2),
+        mo_callback=_target(path, f"{where}.mo_callback_url", item.get("mo_callback_url"), oauth2),
+        origins=None if origins is None else tuple(str(o) for o in origins),
+    )
+
+
+def _is_origin(value: object) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip() != ""
+
+
+def _credentials(path: Path, where: str, provider: str, raw: object) -> dict[str, Any]:
+    section = mapping(path, where, raw)
+    schema = PROVIDER_CREDENTIALS[provider]
+    reject_unknown(path, where, section, set(schema))
+    values: dict[str, Any] = {}
+    for key, kind in schema.items():
+        value = section.get(key)
+        if value is None:
+            raise ConfigError(f"{path}: {where}.{key}: required")
+        if kind is int and isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ConfigError(f"{path}: {where}.{key}: must be {'a number' if kind is int else 'a string'}")
+        values[key] = value
+    return values
+
+
+def _oauth2(path: Path, where: str, raw: object) -> OAuth2Credentials | None:
+    if raw is None:
+        return None
+    item = mapping(path, where, raw)
+    keys = ("client_id", "client_secret", "token_url")
+    reject_unknown(path, where, item, set(keys))
+    for key in keys:
+        if not isinstance(item.get(key), str):
+            raise ConfigError(f"{path}: {where}.{key}: required, a string")
+    _url(path, f"{where}.token_url", item["token_url"])
+    return OAuth2Credentials(item["client_id"], item["client_secret"], item["token_url"])
+
+
+def _target(path: Path, where: str, raw: object, oauth2: OAuth2Credentials | None) -> CallbackTarget | None:
+    return None if raw is None else CallbackTarget(_url(path, where, raw), oauth2)
+
+
+def _url(path: Path, where: str, raw: object) -> str:
+    try:
+        parts = urlsplit(raw) if isinstance(raw, str) else None
+        valid = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != -1
+    except ValueError:  # e.g. a bad port or an unclosed IPv6 bracket
+        valid = False
+    if not valid:
+        raise ConfigError(f"{path}: {where}: must be an http(s) URL with a host, got {raw!r}")
+    return str(raw)
+
+
+def mapping(path: Path, where: str, raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: {where}: must be a mapping")
+    return raw
+
+
+def reject_unknown(path: Path, where: str, item: Mapping[str, Any], allowed: set[str]) -> None:
+    for key in item:
+        if key not in allowed:
+            prefix = f"{where}." if where else ""
+            raise ConfigError(f"{path}: {prefix}{key}: unknown key (expected one of {', '.join(sorted(allowed))})")
