@@ -6,9 +6,26 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
+import orjson
+
 from mockgateway.domain.errors import InvalidRequest
 
 _MSISDN = re.compile(r"^\+?[1-9]\d{5,14}$")
+
+
+def json_object(raw: bytes, *, empty_ok: bool = False) -> dict[str, Any]:
+    """A request body that must be one JSON object (an empty body is ``{}`` when ``empty_ok``)."""
+    if not raw.strip():
+        if empty_ok:
+            return {}
+        raise invalid("body", "the request body is empty; a JSON object is expected")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise invalid("body", f"the request body is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise invalid("body", "the request body must be a JSON object")
+    return data
 
 
 def invalid(name: str, problem: str) -> InvalidRequest:

@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from mockgateway.dialects.fields import json_object
 from mockgateway.domain.errors import GatewayError, InvalidRequest
 
 AdminHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -33,16 +34,7 @@ async def admin_errors(request: web.Request, handler: AdminHandler) -> web.Strea
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
-    raw = await request.read()
-    if not raw.strip():
-        return {}
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise InvalidRequest(f"the request body is not valid JSON: {error}", field="body") from None
-    if not isinstance(data, dict):
-        raise InvalidRequest("the request body must be a JSON object", field="body")
-    return data
+    return json_object(await request.read(), empty_ok=True)
 
 
 def int_param(request: web.Request, name: str, default: int, *, minimum: int = 0, maximum: int = 10_000) -> int:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import orjson
-
 from mockgateway.dialects import fields as f
-from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import CallbackTarget, OAuth2Credentials, Options, Scalar, SendRequest
 
 PROVIDER = "livelink"
@@ -28,15 +25,7 @@ _HEX = re.compile(r"^[0-9A-Fa-f]{1,16}$")
 
 
 def load_json_object(body: bytes) -> dict[str, Any]:
-    if not body.strip():
-        raise InvalidRequest("the request body is empty; a JSON object is expected", field="body")
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise InvalidRequest(f"the request body is not valid JSON: {error}", field="body") from None
-    if not isinstance(data, dict):
-        raise InvalidRequest("the request body must be a JSON object", field="body")
-    return data
+    return f.json_object(body)
 
 
 def parse_v2(data: dict[str, Any], account: str) -> SendRequest:

@@ -10,11 +10,12 @@ from typing import Any
 
 import orjson
 
+from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
 from mockgateway.dialects.smsmode import callbacks, codes, wire
 from mockgateway.dialects.smsmode.backend import Backend
 from mockgateway.dialects.smsmode.requests import parse_rest
-from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
+from mockgateway.domain.errors import GatewayError, Unauthorized
 from mockgateway.domain.model import Account, Encoding, HttpCall, Message, MoMessage, Notification
 
 MESSAGES = "/sms/v1/messages"
@@ -110,12 +111,4 @@ def message_body(message: Message, parts: int, encoding: Encoding, accepted_at: 
 
 
 def load_object(raw: bytes) -> dict[str, Any]:
-    if not raw.strip():
-        raise InvalidRequest("body: the request body is empty; a JSON object is expected", field="body")
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as error:
-        raise InvalidRequest(f"body: not valid JSON: {error}", field="body") from None
-    if not isinstance(data, dict):
-        raise InvalidRequest("body: must be a JSON object", field="body")
-    return data
+    return f.json_object(raw)

@@ -176,8 +176,8 @@ async def test_rest_gsm7_asked_for_a_unicode_text(client: Client) -> None:
     ("raw", "message"),
     [
         (b"", "body: the request body is empty; a JSON object is expected"),
-        (b"{nope", "body: not valid JSON: "),
-        (b"[1, 2]", "body: must be a JSON object"),
+        (b"{nope", "body: the request body is not valid JSON: "),
+        (b"[1, 2]", "body: the request body must be a JSON object"),
     ],
 )
 async def test_rest_body_not_an_object(client: Client, raw: bytes, message: str) -> None:
