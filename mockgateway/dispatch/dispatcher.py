@@ -1,7 +1,12 @@
 """The callback outbox: attempts timed on the gateway clock, each one recorded, none dropped.
 
-Invariant: every delivery the dispatcher holds that is still PENDING is either waiting in the heap or has an
-attempt in flight, so each one ends DELIVERED or FAILED (or is handed back by ``pending()`` at shutdown).
+Invariant: every delivery the dispatcher holds that is still PENDING is waiting in the heap, queued for a
+worker, or has an attempt in flight, so each one ends DELIVERED or FAILED (or is handed back by ``pending()``
+at shutdown).
+
+Due attempts go to a ready queue served by at most ``concurrency`` worker tasks rather than one task each: a
+burst of 20,000 due callbacks then costs a deque append apiece instead of 20,000 tasks parked on a semaphore,
+which held the event loop (and the HTTP API on it) for a few hundred milliseconds.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
@@ -47,12 +53,15 @@ class CallbackDispatcher:
         self._clock = clock
         self._store = store
         self._policy = policy or RetryPolicy()
-        self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         self._live: dict[str, Delivery] = {}  #: current value of every delivery being dealt with
         self._heap: list[tuple[float, int, str]] = []  #: (due at, sequence, delivery id)
         self._scheduled: dict[str, int] = {}  #: delivery id -> sequence of its valid heap entry
-        self._running: dict[str, int] = {}  #: delivery id -> attempts in flight
-        self._tasks: set[asyncio.Task[Delivery]] = set()
+        self._ready: deque[str] = deque()  #: due, waiting for a free worker
+        self._running: dict[str, int] = {}  #: delivery id -> attempts queued in ``_ready`` or in flight
+        self._workers: set[asyncio.Task[None]] = set()
+        self._busy = 0  #: workers inside an attempt; the others are about to take from ``_ready``
+        self._replays: set[asyncio.Task[Delivery]] = set()
         self._seq = 0
         self._closed = False
         #: Told of every recorded attempt (the live feed listens); may be set after construction.
@@ -79,18 +88,29 @@ class CallbackDispatcher:
             _, seq, delivery_id = heapq.heappop(self._heap)
             if self._scheduled.get(delivery_id) == seq:
                 del self._scheduled[delivery_id]
-                self._start(delivery_id)
+                self._hold(delivery_id)
+                self._ready.append(delivery_id)
+        # Enough free workers for what is ready: one stuck on a slow receiver must not hold up the next delivery.
+        loop = asyncio.get_running_loop() if self._ready else None
+        while loop is not None and len(self._workers) < self._concurrency and self._free() < len(self._ready):
+            worker = loop.create_task(self._work())
+            self._workers.add(worker)
+            worker.add_done_callback(self._workers.discard)  # also when cancelled before it ever ran
 
     async def drain(self) -> None:
-        # Attempts finish and, without run_due, start nothing new; loop because the set is replaced as they end.
-        while self._tasks:
-            await asyncio.wait(list(self._tasks))
+        # Workers end once the ready queue is empty; loop because retries never join it without run_due.
+        while self._workers or self._replays:
+            await asyncio.wait([*self._workers, *self._replays])
 
     async def replay(self, delivery: Delivery) -> Delivery:
         """One more attempt now, outside the retry schedule; a 2xx makes the delivery DELIVERED."""
         self._live.setdefault(delivery.id, delivery)
+        self._hold(delivery.id)
+        task = asyncio.get_running_loop().create_task(self._attempt(delivery.id))
+        self._replays.add(task)
+        task.add_done_callback(self._replayed)
         # Shielded: the attempt is recorded even if the caller (an admin request) goes away meanwhile.
-        return await asyncio.shield(self._start(delivery.id))
+        return await asyncio.shield(task)
 
     # -- lifecycle and persistence ----------------------------------------------------------------
     def pending(self) -> list[Delivery]:
@@ -116,16 +136,22 @@ class CallbackDispatcher:
         Call ``drain()`` first to let them finish instead.
         """
         self._closed = True
-        tasks = list(self._tasks)
+        tasks = [*self._workers, *self._replays]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        while self._ready:  # never started: back to waiting, due when they were
+            delivery_id = self._ready.popleft()
+            self._requeue(delivery_id)
+            self._release(delivery_id)
         await self._transport.close()
 
     def clear(self) -> None:
         """Forget every delivery waiting for an attempt (a reset); attempts in flight still finish."""
         self._heap.clear()
         self._scheduled.clear()
+        while self._ready:
+            self._release(self._ready.popleft())
         for delivery_id in [key for key in self._live if key not in self._running]:
             del self._live[delivery_id]
 
@@ -139,24 +165,37 @@ class CallbackDispatcher:
         while self._heap and self._scheduled.get(self._heap[0][2]) != self._heap[0][1]:
             heapq.heappop(self._heap)
 
-    def _start(self, delivery_id: str) -> asyncio.Task[Delivery]:
-        self._running[delivery_id] = self._running.get(delivery_id, 0) + 1
-        task = asyncio.get_running_loop().create_task(self._attempt(delivery_id))
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-        return task
+    def _free(self) -> int:
+        return len(self._workers) - self._busy
 
-    def _finished(self, task: asyncio.Task[Delivery]) -> None:
-        self._tasks.discard(task)
+    def _hold(self, delivery_id: str) -> None:
+        self._running[delivery_id] = self._running.get(delivery_id, 0) + 1
+
+    async def _work(self) -> None:
+        try:
+            while self._ready:
+                delivery_id = self._ready.popleft()
+                self._busy += 1
+                try:
+                    await self._attempt(delivery_id)
+                except Exception:  # a failing store must not stop the worker: the next delivery still goes
+                    log.exception("recording callback delivery %s failed", delivery_id)
+                finally:
+                    self._busy -= 1
+        finally:
+            # Synchronously with the empty check: run_due must never count a worker that will take nothing more.
+            self._workers.discard(asyncio.current_task())
+
+    def _replayed(self, task: asyncio.Task[Delivery]) -> None:
+        self._replays.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("callback attempt failed unexpectedly", exc_info=task.exception())
+            log.error("replaying a callback failed unexpectedly", exc_info=task.exception())
 
     async def _attempt(self, delivery_id: str) -> Delivery:
         try:
-            async with self._slots:
-                call = self._live[delivery_id].call
-                started = self._clock.now()
-                result = await self._transport.send(call, self._policy.timeout_s)
+            call = self._live[delivery_id].call
+            started = self._clock.now()
+            result = await self._transport.send(call, self._policy.timeout_s)
             return await self._record(delivery_id, started, result)
         except asyncio.CancelledError:
             self._requeue(delivery_id)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from mockgateway.clock import FakeClock
+from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
-from mockgateway.domain.model import Delivery, DeliveryState, EventQuery
+from mockgateway.dispatch.transport import TransportResult
+from mockgateway.domain.model import Delivery, DeliveryState, EventQuery, HttpCall
 from tests.conftest import T0
 from tests.dispatch.conftest import Factory, Receiver, SignallingStore, delivery
 
@@ -160,6 +164,63 @@ async def test_a_slow_receiver_does_not_hold_up_a_fast_one(
     assert (await saved(store, "slow")).state is DeliveryState.DELIVERED
 
 
+async def test_a_delivery_due_later_does_not_queue_behind_a_slow_one(
+    receiver: Receiver, make_dispatcher: Factory, store: SignallingStore
+) -> None:
+    gate = receiver.hold("/slow")
+    dispatcher = make_dispatcher(concurrency=2)
+    dispatcher.enqueue(delivery(receiver.url("/slow"), "slow"))
+    dispatcher.run_due()
+    await receiver.arrived("/slow").wait()
+
+    dispatcher.enqueue(delivery(receiver.url("/fast"), "fast"))
+    dispatcher.run_due()
+    assert (await store.wait_saved("fast")).state is DeliveryState.DELIVERED
+    assert await store.get_delivery("slow") is None
+    gate.set()
+    await dispatcher.drain()
+    assert (await saved(store, "slow")).state is DeliveryState.DELIVERED
+
+
+class GatedTransport:
+    """Answers 200 once the gate opens; counts the sends in progress, with no network in between."""
+
+    def __init__(self, expected: int) -> None:
+        self.gate = asyncio.Event()
+        self.reached = asyncio.Event()
+        self.expected = expected
+        self.active = self.most = 0
+
+    async def send(self, call: HttpCall, timeout_s: float) -> TransportResult:
+        self.active += 1
+        self.most = max(self.most, self.active)
+        if self.active >= self.expected:
+            self.reached.set()
+        await self.gate.wait()
+        self.active -= 1
+        return TransportResult(200, None, 1.0)
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_at_most_concurrency_attempts_are_in_flight(clock: FakeClock, store: SignallingStore) -> None:
+    transport = GatedTransport(expected=3)
+    dispatcher = CallbackDispatcher(transport, clock, store, concurrency=3)
+    for i in range(10):
+        dispatcher.enqueue(delivery(f"http://receiver/{i}", f"d{i}"))
+    dispatcher.run_due()
+    await transport.reached.wait()  # every worker has had its turn by the time this wakes
+    assert transport.most == 3
+
+    transport.gate.set()
+    await dispatcher.drain()
+    assert transport.most == 3
+    for i in range(10):
+        assert (await saved(store, f"d{i}")).state is DeliveryState.DELIVERED
+    await dispatcher.close()
+
+
 async def test_replay_sends_again_and_records_the_attempt(
     receiver: Receiver, make_dispatcher: Factory, store: SignallingStore, clock: FakeClock
 ) -> None:
@@ -251,20 +312,22 @@ async def test_pending_deliveries_survive_a_restart(
     assert [a.status for a in done.attempts] == [500, 200]
 
 
-async def test_close_leaves_an_attempt_in_flight_pending_and_unrecorded(
+async def test_close_leaves_attempts_in_flight_or_queued_pending_and_unrecorded(
     receiver: Receiver, make_dispatcher: Factory, store: SignallingStore
 ) -> None:
     receiver.hold("/slow")
-    dispatcher = make_dispatcher()
+    dispatcher = make_dispatcher(concurrency=1)
     dispatcher.enqueue(delivery(receiver.url("/slow")))
+    dispatcher.enqueue(delivery(receiver.url("/slow"), "d2"))  # waits for the only worker
     dispatcher.run_due()
     await receiver.arrived("/slow").wait()
 
     await dispatcher.close()
-    [left] = dispatcher.pending()
-    assert left.state is DeliveryState.PENDING
-    assert left.attempts == ()
+    left = dispatcher.pending()
+    assert [d.id for d in left] == ["d1", "d2"]
+    assert all(d.state is DeliveryState.PENDING and d.attempts == () for d in left)
     assert dispatcher.next_due() == T0
+    assert len(receiver.hits("/slow")) == 1
     assert await store.get_delivery("d1") is None
 
 
@@ -273,3 +336,36 @@ async def test_enqueueing_a_queued_delivery_twice_is_an_error(receiver: Receiver
     dispatcher.enqueue(delivery(receiver.url("/cb")))
     with pytest.raises(ValueError, match="d1 is already queued"):
         dispatcher.enqueue(delivery(receiver.url("/cb")))
+
+
+async def test_clear_forgets_waiting_deliveries(receiver: Receiver, make_dispatcher: Factory, clock: FakeClock) -> None:
+    receiver.scripts["/cb"] = [500]
+    dispatcher = make_dispatcher()
+    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    dispatcher.run_due()
+    await dispatcher.drain()
+    dispatcher.enqueue(delivery(receiver.url("/cb"), "d2"))
+
+    dispatcher.clear()
+    assert dispatcher.next_due() is None
+    assert dispatcher.pending() == []
+    clock.advance(3600)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    assert len(receiver.hits("/cb")) == 1
+
+
+async def test_every_recorded_attempt_is_announced(
+    receiver: Receiver, make_dispatcher: Factory, clock: FakeClock
+) -> None:
+    receiver.scripts["/cb"] = [500]
+    dispatcher = make_dispatcher()
+    told: list[tuple[str, DeliveryState, int]] = []
+    dispatcher.on_change = lambda d: told.append((d.id, d.state, len(d.attempts)))
+    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    dispatcher.run_due()
+    await dispatcher.drain()
+    clock.advance(1)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    assert told == [("d1", DeliveryState.PENDING, 1), ("d1", DeliveryState.DELIVERED, 2)]
