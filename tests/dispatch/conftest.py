@@ -1,4 +1,4 @@
-"""A callback receiver served in-process, scripted per path, and helpers to build dispatchers for it."""
+"""A callback receiver served in-process, scripted per path, and a factory of dispatchers pointed at it."""
 
 from __future__ import annotations
 
