@@ -117,3 +117,13 @@ def _get(target: CallbackTarget, query: dict[str, str]) -> HttpCall:
 
 def _post(target: CallbackTarget, body: dict[str, Any]) -> HttpCall:
     return HttpCall("POST", target.url, orjson.dumps(body), "application/json", target.oauth2)
+
+
+class CallbackRendering:
+    """The callback side both smsmode APIs share: they render DLRs and replies the same way."""
+
+    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
+        return status_calls(message, notification, account)
+
+    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
+        return mo_calls(mo, account, replied_to)

@@ -18,7 +18,7 @@ from mockgateway.domain.errors import (
     RateLimited,
     Unauthorized,
 )
-from mockgateway.domain.model import Account, HttpCall, Message, MoMessage, Notification
+from mockgateway.domain.model import Message
 
 BASE = "/http/1.6"
 _MISSING = "Missing mandatory parameter"
@@ -52,7 +52,7 @@ def error_line(error: GatewayError) -> str:
     return "31 | Internal error"
 
 
-class SmsmodeDialect:
+class SmsmodeDialect(callbacks.CallbackRendering):
     """HTTP API 1.6, and the callbacks of both smsmode APIs."""
 
     name = PROVIDER
@@ -73,12 +73,6 @@ class SmsmodeDialect:
 
     def render_error(self, error: GatewayError) -> WireResponse:
         return render_error(error)
-
-    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        return callbacks.status_calls(message, notification, account)
-
-    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
-        return callbacks.mo_calls(mo, account, replied_to)
 
     async def send(self, request: WireRequest) -> WireResponse:
         params = request_params(request)

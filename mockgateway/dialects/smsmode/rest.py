@@ -16,7 +16,7 @@ from mockgateway.dialects.smsmode import callbacks, codes, wire
 from mockgateway.dialects.smsmode.backend import Backend
 from mockgateway.dialects.smsmode.requests import parse_rest
 from mockgateway.domain.errors import GatewayError, Unauthorized
-from mockgateway.domain.model import Account, Encoding, HttpCall, Message, MoMessage, Notification
+from mockgateway.domain.model import Encoding, Message
 
 MESSAGES = "/sms/v1/messages"
 _FIELDS = {"origin": "from", "smsID": "messageId"}  #: core and shared field names in the REST API's words
@@ -39,7 +39,7 @@ def render_error(error: GatewayError) -> WireResponse:
     return WireResponse(status, orjson.dumps(body), headers=headers)
 
 
-class SmsmodeRestDialect:
+class SmsmodeRestDialect(callbacks.CallbackRendering):
     name = wire.PROVIDER
 
     def __init__(self, backend: Backend) -> None:
@@ -53,12 +53,6 @@ class SmsmodeRestDialect:
 
     def render_error(self, error: GatewayError) -> WireResponse:
         return render_error(error)
-
-    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        return callbacks.status_calls(message, notification, account)
-
-    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
-        return callbacks.mo_calls(mo, account, replied_to)
 
     async def send(self, request: WireRequest) -> WireResponse:
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
