@@ -2,10 +2,11 @@
 """Callback-delivery throughput of CallbackDispatcher, side by side with the bare aiohttp limit.
 
     .venv/bin/python bench/callbacks.py [--runs 3] [--n 20000] [--concurrency 64] [--loops asyncio,uvloop]
-                                        [--limit-dir ../shared/bench] [--port 19998]
+                                        [--sink aiohttp|lean] [--limit-dir ../shared/bench] [--port 19998]
 
-Each measurement gets a fresh counting sink (``callback_sink.py --uvloop --quiet``, pinned to cpu 0) and one
-sender pinned to cpu 1: either the limit (``callback_blast.py``: one ClientSession, 64 workers) or this
+Each measurement gets a fresh counting sink (``callback_sink.py --uvloop --quiet`` from the limit directory, or
+with ``--sink lean`` this directory's ``sink.py``, pinned to cpu 0) and one sender pinned to cpu 1: either the
+limit (``callback_blast.py``: one ClientSession, 64 workers) or this
 script in ``--sender`` mode, which pushes N deliveries through ``CallbackDispatcher`` + ``HttpTransport`` with
 the real clock and an in-memory store: build the delivery (JSON body like the limit's), enqueue, ``run_due()``,
 ``drain()``; every delivery recorded with its attempt. Both warm up ``concurrency`` callbacks untimed first.
@@ -139,11 +140,12 @@ def process_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def start_sink(limit_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_sink(limit_dir: Path, port: int, log: Path, kind: str = "aiohttp") -> subprocess.Popen[bytes]:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             sys.exit(f"port {port} is already in use; pass --port")
-    command = [sys.executable, str(limit_dir / "callback_sink.py"), "--port", str(port), "--quiet", "--uvloop"]
+    script = REPO / "bench" / "sink.py" if kind == "lean" else limit_dir / "callback_sink.py"
+    command = [sys.executable, str(script), "--port", str(port), "--quiet", "--uvloop"]
     sink = subprocess.Popen(pinned(0, command), stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 10
     while "READY" not in log.read_text():
@@ -174,7 +176,7 @@ def measure(args: argparse.Namespace, sender: str, loop: str, log_dir: Path, tag
     else:
         command = [sys.executable, str(Path(__file__).resolve()), "--sender", *common]
     sink_log = log_dir / f"sink_{tag}.log"
-    sink = start_sink(args.limit_dir, args.port, sink_log)
+    sink = start_sink(args.limit_dir, args.port, sink_log, args.sink)
     out = log_dir / f"sender_{tag}.txt"
     s0, m0 = process_ticks(sink.pid), machine_busy_ticks()
     started = time.monotonic()
@@ -241,7 +243,8 @@ def orchestrate(args: argparse.Namespace) -> int:
     log_dir = Path(tempfile.mkdtemp(prefix="bench_dispatch."))
     loops = args.loops.split(",")
     print(f"# callbacks: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} cpus={os.cpu_count()} n={args.n} ")
-    print(f"# concurrency={args.concurrency} runs={args.runs} sink on cpu 0, sender on cpu 1, logs in {log_dir}")
+    print(f"# concurrency={args.concurrency} runs={args.runs} {args.sink} sink on cpu 0, sender on cpu 1")
+    print(f"# logs in {log_dir}")
     wait_idle()
     pairs: dict[str, list[dict[str, dict[str, float]]]] = {loop: [] for loop in loops}
     for run in range(1, args.runs + 1):
@@ -272,6 +275,7 @@ def main() -> int:
     p.add_argument("--n", type=int, default=20_000)
     p.add_argument("--concurrency", type=int, default=64)
     p.add_argument("--loops", default="asyncio,uvloop", help="comma-separated: asyncio, uvloop")
+    p.add_argument("--sink", choices=("aiohttp", "lean"), default="aiohttp", help="the receiver: see above")
     p.add_argument("--limit-dir", type=Path, default=REPO.parent / "shared" / "bench")
     p.add_argument("--port", type=int, default=19998)
     p.add_argument("--retries", type=int, default=3, help="redos of a pair disturbed by other load")

@@ -10,8 +10,6 @@ import logging
 import os
 import signal
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -137,6 +135,9 @@ def _bound_port(addresses: list[object], default: int) -> int:
 
 
 def healthcheck(url: str | None, timeout: float) -> int:
+    import urllib.error  # here, not at the top: `serve` never needs it, and start-up time counts
+    import urllib.request
+
     url = url or f"http://127.0.0.1:{os.environ.get('MOCKGATEWAY_PORT', '8080')}/__admin/health"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import gsm0338  # noqa: F401  # importing registers the "gsm03.38" codec
 
-from mockgateway.domain.model import Encoding, PartSizes
+from mockgateway.domain.model import STANDARD_PART_SIZES, Encoding, PartSizes
 
 _GSM = "gsm03.38"
-# A module-level singleton rather than a call in the signature (ruff B008); PartSizes is frozen.
-_DEFAULT_SIZES = PartSizes()
+_DEFAULT_SIZES = STANDARD_PART_SIZES
+#: Texts up to this length are segmented once and remembered: clients resend the same texts (templates,
+#: test fixtures), and the results are immutable.
+_CACHED_LENGTH = 480
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,12 @@ def is_gsm7(text: str) -> bool:
 
 def segment(text: str, *, force_ucs2: bool = False, sizes: PartSizes = _DEFAULT_SIZES) -> Segmentation:
     """Choose the encoding for ``text`` and split it greedily into parts as an SMS-C would."""
+    if len(text) <= _CACHED_LENGTH:
+        return _segment_cached(text, force_ucs2, sizes)
+    return _segment(text, force_ucs2, sizes)
+
+
+def _segment(text: str, force_ucs2: bool, sizes: PartSizes) -> Segmentation:
     gsm_units = None if force_ucs2 else _gsm_length(text)
     if gsm_units is not None:
         return _build(text, Encoding.GSM7, gsm_units, sizes.gsm7, _gsm_width)
@@ -52,6 +61,7 @@ def _read_gsm_alphabet() -> dict[str, int]:
     return {ch: len(ch.encode(_GSM)) for ch in chars}
 
 
+_segment_cached = lru_cache(maxsize=2048)(_segment)
 _GSM_WIDTH = _read_gsm_alphabet()
 _GSM_CHARS = frozenset(_GSM_WIDTH)
 _GSM_EXTENSION = tuple(ch for ch, width in _GSM_WIDTH.items() if width == 2)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from mockgateway.domain.errors import GatewayError
+from mockgateway.domain.values import quick_init
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class WireRequest:
     method: str
@@ -16,11 +18,12 @@ class WireRequest:
     query: Mapping[str, str]
     headers: Mapping[str, str]
     body: bytes
-    params: Mapping[str, str] = field(default_factory=dict)  #: path parameters
+    params: Mapping[str, str]  #: path parameters
     #: the query string as sent, still percent-encoded: for APIs whose values are not UTF-8
     raw_query: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class WireResponse:
     status: int

@@ -15,13 +15,13 @@ _MSISDN = re.compile(r"^\+?[1-9]\d{5,14}$")
 
 def json_object(raw: bytes, *, empty_ok: bool = False) -> dict[str, Any]:
     """A request body that must be one JSON object (an empty body is ``{}`` when ``empty_ok``)."""
-    if not raw.strip():
-        if empty_ok:
-            return {}
-        raise invalid("body", "the request body is empty; a JSON object is expected")
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
+        if not raw.strip():  # checked only on failure: strip() copies the body
+            if empty_ok:
+                return {}
+            raise invalid("body", "the request body is empty; a JSON object is expected") from None
         raise invalid("body", f"the request body is not valid JSON: {error}") from None
     if not isinstance(data, dict):
         raise invalid("body", "the request body must be a JSON object")
@@ -85,13 +85,23 @@ def optional_enum(data: Mapping[str, Any], name: str, allowed: Collection[str]) 
 
 def msisdn(value: object, name: str) -> str:
     """An international number as E.164 digits without '+'; spaces and dashes are not accepted."""
+    number = msisdn_or_none(value)
+    if number is not None:
+        return number
     if not isinstance(value, str):
         raise invalid(name, "must be a string of digits")
     if not value.strip():
         raise invalid(name, "must not be empty")
-    if not _MSISDN.match(value.strip()):
-        raise invalid(name, f"{value!r} is not an international phone number (up to 15 digits)")
-    return value.strip().lstrip("+")
+    raise invalid(name, f"{value!r} is not an international phone number (up to 15 digits)")
+
+
+def msisdn_or_none(value: object) -> str | None:
+    """``msisdn`` without naming the field: None for anything but a valid number."""
+    if isinstance(value, str):
+        value = value.strip()
+        if _MSISDN.match(value):
+            return value.lstrip("+")
+    return None
 
 
 def http_url(value: object, name: str) -> str:

@@ -1,8 +1,8 @@
 """The callback outbox: attempts timed on the gateway clock, each one recorded, none dropped.
 
-Invariant: every delivery the dispatcher holds that is still PENDING is waiting in the heap, queued for a
-worker, or has an attempt in flight, so each one ends DELIVERED or FAILED (or is handed back by ``pending()``
-at shutdown).
+Invariant: every delivery the dispatcher holds that is still PENDING is waiting (in the retry heap, or in the
+queue of deliveries enqueued to go at once), queued for a worker, or has an attempt in flight, so each one ends
+DELIVERED or FAILED (or is handed back by ``pending()`` at shutdown).
 
 Due attempts go to a ready queue served by at most ``concurrency`` worker tasks rather than one task each: a
 burst of 20,000 due callbacks then costs a deque append apiece instead of 20,000 tasks parked on a semaphore,
@@ -16,18 +16,32 @@ import heapq
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from mockgateway.clock import Clock
+from mockgateway.dispatch.held import (
+    ATTEMPTS,
+    DELIVERED_AT,
+    ID,
+    NEXT_AT,
+    PENDING,
+    STATE,
+    Held,
+    call_of,
+    delivery_of,
+    hold,
+    state_of,
+)
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import Transport, TransportResult
-from mockgateway.domain.model import Attempt, Delivery, DeliveryState
+from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Outbox
 
 log = logging.getLogger(__name__)
+# Plain names: on Python 3.11 each ``DeliveryState.X`` is a descriptor call, and every callback makes several.
+_PENDING, _DELIVERED, _FAILED = DeliveryState.PENDING, DeliveryState.DELIVERED, DeliveryState.FAILED
 
 
 class DeliveryLog(Protocol):
@@ -54,9 +68,11 @@ class CallbackDispatcher:
         self._store = store
         self._policy = policy or RetryPolicy()
         self._concurrency = concurrency
-        self._live: dict[str, Delivery] = {}  #: current value of every delivery being dealt with
+        self._live: dict[str, Held] = {}  #: current value of every delivery being dealt with
         self._heap: list[tuple[float, int, str]] = []  #: (due at, sequence, delivery id)
-        self._scheduled: dict[str, int] = {}  #: delivery id -> sequence of its valid heap entry
+        #: Entries enqueued to go now: due in the order they came, so a queue does what the heap would, for less.
+        self._fresh: deque[tuple[float, int, str]] = deque()
+        self._scheduled: dict[str, int] = {}  #: delivery id -> sequence of its valid heap or queue entry
         self._ready: deque[str] = deque()  #: due, waiting for a free worker
         self._running: dict[str, int] = {}  #: delivery id -> attempts queued in ``_ready`` or in flight
         self._workers: set[asyncio.Task[None]] = set()
@@ -73,21 +89,32 @@ class CallbackDispatcher:
         if delivery.id in self._live:
             raise ValueError(f"delivery {delivery.id} is already queued")
         now = self._clock.now()
-        self._live[delivery.id] = replace(delivery, state=DeliveryState.PENDING, next_attempt_at=now)
-        self._schedule(delivery.id, now)
+        self._live[delivery.id] = hold(delivery, _PENDING, now)
+        self._seq += 1
+        self._scheduled[delivery.id] = self._seq
+        self._fresh.append((now, self._seq, delivery.id))
 
     def next_due(self) -> float | None:
         self._discard_stale()
-        return self._heap[0][0] if self._heap else None
+        heap, fresh = self._heap, self._fresh
+        if heap and fresh:
+            return min(heap[0][0], fresh[0][0])
+        return heap[0][0] if heap else fresh[0][0] if fresh else None
 
     def run_due(self) -> None:
         if self._closed:
             return
         now = self._clock.now()
-        while self._heap and self._heap[0][0] <= now:
-            _, seq, delivery_id = heapq.heappop(self._heap)
-            if self._scheduled.get(delivery_id) == seq:
-                del self._scheduled[delivery_id]
+        heap, fresh, scheduled = self._heap, self._fresh, self._scheduled
+        while True:  # both in (due, sequence) order: merged, as one heap would give them
+            if heap and heap[0][0] <= now and (not fresh or heap[0] < fresh[0]):
+                _, seq, delivery_id = heapq.heappop(heap)
+            elif fresh and fresh[0][0] <= now:
+                _, seq, delivery_id = fresh.popleft()
+            else:
+                break
+            if scheduled.get(delivery_id) == seq:
+                del scheduled[delivery_id]
                 self._hold(delivery_id)
                 self._ready.append(delivery_id)
         # Enough free workers for what is ready: one stuck on a slow receiver must not hold up the next delivery.
@@ -104,7 +131,7 @@ class CallbackDispatcher:
 
     async def replay(self, delivery: Delivery) -> Delivery:
         """One more attempt now, outside the retry schedule; a 2xx makes the delivery DELIVERED."""
-        self._live.setdefault(delivery.id, delivery)
+        self._live.setdefault(delivery.id, hold(delivery))
         self._hold(delivery.id)
         task = asyncio.get_running_loop().create_task(self._attempt(delivery.id))
         self._replays.add(task)
@@ -115,17 +142,17 @@ class CallbackDispatcher:
     # -- lifecycle and persistence ----------------------------------------------------------------
     def pending(self) -> list[Delivery]:
         """Deliveries not yet final, earliest due first: what to persist at shutdown."""
-        waiting = [d for d in self._live.values() if d.state is DeliveryState.PENDING]
+        waiting = [delivery_of(held) for held in self._live.values() if held[STATE] == PENDING]
         return sorted(waiting, key=lambda d: d.next_attempt_at or 0.0)
 
     def restore(self, deliveries: Iterable[Delivery]) -> int:
         """Take back pending deliveries (after a restart), each due at its ``next_attempt_at``; returns how many."""
         count = 0
         for delivery in deliveries:
-            if delivery.state is not DeliveryState.PENDING or delivery.id in self._live:
+            if delivery.state is not _PENDING or delivery.id in self._live:
                 continue
             due = self._clock.now() if delivery.next_attempt_at is None else delivery.next_attempt_at
-            self._live[delivery.id] = replace(delivery, next_attempt_at=due)
+            self._live[delivery.id] = hold(delivery, next_at=due)
             self._schedule(delivery.id, due)
             count += 1
         return count
@@ -149,6 +176,7 @@ class CallbackDispatcher:
     def clear(self) -> None:
         """Forget every delivery waiting for an attempt (a reset); attempts in flight still finish."""
         self._heap.clear()
+        self._fresh.clear()
         self._scheduled.clear()
         while self._ready:
             self._release(self._ready.popleft())
@@ -162,8 +190,11 @@ class CallbackDispatcher:
         heapq.heappush(self._heap, (due, self._seq, delivery_id))
 
     def _discard_stale(self) -> None:
-        while self._heap and self._scheduled.get(self._heap[0][2]) != self._heap[0][1]:
-            heapq.heappop(self._heap)
+        heap, fresh, scheduled = self._heap, self._fresh, self._scheduled
+        while heap and scheduled.get(heap[0][2]) != heap[0][1]:
+            heapq.heappop(heap)
+        while fresh and scheduled.get(fresh[0][2]) != fresh[0][1]:
+            fresh.popleft()
 
     def _free(self) -> int:
         return len(self._workers) - self._busy
@@ -192,49 +223,52 @@ class CallbackDispatcher:
             log.error("replaying a callback failed unexpectedly", exc_info=task.exception())
 
     async def _attempt(self, delivery_id: str) -> Delivery:
+        """One attempt, recorded; the outcome is worked out from the delivery as it is once the answer came."""
+        live = self._live
         try:
-            call = self._live[delivery_id].call
             started = self._clock.now()
+            call = call_of(live[delivery_id])
             result = await self._transport.send(call, self._policy.timeout_s)
-            return await self._record(delivery_id, started, result)
+            attempt = Attempt(started, result.status, result.latency_ms, result.error)
+            updated = self._outcome(live[delivery_id], call, attempt, result)
+            if updated.state is _PENDING or self._running[delivery_id] > 1:
+                live[delivery_id] = hold(updated)
+            else:  # final, and no other attempt of it under way: nothing to hold it for
+                del live[delivery_id]
+            await self._store.save_delivery(updated)
+            if self.on_change is not None:
+                self.on_change(updated)
+            return updated
         except asyncio.CancelledError:
             self._requeue(delivery_id)
             raise
         finally:
             self._release(delivery_id)
 
-    async def _record(self, delivery_id: str, started: float, result: TransportResult) -> Delivery:
-        attempt = Attempt(at=started, status=result.status, latency_ms=result.latency_ms, error=result.error)
-        updated = self._outcome(self._live[delivery_id], attempt, result)
-        self._live[delivery_id] = updated
-        await self._store.save_delivery(updated)
-        if self.on_change is not None:
-            self.on_change(updated)
-        return updated
-
-    def _outcome(self, base: Delivery, attempt: Attempt, result: TransportResult) -> Delivery:
+    def _outcome(self, base: Held, call: HttpCall, attempt: Attempt, result: TransportResult) -> Delivery:
         now = self._clock.now()
-        attempts = (*base.attempts, attempt)
-        if result.ok:
-            self._scheduled.pop(base.id, None)  # a replay that got through makes a queued retry moot
-            return replace(
-                base, state=DeliveryState.DELIVERED, attempts=attempts, next_attempt_at=None, delivered_at=now
-            )
-        if base.state is not DeliveryState.PENDING or base.id in self._scheduled:
+        delivery_id, attempts, delivered_at = base[ID], (*base[ATTEMPTS], attempt), base[DELIVERED_AT]
+        status = result.status
+        if status is not None and 200 <= status < 300:
+            self._scheduled.pop(delivery_id, None)  # a replay that got through makes a queued retry moot
+            return delivery_of(base, call, state=_DELIVERED, attempts=attempts, delivered_at=now)
+        state = state_of(base)
+        if state is not _PENDING or delivery_id in self._scheduled:
             # A replay of a finished delivery, or a concurrent attempt already rescheduled it: just note it.
-            return replace(base, attempts=attempts)
+            return delivery_of(base, call, state=state, attempts=attempts, next_at=base[NEXT_AT],
+                               delivered_at=delivered_at)  # fmt: skip
         delay = None
-        if self._policy.should_retry(result.status, oauth2=base.call.oauth2 is not None):
+        if self._policy.should_retry(status, oauth2=call.oauth2 is not None):
             delay = self._policy.next_delay(len(attempts))
         if delay is None:
-            return replace(base, state=DeliveryState.FAILED, attempts=attempts, next_attempt_at=None)
-        self._schedule(base.id, now + delay)
-        return replace(base, attempts=attempts, next_attempt_at=now + delay)
+            return delivery_of(base, call, state=_FAILED, attempts=attempts, delivered_at=delivered_at)
+        self._schedule(delivery_id, now + delay)
+        return delivery_of(base, call, state=state, attempts=attempts, next_at=now + delay, delivered_at=delivered_at)
 
     def _requeue(self, delivery_id: str) -> None:
-        delivery = self._live.get(delivery_id)
-        if delivery is not None and delivery.state is DeliveryState.PENDING and delivery_id not in self._scheduled:
-            self._schedule(delivery_id, delivery.next_attempt_at or self._clock.now())
+        held = self._live.get(delivery_id)
+        if held is not None and held[STATE] == PENDING and delivery_id not in self._scheduled:
+            self._schedule(delivery_id, held[NEXT_AT] or self._clock.now())
 
     def _release(self, delivery_id: str) -> None:
         left = self._running[delivery_id] - 1
@@ -242,7 +276,8 @@ class CallbackDispatcher:
             self._running[delivery_id] = left
             return
         del self._running[delivery_id]
-        if delivery_id not in self._scheduled and self._live[delivery_id].state is not DeliveryState.PENDING:
+        held = self._live.get(delivery_id)
+        if held is not None and held[STATE] != PENDING and delivery_id not in self._scheduled:
             del self._live[delivery_id]
 
 

@@ -18,6 +18,8 @@ def allowed(current: MessageStatus, new: MessageStatus) -> bool:
 
 def overall(parts: Sequence[MessageStatus]) -> MessageStatus:
     """One status for a message from the statuses of its parts."""
+    if len(parts) == 1:  # most messages: the part's own status is the message's
+        return parts[0]
     if all(p.is_final for p in parts):
         if S.FAILED in parts:
             return S.FAILED

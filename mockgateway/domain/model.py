@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeAlias
 
+from mockgateway.domain.values import quick_init
+
 Scalar: TypeAlias = str | int | float | bool | None
 #: Dialect-specific request options kept with a message, e.g. which ACK fields were asked for.
 Options: TypeAlias = tuple[tuple[str, Scalar], ...]
@@ -41,6 +43,7 @@ class OAuth2Credentials:
     token_url: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CallbackTarget:
     url: str
@@ -55,6 +58,11 @@ class PartSizes:
     ucs2: tuple[int, int] = (70, 67)
 
 
+#: 160/153 GSM 03.38 characters, 70/67 UCS-2: what most SMS-Cs use. One shared value: a send makes none.
+STANDARD_PART_SIZES = PartSizes()
+
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class SendRequest:
     """What a dialect parsed out of a provider's send call, in core terms."""
@@ -65,7 +73,7 @@ class SendRequest:
     text: str
     origin: str | None = None
     force_ucs2: bool = False
-    part_sizes: PartSizes = field(default_factory=PartSizes)
+    part_sizes: PartSizes = STANDARD_PART_SIZES
     validity_s: int | None = None
     client_ref: str | None = None
     handset_ack: bool = False  #: the client asked for a handset (final) acknowledgement
@@ -74,9 +82,13 @@ class SendRequest:
     send_at: float | None = None  #: deferred sending (gateway-clock epoch): the lifecycle starts then, not now
 
     def option_value(self, name: str) -> Scalar:
-        return dict(self.options).get(name)
+        for key, value in self.options:
+            if key == name:
+                return value
+        return None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Message:
     """One mobile-terminated message to one destination, possibly sent in several parts."""
@@ -157,6 +169,7 @@ class Account:
         return origin.lstrip("+") in {o.lstrip("+") for o in self.origins}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Notification:
     """A status change of one part of a message: what an ACK / delivery report carries."""
@@ -180,6 +193,7 @@ class Notification:
         return self.status.is_final
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class MoMessage:
     """A mobile-originated message: a handset's reply to one of the account's numbers."""
@@ -199,6 +213,7 @@ class MoMessage:
         return words[0].upper() if words else ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class HttpCall:
     """An outgoing HTTP request, rendered by a dialect, that the dispatcher delivers."""
@@ -216,6 +231,7 @@ class DeliveryState(StrEnum):
     FAILED = "FAILED"  #: gave up: a non-retryable answer or attempts exhausted
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Attempt:
     at: float
@@ -224,6 +240,7 @@ class Attempt:
     error: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """One callback to one receiver, with every attempt made so far."""

@@ -14,7 +14,7 @@ from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
 from mockgateway.http import admin, admin_control, admin_events, admin_wait, live, metrics, ui
-from mockgateway.http.admin_common import admin_errors
+from mockgateway.http.admin_common import admin_routes
 from mockgateway.http.keys import GATEWAY, SETTINGS
 from mockgateway.http.provider import mount
 from mockgateway.runtime import ticking
@@ -26,7 +26,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.Application:
     gateway = gateway or build_gateway(settings)
-    app = web.Application(middlewares=[admin_errors], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[GATEWAY] = gateway
     metrics.install(app)  # before the dialects are mounted, so their requests are timed
@@ -40,8 +40,8 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
         gateway.engine.register_renderer(dialect.name, dialect)
     # The wait routes come first: /__admin/messages/wait must not be taken for a message id.
     for routes in (admin_wait.routes, admin.routes, admin_events.routes, admin_control.routes):
-        app.router.add_routes(routes)
-    app.router.add_routes(ui.routes)
+        app.router.add_routes(admin_routes(routes))
+    app.router.add_routes(admin_routes(ui.routes))
     live.install(app)  # the UI's event stream, ended at shutdown
     app.cleanup_ctx.append(_lifetime)
     if settings.demo:

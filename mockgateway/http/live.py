@@ -9,6 +9,7 @@ import logging
 import orjson
 from aiohttp import web
 
+from mockgateway.http.admin_common import answering_errors
 from mockgateway.http.keys import GATEWAY
 from mockgateway.service.events import Event
 
@@ -61,7 +62,7 @@ STREAMS = web.AppKey("live_streams", LiveStreams)
 
 def install(app: web.Application) -> None:
     app[STREAMS] = LiveStreams()
-    app.router.add_get("/__admin/events", events)
+    app.router.add_get("/__admin/events", answering_errors(events))
     app.on_shutdown.append(_close_streams)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -77,18 +76,9 @@ class Metrics:
         self._gateway: Gateway | None = None
 
     # -- measuring --------------------------------------------------------------------------------------
-    def timed(self, handler: Handler, provider: str, route: str) -> Handler:
-        observe = self.requests.setdefault((provider, route), Histogram(REQUEST_BUCKETS)).observe
-        clock = time.perf_counter
-
-        async def handle(request: web.Request) -> web.StreamResponse:
-            started = clock()
-            try:
-                return await handler(request)
-            finally:
-                observe(clock() - started)
-
-        return handle
+    def observer(self, provider: str, route: str) -> Callable[[float], None]:
+        """Where a route's handler reports each request's latency, in seconds."""
+        return self.requests.setdefault((provider, route), Histogram(REQUEST_BUCKETS)).observe
 
     def on_event(self, event: Event) -> None:
         kind = event.kind

@@ -11,14 +11,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from mockgateway.domain.errors import ConfigError
 from mockgateway.scenario.build import KeyPath, Report, build_scenario, check_scenario
 from mockgateway.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 SUFFIXES = (".yaml", ".yml")
@@ -60,11 +62,13 @@ def scenario_files(directory: Path) -> tuple[Path, ...]:
     return tuple(sorted(files, key=lambda p: p.name))
 
 
-def load_dir(path: Path) -> tuple[Scenario, ...]:
-    """Every scenario of every file in ``path``, files in name order. Raises ``ScenarioError`` listing all problems."""
+def load_dir(path: Path, *, schema: bool = True) -> tuple[Scenario, ...]:
+    """Every scenario of every file in ``path``, files in name order. Raises ``ScenarioError`` listing all problems.
+
+    ``schema=False`` skips the JSON Schema check (the scenarios are still checked as they are built)."""
     if not path.is_dir():
         raise ScenarioError([Problem(str(path), None, "", "not a directory")])
-    return _load(scenario_files(path))
+    return _load(scenario_files(path), schema=schema)
 
 
 def load_file(path: Path) -> tuple[Scenario, ...]:
@@ -81,11 +85,11 @@ class _Entry:
     scenario: Scenario | None  #: None when its file has problems
 
 
-def _load(files: Sequence[Path]) -> tuple[Scenario, ...]:
+def _load(files: Sequence[Path], *, schema: bool = True) -> tuple[Scenario, ...]:
     problems: list[Problem] = []
     entries: list[_Entry] = []
     for file in files:
-        found, file_problems = _read(file)
+        found, file_problems = _read(file, schema)
         entries.extend(found)
         problems.extend(file_problems)
     problems.extend(_duplicates(entries))
@@ -105,7 +109,7 @@ def _duplicates(entries: Sequence[_Entry]) -> Iterator[Problem]:
             yield Problem(entry.file, entry.line, path, f"duplicate name {entry.name!r} (first used at {where})")
 
 
-def _read(file: Path) -> tuple[list[_Entry], list[Problem]]:
+def _read(file: Path, schema: bool) -> tuple[list[_Entry], list[Problem]]:
     name = str(file)
     try:
         text = file.read_text(encoding="utf-8")
@@ -133,7 +137,8 @@ def _read(file: Path) -> tuple[list[_Entry], list[Problem]]:
             report(parts, reason)
 
     _report_duplicate_keys(root, (), report, set())
-    _report_schema_errors(data, report)
+    if schema:
+        _report_schema_errors(data, report)
     items = list(enumerate(data["scenarios"])) if isinstance(data.get("scenarios"), list) else []
     for index, raw in items:
         check_scenario(raw, ("scenarios", index), report_new)
@@ -172,6 +177,8 @@ def _parse_with(loader_class: Any, text: str) -> tuple[Any, yaml.Node | None]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # here: only user scenario files need it (see load_dir)
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)

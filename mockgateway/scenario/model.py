@@ -26,15 +26,18 @@ class Match:
     provider: str | None = None
 
     def matches(self, message: Message) -> bool:
-        dest = message.destination
+        return self.accepts(message.destination, message.text, message.origin, message.account, message.provider)
+
+    def accepts(self, destination: str, text: str, origin: str | None, account: str, provider: str) -> bool:
+        """``matches`` on the fields alone: a send decides the scenario before it builds the message."""
         return (
-            (self.destination is None or dest == self.destination)
-            and (self.destination_prefix is None or dest.startswith(self.destination_prefix))
-            and (self.destination_regex is None or bool(self.destination_regex.search(dest)))
-            and (self.text_regex is None or bool(self.text_regex.search(message.text)))
-            and (self.origin is None or (message.origin or "").lstrip("+") == self.origin.lstrip("+"))
-            and (self.account is None or message.account == self.account)
-            and (self.provider is None or message.provider == self.provider)
+            (self.destination is None or destination == self.destination)
+            and (self.destination_prefix is None or destination.startswith(self.destination_prefix))
+            and (self.destination_regex is None or bool(self.destination_regex.search(destination)))
+            and (self.text_regex is None or bool(self.text_regex.search(text)))
+            and (self.origin is None or (origin or "").lstrip("+") == self.origin.lstrip("+"))
+            and (self.account is None or account == self.account)
+            and (self.provider is None or provider == self.provider)
         )
 
 
@@ -115,10 +118,40 @@ OPTED_OUT = Scenario(
 
 def select(scenarios: tuple[Scenario, ...], message: Message, rng: random.Random) -> Scenario:
     """First match wins; a scenario with a probability may pass the message on to the next one."""
-    for scenario in scenarios:
-        if scenario.match.matches(message) and _draw(scenario.probability, rng):
-            return scenario
-    return DEFAULT_SCENARIO
+    return ScenarioSet(scenarios).select(
+        message.destination, message.text, message.origin, message.account, message.provider, rng
+    )
+
+
+class ScenarioSet:
+    """An ordered scenario list, indexed by exact destination so that a send tries only the scenarios that
+    can match it (most shipped scenarios are one magic number each)."""
+
+    def __init__(self, scenarios: tuple[Scenario, ...]) -> None:
+        self.scenarios = scenarios
+        anywhere = tuple(s for s in scenarios if s.match.destination is None)
+        exact: dict[str, list[Scenario]] = {}
+        for s in scenarios:
+            if s.match.destination is not None:
+                exact.setdefault(s.match.destination, []).append(s)
+        order = {id(s): i for i, s in enumerate(scenarios)}
+        # For each exact destination: its own scenarios and the unindexed ones, in file order.
+        self._by_destination = {
+            number: tuple(sorted((*own, *anywhere), key=lambda s: order[id(s)])) for number, own in exact.items()
+        }
+        self._anywhere = anywhere
+        #: False when no scenario changes how a send is answered, so a send need not look
+        self.answers_sends = any(s.on_send is not None for s in scenarios)
+
+    def select(
+        self, destination: str, text: str, origin: str | None, account: str, provider: str, rng: random.Random
+    ) -> Scenario:
+        for scenario in self._by_destination.get(destination, self._anywhere):
+            if scenario.match.accepts(destination, text, origin, account, provider) and _draw(
+                scenario.probability, rng
+            ):
+                return scenario
+        return DEFAULT_SCENARIO
 
 
 def plan(scenario: Scenario, message: Message, rng: random.Random) -> tuple[list[PlannedStatus], list[PlannedReply]]:

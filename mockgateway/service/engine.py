@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import replace
 
 from mockgateway.clock import Clock
-from mockgateway.domain import lifecycle
 from mockgateway.domain.model import (
     Account,
     Delivery,
@@ -19,10 +17,11 @@ from mockgateway.domain.model import (
 )
 from mockgateway.domain.reasons import REASONS, reason_for_code
 from mockgateway.ids import IdSource
-from mockgateway.scenario.model import PlannedReply, PlannedStatus, Scenario, plan
+from mockgateway.scenario.model import PlannedReply, Scenario
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.scheduler import Job, Scheduler
+from mockgateway.service.timeline import Timelines
 
 #: Replies that opt the handset out of further messages from the account.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -43,6 +42,7 @@ class Engine:
         self.store = store
         self.outbox = outbox
         self.scheduler = Scheduler()
+        self._timelines = Timelines()
         self.renderers: dict[str, CallbackRenderer] = {}
         self._account = account
         self.events = EventHub()
@@ -54,11 +54,8 @@ class Engine:
 
     async def start(self, message: Message, scenario: Scenario, rng: random.Random) -> None:
         """Schedule the message's timeline under ``scenario``; the store keeps it until it has run."""
-        statuses, replies = plan(scenario, message, rng)
-        actions: list[PlannedStatus | PlannedReply] = [*statuses, *replies]
-        jobs = [Job(message.id, action, key=f"{message.id}:{i}") for i, action in enumerate(actions)]
-        for job in jobs:
-            self.scheduler.schedule(job)
+        jobs = self._timelines.jobs(message, scenario, rng)
+        self.scheduler.schedule_all(jobs)
         await self.store.save_jobs(jobs)
 
     def next_due(self) -> float | None:
@@ -68,35 +65,39 @@ class Engine:
     async def run_due(self) -> int:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
         jobs = self.scheduler.pop_due(self.clock.now())
-        for job in jobs:
-            if isinstance(job.action, PlannedStatus):
-                await self._apply_status(job.message_id, job.action)
+        count = len(jobs)
+        # Jobs are let go of a batch at a time as they run: 100,000 of them held to the end of a burst would be
+        # walked again and again by the garbage collector's full passes.
+        jobs.reverse()
+        ran: list[Job] = []
+        while jobs:
+            job = jobs.pop()
+            if job.part_index is not None:
+                status = _STATUSES[str(job.status)]
+                await self._apply_status(job.message_id, job.part_index, status, job.reason, job.code)
             else:
-                await self._reply(job.message_id, job.action)
-        if jobs:
-            await self.store.delete_jobs(jobs)
+                await self._reply(job.message_id, PlannedReply(job.due_at, job.text or "", job.sender or ""))
+            ran.append(job)
+            if len(ran) == _FORGET_EVERY or not jobs:
+                await self.store.delete_jobs(ran)
+                ran = []
         self.outbox.run_due()
-        return len(jobs)
+        return count
 
-    async def _apply_status(self, message_id: str, step: PlannedStatus) -> None:
-        message = await self.store.get_message(message_id)
-        if message is None:  # deleted meanwhile
-            return
-        index = step.part_index
-        if not lifecycle.allowed(message.part_status(index), step.status):
-            return
-        reason, code, retriable = self._resolve_reason(message.provider, step)
+    async def _apply_status(
+        self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
+    ) -> None:
+        retriable = None
+        if reason is not None or code is not None:  # a failure's reason is the provider's own
+            current = await self.store.get_message(message_id)
+            if current is None:
+                return
+            reason, code, retriable = self._resolve_reason(current.provider, reason, code)
         now = self.clock.now()
-        statuses = list(message.part_statuses or [MessageStatus.ACCEPTED] * len(message.part_ids))
-        statuses[index] = step.status
-        message = replace(
-            message,
-            part_statuses=tuple(statuses),
-            status=lifecycle.overall(statuses),
-            status_at=now,
-            reason=reason or message.reason,
-        )
-        await self.store.update_message(message)
+        # One step in the store: a status change neither decodes nor re-encodes the whole message twice.
+        message = await self.store.set_part_status(message_id, index, status, now, reason)
+        if message is None:  # deleted meanwhile, or the lifecycle does not allow the change
+            return
         notification = Notification(
             id=self.ids.hex(16),
             message_id=message.id,
@@ -104,7 +105,7 @@ class Engine:
             provider=message.provider,
             part_index=index,
             part_id=message.part_ids[index],
-            status=step.status,
+            status=status,
             created_at=now,
             reason=reason,
             code=code,
@@ -113,21 +114,25 @@ class Engine:
             scenario=message.scenario,
         )
         await self.store.add_notification(notification)
-        self.events.publish(
-            Event("notification", notification.id, notification.account, message.provider, step.status.value)
-        )
+        if self.events.listening:
+            self.events.publish(
+                Event("notification", notification.id, notification.account, message.provider, status.value)
+            )
         renderer = self.renderers.get(message.provider)
         if renderer is not None:
             calls = renderer.status_calls(message, notification, self._account(message.account))
-            await self._send(calls, message.account, "status", notification.id, message.id)
+            if calls:
+                await self._send(calls, message.account, "status", notification.id, message.id)
 
-    def _resolve_reason(self, provider: str, step: PlannedStatus) -> tuple[str | None, str | None, bool | None]:
-        if step.reason is not None:
-            known = REASONS[step.reason]
-            return known.name, step.code or known.code_for(provider), known.retriable
-        if step.code is not None:
-            found = reason_for_code(provider, step.code)
-            return (found.name if found else None), step.code, (found.retriable if found else None)
+    def _resolve_reason(
+        self, provider: str, reason: str | None, code: str | None
+    ) -> tuple[str | None, str | None, bool | None]:
+        if reason is not None:
+            known = REASONS[reason]
+            return known.name, code or known.code_for(provider), known.retriable
+        if code is not None:
+            found = reason_for_code(provider, code)
+            return (found.name if found else None), code, (found.retriable if found else None)
         return None, None, None
 
     async def _reply(self, message_id: str, reply: PlannedReply) -> None:
@@ -148,7 +153,8 @@ class Engine:
 
     async def accept_mo(self, mo: MoMessage, replied_to: Message | None) -> None:
         await self.store.add_mo(mo)
-        self.events.publish(Event("mo", mo.id, mo.account, mo.provider))
+        if self.events.listening:
+            self.events.publish(Event("mo", mo.id, mo.account, mo.provider))
         if mo.keyword in STOP_WORDS and self.on_stop is not None:
             self.on_stop(mo.account, mo.sender)
         renderer = self.renderers.get(mo.provider)
@@ -171,3 +177,7 @@ class Engine:
             )
             await self.store.save_delivery(delivery)
             self.outbox.enqueue(delivery)
+
+
+_STATUSES = {status.value: status for status in MessageStatus}
+_FORGET_EVERY = 512  #: jobs run between two ``delete_jobs`` calls

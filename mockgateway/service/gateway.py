@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -29,7 +30,7 @@ from mockgateway.domain.model import (
 )
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
-from mockgateway.scenario.model import OPTED_OUT, Scenario, select
+from mockgateway.scenario.model import OPTED_OUT, Scenario, ScenarioSet
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
@@ -71,7 +72,7 @@ class Gateway:
         self.ids = ids
         self.store = store
         self.tokens = tokens
-        self.scenarios = scenarios
+        self.scenarios = scenarios  # indexed by the setter
         self._accounts = {account.name: account for account in accounts}
         self._sleep = sleep
         self._opt_outs: dict[str, dict[str, float]] = {}
@@ -83,6 +84,15 @@ class Gateway:
     def events(self) -> EventHub:
         """What happens, as it happens: messages, notifications, MOs, callbacks, clock moves, resets."""
         return self.engine.events
+
+    @property
+    def scenarios(self) -> tuple[Scenario, ...]:
+        """The scenarios in force, first match wins; assigning a new tuple replaces them all."""
+        return self._scenarios.scenarios
+
+    @scenarios.setter
+    def scenarios(self, scenarios: tuple[Scenario, ...]) -> None:
+        self._scenarios = ScenarioSet(scenarios)
 
     # -- accounts -------------------------------------------------------------------------------
     @property
@@ -124,31 +134,44 @@ class Gateway:
         seg = segment(request.text, force_ucs2=request.force_ucs2, sizes=request.part_sizes)
         now = self.clock.now()
         rng = self.ids.random()
-        chosen = []
-        for destination in request.destinations:
-            message = self._new_message(request, destination, seg, now)
-            opted_out = self.is_opted_out(request.account, destination)
-            scenario = OPTED_OUT if opted_out else select(self.scenarios, message, rng)
-            chosen.append((replace(message, scenario=scenario.name), scenario))
-        on_send = next((s.on_send for _, s in chosen if s.on_send is not None), None)
-        if on_send is not None and on_send.latency and self._sleep is not None:
-            await self._sleep(on_send.latency)
-        respond = on_send.respond if on_send else None
-        if respond in _SEND_FAILURES:
-            raise _SEND_FAILURES[respond](f"the scenario for this destination answers {respond}")
-        messages = [message for message, _ in chosen]
+        scenarios = self._choose_scenarios(request, rng)
+        on_send = None
+        if self._scenarios.answers_sends:
+            on_send = next((s.on_send for s in scenarios if s.on_send is not None), None)
+        if on_send is not None:
+            if on_send.latency and self._sleep is not None:
+                await self._sleep(on_send.latency)
+            if on_send.respond in _SEND_FAILURES:
+                raise _SEND_FAILURES[on_send.respond](f"the scenario for this destination answers {on_send.respond}")
+        messages = [
+            self._new_message(request, destination, seg, now, scenario.name)
+            for destination, scenario in zip(request.destinations, scenarios, strict=True)
+        ]
         await self.store.add_messages(messages)
         if self.events.listening:
             for message in messages:
                 self.events.publish(Event("message", message.id, message.account, message.provider))
-        if respond == 201:
+        if on_send is not None and on_send.respond == 201:
             return Accepted(messages, sent=False)
-        for message, scenario in chosen:
-            await self.engine.start(message, scenario, rng)
+        start = self.engine.start
+        for message, scenario in zip(messages, scenarios, strict=True):
+            await start(message, scenario, rng)
         return Accepted(messages)
 
-    def _new_message(self, request: SendRequest, destination: str, seg: Segmentation, now: float) -> Message:
-        part_ids = tuple(self.ids.numeric() for _ in seg.parts)
+    def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:
+        opted_out = self._opt_outs.get(request.account)
+        select = self._scenarios.select
+        text, origin, account, provider = request.text, request.origin, request.account, request.provider
+        return [
+            OPTED_OUT if opted_out and number in opted_out else select(number, text, origin, account, provider, rng)
+            for number in request.destinations
+        ]
+
+    def _new_message(
+        self, request: SendRequest, destination: str, seg: Segmentation, now: float, scenario: str
+    ) -> Message:
+        numeric = self.ids.numeric
+        part_ids = (numeric(),) if len(seg.parts) == 1 else tuple(numeric() for _ in seg.parts)
         return Message(
             id=part_ids[0],
             account=request.account,
@@ -166,6 +189,7 @@ class Gateway:
             handset_ack=request.handset_ack,
             callbacks=request.callbacks,
             options=request.options,
+            scenario=scenario,
         )
 
     # -- replies --------------------------------------------------------------------------------

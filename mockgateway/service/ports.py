@@ -12,6 +12,7 @@ from mockgateway.domain.model import (
     HttpCall,
     Message,
     MessageQuery,
+    MessageStatus,
     MoMessage,
     Notification,
     Page,
@@ -49,6 +50,16 @@ class Store(Protocol):
     async def add_messages(self, messages: Sequence[Message]) -> None: ...
 
     async def update_message(self, message: Message) -> None: ...
+
+    async def set_part_status(
+        self, message_id: str, part_index: int, status: MessageStatus, at: float, reason: str | None
+    ) -> Message | None:
+        """Move one part of a message to ``status`` at ``at`` if ``lifecycle.allowed`` lets it, in one step.
+
+        The message's status follows from its parts (``lifecycle.overall``) and a ``reason`` replaces the one
+        stored. Returns the updated message; ``None`` when it is gone or the change is not allowed.
+        """
+        ...
 
     async def get_message(self, message_id: str) -> Message | None: ...
 
@@ -92,15 +103,16 @@ class Store(Protocol):
 
     # -- scheduled jobs ---------------------------------------------------------------------------------
     async def save_jobs(self, jobs: Sequence[Job]) -> None:
-        """Remember jobs not yet run (each has a unique ``key``)."""
+        """Note jobs not yet run, each saved once (its ``key`` is unique): their message is kept until they ran."""
         ...
 
     async def delete_jobs(self, jobs: Sequence[Job]) -> None:
-        """Forget jobs that ran."""
+        """Forget jobs that ran; forgetting one twice changes nothing."""
         ...
 
     async def load_jobs(self) -> list[Job]:
-        """Every job not yet run, earliest due first."""
+        """After a restart, every job not yet run, earliest due first. A store that does not outlive the process
+        has none to give back."""
         ...
 
     # -- retention --------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from mockgateway.storage.series import Series
 
 RowFilter = Callable[[Row], bool]
 _SHARDS = 16384  #: about 30 orders per shard with a million ACKs
+_NEVER = float("-inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +50,16 @@ class EventLog:
 
     def add(self, row: Row) -> None:
         at = float(row[self.c.time] or 0)
-        self.accounts.setdefault(str(row[self.c.account]), Series()).append(at, row)
+        account = str(row[self.c.account])
+        series = self.accounts.get(account)
+        if series is None:  # not setdefault: that would build a Series for every row
+            series = self.accounts[account] = Series()
+        series.append(at, row)
         for key in self.c.extra_keys(row):
-            self.series.setdefault(key, Series()).append(at, row)
+            series = self.series.get(key)
+            if series is None:
+                series = self.series[key] = Series()
+            series.append(at, row)
         if self.c.exact is not None:
             value = str(row[self.c.exact])
             shard = self._shard(value)
@@ -71,7 +79,7 @@ class EventLog:
 
     def touch(self, item_id: str, at: float) -> None:
         """The retention of ``item_id`` starts no earlier than ``at``."""
-        if at > self.late.get(item_id, float("-inf")):
+        if at > self.late.get(item_id, _NEVER):
             self.late[item_id] = at
 
     # -- queries ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from mockgateway.domain.model import (
     EventQuery,
     Message,
     MessageQuery,
+    MessageStatus,
     MoMessage,
     Notification,
     Page,
@@ -23,11 +24,9 @@ from mockgateway.storage.records import (
     delivery_kept_from,
     delivery_matches,
     delivery_to_record,
-    job_to_record,
     record_to_delivery,
-    record_to_job,
 )
-from mockgateway.storage.rows import Row, message_to_row, row_to_message
+from mockgateway.storage.rows import Row, message_to_row, row_to_message, with_part_status
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Store
@@ -70,9 +69,9 @@ class InMemoryStore:
         self._mos = EventLog(Columns(ev.M_ID, ev.M_ACCOUNT, ev.M_TIME, None, _no_keys))
         self._deliveries: dict[str, Record] = _Table()
         self._delivery_expiry = ExpiryQueue()
-        # message id -> its pending jobs as flat records: GC-untracked, unlike Job objects, so a store with
-        # 100k messages in flight adds no garbage-collection pauses
-        self._jobs: dict[str, tuple[Record, ...]] = _Table()
+        # message id -> the keys of its jobs not run yet. Only the keys: the engine's scheduler holds the jobs,
+        # and a store that ends with the process has none to hand back after a restart.
+        self._jobs: dict[str, tuple[str, ...]] = _Table()
         self._high: int | None = None
 
     async def open(self) -> None:
@@ -88,9 +87,11 @@ class InMemoryStore:
         return self._high
 
     def _saw_ids(self, ids: Iterable[str]) -> None:
-        numbers = [int(i) for i in ids if i.isdigit()]
-        if numbers:
-            self._high = max(self._high or 0, *numbers)
+        for i in ids:
+            if i.isdigit():
+                number = int(i)
+                if self._high is None or number > self._high:
+                    self._high = number
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
@@ -100,6 +101,16 @@ class InMemoryStore:
 
     async def update_message(self, message: Message) -> None:
         self._put_message(message)
+
+    async def set_part_status(
+        self, message_id: str, part_index: int, status: MessageStatus, at: float, reason: str | None
+    ) -> Message | None:
+        row = self._messages.get(message_id)
+        updated = None if row is None else with_part_status(row, part_index, status, at, reason)
+        if updated is None:
+            return None
+        self._messages[message_id] = updated
+        return row_to_message(updated)
 
     def _put_message(self, message: Message) -> None:
         if message.id not in self._messages:
@@ -212,18 +223,20 @@ class InMemoryStore:
 
     # -- callback deliveries ----------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
-        if delivery.id not in self._deliveries:
+        deliveries = self._deliveries
+        if delivery.id not in deliveries:
             self._delivery_expiry.add(delivery.id, delivery.created_at)
-        record = delivery_to_record(delivery)
-        self._deliveries[delivery.id] = record
+        deliveries[delivery.id] = delivery_to_record(delivery)
         kept = delivery_kept_from(delivery)
         if kept is None:
             return
         log = self._notifications if delivery.kind == "status" else self._mos
         log.touch(delivery.subject_id, kept)
-        if delivery.message_id is not None and delivery.message_id in self._messages:
+        message_id = delivery.message_id
+        if message_id is not None and message_id in self._messages:
             late = self._message_late
-            late[delivery.message_id] = max(kept, late.get(delivery.message_id, kept))
+            if kept > late.get(message_id, kept - 1):
+                late[message_id] = kept
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         record = self._deliveries.get(delivery_id)
@@ -249,26 +262,26 @@ class InMemoryStore:
 
     # -- scheduled jobs ---------------------------------------------------------------------------
     async def save_jobs(self, jobs: Sequence[Job]) -> None:
+        pending = self._jobs
         for job in jobs:
-            record = job_to_record(job)
-            pending = self._jobs.get(job.message_id)
-            kept = () if pending is None else tuple(r for r in pending if r[0] != job.key)
-            self._jobs[job.message_id] = (*kept, record)
+            keys = pending.get(job.message_id, ())
+            if job.key not in keys:
+                pending[job.message_id] = (*keys, job.key)
 
     async def delete_jobs(self, jobs: Sequence[Job]) -> None:
+        pending = self._jobs
         for job in jobs:
-            pending = self._jobs.get(job.message_id)
-            if pending is not None:
-                rest = tuple(r for r in pending if r[0] != job.key)
-                if rest:
-                    self._jobs[job.message_id] = rest
-                else:
-                    del self._jobs[job.message_id]
-                    self._message_recheck(job.message_id)
+            keys = pending.get(job.message_id)
+            if keys is None or job.key not in keys:
+                continue
+            if len(keys) > 1:
+                pending[job.message_id] = tuple(key for key in keys if key != job.key)
+            else:
+                del pending[job.message_id]
+                self._message_recheck(job.message_id)
 
     async def load_jobs(self) -> list[Job]:
-        every = [record_to_job(r) for pending in self._jobs.values() for r in pending]
-        return sorted(every, key=lambda job: job.due_at)
+        return []  # nothing outlives the process: a new one starts with no jobs to resume
 
     # -- retention and reset ----------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int) -> int:

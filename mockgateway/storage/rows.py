@@ -16,6 +16,7 @@ from typing import TypeAlias
 
 import orjson
 
+from mockgateway.domain import lifecycle
 from mockgateway.domain.model import CallbackTarget, Encoding, Message, MessageStatus, OAuth2Credentials, Options
 
 Row: TypeAlias = tuple[str | int | float | None, ...]
@@ -29,8 +30,8 @@ COLUMNS = (
 
 def message_to_row(m: Message) -> Row:
     return (
-        m.id, m.account, m.provider, m.destination, _intern(m.origin), m.text, m.encoding.value,
-        " ".join(m.part_ids), m.created_at, m.status.value, m.client_ref, m.validity_s, int(m.handset_ack),
+        m.id, m.account, m.provider, m.destination, _intern(m.origin), m.text, _VALUES[m.encoding],
+        " ".join(m.part_ids), m.created_at, _VALUES[m.status], m.client_ref, m.validity_s, int(m.handset_ack),
         _dump_callbacks(m.callbacks), intern(orjson.dumps(m.options).decode()) if m.options else None,
         m.scenario, m.status_at, m.reason, intern(" ".join(m.part_statuses)) if m.part_statuses else None,
     )  # fmt: skip
@@ -39,6 +40,7 @@ def message_to_row(m: Message) -> Row:
 def row_to_message(row: Row) -> Message:
     (id_, account, provider, destination, origin, text, encoding, part_ids, created_at, status, client_ref,
      validity_s, handset_ack, callbacks, options, scenario, status_at, reason, part_statuses) = row  # fmt: skip
+    # Enum members by dict and repeated columns through caches: a due notification reads its message every time.
     return Message(
         id=str(id_),
         account=str(account),
@@ -46,10 +48,10 @@ def row_to_message(row: Row) -> Message:
         destination=str(destination),
         origin=None if origin is None else str(origin),
         text=str(text),
-        encoding=Encoding(str(encoding)),
-        part_ids=tuple(str(part_ids).split(" ")),
+        encoding=_ENCODINGS[str(encoding)],
+        part_ids=_split(str(part_ids)),
         created_at=float(created_at or 0),
-        status=MessageStatus(str(status)),
+        status=_STATUSES[str(status)],
         client_ref=None if client_ref is None else str(client_ref),
         validity_s=None if validity_s is None else int(validity_s),
         handset_ack=bool(handset_ack),
@@ -58,8 +60,40 @@ def row_to_message(row: Row) -> Message:
         scenario=None if scenario is None else str(scenario),
         status_at=None if status_at is None else float(status_at),
         reason=None if reason is None else str(reason),
-        part_statuses=tuple(MessageStatus(p) for p in str(part_statuses).split(" ")) if part_statuses else (),
+        part_statuses=_load_statuses(str(part_statuses)) if part_statuses else (),
     )
+
+
+_ENCODINGS = {encoding.value: encoding for encoding in Encoding}
+_STATUSES = {status.value: status for status in MessageStatus}
+
+
+def with_part_status(row: Row, index: int, status: MessageStatus, at: float, reason: str | None) -> Row | None:
+    """``row`` after part ``index`` moved to ``status`` at ``at``; ``None`` when the lifecycle does not allow it.
+
+    The message's status follows from its parts; a ``reason`` replaces the stored one. The other columns are
+    the row's own, so a status change costs neither decoding nor encoding the message.
+    """
+    raw = row[18]
+    parts = _load_statuses(str(raw)) if raw else (MessageStatus.ACCEPTED,) * (str(row[7]).count(" ") + 1)
+    if not lifecycle.allowed(parts[index], status):
+        return None
+    parts = (*parts[:index], status, *parts[index + 1 :])
+    overall = _VALUES[lifecycle.overall(parts)]
+    return (*row[:9], overall, *row[10:16], at, reason or row[17], intern(" ".join(parts)))
+
+
+def _split(part_ids: str) -> tuple[str, ...]:
+    return (part_ids,) if " " not in part_ids else tuple(part_ids.split(" "))
+
+
+@lru_cache(maxsize=1024)
+def _load_statuses(raw: str) -> tuple[MessageStatus, ...]:
+    return tuple(_STATUSES[part] for part in raw.split(" "))
+
+
+#: An enum's plain value by dict lookup: ``.value`` is a Python-level property, and this runs per message.
+_VALUES: dict[Encoding | MessageStatus, str] = {member: member.value for member in (*Encoding, *MessageStatus)}
 
 
 def _intern(value: str | None) -> str | None:
@@ -67,8 +101,12 @@ def _intern(value: str | None) -> str | None:
 
 
 def _dump_callbacks(targets: tuple[CallbackTarget, ...]) -> str | None:
-    if not targets:
-        return None
+    return _dump_some_callbacks(targets) if targets else None
+
+
+# Targets hold only strings, so equal keys are equal values; a client sends the same few again and again.
+@lru_cache(maxsize=1024)
+def _dump_some_callbacks(targets: tuple[CallbackTarget, ...]) -> str:
     return intern(
         orjson.dumps(
             [

@@ -13,7 +13,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mockgateway.domain.model import Delivery, EventQuery, Message, MessageQuery, MoMessage, Notification, Page
+from mockgateway.domain.model import (
+    Delivery,
+    EventQuery,
+    Message,
+    MessageQuery,
+    MessageStatus,
+    MoMessage,
+    Notification,
+    Page,
+)
 from mockgateway.service.scheduler import Job
 from mockgateway.storage import events as ev
 from mockgateway.storage import sqlite_sql as sql
@@ -89,6 +98,12 @@ class SqliteStore:
 
     async def update_message(self, message: Message) -> None:
         await self._call(sql.upsert_messages, [message_to_row(message)], None)
+
+    async def set_part_status(
+        self, message_id: str, part_index: int, status: MessageStatus, at: float, reason: str | None
+    ) -> Message | None:
+        row = await self._call(sql.set_part_status, message_id, part_index, status, at, reason)
+        return None if row is None else row_to_message(row)
 
     async def get_message(self, message_id: str) -> Message | None:
         row = await self._call(sql.one, sql.MESSAGE_BY_ID, (message_id,))

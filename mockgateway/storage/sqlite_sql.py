@@ -6,12 +6,12 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from mockgateway.domain.model import EventQuery, MessageQuery
+from mockgateway.domain.model import EventQuery, MessageQuery, MessageStatus
 from mockgateway.storage import sqlite_pages as pages
 from mockgateway.storage.events import status_values
 from mockgateway.storage.records import DELIVERY_COLUMNS, JOB_COLUMNS, Record
 from mockgateway.storage.rows import COLUMNS as MESSAGE_COLUMNS
-from mockgateway.storage.rows import Row
+from mockgateway.storage.rows import Row, with_part_status
 from mockgateway.storage.sqlite_schema import MO_COLUMNS, NOTIFICATION_COLUMNS, TALLY_TRIGGERS, transaction
 
 Db = sqlite3.Connection
@@ -82,6 +82,15 @@ def upsert_messages(db: Db, rows: list[Row], high: int | None) -> None:
         db.executemany(_UPSERT_MESSAGE, [(*row, max(float(row[8] or 0), float(row[16] or 0))) for row in rows])
         if high is not None:
             db.execute(_RAISE_HIGH, (high,))
+
+
+def set_part_status(db: Db, message_id: str, index: int, status: MessageStatus, at: float,
+                    reason: str | None) -> Row | None:  # fmt: skip
+    row = db.execute(MESSAGE_BY_ID, (message_id,)).fetchone()
+    updated = None if row is None else with_part_status(tuple(row), index, status, at, reason)
+    if updated is not None:
+        upsert_messages(db, [updated], None)
+    return updated
 
 
 def _message_where(q: MessageQuery | None) -> tuple[str, Args]:

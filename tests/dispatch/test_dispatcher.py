@@ -369,3 +369,40 @@ async def test_every_recorded_attempt_is_announced(
     dispatcher.run_due()
     await dispatcher.drain()
     assert told == [("d1", DeliveryState.PENDING, 1), ("d1", DeliveryState.DELIVERED, 2)]
+
+
+class ScriptedTransport:
+    """Answers each URL with its scripted statuses in turn (then 200) and notes the order of the sends."""
+
+    def __init__(self, scripts: dict[str, list[int]]) -> None:
+        self.scripts = scripts
+        self.sent: list[str] = []
+
+    async def send(self, call: HttpCall, timeout_s: float) -> TransportResult:
+        self.sent.append(call.url)
+        script = self.scripts.get(call.url)
+        status = script.pop(0) if script else 200
+        return TransportResult(status, None if status < 300 else f"receiver answered {status}", 1.0)
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_due_retries_and_new_deliveries_go_in_time_order(clock: FakeClock, store: SignallingStore) -> None:
+    transport = ScriptedTransport({"http://r/first": [503]})
+    dispatcher = CallbackDispatcher(transport, clock, store, RetryPolicy(delays=(1.0,)), concurrency=1)
+    dispatcher.enqueue(delivery("http://r/first", "d1"))
+    dispatcher.run_due()
+    await dispatcher.drain()
+    clock.advance(5.0)
+    dispatcher.enqueue(delivery("http://r/second", "d2"))
+    dispatcher.enqueue(delivery("http://r/third", "d3"))
+    assert dispatcher.next_due() == T0 + 1.0, "the retry, due earlier than the deliveries queued since"
+
+    dispatcher.run_due()
+    await dispatcher.drain()
+    assert transport.sent == ["http://r/first", "http://r/first", "http://r/second", "http://r/third"]
+    assert dispatcher.next_due() is None
+    for delivery_id in ("d1", "d2", "d3"):
+        assert (await saved(store, delivery_id)).state is DeliveryState.DELIVERED
+    await dispatcher.close()

@@ -49,14 +49,20 @@ async def test_deliveries_list_newest_first_with_filters(store: Store) -> None:
 
 def _jobs() -> list[Job]:
     return [
-        Job("1000000001", PlannedStatus(T0 + 3, 0, MessageStatus.DELIVERED, None, None), key="1000000001:1"),
-        Job("1000000001", PlannedStatus(T0 + 1, 1, MessageStatus.FAILED, "spam", "DB71"), key="1000000001:0"),
-        Job("1000000001", PlannedReply(T0 + 9, "STOP", "447700900001"), key="1000000001:2"),
-        Job("1000000004", PlannedStatus(T0 + 2, 0, MessageStatus.SENT, None, None), key="1000000004:0"),
+        Job.of("1000000001", PlannedStatus(T0 + 3, 0, MessageStatus.DELIVERED, None, None), key="1000000001:1"),
+        Job.of("1000000001", PlannedStatus(T0 + 1, 1, MessageStatus.FAILED, "spam", "DB71"), key="1000000001:0"),
+        Job.of("1000000001", PlannedReply(T0 + 9, "STOP", "447700900001"), key="1000000001:2"),
+        Job.of("1000000004", PlannedStatus(T0 + 2, 0, MessageStatus.SENT, None, None), key="1000000004:0"),
     ]
 
 
-async def test_jobs_are_kept_until_deleted_and_load_earliest_first(store: Store) -> None:
+async def test_jobs_are_kept_until_deleted_and_load_earliest_first(store: Store, store_kind: str) -> None:
+    if store_kind == "memory":
+        # Nothing of an in-memory store outlives its process, so it has no jobs to give back after a restart;
+        # what it keeps of them (their message stays until they ran) is in test_contract_purge.
+        await store.save_jobs(_jobs())
+        assert await store.load_jobs() == []
+        return
     jobs = _jobs()
     await store.save_jobs(jobs)
     assert await store.load_jobs() == [jobs[1], jobs[3], jobs[0], jobs[2]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mockgateway.domain.model import DeliveryState, EventQuery, MessageQuery, MessageStatus
-from mockgateway.scenario.model import PlannedStatus
+from mockgateway.scenario.model import PlannedReply, PlannedStatus
 from mockgateway.service.ports import Store
 from mockgateway.service.scheduler import Job
 from tests.conftest import T0
@@ -80,11 +80,17 @@ async def test_a_message_is_kept_from_its_last_status_change_and_callback(store:
 
 async def test_a_message_with_pending_jobs_stays_until_they_ran(store: Store) -> None:
     await store.add_messages([message("1000000001", at=0)])
-    job = Job("1000000001", PlannedStatus(T0 + 500, 0, MessageStatus.DELIVERED, None, None), key="1000000001:0")
-    await store.save_jobs([job])
+    job = Job.of("1000000001", PlannedStatus(T0 + 500, 0, MessageStatus.DELIVERED, None, None), key="1000000001:0")
+    reply = Job.of("1000000001", PlannedReply(T0 + 600, "STOP", "447700900001"), key="1000000001:1")
+    await store.save_jobs([job, reply])
+    await store.save_jobs([job])  # saved again: still one job
     await _purge_all(store, T0 + 100)
     assert await store.get_message("1000000001") is not None
     await store.delete_jobs([job])
+    await store.delete_jobs([job])  # deleted twice: the reply is still pending
+    await _purge_all(store, T0 + 100)
+    assert await store.get_message("1000000001") is not None
+    await store.delete_jobs([reply])
     await _purge_all(store, T0 + 100)
     assert await store.get_message("1000000001") is None
 

@@ -26,7 +26,7 @@ async def test_a_reopened_store_has_everything_it_had(tmp_path: Path) -> None:
     ack = notification("n1", status=MessageStatus.FAILED, code="DB62")
     reply = mo("1000000005")
     waiting = delivery("d1")
-    job = Job("1000000001", PlannedReply(T0 + 60, "hi", "447700900001"), key="1000000001:0")
+    job = Job.of("1000000001", PlannedReply(T0 + 60, "hi", "447700900001"), key="1000000001:0")
     await first.add_messages([sent])
     await first.add_notification(ack)
     await first.add_mo(reply)

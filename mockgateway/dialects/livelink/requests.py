@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any, cast
 
 from mockgateway.dialects import fields as f
 from mockgateway.domain.model import CallbackTarget, OAuth2Credentials, Options, Scalar, SendRequest
@@ -31,14 +33,12 @@ def load_json_object(body: bytes) -> dict[str, Any]:
 def parse_v2(data: dict[str, Any], account: str) -> SendRequest:
     text = f.required_str(data, "message", max_len=MAX_MESSAGE_CHARS)
     encoding = f.optional_enum(data, "contentTextEncoding", ("UTF8", "UCS2"))
-    ack_type = f.optional_enum(data, "ackType", ACK_TYPES)
-    options: dict[str, Scalar] = {"api": "v2", "ackType": ack_type or "ORDER"}
-    options["acknowledgement"] = f.optional_bool(data, "acknowledgement")
-    options["ackTimeInGMT"] = f.optional_bool(data, "ackTimeInGMT", default=True)
-    options.update({flag: True for flag in ACK_FLAGS if f.optional_bool(data, flag)})
-    _common_options(data, options)
-    options["operatorId"] = f.optional_int(data, "operatorId")
-    options["randomId"] = f.optional_int(data, "randomId", minimum=-(2**63))
+    options: dict[str, Scalar] = {"api": "v2", "ackType": "ORDER", "ackTimeInGMT": True}
+    # Only the fields the request has are checked: most requests set a handful of some twenty options.
+    for name in data:
+        check = _V2_OPTIONS.get(name)
+        if check is not None:
+            options[name] = check(data, name)
     return _request(data, account, text, encoding == "UCS2", options)
 
 
@@ -74,14 +74,35 @@ def parse_ack_flags(raw: str | None) -> dict[str, Scalar]:
 
 
 def _common_options(data: dict[str, Any], options: dict[str, Scalar]) -> None:
-    options["messageClass"] = f.optional_enum(data, "messageClass", MESSAGE_CLASSES)
-    options["mobileNotification"] = f.optional_enum(data, "mobileNotification", ("YES", "NO"))
-    options["sessionId"] = f.optional_str(data, "sessionId", max_len=1024)
-    options["clientId"] = f.optional_int(data, "clientId")
-    pid = f.optional_str(data, "pId", max_len=16)
+    for name, check in _COMMON_OPTIONS.items():
+        options[name] = check(data, name)
+
+
+def _pid(data: Mapping[str, Any], name: str) -> str | None:
+    pid = f.optional_str(data, name, max_len=16)
     if pid is not None and not _HEX.match(pid):
-        raise f.invalid("pId", "must be a hexadecimal string")
-    options["pId"] = pid
+        raise f.invalid(name, "must be a hexadecimal string")
+    return pid
+
+
+_Check = Callable[[Mapping[str, Any], str], Scalar]
+_COMMON_OPTIONS: dict[str, _Check] = {
+    "messageClass": lambda data, name: f.optional_enum(data, name, MESSAGE_CLASSES),
+    "mobileNotification": lambda data, name: f.optional_enum(data, name, ("YES", "NO")),
+    "sessionId": lambda data, name: f.optional_str(data, name, max_len=1024),
+    "clientId": f.optional_int,
+    "pId": _pid,
+}
+#: Every v2 option field and its check; absent fields keep the defaults set in ``parse_v2``.
+_V2_OPTIONS: dict[str, _Check] = {
+    "ackType": lambda data, name: f.optional_enum(data, name, ACK_TYPES) or "ORDER",
+    "acknowledgement": f.optional_bool,
+    "ackTimeInGMT": lambda data, name: f.optional_bool(data, name, default=True),
+    **dict.fromkeys(ACK_FLAGS, f.optional_bool),
+    **_COMMON_OPTIONS,
+    "operatorId": f.optional_int,
+    "randomId": lambda data, name: f.optional_int(data, name, minimum=-(2**63)),
+}
 
 
 def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options: dict[str, Scalar]) -> SendRequest:
@@ -119,7 +140,11 @@ def parse_destinations(raw: object) -> tuple[str, ...]:
         raise f.invalid("destination", "must list at least one number")
     if len(raw) > MAX_DESTINATIONS:
         raise f.invalid("destination", f"must list at most {MAX_DESTINATIONS} numbers")
-    return tuple(f.msisdn(item, f"destination[{i}]") for i, item in enumerate(raw))
+    numbers = tuple(map(f.msisdn_or_none, raw))
+    if None in numbers:  # name the first bad one
+        for i, item in enumerate(raw):
+            f.msisdn(item, f"destination[{i}]")
+    return cast("tuple[str, ...]", numbers)  # no None left
 
 
 def parse_validity(raw: str | None) -> int | None:
@@ -136,10 +161,16 @@ def parse_callbacks(raw: object) -> tuple[CallbackTarget, ...]:
     if raw is None or raw == "":
         return ()
     if isinstance(raw, str):
-        return (CallbackTarget(f.http_url(raw, "callback")),)
+        return _one_callback(raw)
     if not isinstance(raw, list) or len(raw) > 10:
         raise f.invalid("callback", "must be a URL, a list of URLs or a list of callback objects (at most 10)")
     return tuple(_callback(item, f"callback[{i}]") for i, item in enumerate(raw))
+
+
+@lru_cache(maxsize=256)
+def _one_callback(url: str) -> tuple[CallbackTarget, ...]:
+    # A client names the same receiver in every request; the target is immutable, so one is shared.
+    return (CallbackTarget(f.http_url(url, "callback")),)
 
 
 def _callback(item: object, name: str) -> CallbackTarget:
