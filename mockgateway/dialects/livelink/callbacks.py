@@ -10,7 +10,6 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-import phonenumbers
 
 from mockgateway.clock import iso, to_datetime
 from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MessageStatus, MoMessage, Notification
@@ -155,6 +154,8 @@ def _gmt_moment(second: int) -> tuple[str, str]:
 
 
 def country_code(msisdn: str) -> str:
+    import phonenumbers  # here, not at the top: its metadata takes ~40 ms of start-up
+
     try:
         number = phonenumbers.parse(f"+{msisdn}")
     except phonenumbers.NumberParseException:

@@ -9,8 +9,6 @@ from datetime import UTC, datetime, tzinfo
 from random import Random
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-
 from mockgateway.clock import to_datetime
 from mockgateway.dialects import fields as f
 
@@ -70,6 +68,8 @@ def msisdn(raw: str, name: str) -> str:
 
 
 def _possible(digits: str) -> bool:
+    import phonenumbers  # here, not at the top: its metadata takes ~40 ms of start-up
+
     try:
         return bool(phonenumbers.is_possible_number(phonenumbers.parse("+" + digits)))
     except phonenumbers.NumberParseException:
@@ -126,6 +126,8 @@ _NETWORKS = {
 
 def mcc_mnc(msisdn_digits: str) -> str:
     """A stable made-up network for a number range; empty for countries the table does not know."""
+    import phonenumbers  # here, not at the top: its metadata takes ~40 ms of start-up
+
     try:
         number = phonenumbers.parse("+" + msisdn_digits)
     except phonenumbers.NumberParseException:
