@@ -28,6 +28,7 @@ from mockgateway.domain.model import (
     Page,
     SendRequest,
 )
+from mockgateway.domain.values import quick_init
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, Scenario, ScenarioSet
@@ -48,6 +49,7 @@ _SEND_FAILURES: dict[int, type[GatewayError]] = {
 }
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Accepted:
     messages: list[Message]
@@ -79,6 +81,8 @@ class Gateway:
         self.engine = Engine(clock=clock, ids=ids, store=store, outbox=outbox, account=self.account)
         self.engine.on_stop = self.opt_out
         self.retention = Retention(clock, store, retention_s)
+        #: Messages accepted since start-up, per provider (a reset does not clear it: it is a running total).
+        self.accepted: dict[str, int] = {}
 
     @property
     def events(self) -> EventHub:
@@ -148,7 +152,8 @@ class Gateway:
             for destination, scenario in zip(request.destinations, scenarios, strict=True)
         ]
         await self.store.add_messages(messages)
-        if self.events.listening:
+        self.accepted[request.provider] = self.accepted.get(request.provider, 0) + len(messages)
+        if self.events.wants("message"):
             for message in messages:
                 self.events.publish(Event("message", message.id, message.account, message.provider))
         if on_send is not None and on_send.respond == 201:
