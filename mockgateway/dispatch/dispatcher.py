@@ -27,6 +27,7 @@ from mockgateway.dispatch.held import (
     PENDING,
     STATE,
     Held,
+    HeldTable,
     call_of,
     delivery_of,
     hold,
@@ -68,7 +69,7 @@ class CallbackDispatcher:
         self._store = store
         self._policy = policy or RetryPolicy()
         self._concurrency = concurrency
-        self._live: dict[str, Held] = {}  #: current value of every delivery being dealt with
+        self._live: dict[str, Held] = HeldTable()  #: current value of every delivery being dealt with
         self._heap: list[tuple[float, int, str]] = []  #: (due at, sequence, delivery id)
         #: Entries enqueued to go now: due in the order they came, so a queue does what the heap would, for less.
         self._fresh: deque[tuple[float, int, str]] = deque()

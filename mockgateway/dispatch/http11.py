@@ -91,7 +91,7 @@ class Http11Client:
         """
         if self.closed:
             raise RuntimeError("the transport is closed")
-        head = target.head_for(content_type)
+        head = target.typed if content_type == target.typed_as else target.head_for(content_type)
         if token is not None:
             head += b"Authorization: Bearer %s\r\n" % token.encode("latin-1")
         if body or not target.bodyless:
@@ -99,7 +99,12 @@ class Http11Client:
         else:
             data = head + b"\r\n"
         pool = target.pool
-        connection = pool.take() or await pool.acquire(deadline)
+        idle = pool.idle
+        connection = idle.pop() if idle else None
+        if connection is None or not connection.usable():
+            if connection is not None:
+                pool.size -= 1  # it closed while idle
+            connection = pool.take() or await pool.acquire(deadline)
         busy = self._busy
         busy.add(connection)
         try:

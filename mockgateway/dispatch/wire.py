@@ -111,7 +111,8 @@ class Connection(asyncio.Protocol):
 
     # -- httptools callbacks --------------------------------------------------------------------
     def on_header(self, name: bytes, value: bytes) -> None:
-        if not self._framed and name.lower() in (b"content-length", b"transfer-encoding"):
+        # The length test first: most headers are neither, and it saves lower-casing each of them.
+        if len(name) in (14, 17) and not self._framed and name.lower() in (b"content-length", b"transfer-encoding"):
             self._framed = True
 
     def on_headers_complete(self) -> None:
