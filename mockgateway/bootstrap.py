@@ -96,7 +96,7 @@ def build_gateway(
         events = gateway.events
 
         def on_change(delivery: Delivery) -> None:
-            if events.listening:
+            if events.wants("callback"):
                 events.publish(Event("callback", delivery.id, delivery.account))
 
         dispatcher.on_change = on_change

@@ -20,7 +20,7 @@ from mockgateway.ids import IdSource
 from mockgateway.scenario.model import PlannedReply, Scenario
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
-from mockgateway.service.scheduler import Job, Scheduler
+from mockgateway.service.scheduler import Job, Scheduler, as_job
 from mockgateway.service.timeline import Timelines
 
 #: Replies that opt the handset out of further messages from the account.
@@ -64,21 +64,22 @@ class Engine:
 
     async def run_due(self) -> int:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
-        jobs = self.scheduler.pop_due(self.clock.now())
-        count = len(jobs)
-        # Jobs are let go of a batch at a time as they run: 100,000 of them held to the end of a burst would be
-        # walked again and again by the garbage collector's full passes.
-        jobs.reverse()
+        due = self.scheduler.take_due(self.clock.now())
+        count = len(due)
+        # Due jobs come as plain tuples, which the garbage collector does not track, and each becomes a ``Job``
+        # only as it runs; ran jobs are let go of a batch at a time. 100,000 tracked jobs held to the end of a
+        # burst would be walked again and again by its full passes.
+        due.reverse()
         ran: list[Job] = []
-        while jobs:
-            job = jobs.pop()
+        while due:
+            job = as_job(due.pop())
             if job.part_index is not None:
                 status = _STATUSES[str(job.status)]
                 await self._apply_status(job.message_id, job.part_index, status, job.reason, job.code)
             else:
                 await self._reply(job.message_id, PlannedReply(job.due_at, job.text or "", job.sender or ""))
             ran.append(job)
-            if len(ran) == _FORGET_EVERY or not jobs:
+            if len(ran) == _FORGET_EVERY or not due:
                 await self.store.delete_jobs(ran)
                 ran = []
         self.outbox.run_due()
@@ -114,7 +115,7 @@ class Engine:
             scenario=message.scenario,
         )
         await self.store.add_notification(notification)
-        if self.events.listening:
+        if self.events.wants("notification"):
             self.events.publish(
                 Event("notification", notification.id, notification.account, message.provider, status.value)
             )
@@ -153,7 +154,7 @@ class Engine:
 
     async def accept_mo(self, mo: MoMessage, replied_to: Message | None) -> None:
         await self.store.add_mo(mo)
-        if self.events.listening:
+        if self.events.wants("mo"):
             self.events.publish(Event("mo", mo.id, mo.account, mo.provider))
         if mo.keyword in STOP_WORDS and self.on_stop is not None:
             self.on_stop(mo.account, mo.sender)

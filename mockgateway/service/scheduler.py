@@ -44,13 +44,17 @@ class Job(NamedTuple):
 
 
 #: (due at, sequence, *the job's fields)
-_Entry: TypeAlias = tuple[float, int, str, str, float, int | None, str | None, str | None, str | None, str | None,
+Entry: TypeAlias = tuple[float, int, str, str, float, int | None, str | None, str | None, str | None, str | None,
                           str | None]  # fmt: skip
+
+
+def as_job(entry: Entry) -> Job:
+    return Job._make(entry[2:])
 
 
 class Scheduler:
     def __init__(self) -> None:
-        self._heap: list[_Entry] = []
+        self._heap: list[Entry] = []
         self._seq = itertools.count()
 
     def __len__(self) -> int:
@@ -69,10 +73,14 @@ class Scheduler:
 
     def pop_due(self, now: float) -> list[Job]:
         """Every job due at or before ``now``, in time order (ties in the order they were scheduled)."""
-        due: list[Job] = []
-        heap, make = self._heap, Job._make
+        return [as_job(entry) for entry in self.take_due(now)]
+
+    def take_due(self, now: float) -> list[Entry]:
+        """``pop_due`` as plain tuples (see ``as_job``): a burst of them adds nothing to garbage collection."""
+        due: list[Entry] = []
+        heap = self._heap
         while heap and heap[0][0] <= now:
-            due.append(make(heapq.heappop(heap)[2:]))
+            due.append(heapq.heappop(heap))
         return due
 
     def pending(self) -> list[Job]:
