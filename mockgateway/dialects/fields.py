@@ -28,6 +28,17 @@ def json_object(raw: bytes, *, empty_ok: bool = False) -> dict[str, Any]:
     return data
 
 
+def kept_json(payload: object) -> bytes:
+    """``payload`` as JSON, in a right-sized copy, for bodies that are kept (callbacks: until delivered, then in
+    the delivery log).
+
+    orjson writes into a 1 kB block and shrinks it in place. By the ten thousand, kept shrunk blocks fragment the
+    C heap until every further allocation crawls: a 100,000-callback burst spent more time in malloc than in
+    building the bodies. A copy frees the block at once, for the next body to reuse.
+    """
+    return b"%b" % orjson.dumps(payload)
+
+
 def invalid(name: str, problem: str) -> InvalidRequest:
     return InvalidRequest(f"{name}: {problem}", field=name)
 

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import orjson
-
 from mockgateway.clock import iso, to_datetime
+from mockgateway.dialects.fields import kept_json
 from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MessageStatus, MoMessage, Notification
 from mockgateway.encoding import is_gsm7
 
@@ -98,7 +97,7 @@ def status_calls(message: Message, notification: Notification, account: Account)
     if not settings.wants(notification.status):
         return []
     targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
-    body = _json(ack_payload(message, notification, settings))
+    body = kept_json(ack_payload(message, notification, settings))
     return [_post(target, body) for target in targets]
 
 
@@ -175,7 +174,7 @@ def operator_id(msisdn: str) -> int:
 def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
     if account.mo_callback is None:
         return []
-    return [_post(account.mo_callback, _json(mo_payload(mo, account, replied_to)))]
+    return [_post(account.mo_callback, kept_json(mo_payload(mo, account, replied_to)))]
 
 
 def mo_payload(mo: MoMessage, account: Account, replied_to: Message | None) -> dict[str, Any]:
@@ -201,17 +200,6 @@ def mo_payload(mo: MoMessage, account: Account, replied_to: Message | None) -> d
         },
         "receivedTime": received.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-
-
-def _json(payload: dict[str, Any]) -> bytes:
-    """The payload as JSON, in a right-sized copy.
-
-    orjson writes into a 1 kB block and shrinks it in place. Callback bodies live on (until delivered, then in
-    the delivery log), and by the ten thousand those shrunk blocks fragment the C heap until every further
-    allocation crawls: a 100,000-callback burst spent more time in malloc than in building the bodies. A copy
-    frees the block at once, for the next body to reuse.
-    """
-    return b"%b" % orjson.dumps(payload)
 
 
 def _post(target: CallbackTarget, body: bytes) -> HttpCall:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
+from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.mobivate.ids import hex_id, logical_id, owner_user_id
 from mockgateway.dialects.mobivate.wire import WireStatus, log_time, receipt_time, wire_status
 from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MessageStatus, MoMessage, Notification
@@ -27,7 +26,7 @@ def status_calls(message: Message, n: Notification, account: Account) -> list[Ht
     if n.status is MessageStatus.ACCEPTED or n.part_index != len(message.part_ids) - 1:
         return []
     targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
-    body = orjson.dumps(receipt_payload(message, n))
+    body = kept_json(receipt_payload(message, n))
     return [_post(target, body) for target in targets]
 
 
@@ -48,7 +47,7 @@ def receipt_payload(message: Message, n: Notification) -> dict[str, Any]:
 def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
     if account.mo_callback is None:
         return []
-    return [_post(account.mo_callback, orjson.dumps(incoming_payload(mo)))]
+    return [_post(account.mo_callback, kept_json(incoming_payload(mo)))]
 
 
 def incoming_payload(mo: MoMessage) -> dict[str, Any]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import orjson
-
+from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import REST_API
 from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MoMessage, Notification
@@ -116,7 +115,7 @@ def _get(target: CallbackTarget, query: dict[str, str]) -> HttpCall:
 
 
 def _post(target: CallbackTarget, body: dict[str, Any]) -> HttpCall:
-    return HttpCall("POST", target.url, orjson.dumps(body), "application/json", target.oauth2)
+    return HttpCall("POST", target.url, kept_json(body), "application/json", target.oauth2)
 
 
 class CallbackRendering:

@@ -1,0 +1,41 @@
+"""Shared field checks and JSON bodies of the dialects."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from mockgateway.dialects import fields
+from mockgateway.domain.errors import InvalidRequest
+
+
+def test_kept_json_is_the_same_json_in_its_own_right_sized_bytes() -> None:
+    payload = {"messageId": "1000000001", "status": "DELIVERED", "text": "héllo €"}
+    body = fields.kept_json(payload)
+    assert body == orjson.dumps(payload)
+    assert type(body) is bytes
+    assert orjson.loads(body) == payload
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("447700900123", "447700900123"), (" +447700900123 ", "447700900123")])
+def test_a_valid_number_is_returned_as_digits(raw: str, expected: str) -> None:
+    assert fields.msisdn_or_none(raw) == expected
+    assert fields.msisdn(raw, "to") == expected
+
+
+@pytest.mark.parametrize(("raw", "problem"), [(447700900123, "must be a string"), ("  ", "must not be empty"),
+                                              ("07700 900123", "is not an international phone number")])  # fmt: skip
+def test_an_invalid_number_names_the_field_and_the_problem(raw: object, problem: str) -> None:
+    assert fields.msisdn_or_none(raw) is None
+    with pytest.raises(InvalidRequest, match=problem) as failure:
+        fields.msisdn(raw, "destination[2]")
+    assert failure.value.field == "destination[2]"
+
+
+def test_a_body_that_is_not_json_or_empty_is_refused_naming_the_body() -> None:
+    assert fields.json_object(b"", empty_ok=True) == {}
+    assert fields.json_object(b'{"a": 1}') == {"a": 1}
+    for raw, problem in ((b"", "empty"), (b"  ", "empty"), (b"{nope", "not valid JSON"), (b"[1]", "JSON object")):
+        with pytest.raises(InvalidRequest, match=problem) as failure:
+            fields.json_object(raw)
+        assert failure.value.field == "body"
