@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final, TypeAlias
 
-from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials
+from mockgateway.domain.model import STATES, VALUE_OF, Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials
 
 #: id, account, kind, subject id, message id, method, url, body, content type, OAuth2, created at, state value,
 #: attempts, next attempt at, delivered at
@@ -27,8 +27,6 @@ ATTEMPTS: Final = 12
 NEXT_AT: Final = 13
 DELIVERED_AT: Final = 14
 PENDING = DeliveryState.PENDING.value
-_STATES = {state.value: state for state in DeliveryState}
-_VALUES = {state: state.value for state in DeliveryState}  #: ``.value`` is a Python-level property on 3.11
 
 
 class HeldTable(dict[str, Held]):
@@ -48,7 +46,7 @@ def hold(d: Delivery, state: DeliveryState | None = None, next_at: float | None 
     c = d.call
     return (
         d.id, d.account, d.kind, d.subject_id, d.message_id, c.method, c.url, c.body, c.content_type, c.oauth2,
-        d.created_at, _VALUES[state or d.state], d.attempts, d.next_attempt_at if next_at is None else next_at,
+        d.created_at, VALUE_OF[state or d.state], d.attempts, d.next_attempt_at if next_at is None else next_at,
         d.delivered_at,
     )  # fmt: skip
 
@@ -58,7 +56,7 @@ def call_of(h: Held) -> HttpCall:
 
 
 def state_of(h: Held) -> DeliveryState:
-    return _STATES[h[STATE]]
+    return STATES[h[STATE]]
 
 
 def delivery_of(
@@ -72,7 +70,7 @@ def delivery_of(
 ) -> Delivery:
     """``h`` as a ``Delivery``: as it is held, or after an attempt (``state``, ``attempts``, both times)."""
     if state is None:  # as held
-        state, attempts, next_at, delivered_at = _STATES[h[STATE]], h[ATTEMPTS], h[NEXT_AT], h[DELIVERED_AT]
+        state, attempts, next_at, delivered_at = STATES[h[STATE]], h[ATTEMPTS], h[NEXT_AT], h[DELIVERED_AT]
     return Delivery(
         id=h[0],
         account=h[1],

@@ -231,6 +231,17 @@ class DeliveryState(StrEnum):
     FAILED = "FAILED"  #: gave up: a non-retryable answer or attempts exhausted
 
 
+# Enum conversions by plain dict: on Python 3.11 ``member.value`` and ``Enum(value)`` are Python-level calls, and
+# the stores, the engine and the dispatcher convert for every message, notification and delivery.
+ENCODINGS: dict[str, Encoding] = {encoding.value: encoding for encoding in Encoding}
+STATUSES: dict[str, MessageStatus] = {status.value: status for status in MessageStatus}
+STATES: dict[str, DeliveryState] = {state.value: state for state in DeliveryState}
+#: A member's value. Members of two enums that equal one string (``DELIVERED``) share an entry: the same value.
+VALUE_OF: dict[Encoding | MessageStatus | DeliveryState, str] = {
+    member: member.value for member in (*Encoding, *MessageStatus, *DeliveryState)
+}
+
+
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Attempt:

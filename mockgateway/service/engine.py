@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from mockgateway.clock import Clock
 from mockgateway.domain.model import (
+    STATUSES,
     Account,
     Delivery,
     HttpCall,
@@ -74,7 +75,7 @@ class Engine:
         while due:
             job = as_job(due.pop())
             if job.part_index is not None:
-                status = _STATUSES[str(job.status)]
+                status = STATUSES[str(job.status)]
                 await self._apply_status(job.message_id, job.part_index, status, job.reason, job.code)
             else:
                 await self._reply(job.message_id, PlannedReply(job.due_at, job.text or "", job.sender or ""))
@@ -180,5 +181,4 @@ class Engine:
             self.outbox.enqueue(delivery)
 
 
-_STATUSES = {status.value: status for status in MessageStatus}
 _FORGET_EVERY = 512  #: jobs run between two ``delete_jobs`` calls

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mockgateway.domain.model import EventQuery, MessageStatus, MoMessage, Notification
+from mockgateway.domain.model import VALUE_OF, EventQuery, MessageStatus, MoMessage, Notification
 from mockgateway.storage.rows import Row
 
 NEGATIVE = frozenset({MessageStatus.RETRYING.value, MessageStatus.FAILED.value})
-_VALUES = {status: status.value for status in MessageStatus}  #: ``.value`` is a Python-level property on 3.11
 
 
 def notification_to_row(n: Notification) -> Row:
     return (
-        n.id, n.message_id, n.account, n.provider, n.part_index, n.part_id, _VALUES[n.status], n.created_at,
+        n.id, n.message_id, n.account, n.provider, n.part_index, n.part_id, VALUE_OF[n.status], n.created_at,
         n.reason, n.code, None if n.retriable is None else int(n.retriable), n.destination, n.scenario,
     )  # fmt: skip
 

@@ -9,7 +9,7 @@ from typing import TypeAlias
 
 import orjson
 
-from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials
+from mockgateway.domain.model import VALUE_OF, Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials
 from mockgateway.service.scheduler import Job
 
 Record: TypeAlias = tuple[str | int | float | bytes | None, ...]
@@ -21,10 +21,9 @@ DELIVERY_COLUMNS = (
 JOB_COLUMNS = ("key", "message_id", "due_at", "part_index", "status", "reason", "code", "text", "sender")
 
 
-# Plain names and a dict: on Python 3.11 ``DeliveryState.PENDING`` and ``.value`` cost a descriptor call each,
-# and every callback saves its delivery twice.
+# Plain names: on Python 3.11 ``DeliveryState.PENDING`` costs a descriptor call, and every callback saves its
+# delivery twice.
 _PENDING, _DELIVERED = DeliveryState.PENDING, DeliveryState.DELIVERED
-_STATE_VALUES = {state: state.value for state in DeliveryState}
 
 
 def delivery_kept_from(d: Delivery) -> float | None:
@@ -43,7 +42,7 @@ def delivery_to_record(d: Delivery) -> Record:
     return (
         d.id, d.account, d.kind, d.subject_id, d.message_id, call.method, call.url, call.body, call.content_type,
         orjson.dumps([oauth.client_id, oauth.client_secret, oauth.token_url]).decode() if oauth else None,
-        d.created_at, _STATE_VALUES[d.state],
+        d.created_at, VALUE_OF[d.state],
         orjson.dumps([[a.at, a.status, a.latency_ms, a.error] for a in d.attempts]).decode() if d.attempts else None,
         d.next_attempt_at, d.delivered_at, delivery_kept_from(d),
     )  # fmt: skip

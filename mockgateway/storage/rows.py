@@ -17,7 +17,16 @@ from typing import TypeAlias
 import orjson
 
 from mockgateway.domain import lifecycle
-from mockgateway.domain.model import CallbackTarget, Encoding, Message, MessageStatus, OAuth2Credentials, Options
+from mockgateway.domain.model import (
+    ENCODINGS,
+    STATUSES,
+    VALUE_OF,
+    CallbackTarget,
+    Message,
+    MessageStatus,
+    OAuth2Credentials,
+    Options,
+)
 
 Row: TypeAlias = tuple[str | int | float | None, ...]
 
@@ -30,8 +39,8 @@ COLUMNS = (
 
 def message_to_row(m: Message) -> Row:
     return (
-        m.id, m.account, m.provider, m.destination, _intern(m.origin), m.text, _VALUES[m.encoding],
-        " ".join(m.part_ids), m.created_at, _VALUES[m.status], m.client_ref, m.validity_s, int(m.handset_ack),
+        m.id, m.account, m.provider, m.destination, _intern(m.origin), m.text, VALUE_OF[m.encoding],
+        " ".join(m.part_ids), m.created_at, VALUE_OF[m.status], m.client_ref, m.validity_s, int(m.handset_ack),
         _dump_callbacks(m.callbacks), intern(orjson.dumps(m.options).decode()) if m.options else None,
         m.scenario, m.status_at, m.reason, intern(" ".join(m.part_statuses)) if m.part_statuses else None,
     )  # fmt: skip
@@ -48,10 +57,10 @@ def row_to_message(row: Row) -> Message:
         destination=str(destination),
         origin=None if origin is None else str(origin),
         text=str(text),
-        encoding=_ENCODINGS[str(encoding)],
+        encoding=ENCODINGS[str(encoding)],
         part_ids=_split(str(part_ids)),
         created_at=float(created_at or 0),
-        status=_STATUSES[str(status)],
+        status=STATUSES[str(status)],
         client_ref=None if client_ref is None else str(client_ref),
         validity_s=None if validity_s is None else int(validity_s),
         handset_ack=bool(handset_ack),
@@ -62,10 +71,6 @@ def row_to_message(row: Row) -> Message:
         reason=None if reason is None else str(reason),
         part_statuses=_load_statuses(str(part_statuses)) if part_statuses else (),
     )
-
-
-_ENCODINGS = {encoding.value: encoding for encoding in Encoding}
-_STATUSES = {status.value: status for status in MessageStatus}
 
 
 def with_part_status(row: Row, index: int, status: MessageStatus, at: float, reason: str | None) -> Row | None:
@@ -79,7 +84,7 @@ def with_part_status(row: Row, index: int, status: MessageStatus, at: float, rea
     if not lifecycle.allowed(parts[index], status):
         return None
     parts = (*parts[:index], status, *parts[index + 1 :])
-    overall = _VALUES[lifecycle.overall(parts)]
+    overall = VALUE_OF[lifecycle.overall(parts)]
     return (*row[:9], overall, *row[10:16], at, reason or row[17], intern(" ".join(parts)))
 
 
@@ -89,11 +94,7 @@ def _split(part_ids: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1024)
 def _load_statuses(raw: str) -> tuple[MessageStatus, ...]:
-    return tuple(_STATUSES[part] for part in raw.split(" "))
-
-
-#: An enum's plain value by dict lookup: ``.value`` is a Python-level property, and this runs per message.
-_VALUES: dict[Encoding | MessageStatus, str] = {member: member.value for member in (*Encoding, *MessageStatus)}
+    return tuple(STATUSES[part] for part in raw.split(" "))
 
 
 def _intern(value: str | None) -> str | None:
