@@ -12,7 +12,6 @@ import itertools
 from collections.abc import Iterable
 from typing import NamedTuple, TypeAlias
 
-from mockgateway.domain.model import MessageStatus
 from mockgateway.scenario.model import PlannedReply, PlannedStatus
 
 
@@ -35,12 +34,6 @@ class Job(NamedTuple):
             return cls(key, message_id, action.due_at, action.part_index, action.status.value, action.reason,
                        action.code)  # fmt: skip
         return cls(key, message_id, action.due_at, text=action.text, sender=action.sender)
-
-    @property
-    def action(self) -> PlannedStatus | PlannedReply:
-        if self.part_index is not None:
-            return PlannedStatus(self.due_at, self.part_index, MessageStatus(str(self.status)), self.reason, self.code)
-        return PlannedReply(self.due_at, self.text or "", self.sender or "")
 
 
 #: (due at, sequence, *the job's fields)
@@ -84,7 +77,7 @@ class Scheduler:
         return due
 
     def pending(self) -> list[Job]:
-        return [Job._make(entry[2:]) for entry in sorted(self._heap)]
+        return [as_job(entry) for entry in sorted(self._heap)]
 
     def clear(self) -> None:
         self._heap.clear()
