@@ -8,6 +8,7 @@ import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from mockgateway.dispatch.wire import refusal
 from mockgateway.domain.model import OAuth2Credentials
 
 #: Fetches a token: POSTs the client-credentials grant to the token URL, returns (status, body).
@@ -69,8 +70,7 @@ class TokenCache:
 def parse_token_response(url: str, status: int, body: bytes) -> tuple[str, float]:
     """``(access_token, lifetime in seconds)`` from a token endpoint's answer, or ``TokenError``."""
     if not 200 <= status < 300:
-        excerpt = body[:200].decode("utf-8", "replace").strip()
-        raise TokenError(f"token endpoint {url} answered {status}" + (f": {excerpt}" if excerpt else ""))
+        raise TokenError(refusal(f"token endpoint {url}", status, body))
     try:
         document = json.loads(body)
     except ValueError:

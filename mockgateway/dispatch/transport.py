@@ -14,12 +14,10 @@ from typing import NamedTuple, Protocol
 
 import aiohttp
 
-from mockgateway.dispatch.http11 import EXCERPT, ConnectionFailed, Http11Client, InvalidResponse
+from mockgateway.dispatch.http11 import ConnectionFailed, Http11Client, InvalidResponse
 from mockgateway.dispatch.oauth2 import TokenCache, TokenError
+from mockgateway.dispatch.wire import refusal
 from mockgateway.domain.model import HttpCall, OAuth2Credentials
-
-#: How much of a non-2xx answer's body an attempt keeps, to show why the receiver refused.
-_BODY_EXCERPT = EXCERPT
 
 
 class TransportResult(NamedTuple):
@@ -75,7 +73,7 @@ class HttpTransport:
                 async with asyncio.timeout_at(deadline):
                     status, body = await self._aiohttp(call, token)
             if not 200 <= status < 300:
-                error = _refusal(status, body)
+                error = refusal("receiver", status, body)
                 if status == 401 and call.oauth2 is not None and token is not None:
                     self._tokens.drop(call.oauth2, token)
                     error += " (cached token dropped)"
@@ -138,8 +136,3 @@ class HttpTransport:
 def _basic(user: str, password: str) -> str:
     # Sent as given, like `curl -u`: receivers compare the raw pair far more often than they URL-decode it.
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-
-
-def _refusal(status: int, body: bytes) -> str:
-    excerpt = body[:_BODY_EXCERPT].decode("utf-8", "replace").strip()
-    return f"receiver answered {status}" + (f": {excerpt}" if excerpt else "")

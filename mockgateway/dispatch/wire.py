@@ -18,6 +18,12 @@ import httptools
 EXCERPT = 200
 
 
+def refusal(who: str, status: int, body: bytes) -> str:
+    """``<who> answered <status>: <the start of the body>``, for a non-2xx answer."""
+    excerpt = body[:EXCERPT].decode("utf-8", "replace").strip()
+    return f"{who} answered {status}" + (f": {excerpt}" if excerpt else "")
+
+
 class ConnectionFailed(ConnectionError):
     """No answer: the connection could not be made, or broke before the answer was complete."""
 
