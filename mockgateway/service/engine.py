@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from mockgateway.clock import Clock
 from mockgateway.domain.model import (
@@ -53,11 +53,22 @@ class Engine:
     def register_renderer(self, provider: str, renderer: CallbackRenderer) -> None:
         self.renderers[provider] = renderer
 
-    async def start(self, message: Message, scenario: Scenario, rng: random.Random) -> None:
-        """Schedule the message's timeline under ``scenario``; the store keeps it until it has run."""
-        jobs = self._timelines.jobs(message, scenario, rng)
-        self.scheduler.schedule_all(jobs)
-        await self.store.save_jobs(jobs)
+    async def start(self, messages: Sequence[Message], scenarios: Sequence[Scenario], rng: random.Random) -> None:
+        """Schedule each message's timeline under its scenario; a store that keeps jobs gets them too."""
+        plan, scheduler = self._timelines.plan, self.scheduler
+        kept: list[Job] | None = [] if self.store.keeps_jobs else None
+        for message, scenario in zip(messages, scenarios, strict=True):
+            planned = plan(message, scenario, rng)
+            if isinstance(planned, tuple):
+                scheduler.start(message.id, message.created_at, planned)
+                if kept is not None:
+                    kept += [as_job(lane.entry(message.created_at + lane.offset, 0, message.id)) for lane in planned]
+            else:
+                scheduler.schedule_all(planned)
+                if kept is not None:
+                    kept += planned
+        if kept:
+            await self.store.save_jobs(kept)
 
     def next_due(self) -> float | None:
         times = [t for t in (self.scheduler.next_due(), self.outbox.next_due()) if t is not None]
@@ -72,6 +83,8 @@ class Engine:
         # burst would be walked again and again by its full passes.
         due.reverse()
         ran: list[Job] = []
+        forget = self.store.delete_jobs if self.store.keeps_jobs else None
+        done = self.scheduler.ran
         while due:
             job = as_job(due.pop())
             if job.part_index is not None:
@@ -79,10 +92,12 @@ class Engine:
                 await self._apply_status(job.message_id, job.part_index, status, job.reason, job.code)
             else:
                 await self._reply(job.message_id, PlannedReply(job.due_at, job.text or "", job.sender or ""))
-            ran.append(job)
-            if len(ran) == _FORGET_EVERY or not due:
-                await self.store.delete_jobs(ran)
-                ran = []
+            done(job.message_id, job.due_at)
+            if forget is not None:
+                ran.append(job)
+                if len(ran) == _FORGET_EVERY or not due:
+                    await forget(ran)
+                    ran = []
         self.outbox.run_due()
         return count
 

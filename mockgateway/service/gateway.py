@@ -80,7 +80,7 @@ class Gateway:
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(clock=clock, ids=ids, store=store, outbox=outbox, account=self.account)
         self.engine.on_stop = self.opt_out
-        self.retention = Retention(clock, store, retention_s)
+        self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
         #: Messages accepted since start-up, per provider (a reset does not clear it: it is a running total).
         self.accepted: dict[str, int] = {}
 
@@ -158,9 +158,7 @@ class Gateway:
                 self.events.publish(Event("message", message.id, message.account, message.provider))
         if on_send is not None and on_send.respond == 201:
             return Accepted(messages, sent=False)
-        start = self.engine.start
-        for message, scenario in zip(messages, scenarios, strict=True):
-            await start(message, scenario, rng)
+        await self.engine.start(messages, scenarios, rng)
         return Accepted(messages)
 
     def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from mockgateway.domain.model import (
@@ -19,6 +19,9 @@ from mockgateway.domain.model import (
 )
 from mockgateway.service.scheduler import Job
 
+#: message id -> when its last pending job falls due, or ``None`` when it has none
+BusyUntil = Callable[[str], float | None]
+
 
 class Store(Protocol):
     """Keeps messages, notifications (ACKs), MOs, callback deliveries and pending jobs. Async so any backend fits.
@@ -31,6 +34,9 @@ class Store(Protocol):
 
     #: How many items to ask ``purge`` for at a time, so that one call takes a few milliseconds at most.
     purge_batch: int
+    #: True: the store outlives the process and keeps pending jobs (``save_jobs``) to resume after a restart.
+    #: False: the engine's scheduler is their only record, and the jobs calls are never made.
+    keeps_jobs: bool
 
     async def open(self) -> None:
         """Get ready; a store that cannot be used raises ``ConfigError`` naming what is wrong."""
@@ -116,8 +122,11 @@ class Store(Protocol):
         ...
 
     # -- retention --------------------------------------------------------------------------------------
-    async def purge(self, older_than: float, limit: int) -> int:
+    async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
         """Forget at most about ``limit`` items whose retention started at or before ``older_than``.
+
+        ``busy_until`` tells when the last job the engine still plans for a message falls due (``None``: none
+        left); such a message is kept until then. A store that keeps jobs may go by its own.
 
         Bounded work per call. Returns the progress made; less than ``limit`` means nothing more is due.
         """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from mockgateway.clock import Clock
-from mockgateway.service.ports import Store
+from mockgateway.service.ports import BusyUntil, Store
 
 DEFAULT_RETENTION_S = 72 * 3600.0
 #: On the real clock, after a purge that found nothing, wait this long (gateway time) before looking again.
@@ -13,7 +13,15 @@ IDLE_S = 1.0
 
 
 class Retention:
-    def __init__(self, clock: Clock, store: Store, window_s: float = DEFAULT_RETENTION_S, *, batch: int | None = None):
+    def __init__(
+        self,
+        clock: Clock,
+        store: Store,
+        window_s: float = DEFAULT_RETENTION_S,
+        *,
+        batch: int | None = None,
+        busy_until: BusyUntil | None = None,
+    ):
         batch = store.purge_batch if batch is None else batch
         if window_s <= 0 or batch <= 0:
             raise ValueError("the retention window and the batch size must be positive")
@@ -22,10 +30,11 @@ class Retention:
         self.window_s = window_s
         self.batch = batch
         self._idle_until = float("-inf")
+        self._busy_until = busy_until
 
     async def step(self) -> bool:
         """One bounded purge at the current cutoff; True when more may be due."""
-        done = await self.store.purge(self.clock.now() - self.window_s, self.batch)
+        done = await self.store.purge(self.clock.now() - self.window_s, self.batch, self._busy_until)
         return done >= self.batch
 
     async def catch_up(self) -> None:

@@ -2,8 +2,8 @@
 
 Most scenarios have no probabilities and no replies: their timeline depends only on the part count, the
 handset-ACK ask and the validity period, never on the message itself. Those timelines are planned once, as
-offsets from the message's start, and reused: sending is the hot path, and planning afresh for each message
-cost more than the rest of scheduling it.
+offsets from the message's start, and become the scheduler's lanes (one FIFO per step): sending is the hot
+path, and planning and queueing each step afresh for each message cost more than the rest of accepting it.
 """
 
 from __future__ import annotations
@@ -13,14 +13,9 @@ from dataclasses import replace
 
 from mockgateway.domain.model import Message
 from mockgateway.scenario.model import PlannedReply, PlannedStatus, Scenario, plan
-from mockgateway.service.scheduler import Job
+from mockgateway.service.scheduler import Job, Lane, Step, lanes_for
 
-#: (offset from the start, part index, status value, reason, code)
-_Step = tuple[float, int, str, str | None, str | None]
 _Key = tuple[int, int, bool, int | None]
-
-#: ``Job(...)`` without its Python-level ``__new__``: a third of the cost, on the send path
-_new_job = tuple.__new__
 
 #: Distinct (scenario, parts, handset ACK, validity) timelines kept; more are planned per message.
 MAX_TEMPLATES = 4096
@@ -29,24 +24,22 @@ MAX_TEMPLATES = 4096
 class Timelines:
     def __init__(self) -> None:
         # keyed by the scenario's id(); the scenario is kept in the value, so the id cannot be reused meanwhile
-        self._templates: dict[_Key, tuple[Scenario, tuple[_Step, ...]]] = {}
+        self._templates: dict[_Key, tuple[Scenario, tuple[Lane, ...]]] = {}
 
-    def jobs(self, message: Message, scenario: Scenario, rng: random.Random) -> list[Job]:
-        """The jobs of ``message`` under ``scenario``, keyed ``<message id>:<n>`` in timeline order."""
+    def plan(self, message: Message, scenario: Scenario, rng: random.Random) -> tuple[Lane, ...] | list[Job]:
+        """The lanes of the message's fixed timeline under ``scenario`` (see ``Scheduler.start``), or, for a
+        timeline drawn at random or with replies, its jobs, keyed ``<message id>:<n>`` in timeline order."""
         key = (id(scenario), len(message.part_ids), message.handset_ack, message.validity_s)
         cached = self._templates.get(key)
-        if cached is None or cached[0] is not scenario:
-            if not _fixed(scenario):
-                return _planned(message, scenario, rng)
-            cached = (scenario, _template(message, scenario, rng))
-            if len(self._templates) >= MAX_TEMPLATES:
-                self._templates.clear()
-            self._templates[key] = cached
-        mid, start = message.id, message.created_at
-        return [
-            _new_job(Job, (f"{mid}:{i}", mid, start + offset, part, status, reason, code, None, None))
-            for i, (offset, part, status, reason, code) in enumerate(cached[1])
-        ]
+        if cached is not None and cached[0] is scenario:
+            return cached[1]
+        if not _fixed(scenario):
+            return _planned(message, scenario, rng)
+        lanes = lanes_for(_template(message, scenario, rng))
+        if len(self._templates) >= MAX_TEMPLATES:
+            self._templates.clear()
+        self._templates[key] = (scenario, lanes)
+        return lanes
 
 
 def _fixed(scenario: Scenario) -> bool:
@@ -54,7 +47,7 @@ def _fixed(scenario: Scenario) -> bool:
     return not scenario.replies and all(step.probability is None for step in scenario.steps)
 
 
-def _template(message: Message, scenario: Scenario, rng: random.Random) -> tuple[_Step, ...]:
+def _template(message: Message, scenario: Scenario, rng: random.Random) -> tuple[Step, ...]:
     statuses, _ = plan(scenario, replace(message, created_at=0.0), rng)
     return tuple((s.due_at, s.part_index, s.status.value, s.reason, s.code) for s in statuses)
 

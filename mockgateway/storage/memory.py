@@ -15,6 +15,7 @@ from mockgateway.domain.model import (
     Notification,
     Page,
 )
+from mockgateway.service.ports import BusyUntil
 from mockgateway.service.scheduler import Job
 from mockgateway.storage import events as ev
 from mockgateway.storage.eventlog import Columns, EventLog, RowFilter
@@ -60,6 +61,8 @@ class _Table(dict):  # type: ignore[type-arg]
 class InMemoryStore:
     #: About 2-3 ms of work per purge call with a million stored ACKs.
     purge_batch = 500
+    #: Nothing outlives the process: the engine's scheduler alone holds pending jobs.
+    keeps_jobs = False
 
     def __init__(self) -> None:
         self._messages: dict[str, Row] = _Table()
@@ -69,9 +72,6 @@ class InMemoryStore:
         self._mos = EventLog(Columns(ev.M_ID, ev.M_ACCOUNT, ev.M_TIME, None, _no_keys))
         self._deliveries: dict[str, Record] = _Table()
         self._delivery_expiry = ExpiryQueue()
-        # message id -> the keys of its jobs not run yet. Only the keys: the engine's scheduler holds the jobs,
-        # and a store that ends with the process has none to hand back after a restart.
-        self._jobs: dict[str, tuple[str, ...]] = _Table()
         self._high: int | None = None
 
     async def open(self) -> None:
@@ -142,18 +142,17 @@ class InMemoryStore:
         self._messages.pop(message_id, None)
         self._message_late.pop(message_id, None)
 
-    def _message_recheck(self, message_id: str) -> None:
-        kept = self._message_retention(message_id)
-        if kept is not None and kept != KEEP:
-            self._message_expiry.again(message_id, kept)
-
-    def _message_retention(self, message_id: str) -> float | None:
+    def _message_retention(self, message_id: str, busy_until: BusyUntil | None = None) -> float | None:
         row = self._messages.get(message_id)
         if row is None:
             return None
-        if message_id in self._jobs:
-            return KEEP
-        return max(float(row[_M_CREATED] or 0), float(row[_M_STATUS_AT] or 0), self._message_late.get(message_id, 0.0))
+        busy = busy_until(message_id) if busy_until is not None else None
+        return max(
+            float(row[_M_CREATED] or 0),
+            float(row[_M_STATUS_AT] or 0),
+            self._message_late.get(message_id, 0.0),
+            busy or 0.0,
+        )
 
     # -- notifications ----------------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
@@ -260,34 +259,25 @@ class InMemoryStore:
     def _forget_delivery(self, delivery_id: str) -> None:
         self._deliveries.pop(delivery_id, None)
 
-    # -- scheduled jobs ---------------------------------------------------------------------------
+    # -- scheduled jobs (see ``keeps_jobs``) -----------------------------------------------------------
     async def save_jobs(self, jobs: Sequence[Job]) -> None:
-        pending = self._jobs
-        for job in jobs:
-            keys = pending.get(job.message_id, ())
-            if job.key not in keys:
-                pending[job.message_id] = (*keys, job.key)
+        return None
 
     async def delete_jobs(self, jobs: Sequence[Job]) -> None:
-        pending = self._jobs
-        for job in jobs:
-            keys = pending.get(job.message_id)
-            if keys is None or job.key not in keys:
-                continue
-            if len(keys) > 1:
-                pending[job.message_id] = tuple(key for key in keys if key != job.key)
-            else:
-                del pending[job.message_id]
-                self._message_recheck(job.message_id)
+        return None
 
     async def load_jobs(self) -> list[Job]:
-        return []  # nothing outlives the process: a new one starts with no jobs to resume
+        return []
 
     # -- retention and reset ----------------------------------------------------------------------
-    async def purge(self, older_than: float, limit: int) -> int:
+    async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
         work = self._notifications.purge(older_than, limit)
         work += self._mos.purge(older_than, limit - work)
-        work += self._message_expiry.purge(older_than, limit - work, self._message_retention, self._forget_message)
+
+        def retention(message_id: str) -> float | None:
+            return self._message_retention(message_id, busy_until)
+
+        work += self._message_expiry.purge(older_than, limit - work, retention, self._forget_message)
         expiry = self._delivery_expiry
         work += expiry.purge(older_than, limit - work, self._delivery_retention, self._forget_delivery)
         return work
@@ -300,7 +290,6 @@ class InMemoryStore:
         self._mos.clear()
         self._deliveries.clear()
         self._delivery_expiry.clear()
-        self._jobs.clear()
 
 
 if TYPE_CHECKING:

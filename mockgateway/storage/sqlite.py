@@ -23,6 +23,7 @@ from mockgateway.domain.model import (
     Notification,
     Page,
 )
+from mockgateway.service.ports import BusyUntil
 from mockgateway.service.scheduler import Job
 from mockgateway.storage import events as ev
 from mockgateway.storage import sqlite_sql as sql
@@ -45,6 +46,8 @@ T = TypeVar("T")
 class SqliteStore:
     #: About 4 ms per purge call (deleting also updates six indexes); queries wait behind it on the thread.
     purge_batch = 200
+    #: Pending jobs are rows of their own, read back after a restart; they also keep their messages from purges.
+    keeps_jobs = True
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -163,7 +166,7 @@ class SqliteStore:
         return [record_to_job(r) for r in records]
 
     # -- retention and reset ----------------------------------------------------------------------
-    async def purge(self, older_than: float, limit: int) -> int:
+    async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
         return await self._call(sql.purge, older_than, limit)
 
     async def clear(self) -> None:

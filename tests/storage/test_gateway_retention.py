@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,14 @@ from mockgateway.dialects.livelink import LiveLinkDialect
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
-from mockgateway.domain.model import CallbackTarget, DeliveryState, EventQuery, MessageQuery, SendRequest
+from mockgateway.domain.model import (
+    CallbackTarget,
+    DeliveryState,
+    EventQuery,
+    MessageQuery,
+    MessageStatus,
+    SendRequest,
+)
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Store
 from mockgateway.service.retention import Retention
@@ -94,6 +102,19 @@ async def test_without_callbacks_everything_goes_72_hours_after_it_happened(gate
     assert await counts(gateway) == (0, 1, 0, 0)
     await gateway.advance(to=T0 + 72 * HOUR + 10)
     assert await counts(gateway) == (0, 0, 0, 0)
+
+
+async def test_a_message_with_steps_still_to_come_outlives_the_window(gateway: Gateway) -> None:
+    week = 7 * 24 * HOUR
+    # the shipped validity-expiry scenario: SENT after 1 s, FAILED (DB65) once the validity period ends
+    waiting = replace(request(), destinations=("447700900020",), validity_s=int(week))
+    [message] = (await gateway.send(waiting)).messages
+    await gateway.advance(to=T0 + 80 * HOUR)
+    assert (await gateway.message(message.id)).status is MessageStatus.SENT
+    await gateway.advance(to=T0 + week + 1)
+    assert (await gateway.message(message.id)).status is MessageStatus.FAILED
+    await gateway.advance(to=T0 + week + 72 * HOUR + 1)
+    assert (await gateway.messages(MessageQuery())).total == 0
 
 
 async def test_with_a_callback_retention_starts_when_it_was_delivered(gateway: Gateway, receiver: TestServer) -> None:

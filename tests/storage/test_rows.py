@@ -5,12 +5,8 @@ from __future__ import annotations
 import gc
 from dataclasses import replace
 
-from mockgateway.domain.model import MessageStatus
-from mockgateway.scenario.model import PlannedReply, PlannedStatus
-from mockgateway.service.scheduler import Job
 from mockgateway.storage.memory import InMemoryStore
 from mockgateway.storage.rows import COLUMNS, message_to_row, row_to_message
-from tests.conftest import T0
 from tests.storage.factories import message
 
 OPTIONS, CALLBACKS, ORIGIN = COLUMNS.index("options"), COLUMNS.index("callbacks"), COLUMNS.index("origin")
@@ -46,26 +42,6 @@ def test_rows_are_left_out_of_garbage_collection() -> None:
     assert not gc.is_tracked(row)
 
 
-async def test_the_memory_store_holds_no_job_objects() -> None:
-    # 100k messages in flight mean 200k+ pending jobs: as objects, every full collection would walk them all.
-    store = InMemoryStore()
-    before = _pending_job_objects()
-    await store.save_jobs(
-        [
-            Job.of(f"10000000{i:02}", PlannedStatus(T0 + i, 0, MessageStatus.SENT, None, None), key=f"10000000{i:02}:0")
-            for i in range(50)
-        ]
-    )
-    await store.save_jobs([Job.of("1000000001", PlannedReply(T0 + 9, "STOP", "447700900001"), key="1000000001:1")])
-    assert _pending_job_objects() <= before
-    assert await store.load_jobs() == []  # the scheduler holds them; the store only keeps their messages
-
-
-def _pending_job_objects() -> int:
-    gc.collect()
-    return sum(isinstance(o, Job | PlannedStatus | PlannedReply) for o in gc.get_objects())
-
-
 async def test_a_store_built_before_the_start_up_freeze_leaves_its_tables_out_of_later_collections() -> None:
     # `serve` freezes what start-up built; a table the collector can see would be walked, all of it, by every
     # full collection: a pause that grows with the number of stored messages.
@@ -74,12 +50,6 @@ async def test_a_store_built_before_the_start_up_freeze_leaves_its_tables_out_of
     gc.freeze()
     try:
         await store.add_messages([message(str(1_000_000_000 + i)) for i in range(0, 3000, 3)])
-        await store.save_jobs(
-            [
-                Job.of(str(1_000_000_000 + i), PlannedStatus(T0, 0, MessageStatus.SENT, None, None), key=f"{i}:0")
-                for i in range(1000)
-            ]
-        )
         gc.collect(0)  # a young collection: fresh rows become untracked, their tables are what remains
         assert not [o for o in gc.get_objects() if isinstance(o, dict) and len(o) >= 1000]
     finally:
