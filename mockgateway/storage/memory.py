@@ -32,7 +32,7 @@ from mockgateway.storage.rows import Row, message_to_row, row_to_message, with_p
 if TYPE_CHECKING:
     from mockgateway.service.ports import Store
 
-_M_CREATED, _M_STATUS_AT = 8, 16  # message row columns
+_M_PART_IDS, _M_CREATED, _M_STATUS_AT = 7, 8, 16  # message row columns
 
 
 def _notification_keys(row: Row) -> Iterable[Hashable]:
@@ -84,6 +84,8 @@ class InMemoryStore:
         return 0
 
     async def last_numeric_id(self) -> int | None:
+        # Worked out when asked (once, at start-up) rather than on every send.
+        self._saw_ids(part for row in self._messages.values() for part in str(row[_M_PART_IDS]).split(" "))
         return self._high
 
     def _saw_ids(self, ids: Iterable[str]) -> None:
@@ -97,7 +99,6 @@ class InMemoryStore:
     async def add_messages(self, messages: Sequence[Message]) -> None:
         for message in messages:
             self._put_message(message)
-            self._saw_ids(message.part_ids)
 
     async def update_message(self, message: Message) -> None:
         self._put_message(message)
@@ -196,7 +197,7 @@ class InMemoryStore:
         message = self._messages.get(q.message_id or "")
         if message is None:
             return None
-        parts = str(message[7]).split(" ")
+        parts = str(message[_M_PART_IDS]).split(" ")
         rows = [row for part in parts for row in log.by_exact(part)]
         return sorted(rows, key=lambda row: float(row[ev.N_TIME] or 0)) if len(parts) > 1 else rows
 
