@@ -23,6 +23,7 @@ from mockgateway.domain.model import (
     EventQuery,
     Message,
     MessageQuery,
+    MessageStatus,
     MoMessage,
     Notification,
     Page,
@@ -132,8 +133,8 @@ class Gateway:
     # -- sending --------------------------------------------------------------------------------
     async def send(self, request: SendRequest) -> Accepted:
         """Accept one message per destination; each gets one id per part and follows its scenario."""
-        account = self.account(request.account)
-        if not account.owns_origin(request.origin):
+        account = self._accounts.get(request.account) or self.account(request.account)
+        if account.origins is not None and not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
         seg = segment(request.text, force_ucs2=request.force_ucs2, sizes=request.part_sizes)
         now = self.clock.now()
@@ -153,9 +154,10 @@ class Gateway:
         ]
         await self.store.add_messages(messages)
         self.accepted[request.provider] = self.accepted.get(request.provider, 0) + len(messages)
-        if self.events.wants("message"):
+        events = self.engine.events
+        if events.wants("message"):
             for message in messages:
-                self.events.publish(Event("message", message.id, message.account, message.provider))
+                events.publish(Event("message", message.id, message.account, message.provider))
         if on_send is not None and on_send.respond == 201:
             return Accepted(messages, sent=False)
         await self.engine.start(messages, scenarios, rng)
@@ -175,25 +177,16 @@ class Gateway:
     ) -> Message:
         numeric = self.ids.numeric
         part_ids = (numeric(),) if len(seg.parts) == 1 else tuple(numeric() for _ in seg.parts)
+        # A deferred message is created at its sending time, so its scenario's timeline starts there.
+        created_at = now if request.send_at is None or request.send_at < now else request.send_at
+        # Positional, in field order (a third cheaper than keywords on the send path): id, account, provider,
+        # destination, origin, text, encoding, part_ids, created_at, status, client_ref, validity_s,
+        # handset_ack, callbacks, options, scenario, status_at.
         return Message(
-            id=part_ids[0],
-            account=request.account,
-            provider=request.provider,
-            destination=destination,
-            origin=request.origin,
-            text=request.text,
-            encoding=seg.encoding,
-            part_ids=part_ids,
-            # A deferred message is created at its sending time, so its scenario's timeline starts there.
-            created_at=max(now, request.send_at or now),
-            status_at=now,
-            client_ref=request.client_ref,
-            validity_s=request.validity_s,
-            handset_ack=request.handset_ack,
-            callbacks=request.callbacks,
-            options=request.options,
-            scenario=scenario,
-        )
+            part_ids[0], request.account, request.provider, destination, request.origin, request.text, seg.encoding,
+            part_ids, created_at, MessageStatus.ACCEPTED, request.client_ref, request.validity_s, request.handset_ack,
+            request.callbacks, request.options, scenario, now,
+        )  # fmt: skip
 
     # -- replies --------------------------------------------------------------------------------
     async def inject_mo(self, sender: str, recipient: str, text: str, *, account: str | None = None) -> MoMessage:

@@ -103,8 +103,22 @@ def _intern(value: str | None) -> str | None:
     return None if value is None else intern(value)
 
 
+# id(targets) -> (targets, their JSON). A client's requests share one targets tuple (the dialects cache them), so
+# identity finds it without hashing the targets (a Python-level dataclass hash); holding it keeps the id unique.
+_DUMPED: dict[int, tuple[tuple[CallbackTarget, ...], str]] = {}
+
+
 def _dump_callbacks(targets: tuple[CallbackTarget, ...]) -> str | None:
-    return _dump_some_callbacks(targets) if targets else None
+    if not targets:
+        return None
+    known = _DUMPED.get(id(targets))
+    if known is not None and known[0] is targets:
+        return known[1]
+    dumped = _dump_some_callbacks(targets)
+    if len(_DUMPED) >= 1024:
+        _DUMPED.clear()
+    _DUMPED[id(targets)] = (targets, dumped)
+    return dumped
 
 
 # Targets hold only strings, so equal keys are equal values; a client sends the same few again and again.

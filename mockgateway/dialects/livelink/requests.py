@@ -8,7 +8,14 @@ from functools import lru_cache
 from typing import Any, cast
 
 from mockgateway.dialects import fields as f
-from mockgateway.domain.model import CallbackTarget, OAuth2Credentials, Options, Scalar, SendRequest
+from mockgateway.domain.model import (
+    STANDARD_PART_SIZES,
+    CallbackTarget,
+    OAuth2Credentials,
+    Options,
+    Scalar,
+    SendRequest,
+)
 
 PROVIDER = "livelink"
 MAX_DESTINATIONS = 1000
@@ -114,19 +121,12 @@ def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options:
     subject = f.optional_str(data, "subject", max_len=255)
     options["subject"] = subject
     callbacks = parse_callbacks(data.get("callback"))
+    # Positional, in field order: account, provider, destinations, text, origin, force_ucs2, part_sizes,
+    # validity_s, client_ref, handset_ack (the ask for a handset ACK), callbacks, options.
     return SendRequest(
-        account=account,
-        provider=PROVIDER,
-        destinations=destinations,
-        text=text,
-        origin=origin,
-        force_ucs2=ucs2,
-        validity_s=validity,
-        client_ref=subject,
-        handset_ack=options["ackType"] == "MESSAGE",
-        callbacks=callbacks,
-        options=_compact(options),
-    )
+        account, PROVIDER, destinations, text, origin, ucs2, STANDARD_PART_SIZES, validity, subject,
+        options["ackType"] == "MESSAGE", callbacks, _compact(options),
+    )  # fmt: skip
 
 
 def parse_destinations(raw: object) -> tuple[str, ...]:
@@ -205,4 +205,4 @@ def _nested_str(data: dict[str, Any], key: str, name: str) -> str:
 
 
 def _compact(options: dict[str, Scalar]) -> Options:
-    return tuple((key, value) for key, value in options.items() if value is not None and value is not False)
+    return tuple([(key, value) for key, value in options.items() if value is not None and value is not False])
