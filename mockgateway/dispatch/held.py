@@ -71,16 +71,9 @@ def delivery_of(
     """``h`` as a ``Delivery``: as it is held, or after an attempt (``state``, ``attempts``, both times)."""
     if state is None:  # as held
         state, attempts, next_at, delivered_at = STATES[h[STATE]], h[ATTEMPTS], h[NEXT_AT], h[DELIVERED_AT]
+    # Positional, in field order: id, account, kind, subject_id, message_id, call, created_at, state, attempts,
+    # next_attempt_at, delivered_at.
     return Delivery(
-        id=h[0],
-        account=h[1],
-        kind=h[2],
-        subject_id=h[3],
-        message_id=h[4],
-        call=call or call_of(h),
-        created_at=h[10],
-        state=state,
-        attempts=h[ATTEMPTS] if attempts is None else attempts,
-        next_attempt_at=next_at,
-        delivered_at=delivered_at,
-    )
+        h[0], h[1], h[2], h[3], h[4], call or call_of(h), h[10], state, h[ATTEMPTS] if attempts is None else attempts,
+        next_at, delivered_at,
+    )  # fmt: skip

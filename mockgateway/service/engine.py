@@ -10,6 +10,7 @@ from mockgateway.domain.model import (
     STATUSES,
     Account,
     Delivery,
+    DeliveryState,
     HttpCall,
     Message,
     MessageStatus,
@@ -23,6 +24,8 @@ from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.scheduler import Job, Scheduler, as_job
 from mockgateway.service.timeline import Timelines
+
+_PENDING = DeliveryState.PENDING
 
 #: Replies that opt the handset out of further messages from the account.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -115,21 +118,12 @@ class Engine:
         message = await self.store.set_part_status(message_id, index, status, now, reason)
         if message is None:  # deleted meanwhile, or the lifecycle does not allow the change
             return
+        # Positional, in field order (one per due job): id, message_id, account, provider, part_index, part_id,
+        # status, created_at, reason, code, retriable, destination, scenario.
         notification = Notification(
-            id=self.ids.hex(16),
-            message_id=message.id,
-            account=message.account,
-            provider=message.provider,
-            part_index=index,
-            part_id=message.part_ids[index],
-            status=status,
-            created_at=now,
-            reason=reason,
-            code=code,
-            retriable=retriable,
-            destination=message.destination,
-            scenario=message.scenario,
-        )
+            self.ids.hex(16), message.id, message.account, message.provider, index, message.part_ids[index], status,
+            now, reason, code, retriable, message.destination, message.scenario,
+        )  # fmt: skip
         await self.store.add_notification(notification)
         if self.events.wants("notification"):
             self.events.publish(
@@ -182,16 +176,9 @@ class Engine:
     async def _send(self, calls: list[HttpCall], account: str, kind: str, subject: str, message_id: str | None) -> None:
         now = self.clock.now()
         for call in calls:
-            delivery = Delivery(
-                id=self.ids.hex(16),
-                account=account,
-                kind=kind,
-                subject_id=subject,
-                message_id=message_id,
-                call=call,
-                created_at=now,
-                next_attempt_at=now,
-            )
+            # Positional, in field order: id, account, kind, subject_id, message_id, call, created_at, state,
+            # attempts, next_attempt_at.
+            delivery = Delivery(self.ids.hex(16), account, kind, subject, message_id, call, now, _PENDING, (), now)
             await self.store.save_delivery(delivery)
             self.outbox.enqueue(delivery)
 

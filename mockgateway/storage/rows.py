@@ -52,27 +52,12 @@ def row_to_message(row: Row) -> Message:
     columns: Any = row
     (id_, account, provider, destination, origin, text, encoding, part_ids, created_at, status, client_ref,
      validity_s, handset_ack, callbacks, options, scenario, status_at, reason, part_statuses) = columns  # fmt: skip
-    return Message(
-        id=id_,
-        account=account,
-        provider=provider,
-        destination=destination,
-        origin=origin,
-        text=text,
-        encoding=ENCODINGS[encoding],
-        part_ids=_split(part_ids),
-        created_at=created_at or 0.0,
-        status=STATUSES[status],
-        client_ref=client_ref,
-        validity_s=validity_s,
-        handset_ack=bool(handset_ack),
-        callbacks=_load_callbacks(callbacks) if callbacks else (),
-        options=_load_options(options) if options else (),
-        scenario=scenario,
-        status_at=status_at,
-        reason=reason,
-        part_statuses=_load_statuses(part_statuses) if part_statuses else (),
-    )
+    return Message(  # positional: the columns are the fields, in the same order
+        id_, account, provider, destination, origin, text, ENCODINGS[encoding], _split(part_ids), created_at or 0.0,
+        STATUSES[status], client_ref, validity_s, bool(handset_ack), _load_callbacks(callbacks) if callbacks else (),
+        _load_options(options) if options else (), scenario, status_at, reason,
+        _load_statuses(part_statuses) if part_statuses else (),
+    )  # fmt: skip
 
 
 def with_part_status(row: Row, index: int, status: MessageStatus, at: float, reason: str | None) -> Row | None:

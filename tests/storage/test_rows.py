@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from dataclasses import replace
 
+from mockgateway.domain.model import Message
 from mockgateway.storage.memory import InMemoryStore
 from mockgateway.storage.rows import COLUMNS, message_to_row, row_to_message
 from tests.storage.factories import message
@@ -54,3 +56,8 @@ async def test_a_store_built_before_the_start_up_freeze_leaves_its_tables_out_of
         assert not [o for o in gc.get_objects() if isinstance(o, dict) and len(o) >= 1000]
     finally:
         gc.unfreeze()
+
+
+def test_row_columns_are_the_message_fields_in_order() -> None:
+    # rows become messages positionally, column i into field i
+    assert tuple(field.name for field in dataclasses.fields(Message)) == COLUMNS
