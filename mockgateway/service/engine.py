@@ -40,12 +40,13 @@ class Engine:
         store: Store,
         outbox: Outbox,
         account: Callable[[str], Account],
+        retention_s: float = 0.0,
     ) -> None:
         self.clock = clock
         self.ids = ids
         self.store = store
         self.outbox = outbox
-        self.scheduler = Scheduler()
+        self.scheduler = Scheduler(hold_beyond_s=retention_s)
         self._timelines = Timelines()
         self.renderers: dict[str, CallbackRenderer] = {}
         self._account = account

@@ -79,7 +79,9 @@ class Gateway:
         self._accounts = {account.name: account for account in accounts}
         self._sleep = sleep
         self._opt_outs: dict[str, dict[str, float]] = {}
-        self.engine = Engine(clock=clock, ids=ids, store=store, outbox=outbox, account=self.account)
+        self.engine = Engine(
+            clock=clock, ids=ids, store=store, outbox=outbox, account=self.account, retention_s=retention_s
+        )
         self.engine.on_stop = self.opt_out
         self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
         #: Messages accepted since start-up, per provider (a reset does not clear it: it is a running total).

@@ -76,7 +76,10 @@ def lanes_for(steps: Sequence[Step]) -> tuple[Lane, ...]:
 
 
 class Scheduler:
-    def __init__(self) -> None:
+    def __init__(self, *, hold_beyond_s: float = 0.0) -> None:
+        #: A fixed timeline is noted in ``busy_until`` only when it lasts longer than this: retention can only
+        #: reach a message this long after it started, and by then a shorter timeline has run.
+        self.hold_beyond_s = hold_beyond_s
         self._heap: list[Entry] = []
         self._lanes: dict[Lane, None] = {}  #: the lanes with jobs in them, in the order they got their first
         self._next = 0  #: the next sequence number
@@ -103,7 +106,7 @@ class Scheduler:
                 heapq.heappush(self._heap, lane.entry(due, seq + lane.index, message_id))
                 continue
             queue.append((due, seq + lane.index, message_id))
-        if lanes:
+        if last - start > self.hold_beyond_s:
             self._hold(message_id, last)
 
     def schedule(self, job: Job) -> None:
@@ -121,7 +124,8 @@ class Scheduler:
             self._until[message_id] = due
 
     def busy_until(self, message_id: str) -> float | None:
-        """When the last job still planned for the message falls due; ``None`` when none is left."""
+        """When the last job still planned for the message falls due; ``None`` when none is left (or its fixed
+        timeline is no longer than ``hold_beyond_s``)."""
         return self._until.get(message_id)
 
     def ran(self, message_id: str, due: float) -> None:

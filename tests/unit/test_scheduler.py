@@ -113,3 +113,11 @@ def test_lanes_hold_no_objects_the_collector_tracks() -> None:
         scheduler.start(f"m{i}", float(i), lanes)
     gc.collect()
     assert not any(gc.is_tracked(item) for lane in lanes for item in lane.queue)
+
+
+def test_only_timelines_longer_than_the_retention_window_are_held() -> None:
+    scheduler = Scheduler(hold_beyond_s=100.0)
+    scheduler.start("short", 0.0, lanes_for([SENT, DELIVERED]))
+    scheduler.start("long", 0.0, lanes_for([SENT, (500.0, 0, "FAILED", "validity_expired", None)]))
+    assert scheduler.busy_until("short") is None
+    assert scheduler.busy_until("long") == 500.0
