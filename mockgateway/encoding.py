@@ -35,7 +35,7 @@ def is_gsm7(text: str) -> bool:
     return _gsm_length(text) is not None
 
 
-def segment(text: str, *, force_ucs2: bool = False, sizes: PartSizes = _DEFAULT_SIZES) -> Segmentation:
+def segment(text: str, force_ucs2: bool = False, sizes: PartSizes = _DEFAULT_SIZES) -> Segmentation:
     """Choose the encoding for ``text`` and split it greedily into parts as an SMS-C would."""
     if len(text) <= _CACHED_LENGTH:
         return _segment_cached(text, force_ucs2, sizes)

@@ -138,7 +138,7 @@ class Gateway:
         account = self._accounts.get(request.account) or self.account(request.account)
         if account.origins is not None and not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
-        seg = segment(request.text, force_ucs2=request.force_ucs2, sizes=request.part_sizes)
+        seg = segment(request.text, request.force_ucs2, request.part_sizes)
         now = self.clock.now()
         rng = self.ids.random()
         scenarios = self._choose_scenarios(request, rng)

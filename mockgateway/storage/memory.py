@@ -97,8 +97,9 @@ class InMemoryStore:
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
+        put = self._put_message
         for message in messages:
-            self._put_message(message)
+            put(message)
 
     async def update_message(self, message: Message) -> None:
         self._put_message(message)
@@ -116,7 +117,8 @@ class InMemoryStore:
     def _put_message(self, message: Message) -> None:
         if message.id not in self._messages:
             # A deferred message is created in the future; it arrived when it was stored.
-            self._message_expiry.add(message.id, min(message.created_at, message.status_at or message.created_at))
+            created, stored = message.created_at, message.status_at
+            self._message_expiry.add(message.id, stored if stored is not None and stored < created else created)
         self._messages[message.id] = message_to_row(message)
 
     async def get_message(self, message_id: str) -> Message | None:

@@ -56,7 +56,8 @@ class LiveLinkDialect:
         account = self.authenticate(request)
         data = requests.load_json_object(request.body)
         parsed = requests.parse_v2(data, account.name)
-        self._check_client_id(parsed.option_value("clientId"), account)
+        if "clientId" in data:
+            self._check_client_id(parsed.option_value("clientId"), account)
         accepted = await self._gateway.send(parsed)
         body = {"livelinkOrderIds": _order_ids(data, accepted.messages)}
         return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
@@ -75,10 +76,11 @@ class LiveLinkDialect:
     def authenticate(self, request: WireRequest) -> Account:
         """The account behind the request's bearer token; 401 when it is missing, unknown or expired."""
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if not token or scheme.lower() != "bearer":
             raise Unauthorized("Missing bearer token in the Authorization header")
         try:
-            grant = self._gateway.tokens.authenticate(token.strip())
+            grant = self._gateway.tokens.authenticate(token)
         except TokenUnknown:
             raise Unauthorized("Token does not match account credentials") from None
         return self._gateway.account(grant.account)

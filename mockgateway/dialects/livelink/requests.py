@@ -33,13 +33,12 @@ _VALIDITY_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 _HEX = re.compile(r"^[0-9A-Fa-f]{1,16}$")
 
 
-def load_json_object(body: bytes) -> dict[str, Any]:
-    return f.json_object(body)
+load_json_object = f.json_object
 
 
 def parse_v2(data: dict[str, Any], account: str) -> SendRequest:
     text = f.required_str(data, "message", max_len=MAX_MESSAGE_CHARS)
-    encoding = f.optional_enum(data, "contentTextEncoding", ("UTF8", "UCS2"))
+    encoding = f.optional_enum(data, "contentTextEncoding", ("UTF8", "UCS2")) if "contentTextEncoding" in data else None
     options: dict[str, Scalar] = {"api": "v2", "ackType": "ORDER", "ackTimeInGMT": True}
     # Only the fields the request has are checked: most requests set a handful of some twenty options.
     for name in data:
@@ -114,11 +113,12 @@ _V2_OPTIONS: dict[str, _Check] = {
 
 def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options: dict[str, Scalar]) -> SendRequest:
     destinations = parse_destinations(data.get("destination"))
-    validity = parse_validity(f.optional_str(data, "validityPeriod", max_len=8))
-    origin = f.optional_str(data, "origin", max_len=16)
+    # Each optional field is looked at only when the request has it: most requests have few of them.
+    validity = parse_validity(f.optional_str(data, "validityPeriod", max_len=8)) if "validityPeriod" in data else None
+    origin = f.optional_str(data, "origin", max_len=16) if "origin" in data else None
     if origin is not None and not origin.strip():
         raise f.invalid("origin", "must not be empty")
-    subject = f.optional_str(data, "subject", max_len=255)
+    subject = f.optional_str(data, "subject", max_len=255) if "subject" in data else None
     options["subject"] = subject
     callbacks = parse_callbacks(data.get("callback"))
     # Positional, in field order: account, provider, destinations, text, origin, force_ucs2, part_sizes,
