@@ -35,10 +35,6 @@ class ExpiryQueue:
         """Queue ``key``, which arrived (on the gateway clock) at ``arrived_at``; its retention starts no earlier."""
         self._fresh.append((arrived_at, key))
 
-    def again(self, key: str, kept_from: float) -> None:
-        """Look at ``key`` once the cutoff reaches ``kept_from`` (it may have become removable)."""
-        heapq.heappush(self._later, (kept_from, next(self._seq), key))
-
     def purge(self, older_than: float, budget: int, lookup: Lookup, forget: Callable[[str], None]) -> int:
         work = 0
         while work < budget and self._fresh and self._fresh[0][0] <= older_than:
