@@ -249,8 +249,7 @@ class CallbackDispatcher:
     def _outcome(self, base: Held, call: HttpCall, attempt: Attempt, result: TransportResult) -> Delivery:
         now = self._clock.now()
         delivery_id, attempts, delivered_at = base[ID], (*base[ATTEMPTS], attempt), base[DELIVERED_AT]
-        status = result.status
-        if status is not None and 200 <= status < 300:
+        if result.ok:
             self._scheduled.pop(delivery_id, None)  # a replay that got through makes a queued retry moot
             return delivery_of(base, call, state=_DELIVERED, attempts=attempts, delivered_at=now)
         state = state_of(base)
@@ -259,7 +258,7 @@ class CallbackDispatcher:
             return delivery_of(base, call, state=state, attempts=attempts, next_at=base[NEXT_AT],
                                delivered_at=delivered_at)  # fmt: skip
         delay = None
-        if self._policy.should_retry(status, oauth2=call.oauth2 is not None):
+        if self._policy.should_retry(result.status, oauth2=call.oauth2 is not None):
             delay = self._policy.next_delay(len(attempts))
         if delay is None:
             return delivery_of(base, call, state=_FAILED, attempts=attempts, delivered_at=delivered_at)

@@ -99,12 +99,7 @@ class Http11Client:
         else:
             data = head + b"\r\n"
         pool = target.pool
-        idle = pool.idle
-        connection = idle.pop() if idle else None
-        if connection is None or not connection.usable():
-            if connection is not None:
-                pool.size -= 1  # it closed while idle
-            connection = pool.take() or await pool.acquire(deadline)
+        connection = pool.take() or await pool.acquire(deadline)
         busy = self._busy
         busy.add(connection)
         try:
