@@ -22,17 +22,23 @@ from mockgateway.storage.eventlog import Columns, EventLog, RowFilter
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
 from mockgateway.storage.records import (
     Record,
-    delivery_kept_from,
     delivery_matches,
     delivery_to_record,
+    record_kept_from,
     record_to_delivery,
 )
-from mockgateway.storage.rows import Row, message_to_row, row_to_message, with_part_status
+from mockgateway.storage.rows import (
+    CREATED_AT,
+    PART_IDS,
+    STATUS_AT,
+    Row,
+    message_to_row,
+    row_to_message,
+    with_part_status,
+)
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Store
-
-_M_PART_IDS, _M_CREATED, _M_STATUS_AT = 7, 8, 16  # message row columns
 
 
 def _notification_keys(row: Row) -> Iterable[Hashable]:
@@ -85,7 +91,7 @@ class InMemoryStore:
 
     async def last_numeric_id(self) -> int | None:
         # Worked out when asked (once, at start-up) rather than on every send.
-        self._saw_ids(part for row in self._messages.values() for part in str(row[_M_PART_IDS]).split(" "))
+        self._saw_ids(part for row in self._messages.values() for part in str(row[PART_IDS]).split(" "))
         return self._high
 
     def _saw_ids(self, ids: Iterable[str]) -> None:
@@ -151,8 +157,8 @@ class InMemoryStore:
             return None
         busy = busy_until(message_id) if busy_until is not None else None
         return max(
-            float(row[_M_CREATED] or 0),
-            float(row[_M_STATUS_AT] or 0),
+            float(row[CREATED_AT] or 0),
+            float(row[STATUS_AT] or 0),
             self._message_late.get(message_id, 0.0),
             busy or 0.0,
         )
@@ -199,7 +205,7 @@ class InMemoryStore:
         message = self._messages.get(q.message_id or "")
         if message is None:
             return None
-        parts = str(message[_M_PART_IDS]).split(" ")
+        parts = str(message[PART_IDS]).split(" ")
         rows = [row for part in parts for row in log.by_exact(part)]
         return sorted(rows, key=lambda row: float(row[ev.N_TIME] or 0)) if len(parts) > 1 else rows
 
@@ -228,8 +234,8 @@ class InMemoryStore:
         deliveries = self._deliveries
         if delivery.id not in deliveries:
             self._delivery_expiry.add(delivery.id, delivery.created_at)
-        deliveries[delivery.id] = delivery_to_record(delivery)
-        kept = delivery_kept_from(delivery)
+        record = deliveries[delivery.id] = delivery_to_record(delivery)
+        kept = record_kept_from(record)
         if kept is None:
             return
         log = self._notifications if delivery.kind == "status" else self._mos
@@ -256,8 +262,8 @@ class InMemoryStore:
         record = self._deliveries.get(delivery_id)
         if record is None:
             return None
-        kept = record[-1]
-        return KEEP if kept is None else float(kept)
+        kept = record_kept_from(record)
+        return KEEP if kept is None else kept
 
     def _forget_delivery(self, delivery_id: str) -> None:
         self._deliveries.pop(delivery_id, None)

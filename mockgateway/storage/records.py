@@ -18,6 +18,7 @@ DELIVERY_COLUMNS = (
     "id", "account", "kind", "subject_id", "message_id", "method", "url", "body", "content_type", "oauth2",
     "created_at", "state", "attempts", "next_attempt_at", "delivered_at", "kept_from",
 )  # fmt: skip
+KEPT_FROM = DELIVERY_COLUMNS.index("kept_from")
 JOB_COLUMNS = ("key", "message_id", "due_at", "part_index", "status", "reason", "code", "text", "sender")
 
 
@@ -34,6 +35,12 @@ def delivery_kept_from(d: Delivery) -> float | None:
     if state is _DELIVERED and d.delivered_at is not None:
         return d.delivered_at
     return d.attempts[-1].at if d.attempts else d.created_at
+
+
+def record_kept_from(record: Record) -> float | None:
+    """``delivery_kept_from`` of the delivery ``record`` holds, as ``delivery_to_record`` worked it out."""
+    kept = record[KEPT_FROM]
+    return None if kept is None else float(kept)
 
 
 def delivery_to_record(d: Delivery) -> Record:

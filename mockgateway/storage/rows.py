@@ -35,6 +35,9 @@ COLUMNS = (
     "status", "client_ref", "validity_s", "handset_ack", "callbacks", "options", "scenario", "status_at",
     "reason", "part_statuses",
 )  # fmt: skip
+PART_IDS, CREATED_AT, STATUS, STATUS_AT, REASON, PART_STATUSES = map(
+    COLUMNS.index, ("part_ids", "created_at", "status", "status_at", "reason", "part_statuses")
+)
 
 
 def message_to_row(m: Message) -> Row:
@@ -66,13 +69,14 @@ def with_part_status(row: Row, index: int, status: MessageStatus, at: float, rea
     The message's status follows from its parts; a ``reason`` replaces the stored one. The other columns are
     the row's own, so a status change costs neither decoding nor encoding the message.
     """
-    raw = row[18]
-    parts = _load_statuses(str(raw)) if raw else (MessageStatus.ACCEPTED,) * (str(row[7]).count(" ") + 1)
+    raw = row[PART_STATUSES]
+    parts = _load_statuses(str(raw)) if raw else (MessageStatus.ACCEPTED,) * (str(row[PART_IDS]).count(" ") + 1)
     if not lifecycle.allowed(parts[index], status):
         return None
     parts = (*parts[:index], status, *parts[index + 1 :])
     overall = VALUE_OF[lifecycle.overall(parts)]
-    return (*row[:9], overall, *row[10:16], at, reason or row[17], intern(" ".join(parts)))
+    # status_at, reason and part_statuses are the last three columns
+    return (*row[:STATUS], overall, *row[STATUS + 1 : STATUS_AT], at, reason or row[REASON], intern(" ".join(parts)))
 
 
 def _split(part_ids: str) -> tuple[str, ...]:

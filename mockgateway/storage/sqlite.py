@@ -28,9 +28,9 @@ from mockgateway.service.scheduler import Job
 from mockgateway.storage import events as ev
 from mockgateway.storage import sqlite_sql as sql
 from mockgateway.storage.records import (
-    delivery_kept_from,
     delivery_to_record,
     job_to_record,
+    record_kept_from,
     record_to_delivery,
     record_to_job,
 )
@@ -142,7 +142,8 @@ class SqliteStore:
 
     # -- callback deliveries ----------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
-        await self._call(sql.save_delivery, delivery_to_record(delivery), delivery_kept_from(delivery))
+        record = delivery_to_record(delivery)
+        await self._call(sql.save_delivery, record, record_kept_from(record))
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         record = await self._call(sql.one, sql.DELIVERY_BY_ID, (delivery_id,))
