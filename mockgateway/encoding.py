@@ -17,7 +17,6 @@ import gsm0338  # noqa: F401  # importing registers the "gsm03.38" codec
 from mockgateway.domain.model import STANDARD_PART_SIZES, Encoding, PartSizes
 
 _GSM = "gsm03.38"
-_DEFAULT_SIZES = STANDARD_PART_SIZES
 #: Texts up to this length are segmented once and remembered: clients resend the same texts (templates,
 #: test fixtures), and the results are immutable.
 _CACHED_LENGTH = 480
@@ -35,7 +34,7 @@ def is_gsm7(text: str) -> bool:
     return _gsm_length(text) is not None
 
 
-def segment(text: str, force_ucs2: bool = False, sizes: PartSizes = _DEFAULT_SIZES) -> Segmentation:
+def segment(text: str, force_ucs2: bool = False, sizes: PartSizes = STANDARD_PART_SIZES) -> Segmentation:
     """Choose the encoding for ``text`` and split it greedily into parts as an SMS-C would."""
     if len(text) <= _CACHED_LENGTH:
         return _segment_cached(text, force_ucs2, sizes)

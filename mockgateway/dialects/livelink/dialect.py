@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.fields import json_object
 from mockgateway.dialects.livelink import callbacks, requests
 from mockgateway.dialects.livelink.errors import render_error
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints
@@ -54,7 +55,7 @@ class LiveLinkDialect:
 
     async def send_v2(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request)
-        data = requests.load_json_object(request.body)
+        data = json_object(request.body)
         parsed = requests.parse_v2(data, account.name)
         if "clientId" in data:
             self._check_client_id(parsed.option_value("clientId"), account)
@@ -64,7 +65,7 @@ class LiveLinkDialect:
 
     async def send_v1(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request)
-        data = requests.load_json_object(request.body)
+        data = json_object(request.body)
         parsed = requests.parse_v1(data, account.name)
         self._check_client_id(parsed.option_value("clientId"), account)
         accepted = await self._gateway.send(parsed)

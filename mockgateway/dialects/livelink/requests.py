@@ -33,9 +33,6 @@ _VALIDITY_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 _HEX = re.compile(r"^[0-9A-Fa-f]{1,16}$")
 
 
-load_json_object = f.json_object
-
-
 def parse_v2(data: dict[str, Any], account: str) -> SendRequest:
     text = f.required_str(data, "message", max_len=MAX_MESSAGE_CHARS)
     encoding = f.optional_enum(data, "contentTextEncoding", ("UTF8", "UCS2")) if "contentTextEncoding" in data else None
