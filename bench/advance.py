@@ -34,6 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from procstat import CLK_TCK, machine_busy_ticks, process_ticks  # noqa: E402
+
 from mockgateway.bootstrap import build_gateway  # noqa: E402
 from mockgateway.clock import FakeClock  # noqa: E402
 from mockgateway.config import DEMO_ACCOUNT, Settings  # noqa: E402
@@ -41,16 +43,6 @@ from mockgateway.dialects.livelink import LiveLinkDialect  # noqa: E402
 from mockgateway.domain.model import CallbackTarget, SendRequest  # noqa: E402
 
 TARGET_S = 10.0
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def busy_ticks(pid: int | None = None) -> int:
-    """CPU ticks used so far by the whole machine (user, nice, system, irq, softirq, steal), or by ``pid``."""
-    if pid is None:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-        return sum(int(fields[i]) for i in (0, 1, 2, 5, 6, 7))
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 class Others:
@@ -61,7 +53,7 @@ class Others:
         self._last = self._sample()
 
     def _sample(self) -> tuple[float, int, int, int]:
-        return time.perf_counter(), busy_ticks(), busy_ticks(os.getpid()), busy_ticks(self.sink)
+        return time.perf_counter(), machine_busy_ticks(), process_ticks(os.getpid()), process_ticks(self.sink)
 
     def mark(self) -> float:
         """% of one core used by others since the last mark."""

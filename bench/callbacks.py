@@ -35,9 +35,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from procstat import CLK_TCK, machine_busy_ticks, process_ticks
+
 REPO = Path(__file__).resolve().parents[1]
 BUSY_MAX = 10  #: % of one core used by other processes that spoils a measurement
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 # -- sender mode: the dispatcher under test ------------------------------------------------------------
@@ -124,20 +125,6 @@ def pinned(cpu: int, command: list[str]) -> list[str]:
     if shutil.which("taskset") and os.cpu_count() and cpu < (os.cpu_count() or 1):
         return ["taskset", "-c", str(cpu), *command]
     return command
-
-
-def machine_busy_ticks() -> int:
-    # user + nice + system + irq + softirq + steal of the whole machine
-    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    return sum(int(fields[i]) for i in (0, 1, 2, 5, 6, 7))
-
-
-def process_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
 
 
 def start_sink(limit_dir: Path, port: int, log: Path, kind: str = "aiohttp") -> subprocess.Popen[bytes]:

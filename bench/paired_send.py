@@ -31,15 +31,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from procstat import CLK_TCK, process_ticks
+
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 RESULT = re.compile(r"RESULT rps=([\d.]+) p50_us=(\d+) p90_us=\d+ p99_us=(\d+) .*requests=(\d+) non2xx=(\d+)")
-
-
-def cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def start(cmd: list[str], ready: str, log: Path, cwd: Path) -> subprocess.Popen[bytes]:
@@ -84,9 +80,9 @@ def token_from(base: str) -> str:
 
 
 def measure(name: str, proc: subprocess.Popen[bytes], url: str, token: str, seconds: float) -> dict[str, float]:
-    before = cpu_ticks(proc.pid)
+    before = process_ticks(proc.pid)
     out = wrk(url, token, seconds)
-    used = (cpu_ticks(proc.pid) - before) / CLK_TCK
+    used = (process_ticks(proc.pid) - before) / CLK_TCK
     match = RESULT.search(out)
     if match is None:
         raise SystemExit(f"no RESULT from wrk against {name}:\n{out}")
