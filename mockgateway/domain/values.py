@@ -1,7 +1,7 @@
 """A quicker ``__init__`` for the frozen, slotted dataclasses made on every request.
 
 A frozen dataclass's generated ``__init__`` sets each field through ``object.__setattr__``, looked up afresh
-per field: about 0.2 µs a field, 4 µs for a ``Message``. Setting the slots through their descriptors, bound
+per field: about 0.2 µs a field, 4 µs for twenty fields. Setting the slots through their descriptors, bound
 once, does the same in a little over half the time; immutability is unchanged, since it is the class's
 ``__setattr__`` that refuses assignment, not the slots.
 """

@@ -9,7 +9,6 @@ path, and planning and queueing each step afresh for each message cost more than
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 from mockgateway.domain.model import Message
 from mockgateway.scenario.model import PlannedReply, PlannedStatus, Scenario, plan
@@ -48,7 +47,7 @@ def _fixed(scenario: Scenario) -> bool:
 
 
 def _template(message: Message, scenario: Scenario, rng: random.Random) -> tuple[Step, ...]:
-    statuses, _ = plan(scenario, replace(message, created_at=0.0), rng)
+    statuses, _ = plan(scenario, message._replace(created_at=0.0), rng)
     return tuple((s.due_at, s.part_index, s.status.value, s.reason, s.code) for s in statuses)
 
 

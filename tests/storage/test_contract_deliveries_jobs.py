@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from mockgateway.domain.model import Attempt, DeliveryState, EventQuery, MessageStatus
 from mockgateway.scenario.model import PlannedReply, PlannedStatus
 from mockgateway.service.ports import Store
@@ -16,14 +14,13 @@ async def test_a_delivery_comes_back_as_it_went_in_and_saving_again_replaces_it(
     first = delivery("d1")
     await store.save_delivery(first)
     assert await store.get_delivery("d1") == first
-    retried = replace(
-        first,
+    retried = first._replace(
         attempts=(Attempt(T0, 503, 12.5, "503 Service Unavailable"), Attempt(T0 + 1, None, 10000.0, "timeout")),
         next_attempt_at=T0 + 6,
     )
     await store.save_delivery(retried)
     assert await store.get_delivery("d1") == retried
-    done = replace(retried, state=DeliveryState.DELIVERED, delivered_at=T0 + 6, next_attempt_at=None)
+    done = retried._replace(state=DeliveryState.DELIVERED, delivered_at=T0 + 6, next_attempt_at=None)
     await store.save_delivery(done)
     assert await store.get_delivery("d1") == done
     assert await store.get_delivery("nope") is None
@@ -33,7 +30,7 @@ async def test_deliveries_list_newest_first_with_filters(store: Store) -> None:
     await store.save_delivery(delivery("d1"))
     await store.save_delivery(delivery("d2", kind="mo", subject="1000000009", message_id=None))
     await store.save_delivery(delivery("d3", account="other", state=DeliveryState.DELIVERED, delivered=1))
-    await store.save_delivery(replace(delivery("d1"), state=DeliveryState.FAILED))  # keeps its place
+    await store.save_delivery(delivery("d1")._replace(state=DeliveryState.FAILED))  # keeps its place
 
     async def listed(**filters: object) -> list[str]:
         return [d.id for d in await store.list_deliveries(EventQuery(**filters))]  # type: ignore[arg-type]

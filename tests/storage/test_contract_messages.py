@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from mockgateway.domain.model import EventQuery, MessageQuery, MessageStatus
 from mockgateway.service.ports import Store
 from tests.storage.factories import message, mo, notification
@@ -18,8 +16,7 @@ async def test_a_message_comes_back_as_it_went_in(store: Store) -> None:
 
 async def test_an_update_replaces_the_message_and_keeps_its_place(store: Store) -> None:
     await store.add_messages([message("1000000001"), message("1000000002")])
-    updated = replace(
-        message("1000000001"),
+    updated = message("1000000001")._replace(
         status=MessageStatus.DELIVERED,
         part_statuses=(MessageStatus.DELIVERED,),
         reason="absent_subscriber",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from mockgateway.domain.model import MessageQuery, MessageStatus
 from mockgateway.service.ports import Store
 from tests.conftest import T0
@@ -16,7 +14,7 @@ async def test_a_part_status_changes_the_message_and_nothing_else(store: Store) 
     sent = message()
     await store.add_messages([sent])
     updated = await store.set_part_status(sent.id, 0, S.SENT, T0 + 1, None)
-    expected = replace(sent, status=S.SENT, status_at=T0 + 1, part_statuses=(S.SENT,))
+    expected = sent._replace(status=S.SENT, status_at=T0 + 1, part_statuses=(S.SENT,))
     assert updated == expected
     assert await store.get_message(sent.id) == expected
 

@@ -69,7 +69,7 @@ async def test_an_mo_is_kept_from_its_delivered_callback(store: Store) -> None:
 
 async def test_a_message_is_kept_from_its_last_status_change_and_callback(store: Store) -> None:
     await store.add_messages([message("1000000001", at=0), message("1000000002", at=0)])
-    await store.update_message(replace(message("1000000001"), status=MessageStatus.SENT, status_at=T0 + 20))
+    await store.update_message(message("1000000001")._replace(status=MessageStatus.SENT, status_at=T0 + 20))
     await store.save_delivery(delivery("d1", subject="n1", message_id="1000000002", state=DeliveryState.DELIVERED,
                                        delivered=40))  # fmt: skip
     await _purge_all(store, T0 + 10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -107,7 +106,7 @@ async def test_without_callbacks_everything_goes_72_hours_after_it_happened(gate
 async def test_a_message_with_steps_still_to_come_outlives_the_window(gateway: Gateway) -> None:
     week = 7 * 24 * HOUR
     # the shipped validity-expiry scenario: SENT after 1 s, FAILED (DB65) once the validity period ends
-    waiting = replace(request(), destinations=("447700900020",), validity_s=int(week))
+    waiting = request()._replace(destinations=("447700900020",), validity_s=int(week))
     [message] = (await gateway.send(waiting)).messages
     await gateway.advance(to=T0 + 80 * HOUR)
     assert (await gateway.message(message.id)).status is MessageStatus.SENT

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +113,7 @@ async def test_undelivered_callbacks_are_handed_back_to_the_outbox(tmp_path: Pat
     first = build_gateway(settings, clock=clock, outbox=HoldingOutbox())
     first.engine.register_renderer("livelink", LiveLinkDialect(first))
     await first.store.open()
-    await first.send(replace(_send(), callbacks=(CallbackTarget("http://127.0.0.1:9/cb"),)))
+    await first.send(_send()._replace(callbacks=(CallbackTarget("http://127.0.0.1:9/cb"),)))
     await first.advance(1)
     pending = await first.store.list_deliveries(EventQuery(status="PENDING"))
     assert len(pending) == 2
