@@ -34,7 +34,7 @@ from mockgateway.dispatch.held import (
     state_of,
 )
 from mockgateway.dispatch.policy import RetryPolicy
-from mockgateway.dispatch.transport import Transport, TransportResult
+from mockgateway.dispatch.transport import Transport
 from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall
 
 if TYPE_CHECKING:
@@ -230,8 +230,9 @@ class CallbackDispatcher:
             started = self._clock.now()
             call = call_of(live[delivery_id])
             result = await self._transport.send(call, self._policy.timeout_s)
-            attempt = Attempt(started, result.status, result.latency_ms, result.error)
-            updated = self._outcome(live[delivery_id], call, attempt, result)
+            status, error, latency_ms = result
+            attempt = Attempt(started, status, latency_ms, error)
+            updated = self._outcome(live[delivery_id], call, attempt, status)
             if updated.state is _PENDING or self._running[delivery_id] > 1:
                 live[delivery_id] = hold(updated)
             else:  # final, and no other attempt of it under way: nothing to hold it for
@@ -246,10 +247,10 @@ class CallbackDispatcher:
         finally:
             self._release(delivery_id)
 
-    def _outcome(self, base: Held, call: HttpCall, attempt: Attempt, result: TransportResult) -> Delivery:
+    def _outcome(self, base: Held, call: HttpCall, attempt: Attempt, status: int | None) -> Delivery:
         now = self._clock.now()
         delivery_id, attempts, delivered_at = base[ID], (*base[ATTEMPTS], attempt), base[DELIVERED_AT]
-        if result.ok:
+        if status is not None and 200 <= status < 300:
             self._scheduled.pop(delivery_id, None)  # a replay that got through makes a queued retry moot
             return delivery_of(base, call, state=_DELIVERED, attempts=attempts, delivered_at=now)
         state = state_of(base)
@@ -258,7 +259,7 @@ class CallbackDispatcher:
             return delivery_of(base, call, state=state, attempts=attempts, next_at=base[NEXT_AT],
                                delivered_at=delivered_at)  # fmt: skip
         delay = None
-        if self._policy.should_retry(result.status, oauth2=call.oauth2 is not None):
+        if self._policy.should_retry(status, oauth2=call.oauth2 is not None):
             delay = self._policy.next_delay(len(attempts))
         if delay is None:
             return delivery_of(base, call, state=_FAILED, attempts=attempts, delivered_at=delivered_at)

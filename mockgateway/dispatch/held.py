@@ -43,11 +43,11 @@ class HeldTable(dict[str, Held]):
 
 def hold(d: Delivery, state: DeliveryState | None = None, next_at: float | None = None) -> Held:
     """``d`` as held; ``state`` and ``next_at``, when given, replace its own."""
-    c = d.call
+    (id_, account, kind, subject_id, message_id, (method, url, body, content_type, oauth2), created_at, own_state,
+     attempts, own_next_at, delivered_at) = d  # fmt: skip
     return (
-        d.id, d.account, d.kind, d.subject_id, d.message_id, c.method, c.url, c.body, c.content_type, c.oauth2,
-        d.created_at, VALUE_OF[state or d.state], d.attempts, d.next_attempt_at if next_at is None else next_at,
-        d.delivered_at,
+        id_, account, kind, subject_id, message_id, method, url, body, content_type, oauth2, created_at,
+        VALUE_OF[state or own_state], attempts, own_next_at if next_at is None else next_at, delivered_at,
     )  # fmt: skip
 
 

@@ -58,29 +58,30 @@ class HttpTransport:
     async def send(self, call: HttpCall, timeout_s: float) -> TransportResult:
         started = time.perf_counter()
         deadline = time.monotonic() + timeout_s  # the loop's clock, without looking the loop up
+        method, url, payload, content_type, oauth2 = call  # one unpacking: each named field is a lookup
         status: int | None = None
         error: str | None = None
         token: str | None = None
         try:
-            if call.oauth2 is not None:
+            if oauth2 is not None:
                 async with asyncio.timeout_at(deadline):
-                    token = await self._tokens.get(call.oauth2)
+                    token = await self._tokens.get(oauth2)
             lean = self._lean
-            target = None if lean is None or self._closed else lean.target(call.method, call.url)
+            target = None if lean is None or self._closed else lean.target(method, url)
             if target is not None and lean is not None:
-                status, body = await lean.request(target, call.body, call.content_type, token, deadline)
+                status, body = await lean.request(target, payload, content_type, token, deadline)
             else:
                 async with asyncio.timeout_at(deadline):
                     status, body = await self._aiohttp(call, token)
             if not 200 <= status < 300:
                 error = refusal("receiver", status, body)
-                if status == 401 and call.oauth2 is not None and token is not None:
-                    self._tokens.drop(call.oauth2, token)
+                if status == 401 and oauth2 is not None and token is not None:
+                    self._tokens.drop(oauth2, token)
                     error += " (cached token dropped)"
         except TimeoutError:
             error = f"timed out after {timeout_s:g} s"
-            if call.oauth2 is not None and token is None:
-                error += f" waiting for a token from {call.oauth2.token_url}"
+            if oauth2 is not None and token is None:
+                error += f" waiting for a token from {oauth2.token_url}"
         except TokenError as failure:
             error = str(failure)
         except (aiohttp.ClientConnectionError, ConnectionFailed) as failure:

@@ -119,22 +119,23 @@ class Engine:
         message = await self.store.set_part_status(message_id, index, status, now, reason)
         if message is None:  # deleted meanwhile, or the lifecycle does not allow the change
             return
-        # Positional, in field order (one per due job): id, message_id, account, provider, part_index, part_id,
-        # status, created_at, reason, code, retriable, destination, scenario.
+        # Read once each: a named field read is a lookup, and this runs for every due notification.
+        account, provider = message.account, message.provider
+        # Positional, in field order: id, message_id, account, provider, part_index, part_id, status, created_at,
+        # reason, code, retriable, destination, scenario.
+        notification_id = self.ids.hex(16)
         notification = Notification(
-            self.ids.hex(16), message.id, message.account, message.provider, index, message.part_ids[index], status,
-            now, reason, code, retriable, message.destination, message.scenario,
+            notification_id, message_id, account, provider, index, message.part_ids[index], status, now, reason, code,
+            retriable, message.destination, message.scenario,
         )  # fmt: skip
         await self.store.add_notification(notification)
         if self.events.wants("notification"):
-            self.events.publish(
-                Event("notification", notification.id, notification.account, message.provider, status.value)
-            )
-        renderer = self.renderers.get(message.provider)
+            self.events.publish(Event("notification", notification_id, account, provider, status.value))
+        renderer = self.renderers.get(provider)
         if renderer is not None:
-            calls = renderer.status_calls(message, notification, self._account(message.account))
+            calls = renderer.status_calls(message, notification, self._account(account))
             if calls:
-                await self._send(calls, message.account, "status", notification.id, message.id)
+                await self._send(calls, account, "status", notification_id, message_id)
 
     def _resolve_reason(
         self, provider: str, reason: str | None, code: str | None

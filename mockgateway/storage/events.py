@@ -11,9 +11,11 @@ NEGATIVE = frozenset({MessageStatus.RETRYING.value, MessageStatus.FAILED.value})
 
 
 def notification_to_row(n: Notification) -> Row:
+    (id_, message_id, account, provider, part_index, part_id, status, created_at, reason, code, retriable,
+     destination, scenario) = n  # fmt: skip
     return (
-        n.id, n.message_id, n.account, n.provider, n.part_index, n.part_id, VALUE_OF[n.status], n.created_at,
-        n.reason, n.code, None if n.retriable is None else int(n.retriable), n.destination, n.scenario,
+        id_, message_id, account, provider, part_index, part_id, VALUE_OF[status], created_at, reason, code,
+        None if retriable is None else int(retriable), destination, scenario,
     )  # fmt: skip
 
 

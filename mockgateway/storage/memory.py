@@ -231,16 +231,17 @@ class InMemoryStore:
 
     # -- callback deliveries ----------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
+        # One unpacking: each named field read is a lookup, and every callback saves its delivery twice.
+        delivery_id, _, kind, subject_id, message_id, _, created_at, _, _, _, _ = delivery
         deliveries = self._deliveries
-        if delivery.id not in deliveries:
-            self._delivery_expiry.add(delivery.id, delivery.created_at)
-        record = deliveries[delivery.id] = delivery_to_record(delivery)
+        if delivery_id not in deliveries:
+            self._delivery_expiry.add(delivery_id, created_at)
+        record = deliveries[delivery_id] = delivery_to_record(delivery)
         kept = record_kept_from(record)
         if kept is None:
             return
-        log = self._notifications if delivery.kind == "status" else self._mos
-        log.touch(delivery.subject_id, kept)
-        message_id = delivery.message_id
+        log = self._notifications if kind == "status" else self._mos
+        log.touch(subject_id, kept)
         if message_id is not None and message_id in self._messages:
             late = self._message_late
             if kept > late.get(message_id, kept - 1):

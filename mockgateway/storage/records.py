@@ -44,14 +44,16 @@ def record_kept_from(record: Record) -> float | None:
 
 
 def delivery_to_record(d: Delivery) -> Record:
-    call = d.call
-    oauth = call.oauth2
+    # Unpacked, not read field by field: every callback saves its delivery twice.
+    (id_, account, kind, subject_id, message_id, (method, url, body, content_type, oauth), created_at, state,
+     attempts, next_attempt_at, delivered_at) = d  # fmt: skip
     return (
-        d.id, d.account, d.kind, d.subject_id, d.message_id, call.method, call.url, call.body, call.content_type,
+        id_, account, kind, subject_id, message_id, method, url, body, content_type,
         orjson.dumps([oauth.client_id, oauth.client_secret, oauth.token_url]).decode() if oauth else None,
-        d.created_at, VALUE_OF[d.state],
-        orjson.dumps([[a.at, a.status, a.latency_ms, a.error] for a in d.attempts]).decode() if d.attempts else None,
-        d.next_attempt_at, d.delivered_at, delivery_kept_from(d),
+        created_at, VALUE_OF[state],
+        # (at, status, latency_ms, error): an Attempt's fields, in order
+        orjson.dumps([tuple(attempt) for attempt in attempts]).decode() if attempts else None,
+        next_attempt_at, delivered_at, delivery_kept_from(d),
     )  # fmt: skip
 
 

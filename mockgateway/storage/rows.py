@@ -41,11 +41,14 @@ PART_IDS, CREATED_AT, STATUS, STATUS_AT, REASON, PART_STATUSES = map(
 
 
 def message_to_row(m: Message) -> Row:
+    # Unpacked, not read field by field: a named tuple's field is a descriptor lookup, and there are 19.
+    (id_, account, provider, destination, origin, text, encoding, part_ids, created_at, status, client_ref,
+     validity_s, handset_ack, callbacks, options, scenario, status_at, reason, part_statuses) = m  # fmt: skip
     return (
-        m.id, m.account, m.provider, m.destination, _intern(m.origin), m.text, VALUE_OF[m.encoding],
-        " ".join(m.part_ids), m.created_at, VALUE_OF[m.status], m.client_ref, m.validity_s, int(m.handset_ack),
-        _dump_callbacks(m.callbacks), intern(orjson.dumps(m.options).decode()) if m.options else None,
-        m.scenario, m.status_at, m.reason, intern(" ".join(m.part_statuses)) if m.part_statuses else None,
+        id_, account, provider, destination, _intern(origin), text, VALUE_OF[encoding], " ".join(part_ids),
+        created_at, VALUE_OF[status], client_ref, validity_s, int(handset_ack), _dump_callbacks(callbacks),
+        intern(orjson.dumps(options).decode()) if options else None, scenario, status_at, reason,
+        intern(" ".join(part_statuses)) if part_statuses else None,
     )  # fmt: skip
 
 

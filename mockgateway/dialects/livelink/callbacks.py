@@ -103,25 +103,28 @@ def status_calls(message: Message, notification: Notification, account: Account)
 
 def ack_payload(message: Message, n: Notification, settings: AckSettings | None = None) -> dict[str, Any]:
     flags = settings or ack_settings(message)
+    # One unpacking: each named field read is a lookup, and every pushed ACK reads most of them.
+    _, _, _, _, _, part_id, status, created_at, _, code, retriable, _, _ = n
+    destination = message.destination
     payload: dict[str, Any] = {
-        "messageId": n.part_id,
-        "recipient": f"+{message.destination}",
-        "status": wire_status(n.status),
+        "messageId": part_id,
+        "recipient": f"+{destination}",
+        "status": wire_status(status),
         "message": ack_text(n, gmt=flags.gmt),
     }
     if flags.operator_id:
-        payload["operatorId"] = operator_id(message.destination)
+        payload["operatorId"] = operator_id(destination)
     if flags.country_code:
-        payload["countryCode"] = country_code(message.destination)
-    if n.code is not None:
-        payload["errorCode"] = n.code
-        payload["retriable"] = bool(n.retriable)
+        payload["countryCode"] = country_code(destination)
+    if code is not None:
+        payload["errorCode"] = code
+        payload["retriable"] = bool(retriable)
     if flags.final_status:
-        payload["finalStatus"] = n.final
+        payload["finalStatus"] = status.is_final
     if flags.internal_status:
-        payload["internalStatus"] = n.code or n.status.value
-    if flags.delivered_time and n.status in (MessageStatus.DELIVERED, MessageStatus.RECEIVED):
-        payload["deliveredTime"] = iso(n.created_at)
+        payload["internalStatus"] = code or status.value
+    if flags.delivered_time and status in (MessageStatus.DELIVERED, MessageStatus.RECEIVED):
+        payload["deliveredTime"] = iso(created_at)
     if flags.mt_received_time:
         payload["mtReceivedTime"] = iso(message.created_at)
     if flags.tpoa and message.origin:
@@ -133,16 +136,17 @@ def ack_payload(message: Message, n: Notification, settings: AckSettings | None 
 
 def ack_text(n: Notification, *, gmt: bool = True) -> str:
     """The sentence an ACK carries, e.g. "Message 1 of the order 123 ... has been delivered at ..."."""
+    _, message_id, _, _, part_index, _, status, created_at, _, code, _, destination, _ = n
     if gmt:
-        (clock, day), zone = _gmt_moment(math.floor(n.created_at)), "(GMT)"
+        (clock, day), zone = _gmt_moment(math.floor(created_at)), "(GMT)"
     else:
-        moment = to_datetime(n.created_at).astimezone()
+        moment = to_datetime(created_at).astimezone()
         clock, day, zone = f"{moment:%H:%M:%S}", f"{moment:%d-%m-%Y}", f"({time.strftime('%Z')})"
     text = (
-        f"Message {n.part_index + 1} of the order {n.message_id} at destination of +{n.destination} "
-        f"{_VERBS[n.status]} at {clock} {zone} on the {day}."
+        f"Message {part_index + 1} of the order {message_id} at destination of +{destination} "
+        f"{_VERBS[status]} at {clock} {zone} on the {day}."
     )
-    return f"{text} Error {n.code}." if n.code else text
+    return f"{text} Error {code}." if code else text
 
 
 @lru_cache(maxsize=256)
