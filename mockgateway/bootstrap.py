@@ -12,7 +12,6 @@ from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
 from mockgateway.domain.errors import ConfigError
-from mockgateway.domain.model import Delivery
 from mockgateway.ids import IdSource, SeededIds
 from mockgateway.scenario.loader import load_dir, scenario_files, shipped_dir
 from mockgateway.scenario.model import Scenario
@@ -95,9 +94,9 @@ def build_gateway(
     if dispatcher is not None:
         events = gateway.events
 
-        def on_change(delivery: Delivery) -> None:
+        def on_change(delivery_id: str, account: str) -> None:
             if events.wants("callback"):
-                events.publish(Event("callback", delivery.id, delivery.account))
+                events.publish(Event("callback", delivery_id, account))
 
         dispatcher.on_change = on_change
     return gateway

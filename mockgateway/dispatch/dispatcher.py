@@ -16,10 +16,11 @@ import heapq
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from mockgateway.clock import Clock
 from mockgateway.dispatch.held import (
+    ACCOUNT,
     ATTEMPTS,
     DELIVERED_AT,
     ID,
@@ -28,6 +29,7 @@ from mockgateway.dispatch.held import (
     STATE,
     Held,
     HeldTable,
+    after_attempt,
     call_of,
     delivery_of,
     hold,
@@ -45,10 +47,23 @@ log = logging.getLogger(__name__)
 _PENDING, _DELIVERED, _FAILED = DeliveryState.PENDING, DeliveryState.DELIVERED, DeliveryState.FAILED
 
 
+#: What an attempt left a delivery with: state, attempts, next attempt at, delivered at.
+Outcome: TypeAlias = tuple[DeliveryState, tuple[Attempt, ...], float | None, float | None]
+
+
 class DeliveryLog(Protocol):
     """The part of the ``Store`` the dispatcher writes to."""
 
     async def save_delivery(self, delivery: Delivery) -> None: ...
+
+    async def save_outcome(
+        self,
+        delivery_id: str,
+        state: DeliveryState,
+        attempts: tuple[Attempt, ...],
+        next_attempt_at: float | None,
+        delivered_at: float | None,
+    ) -> bool: ...
 
 
 class CallbackDispatcher:
@@ -60,7 +75,7 @@ class CallbackDispatcher:
         policy: RetryPolicy | None = None,
         *,
         concurrency: int = 64,
-        on_change: Callable[[Delivery], None] | None = None,
+        on_change: Callable[[str, str], None] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -81,19 +96,20 @@ class CallbackDispatcher:
         self._replays: set[asyncio.Task[Delivery]] = set()
         self._seq = 0
         self._closed = False
-        #: Told of every recorded attempt (the live feed listens); may be set after construction.
+        #: Told (delivery id, account) of every recorded attempt (the live feed listens); may be set later.
         self.on_change = on_change
 
     # -- the Outbox protocol ----------------------------------------------------------------------
     def enqueue(self, delivery: Delivery) -> None:
         """Queue ``delivery`` for an attempt now; a delivery already queued is an error, not a duplicate."""
-        if delivery.id in self._live:
-            raise ValueError(f"delivery {delivery.id} is already queued")
+        delivery_id = delivery.id
+        if delivery_id in self._live:
+            raise ValueError(f"delivery {delivery_id} is already queued")
         now = self._clock.now()
-        self._live[delivery.id] = hold(delivery, _PENDING, now)
-        self._seq += 1
-        self._scheduled[delivery.id] = self._seq
-        self._fresh.append((now, self._seq, delivery.id))
+        self._live[delivery_id] = hold(delivery, _PENDING, now)
+        self._seq = seq = self._seq + 1
+        self._scheduled[delivery_id] = seq
+        self._fresh.append((now, seq, delivery_id))
 
     def next_due(self) -> float | None:
         self._discard_stale()
@@ -134,7 +150,7 @@ class CallbackDispatcher:
         """One more attempt now, outside the retry schedule; a 2xx makes the delivery DELIVERED."""
         self._live.setdefault(delivery.id, hold(delivery))
         self._hold(delivery.id)
-        task = asyncio.get_running_loop().create_task(self._attempt(delivery.id))
+        task = asyncio.get_running_loop().create_task(self._reported_attempt(delivery.id))
         self._replays.add(task)
         task.add_done_callback(self._replayed)
         # Shielded: the attempt is recorded even if the caller (an admin request) goes away meanwhile.
@@ -223,48 +239,56 @@ class CallbackDispatcher:
         if not task.cancelled() and task.exception() is not None:
             log.error("replaying a callback failed unexpectedly", exc_info=task.exception())
 
-    async def _attempt(self, delivery_id: str) -> Delivery:
+    async def _reported_attempt(self, delivery_id: str) -> Delivery:
+        base, call, outcome = await self._attempt(delivery_id)
+        state, attempts, next_at, delivered_at = outcome
+        return delivery_of(base, call, state=state, attempts=attempts, next_at=next_at, delivered_at=delivered_at)
+
+    async def _attempt(self, delivery_id: str) -> tuple[Held, HttpCall, Outcome]:
         """One attempt, recorded; the outcome is worked out from the delivery as it is once the answer came."""
         live = self._live
         try:
             started = self._clock.now()
             call = call_of(live[delivery_id])
-            result = await self._transport.send(call, self._policy.timeout_s)
-            status, error, latency_ms = result
-            attempt = Attempt(started, status, latency_ms, error)
-            updated = self._outcome(live[delivery_id], call, attempt, status)
-            if updated.state is _PENDING or self._running[delivery_id] > 1:
-                live[delivery_id] = hold(updated)
+            status, error, latency_ms = await self._transport.send(call, self._policy.timeout_s)
+            base = live[delivery_id]
+            outcome = self._outcome(base, call, Attempt(started, status, latency_ms, error), status)
+            state, attempts, next_at, delivered_at = outcome
+            if state is _PENDING or self._running[delivery_id] > 1:
+                live[delivery_id] = after_attempt(base, state, attempts, next_at, delivered_at)
             else:  # final, and no other attempt of it under way: nothing to hold it for
                 del live[delivery_id]
-            await self._store.save_delivery(updated)
+            # The saved delivery is updated; only one forgotten meanwhile (a reset) is saved whole again.
+            if not await self._store.save_outcome(delivery_id, state, attempts, next_at, delivered_at):
+                await self._store.save_delivery(
+                    delivery_of(base, call, state=state, attempts=attempts, next_at=next_at, delivered_at=delivered_at)
+                )
             if self.on_change is not None:
-                self.on_change(updated)
-            return updated
+                self.on_change(delivery_id, base[ACCOUNT])
+            return base, call, outcome
         except asyncio.CancelledError:
             self._requeue(delivery_id)
             raise
         finally:
             self._release(delivery_id)
 
-    def _outcome(self, base: Held, call: HttpCall, attempt: Attempt, status: int | None) -> Delivery:
+    def _outcome(self, base: Held, call: HttpCall, attempt: Attempt, status: int | None) -> Outcome:
         now = self._clock.now()
         delivery_id, attempts, delivered_at = base[ID], (*base[ATTEMPTS], attempt), base[DELIVERED_AT]
         if status is not None and 200 <= status < 300:
             self._scheduled.pop(delivery_id, None)  # a replay that got through makes a queued retry moot
-            return delivery_of(base, call, state=_DELIVERED, attempts=attempts, delivered_at=now)
+            return _DELIVERED, attempts, None, now
         state = state_of(base)
         if state is not _PENDING or delivery_id in self._scheduled:
             # A replay of a finished delivery, or a concurrent attempt already rescheduled it: just note it.
-            return delivery_of(base, call, state=state, attempts=attempts, next_at=base[NEXT_AT],
-                               delivered_at=delivered_at)  # fmt: skip
+            return state, attempts, base[NEXT_AT], delivered_at
         delay = None
         if self._policy.should_retry(status, oauth2=call.oauth2 is not None):
             delay = self._policy.next_delay(len(attempts))
         if delay is None:
-            return delivery_of(base, call, state=_FAILED, attempts=attempts, delivered_at=delivered_at)
+            return _FAILED, attempts, None, delivered_at
         self._schedule(delivery_id, now + delay)
-        return delivery_of(base, call, state=state, attempts=attempts, next_at=now + delay, delivered_at=delivered_at)
+        return state, attempts, now + delay, delivered_at
 
     def _requeue(self, delivery_id: str) -> None:
         held = self._live.get(delivery_id)

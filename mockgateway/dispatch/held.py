@@ -22,6 +22,7 @@ Held: TypeAlias = tuple[
 ]  # fmt: skip
 
 ID: Final = 0
+ACCOUNT: Final = 1
 STATE: Final = 11
 ATTEMPTS: Final = 12
 NEXT_AT: Final = 13
@@ -49,6 +50,13 @@ def hold(d: Delivery, state: DeliveryState | None = None, next_at: float | None 
         id_, account, kind, subject_id, message_id, method, url, body, content_type, oauth2, created_at,
         VALUE_OF[state or own_state], attempts, own_next_at if next_at is None else next_at, delivered_at,
     )  # fmt: skip
+
+
+def after_attempt(
+    h: Held, state: DeliveryState, attempts: tuple[Attempt, ...], next_at: float | None, delivered_at: float | None
+) -> Held:
+    """``h`` with the state, attempts and times an attempt left it with."""
+    return (*h[:STATE], VALUE_OF[state], attempts, next_at, delivered_at)
 
 
 def call_of(h: Held) -> HttpCall:

@@ -7,7 +7,9 @@ from typing import Protocol
 
 from mockgateway.domain.model import (
     Account,
+    Attempt,
     Delivery,
+    DeliveryState,
     EventQuery,
     HttpCall,
     Message,
@@ -99,6 +101,20 @@ class Store(Protocol):
     # -- callback deliveries --------------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
         """Insert or replace; a DELIVERED (or FAILED) one moves the retention start of what it carries."""
+        ...
+
+    async def save_outcome(
+        self,
+        delivery_id: str,
+        state: DeliveryState,
+        attempts: tuple[Attempt, ...],
+        next_attempt_at: float | None,
+        delivered_at: float | None,
+    ) -> bool:
+        """A saved delivery after an attempt: ``save_delivery`` of it with these five values replaced.
+
+        False, saving nothing, when no delivery of that id is saved.
+        """
         ...
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None: ...

@@ -6,7 +6,9 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.model import (
+    Attempt,
     Delivery,
+    DeliveryState,
     EventQuery,
     Message,
     MessageQuery,
@@ -21,11 +23,15 @@ from mockgateway.storage import events as ev
 from mockgateway.storage.eventlog import Columns, EventLog, RowFilter
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
 from mockgateway.storage.records import (
+    KIND,
+    MESSAGE_ID,
+    SUBJECT_ID,
     Record,
     delivery_matches,
     delivery_to_record,
     record_kept_from,
     record_to_delivery,
+    with_outcome,
 )
 from mockgateway.storage.rows import (
     CREATED_AT,
@@ -237,6 +243,27 @@ class InMemoryStore:
         if delivery_id not in deliveries:
             self._delivery_expiry.add(delivery_id, created_at)
         record = deliveries[delivery_id] = delivery_to_record(delivery)
+        self._retain(record, kind, subject_id, message_id)
+
+    async def save_outcome(
+        self,
+        delivery_id: str,
+        state: DeliveryState,
+        attempts: tuple[Attempt, ...],
+        next_attempt_at: float | None,
+        delivered_at: float | None,
+    ) -> bool:
+        # The saved record updated in place of a whole new one: every pushed callback comes through here.
+        saved = self._deliveries.get(delivery_id)
+        if saved is None:
+            return False
+        record = self._deliveries[delivery_id] = with_outcome(saved, state, attempts, next_attempt_at, delivered_at)
+        kind, subject_id, message_id = str(record[KIND]), str(record[SUBJECT_ID]), record[MESSAGE_ID]
+        self._retain(record, kind, subject_id, None if message_id is None else str(message_id))
+        return True
+
+    def _retain(self, record: Record, kind: str, subject_id: str, message_id: str | None) -> None:
+        """A finished delivery moves the retention start of what it carried to when it finished."""
         kept = record_kept_from(record)
         if kept is None:
             return

@@ -18,7 +18,9 @@ DELIVERY_COLUMNS = (
     "id", "account", "kind", "subject_id", "message_id", "method", "url", "body", "content_type", "oauth2",
     "created_at", "state", "attempts", "next_attempt_at", "delivered_at", "kept_from",
 )  # fmt: skip
-KEPT_FROM = DELIVERY_COLUMNS.index("kept_from")
+KIND, SUBJECT_ID, MESSAGE_ID, CREATED_AT, STATE, KEPT_FROM = map(
+    DELIVERY_COLUMNS.index, ("kind", "subject_id", "message_id", "created_at", "state", "kept_from")
+)
 JOB_COLUMNS = ("key", "message_id", "due_at", "part_index", "status", "reason", "code", "text", "sender")
 
 
@@ -29,12 +31,17 @@ _PENDING, _DELIVERED = DeliveryState.PENDING, DeliveryState.DELIVERED
 
 def delivery_kept_from(d: Delivery) -> float | None:
     """When a delivery's retention starts: once it is finished; a PENDING one is kept for good."""
-    state = d.state
+    return kept_from(d.state, d.attempts, d.created_at, d.delivered_at)
+
+
+def kept_from(
+    state: DeliveryState, attempts: tuple[Attempt, ...], created_at: float, delivered_at: float | None
+) -> float | None:
     if state is _PENDING:
         return None
-    if state is _DELIVERED and d.delivered_at is not None:
-        return d.delivered_at
-    return d.attempts[-1].at if d.attempts else d.created_at
+    if state is _DELIVERED and delivered_at is not None:
+        return delivered_at
+    return attempts[-1].at if attempts else created_at
 
 
 def record_kept_from(record: Record) -> float | None:
@@ -51,10 +58,25 @@ def delivery_to_record(d: Delivery) -> Record:
         id_, account, kind, subject_id, message_id, method, url, body, content_type,
         orjson.dumps([oauth.client_id, oauth.client_secret, oauth.token_url]).decode() if oauth else None,
         created_at, VALUE_OF[state],
-        # (at, status, latency_ms, error): an Attempt's fields, in order
-        orjson.dumps([tuple(attempt) for attempt in attempts]).decode() if attempts else None,
-        next_attempt_at, delivered_at, delivery_kept_from(d),
+        _attempts_json(attempts), next_attempt_at, delivered_at, kept_from(state, attempts, created_at, delivered_at),
     )  # fmt: skip
+
+
+def with_outcome(
+    record: Record,
+    state: DeliveryState,
+    attempts: tuple[Attempt, ...],
+    next_attempt_at: float | None,
+    delivered_at: float | None,
+) -> Record:
+    """The delivery ``record`` holds, after an attempt: what ``delivery_to_record`` of the updated one gives."""
+    kept = kept_from(state, attempts, _float(record[CREATED_AT]), delivered_at)
+    return (*record[:STATE], VALUE_OF[state], _attempts_json(attempts), next_attempt_at, delivered_at, kept)
+
+
+def _attempts_json(attempts: tuple[Attempt, ...]) -> str | None:
+    # (at, status, latency_ms, error): an Attempt's fields, in order
+    return orjson.dumps([tuple(attempt) for attempt in attempts]).decode() if attempts else None
 
 
 def record_to_delivery(r: Record) -> Delivery:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockgateway.domain.model import (
+    Attempt,
     Delivery,
+    DeliveryState,
     EventQuery,
     Message,
     MessageQuery,
@@ -33,6 +35,7 @@ from mockgateway.storage.records import (
     record_kept_from,
     record_to_delivery,
     record_to_job,
+    with_outcome,
 )
 from mockgateway.storage.rows import message_to_row, row_to_message
 from mockgateway.storage.sqlite_schema import connect
@@ -144,6 +147,21 @@ class SqliteStore:
     async def save_delivery(self, delivery: Delivery) -> None:
         record = delivery_to_record(delivery)
         await self._call(sql.save_delivery, record, record_kept_from(record))
+
+    async def save_outcome(
+        self,
+        delivery_id: str,
+        state: DeliveryState,
+        attempts: tuple[Attempt, ...],
+        next_attempt_at: float | None,
+        delivered_at: float | None,
+    ) -> bool:
+        saved = await self._call(sql.one, sql.DELIVERY_BY_ID, (delivery_id,))
+        if saved is None:
+            return False
+        record = with_outcome(saved, state, attempts, next_attempt_at, delivered_at)
+        await self._call(sql.save_delivery, record, record_kept_from(record))
+        return True
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
         record = await self._call(sql.one, sql.DELIVERY_BY_ID, (delivery_id,))

@@ -17,7 +17,7 @@ from mockgateway.clock import FakeClock
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
-from mockgateway.domain.model import Delivery, HttpCall, OAuth2Credentials
+from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials
 from mockgateway.storage.memory import InMemoryStore
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]
@@ -115,6 +115,18 @@ class SignallingStore(InMemoryStore):
     async def save_delivery(self, delivery: Delivery) -> None:
         await super().save_delivery(delivery)
         self._saved.setdefault(delivery.id, asyncio.Event()).set()
+
+    async def save_outcome(
+        self,
+        delivery_id: str,
+        state: DeliveryState,
+        attempts: tuple[Attempt, ...],
+        next_attempt_at: float | None,
+        delivered_at: float | None,
+    ) -> bool:
+        saved = await super().save_outcome(delivery_id, state, attempts, next_attempt_at, delivered_at)
+        self._saved.setdefault(delivery_id, asyncio.Event()).set()
+        return saved
 
     async def wait_saved(self, delivery_id: str) -> Delivery:
         async with asyncio.timeout(5):  # a guard against a hang, not a pause: the event normally fires first

@@ -356,19 +356,52 @@ async def test_clear_forgets_waiting_deliveries(receiver: Receiver, make_dispatc
 
 
 async def test_every_recorded_attempt_is_announced(
-    receiver: Receiver, make_dispatcher: Factory, clock: FakeClock
+    receiver: Receiver, make_dispatcher: Factory, clock: FakeClock, store: SignallingStore
 ) -> None:
     receiver.scripts["/cb"] = [500]
     dispatcher = make_dispatcher()
-    told: list[tuple[str, DeliveryState, int]] = []
-    dispatcher.on_change = lambda d: told.append((d.id, d.state, len(d.attempts)))
-    dispatcher.enqueue(delivery(receiver.url("/cb")))
+    told: list[tuple[str, str]] = []
+    dispatcher.on_change = lambda delivery_id, account: told.append((delivery_id, account))
+    dispatcher.enqueue(delivery(receiver.url("/cb")))  # never saved before: the first attempt saves it whole
     dispatcher.run_due()
     await dispatcher.drain()
+    first = await store.get_delivery("d1")
+    assert first is not None
+    assert (first.state, len(first.attempts)) == (DeliveryState.PENDING, 1)
+    assert told == [("d1", "demo")]
     clock.advance(1)
     dispatcher.run_due()
     await dispatcher.drain()
-    assert told == [("d1", DeliveryState.PENDING, 1), ("d1", DeliveryState.DELIVERED, 2)]
+    final = await store.get_delivery("d1")
+    assert final is not None
+    assert (final.state, len(final.attempts)) == (DeliveryState.DELIVERED, 2)
+    assert told == [("d1", "demo"), ("d1", "demo")]
+
+
+async def test_an_attempt_updates_the_saved_delivery_as_saving_it_whole_would(
+    receiver: Receiver, make_dispatcher: Factory, clock: FakeClock, store: SignallingStore
+) -> None:
+    receiver.scripts["/cb"] = [503]
+    sent = delivery(receiver.url("/cb"))
+    await store.save_delivery(sent)
+    dispatcher = make_dispatcher()
+    dispatcher.enqueue(sent)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    retrying = await store.get_delivery("d1")
+    assert retrying is not None
+    retry_at = clock.now() + 1
+    assert (retrying.state, retrying.next_attempt_at, retrying.call) == (DeliveryState.PENDING, retry_at, sent.call)
+    assert [a.status for a in retrying.attempts] == [503]
+    clock.advance(1)
+    dispatcher.run_due()
+    await dispatcher.drain()
+    done = await store.get_delivery("d1")
+    assert done is not None
+    assert done == sent._replace(
+        state=DeliveryState.DELIVERED, attempts=done.attempts, next_attempt_at=None, delivered_at=retry_at
+    )
+    assert [a.status for a in done.attempts] == [503, 200]
 
 
 class ScriptedTransport:

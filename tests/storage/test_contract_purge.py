@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from mockgateway.domain.model import DeliveryState, EventQuery, MessageQuery, MessageStatus
+from mockgateway.domain.model import Attempt, DeliveryState, EventQuery, MessageQuery, MessageStatus
 from mockgateway.scenario.model import PlannedReply, PlannedStatus
 from mockgateway.service.ports import BusyUntil, Store
 from mockgateway.service.scheduler import Job
@@ -53,6 +53,17 @@ async def test_a_delivered_callback_starts_the_retention_of_its_notification(sto
     assert await listed(store) == ["n1", "n4"]
     await _purge_all(store, T0 + 100)
     assert await listed(store) == ["n4"]
+
+
+async def test_an_outcome_starts_the_retention_of_its_notification_as_a_whole_delivery_does(store: Store) -> None:
+    await store.add_notification(notification("n1", at=0))
+    await store.add_notification(notification("n2", at=1))
+    await store.save_delivery(delivery("d1", subject="n1", at=0))
+    assert await store.save_outcome("d1", DeliveryState.DELIVERED, (Attempt(T0 + 100, 200, 1.0),), None, T0 + 100)
+    await _purge_all(store, T0 + 50)
+    assert await listed(store) == ["n1"]
+    await _purge_all(store, T0 + 100)
+    assert await listed(store) == []
 
 
 async def test_an_mo_is_kept_from_its_delivered_callback(store: Store) -> None:
