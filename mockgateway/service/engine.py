@@ -82,23 +82,25 @@ class Engine:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
         due = self.scheduler.take_due(self.clock.now())
         count = len(due)
-        # Due jobs come as plain tuples, which the garbage collector does not track, and each becomes a ``Job``
-        # only as it runs; ran jobs are let go of a batch at a time. 100,000 tracked jobs held to the end of a
-        # burst would be walked again and again by its full passes.
+        # Due jobs come as plain tuples, which the garbage collector does not track, and are unpacked as they run
+        # (a ``Job`` only for a store that keeps jobs); ran jobs are let go of a batch at a time. 100,000 tracked
+        # jobs held to the end of a burst would be walked again and again by its full passes.
         due.reverse()
         ran: list[Job] = []
         forget = self.store.delete_jobs if self.store.keeps_jobs else None
         done = self.scheduler.ran
         while due:
-            job = as_job(due.pop())
-            if job.part_index is not None:
-                status = STATUSES[str(job.status)]
-                await self._apply_status(job.message_id, job.part_index, status, job.reason, job.code)
+            entry = due.pop()
+            # (due at, sequence, then a Job's fields: key, message id, due at, part index, status, reason, code,
+            # text, sender)
+            _, _, _, message_id, due_at, part_index, status, reason, code, text, sender = entry
+            if part_index is not None:
+                await self._apply_status(message_id, part_index, STATUSES[str(status)], reason, code)
             else:
-                await self._reply(job.message_id, PlannedReply(job.due_at, job.text or "", job.sender or ""))
-            done(job.message_id, job.due_at)
+                await self._reply(message_id, PlannedReply(due_at, text or "", sender or ""))
+            done(message_id, due_at)
             if forget is not None:
-                ran.append(job)
+                ran.append(as_job(entry))
                 if len(ran) == _FORGET_EVERY or not due:
                     await forget(ran)
                     ran = []

@@ -29,6 +29,7 @@ from mockgateway.domain.model import (
 )
 
 Row: TypeAlias = tuple[str | int | float | None, ...]
+_ACCEPTED = MessageStatus.ACCEPTED  # a plain name: ``MessageStatus.X`` is a Python-level call on Python 3.11
 
 COLUMNS = (
     "id", "account", "provider", "destination", "origin", "text", "encoding", "part_ids", "created_at",
@@ -73,7 +74,7 @@ def with_part_status(row: Row, index: int, status: MessageStatus, at: float, rea
     the row's own, so a status change costs neither decoding nor encoding the message.
     """
     raw = row[PART_STATUSES]
-    parts = _load_statuses(str(raw)) if raw else (MessageStatus.ACCEPTED,) * (str(row[PART_IDS]).count(" ") + 1)
+    parts = _load_statuses(str(raw)) if raw else (_ACCEPTED,) * (str(row[PART_IDS]).count(" ") + 1)
     if not lifecycle.allowed(parts[index], status):
         return None
     parts = (*parts[:index], status, *parts[index + 1 :])

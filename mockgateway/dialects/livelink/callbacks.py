@@ -21,6 +21,7 @@ _WIRE_STATUS = {
     MessageStatus.RETRYING: "ERROR",
     MessageStatus.FAILED: "ERROR",
 }
+_FINAL = frozenset({MessageStatus.DELIVERED, MessageStatus.RECEIVED, MessageStatus.FAILED})
 #: ORDER-level ACKs come from Live Link itself; the SMS-C and handset ACKs need ackType MESSAGE.
 _ORDER_LEVEL = frozenset({MessageStatus.SENT, MessageStatus.RETRYING, MessageStatus.FAILED})
 _VERBS = {
@@ -67,7 +68,7 @@ class AckSettings:
             return False
         if self.ack_type == "ORDER" and status not in _ORDER_LEVEL:
             return False
-        return status.is_final or not self.final_only
+        return not self.final_only or status in _FINAL  # a plain set: ``is_final`` is a call on Python 3.11
 
 
 # id(options) -> (options, settings). Keyed by identity, never by equal values (True == 1), and holding the
