@@ -127,11 +127,12 @@ class InMemoryStore:
         return row_to_message(updated)
 
     def _put_message(self, message: Message) -> None:
-        if message.id not in self._messages:
+        message_id = message.id
+        if message_id not in self._messages:
             # A deferred message is created in the future; it arrived when it was stored.
             created, stored = message.created_at, message.status_at
-            self._message_expiry.add(message.id, stored if stored is not None and stored < created else created)
-        self._messages[message.id] = message_to_row(message)
+            self._message_expiry.add(message_id, stored if stored is not None and stored < created else created)
+        self._messages[message_id] = message_to_row(message)
 
     async def get_message(self, message_id: str) -> Message | None:
         row = self._messages.get(message_id)
