@@ -23,7 +23,7 @@ from collections import deque
 
 from yarl import URL
 
-from mockgateway.dispatch.wire import EXCERPT, Connection, ConnectionFailed, InvalidResponse
+from mockgateway.dispatch.wire import EXCERPT, Connection, ConnectionFailed, InvalidResponse, WriteBatch
 
 __all__ = ["EXCERPT", "ConnectionFailed", "Http11Client", "InvalidResponse", "Target"]
 
@@ -64,6 +64,7 @@ class Http11Client:
         self._targets: dict[tuple[str, str], Target | None] = {}
         self._pools: dict[tuple[str, int], _Pool] = {}
         self._busy: set[Connection] = set()
+        self.batch = WriteBatch()  #: requests to write at the next turn of the loop
         self._timer: asyncio.TimerHandle | None = None
         self.timer_at = math.inf
         self.closed = False
@@ -223,7 +224,10 @@ class _Pool:
         loop = asyncio.get_running_loop()
         try:
             label = f"{self.host}:{self.port}"
-            _, protocol = await loop.create_connection(lambda: Connection(label, self.forget), self.host, self.port)
+            batch = self.client.batch
+            _, protocol = await loop.create_connection(
+                lambda: Connection(label, self.forget, batch), self.host, self.port
+            )
         except OSError as error:
             reason = error.strerror or str(error) or type(error).__name__
             raise ConnectionFailed(f"cannot connect to {self.host}:{self.port}: {reason}") from None

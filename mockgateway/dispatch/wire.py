@@ -24,6 +24,32 @@ def refusal(who: str, status: int, body: bytes) -> str:
     return f"{who} answered {status}" + (f": {excerpt}" if excerpt else "")
 
 
+class WriteBatch:
+    """Requests written together once per turn of the event loop, rather than each one as it is made.
+
+    On loopback, a write that finds the receiving process asleep wakes it, and on a virtual machine that
+    wake-up (an interrupt to the other processor) is the dearest part of the system call. The requests made
+    in one turn of the loop (every answer read lets its worker make the next request) are written back to back
+    at the start of the next turn: the receiver, woken by the first, is still reading when the others arrive.
+    That made each write about a third cheaper, for a wait of one turn of the loop.
+    """
+
+    __slots__ = ("_queued",)
+
+    def __init__(self) -> None:
+        self._queued: list[tuple[Connection, bytes]] = []
+
+    def add(self, connection: Connection, data: bytes, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._queued:
+            loop.call_soon(self._flush)
+        self._queued.append((connection, data))
+
+    def _flush(self) -> None:
+        queued, self._queued = self._queued, []
+        for connection, data in queued:
+            connection.write_now(data)
+
+
 class ConnectionFailed(ConnectionError):
     """No answer: the connection could not be made, or broke before the answer was complete."""
 
@@ -35,9 +61,10 @@ class InvalidResponse(Exception):
 class Connection(asyncio.Protocol):
     """One keep-alive connection; at most one exchange at a time."""
 
-    def __init__(self, label: str, forget: Callable[[Connection], None]) -> None:
+    def __init__(self, label: str, forget: Callable[[Connection], None], batch: WriteBatch) -> None:
         self._label = label  #: host:port, for messages
         self._forget = forget  #: told when the connection closes while idle
+        self._batch = batch  #: where requests wait to be written
         self._transport: asyncio.Transport | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._parser = httptools.HttpResponseParser(self)
@@ -63,8 +90,19 @@ class Connection(asyncio.Protocol):
         self._status = 0
         self._excerpt = b""
         self._framed = self._headers_done = False
-        transport.write(request)
+        self._batch.add(self, request, loop)
         return waiter
+
+    def write_now(self, request: bytes) -> None:
+        """Write the request ``exchange`` queued, unless the exchange ended meanwhile (cancelled, timed out)."""
+        transport = self._transport
+        if self._waiter is None or transport is None or transport.is_closing():
+            return  # whatever ended the exchange has answered its waiter
+        try:
+            transport.write(request)
+        except Exception as error:  # the waiter must hear of it: nobody else is waiting on this write
+            self._fail(ConnectionFailed(f"writing to {self._label} failed: {error or type(error).__name__}"))
+            self.abort()
 
     def time_out(self) -> None:
         self._fail(TimeoutError())
