@@ -27,9 +27,6 @@ class IdSource(Protocol):
         ...
 
 
-_HEX_SPECS = {16: "016X", 32: "032X"}
-
-
 class SeededIds:
     """Ids from a counter over a start drawn from the seed; ``seed=None`` draws a fresh start."""
 
@@ -44,8 +41,11 @@ class SeededIds:
         return str(self._next)
 
     def hex(self, length: int = 32) -> str:
-        spec = _HEX_SPECS.get(length) or f"0{length}X"  # a nested f-string spec costs twice as much
-        return format(self._rng.getrandbits(length * 4), spec)
+        number = self._rng.getrandbits(length * 4)
+        if length % 2:
+            return format(number, f"0{length}X")
+        # The same digits as format(number, "016X"), in half the time: each notification and callback takes one.
+        return number.to_bytes(length // 2, "big").hex().upper()
 
     def token(self) -> str:
         if self._seeded:

@@ -75,8 +75,9 @@ def with_outcome(
 
 
 def _attempts_json(attempts: tuple[Attempt, ...]) -> str | None:
-    # (at, status, latency_ms, error): an Attempt's fields, in order
-    return orjson.dumps([tuple(attempt) for attempt in attempts]).decode() if attempts else None
+    # Each Attempt as the array of its fields, (at, status, latency_ms, error): orjson hands named tuples to
+    # ``default``, and that is quicker than converting them first.
+    return orjson.dumps(attempts, default=tuple).decode() if attempts else None
 
 
 def record_to_delivery(r: Record) -> Delivery:
