@@ -244,7 +244,9 @@ class InMemoryStore:
         if delivery_id not in deliveries:
             self._delivery_expiry.add(delivery_id, created_at)
         record = deliveries[delivery_id] = delivery_to_record(delivery)
-        self._retain(record, kind, subject_id, message_id)
+        kept = record_kept_from(record)
+        if kept is not None:
+            self._retain(kept, kind, subject_id, message_id)
 
     async def save_outcome(
         self,
@@ -259,15 +261,14 @@ class InMemoryStore:
         if saved is None:
             return False
         record = self._deliveries[delivery_id] = with_outcome(saved, state, attempts, next_attempt_at, delivered_at)
-        kind, subject_id, message_id = str(record[KIND]), str(record[SUBJECT_ID]), record[MESSAGE_ID]
-        self._retain(record, kind, subject_id, None if message_id is None else str(message_id))
+        kept = record_kept_from(record)
+        if kept is not None:
+            kind, subject_id, message_id = str(record[KIND]), str(record[SUBJECT_ID]), record[MESSAGE_ID]
+            self._retain(kept, kind, subject_id, None if message_id is None else str(message_id))
         return True
 
-    def _retain(self, record: Record, kind: str, subject_id: str, message_id: str | None) -> None:
-        """A finished delivery moves the retention start of what it carried to when it finished."""
-        kept = record_kept_from(record)
-        if kept is None:
-            return
+    def _retain(self, kept: float, kind: str, subject_id: str, message_id: str | None) -> None:
+        """A finished delivery moves the retention start of what it carried to ``kept``, when it finished."""
         log = self._notifications if kind == "status" else self._mos
         log.touch(subject_id, kept)
         if message_id is not None and message_id in self._messages:

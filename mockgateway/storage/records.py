@@ -70,7 +70,10 @@ def with_outcome(
     delivered_at: float | None,
 ) -> Record:
     """The delivery ``record`` holds, after an attempt: what ``delivery_to_record`` of the updated one gives."""
-    kept = kept_from(state, attempts, _float(record[CREATED_AT]), delivered_at)
+    if state is _DELIVERED and delivered_at is not None:  # nearly every outcome: the receiver took it
+        kept: float | None = delivered_at
+    else:
+        kept = kept_from(state, attempts, _float(record[CREATED_AT]), delivered_at)
     return (*record[:STATE], VALUE_OF[state], _attempts_json(attempts), next_attempt_at, delivered_at, kept)
 
 
