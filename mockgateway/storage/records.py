@@ -51,14 +51,15 @@ def record_kept_from(record: Record) -> float | None:
 
 
 def delivery_to_record(d: Delivery) -> Record:
-    # Unpacked, not read field by field: every callback saves its delivery twice.
+    # Unpacked, not read field by field: every pushed callback is saved this way once, before its attempt.
     (id_, account, kind, subject_id, message_id, (method, url, body, content_type, oauth), created_at, state,
      attempts, next_attempt_at, delivered_at) = d  # fmt: skip
+    fresh = state is _PENDING and not attempts  # nearly always: no attempt made yet, kept for good
     return (
         id_, account, kind, subject_id, message_id, method, url, body, content_type,
         orjson.dumps([oauth.client_id, oauth.client_secret, oauth.token_url]).decode() if oauth else None,
-        created_at, VALUE_OF[state],
-        _attempts_json(attempts), next_attempt_at, delivered_at, kept_from(state, attempts, created_at, delivered_at),
+        created_at, VALUE_OF[state], None if fresh else _attempts_json(attempts), next_attempt_at, delivered_at,
+        None if fresh else kept_from(state, attempts, created_at, delivered_at),
     )  # fmt: skip
 
 
