@@ -49,20 +49,25 @@ class EventLog:
         self._seq = itertools.count()
 
     def add(self, row: Row) -> None:
-        at = float(row[self.c.time] or 0)
-        account = str(row[self.c.account])
+        # Every notification comes through here: the shard is found inline, the columns read once.
+        c = self.c
+        at = float(row[c.time] or 0)
+        account = str(row[c.account])
         series = self.accounts.get(account)
         if series is None:  # not setdefault: that would build a Series for every row
             series = self.accounts[account] = Series()
         series.append(at, row)
-        for key in self.c.extra_keys(row):
+        for key in c.extra_keys(row):
             series = self.series.get(key)
             if series is None:
                 series = self.series[key] = Series()
             series.append(at, row)
-        if self.c.exact is not None:
-            value = str(row[self.c.exact])
-            shard = self._shard(value)
+        if c.exact is not None:
+            value = str(row[c.exact])
+            index = hash(value) % _SHARDS
+            shard = self._exact[index]
+            if shard is None:
+                shard = self._exact[index] = {}
             shard[value] = (*shard.get(value, ()), row)
 
     def _shard(self, value: str) -> dict[str, tuple[Row, ...]]:

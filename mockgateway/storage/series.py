@@ -38,12 +38,13 @@ class Series:
         return len(self.times) - self.start
 
     def append(self, at: float, row: Row) -> None:
-        if self.times and at < self.times[-1]:
-            at = self.times[-1]  # the system clock stepped back: the index stays sorted, off by that step
-        self.times.append(at)
-        self._tail.append(row)
-        if len(self._tail) == CHUNK:
-            self._chunks.append(tuple(self._tail))
+        times, tail = self.times, self._tail
+        if times and at < times[-1]:
+            at = times[-1]  # the system clock stepped back: the index stays sorted, off by that step
+        times.append(at)
+        tail.append(row)
+        if len(tail) == CHUNK:
+            self._chunks.append(tuple(tail))
             self._tail = []
 
     def first(self) -> Row | None:
