@@ -16,7 +16,7 @@ import heapq
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Protocol
 
 from mockgateway.clock import Clock
 from mockgateway.dispatch.held import (
@@ -37,7 +37,7 @@ from mockgateway.dispatch.held import (
 )
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import Transport
-from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall
+from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall, Outcome
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Outbox
@@ -47,23 +47,12 @@ log = logging.getLogger(__name__)
 _PENDING, _DELIVERED, _FAILED = DeliveryState.PENDING, DeliveryState.DELIVERED, DeliveryState.FAILED
 
 
-#: What an attempt left a delivery with: state, attempts, next attempt at, delivered at.
-Outcome: TypeAlias = tuple[DeliveryState, tuple[Attempt, ...], float | None, float | None]
-
-
 class DeliveryLog(Protocol):
     """The part of the ``Store`` the dispatcher writes to."""
 
     async def save_delivery(self, delivery: Delivery) -> None: ...
 
-    async def save_outcome(
-        self,
-        delivery_id: str,
-        state: DeliveryState,
-        attempts: tuple[Attempt, ...],
-        next_attempt_at: float | None,
-        delivered_at: float | None,
-    ) -> bool: ...
+    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool: ...
 
 
 class CallbackDispatcher:
@@ -259,7 +248,7 @@ class CallbackDispatcher:
             else:  # final, and no other attempt of it under way: nothing to hold it for
                 del live[delivery_id]
             # The saved delivery is updated; only one forgotten meanwhile (a reset) is saved whole again.
-            if not await self._store.save_outcome(delivery_id, state, attempts, next_at, delivered_at):
+            if not await self._store.save_outcome(delivery_id, outcome):
                 await self._store.save_delivery(
                     delivery_of(base, call, state=state, attempts=attempts, next_at=next_at, delivered_at=delivered_at)
                 )

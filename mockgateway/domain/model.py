@@ -263,6 +263,10 @@ class Delivery(NamedTuple):
     delivered_at: float | None = None
 
 
+#: What an attempt left a delivery with: its state, attempts, next attempt at and delivered at.
+Outcome: TypeAlias = tuple[DeliveryState, tuple[Attempt, ...], float | None, float | None]
+
+
 @dataclass(frozen=True, slots=True)
 class EventQuery:
     """Filters for notifications, MOs and deliveries; ``None`` means 'any'. Time bounds are inclusive."""

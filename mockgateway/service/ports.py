@@ -7,9 +7,7 @@ from typing import Protocol
 
 from mockgateway.domain.model import (
     Account,
-    Attempt,
     Delivery,
-    DeliveryState,
     EventQuery,
     HttpCall,
     Message,
@@ -17,6 +15,7 @@ from mockgateway.domain.model import (
     MessageStatus,
     MoMessage,
     Notification,
+    Outcome,
     Page,
 )
 from mockgateway.service.scheduler import Job
@@ -103,15 +102,8 @@ class Store(Protocol):
         """Insert or replace; a DELIVERED (or FAILED) one moves the retention start of what it carries."""
         ...
 
-    async def save_outcome(
-        self,
-        delivery_id: str,
-        state: DeliveryState,
-        attempts: tuple[Attempt, ...],
-        next_attempt_at: float | None,
-        delivered_at: float | None,
-    ) -> bool:
-        """A saved delivery after an attempt: ``save_delivery`` of it with these five values replaced.
+    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool:
+        """A saved delivery after an attempt: ``save_delivery`` of it with the outcome's four values replaced.
 
         False, saving nothing, when no delivery of that id is saved.
         """

@@ -6,15 +6,14 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.model import (
-    Attempt,
     Delivery,
-    DeliveryState,
     EventQuery,
     Message,
     MessageQuery,
     MessageStatus,
     MoMessage,
     Notification,
+    Outcome,
     Page,
 )
 from mockgateway.service.ports import BusyUntil
@@ -248,19 +247,12 @@ class InMemoryStore:
         if kept is not None:
             self._retain(kept, kind, subject_id, message_id)
 
-    async def save_outcome(
-        self,
-        delivery_id: str,
-        state: DeliveryState,
-        attempts: tuple[Attempt, ...],
-        next_attempt_at: float | None,
-        delivered_at: float | None,
-    ) -> bool:
+    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool:
         # The saved record updated in place of a whole new one: every pushed callback comes through here.
         saved = self._deliveries.get(delivery_id)
         if saved is None:
             return False
-        record = self._deliveries[delivery_id] = with_outcome(saved, state, attempts, next_attempt_at, delivered_at)
+        record = self._deliveries[delivery_id] = with_outcome(saved, outcome)
         kept = record_kept_from(record)
         if kept is not None:
             kind, subject_id, message_id = str(record[KIND]), str(record[SUBJECT_ID]), record[MESSAGE_ID]

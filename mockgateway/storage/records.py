@@ -9,7 +9,7 @@ from typing import TypeAlias
 
 import orjson
 
-from mockgateway.domain.model import VALUE_OF, Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials
+from mockgateway.domain.model import VALUE_OF, Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials, Outcome
 from mockgateway.service.scheduler import Job
 
 Record: TypeAlias = tuple[str | int | float | bytes | None, ...]
@@ -63,14 +63,9 @@ def delivery_to_record(d: Delivery) -> Record:
     )  # fmt: skip
 
 
-def with_outcome(
-    record: Record,
-    state: DeliveryState,
-    attempts: tuple[Attempt, ...],
-    next_attempt_at: float | None,
-    delivered_at: float | None,
-) -> Record:
+def with_outcome(record: Record, outcome: Outcome) -> Record:
     """The delivery ``record`` holds, after an attempt: what ``delivery_to_record`` of the updated one gives."""
+    state, attempts, next_attempt_at, delivered_at = outcome
     if state is _DELIVERED and delivered_at is not None:  # nearly every outcome: the receiver took it
         kept: float | None = delivered_at
     else:

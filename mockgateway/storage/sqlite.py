@@ -14,15 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockgateway.domain.model import (
-    Attempt,
     Delivery,
-    DeliveryState,
     EventQuery,
     Message,
     MessageQuery,
     MessageStatus,
     MoMessage,
     Notification,
+    Outcome,
     Page,
 )
 from mockgateway.service.ports import BusyUntil
@@ -148,18 +147,11 @@ class SqliteStore:
         record = delivery_to_record(delivery)
         await self._call(sql.save_delivery, record, record_kept_from(record))
 
-    async def save_outcome(
-        self,
-        delivery_id: str,
-        state: DeliveryState,
-        attempts: tuple[Attempt, ...],
-        next_attempt_at: float | None,
-        delivered_at: float | None,
-    ) -> bool:
+    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool:
         saved = await self._call(sql.one, sql.DELIVERY_BY_ID, (delivery_id,))
         if saved is None:
             return False
-        record = with_outcome(saved, state, attempts, next_attempt_at, delivered_at)
+        record = with_outcome(saved, outcome)
         await self._call(sql.save_delivery, record, record_kept_from(record))
         return True
 

@@ -17,7 +17,7 @@ from mockgateway.clock import FakeClock
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
-from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials
+from mockgateway.domain.model import Delivery, HttpCall, OAuth2Credentials, Outcome
 from mockgateway.storage.memory import InMemoryStore
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]
@@ -116,15 +116,8 @@ class SignallingStore(InMemoryStore):
         await super().save_delivery(delivery)
         self._saved.setdefault(delivery.id, asyncio.Event()).set()
 
-    async def save_outcome(
-        self,
-        delivery_id: str,
-        state: DeliveryState,
-        attempts: tuple[Attempt, ...],
-        next_attempt_at: float | None,
-        delivered_at: float | None,
-    ) -> bool:
-        saved = await super().save_outcome(delivery_id, state, attempts, next_attempt_at, delivered_at)
+    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool:
+        saved = await super().save_outcome(delivery_id, outcome)
         self._saved.setdefault(delivery_id, asyncio.Event()).set()
         return saved
 

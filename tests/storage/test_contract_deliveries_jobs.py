@@ -30,14 +30,14 @@ async def test_an_outcome_replaces_what_an_attempt_changes_as_saving_the_whole_d
     first = delivery("d1")
     await store.save_delivery(first)
     tried = (Attempt(T0, 503, 12.5, "503 Service Unavailable"),)
-    assert await store.save_outcome("d1", DeliveryState.PENDING, tried, T0 + 6, None)
+    assert await store.save_outcome("d1", (DeliveryState.PENDING, tried, T0 + 6, None))
     assert await store.get_delivery("d1") == first._replace(attempts=tried, next_attempt_at=T0 + 6)
     done = (*tried, Attempt(T0 + 6, 200, 3.0))
-    assert await store.save_outcome("d1", DeliveryState.DELIVERED, done, None, T0 + 6)
+    assert await store.save_outcome("d1", (DeliveryState.DELIVERED, done, None, T0 + 6))
     expected = first._replace(state=DeliveryState.DELIVERED, attempts=done, next_attempt_at=None, delivered_at=T0 + 6)
     assert await store.get_delivery("d1") == expected
     assert [d.id for d in await store.list_deliveries(EventQuery(status="DELIVERED"))] == ["d1"]
-    assert not await store.save_outcome("nope", DeliveryState.FAILED, done, None, None)
+    assert not await store.save_outcome("nope", (DeliveryState.FAILED, done, None, None))
     assert await store.get_delivery("nope") is None
 
 

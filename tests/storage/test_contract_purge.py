@@ -59,7 +59,7 @@ async def test_an_outcome_starts_the_retention_of_its_notification_as_a_whole_de
     await store.add_notification(notification("n1", at=0))
     await store.add_notification(notification("n2", at=1))
     await store.save_delivery(delivery("d1", subject="n1", at=0))
-    assert await store.save_outcome("d1", DeliveryState.DELIVERED, (Attempt(T0 + 100, 200, 1.0),), None, T0 + 100)
+    assert await store.save_outcome("d1", (DeliveryState.DELIVERED, (Attempt(T0 + 100, 200, 1.0),), None, T0 + 100))
     await _purge_all(store, T0 + 50)
     assert await listed(store) == ["n1"]
     await _purge_all(store, T0 + 100)
