@@ -71,13 +71,15 @@ async def run(messages: int, sink_url: str, others: Others, *, push: bool = True
     gc.freeze()
     # Without push, the request asks for no ACKs: the notifications are recorded and pullable, nothing is posted.
     options = (("acknowledgement", push), ("ackType", "MESSAGE" if push else "NONE"), ("ackTimeInGMT", True))
+    # One targets tuple for every request, as the Live Link dialect shares one per callback URL a client names.
+    targets = (CallbackTarget(sink_url),)
     others.mark()
     cpu, started = time.process_time(), time.perf_counter()
     for i in range(messages):
         await gateway.send(
             SendRequest(
                 account="demo", provider="livelink", destinations=(f"4479{i:08d}",), text="Your code is 123456",
-                callbacks=(CallbackTarget(sink_url),), options=options,
+                callbacks=targets, options=options,
             )
         )  # fmt: skip
     scheduled, scheduled_cpu = time.perf_counter() - started, time.process_time() - cpu
