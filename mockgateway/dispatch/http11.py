@@ -236,7 +236,7 @@ class _Pool:
     def release(self, connection: Connection) -> None:
         """Back after an exchange: kept for the next request if it can take one, else forgotten."""
         if connection.usable() and not self.closed:
-            if self._wake(connection):
+            if self.waiters and self._wake(connection):
                 return
             connection.idle_since = now = time.monotonic()
             self.idle.append(connection)

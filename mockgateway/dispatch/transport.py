@@ -56,8 +56,8 @@ class HttpTransport:
         self._tokens = TokenCache(self._fetch_token, now=now)
 
     async def send(self, call: HttpCall, timeout_s: float) -> TransportResult:
-        started = time.perf_counter()
-        deadline = time.monotonic() + timeout_s  # the loop's clock, without looking the loop up
+        started = time.monotonic()  # the loop's clock, without looking the loop up
+        deadline = started + timeout_s
         method, url, payload, content_type, oauth2 = call  # one unpacking: each named field is a lookup
         status: int | None = None
         error: str | None = None
@@ -90,7 +90,7 @@ class HttpTransport:
             error = f"invalid answer {failure}"
         except Exception as failure:  # the contract is "never raises": a bad URL must not kill the dispatcher
             error = f"{type(failure).__name__}: {failure}"
-        return TransportResult(status, error, (time.perf_counter() - started) * 1000)
+        return TransportResult(status, error, (time.monotonic() - started) * 1000)
 
     async def close(self) -> None:
         self._closed = True
