@@ -77,10 +77,13 @@ def with_part_status(row: Row, index: int, status: MessageStatus, at: float, rea
     parts = _load_statuses(str(raw)) if raw else (_ACCEPTED,) * (str(row[PART_IDS]).count(" ") + 1)
     if not lifecycle.allowed(parts[index], status):
         return None
-    parts = (*parts[:index], status, *parts[index + 1 :])
-    overall = VALUE_OF[lifecycle.overall(parts)]
+    if len(parts) == 1:  # most messages: the part's status is the message's, and its value is the whole column
+        overall = joined = VALUE_OF[status]
+    else:
+        parts = (*parts[:index], status, *parts[index + 1 :])
+        overall, joined = VALUE_OF[lifecycle.overall(parts)], intern(" ".join(parts))
     # status_at, reason and part_statuses are the last three columns
-    return (*row[:STATUS], overall, *row[STATUS + 1 : STATUS_AT], at, reason or row[REASON], intern(" ".join(parts)))
+    return (*row[:STATUS], overall, *row[STATUS + 1 : STATUS_AT], at, reason or row[REASON], joined)
 
 
 def _split(part_ids: str) -> tuple[str, ...]:
