@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mockgateway.domain.model import MessageStatus
+from mockgateway.domain.model import FINAL_STATUSES, MessageStatus
 
 S = MessageStatus
-# Plain names: on Python 3.11 ``MessageStatus.X`` and ``is_final`` are Python-level calls, and every due
-# notification asks whether its change is allowed.
+# Plain names: on Python 3.11 ``MessageStatus.X`` is a Python-level call, and every due notification asks
+# whether its change is allowed.
 _ACCEPTED, _DELIVERED, _RECEIVED = S.ACCEPTED, S.DELIVERED, S.RECEIVED
-_FINAL = frozenset({S.DELIVERED, S.RECEIVED, S.FAILED})
 
 
 def allowed(current: MessageStatus, new: MessageStatus) -> bool:
     """A final part takes no more changes, except the handset's RECEIVED after the SMS-C's DELIVERED."""
     if current is _DELIVERED:
         return new is _RECEIVED
-    return current not in _FINAL and new is not _ACCEPTED
+    return current not in FINAL_STATUSES and new is not _ACCEPTED
 
 
 def overall(parts: Sequence[MessageStatus]) -> MessageStatus:

@@ -11,7 +11,16 @@ from typing import Any
 
 from mockgateway.clock import iso, to_datetime
 from mockgateway.dialects.fields import kept_json
-from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MessageStatus, MoMessage, Notification
+from mockgateway.domain.model import (
+    FINAL_STATUSES,
+    Account,
+    CallbackTarget,
+    HttpCall,
+    Message,
+    MessageStatus,
+    MoMessage,
+    Notification,
+)
 from mockgateway.encoding import is_gsm7
 
 _WIRE_STATUS = {
@@ -21,7 +30,6 @@ _WIRE_STATUS = {
     MessageStatus.RETRYING: "ERROR",
     MessageStatus.FAILED: "ERROR",
 }
-_FINAL = frozenset({MessageStatus.DELIVERED, MessageStatus.RECEIVED, MessageStatus.FAILED})
 #: ORDER-level ACKs come from Live Link itself; the SMS-C and handset ACKs need ackType MESSAGE.
 _ORDER_LEVEL = frozenset({MessageStatus.SENT, MessageStatus.RETRYING, MessageStatus.FAILED})
 _VERBS = {
@@ -68,7 +76,7 @@ class AckSettings:
             return False
         if self.ack_type == "ORDER" and status not in _ORDER_LEVEL:
             return False
-        return not self.final_only or status in _FINAL  # a plain set: ``is_final`` is a call on Python 3.11
+        return not self.final_only or status in FINAL_STATUSES
 
 
 # id(options) -> (options, settings). Keyed by identity, never by equal values (True == 1), and holding the
