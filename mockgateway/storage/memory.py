@@ -237,15 +237,12 @@ class InMemoryStore:
 
     # -- callback deliveries ----------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
-        # One unpacking: each named field read is a lookup, and every callback saves its delivery twice.
-        delivery_id, _, kind, subject_id, message_id, _, created_at, _, _, _, _ = delivery
+        delivery_id, created_at = delivery.id, delivery.created_at
         deliveries = self._deliveries
         if delivery_id not in deliveries:
             self._delivery_expiry.add(delivery_id, created_at)
         record = deliveries[delivery_id] = delivery_to_record(delivery)
-        kept = record_kept_from(record)
-        if kept is not None:
-            self._retain(kept, kind, subject_id, message_id)
+        self._retain(record)
 
     async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool:
         # The saved record updated in place of a whole new one: every pushed callback comes through here.
@@ -253,16 +250,17 @@ class InMemoryStore:
         if saved is None:
             return False
         record = self._deliveries[delivery_id] = with_outcome(saved, outcome)
-        kept = record_kept_from(record)
-        if kept is not None:
-            kind, subject_id, message_id = str(record[KIND]), str(record[SUBJECT_ID]), record[MESSAGE_ID]
-            self._retain(kept, kind, subject_id, None if message_id is None else str(message_id))
+        self._retain(record)
         return True
 
-    def _retain(self, kept: float, kind: str, subject_id: str, message_id: str | None) -> None:
-        """A finished delivery moves the retention start of what it carried to ``kept``, when it finished."""
-        log = self._notifications if kind == "status" else self._mos
-        log.touch(subject_id, kept)
+    def _retain(self, record: Record) -> None:
+        """A finished delivery moves the retention start of what it carried to when it finished."""
+        kept = record_kept_from(record)
+        if kept is None:
+            return
+        log = self._notifications if record[KIND] == "status" else self._mos
+        log.touch(str(record[SUBJECT_ID]), kept)
+        message_id = None if record[MESSAGE_ID] is None else str(record[MESSAGE_ID])
         if message_id is not None and message_id in self._messages:
             late = self._message_late
             if kept > late.get(message_id, kept - 1):

@@ -29,14 +29,10 @@ JOB_COLUMNS = ("key", "message_id", "due_at", "part_index", "status", "reason", 
 _PENDING, _DELIVERED = DeliveryState.PENDING, DeliveryState.DELIVERED
 
 
-def delivery_kept_from(d: Delivery) -> float | None:
-    """When a delivery's retention starts: once it is finished; a PENDING one is kept for good."""
-    return kept_from(d.state, d.attempts, d.created_at, d.delivered_at)
-
-
 def kept_from(
     state: DeliveryState, attempts: tuple[Attempt, ...], created_at: float, delivered_at: float | None
 ) -> float | None:
+    """When a delivery's retention starts: once it is finished; a PENDING one is kept for good."""
     if state is _PENDING:
         return None
     if state is _DELIVERED and delivered_at is not None:
@@ -45,7 +41,7 @@ def kept_from(
 
 
 def record_kept_from(record: Record) -> float | None:
-    """``delivery_kept_from`` of the delivery ``record`` holds, as ``delivery_to_record`` worked it out."""
+    """``kept_from`` of the delivery ``record`` holds, as ``delivery_to_record`` worked it out."""
     kept = record[KEPT_FROM]
     return None if kept is None else float(kept)
 
@@ -54,22 +50,18 @@ def delivery_to_record(d: Delivery) -> Record:
     # Unpacked, not read field by field: every pushed callback is saved this way once, before its attempt.
     (id_, account, kind, subject_id, message_id, (method, url, body, content_type, oauth), created_at, state,
      attempts, next_attempt_at, delivered_at) = d  # fmt: skip
-    fresh = state is _PENDING and not attempts  # nearly always: no attempt made yet, kept for good
     return (
         id_, account, kind, subject_id, message_id, method, url, body, content_type,
         orjson.dumps([oauth.client_id, oauth.client_secret, oauth.token_url]).decode() if oauth else None,
-        created_at, VALUE_OF[state], None if fresh else _attempts_json(attempts), next_attempt_at, delivered_at,
-        None if fresh else kept_from(state, attempts, created_at, delivered_at),
+        created_at, VALUE_OF[state], _attempts_json(attempts), next_attempt_at, delivered_at,
+        kept_from(state, attempts, created_at, delivered_at),
     )  # fmt: skip
 
 
 def with_outcome(record: Record, outcome: Outcome) -> Record:
     """The delivery ``record`` holds, after an attempt: what ``delivery_to_record`` of the updated one gives."""
     state, attempts, next_attempt_at, delivered_at = outcome
-    if state is _DELIVERED and delivered_at is not None:  # nearly every outcome: the receiver took it
-        kept: float | None = delivered_at
-    else:
-        kept = kept_from(state, attempts, _float(record[CREATED_AT]), delivered_at)
+    kept = kept_from(state, attempts, _float(record[CREATED_AT]), delivered_at)
     return (*record[:STATE], VALUE_OF[state], _attempts_json(attempts), next_attempt_at, delivered_at, kept)
 
 
