@@ -31,6 +31,7 @@ from mockgateway.dispatch.held import (
     HeldTable,
     after_attempt,
     call_of,
+    delivery_after,
     delivery_of,
     hold,
     state_of,
@@ -229,9 +230,7 @@ class CallbackDispatcher:
             log.error("replaying a callback failed unexpectedly", exc_info=task.exception())
 
     async def _reported_attempt(self, delivery_id: str) -> Delivery:
-        base, call, outcome = await self._attempt(delivery_id)
-        state, attempts, next_at, delivered_at = outcome
-        return delivery_of(base, call, state=state, attempts=attempts, next_at=next_at, delivered_at=delivered_at)
+        return delivery_after(*await self._attempt(delivery_id))
 
     async def _attempt(self, delivery_id: str) -> tuple[Held, HttpCall, Outcome]:
         """One attempt, recorded; the outcome is worked out from the delivery as it is once the answer came."""
@@ -242,16 +241,14 @@ class CallbackDispatcher:
             status, error, latency_ms = await self._transport.send(call, self._policy.timeout_s)
             base = live[delivery_id]
             outcome = self._outcome(base, call, Attempt(started, status, latency_ms, error), status)
-            state, attempts, next_at, delivered_at = outcome
+            state, _, _, _ = outcome
             if state is _PENDING or self._running[delivery_id] > 1:
-                live[delivery_id] = after_attempt(base, state, attempts, next_at, delivered_at)
+                live[delivery_id] = after_attempt(base, outcome)
             else:  # final, and no other attempt of it under way: nothing to hold it for
                 del live[delivery_id]
             # The saved delivery is updated; only one forgotten meanwhile (a reset) is saved whole again.
             if not await self._store.save_outcome(delivery_id, outcome):
-                await self._store.save_delivery(
-                    delivery_of(base, call, state=state, attempts=attempts, next_at=next_at, delivered_at=delivered_at)
-                )
+                await self._store.save_delivery(delivery_after(base, call, outcome))
             if self.on_change is not None:
                 self.on_change(delivery_id, base[ACCOUNT])
             return base, call, outcome

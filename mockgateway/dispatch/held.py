@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from typing import Final, TypeAlias
 
-from mockgateway.domain.model import STATES, VALUE_OF, Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials
+from mockgateway.domain.model import (
+    STATES,
+    VALUE_OF,
+    Attempt,
+    Delivery,
+    DeliveryState,
+    HttpCall,
+    OAuth2Credentials,
+    Outcome,
+)
 
 #: id, account, kind, subject id, message id, method, url, body, content type, OAuth2, created at, state value,
 #: attempts, next attempt at, delivered at
@@ -52,11 +61,16 @@ def hold(d: Delivery, state: DeliveryState | None = None, next_at: float | None 
     )  # fmt: skip
 
 
-def after_attempt(
-    h: Held, state: DeliveryState, attempts: tuple[Attempt, ...], next_at: float | None, delivered_at: float | None
-) -> Held:
+def after_attempt(h: Held, outcome: Outcome) -> Held:
     """``h`` with the state, attempts and times an attempt left it with."""
+    state, attempts, next_at, delivered_at = outcome
     return (*h[:STATE], VALUE_OF[state], attempts, next_at, delivered_at)
+
+
+def delivery_after(h: Held, call: HttpCall, outcome: Outcome) -> Delivery:
+    """``h`` as a ``Delivery`` after an attempt that left it with ``outcome``."""
+    state, attempts, next_at, delivered_at = outcome
+    return delivery_of(h, call, state=state, attempts=attempts, next_at=next_at, delivered_at=delivered_at)
 
 
 def call_of(h: Held) -> HttpCall:
