@@ -49,8 +49,7 @@ class EventLog:
         self._seq = itertools.count()
 
     def add(self, row: Row) -> None:
-        # Every notification comes through here: the shard is found inline, the columns read once.
-        c = self.c
+        c = self.c  # read once: every notification comes through here
         at = float(row[c.time] or 0)
         account = str(row[c.account])
         series = self.accounts.get(account)
@@ -64,10 +63,7 @@ class EventLog:
             series.append(at, row)
         if c.exact is not None:
             value = str(row[c.exact])
-            index = hash(value) % _SHARDS
-            shard = self._exact[index]
-            if shard is None:
-                shard = self._exact[index] = {}
+            shard = self._shard(value)
             shard[value] = (*shard.get(value, ()), row)
 
     def _shard(self, value: str) -> dict[str, tuple[Row, ...]]:

@@ -109,8 +109,6 @@ def status_calls(message: Message, notification: Notification, account: Account)
     if not targets:
         return []
     body = kept_json(ack_payload(message, notification, settings))
-    if len(targets) == 1:  # nearly always: one receiver, and no comprehension (a call of its own) for it
-        return [_post(targets[0], body)]
     return [_post(target, body) for target in targets]
 
 
