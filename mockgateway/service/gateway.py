@@ -136,8 +136,8 @@ class Gateway:
     # -- sending --------------------------------------------------------------------------------
     async def send(self, request: SendRequest) -> Accepted:
         """Accept one message per destination; each gets one id per part and follows its scenario."""
-        account = self._accounts.get(request.account) or self.account(request.account)
-        if account.origins is not None and not account.owns_origin(request.origin):
+        account = self.account(request.account)
+        if not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
         seg = segment(request.text, request.force_ucs2, request.part_sizes)
         now = self.clock.now()

@@ -57,8 +57,7 @@ class LiveLinkDialect:
         account = self.authenticate(request)
         data = json_object(request.body)
         parsed = requests.parse_v2(data, account.name)
-        if "clientId" in data:
-            self._check_client_id(parsed.option_value("clientId"), account)
+        self._check_client_id(parsed.option_value("clientId"), account)
         accepted = await self._gateway.send(parsed)
         body = {"livelinkOrderIds": _order_ids(data, accepted.messages)}
         return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
