@@ -30,6 +30,14 @@ class FakeTransport:
         self.closing = True
 
 
+async def next_turn() -> None:
+    """Return once the event loop has run what was scheduled before this call: the batch's write, if any."""
+    loop = asyncio.get_running_loop()
+    turn = loop.create_future()
+    loop.call_soon(turn.set_result, None)  # behind the batch's flush in the loop's queue
+    await turn
+
+
 def connect(name: str, batch: WriteBatch, log: list[tuple[str, bytes]], *, broken: bool = False) -> Connection:
     connection = Connection(name, lambda _: None, batch)
     connection.connection_made(FakeTransport(name, log, broken=broken))  # type: ignore[arg-type]
@@ -42,10 +50,10 @@ async def test_requests_made_in_one_turn_are_written_together_in_the_next() -> N
     a.exchange(b"GET /1 HTTP/1.1\r\n\r\n", deadline=float("inf"))
     b.exchange(b"GET /2 HTTP/1.1\r\n\r\n", deadline=float("inf"))
     assert log == []  # nothing written while the turn that made them runs
-    await asyncio.sleep(0)
+    await next_turn()
     assert log == [("a", b"GET /1 HTTP/1.1\r\n\r\n"), ("b", b"GET /2 HTTP/1.1\r\n\r\n")]
     a.exchange(b"GET /3 HTTP/1.1\r\n\r\n", deadline=float("inf"))  # a later turn: a batch of its own
-    await asyncio.sleep(0)
+    await next_turn()
     assert log[-1] == ("a", b"GET /3 HTTP/1.1\r\n\r\n")
 
 
@@ -54,7 +62,7 @@ async def test_a_failed_write_fails_its_exchange_and_not_the_others() -> None:
     broken, fine = connect("broken", batch, log, broken=True), connect("fine", batch, log)
     lost = broken.exchange(b"GET / HTTP/1.1\r\n\r\n", deadline=float("inf"))
     fine.exchange(b"GET / HTTP/1.1\r\n\r\n", deadline=float("inf"))
-    await asyncio.sleep(0)
+    await next_turn()
     with pytest.raises(ConnectionFailed, match="writing to broken failed: broken pipe"):
         await lost
     assert log == [("fine", b"GET / HTTP/1.1\r\n\r\n")]
@@ -66,7 +74,7 @@ async def test_an_exchange_that_ended_before_its_turn_writes_nothing() -> None:
     connection = connect("a", batch, log)
     waiter = connection.exchange(b"GET / HTTP/1.1\r\n\r\n", deadline=float("inf"))
     connection.time_out()
-    await asyncio.sleep(0)
+    await next_turn()
     assert log == []
     with pytest.raises(TimeoutError):
         await waiter
