@@ -44,6 +44,9 @@ class Endpoint:
 
 class Dialect(Protocol):
     name: str
+    #: The first segments of the provider's paths (``/api``): any other path or method under them is answered
+    #: in the provider's error format, as the provider would, rather than by the web server's plain text.
+    path_roots: tuple[str, ...]
 
     def endpoints(self) -> Sequence[Endpoint]: ...
 

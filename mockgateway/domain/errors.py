@@ -40,6 +40,22 @@ class NotFound(GatewayError):
     message = "not found"
 
 
+class UnknownEndpoint(NotFound):
+    """Nothing is served at this path of a provider's API."""
+
+
+class MethodNotAllowed(GatewayError):
+    """The path exists, but not for this HTTP method."""
+
+    code = "method_not_allowed"
+    http_status = 405
+    message = "method not allowed"
+
+    def __init__(self, message: str | None = None, *, allowed: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.allowed = allowed  #: the methods the path answers, for the ``Allow`` header
+
+
 class Conflict(GatewayError):
     code = "conflict"
     http_status = 409

@@ -16,7 +16,7 @@ from mockgateway.dialects.textapp import TextAppDialect
 from mockgateway.http import admin, admin_control, admin_events, admin_wait, live, metrics, ui
 from mockgateway.http.admin_common import admin_routes
 from mockgateway.http.keys import GATEWAY, SETTINGS
-from mockgateway.http.provider import mount
+from mockgateway.http.provider import mount, mount_fallbacks
 from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway
 
@@ -30,12 +30,13 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     app[SETTINGS] = settings
     app[GATEWAY] = gateway
     metrics.install(app)  # before the dialects are mounted, so their requests are timed
-    for dialect in (
+    dialects = (
         LiveLinkDialect(gateway, status_list_key=settings.status_list_key),
         MobivateDialect(gateway),
         TextAppDialect(gateway),
         *smsmode_dialects(gateway),  # HTTP API 1.6 and REST: two error formats, one shared state
-    ):
+    )
+    for dialect in dialects:
         mount(app, dialect, MAX_BODY_BYTES)
         gateway.engine.register_renderer(dialect.name, dialect)
     # The wait routes come first: /__admin/messages/wait must not be taken for a message id.
@@ -43,6 +44,8 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
         app.router.add_routes(admin_routes(routes))
     app.router.add_routes(admin_routes(ui.routes))
     live.install(app)  # the UI's event stream, ended at shutdown
+    for dialect in dialects:  # last: they take what no route above answers
+        mount_fallbacks(app, dialect)
     app.cleanup_ctx.append(_lifetime)
     if settings.demo:
         app.cleanup_ctx.append(_demo)  # after _lifetime: starts once the store is open, stops before it closes

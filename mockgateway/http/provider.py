@@ -10,7 +10,7 @@ from types import MappingProxyType
 from aiohttp import web
 
 from mockgateway.dialects.base import Dialect, Handler, WireRequest, WireResponse
-from mockgateway.domain.errors import GatewayError, InvalidRequest
+from mockgateway.domain.errors import GatewayError, InvalidRequest, MethodNotAllowed, UnknownEndpoint
 from mockgateway.http.metrics import METRICS
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,39 @@ def mount(app: web.Application, dialect: Dialect, max_body: int) -> None:
         # request latency, per route
         observe = metrics.observer(dialect.name, f"{endpoint.method} {endpoint.path}") if metrics else _ignore
         app.router.add_route(endpoint.method, endpoint.path, _adapt(dialect, endpoint.handler, max_body, observe))
+
+
+def mount_fallbacks(app: web.Application, dialect: Dialect) -> None:
+    """After every dialect is mounted: what no endpoint answers under the dialect's roots, it answers as an error.
+
+    The router tries these catch-all routes last, so they cost the requests that do match nothing.
+    """
+    paths = {endpoint.path for endpoint in dialect.endpoints()}
+    resources = [resource for resource in app.router.resources() if resource.canonical in paths]
+    fallback = _fallback(dialect, resources)
+    for root in dialect.path_roots:
+        app.router.add_route("*", root + "{tail:(?:/.*)?}", fallback)
+
+
+def _fallback(
+    dialect: Dialect, resources: list[web.AbstractResource]
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        allowed: set[str] = set()
+        for resource in resources:
+            allowed |= (await resource.resolve(request))[1]
+        error: GatewayError
+        if allowed:
+            methods = tuple(sorted(allowed))
+            text = f"{request.method} is not allowed on {request.path} (allowed: {', '.join(methods)})"
+            error = MethodNotAllowed(text, allowed=methods)
+        else:
+            error = UnknownEndpoint(f"nothing is served at {request.path}")
+        response = dialect.render_error(error)
+        headers = {**(response.headers or {}), **({"Allow": ", ".join(sorted(allowed))} if allowed else {})}
+        return _to_web(WireResponse(response.status, response.body, response.content_type, headers or None))
+
+    return handle
 
 
 def _ignore(seconds: float) -> None:

@@ -23,6 +23,7 @@ PROVIDER = requests.PROVIDER
 
 class LiveLinkDialect:
     name = PROVIDER
+    path_roots: tuple[str, ...] = ("/api",)
 
     def __init__(self, gateway: Gateway, *, status_list_key: str = "SAPNotification") -> None:
         self._gateway = gateway

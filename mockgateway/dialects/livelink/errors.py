@@ -19,6 +19,7 @@ API_ERROR_CODES = {
     "unauthorized": 4010,
     "forbidden": 4030,
     "not_found": 4040,
+    "method_not_allowed": 4050,
     "conflict": 4090,
     "rate_limited": 4290,
     "provider_failure": 5000,
@@ -30,6 +31,7 @@ _USER_MESSAGES = {
     401: "Authentication failed",
     403: "You may not send this request",
     404: "Not found",
+    405: "Method not allowed",
     429: "Too many requests, slow down",
 }
 

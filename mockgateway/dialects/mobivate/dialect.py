@@ -31,6 +31,7 @@ AccountHandler = Callable[[Account, WireRequest], Awaitable[WireResponse]]
 
 class MobivateDialect:
     name = PROVIDER
+    path_roots: tuple[str, ...] = ("/send", "/message", "/addressbook", "/optout", "/webhooks")
 
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway

@@ -14,9 +14,11 @@ from mockgateway.domain.errors import (
     Forbidden,
     GatewayError,
     InvalidRequest,
+    MethodNotAllowed,
     NotFound,
     RateLimited,
     Unauthorized,
+    UnknownEndpoint,
 )
 from mockgateway.domain.model import Message
 
@@ -24,12 +26,15 @@ BASE = "/http/1.6"
 _MISSING = "Missing mandatory parameter"
 
 
-def text(body: str) -> WireResponse:
+def text(body: str, status: int = 200) -> WireResponse:
     # The API answers 200 whatever happened: the code at the start of the body tells.
-    return WireResponse(200, body.encode("utf-8"), "text/plain; charset=utf-8")
+    return WireResponse(status, body.encode("utf-8"), "text/plain; charset=utf-8")
 
 
 def render_error(error: GatewayError) -> WireResponse:
+    if isinstance(error, UnknownEndpoint | MethodNotAllowed):
+        # Not a call of the API at all: a client splitting on " | " still reads a code, the status tells why.
+        return text(f"35 | Invalid parameter: {error.detail}", error.http_status)
     return text(error_line(error))
 
 
@@ -56,6 +61,7 @@ class SmsmodeDialect(callbacks.CallbackRendering):
     """HTTP API 1.6, and the callbacks of both smsmode APIs."""
 
     name = PROVIDER
+    path_roots: tuple[str, ...] = ("/http",)
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend

@@ -41,6 +41,7 @@ def render_error(error: GatewayError) -> WireResponse:
 
 class SmsmodeRestDialect(callbacks.CallbackRendering):
     name = wire.PROVIDER
+    path_roots: tuple[str, ...] = ("/sms",)
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from mockgateway.domain.errors import Forbidden, GatewayError, InvalidRequest, RateLimited, Unauthorized
+from mockgateway.domain.errors import (
+    Forbidden,
+    GatewayError,
+    InvalidRequest,
+    MethodNotAllowed,
+    RateLimited,
+    Unauthorized,
+    UnknownEndpoint,
+)
 
 PROVIDER = "textapp"
 
@@ -11,6 +19,7 @@ FAILURE = 2
 NO_RESULT = 3
 TOO_FAST = 5
 NOT_AUTHORISED = 201
+METHOD_NOT_FOUND = 365
 WRONG_DESTINATION = 361
 PARAMETER_ERROR = 399
 
@@ -86,6 +95,9 @@ def describe(code: int, detail: str | None = None) -> str:
 
 def transaction_for(error: GatewayError) -> tuple[int, str, int]:
     """(transaction code, description, HTTP status) for any error a call can end with."""
+    if isinstance(error, UnknownEndpoint | MethodNotAllowed):
+        # No method answers there: the service's own "method not found", with the HTTP status telling why.
+        return METHOD_NOT_FOUND, describe(METHOD_NOT_FOUND, error.detail), error.http_status
     if isinstance(error, TextAppError):
         code = error.tx_code
     elif isinstance(error, Unauthorized | Forbidden):

@@ -31,6 +31,7 @@ Method = Callable[[Params], Awaitable[Outcome]]
 
 class TextAppDialect:
     name = PROVIDER
+    path_roots: tuple[str, ...] = ("/webservice",)
 
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
