@@ -6,6 +6,10 @@ import time
 from datetime import UTC, datetime
 from typing import Protocol
 
+#: The latest time the clock may show: a year before the last instant a date can be written in (9999-12-31),
+#: so that what falls due after it (retention, validity, a local time zone's offset) can still be written.
+LATEST_INSTANT = datetime(9999, 1, 1, tzinfo=UTC).timestamp()
+
 
 class Clock(Protocol):
     @property

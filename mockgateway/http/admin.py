@@ -8,6 +8,7 @@ from mockgateway import __version__
 from mockgateway.clock import iso
 from mockgateway.domain.model import MessageQuery
 from mockgateway.http.admin_common import int_param, json_response
+from mockgateway.http.admin_filters import MESSAGES
 from mockgateway.http.keys import GATEWAY
 from mockgateway.http.views import account_view, message_view
 
@@ -29,6 +30,7 @@ async def health(request: web.Request) -> web.Response:
 
 def message_query(request: web.Request) -> MessageQuery:
     q = request.query
+    MESSAGES.check(q, request.app[GATEWAY].accounts)
     return MessageQuery(
         account=q.get("account") or None,
         # An unencoded '+' (``?to=+4477...``) arrives as a space; either way the number is meant.
@@ -63,7 +65,7 @@ async def get_message(request: web.Request) -> web.Response:
 @routes.delete("/__admin/messages")
 async def delete_messages(request: web.Request) -> web.Response:
     query = message_query(request)
-    filtered = any(k in request.query for k in ("account", "destination", "to", "origin", "from", "text", "provider"))
+    filtered = any(name in request.query for name in MESSAGES.names)
     deleted = await request.app[GATEWAY].delete_messages(query if filtered else None)
     return json_response({"deleted": deleted})
 

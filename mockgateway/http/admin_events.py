@@ -7,20 +7,22 @@ from aiohttp import web
 from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.domain.model import EventQuery
 from mockgateway.http.admin_common import int_param, json_body, json_response
+from mockgateway.http.admin_filters import CALLBACKS, MOS, NOTIFICATIONS, Filters
 from mockgateway.http.keys import GATEWAY
 from mockgateway.http.views import delivery_view, mo_view, notification_view
 
 routes = web.RouteTableDef()
 
 
-def event_query(request: web.Request) -> EventQuery:
+def event_query(request: web.Request, filters: Filters) -> EventQuery:
     q = request.query
+    filters.check(q, request.app[GATEWAY].accounts)
     return EventQuery(
         account=q.get("account") or None,
         message_id=q.get("message") or q.get("message_id") or None,
         part_id=q.get("order_id") or q.get("orderId") or None,
         status=q.get("status") or q.get("state") or None,
-        kind=q.get("kind") or None,
+        kind=q.get("kind", "").lower() or None,
         phone=(q.get("from") or q.get("phone") or "").strip().lstrip("+") or None,
         keyword=q.get("text") or q.get("keyword") or None,
         offset=int_param(request, "offset", 0, maximum=10**9),
@@ -30,13 +32,13 @@ def event_query(request: web.Request) -> EventQuery:
 
 @routes.get("/__admin/notifications")
 async def list_notifications(request: web.Request) -> web.Response:
-    items = await request.app[GATEWAY].notifications(event_query(request))
+    items = await request.app[GATEWAY].notifications(event_query(request, NOTIFICATIONS))
     return json_response({"notifications": [notification_view(n) for n in items]})
 
 
 @routes.get("/__admin/mo")
 async def list_mos(request: web.Request) -> web.Response:
-    items = await request.app[GATEWAY].mos(event_query(request))
+    items = await request.app[GATEWAY].mos(event_query(request, MOS))
     return json_response({"mo": [mo_view(m) for m in items]})
 
 
@@ -61,7 +63,7 @@ async def inject_mo(request: web.Request) -> web.Response:
 
 @routes.get("/__admin/callbacks")
 async def list_callbacks(request: web.Request) -> web.Response:
-    items = await request.app[GATEWAY].store.list_deliveries(event_query(request))
+    items = await request.app[GATEWAY].store.list_deliveries(event_query(request, CALLBACKS))
     return json_response({"callbacks": [delivery_view(d) for d in items]})
 
 

@@ -6,7 +6,7 @@ import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from mockgateway.clock import Clock, FakeClock
+from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
 from mockgateway.domain.errors import (
     Conflict,
     Forbidden,
@@ -239,8 +239,11 @@ class Gateway:
         if not isinstance(self.clock, FakeClock):
             raise Conflict("the gateway runs on the real clock; start it with --clock virtual to advance time")
         target = to if to is not None else self.clock.now() + (seconds or 0.0)
+        field = "seconds" if to is None else "to"
         if target < self.clock.now():
-            raise InvalidRequest("the clock cannot go backwards", field="to")
+            raise InvalidRequest("the clock cannot go backwards", field=field)
+        if not target <= LATEST_INSTANT:  # also refuses nan
+            raise InvalidRequest(f"{field}: the clock cannot go past {iso(LATEST_INSTANT)}", field=field)
         while (due := self.engine.next_due()) is not None and due <= target:
             self.clock.set(max(due, self.clock.now()))
             await self.engine.run_due()
