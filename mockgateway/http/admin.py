@@ -30,7 +30,7 @@ async def health(request: web.Request) -> web.Response:
 
 def message_query(request: web.Request) -> MessageQuery:
     q = request.query
-    MESSAGES.check(q, request.app[GATEWAY].accounts)
+    MESSAGES.check(q)
     return MessageQuery(
         account=q.get("account") or None,
         # An unencoded '+' (``?to=+4477...``) arrives as a space; either way the number is meant.

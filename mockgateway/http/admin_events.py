@@ -16,7 +16,7 @@ routes = web.RouteTableDef()
 
 def event_query(request: web.Request, filters: Filters) -> EventQuery:
     q = request.query
-    filters.check(q, request.app[GATEWAY].accounts)
+    filters.check(q)
     return EventQuery(
         account=q.get("account") or None,
         message_id=q.get("message") or q.get("message_id") or None,
