@@ -13,6 +13,7 @@ import pytest
 from tests.dialects.mobivate.conftest import GOLDEN, golden
 
 PAIRS = [
+    ("auth_test.json", "doc/auth_test.json"),
     ("send_single.response.json", "doc/send_single.response.json"),
     ("send_batch.response.json", "doc/send_batch.response.json"),
     ("error_401.json", "doc/error_401.json"),
