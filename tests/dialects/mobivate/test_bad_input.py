@@ -147,6 +147,8 @@ async def test_bad_search_parameters_are_named(client: Client, query: str, messa
 
 
 async def test_bad_opt_out_dates_are_named(client: Client) -> None:
+    answer = await call(client, "GET", "/addressbook/optout?startDate=2023-13-01", status=400)
+    assert_golden("error_400_bad_date.json", answer)
     answer = await call(client, "GET", "/addressbook/optout?endDate=yesterday", status=400)
     assert answer == {"code": 400, "message": 'endDate: Invalid format: "yesterday"'}
 

@@ -16,6 +16,7 @@ PAIRS = [
     ("auth_test.json", "doc/auth_test.json"),
     ("send_single.response.json", "doc/send_single.response.json"),
     ("send_batch.response.json", "doc/send_batch.response.json"),
+    ("error_400_bad_date.json", "doc/error_400_bad_date.json"),
     ("error_401.json", "doc/error_401.json"),
     ("error_403_opted_out.json", "doc/error_403_opted_out.json"),
     ("error_404.json", "doc/error_404.json"),
