@@ -27,6 +27,8 @@ from mockgateway.domain.model import Account, HttpCall, Message, MoMessage, Noti
 from mockgateway.service.gateway import Gateway
 
 AccountHandler = Callable[[Account, WireRequest], Awaitable[WireResponse]]
+#: The answer of ``GET /auth/test`` to a key that works; any other key gets the usual 401.
+KEY_IS_VALID = {"message": "API Key is valid"}
 
 
 class MobivateDialect:
@@ -48,6 +50,7 @@ class MobivateDialect:
     def endpoints(self) -> Sequence[Endpoint]:
         guarded = self._guarded
         return (
+            Endpoint("GET", "/auth/test", self.test_key),
             Endpoint("POST", "/send/single", self.send_single),
             Endpoint("POST", "/send/batch", guarded(self._send_batch)),
             Endpoint("GET", "/message", guarded(self.logs.search)),
@@ -87,6 +90,12 @@ class MobivateDialect:
             return await handler(self.authenticate(request), request)
 
         return handle
+
+    async def test_key(self, request: WireRequest) -> WireResponse:
+        """``GET /auth/test``: whether a key would be let in, checked as every other call checks it."""
+        # Integrations call it with ``?api_key=`` as well as with the header.
+        self.authenticate(request, legacy=True)
+        return WireResponse(200, orjson.dumps(KEY_IS_VALID))
 
     async def send_single(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request, legacy=True)

@@ -65,7 +65,7 @@ def mo_record(mo: MoMessage) -> dict[str, Any]:
         "inReplyTo": hex_id(mo.in_reply_to) if mo.in_reply_to else None,
         "routeId": None,
         "parts": len(segment(mo.text).parts),
-        "cost": 0,
+        "cost": 0.0,  # a float like every other cost: typed clients read the field as a decimal
         "currency": CURRENCY,
         "senderReference": None,
         "campaignId": None,
@@ -88,7 +88,7 @@ def campaign_record(campaign_id: str, campaign: Campaign, accepted: list[Outgoin
                 "recipient": m.recipient,
                 "text": m.text,
                 "reference": m.reference,
-                "routeId": m.route_id,
+                "routeId": m.own_route_id,
             }
             for m in accepted
         ],

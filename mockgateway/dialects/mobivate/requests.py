@@ -41,8 +41,9 @@ class Outgoing:
     originator: str
     recipient: str  #: E.164 digits
     text: str
-    route_id: str
+    route_id: str  #: the message's own route, else the campaign's
     reference: str | None
+    own_route_id: str | None = None  #: as the message gave it: a campaign echoes null for an inherited route
 
 
 def originator(value: object, name: str) -> str:
@@ -106,8 +107,9 @@ def parse_batch(data: dict[str, Any]) -> Campaign:
         schedule=schedule,
         shorten_urls=f.optional_bool(data, "shortenUrls"),
         spread_hours=f.optional_int(data, "spreadHours") or 0,
-        exclude_optouts=f.optional_bool(data, "excludeOptouts"),
-        exclude_duplicates=f.optional_bool(data, "excludeDuplicates"),
+        # Mobivate documents both exclusions as on unless the campaign turns them off.
+        exclude_optouts=f.optional_bool(data, "excludeOptouts", default=True),
+        exclude_duplicates=f.optional_bool(data, "excludeDuplicates", default=True),
         callbacks=callback(data),
         messages=_batch_messages(data.get("messages"), default_route),
     )
@@ -126,12 +128,14 @@ def _batch_messages(raw: object, default_route: str) -> tuple[Outgoing, ...]:
 def _batch_message(item: object, name: str, default_route: str) -> Outgoing:
     if not isinstance(item, dict):
         raise f.invalid(name, "must be an object with originator, recipient and text")
+    own_route = _optional(item, "routeId", f"{name}.routeId", required_if_given=True)
     return Outgoing(
         originator=originator(item.get("originator"), f"{name}.originator"),
         recipient=recipient(item.get("recipient"), f"{name}.recipient"),
         text=_text(item, f"{name}.text"),
-        route_id=_optional(item, "routeId", f"{name}.routeId", required_if_given=True) or default_route,
+        route_id=own_route or default_route,
         reference=_optional(item, "reference", f"{name}.reference"),
+        own_route_id=own_route,
     )
 
 

@@ -96,4 +96,7 @@ SINGLE = {"originator": "Test", "recipient": "44700011122", "body": "This is a t
 
 
 def assert_golden(name: str, actual: Any) -> None:
-    assert actual == golden(name), f"{name} differs from the golden file"
+    """Equal values, and the same JSON text: ``0`` is not ``0.0`` nor ``1`` ``true`` to a typed client."""
+    expected = golden(name)
+    assert actual == expected, f"{name} differs from the golden file"
+    assert json.dumps(actual) == json.dumps(expected), f"{name}: same values, other JSON types or key order"

@@ -24,6 +24,10 @@ def without(data: dict[str, Any], key: str) -> dict[str, Any]:
         (without(SINGLE, "recipient"), "recipient: is required"),
         (without(SINGLE, "body"), "body: is required"),
         (without(SINGLE, "routeId"), "routeId: is required"),
+        ({**SINGLE, "originator": None}, "originator: is required"),
+        ({**SINGLE, "recipient": None}, "recipient: is required"),
+        ({**SINGLE, "body": None}, "body: is required"),
+        ({**SINGLE, "routeId": None}, "routeId: is required"),
         ({**SINGLE, "body": "  "}, "body: must not be empty"),
         ({**SINGLE, "recipient": "07700 900123"}, "recipient: '07700 900123' is not an international phone number"),
         ({**SINGLE, "recipient": 44700011122}, "recipient: must be a string of digits"),
@@ -54,7 +58,12 @@ M = BATCH_MESSAGE
     ("body", "message"),
     [
         ({"messages": [M]}, "routeId: is required"),
+        ({"routeId": None, "messages": [M]}, "routeId: is required"),
         ({"routeId": "mglobal"}, "messages: is required"),
+        (batch(messages=None), "messages: is required"),
+        (batch({**M, "originator": None}), "messages[0].originator: is required"),
+        (batch({**M, "recipient": None}), "messages[0].recipient: is required"),
+        (batch({**M, "text": None}), "messages[0].text: is required"),
         (batch(messages=[]), "messages: must be a non-empty array"),
         (batch(messages={"a": 1}), "messages: must be a non-empty array"),
         (batch(*[M] * 1001), "messages: must list at most 1000 messages, got 1001"),
@@ -138,6 +147,8 @@ async def test_bad_search_parameters_are_named(client: Client, query: str, messa
 
 
 async def test_bad_opt_out_dates_are_named(client: Client) -> None:
+    answer = await call(client, "GET", "/addressbook/optout?startDate=2023-13-01", status=400)
+    assert_golden("error_400_bad_date.json", answer)
     answer = await call(client, "GET", "/addressbook/optout?endDate=yesterday", status=400)
     assert answer == {"code": 400, "message": 'endDate: Invalid format: "yesterday"'}
 
@@ -165,7 +176,7 @@ async def test_another_providers_message_is_404(client: Client, gateway: Gateway
 
 
 @pytest.mark.parametrize(
-    "body", [{"mobile": "hello"}, {"mobile": ""}, {}, {"mobile": True}, {"number": "447400100001"}]
+    "body", [{"mobile": "hello"}, {"mobile": ""}, {}, {"mobile": None}, {"mobile": True}, {"number": "447400100001"}]
 )
 @pytest.mark.parametrize(("method", "path"), [("POST", "/addressbook/optout"), ("DELETE", "/optout")])
 async def test_a_bad_opt_out_number_is_refused(client: Client, body: Any, method: str, path: str) -> None:
@@ -182,6 +193,7 @@ async def test_deleting_a_number_that_is_not_opted_out_is_404(client: Client) ->
     ("body", "message"),
     [
         ({}, "url: is required"),
+        ({"url": None}, "url: is required"),
         ({"url": "example.com/hook"}, "url: must be an http(s) URL"),
         ({"url": 5}, "url: must be an http(s) URL"),
     ],

@@ -141,7 +141,7 @@ async def test_an_opted_out_batch_recipient_fails_as_blacklisted(
     await register(client, hooks)
     gateway.opt_out("demo", "447400100002")
     messages = [{"originator": "Shop", "recipient": "447400100002", "text": "Hi"}]
-    await call(client, "POST", "/send/batch", {"routeId": "mglobal", "messages": messages})
+    await call(client, "POST", "/send/batch", {"routeId": "mglobal", "excludeOptouts": False, "messages": messages})
     await gateway.advance(5)
     assert statuses(hooks) == [("INTERIM_ACKNOWLEDGED", 9), ("FAILED_RECIPIENT_BLACKLISTED", 19)]
 

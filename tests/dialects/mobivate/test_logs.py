@@ -64,6 +64,7 @@ async def test_search_by_direction(client: Client, gateway: Gateway) -> None:
     await gateway.advance(5)
     await gateway.inject_mo("44700011122", "Test", "Yes please")
     both = await call(client, "GET", "/message")
+    assert_golden("message_search.json", both)
     assert [(r["direction"], r["body"]) for r in both] == [("MO", "Yes please"), ("MT", "Do you want more?")]
     incoming = await call(client, "GET", "/message?direction=MO")
     assert [r["body"] for r in incoming] == ["Yes please"]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
+
+import pytest
 
 from mockgateway.domain.model import MessageQuery
 from mockgateway.scenario.model import Match, OnSend, Scenario
 from mockgateway.service.gateway import Gateway
 from tests.dialects.mobivate.conftest import KEY, SHOP_AUTH, SINGLE, Client, assert_golden, call, golden
+
+EXCLUDE = {"excludeOptouts": True, "excludeDuplicates": True}
 
 
 async def test_single_send_answers_the_documented_record(client: Client) -> None:
@@ -59,25 +64,29 @@ async def test_batch_answers_the_campaign(client: Client, gateway: Gateway) -> N
     assert {m.option("batchId") for m in page.items} == {body["id"]}
 
 
-async def test_batch_drops_duplicates_and_opted_out_numbers_when_asked(client: Client, gateway: Gateway) -> None:
+@pytest.mark.parametrize("flags", [{}, {"excludeOptouts": None, "excludeDuplicates": None}, EXCLUDE])
+async def test_batch_drops_duplicates_and_opted_out_numbers_unless_told_not_to(
+    client: Client, gateway: Gateway, flags: dict[str, Any]
+) -> None:
     gateway.opt_out("demo", "447400100002")
     messages = [
         {"originator": "Shop", "recipient": number, "text": f"Hello {i}"}
         for i, number in enumerate(["447400100001", "447400100002", "447400100001", "447400100003"])
     ]
-    request = {"routeId": "mglobal", "excludeOptouts": True, "excludeDuplicates": True, "messages": messages}
-    body = await call(client, "POST", "/send/batch", request)
+    body = await call(client, "POST", "/send/batch", {"routeId": "mglobal", **flags, "messages": messages})
     assert [(r["recipient"], r["text"]) for r in body["recipients"]] == [
         ("447400100001", "Hello 0"),
         ("447400100003", "Hello 3"),
     ]
+    assert (body["excludeOptouts"], body["excludeDuplicates"]) == (True, True)
     assert (await gateway.messages(MessageQuery())).total == 2
 
 
-async def test_batch_keeps_duplicates_and_opted_out_numbers_by_default(client: Client, gateway: Gateway) -> None:
+async def test_batch_keeps_duplicates_and_opted_out_numbers_when_told_to(client: Client, gateway: Gateway) -> None:
     gateway.opt_out("demo", "447400100002")
     messages = [{"originator": "Shop", "recipient": n, "text": "Hi"} for n in ("447400100002", "447400100002")]
-    body = await call(client, "POST", "/send/batch", {"routeId": "mglobal", "messages": messages})
+    request = {"routeId": "mglobal", "excludeOptouts": False, "excludeDuplicates": False, "messages": messages}
+    body = await call(client, "POST", "/send/batch", request)
     assert len(body["recipients"]) == 2
     page = await gateway.messages(MessageQuery())
     assert [m.scenario for m in page.items] == ["opted-out", "opted-out"]
