@@ -61,7 +61,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
     classe = params.get("classe_msg", "").strip() or "2"
     if classe not in CLASSES:
         raise bad("classe_msg", "must be 2 (Pro), 4 (reply-able) or 9 (Unicode)")
-    cap = _int(params, "nbr_msg", DEFAULT_PARTS, 1, MAX_PARTS)
+    cap = whole_number(params, "nbr_msg", DEFAULT_PARTS, 1, MAX_PARTS)
     text, truncated = fit(text, classe == "9", cap)
     options: dict[str, Scalar] = {"api": HTTP_API, "smsID": sms_id, "classe_msg": int(classe), "nbr_msg": cap}
     options["truncated"] = truncated
@@ -107,18 +107,23 @@ def date_envoi(raw: str, now: float) -> float | None:
     """``ddMMyyyy-HH:mm`` in French local time; a time already past means "now"."""
     if not raw:
         return None
+    when = local_minute(raw, "date_envoi")
+    return when if when > now else None
+
+
+def local_minute(raw: str, name: str) -> float:
+    """``ddMMyyyy-HH:mm`` in French local time, the HTTP API's date format in requests."""
     match = _DATE_ENVOI.match(raw)
     try:
         if not match:
             raise ValueError(raw)
         day, month, year, hour, minute = (int(group) for group in match.groups())
-        when = datetime(year, month, day, hour, minute, tzinfo=wire.LOCAL_TZ).timestamp()
+        return datetime(year, month, day, hour, minute, tzinfo=wire.LOCAL_TZ).timestamp()
     except ValueError:
-        raise bad("date_envoi", f"{raw!r} is not a date as ddMMyyyy-HH:mm") from None
-    return when if when > now else None
+        raise bad(name, f"{raw!r} is not a date as ddMMyyyy-HH:mm") from None
 
 
-def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+def whole_number(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name, "").strip()
     if not raw:
         return default
