@@ -39,6 +39,8 @@ NOT_A_NUMBER = "is not a phone number (06…, 07…, 336… or +336…)"
         ({"emetteur": "ABCDEFGHIJKL"}, "35 | Invalid parameter: emetteur: must be 1 to 11 characters"),
         ({"emetteur": "33612345678"}, "35 | Invalid parameter: emetteur: '33612345678' looks like a phone number; "
          "a sender id is a name or a short number"),
+        ({"emetteur": "Ma Boutique"}, "35 | Invalid parameter: emetteur: 'Ma Boutique': letters A-Z, digits and "
+         ". - _ & only, without blank space or accent"),
         ({"refClient": "r" * 41}, "35 | Invalid parameter: refClient: must be at most 40 characters"),
         ({"notification_url": "ftp://example.com"},
          "35 | Invalid parameter: notification_url: must be an http(s) URL of at most 2048 characters"),
@@ -146,6 +148,7 @@ def _with(path: str, value: Any) -> dict[str, Any]:
         ("recipient.to", None, "recipient.to", "recipient.to: is required"),
         ("body", None, "body", "body: is required"),
         ("from", "ABCDEFGHIJKL", "from", "from: must be 1 to 11 characters"),
+        ("from", "Café", "from", "from: 'Café': letters A-Z, digits and . - _ & only, without blank space or accent"),
         ("from", 42, "from", "from: must be a string"),
         ("refClient", "r" * 41, "refClient", "refClient: must be at most 40 characters"),
         ("callbackUrlStatus", "nope", "callbackUrlStatus",
