@@ -14,14 +14,15 @@ from collections.abc import Iterator, Mapping
 from mockgateway.dialects.smsmode.forms import text
 from mockgateway.dialects.smsmode.requests import MAX_POST_NUMBERS, Draft, bad, parse_http
 from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.model import Account
 
 FILE = "fichier"
 MAX_LINES = MAX_POST_NUMBERS  #: our limit, as for numbers in one POST; smsmode documents none
 _OPTIONAL_COLUMNS = ("emetteur", "refClient")  #: the third and fourth columns
 
 
-def parse_batch(raw: bytes, params: Mapping[str, str], account: str, campaign_id: str, now: float) -> list[Draft]:
-    """Every line parsed before any is sent: one bad line refuses the whole file, naming the line."""
+def parse_batch(raw: bytes, params: Mapping[str, str], account: Account, campaign_id: str, now: float) -> list[Draft]:
+    """Every line checked before any is sent: one bad line refuses the whole file, naming the line."""
     drafts: list[Draft] = []
     for line, cells in _rows(raw):
         if len(drafts) == MAX_LINES:
@@ -29,9 +30,12 @@ def parse_batch(raw: bytes, params: Mapping[str, str], account: str, campaign_id
         row = {**params, "numero": cells[0], "message": cells[1] if len(cells) > 1 else ""}
         row.update({name: cell for name, cell in zip(_OPTIONAL_COLUMNS, cells[2:], strict=False) if cell.strip()})
         try:
-            drafts.append(parse_http(row, account, campaign_id, now, "POST"))
+            drafts.append(parse_http(row, account.name, campaign_id, now, "POST"))
         except InvalidRequest as error:
             raise bad(FILE, f"line {line}: {error.detail}") from None
+        origin = drafts[-1].request.origin
+        if not account.owns_origin(origin):  # the send would refuse it, after the lines before it went out
+            raise bad(FILE, f"line {line}: emetteur: {origin!r} is not registered to this account")
     if not drafts:
         raise bad(FILE, "has no line to send (expected numero,message[,emetteur[,refClient]])")
     return drafts

@@ -95,7 +95,7 @@ class SmsmodeDialect(callbacks.CallbackRendering):
         if raw is None:
             raise missing(FILE)
         campaign_id = self._backend.new_sms_id()
-        drafts = parse_batch(raw, params, account.name, campaign_id, self._backend.gateway.clock.now())
+        drafts = parse_batch(raw, params, account, campaign_id, self._backend.gateway.clock.now())
         await self._backend.send_all(drafts)
         return text(f"0 | Accepted | {campaign_id}")
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from aiohttp import FormData
 
-from mockgateway.domain.model import EventQuery, MessageQuery
+from mockgateway.config import DEMO_ACCOUNT, Settings
+from mockgateway.domain.model import Account, EventQuery, MessageQuery
+from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from tests.dialects.smsmode.conftest import (
     Client,
@@ -192,6 +196,16 @@ async def test_batch_sends_one_message_per_line(client: Client, gateway: Gateway
 async def test_batch_with_a_bad_line_sends_nothing(client: Client, gateway: Gateway, csv: bytes, line: str) -> None:
     assert (await _upload(client, csv)).startswith(line)
     assert (await gateway.messages(MessageQuery())).total == 0
+
+
+async def test_batch_with_an_unregistered_sender_sends_nothing(aiohttp_client: Any) -> None:
+    shop = Account("shop", credentials={"smsmode": {"access_token": "shop-token", "api_key": "k"}}, origins=("Shop",))
+    settings = Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, shop))
+    client = await aiohttp_client(create_app(settings))
+    csv = b"0612345678,Hello,Shop\n0698765432,Hello,Other\n"
+    line = await _upload(client, csv, accessToken="shop-token")
+    assert line == "35 | Invalid parameter: fichier: line 2: emetteur: 'Other' is not registered to this account"
+    assert await http_get(client, "smsList.do", accessToken="shop-token") == ""
 
 
 async def test_batch_without_a_file(client: Client) -> None:
