@@ -17,15 +17,23 @@ PROVIDER_CREDENTIALS: dict[str, dict[str, type]] = {
     "mobivate": {"api_key": str},
     "smsmode": {"access_token": str, "api_key": str},
 }
+#: Keys a provider section may add, all of them or none (smsmode's older login by account name and password).
+OPTIONAL_CREDENTIALS: dict[str, dict[str, type]] = {"smsmode": {"pseudo": str, "pass": str}}
 #: The credential a client logs in with; two accounts sharing one could not be told apart.
 LOGIN_KEYS = {"livelink": "app_key", "textapp": "login", "mobivate": "api_key", "smsmode": "access_token"}
+_OTHER_LOGINS = (("smsmode", "pseudo"),)
 DEMO_ACCOUNT = Account(
     name="demo",
     credentials={
         "livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345},
         "textapp": {"login": "demo-login", "password": "demo-password"},
         "mobivate": {"api_key": "demo-mobivate-key"},
-        "smsmode": {"access_token": "demo-smsmode1", "api_key": "demo-smsmode-api-key"},
+        "smsmode": {
+            "access_token": "demo-smsmode1",
+            "api_key": "demo-smsmode-api-key",
+            "pseudo": "demo",
+            "pass": "demo-smsmode-pass",
+        },
     },
 )
 
@@ -42,8 +50,8 @@ def parse_accounts(path: Path, raw: object) -> tuple[Account, ...]:
         if account.name in names:
             raise ConfigError(f"{path}: accounts[{i}].name: duplicate account name {account.name!r}")
         names[account.name] = i
-        for provider, key in LOGIN_KEYS.items():
-            if provider in account.credentials:
+        for provider, key in (*LOGIN_KEYS.items(), *_OTHER_LOGINS):
+            if key in account.credentials.get(provider, {}):
                 login = (provider, account.credentials[provider][key])
                 if login in logins:
                     raise ConfigError(
@@ -87,12 +95,16 @@ def _is_origin(value: object) -> bool:
 def _credentials(path: Path, where: str, provider: str, raw: object) -> dict[str, Any]:
     section = mapping(path, where, raw)
     schema = PROVIDER_CREDENTIALS[provider]
-    reject_unknown(path, where, section, set(schema))
+    optional = OPTIONAL_CREDENTIALS.get(provider, {})
+    reject_unknown(path, where, section, set(schema) | set(optional))
+    if any(key in section for key in optional):
+        schema = schema | optional
     values: dict[str, Any] = {}
     for key, kind in schema.items():
         value = section.get(key)
         if value is None:
-            raise ConfigError(f"{path}: {where}.{key}: required")
+            together = f" (with {', '.join(k for k in optional if k != key)})" if key in optional else ""
+            raise ConfigError(f"{path}: {where}.{key}: required{together}")
         if kind is int and isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if not isinstance(value, kind) or isinstance(value, bool):

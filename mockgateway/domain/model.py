@@ -138,10 +138,12 @@ class MessageQuery:
     provider: str | None = None
     offset: int = 0
     limit: int = 50
+    id: str | None = None  #: one message, by its id
 
     def matches(self, message: Message) -> bool:
         return (
-            (self.account is None or message.account == self.account)
+            (self.id is None or message.id == self.id)
+            and (self.account is None or message.account == self.account)
             and (self.destination is None or message.destination == self.destination.lstrip("+"))
             and (self.origin is None or message.origin == self.origin)
             and (self.provider is None or message.provider == self.provider)

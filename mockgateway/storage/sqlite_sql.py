@@ -97,7 +97,7 @@ def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
     clauses: list[str] = []
     args: Args = []
     if q is not None:
-        for column, value in (("account", q.account), ("origin", q.origin), ("provider", q.provider)):
+        for column, value in (("id", q.id), ("account", q.account), ("origin", q.origin), ("provider", q.provider)):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 args.append(value)

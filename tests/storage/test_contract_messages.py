@@ -48,6 +48,13 @@ async def test_deleting_messages_by_query_or_all(store: Store) -> None:
     assert (await store.list_messages(MessageQuery())).total == 0
 
 
+async def test_deleting_one_message_by_id(store: Store) -> None:
+    await store.add_messages([message("1000000001"), message("1000000002")])
+    assert await store.delete_messages(MessageQuery(id="1000000002")) == 1
+    assert [m.id for m in (await store.list_messages(MessageQuery())).items] == ["1000000001"]
+    assert [m.id for m in (await store.list_messages(MessageQuery(id="1000000001"))).items] == ["1000000001"]
+
+
 async def test_the_highest_numeric_id_is_remembered(store: Store) -> None:
     assert await store.last_numeric_id() is None
     await store.add_messages([message("1000000010", parts=3)])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import Draft
@@ -28,12 +30,25 @@ class Backend:
         #: credential -> account name; the account itself is looked up per request as its callbacks may change
         self._by_token = _logins(gateway, "access_token")
         self._by_key = _logins(gateway, "api_key")
+        self._by_pseudo = _logins(gateway, "pseudo")
         self._sends: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
         self._spent: dict[str, int] = {}
 
     # -- accounts -------------------------------------------------------------------------------------
     def by_access_token(self, token: str | None) -> Account:
         return self._account(self._by_token, token, "accessToken")
+
+    def login(self, params: Mapping[str, str]) -> Account:
+        """The HTTP API 1.6 account: by ``accessToken``, else by the older ``pseudo`` + ``pass`` pair."""
+        token = params.get("accessToken", "")
+        if token.strip() or not params.get("pseudo", "").strip():
+            return self.by_access_token(token)
+        name = self._by_pseudo.get(params["pseudo"].strip())
+        account = self.gateway.account(name) if name is not None else None
+        expected = str(account.credentials[wire.PROVIDER]["pass"]) if account is not None else ""
+        if account is None or not hmac.compare_digest(expected.encode(), params.get("pass", "").encode()):
+            raise Unauthorized("pseudo and pass do not match an account", field="pseudo")
+        return account
 
     def by_api_key(self, key: str | None) -> Account:
         return self._account(self._by_key, key, "X-Api-Key")
@@ -52,15 +67,39 @@ class Backend:
         return DEMO_CREDIT - self._spent.get(account, 0)
 
     async def send(self, draft: Draft) -> list[Message]:
-        request = draft.request
-        if draft.parts * len(request.destinations) > self.credit(request.account):
+        return await self.send_all((draft,))
+
+    async def send_all(self, drafts: Sequence[Draft]) -> list[Message]:
+        """Sends under one smsID (a batch's rows), each billed; refused whole when the credit cannot cover all."""
+        account = drafts[0].request.account
+        if sum(draft.parts * len(draft.request.destinations) for draft in drafts) > self.credit(account):
             raise InsufficientCredit()
-        accepted = await self.gateway.send(request)
-        self._spent[request.account] = self._spent.get(request.account, 0) + draft.parts * len(accepted.messages)
-        self._sends[draft.sms_id] = (request.account, tuple(m.id for m in accepted.messages))
+        messages: list[Message] = []
+        for draft in drafts:
+            accepted = await self.gateway.send(draft.request)
+            self._spent[account] = self._spent.get(account, 0) + draft.parts * len(accepted.messages)
+            messages += accepted.messages
+        self._sends[drafts[0].sms_id] = (account, tuple(m.id for m in messages))
         if len(self._sends) > _INDEX_SIZE:
             self._sends.popitem(last=False)
-        return accepted.messages
+        return messages
+
+    async def delete(self, sms_id: str, account: str) -> None:
+        """Forget a send: its later status changes are not reported; a send not yet made is refunded."""
+        now = self.gateway.clock.now()
+        for message in await self.messages(sms_id, account):
+            await self.gateway.delete_messages(MessageQuery(id=message.id))
+            if message.created_at > now:
+                self._spent[account] = self._spent.get(account, 0) - len(message.part_ids)
+        self._sends.pop(sms_id, None)
+
+    async def latest_sms_id(self, numero: str, account: str) -> str:
+        """The smsID of the account's latest send to ``numero``."""
+        query = MessageQuery(account=account, provider=wire.PROVIDER, destination=numero, limit=1)
+        page = await self.gateway.messages(query)
+        if not page.items:
+            raise NotFound(f"numero: no message of this account was sent to {numero}", field="numero")
+        return str(page.items[0].option("smsID", ""))
 
     # -- lookups --------------------------------------------------------------------------------------
     async def messages(self, sms_id: str, account: str) -> list[Message]:

@@ -51,17 +51,29 @@ def _unquote(raw: bytes) -> str:
 
 def multipart(content_type: str, body: bytes) -> dict[str, str]:
     """``multipart/form-data`` fields (what PHP's curl sends for an array of fields); files are ignored."""
+    return {name: text(payload) for name, (payload, is_file) in _parts(content_type, body).items() if not is_file}
+
+
+def uploaded(request: WireRequest, name: str) -> bytes | None:
+    """The bytes of the ``multipart/form-data`` part ``name``, a file or a plain field; None without one."""
+    content_type = request.headers.get("Content-Type", "")
+    if not request.body or not content_type.lower().startswith("multipart/form-data"):
+        return None
+    part = _parts(content_type, request.body).get(name)
+    return part[0] if part else None
+
+
+def _parts(content_type: str, body: bytes) -> dict[str, tuple[bytes, bool]]:
+    """Each part's bytes by name, and whether it is a file."""
     document = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body
     )
-    params: dict[str, str] = {}
+    parts: dict[str, tuple[bytes, bool]] = {}
     if not document.is_multipart():
-        return params
+        return parts
     for part in document.walk():
         name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str) or part.get_filename() is not None:
-            continue
         payload = part.get_payload(decode=True)
-        if isinstance(payload, bytes):
-            params[name] = text(payload)
-    return params
+        if isinstance(name, str) and isinstance(payload, bytes):
+            parts[name] = (payload, part.get_filename() is not None)
+    return parts

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
-from mockgateway.dialects.smsmode import callbacks, codes
+from mockgateway.dialects.smsmode import callbacks, codes, lists, wire
 from mockgateway.dialects.smsmode.backend import Backend, InsufficientCredit
-from mockgateway.dialects.smsmode.forms import request_params
-from mockgateway.dialects.smsmode.requests import parse_http, required
+from mockgateway.dialects.smsmode.batch import FILE, parse_batch
+from mockgateway.dialects.smsmode.forms import request_params, uploaded
+from mockgateway.dialects.smsmode.requests import missing, parse_http, required
 from mockgateway.dialects.smsmode.wire import PROVIDER
 from mockgateway.domain.errors import (
     Forbidden,
@@ -72,6 +73,10 @@ class SmsmodeDialect(callbacks.CallbackRendering):
             ("smsStatus.do", self.sms_status),
             ("compteRendu.do", self.report),
             ("credit.do", self.credit),
+            ("deleteSMS.do", self.delete),
+            ("smsList.do", self.sent_list),
+            ("responseList.do", self.reply_list),
+            ("sendSMSBatch.do", self.send_batch),
         )
         return tuple(
             Endpoint(method, f"{BASE}/{path}", handler) for path, handler in routes for method in ("GET", "POST")
@@ -82,11 +87,23 @@ class SmsmodeDialect(callbacks.CallbackRendering):
 
     async def send(self, request: WireRequest) -> WireResponse:
         params = request_params(request)
-        account = self._backend.by_access_token(params.get("accessToken"))
+        account = self._backend.login(params)
         now = self._backend.gateway.clock.now()
         draft = parse_http(params, account.name, self._backend.new_sms_id(), now, request.method)
         await self._backend.send(draft)
         return text(f"0 | Accepted | {draft.sms_id}")
+
+    async def send_batch(self, request: WireRequest) -> WireResponse:
+        """The answer names the campaign: its id is the ``smsID`` of every message of the file."""
+        params = request_params(request)
+        account = self._backend.login(params)
+        raw = uploaded(request, FILE)
+        if raw is None:
+            raise missing(FILE)
+        campaign_id = self._backend.new_sms_id()
+        drafts = parse_batch(raw, params, account, campaign_id, self._backend.gateway.clock.now())
+        await self._backend.send_all(drafts)
+        return text(f"0 | Accepted | {campaign_id}")
 
     async def sms_status(self, request: WireRequest) -> WireResponse:
         messages = await self._messages(request)
@@ -99,10 +116,37 @@ class SmsmodeDialect(callbacks.CallbackRendering):
         return text(" | ".join(lines))
 
     async def credit(self, request: WireRequest) -> WireResponse:
-        account = self._backend.by_access_token(request_params(request).get("accessToken"))
+        account = self._backend.login(request_params(request))
         return text(str(self._backend.credit(account.name)))
+
+    async def delete(self, request: WireRequest) -> WireResponse:
+        """By ``smsID``, or the latest send to ``numero``; scheduled or not, as documented."""
+        params = request_params(request)
+        account = self._backend.login(params)
+        sms_id = params.get("smsID", "").strip()
+        if not sms_id:
+            sms_id = await self._backend.latest_sms_id(_numero(params), account.name)
+        await self._backend.delete(sms_id, account.name)
+        return text("0 | SMS message deleted")
+
+    async def sent_list(self, request: WireRequest) -> WireResponse:
+        params = request_params(request)
+        account = self._backend.login(params)
+        return text(await lists.sent_list(self._backend.gateway, account.name, params))
+
+    async def reply_list(self, request: WireRequest) -> WireResponse:
+        params = request_params(request)
+        account = self._backend.login(params)
+        window = lists.reply_window(params)
+        return text(await lists.reply_list(self._backend.gateway, account.name, window))
 
     async def _messages(self, request: WireRequest) -> list[Message]:
         params = request_params(request)
-        account = self._backend.by_access_token(params.get("accessToken"))
+        account = self._backend.login(params)
         return await self._backend.messages(required(params, "smsID").strip(), account.name)
+
+
+def _numero(params: dict[str, str]) -> str:
+    if not params.get("numero", "").strip():
+        raise missing("smsID")
+    return wire.msisdn(params["numero"], "numero")

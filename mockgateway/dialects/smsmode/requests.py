@@ -23,6 +23,7 @@ MAX_REF_CLIENT = 40
 DEFAULT_PARTS = 5
 MAX_PARTS = 10
 MAX_REST_TEXT = 5000
+ENCODINGS = ("GSM7", "UNICODE")  #: the REST API's ``body.encoding``
 CLASSES = ("2", "4", "9")  #: 2 = Pro (default), 4 = reply-able, 9 = Unicode
 #: Single-part limits used as the per-part size too: cutting at them gives the longest text that fits one part.
 _UNSPLIT = PartSizes(gsm7=(160, 160), ucs2=(70, 70))
@@ -61,7 +62,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
     classe = params.get("classe_msg", "").strip() or "2"
     if classe not in CLASSES:
         raise bad("classe_msg", "must be 2 (Pro), 4 (reply-able) or 9 (Unicode)")
-    cap = _int(params, "nbr_msg", DEFAULT_PARTS, 1, MAX_PARTS)
+    cap = whole_number(params, "nbr_msg", DEFAULT_PARTS, 1, MAX_PARTS)
     text, truncated = fit(text, classe == "9", cap)
     options: dict[str, Scalar] = {"api": HTTP_API, "smsID": sms_id, "classe_msg": int(classe), "nbr_msg": cap}
     options["truncated"] = truncated
@@ -107,18 +108,23 @@ def date_envoi(raw: str, now: float) -> float | None:
     """``ddMMyyyy-HH:mm`` in French local time; a time already past means "now"."""
     if not raw:
         return None
+    when = local_minute(raw, "date_envoi")
+    return when if when > now else None
+
+
+def local_minute(raw: str, name: str) -> float:
+    """``ddMMyyyy-HH:mm`` in French local time, the HTTP API's date format in requests."""
     match = _DATE_ENVOI.match(raw)
     try:
         if not match:
             raise ValueError(raw)
         day, month, year, hour, minute = (int(group) for group in match.groups())
-        when = datetime(year, month, day, hour, minute, tzinfo=wire.LOCAL_TZ).timestamp()
+        return datetime(year, month, day, hour, minute, tzinfo=wire.LOCAL_TZ).timestamp()
     except ValueError:
-        raise bad("date_envoi", f"{raw!r} is not a date as ddMMyyyy-HH:mm") from None
-    return when if when > now else None
+        raise bad(name, f"{raw!r} is not a date as ddMMyyyy-HH:mm") from None
 
 
-def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+def whole_number(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name, "").strip()
     if not raw:
         return default
@@ -163,9 +169,7 @@ def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> D
         raise f.invalid("recipient.to", "is required")
     if not isinstance(to, str):
         raise f.invalid("recipient.to", "must be a string such as +33612345678")
-    body = _object(data, "body")
-    text = f.required_str(body, "text", max_len=MAX_REST_TEXT)
-    encoding = f.optional_enum(body, "encoding", ("GSM7", "UNICODE"))
+    text, encoding = _rest_body(_object(data, "body"))
     origin = data.get("from")
     if origin is None and isinstance(data.get("sender"), dict):
         origin = data["sender"].get("value")  # some integrations send {"sender": {"value": ...}}
@@ -192,6 +196,15 @@ def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> D
     if encoding == "GSM7" and draft.encoding is not Encoding.GSM7:
         raise f.invalid("body.encoding", "GSM7 was asked for but the text has characters outside GSM 03.38")
     return draft
+
+
+def _rest_body(body: dict[str, Any]) -> tuple[str, str | None]:
+    """``body.text`` and ``body.encoding``, a problem named by its full path."""
+    try:
+        return f.required_str(body, "text", max_len=MAX_REST_TEXT), f.optional_enum(body, "encoding", ENCODINGS)
+    except InvalidRequest as error:
+        name = error.field or ""
+        raise f.invalid(f"body.{name}", error.detail.removeprefix(f"{name}: ")) from None
 
 
 def _object(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
 from mockgateway.dialects.smsmode import callbacks, codes, wire
 from mockgateway.dialects.smsmode.backend import Backend
 from mockgateway.dialects.smsmode.requests import parse_rest
-from mockgateway.domain.errors import GatewayError, Unauthorized
+from mockgateway.domain.errors import GatewayError, RateLimited, Unauthorized
 from mockgateway.domain.model import Encoding, Message
 
 MESSAGES = "/sms/v1/messages"
@@ -30,6 +30,8 @@ def render_error(error: GatewayError) -> WireResponse:
         message = f"{field}: {message[len(error.field) :].lstrip(': ')}"
     if isinstance(error, Unauthorized):
         message = "Invalid or missing X-Api-Key header"
+    elif isinstance(error, RateLimited):
+        message = "Too many requests"
     elif status >= 500:
         message = "Internal error"
     body: dict[str, Any] = {"status": status, "message": message}

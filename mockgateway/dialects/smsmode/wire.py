@@ -23,6 +23,7 @@ _SCRAMBLE = (25214903917, 11)
 _NATIONAL = re.compile(r"^0[1-9]\d{8}$")
 _DIGITS = re.compile(r"^[1-9]\d{5,14}$")
 _SMS_ID = re.compile(r"^[0-9A-Za-z]{12}$")
+_SENDER = re.compile(r"^[0-9A-Za-z._&-]{1,11}$")
 
 
 def _paris() -> tzinfo:
@@ -77,14 +78,19 @@ def _possible(digits: str) -> bool:
 
 
 def sender(raw: str | None, name: str) -> str | None:
-    """A sender id: at most 11 characters and not a phone number (smsmode refuses MSISDN senders)."""
+    """A sender id: a short number, or at most 11 characters without blank space or accent, as documented; not a
+    phone number (smsmode refuses MSISDN senders)."""
     if raw is None or raw == "":
         return None
     value = raw.strip()
     if not value or len(value) > 11:
         raise f.invalid(name, "must be 1 to 11 characters")
-    if value.lstrip("+").isdigit() and len(value.lstrip("+")) >= 8:
-        raise f.invalid(name, f"{value!r} looks like a phone number; a sender id is a name or a short number")
+    if value.lstrip("+").isdigit():
+        if len(value.lstrip("+")) >= 8:
+            raise f.invalid(name, f"{value!r} looks like a phone number; a sender id is a name or a short number")
+        return value
+    if not _SENDER.match(value):
+        raise f.invalid(name, f"{value!r}: letters A-Z, digits and . - _ & only, without blank space or accent")
     return value
 
 

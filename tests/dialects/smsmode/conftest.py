@@ -46,6 +46,22 @@ def golden_json(name: str, **values: str) -> Any:
     return json.loads(golden_text(name, **values))
 
 
+def assert_golden_json(actual: Any, name: str, **values: str) -> None:
+    """``actual`` equals the golden file with the same JSON types throughout (``1`` is not ``1.0`` nor ``true``)
+    and the same keys in the same order."""
+    expected = golden_json(name, **values)
+    assert actual == expected
+    assert _shape(actual) == _shape(expected)
+
+
+def _shape(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [(key, _shape(item)) for key, item in value.items()]
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return type(value).__name__
+
+
 @dataclass(frozen=True)
 class Hit:
     method: str

@@ -35,9 +35,38 @@ def test_bad_numbers(raw: str) -> None:
     assert error.value.field == "numero"
 
 
-@pytest.mark.parametrize(("raw", "kept"), [(None, None), ("", None), ("MaBoutique", "MaBoutique"), ("36100", "36100")])
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        (None, None),
+        ("", None),
+        ("MaBoutique", "MaBoutique"),
+        ("36100", "36100"),
+        ("+3610012", "+3610012"),
+        ("ABCDEFGHIJK", "ABCDEFGHIJK"),
+        ("Dr.Who_&-X", "Dr.Who_&-X"),
+        (" Acme ", "Acme"),
+    ],
+)
 def test_senders(raw: str | None, kept: str | None) -> None:
     assert wire.sender(raw, "emetteur") == kept
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("ABCDEFGHIJKL", "must be 1 to 11 characters"),
+        ("Ma Boutique", "without blank space or accent"),
+        ("Café", "without blank space or accent"),
+        ("Shop!", "without blank space or accent"),
+        ("33612345678", "looks like a phone number"),
+        ("+33612345", "looks like a phone number"),
+    ],
+)
+def test_bad_senders(raw: str, problem: str) -> None:
+    with pytest.raises(InvalidRequest) as error:
+        wire.sender(raw, "emetteur")
+    assert (error.value.field, problem in error.value.detail) == ("emetteur", True)
 
 
 def test_ids_look_like_smsmode_ids_and_do_not_collide() -> None:
