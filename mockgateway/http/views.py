@@ -49,6 +49,11 @@ def account_view(account: Account) -> dict[str, Any]:
         "origins": list(account.origins) if account.origins is not None else None,
         "status_callback": target_view(account.status_callback),
         "mo_callback": target_view(account.mo_callback),
+        "provider_callbacks": {
+            provider: {"status_callback": target_view(own.status), "mo_callback": target_view(own.mo)}
+            for provider, own in sorted(account.provider_callbacks.items())
+        },
+        "service_number": account.service_number,
     }
 
 

@@ -20,6 +20,7 @@ from mockgateway.domain.errors import (
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
+    CallbackTargets,
     EventQuery,
     Message,
     MessageQuery,
@@ -78,10 +79,11 @@ class Gateway:
         self.tokens = tokens
         self.scenarios = scenarios  # indexed by the setter
         self._accounts = {account.name: account for account in accounts}
+        self._as_seen_by: dict[tuple[str, str], Account] = {}
         self._sleep = sleep
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(
-            clock=clock, ids=ids, store=store, outbox=outbox, account=self.account, retention_s=retention_s
+            clock=clock, ids=ids, store=store, outbox=outbox, account=self.account_for, retention_s=retention_s
         )
         self.engine.on_stop = self.opt_out
         self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
@@ -113,10 +115,41 @@ class Gateway:
         except KeyError:
             raise NotFound(f"no account named {name!r}", field="account") from None
 
-    def set_account_callbacks(self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None) -> Account:
-        """Change an account's callback targets at runtime, as in a provider's portal."""
-        account = replace(self.account(name), status_callback=status, mo_callback=mo)
+    def account_for(self, name: str, provider: str) -> Account:
+        """The account as ``provider``'s dialect sees it: with that provider's callback targets."""
+        key = (name, provider)
+        account = self._as_seen_by.get(key)
+        if account is None:
+            account = self._as_seen_by[key] = self.account(name).for_provider(provider)
+        return account
+
+    def set_account_callbacks(
+        self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
+    ) -> Account:
+        """Change an account's callback targets at runtime, as in a provider's portal: the account-wide ones, or
+        with ``provider`` that provider's own (``None`` there falls back to the account-wide target)."""
+        account = self.account(name)
+        if provider is None:
+            account = replace(account, status_callback=status, mo_callback=mo)
+        elif provider not in account.credentials:
+            raise InvalidRequest(f"account {name!r} has no {provider} credentials", field="provider")
+        else:
+            own = {**account.provider_callbacks, provider: CallbackTargets(status=status, mo=mo)}
+            account = replace(account, provider_callbacks=own)
         self._accounts[name] = account
+        self._as_seen_by.clear()
+        return account
+
+    def restore_callbacks(self, configured: Account) -> Account:
+        """Put back an account's callback targets as ``configured`` has them, each provider's own included."""
+        account = replace(
+            self.account(configured.name),
+            status_callback=configured.status_callback,
+            mo_callback=configured.mo_callback,
+            provider_callbacks=configured.provider_callbacks,
+        )
+        self._accounts[configured.name] = account
+        self._as_seen_by.clear()
         return account
 
     # -- opt-outs (a handset that replied STOP) -----------------------------------------------------
@@ -206,7 +239,7 @@ class Gateway:
             account=owner.name,
             provider=provider,
             sender=sender.lstrip("+"),
-            recipient=recipient,
+            recipient=recipient or owner.service_number,
             text=text,
             received_at=self.clock.now(),
             in_reply_to=replied.id if replied else None,
