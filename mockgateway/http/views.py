@@ -120,5 +120,7 @@ def scenario_view(s: Scenario) -> dict[str, Any]:
         "probability": s.probability,
         "steps": len(s.steps),
         "replies": len(s.replies),
-        "on_send": None if s.on_send is None else {"respond": s.on_send.respond, "latency": s.on_send.latency},
+        "on_send": None
+        if s.on_send is None
+        else {"respond": s.on_send.respond, "latency": s.on_send.latency, "retry_after": s.on_send.retry_after},
     }

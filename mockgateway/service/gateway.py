@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, replace
 
 from mockgateway.clock import Clock, FakeClock
@@ -33,23 +35,31 @@ from mockgateway.domain.model import (
 from mockgateway.domain.values import quick_init
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
-from mockgateway.scenario.model import OPTED_OUT, Scenario, ScenarioSet
+from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
+from mockgateway.service.send_waits import VirtualWaits, real_wait
 from mockgateway.service.tokens import TokenService
 
 Sleep = Callable[[float], Awaitable[None]]
 
 _ACCEPTED = MessageStatus.ACCEPTED  # a plain name: ``MessageStatus.X`` is a Python-level call on Python 3.11
-_SEND_FAILURES: dict[int, type[GatewayError]] = {
-    401: Unauthorized,
-    403: Forbidden,
-    429: RateLimited,
-    500: ProviderFailure,
-}
+_REFUSALS: dict[int, type[GatewayError]] = {401: Unauthorized, 403: Forbidden}
+
+
+def _send_failure(on_send: OnSend) -> GatewayError:
+    """The error a scenario answers a send with; dialects render it in their provider's format."""
+    status = on_send.respond or 500
+    detail = f"the scenario for this destination answers {status}"
+    retry_after = None if on_send.retry_after is None else math.ceil(on_send.retry_after)
+    if status in _REFUSALS:
+        return _REFUSALS[status](detail)
+    if status == 429:
+        return RateLimited(detail, retry_after=retry_after)
+    return ProviderFailure(detail, status=status, retry_after=retry_after)
 
 
 @quick_init
@@ -80,7 +90,8 @@ class Gateway:
         self.scenarios = scenarios  # indexed by the setter
         self._accounts = {account.name: account for account in accounts}
         self._as_seen_by: dict[tuple[str, str], Account] = {}
-        self._sleep = sleep
+        self._sleep = sleep  #: the real clock's wait; on the virtual clock sends wait in ``_virtual_waits``
+        self._virtual_waits = VirtualWaits()
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(
             clock=clock, ids=ids, store=store, outbox=outbox, account=self.account_for, retention_s=retention_s
@@ -173,17 +184,40 @@ class Gateway:
         if not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
         seg = segment(request.text, request.force_ucs2, request.part_sizes)
-        now = self.clock.now()
         rng = self.ids.random()
         scenarios = self._choose_scenarios(request, rng)
         on_send = None
         if self._scenarios.answers_sends:
             on_send = next((s.on_send for s in scenarios if s.on_send is not None), None)
-        if on_send is not None:
-            if on_send.latency and self._sleep is not None:
-                await self._sleep(on_send.latency)
-            if on_send.respond in _SEND_FAILURES:
-                raise _SEND_FAILURES[on_send.respond](f"the scenario for this destination answers {on_send.respond}")
+        if on_send is None:
+            return await self._accept(request, seg, scenarios, rng, None)
+        async with self._latency(on_send.latency):
+            if on_send.respond is not None and on_send.respond != 201:
+                raise _send_failure(on_send)
+            return await self._accept(request, seg, scenarios, rng, on_send)
+
+    @property
+    def sends_waiting(self) -> int:
+        """Sends whose answer waits for the virtual clock to pass their latency."""
+        return len(self._virtual_waits)
+
+    def _latency(self, seconds: float) -> AbstractAsyncContextManager[None]:
+        """The wait before a send is answered, on the gateway's clock (see ``send_waits``)."""
+        if not seconds:
+            return nullcontext()
+        if isinstance(self.clock, FakeClock):
+            return self._virtual_waits.until(self.clock.now() + seconds)
+        return nullcontext() if self._sleep is None else real_wait(self._sleep, seconds)
+
+    async def _accept(
+        self,
+        request: SendRequest,
+        seg: Segmentation,
+        scenarios: list[Scenario],
+        rng: random.Random,
+        on_send: OnSend | None,
+    ) -> Accepted:
+        now = self.clock.now()
         messages = self._new_messages(request, seg, now, scenarios)
         await self.store.add_messages(messages)
         self.accepted[request.provider] = self.accepted.get(request.provider, 0) + len(messages)
@@ -267,6 +301,11 @@ class Gateway:
     async def run_due(self) -> int:
         return await self.engine.run_due()
 
+    def _next_due(self) -> float | None:
+        """The earliest of the engine's next job or callback and the next parked send."""
+        times = [t for t in (self.engine.next_due(), self._virtual_waits.next_due()) if t is not None]
+        return min(times) if times else None
+
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
         """Move the virtual clock, running everything that falls due in time order, and wait for it."""
         if not isinstance(self.clock, FakeClock):
@@ -274,14 +313,16 @@ class Gateway:
         target = to if to is not None else self.clock.now() + (seconds or 0.0)
         if target < self.clock.now():
             raise InvalidRequest("the clock cannot go backwards", field="to")
-        while (due := self.engine.next_due()) is not None and due <= target:
+        while (due := self._next_due()) is not None and due <= target:
             self.clock.set(max(due, self.clock.now()))
             await self.engine.run_due()
             await self.engine.outbox.drain()
+            await self._virtual_waits.wake(self.clock.now())
         self.clock.set(target)
         self.events.publish(Event("clock"))
         await self.engine.run_due()
         await self.engine.outbox.drain()
+        await self._virtual_waits.wake(target)
         await self.retention.catch_up()
         return self.clock.now()
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry_after
 from mockgateway.dialects.smsmode import callbacks, codes
 from mockgateway.dialects.smsmode.backend import Backend, InsufficientCredit
 from mockgateway.dialects.smsmode.forms import request_params
@@ -24,12 +25,15 @@ BASE = "/http/1.6"
 _MISSING = "Missing mandatory parameter"
 
 
-def text(body: str) -> WireResponse:
+def text(body: str, status: int = 200) -> WireResponse:
     # The API answers 200 whatever happened: the code at the start of the body tells.
-    return WireResponse(200, body.encode("utf-8"), "text/plain; charset=utf-8")
+    return WireResponse(status, body.encode("utf-8"), "text/plain; charset=utf-8")
 
 
 def render_error(error: GatewayError) -> WireResponse:
+    if error.http_status > 500:
+        # 502, 503 and 504 come from in front of the API, so they are HTTP statuses; the body still has a code.
+        return replace(text(error_line(error), error.http_status), headers=retry_after(error) or None)
     return text(error_line(error))
 
 
@@ -47,7 +51,7 @@ def error_line(error: GatewayError) -> str:
         return "33 | Insufficient credit"
     if isinstance(error, NotFound):
         return "61 | SMS not found"
-    if isinstance(error, RateLimited):
+    if isinstance(error, RateLimited) or error.http_status == 503:
         return "50 | Temporarily unavailable"
     return "31 | Internal error"
 
