@@ -19,6 +19,9 @@ accounts:
     status_callback_url: http://127.0.0.1:9000/acks   # account-level ACK callback (Live Link portal setting)
     mo_callback_url: http://127.0.0.1:9000/mo         # account-level incoming-reply callback
     origins: ["12345", "447700900999"]                # sender ids / numbers the account owns
+    service_number: "447700900999"                    # what replies reach when a message had no origin
+    textapp:                                          # TextApp's own callbacks: GETs to another receiver
+      {login: demo-login, password: demo-password, status_callback_url: http://127.0.0.1:9001/status.aspx}
   - name: other
     livelink: {app_key: other-key, app_secret: other-secret, client_id: 777}
 """
@@ -44,8 +47,11 @@ def test_the_published_example_loads(example: Path) -> None:
     demo, other = settings.accounts
     assert demo.name == "demo"
     assert demo.credentials == {
-        "livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345}
+        "livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345},
+        "textapp": {"login": "demo-login", "password": "demo-password"},
     }
+    assert demo.status_target("textapp") == CallbackTarget("http://127.0.0.1:9001/status.aspx")
+    assert demo.service_number == "447700900999"
     assert demo.status_callback == CallbackTarget("http://127.0.0.1:9000/acks")
     assert demo.mo_callback == CallbackTarget("http://127.0.0.1:9000/mo")
     assert demo.origins == ("12345", "447700900999")
