@@ -16,8 +16,9 @@ from mockgateway.ids import IdSource, SeededIds
 from mockgateway.scenario.loader import load_dir, scenario_files, shipped_dir
 from mockgateway.scenario.model import Scenario
 from mockgateway.service.events import Event
-from mockgateway.service.gateway import Gateway, Sleep
+from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
 from mockgateway.storage.memory import InMemoryStore
 

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import math
 import random
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from contextlib import AbstractAsyncContextManager, nullcontext
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from mockgateway.clock import Clock, FakeClock
 from mockgateway.domain.errors import (
     Conflict,
     Forbidden,
-    GatewayError,
     InvalidRequest,
     NotFound,
-    ProviderFailure,
-    RateLimited,
-    Unauthorized,
 )
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
-    CallbackTargets,
     EventQuery,
     Message,
     MessageQuery,
@@ -36,30 +29,16 @@ from mockgateway.domain.values import quick_init
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
+from mockgateway.service.account_book import AccountBook
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
-from mockgateway.service.send_waits import VirtualWaits, real_wait
+from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
 from mockgateway.service.tokens import TokenService
 
-Sleep = Callable[[float], Awaitable[None]]
-
 _ACCEPTED = MessageStatus.ACCEPTED  # a plain name: ``MessageStatus.X`` is a Python-level call on Python 3.11
-_REFUSALS: dict[int, type[GatewayError]] = {401: Unauthorized, 403: Forbidden}
-
-
-def _send_failure(on_send: OnSend) -> GatewayError:
-    """The error a scenario answers a send with; dialects render it in their provider's format."""
-    status = on_send.respond or 500
-    detail = f"the scenario for this destination answers {status}"
-    retry_after = None if on_send.retry_after is None else math.ceil(on_send.retry_after)
-    if status in _REFUSALS:
-        return _REFUSALS[status](detail)
-    if status == 429:
-        return RateLimited(detail, retry_after=retry_after)
-    return ProviderFailure(detail, status=status, retry_after=retry_after)
 
 
 @quick_init
@@ -88,13 +67,11 @@ class Gateway:
         self.store = store
         self.tokens = tokens
         self.scenarios = scenarios  # indexed by the setter
-        self._accounts = {account.name: account for account in accounts}
-        self._as_seen_by: dict[tuple[str, str], Account] = {}
-        self._sleep = sleep  #: the real clock's wait; on the virtual clock sends wait in ``_virtual_waits``
-        self._virtual_waits = VirtualWaits()
+        self._book = AccountBook(accounts)
+        self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(
-            clock=clock, ids=ids, store=store, outbox=outbox, account=self.account_for, retention_s=retention_s
+            clock=clock, ids=ids, store=store, outbox=outbox, account=self._book.as_seen_by, retention_s=retention_s
         )
         self.engine.on_stop = self.opt_out
         self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
@@ -118,50 +95,21 @@ class Gateway:
     # -- accounts -------------------------------------------------------------------------------
     @property
     def accounts(self) -> Mapping[str, Account]:
-        return self._accounts
+        return self._book.all
 
     def account(self, name: str) -> Account:
-        try:
-            return self._accounts[name]
-        except KeyError:
-            raise NotFound(f"no account named {name!r}", field="account") from None
-
-    def account_for(self, name: str, provider: str) -> Account:
-        """The account as ``provider``'s dialect sees it: with that provider's callback targets."""
-        key = (name, provider)
-        account = self._as_seen_by.get(key)
-        if account is None:
-            account = self._as_seen_by[key] = self.account(name).for_provider(provider)
-        return account
+        return self._book.get(name)
 
     def set_account_callbacks(
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
     ) -> Account:
         """Change an account's callback targets at runtime, as in a provider's portal: the account-wide ones, or
         with ``provider`` that provider's own (``None`` there falls back to the account-wide target)."""
-        account = self.account(name)
-        if provider is None:
-            account = replace(account, status_callback=status, mo_callback=mo)
-        elif provider not in account.credentials:
-            raise InvalidRequest(f"account {name!r} has no {provider} credentials", field="provider")
-        else:
-            own = {**account.provider_callbacks, provider: CallbackTargets(status=status, mo=mo)}
-            account = replace(account, provider_callbacks=own)
-        self._accounts[name] = account
-        self._as_seen_by.clear()
-        return account
+        return self._book.set_callbacks(name, status=status, mo=mo, provider=provider)
 
     def restore_callbacks(self, configured: Account) -> Account:
         """Put back an account's callback targets as ``configured`` has them, each provider's own included."""
-        account = replace(
-            self.account(configured.name),
-            status_callback=configured.status_callback,
-            mo_callback=configured.mo_callback,
-            provider_callbacks=configured.provider_callbacks,
-        )
-        self._accounts[configured.name] = account
-        self._as_seen_by.clear()
-        return account
+        return self._book.restore_callbacks(configured)
 
     # -- opt-outs (a handset that replied STOP) -----------------------------------------------------
     def opt_out(self, account: str, number: str) -> None:
@@ -191,23 +139,15 @@ class Gateway:
             on_send = next((s.on_send for s in scenarios if s.on_send is not None), None)
         if on_send is None:
             return await self._accept(request, seg, scenarios, rng, None)
-        async with self._latency(on_send.latency):
+        async with self._latency.wait(on_send.latency):
             if on_send.respond is not None and on_send.respond != 201:
-                raise _send_failure(on_send)
+                raise send_failure(on_send)
             return await self._accept(request, seg, scenarios, rng, on_send)
 
     @property
     def sends_waiting(self) -> int:
         """Sends whose answer waits for the virtual clock to pass their latency."""
-        return len(self._virtual_waits)
-
-    def _latency(self, seconds: float) -> AbstractAsyncContextManager[None]:
-        """The wait before a send is answered, on the gateway's clock (see ``send_waits``)."""
-        if not seconds:
-            return nullcontext()
-        if isinstance(self.clock, FakeClock):
-            return self._virtual_waits.until(self.clock.now() + seconds)
-        return nullcontext() if self._sleep is None else real_wait(self._sleep, seconds)
+        return len(self._latency)
 
     async def _accept(
         self,
@@ -283,11 +223,11 @@ class Gateway:
         return mo
 
     def _owner_of(self, recipient: str) -> Account:
-        for account in self._accounts.values():
+        for account in self._book.all.values():
             if account.origins is not None and account.owns_origin(recipient):
                 return account
-        if len(self._accounts) == 1:
-            return next(iter(self._accounts.values()))
+        if len(self._book.all) == 1:
+            return next(iter(self._book.all.values()))
         raise InvalidRequest(f"no account owns the number {recipient!r}; name the account", field="to")
 
     async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
@@ -303,7 +243,7 @@ class Gateway:
 
     def _next_due(self) -> float | None:
         """The earliest of the engine's next job or callback and the next parked send."""
-        times = [t for t in (self.engine.next_due(), self._virtual_waits.next_due()) if t is not None]
+        times = [t for t in (self.engine.next_due(), self._latency.next_due()) if t is not None]
         return min(times) if times else None
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
@@ -317,12 +257,12 @@ class Gateway:
             self.clock.set(max(due, self.clock.now()))
             await self.engine.run_due()
             await self.engine.outbox.drain()
-            await self._virtual_waits.wake(self.clock.now())
+            await self._latency.wake(self.clock.now())
         self.clock.set(target)
         self.events.publish(Event("clock"))
         await self.engine.run_due()
         await self.engine.outbox.drain()
-        await self._virtual_waits.wake(target)
+        await self._latency.wake(target)
         await self.retention.catch_up()
         return self.clock.now()
 
