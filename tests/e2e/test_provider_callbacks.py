@@ -175,3 +175,8 @@ async def test_a_reply_to_a_message_without_origin_carries_the_service_number(
     [mo] = recorder.bodies["/wide/mo"]
     assert mo["parameters"]["receivedServiceNumber"] == expected
     assert (await (await client.get("/__admin/mo")).json())["mo"][0]["to"] == expected
+
+
+async def test_an_injected_reply_without_a_number_reaches_the_service_number(gateway: Gateway) -> None:
+    mo = await gateway.inject_mo(LIVELINK_HANDSET, "", "Hello?", account="demo")
+    assert mo.recipient == DEFAULT_SERVICE_NUMBER
