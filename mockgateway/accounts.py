@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from mockgateway.domain.errors import ConfigError
-from mockgateway.domain.model import Account, CallbackTarget, OAuth2Credentials
+from mockgateway.domain.model import DEFAULT_SERVICE_NUMBER, Account, CallbackTarget, CallbackTargets, OAuth2Credentials
 
 #: What each provider section of an account holds, with the type each key must have.
 PROVIDER_CREDENTIALS: dict[str, dict[str, type]] = {
@@ -37,7 +38,9 @@ DEMO_ACCOUNT = Account(
     },
 )
 
-_ACCOUNT_KEYS = {"name", "status_callback_url", "mo_callback_url", "origins", "callback_oauth2"}
+_TARGET_KEYS = {"status_callback_url", "mo_callback_url"}
+_ACCOUNT_KEYS = {"name", "origins", "callback_oauth2", "service_number"} | _TARGET_KEYS
+_SERVICE_NUMBER = re.compile(r"^\+?[0-9]{3,15}$")
 
 
 def parse_accounts(path: Path, raw: object) -> tuple[Account, ...]:
@@ -79,13 +82,39 @@ def _account(path: Path, where: str, raw: object) -> Account:
     origins = item.get("origins")
     if origins is not None and not (isinstance(origins, list) and all(_is_origin(o) for o in origins)):
         raise ConfigError(f"{path}: {where}.origins: must be a list of strings")
+    own_targets = {
+        provider: _own_targets(path, f"{where}.{provider}", item[provider], oauth2) for provider in credentials
+    }
     return Account(
         name=name,
         credentials=credentials,
         status_callback=_target(path, f"{where}.status_callback_url", item.get("status_callback_url"), oauth2),
         mo_callback=_target(path, f"{where}.mo_callback_url", item.get("mo_callback_url"), oauth2),
         origins=None if origins is None else tuple(str(o) for o in origins),
+        provider_callbacks={provider: own for provider, own in own_targets.items() if own is not None},
+        service_number=_service_number(path, f"{where}.service_number", item.get("service_number")),
     )
+
+
+def _own_targets(
+    path: Path, where: str, section: dict[str, Any], oauth2: OAuth2Credentials | None
+) -> CallbackTargets | None:
+    """A provider section's own ``status_callback_url`` / ``mo_callback_url``, if it sets either."""
+    if not _TARGET_KEYS & set(section):
+        return None
+    return CallbackTargets(
+        status=_target(path, f"{where}.status_callback_url", section.get("status_callback_url"), oauth2),
+        mo=_target(path, f"{where}.mo_callback_url", section.get("mo_callback_url"), oauth2),
+    )
+
+
+def _service_number(path: Path, where: str, raw: object) -> str:
+    if raw is None:
+        return DEFAULT_SERVICE_NUMBER
+    text = str(raw).strip() if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
+    if not _SERVICE_NUMBER.match(text):
+        raise ConfigError(f"{path}: {where}: must be a phone number or short code (3 to 15 digits), got {raw!r}")
+    return text.lstrip("+")
 
 
 def _is_origin(value: object) -> bool:
@@ -96,7 +125,7 @@ def _credentials(path: Path, where: str, provider: str, raw: object) -> dict[str
     section = mapping(path, where, raw)
     schema = PROVIDER_CREDENTIALS[provider]
     optional = OPTIONAL_CREDENTIALS.get(provider, {})
-    reject_unknown(path, where, section, set(schema) | set(optional))
+    reject_unknown(path, where, section, set(schema) | set(optional) | _TARGET_KEYS)
     if any(key in section for key in optional):
         schema = schema | optional
     values: dict[str, Any] = {}

@@ -18,6 +18,7 @@ from mockgateway.scenario.model import Scenario
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
 from mockgateway.storage.memory import InMemoryStore
 
@@ -61,10 +62,6 @@ def build_store(settings: Settings) -> Store:
     return InMemoryStore()
 
 
-async def _no_wait(seconds: float) -> None:
-    return None
-
-
 def build_gateway(
     settings: Settings,
     *,
@@ -72,7 +69,9 @@ def build_gateway(
     store: Store | None = None,
     ids: IdSource | None = None,
     outbox: Outbox | None = None,
+    sleep: Sleep = asyncio.sleep,
 ) -> Gateway:
+    """``sleep`` is the real clock's wait for a send's latency; the virtual clock parks sends instead."""
     clock = clock or build_clock(settings)
     ids = ids or SeededIds(settings.seed)
     store = store or build_store(settings)
@@ -86,8 +85,7 @@ def build_gateway(
         outbox=outbox,
         accounts=settings.accounts,
         tokens=TokenService(clock, ids, settings.access_token_ttl_s, settings.refresh_token_ttl_s),
-        # Send latency from scenarios is real waiting on the real clock only; virtual time never waits.
-        sleep=_no_wait if clock.virtual else asyncio.sleep,
+        sleep=sleep,
         retention_s=settings.retention_s,
         scenarios=load_scenarios(settings.scenarios_dir or shipped_dir()),
     )

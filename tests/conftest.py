@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -63,3 +64,20 @@ async def token(client: TestClient[Any, Any]) -> str:
 @pytest.fixture
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+async def next_turn() -> None:
+    """One turn of the event loop: what was scheduled before this has run."""
+    loop = asyncio.get_running_loop()
+    turn: asyncio.Future[None] = loop.create_future()
+    loop.call_soon(turn.set_result, None)
+    await turn
+
+
+async def parked(gateway: Gateway, count: int = 1) -> None:
+    """Until ``count`` sends wait on the virtual clock: a request crossing a socket takes loop turns, not time."""
+    for _ in range(10_000):
+        if gateway.sends_waiting >= count:
+            return
+        await next_turn()
+    raise AssertionError(f"{gateway.sends_waiting} sends wait for the clock, not {count}")

@@ -35,6 +35,11 @@ class WireResponse:
 Handler = Callable[[WireRequest], Awaitable[WireResponse]]
 
 
+def retry_after(error: GatewayError) -> dict[str, str]:
+    """The ``Retry-After`` header of an error that asks the client to wait (a 429 or 503), else none."""
+    return {} if error.retry_after is None else {"Retry-After": str(error.retry_after)}
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     method: str

@@ -10,9 +10,11 @@ class GatewayError(Exception):
     http_status = 500
     message = "internal error"
 
-    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+    def __init__(self, message: str | None = None, *, field: str | None = None, retry_after: int | None = None) -> None:
         self.detail = message or self.message
         self.field = field
+        #: Whole seconds the client is asked to wait before trying again (``Retry-After``), when it is told.
+        self.retry_after = retry_after
         super().__init__(self.detail)
 
 
@@ -69,11 +71,15 @@ class RateLimited(GatewayError):
 
 
 class ProviderFailure(GatewayError):
-    """The provider itself failed (a scenario asked for a 5xx)."""
+    """The provider itself failed (a scenario asked for a 5xx): 500, or 502, 503, 504 from in front of it."""
 
     code = "provider_failure"
     http_status = 500
     message = "internal server error"
+
+    def __init__(self, message: str | None = None, *, status: int = 500, retry_after: int | None = None) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.http_status = status
 
 
 class ConfigError(Exception):

@@ -8,7 +8,8 @@ them. The others are frozen, slotted dataclasses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple, TypeAlias
 
@@ -160,6 +161,18 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class CallbackTargets:
+    """One provider's own status and reply targets for an account; ``None`` leaves the account-wide one."""
+
+    status: CallbackTarget | None = None
+    mo: CallbackTarget | None = None
+
+
+#: The service number replies carry when the message they answer was sent without an origin.
+DEFAULT_SERVICE_NUMBER = "447700900000"
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     """A customer account; ``credentials`` holds one section per imitated provider."""
 
@@ -168,6 +181,26 @@ class Account:
     status_callback: CallbackTarget | None = None
     mo_callback: CallbackTarget | None = None
     origins: tuple[str, ...] | None = None  #: None: may send from any origin
+    #: Targets of one provider only, so that each provider's client gets its callbacks where it expects them.
+    provider_callbacks: Mapping[str, CallbackTargets] = field(default_factory=dict)
+    service_number: str = DEFAULT_SERVICE_NUMBER  #: the number replies reach when a message had no origin
+
+    def status_target(self, provider: str) -> CallbackTarget | None:
+        """Where ``provider``'s status callbacks go: its own target, else the account-wide one."""
+        own = self.provider_callbacks.get(provider)
+        return own.status if own is not None and own.status is not None else self.status_callback
+
+    def mo_target(self, provider: str) -> CallbackTarget | None:
+        """Where ``provider``'s reply callbacks go: its own target, else the account-wide one."""
+        own = self.provider_callbacks.get(provider)
+        return own.mo if own is not None and own.mo is not None else self.mo_callback
+
+    def for_provider(self, provider: str) -> Account:
+        """The account as ``provider``'s callbacks see it: that provider's targets as the account's."""
+        status, mo = self.status_target(provider), self.mo_target(provider)
+        if status is self.status_callback and mo is self.mo_callback:
+            return self
+        return replace(self, status_callback=status, mo_callback=mo)
 
     def owns_origin(self, origin: str | None) -> bool:
         if self.origins is None or origin is None:

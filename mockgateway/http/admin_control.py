@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from mockgateway.clock import iso
-from mockgateway.domain.errors import ConfigError, InvalidRequest
-from mockgateway.domain.model import CallbackTarget, OAuth2Credentials
+from mockgateway.domain.errors import ConfigError, InvalidRequest, NotFound
+from mockgateway.domain.model import CallbackTarget, CallbackTargets, OAuth2Credentials
 from mockgateway.http.admin_common import json_body, json_response
 from mockgateway.http.keys import GATEWAY, SETTINGS
 from mockgateway.http.views import account_view, scenario_view
@@ -95,6 +95,25 @@ async def set_callbacks(request: web.Request) -> web.Response:
     status = _target(data, "status_callback") if "status_callback" in data else current.status_callback
     mo = _target(data, "mo_callback") if "mo_callback" in data else current.mo_callback
     account = gateway.set_account_callbacks(current.name, status=status, mo=mo)
+    return json_response(account_view(account))
+
+
+@routes.put("/__admin/accounts/{name}/callbacks/{provider}")
+async def set_provider_callbacks(request: web.Request) -> web.Response:
+    """One provider's own targets, same body; ``null`` there falls back to the account-wide target."""
+    gateway = request.app[GATEWAY]
+    current = gateway.account(request.match_info["name"])
+    provider = request.match_info["provider"]
+    if provider not in current.credentials:
+        known = ", ".join(sorted(current.credentials))
+        raise NotFound(
+            f"provider: account {current.name!r} has no {provider!r} credentials (it has {known})", field="provider"
+        )
+    data = await json_body(request)
+    own = current.provider_callbacks.get(provider, CallbackTargets())
+    status = _target(data, "status_callback") if "status_callback" in data else own.status
+    mo = _target(data, "mo_callback") if "mo_callback" in data else own.mo
+    account = gateway.set_account_callbacks(current.name, status=status, mo=mo, provider=provider)
     return json_response(account_view(account))
 
 

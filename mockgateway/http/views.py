@@ -49,6 +49,11 @@ def account_view(account: Account) -> dict[str, Any]:
         "origins": list(account.origins) if account.origins is not None else None,
         "status_callback": target_view(account.status_callback),
         "mo_callback": target_view(account.mo_callback),
+        "provider_callbacks": {
+            provider: {"status_callback": target_view(own.status), "mo_callback": target_view(own.mo)}
+            for provider, own in sorted(account.provider_callbacks.items())
+        },
+        "service_number": account.service_number,
     }
 
 
@@ -115,5 +120,7 @@ def scenario_view(s: Scenario) -> dict[str, Any]:
         "probability": s.probability,
         "steps": len(s.steps),
         "replies": len(s.replies),
-        "on_send": None if s.on_send is None else {"respond": s.on_send.respond, "latency": s.on_send.latency},
+        "on_send": None
+        if s.on_send is None
+        else {"respond": s.on_send.respond, "latency": s.on_send.latency, "retry_after": s.on_send.retry_after},
     }

@@ -9,7 +9,7 @@ from typing import Any, TypeAlias
 from mockgateway.domain.durations import parse_duration
 from mockgateway.domain.model import MessageStatus
 from mockgateway.domain.reasons import CODES, PROVIDERS, REASONS
-from mockgateway.scenario.model import VALIDITY, Match, OnSend, Reply, Scenario, Step
+from mockgateway.scenario.model import RETRY_AFTER_STATUSES, VALIDITY, Match, OnSend, Reply, Scenario, Step
 
 KeyPath: TypeAlias = tuple[str | int, ...]
 #: Called with the key path of a problem and what is wrong there.
@@ -31,7 +31,10 @@ def check_scenario(raw: object, where: KeyPath, report: Report) -> None:
     on_send = raw.get("on_send")
     if isinstance(on_send, dict):
         _check_duration(on_send.get("latency"), (*where, "on_send", "latency"), report)
+        _check_duration(on_send.get("retry_after"), (*where, "on_send", "retry_after"), report)
         respond = on_send.get("respond")
+        if on_send.get("retry_after") is not None and respond not in RETRY_AFTER_STATUSES:
+            report((*where, "on_send", "retry_after"), "goes with on_send.respond 429 or 503 only")
         for key in ("steps", "replies") if respond is not None else ():
             if raw.get(key):
                 report((*where, key), f"has no effect: with on_send.respond {respond} the message is never sent")
@@ -59,8 +62,17 @@ def build_scenario(raw: Mapping[str, Any], source: str) -> Scenario:
             Reply(r["text"], parse_duration(r.get("after", 0)), _number(r.get("from")), r.get("probability"))
             for r in raw.get("replies", ())
         ),
-        on_send=None if on_send is None else OnSend(on_send.get("respond"), parse_duration(on_send.get("latency", 0))),
+        on_send=None if on_send is None else _on_send(on_send),
         source=source,
+    )
+
+
+def _on_send(raw: Mapping[str, Any]) -> OnSend:
+    retry_after = raw.get("retry_after")
+    return OnSend(
+        respond=raw.get("respond"),
+        latency=parse_duration(raw.get("latency", 0)),
+        retry_after=None if retry_after is None else parse_duration(retry_after),
     )
 
 

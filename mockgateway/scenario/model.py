@@ -61,12 +61,17 @@ class Reply:
     probability: float | None = None
 
 
+#: The send answers that may ask the client to wait (``Retry-After``, RFC 9110 section 10.2.3).
+RETRY_AFTER_STATUSES = (429, 503)
+
+
 @dataclass(frozen=True, slots=True)
 class OnSend:
     """How the send request itself is answered."""
 
-    respond: int | None = None  #: 201, 401, 403, 429 or 500; None: the normal answer
-    latency: float = 0.0  #: seconds added before answering (real clock only)
+    respond: int | None = None  #: 201, 401, 403, 429, 500, 502, 503 or 504; None: the normal answer
+    latency: float = 0.0  #: seconds the answer waits, on the gateway's clock
+    retry_after: float | None = None  #: with 429 or 503: the wait the answer asks for (``Retry-After``)
 
 
 @dataclass(frozen=True, slots=True)

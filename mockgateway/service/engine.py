@@ -39,7 +39,7 @@ class Engine:
         ids: IdSource,
         store: Store,
         outbox: Outbox,
-        account: Callable[[str], Account],
+        account: Callable[[str, str], Account],  #: (name, provider): the account as that provider sees it
         retention_s: float = 0.0,
     ) -> None:
         self.clock = clock
@@ -135,7 +135,7 @@ class Engine:
             self.events.publish(Event("notification", notification_id, account, provider, status.value))
         renderer = self.renderers.get(provider)
         if renderer is not None:
-            calls = renderer.status_calls(message, notification, self._account(account))
+            calls = renderer.status_calls(message, notification, self._account(account, provider))
             if calls:
                 await self._send(calls, account, "status", notification_id, message_id)
 
@@ -159,7 +159,8 @@ class Engine:
             account=message.account,
             provider=message.provider,
             sender=reply.sender,
-            recipient=message.origin or "",
+            # A message sent without an origin reached the handset from the account's service number.
+            recipient=message.origin or self._account(message.account, message.provider).service_number,
             text=reply.text,
             received_at=self.clock.now(),
             in_reply_to=message.id,
@@ -174,7 +175,7 @@ class Engine:
             self.on_stop(mo.account, mo.sender)
         renderer = self.renderers.get(mo.provider)
         if renderer is not None:
-            calls = renderer.mo_calls(mo, self._account(mo.account), replied_to)
+            calls = renderer.mo_calls(mo, self._account(mo.account, mo.provider), replied_to)
             await self._send(calls, mo.account, "mo", mo.id, mo.in_reply_to)
 
     async def _send(self, calls: list[HttpCall], account: str, kind: str, subject: str, message_id: str | None) -> None:

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
 from mockgateway.domain.errors import (
     Conflict,
     Forbidden,
-    GatewayError,
     InvalidRequest,
     NotFound,
-    ProviderFailure,
-    RateLimited,
-    Unauthorized,
 )
 from mockgateway.domain.model import (
     Account,
@@ -32,23 +28,17 @@ from mockgateway.domain.model import (
 from mockgateway.domain.values import quick_init
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
-from mockgateway.scenario.model import OPTED_OUT, Scenario, ScenarioSet
+from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
+from mockgateway.service.account_book import AccountBook
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
+from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
 from mockgateway.service.tokens import TokenService
 
-Sleep = Callable[[float], Awaitable[None]]
-
 _ACCEPTED = MessageStatus.ACCEPTED  # a plain name: ``MessageStatus.X`` is a Python-level call on Python 3.11
-_SEND_FAILURES: dict[int, type[GatewayError]] = {
-    401: Unauthorized,
-    403: Forbidden,
-    429: RateLimited,
-    500: ProviderFailure,
-}
 
 
 @quick_init
@@ -77,11 +67,11 @@ class Gateway:
         self.store = store
         self.tokens = tokens
         self.scenarios = scenarios  # indexed by the setter
-        self._accounts = {account.name: account for account in accounts}
-        self._sleep = sleep
+        self._book = AccountBook(accounts)
+        self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(
-            clock=clock, ids=ids, store=store, outbox=outbox, account=self.account, retention_s=retention_s
+            clock=clock, ids=ids, store=store, outbox=outbox, account=self._book.as_seen_by, retention_s=retention_s
         )
         self.engine.on_stop = self.opt_out
         self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
@@ -105,19 +95,21 @@ class Gateway:
     # -- accounts -------------------------------------------------------------------------------
     @property
     def accounts(self) -> Mapping[str, Account]:
-        return self._accounts
+        return self._book.all
 
     def account(self, name: str) -> Account:
-        try:
-            return self._accounts[name]
-        except KeyError:
-            raise NotFound(f"no account named {name!r}", field="account") from None
+        return self._book.get(name)
 
-    def set_account_callbacks(self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None) -> Account:
-        """Change an account's callback targets at runtime, as in a provider's portal."""
-        account = replace(self.account(name), status_callback=status, mo_callback=mo)
-        self._accounts[name] = account
-        return account
+    def set_account_callbacks(
+        self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
+    ) -> Account:
+        """Change an account's callback targets at runtime, as in a provider's portal: the account-wide ones, or
+        with ``provider`` that provider's own (``None`` there falls back to the account-wide target)."""
+        return self._book.set_callbacks(name, status=status, mo=mo, provider=provider)
+
+    def restore_callbacks(self, configured: Account) -> Account:
+        """Put back an account's callback targets as ``configured`` has them, each provider's own included."""
+        return self._book.restore_callbacks(configured)
 
     # -- opt-outs (a handset that replied STOP) -----------------------------------------------------
     def opt_out(self, account: str, number: str) -> None:
@@ -140,17 +132,32 @@ class Gateway:
         if not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
         seg = segment(request.text, request.force_ucs2, request.part_sizes)
-        now = self.clock.now()
         rng = self.ids.random()
         scenarios = self._choose_scenarios(request, rng)
         on_send = None
         if self._scenarios.answers_sends:
             on_send = next((s.on_send for s in scenarios if s.on_send is not None), None)
-        if on_send is not None:
-            if on_send.latency and self._sleep is not None:
-                await self._sleep(on_send.latency)
-            if on_send.respond in _SEND_FAILURES:
-                raise _SEND_FAILURES[on_send.respond](f"the scenario for this destination answers {on_send.respond}")
+        if on_send is None:
+            return await self._accept(request, seg, scenarios, rng, None)
+        async with self._latency.wait(on_send.latency):
+            if on_send.respond is not None and on_send.respond != 201:
+                raise send_failure(on_send)
+            return await self._accept(request, seg, scenarios, rng, on_send)
+
+    @property
+    def sends_waiting(self) -> int:
+        """Sends whose answer waits for the virtual clock to pass their latency."""
+        return len(self._latency)
+
+    async def _accept(
+        self,
+        request: SendRequest,
+        seg: Segmentation,
+        scenarios: list[Scenario],
+        rng: random.Random,
+        on_send: OnSend | None,
+    ) -> Accepted:
+        now = self.clock.now()
         messages = self._new_messages(request, seg, now, scenarios)
         await self.store.add_messages(messages)
         self.accepted[request.provider] = self.accepted.get(request.provider, 0) + len(messages)
@@ -206,7 +213,7 @@ class Gateway:
             account=owner.name,
             provider=provider,
             sender=sender.lstrip("+"),
-            recipient=recipient,
+            recipient=recipient or owner.service_number,
             text=text,
             received_at=self.clock.now(),
             in_reply_to=replied.id if replied else None,
@@ -216,11 +223,11 @@ class Gateway:
         return mo
 
     def _owner_of(self, recipient: str) -> Account:
-        for account in self._accounts.values():
+        for account in self._book.all.values():
             if account.origins is not None and account.owns_origin(recipient):
                 return account
-        if len(self._accounts) == 1:
-            return next(iter(self._accounts.values()))
+        if len(self._book.all) == 1:
+            return next(iter(self._book.all.values()))
         raise InvalidRequest(f"no account owns the number {recipient!r}; name the account", field="to")
 
     async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
@@ -234,6 +241,11 @@ class Gateway:
     async def run_due(self) -> int:
         return await self.engine.run_due()
 
+    def _next_due(self) -> float | None:
+        """The earliest of the engine's next job or callback and the next parked send."""
+        times = [t for t in (self.engine.next_due(), self._latency.next_due()) if t is not None]
+        return min(times) if times else None
+
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
         """Move the virtual clock, running everything that falls due in time order, and wait for it."""
         if not isinstance(self.clock, FakeClock):
@@ -244,14 +256,16 @@ class Gateway:
             raise InvalidRequest("the clock cannot go backwards", field=field)
         if not target <= LATEST_INSTANT:  # also refuses nan
             raise InvalidRequest(f"{field}: the clock cannot go past {iso(LATEST_INSTANT)}", field=field)
-        while (due := self.engine.next_due()) is not None and due <= target:
+        while (due := self._next_due()) is not None and due <= target:
             self.clock.set(max(due, self.clock.now()))
             await self.engine.run_due()
             await self.engine.outbox.drain()
+            await self._latency.wake(self.clock.now())
         self.clock.set(target)
         self.events.publish(Event("clock"))
         await self.engine.run_due()
         await self.engine.outbox.drain()
+        await self._latency.wake(target)
         await self.retention.catch_up()
         return self.clock.now()
 

@@ -22,6 +22,12 @@ class TokenExpired(Unauthorized):
         self.now = now
 
 
+class TokenOfAnotherClient(Unauthorized):
+    """A refresh token presented by a client other than the one it was issued to (RFC 6749 section 6)."""
+
+    message = "refresh token was issued to another client"
+
+
 @dataclass(frozen=True, slots=True)
 class Grant:
     account: str
@@ -31,6 +37,7 @@ class Grant:
     expires_at: float
     refresh_expires_at: float
     scope: str
+    client: str | None = None  #: the OAuth client the grant was issued to
 
 
 class TokenService:
@@ -44,7 +51,7 @@ class TokenService:
         self._by_access: dict[str, Grant] = {}
         self._by_refresh: dict[str, Grant] = {}
 
-    def issue(self, account: str, scope: str) -> Grant:
+    def issue(self, account: str, scope: str, client: str | None = None) -> Grant:
         now = self._clock.now()
         self._sweep(now)
         grant = Grant(
@@ -55,22 +62,29 @@ class TokenService:
             expires_at=now + self.access_ttl_s,
             refresh_expires_at=now + self.refresh_ttl_s,
             scope=scope,
+            client=client,
         )
         self._by_access[grant.access_token] = grant
         self._by_refresh[grant.refresh_token] = grant
         return grant
 
-    def refresh(self, refresh_token: str) -> Grant:
-        """A new grant for the refresh token's account; the old refresh token is used up."""
+    def refresh(self, refresh_token: str, client: str | None = None) -> Grant:
+        """A new grant for the refresh token's account; the old refresh token is used up.
+
+        A ``client`` that authenticated must be the one the token was issued to; another client's attempt leaves
+        the token to its owner."""
         if not refresh_token:
             raise InvalidRequest("refresh_token is required", field="refresh_token")
-        grant = self._by_refresh.pop(refresh_token, None)
+        grant = self._by_refresh.get(refresh_token)
         if grant is None:
             raise TokenUnknown("unknown refresh token", field="refresh_token")
+        if client is not None and client != grant.client:
+            raise TokenOfAnotherClient(field="refresh_token")
+        del self._by_refresh[refresh_token]
         now = self._clock.now()
         if now >= grant.refresh_expires_at:
             raise TokenExpired(grant.refresh_expires_at, now)
-        return self.issue(grant.account, grant.scope)
+        return self.issue(grant.account, grant.scope, grant.client)
 
     def authenticate(self, access_token: str) -> Grant:
         grant = self._by_access.get(access_token)

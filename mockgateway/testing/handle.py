@@ -63,7 +63,7 @@ class GatewayHandle:
         """Forget every message, event and opt-out; accounts' callbacks and scenarios return to the start."""
         await self.gateway.reset()
         for account in self.settings.accounts:
-            self.gateway.set_account_callbacks(account.name, status=account.status_callback, mo=account.mo_callback)
+            self.gateway.restore_callbacks(account)
         self.gateway.scenarios = self._scenarios
 
     # -- what happened ----------------------------------------------------------------------------------

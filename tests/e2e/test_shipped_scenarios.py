@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from mockgateway.service.gateway import Gateway
+from tests.conftest import parked
 from tests.e2e.conftest import Receiver
 
 ACKS_WANTED = {"acknowledgement": True, "ackType": "MESSAGE", "origin": "12345"}
@@ -146,18 +149,38 @@ async def test_stop_opts_the_handset_out_of_later_messages(
     assert receiver.statuses() == [("SENT", None), ("ERROR", "4524")]
 
 
-SEND_FAILURES = [("447700900040", 429), ("447700900041", 500), ("447700900042", 401), ("447700900043", 403)]
+SEND_FAILURES = [
+    ("447700900040", 429, "30"),
+    ("447700900041", 500, None),
+    ("447700900042", 401, None),
+    ("447700900043", 403, None),
+    ("447700900046", 502, None),
+    ("447700900047", 503, "60"),
+]
 
 
-@pytest.mark.parametrize(("number", "status"), SEND_FAILURES)
+@pytest.mark.parametrize(("number", "status", "retry_after"), SEND_FAILURES)
 async def test_send_time_failures_store_nothing(
-    client: TestClient[Any, Any], auth: dict[str, str], number: str, status: int
+    client: TestClient[Any, Any], auth: dict[str, str], number: str, status: int, retry_after: str | None
 ) -> None:
-    answer, body = await send(client, auth, number)
-    assert answer == status
-    assert body["httpStatusCode"].startswith(str(status))
+    response = await client.post("/api/v2/sms", json={"destination": [number], "message": "Hi"}, headers=auth)
+    assert response.status == status
+    assert response.headers.get("Retry-After") == retry_after
+    assert (await response.json())["httpStatusCode"].startswith(str(status))
     listed = await (await client.get("/__admin/messages")).json()
     assert listed["total"] == 0
+
+
+async def test_gateway_timeout_is_answered_after_10_s(
+    client: TestClient[Any, Any], gateway: Gateway, auth: dict[str, str]
+) -> None:
+    sending = asyncio.create_task(send(client, auth, "447700900048"))
+    await parked(gateway)
+    await advance(client, 9.5)
+    assert not sending.done()
+    await advance(client, 0.5)
+    status, body = await sending
+    assert (status, body["httpStatusCode"]) == (504, "504 GATEWAY_TIMEOUT")
 
 
 async def test_order_created_but_not_sent(
@@ -171,11 +194,13 @@ async def test_order_created_but_not_sent(
 
 
 async def test_slow_send_is_answered_then_delivered(
-    client: TestClient[Any, Any], auth: dict[str, str], receiver: Receiver
+    client: TestClient[Any, Any], gateway: Gateway, auth: dict[str, str], receiver: Receiver
 ) -> None:
-    status, _ = await send(client, auth, "447700900045")
-    assert status == 200
+    sending = asyncio.create_task(send(client, auth, "447700900045"))
+    await parked(gateway)
     await advance(client, 10)
+    status, _ = await sending
+    assert status == 200
     assert [s for s, _ in receiver.statuses()] == ["SENT", "DELIVERED", "RECEIVED"]
 
 

@@ -19,6 +19,9 @@ accounts:
     status_callback_url: http://127.0.0.1:9000/acks   # account-level ACK callback (Live Link portal setting)
     mo_callback_url: http://127.0.0.1:9000/mo         # account-level incoming-reply callback
     origins: ["12345", "447700900999"]                # sender ids / numbers the account owns
+    service_number: "447700900999"                    # what replies reach when a message had no origin
+    textapp:                                          # TextApp's own callbacks: GETs to another receiver
+      {login: demo-login, password: demo-password, status_callback_url: http://127.0.0.1:9001/status.aspx}
   - name: other
     livelink: {app_key: other-key, app_secret: other-secret, client_id: 777}
 """
@@ -44,8 +47,11 @@ def test_the_published_example_loads(example: Path) -> None:
     demo, other = settings.accounts
     assert demo.name == "demo"
     assert demo.credentials == {
-        "livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345}
+        "livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345},
+        "textapp": {"login": "demo-login", "password": "demo-password"},
     }
+    assert demo.status_target("textapp") == CallbackTarget("http://127.0.0.1:9001/status.aspx")
+    assert demo.service_number == "447700900999"
     assert demo.status_callback == CallbackTarget("http://127.0.0.1:9000/acks")
     assert demo.mo_callback == CallbackTarget("http://127.0.0.1:9000/mo")
     assert demo.origins == ("12345", "447700900999")
@@ -151,6 +157,31 @@ def test_callback_oauth2_applies_to_both_callbacks(tmp_path: Path) -> None:
     assert account.status_callback.oauth2.token_url == "https://auth.example/token"
 
 
+def test_a_provider_section_may_set_that_providers_own_callbacks(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "accounts:\n  - name: a\n    service_number: '+447700900123'\n"
+        "    status_callback_url: https://hooks.example/acks\n    mo_callback_url: https://hooks.example/mo\n"
+        "    livelink: {app_key: k, app_secret: s, client_id: 1}\n"
+        "    textapp: {login: l, password: p, status_callback_url: 'https://hooks.example/status.aspx'}\n"
+        "    callback_oauth2: {client_id: c, client_secret: x, token_url: 'https://auth.example/token'}\n",
+    )
+    [account] = Settings.from_env({"MOCKGATEWAY_CONFIG": str(path)}).accounts
+    assert account.credentials["textapp"] == {"login": "l", "password": "p"}
+    own, wide = account.status_target("textapp"), account.mo_target("textapp")
+    assert own is not None
+    assert wide is not None
+    assert (own.url, own.oauth2) == ("https://hooks.example/status.aspx", wide.oauth2), "callback_oauth2 applies"
+    assert wide == account.mo_callback, "what TextApp does not set is the account's"
+    assert account.status_target("livelink") == account.status_callback
+    assert account.service_number == "447700900123"
+
+
+def test_the_service_number_has_a_default() -> None:
+    [demo] = Settings.from_env({}).accounts
+    assert demo.service_number.isdigit()
+
+
 ACCOUNT = "  - name: a\n    livelink: {app_key: k, app_secret: s, client_id: 1}\n"
 
 
@@ -173,6 +204,11 @@ ACCOUNT = "  - name: a\n    livelink: {app_key: k, app_secret: s, client_id: 1}\
             "accounts:\n" + ACCOUNT + "    callback_oauth2: {client_id: c, client_secret: x}\n",
             "accounts[0].callback_oauth2.token_url: required",
         ),
+        (
+            "accounts:\n  - name: a\n    livelink: {app_key: k, app_secret: s, client_id: 1, mo_callback_url: x}\n",
+            "accounts[0].livelink.mo_callback_url: must be an http(s) URL",
+        ),
+        ("accounts:\n" + ACCOUNT + "    service_number: Shop\n", "accounts[0].service_number: must be a phone number"),
         ("oauth: {access_token_tll: 10m}\n", "oauth.access_token_tll: unknown key"),
         ("oauth: {access_token_ttl: 0}\n", "oauth.access_token_ttl: must be longer than zero"),
         ("oauth: {refresh_token_ttl: soon}\n", "oauth.refresh_token_ttl: 'soon' is not a duration"),

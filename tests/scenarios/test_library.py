@@ -46,6 +46,9 @@ EXPECTED = {
     "447700900043": "send-forbidden",
     "447700900044": "send-order-created",
     "447700900045": "send-slow",
+    "447700900046": "send-bad-gateway",
+    "447700900047": "send-unavailable",
+    "447700900048": "send-gateway-timeout",
     "447700900050": "flaky",
     "447700900060": "multipart-part-2-fails",
 }

@@ -74,11 +74,14 @@ def test_handset_replies_30_s_after_delivery(number: str, text: str, sender: str
 @pytest.mark.parametrize(
     ("number", "on_send"),
     [
-        ("447700900040", OnSend(respond=429)),
+        ("447700900040", OnSend(respond=429, retry_after=30.0)),
         ("447700900041", OnSend(respond=500)),
         ("447700900042", OnSend(respond=401)),
         ("447700900043", OnSend(respond=403)),
         ("447700900044", OnSend(respond=201)),
+        ("447700900046", OnSend(respond=502)),
+        ("447700900047", OnSend(respond=503, retry_after=60.0)),
+        ("447700900048", OnSend(respond=504, latency=10.0)),
     ],
 )
 def test_send_answers_have_no_lifecycle(number: str, on_send: OnSend) -> None:

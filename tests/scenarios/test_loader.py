@@ -65,6 +65,19 @@ def test_a_valid_file_gives_scenario_values(tmp_path: Path) -> None:
     assert scenario.source == "good.yaml"
 
 
+@pytest.mark.parametrize("respond", [502, 503, 504])
+def test_a_send_may_be_answered_by_a_gateway_fault(tmp_path: Path, respond: int) -> None:
+    body = f"scenarios:\n  - name: a\n    on_send: {{respond: {respond}, latency: 1s}}\n"
+    [scenario] = load_file(write(tmp_path, "a.yaml", body))
+    assert scenario.on_send == OnSend(respond=respond, latency=1.0)
+
+
+def test_a_rate_limit_may_say_how_long_to_wait(tmp_path: Path) -> None:
+    body = "scenarios:\n  - name: a\n    on_send: {respond: 429, retry_after: 2m}\n"
+    [scenario] = load_file(write(tmp_path, "a.yaml", body))
+    assert scenario.on_send == OnSend(respond=429, retry_after=120.0)
+
+
 def test_numeric_codes_may_be_written_unquoted(tmp_path: Path) -> None:
     body = "scenarios:\n  - name: a\n    steps: [{status: failed, code: 4524}]\n"
     [scenario] = load_file(write(tmp_path, "a.yaml", body))
@@ -188,6 +201,18 @@ BROKEN = {
         3,
         "scenarios[0].on_send.respond",
         "404 is not one of: 201, 401, 403, 429, 500",
+    ),
+    "retry_after without a wait": (
+        SCENARIO + "    on_send: {respond: 500, retry_after: 30s}\n",
+        3,
+        "scenarios[0].on_send.retry_after",
+        "goes with on_send.respond 429 or 503 only",
+    ),
+    "bad retry_after": (
+        SCENARIO + "    on_send: {respond: 429, retry_after: later}\n",
+        3,
+        "scenarios[0].on_send.retry_after",
+        "not a duration",
     ),
     "respond with steps": (
         SCENARIO + "    on_send: {respond: 429}\n    steps: [{status: sent}]\n",

@@ -7,7 +7,7 @@ from http import HTTPStatus
 import orjson
 
 from mockgateway.clock import to_datetime
-from mockgateway.dialects.base import WireResponse
+from mockgateway.dialects.base import WireResponse, retry_after
 from mockgateway.domain.errors import GatewayError
 from mockgateway.service.tokens import TokenExpired
 
@@ -33,6 +33,9 @@ _USER_MESSAGES = {
     404: "Not found",
     405: "Method not allowed",
     429: "Too many requests, slow down",
+    502: "Bad gateway",
+    503: "Service unavailable, try again later",
+    504: "Gateway timeout",
 }
 
 
@@ -63,8 +66,9 @@ def render_error(error: GatewayError) -> WireResponse:
     else:
         debug = error.detail
     user = error.detail if status == 400 else _USER_MESSAGES.get(status, "Internal server error")
-    headers = {"WWW-Authenticate": 'Bearer realm="livelink"'} if status == 401 else None
-    return WireResponse(status, error_body(status, API_ERROR_CODES.get(error.code, 5000), user, debug), headers=headers)
+    headers = {"WWW-Authenticate": 'Bearer realm="livelink"'} if status == 401 else retry_after(error)
+    body = error_body(status, API_ERROR_CODES.get(error.code, 5000), user, debug)
+    return WireResponse(status, body, headers=headers or None)
 
 
 def _stamp(epoch: float) -> str:

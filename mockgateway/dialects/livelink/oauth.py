@@ -13,7 +13,7 @@ from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
 from mockgateway.domain.model import Account
-from mockgateway.service.tokens import Grant, TokenExpired, TokenService
+from mockgateway.service.tokens import Grant, TokenExpired, TokenOfAnotherClient, TokenService
 
 SCOPE = "livelink:api livelink:pollData"
 
@@ -47,22 +47,30 @@ class OAuthEndpoints:
         grant_type = form.get("grant_type") or request.query.get("grant_type")
         if not grant_type:
             return oauth_error(400, "invalid_request", "The parameter 'grant_type' is required")
+        authorization = request.headers.get("Authorization", "")
         if grant_type == "client_credentials":
-            account = self._client(request.headers.get("Authorization", ""))
+            account = self._client(authorization)
             if account is None:
-                return oauth_error(401, "invalid_client", "Bad client credentials (HTTP Basic app key:secret)")
-            return WireResponse(200, grant_body(self._tokens.issue(account.name, SCOPE)))
+                return _bad_client()
+            return WireResponse(200, grant_body(self._tokens.issue(account.name, SCOPE, client=_app_key(account))))
         if grant_type == "refresh_token":
-            return self._refresh(form.get("refresh_token") or request.query.get("refresh_token", ""))
+            # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
+            account = self._client(authorization) if authorization else None
+            if authorization and account is None:
+                return _bad_client()
+            refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
+            return self._refresh(refresh_token, None if account is None else _app_key(account))
         return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
 
-    def _refresh(self, refresh_token: str) -> WireResponse:
+    def _refresh(self, refresh_token: str, client: str | None) -> WireResponse:
         try:
-            grant = self._tokens.refresh(refresh_token)
+            grant = self._tokens.refresh(refresh_token, client)
         except InvalidRequest:
             return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
         except TokenExpired:
             return oauth_error(400, "invalid_grant", "Refresh token expired")
+        except TokenOfAnotherClient:
+            return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
         except Unauthorized:
             return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
         return WireResponse(200, grant_body(grant))
@@ -96,6 +104,15 @@ class OAuthEndpoints:
             "messageBody": f"token is valid, scope {grant.scope}, lifetime {remaining}s",
         }
         return WireResponse(200, orjson.dumps(body))
+
+
+def _app_key(account: Account) -> str:
+    """The OAuth client a grant is issued to."""
+    return str(account.credentials["livelink"]["app_key"])
+
+
+def _bad_client() -> WireResponse:
+    return oauth_error(401, "invalid_client", "Bad client credentials (HTTP Basic app key:secret)")
 
 
 def _denied(message: str) -> WireResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from mockgateway.dialects.base import WireResponse
+from mockgateway.dialects.base import WireResponse, retry_after
 from mockgateway.domain.errors import GatewayError
 
 #: Statuses whose message is Mobivate's fixed phrase; 400 and 403 carry the specific problem instead.
@@ -16,13 +16,16 @@ _PHRASES = {
     409: "Conflict",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 
 
-def error_response(status: int, message: str) -> WireResponse:
-    return WireResponse(status, orjson.dumps({"code": status, "message": message}))
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> WireResponse:
+    return WireResponse(status, orjson.dumps({"code": status, "message": message}), headers=headers)
 
 
 def render_error(error: GatewayError) -> WireResponse:
     status = error.http_status
-    return error_response(status, _PHRASES.get(status, error.detail))
+    return error_response(status, _PHRASES.get(status, error.detail), retry_after(error) or None)

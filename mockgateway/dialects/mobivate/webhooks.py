@@ -1,8 +1,8 @@
 """Webhook registration: ``POST /webhooks/receipt | incoming | click`` with ``{"url": ...}``.
 
 Mobivate documents the request only; the answer here is ``{"type": <kind>, "url": <url>}``. Receipt and
-incoming URLs become the account's status and reply callbacks (shared by every provider the account uses);
-a click URL is kept but never called, as the gateway shortens no links.
+incoming URLs become the account's Mobivate status and reply callbacks (its other providers keep theirs); a
+click URL is kept but never called, as the gateway shortens no links.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import orjson
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.dialects.mobivate.requests import load_json_object
-from mockgateway.domain.model import Account, CallbackTarget
+from mockgateway.dialects.mobivate.wire import PROVIDER
+from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
 from mockgateway.service.gateway import Gateway
 
 
@@ -23,14 +24,18 @@ class Webhooks:
 
     async def receipt(self, account: Account, request: WireRequest) -> WireResponse:
         url = _url(request)
-        target = CallbackTarget(url, account.status_callback.oauth2 if account.status_callback else None)
-        self._gateway.set_account_callbacks(account.name, status=target, mo=account.mo_callback)
+        current = account.status_target(PROVIDER)
+        own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
+        target = CallbackTarget(url, current.oauth2 if current else None)
+        self._gateway.set_account_callbacks(account.name, status=target, mo=own.mo, provider=PROVIDER)
         return _registered("receipt", url)
 
     async def incoming(self, account: Account, request: WireRequest) -> WireResponse:
         url = _url(request)
-        target = CallbackTarget(url, account.mo_callback.oauth2 if account.mo_callback else None)
-        self._gateway.set_account_callbacks(account.name, status=account.status_callback, mo=target)
+        current = account.mo_target(PROVIDER)
+        own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
+        target = CallbackTarget(url, current.oauth2 if current else None)
+        self._gateway.set_account_callbacks(account.name, status=own.status, mo=target, provider=PROVIDER)
         return _registered("incoming", url)
 
     async def click(self, account: Account, request: WireRequest) -> WireResponse:

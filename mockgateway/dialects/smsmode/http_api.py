@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry_after
 from mockgateway.dialects.smsmode import callbacks, codes, lists, wire
 from mockgateway.dialects.smsmode.backend import Backend, InsufficientCredit
 from mockgateway.dialects.smsmode.batch import FILE, parse_batch
@@ -36,6 +37,9 @@ def render_error(error: GatewayError) -> WireResponse:
     if isinstance(error, UnknownEndpoint | MethodNotAllowed):
         # Not a call of the API at all: a client splitting on " | " still reads a code, the status tells why.
         return text(f"35 | Invalid parameter: {error.detail}", error.http_status)
+    if error.http_status > 500:
+        # 502, 503 and 504 come from in front of the API, so they are HTTP statuses; the body still has a code.
+        return replace(text(error_line(error), error.http_status), headers=retry_after(error) or None)
     return text(error_line(error))
 
 
@@ -53,7 +57,7 @@ def error_line(error: GatewayError) -> str:
         return "33 | Insufficient credit"
     if isinstance(error, NotFound):
         return "61 | SMS not found"
-    if isinstance(error, RateLimited):
+    if isinstance(error, RateLimited) or error.http_status == 503:
         return "50 | Temporarily unavailable"
     return "31 | Internal error"
 

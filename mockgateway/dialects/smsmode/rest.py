@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 from mockgateway.dialects import fields as f
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry_after
 from mockgateway.dialects.smsmode import callbacks, codes, wire
 from mockgateway.dialects.smsmode.backend import Backend
 from mockgateway.dialects.smsmode.requests import parse_rest
@@ -37,8 +37,8 @@ def render_error(error: GatewayError) -> WireResponse:
     body: dict[str, Any] = {"status": status, "message": message}
     if field is not None and status < 500:
         body["field"] = field
-    headers = {"WWW-Authenticate": 'ApiKey header="X-Api-Key"'} if status == 401 else None
-    return WireResponse(status, orjson.dumps(body), headers=headers)
+    headers = {"WWW-Authenticate": 'ApiKey header="X-Api-Key"'} if status == 401 else retry_after(error)
+    return WireResponse(status, orjson.dumps(body), headers=headers or None)
 
 
 class SmsmodeRestDialect(callbacks.CallbackRendering):

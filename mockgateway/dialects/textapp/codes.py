@@ -18,6 +18,7 @@ OK = 1
 FAILURE = 2
 NO_RESULT = 3
 TOO_FAST = 5
+IN_MAINTENANCE = 6
 NOT_AUTHORISED = 201
 METHOD_NOT_FOUND = 365
 WRONG_DESTINATION = 361
@@ -104,10 +105,12 @@ def transaction_for(error: GatewayError) -> tuple[int, str, int]:
         code = NOT_AUTHORISED
     elif isinstance(error, RateLimited):
         code = TOO_FAST
+    elif error.http_status == 503:
+        code = IN_MAINTENANCE
     elif isinstance(error, InvalidRequest):
         code = PARAMETER_ERROR
     else:
         code = FAILURE
     # TextApp reports refusals in the transaction code; only the gateway failing itself is an HTTP error.
-    status = 500 if error.http_status >= 500 else 200
+    status = error.http_status if error.http_status >= 500 else 200
     return code, describe(code, error.detail), status
