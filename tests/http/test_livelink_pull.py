@@ -71,14 +71,14 @@ async def test_acks_of_the_window_come_oldest_first_in_the_spec_shape(
     ]
     sent = acks[0]
     assert sent["recipient"] == "+447700900001"
-    assert sent["timestamp"] == "2026-01-01T00:00:01.000"
+    assert sent["timestamp"] == "2026-01-01T00:00:01.000Z"
     assert sent["messageBody"] == (
         f"Message 1 of the order {happy} at destination of +447700900001 has been sent at 00:00:01 (GMT) "
         "on the 01-01-2026."
     )
     assert (sent["finalStatusIndicator"], sent["internalStatusId"]) == ("NOT_FINAL", "SENT")
     assert isinstance(sent["operatorId"], int)
-    assert (acks[2]["finalStatusIndicator"], acks[2]["timestamp"]) == ("FINAL", "2026-01-01T00:00:03.000")
+    assert (acks[2]["finalStatusIndicator"], acks[2]["timestamp"]) == ("FINAL", "2026-01-01T00:00:03.000Z")
     assert (acks[3]["finalStatusIndicator"], acks[3]["internalStatusId"]) == ("DB62", "DB62")
     assert acks[3]["messageBody"].endswith("could not be delivered at 00:00:03 (GMT) on the 01-01-2026. Error DB62.")
     assert_matches("PollStatusResponse", body)

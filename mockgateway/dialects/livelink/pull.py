@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from mockgateway.clock import iso, to_datetime
+from mockgateway.clock import iso
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.dialects.fields import invalid
 from mockgateway.dialects.livelink.callbacks import ack_text, operator_id
@@ -104,7 +104,8 @@ def ack_item(n: Notification, reached: MessageStatus) -> dict[str, Any]:
         "orderId": n.part_id,
         "recipient": f"+{n.destination}",
         "status": reached.value,
-        "timestamp": stamp(n.created_at),
+        # The swagger's format is date-time, which has a zone: UTC's Z, as the documentation's example writes it.
+        "timestamp": iso(n.created_at),
     }
 
 
@@ -117,11 +118,6 @@ def mo_item(mo: MoMessage, client: str, keyword: str) -> dict[str, Any]:
         "recipient": mo.recipient,
         "sender": f"tel:+{mo.sender}",
     }
-
-
-def stamp(epoch: float) -> str:
-    """UTC with milliseconds and no zone, e.g. ``2019-01-07T23:54:40.192``."""
-    return to_datetime(epoch).isoformat(timespec="milliseconds").removesuffix("+00:00")
 
 
 # -- query parameters -----------------------------------------------------------------------------
