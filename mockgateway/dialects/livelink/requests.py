@@ -33,9 +33,9 @@ _VALIDITY_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 _HEX = re.compile(r"^[0-9A-Fa-f]{1,16}$")
 #: A short or long code (a long code with its country code, ``+`` optional) or an alphanumeric sender id of at
 #: most 11 characters, the most the GSM originator address field carries.
-_NUMERIC_ORIGIN = re.compile(r"^\+?\d{1,15}$")
-_ALPHANUMERIC_ORIGIN = re.compile(r"^[A-Za-z0-9 .&'_-]{1,11}$")
-_ACK_FLAG_ITEM = re.compile(r"""^\s*(['"]?)(\w+)\1\s*:\s*(['"]?)(true|false)\3\s*$""", re.IGNORECASE)
+_NUMERIC_ORIGIN = re.compile(r"\+?[0-9]{1,15}")
+_ALPHANUMERIC_ORIGIN = re.compile(r"[A-Za-z0-9 .&'_-]{1,11}")
+_ACK_FLAG_ITEM = re.compile(r"""\s*(['"]?)(\w+)\1\s*:\s*(['"]?)(true|false)\3\s*""", re.IGNORECASE)
 
 
 def parse_v2(data: dict[str, Any], account: str) -> SendRequest:
@@ -78,7 +78,7 @@ def parse_ack_flags(raw: str | None) -> dict[str, Scalar]:
     inner = text.removeprefix("{").removesuffix("}")
     flags: dict[str, Scalar] = {}
     for item in inner.split(",") if inner.strip() else ():
-        match = _ACK_FLAG_ITEM.match(item)
+        match = _ACK_FLAG_ITEM.fullmatch(item)
         if match is None or match.group(2) not in (*ACK_FLAGS, "ackTimeInGMT") or match.group(2) in flags:
             raise f.invalid("ackFlags", f"{item.strip()!r} is not '<ackFlag>: true|false' for a flag not yet given")
         flags[match.group(2)] = match.group(4).lower() == "true"
@@ -141,7 +141,7 @@ def parse_origin(raw: object) -> str | None:
         raise f.invalid("origin", "must be a string")
     if not raw.strip():
         raise f.invalid("origin", "must not be empty")
-    if not (_NUMERIC_ORIGIN.match(raw) or _ALPHANUMERIC_ORIGIN.match(raw)):
+    if not (_NUMERIC_ORIGIN.fullmatch(raw) or _ALPHANUMERIC_ORIGIN.fullmatch(raw)):
         raise f.invalid("origin", f"{raw!r} is not a number of up to 15 digits or a sender id of up to 11 characters")
     return raw
 

@@ -136,7 +136,9 @@ async def test_a_sender_id_of_up_to_11_characters_or_a_number_of_up_to_15_digits
     assert (await stored(client, first_order_id(answer)))["origin"] == origin
 
 
-@pytest.mark.parametrize("origin", ["ShopName1234", "Twelve chars", "9" * 16, "+" + "9" * 16, "Shop*Name", "Café"])
+@pytest.mark.parametrize(
+    "origin", ["ShopName1234", "Twelve chars", "9" * 16, "+" + "9" * 16, "Shop*Name", "Café", "12345\n", "١٢٣٤٥"]
+)
 @pytest.mark.parametrize("path", ["/api/v2/sms", "/api/messages"])
 async def test_a_longer_or_unsendable_origin_is_400(
     client: Client, auth: dict[str, str], path: str, origin: str
