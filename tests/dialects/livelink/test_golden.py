@@ -25,10 +25,12 @@ WINDOW = {"startUTCTime": "202601010000", "endUTCTime": "202601010100"}
 RECEIVER = CallbackTarget("http://receiver.test/acks")
 
 
-def flag_names() -> dict[str, bool]:
-    names = ("ackOperatorId", "ackCountryCode", "ackFinalStatus", "ackInternalStatus")
-    more = ("ackDeliveredTime", "ackMTReceivedTime", "ackTpoa")
-    return dict.fromkeys((*names, *more), True)
+#: Every flag that adds a field to an ACK (ackFinalOnly would leave the SENT ACKs out).
+FIELD_FLAGS = dict.fromkeys(
+    ("ackOperatorId", "ackCountryCode", "ackFinalStatus", "ackInternalStatus", "ackDeliveredTime", "ackMTReceivedTime",
+     "ackTpoa"),
+    True,
+)  # fmt: skip
 
 
 class Traffic:
@@ -55,7 +57,7 @@ class Traffic:
     async def run(self) -> None:
         v2 = {
             "destination": [HAPPY, FAILS_DB62, REPLIES_STOP], "message": "Hello", "origin": "12345",
-            "acknowledgement": True, "ackType": "MESSAGE", "subject": "ref-42", **flag_names(),
+            "acknowledgement": True, "ackType": "MESSAGE", "subject": "ref-42", **FIELD_FLAGS,
         }  # fmt: skip
         await self.post("/api/v2/sms", v2, "send_v2")
         v1 = {"destination": DEFAULT, "body": "Hello from v1", "origin": None, "ackFlags": "{ackOperatorId: true}"}
