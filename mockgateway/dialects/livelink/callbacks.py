@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -152,12 +152,24 @@ def ack_text(n: Notification, *, gmt: bool = True) -> str:
         (clock, day), zone = _gmt_moment(math.floor(created_at)), "(GMT)"
     else:
         moment = to_datetime(created_at).astimezone()
-        clock, day, zone = f"{moment:%H:%M:%S}", f"{moment:%d-%m-%Y}", f"({time.strftime('%Z')})"
+        clock, day, zone = f"{moment:%H:%M:%S}", f"{moment:%d-%m-%Y}", f"({zone_label(moment)})"
     text = (
         f"Message {part_index + 1} of the order {message_id} at destination of +{destination} "
         f"{_VERBS[status]} at {clock} {zone} on the {day}."
     )
     return f"{text} Error {code}." if code else text
+
+
+def zone_label(moment: datetime) -> str:
+    """The zone ``moment`` is written in, as of that moment (summer time included): its abbreviation, such as
+    ``CET`` or ``EDT``, or ``GMT+05:30`` where the zone has none (e.g. ``+0530``)."""
+    name = moment.tzname() or ""
+    if name.isalpha():
+        return name
+    offset = moment.utcoffset() or timedelta()
+    sign, minutes = ("-", -offset) if offset < timedelta() else ("+", offset)
+    hours, rest = divmod(int(minutes.total_seconds()) // 60, 60)
+    return "GMT" if not hours and not rest else f"GMT{sign}{hours:02}:{rest:02}"
 
 
 @lru_cache(maxsize=256)

@@ -69,10 +69,8 @@ class LiveLinkDialect:
         parsed = requests.parse_v1(data, account.name)
         self._check_client_id(parsed.option_value("clientId"), account)
         accepted = await self._gateway.send(parsed)
-        # The spec answers v1 with the request echoed; the order ids are added so clients can track parts.
-        echo = {key: value for key, value in data.items() if key in _V1_ECHO}
-        echo["livelinkOrderIds"] = _order_ids(data, accepted.messages)
-        return WireResponse(200 if accepted.sent else 201, orjson.dumps(echo))
+        body = {**_v1_echo(data, account), "livelinkOrderIds": _order_ids(data, accepted.messages)}
+        return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
 
     def authenticate(self, request: WireRequest) -> Account:
         """The account behind the request's bearer token; 401 when it is missing, unknown or expired."""
@@ -96,6 +94,19 @@ _V1_ECHO = frozenset(
     ("clientId", "body", "channel", "origin", "destination", "ackType", "validityPeriod", "sessionId",
      "contentTextEncoding", "subject", "mobileNotification", "operatorId", "messageClass", "pId", "ackFlags")
 )  # fmt: skip
+
+
+def _v1_echo(data: dict[str, Any], account: Account) -> dict[str, Any]:
+    """The spec answers v1 with the request echoed, so in ``SmsRequest``'s types: a null is left out as if absent,
+    a single destination becomes a list, and ``clientId`` is the account's number whether or not the request
+    named it. The order ids are added after it so clients can track the parts.
+    """
+    echo = {key: value for key, value in data.items() if key in _V1_ECHO and value is not None}
+    if isinstance(echo["destination"], str):
+        echo["destination"] = [echo["destination"]]
+    echo.pop("clientId", None)
+    own = account.credentials[PROVIDER].get("client_id")
+    return echo if own is None else {"clientId": int(own), **echo}
 
 
 def _order_ids(data: dict[str, Any], messages: Sequence[Message]) -> list[dict[str, list[str]]]:

@@ -14,11 +14,11 @@ from typing import Any
 
 import orjson
 
-from mockgateway.clock import iso, to_datetime
+from mockgateway.clock import iso
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.dialects.fields import invalid
-from mockgateway.dialects.livelink.callbacks import ack_text, operator_id, wire_status
-from mockgateway.domain.model import Account, EventQuery, MoMessage, Notification
+from mockgateway.dialects.livelink.callbacks import ack_text, operator_id
+from mockgateway.domain.model import Account, EventQuery, MessageStatus, MoMessage, Notification
 from mockgateway.service.gateway import Gateway
 
 PAGE_SIZE = 10
@@ -26,6 +26,9 @@ PAGE_SIZE = 10
 STATUS_FILTERS = {"all": None, "nok": "nok", "sent": "SENT", "delivered": "DELIVERED", "received": "RECEIVED"}
 #: ``finalStatusIndicator`` of an ACK without an error code (an error ACK carries its code, e.g. DB62).
 FINAL, NOT_FINAL = "FINAL", "NOT_FINAL"
+#: The swagger's ``PollStatus.status`` values, from the least to the furthest a part can get. An error ACK has no
+#: value of its own there: it shows the furthest of these its part had reached (SENT at least: Live Link took it).
+PULL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.RECEIVED)
 _MAX_KEY = 64
 _INSTANT = 1e-6  #: the smallest step the gateway clock's epoch floats resolve
 
@@ -54,7 +57,7 @@ class PullEndpoints:
             "clientId": client_id(account),
             "pageCount": _pages(total),
             "pageIndex": page,
-            self._list_key: [ack_item(n) for n in items],
+            self._list_key: [ack_item(n, await self._reached(n)) for n in items],
         }
         return WireResponse(200, orjson.dumps(body))
 
@@ -72,14 +75,27 @@ class PullEndpoints:
         }
         return WireResponse(200, orjson.dumps(body))
 
+    async def _reached(self, n: Notification) -> MessageStatus:
+        """The status ``n``'s part had reached by then: its own, or for an error the furthest before it."""
+        if n.status in PULL_STATUSES:
+            return n.status
+        earlier = await self._gateway.notifications(
+            EventQuery(account=n.account, part_id=n.part_id, until=n.created_at)
+        )
+        reached = [e.status for e in earlier if e.status in PULL_STATUSES]
+        return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
+
 
 def client_id(account: Account) -> str:
     value = account.credentials.get("livelink", {}).get("client_id")
     return account.name if value is None else str(value)
 
 
-def ack_item(n: Notification) -> dict[str, Any]:
-    """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example."""
+def ack_item(n: Notification, reached: MessageStatus) -> dict[str, Any]:
+    """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example.
+
+    ``status`` is ``reached``, a value of the spec's enum; an error ACK's code is in ``finalStatusIndicator``.
+    """
     return {
         "finalStatusIndicator": n.code or (FINAL if n.final else NOT_FINAL),
         "internalStatusId": n.code or n.status.value,
@@ -87,8 +103,9 @@ def ack_item(n: Notification) -> dict[str, Any]:
         "operatorId": operator_id(n.destination),
         "orderId": n.part_id,
         "recipient": f"+{n.destination}",
-        "status": wire_status(n.status),
-        "timestamp": stamp(n.created_at),
+        "status": reached.value,
+        # The swagger's format is date-time, which has a zone: UTC's Z, as the documentation's example writes it.
+        "timestamp": iso(n.created_at),
     }
 
 
@@ -101,11 +118,6 @@ def mo_item(mo: MoMessage, client: str, keyword: str) -> dict[str, Any]:
         "recipient": mo.recipient,
         "sender": f"tel:+{mo.sender}",
     }
-
-
-def stamp(epoch: float) -> str:
-    """UTC with milliseconds and no zone, e.g. ``2019-01-07T23:54:40.192``."""
-    return to_datetime(epoch).isoformat(timespec="milliseconds").removesuffix("+00:00")
 
 
 # -- query parameters -----------------------------------------------------------------------------

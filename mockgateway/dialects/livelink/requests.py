@@ -31,6 +31,11 @@ V1_ENCODINGS = ("8b", "BIG5", "UTF8", "GB2312", "8859-7", "UCS2")
 _VALIDITY = re.compile(r"^([1-9]\d{0,4})([wdhm])$")
 _VALIDITY_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 _HEX = re.compile(r"^[0-9A-Fa-f]{1,16}$")
+#: A short or long code (a long code with its country code, ``+`` optional) or an alphanumeric sender id of at
+#: most 11 characters, the most the GSM originator address field carries.
+_NUMERIC_ORIGIN = re.compile(r"\+?[0-9]{1,15}")
+_ALPHANUMERIC_ORIGIN = re.compile(r"[A-Za-z0-9 .&'_-]{1,11}")
+_ACK_FLAG_ITEM = re.compile(r"""\s*(['"]?)(\w+)\1\s*:\s*(['"]?)(true|false)\3\s*""", re.IGNORECASE)
 
 
 def parse_v2(data: dict[str, Any], account: str) -> SendRequest:
@@ -60,19 +65,23 @@ def parse_v1(data: dict[str, Any], account: str) -> SendRequest:
 
 
 def parse_ack_flags(raw: str | None) -> dict[str, Scalar]:
-    """v1 ``ackFlags``: a loose object literal such as ``{ackOperatorId: true, ackTpoa: false}``."""
+    """v1 ``ackFlags``: an object literal such as ``{ackOperatorId: true, ackTpoa: false}`` (keys may be quoted).
+
+    Anything else is refused rather than read in part: unbalanced braces, an empty or repeated entry, an unknown
+    flag, or a value other than true or false.
+    """
     if raw is None or not raw.strip():
         return {}
+    text = raw.strip()
+    if text.startswith("{") != text.endswith("}") or text.count("{") > 1 or text.count("}") > 1:
+        raise f.invalid("ackFlags", f"{raw!r} is not an object literal such as '{{ackOperatorId: true}}'")
+    inner = text.removeprefix("{").removesuffix("}")
     flags: dict[str, Scalar] = {}
-    for item in raw.strip().strip("{}").split(","):
-        if not item.strip():
-            continue
-        key, sep, value = item.partition(":")
-        key = key.strip().strip("'\"")
-        value = value.strip().strip("'\"").lower()
-        if not sep or key not in (*ACK_FLAGS, "ackTimeInGMT") or value not in ("true", "false"):
-            raise f.invalid("ackFlags", f"{item.strip()!r} is not '<ackFlag>: true|false'")
-        flags[key] = value == "true"
+    for item in inner.split(",") if inner.strip() else ():
+        match = _ACK_FLAG_ITEM.fullmatch(item)
+        if match is None or match.group(2) not in (*ACK_FLAGS, "ackTimeInGMT") or match.group(2) in flags:
+            raise f.invalid("ackFlags", f"{item.strip()!r} is not '<ackFlag>: true|false' for a flag not yet given")
+        flags[match.group(2)] = match.group(4).lower() == "true"
     return flags
 
 
@@ -112,9 +121,7 @@ def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options:
     destinations = parse_destinations(data.get("destination"))
     # Each optional field is looked at only when the request has it: most requests have few of them.
     validity = parse_validity(f.optional_str(data, "validityPeriod", max_len=8)) if "validityPeriod" in data else None
-    origin = f.optional_str(data, "origin", max_len=16) if "origin" in data else None
-    if origin is not None and not origin.strip():
-        raise f.invalid("origin", "must not be empty")
+    origin = parse_origin(data.get("origin"))
     subject = f.optional_str(data, "subject", max_len=255) if "subject" in data else None
     options["subject"] = subject
     callbacks = parse_callbacks(data.get("callback"))
@@ -124,6 +131,19 @@ def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options:
         account, PROVIDER, destinations, text, origin, ucs2, STANDARD_PART_SIZES, validity, subject,
         options["ackType"] == "MESSAGE", callbacks, _compact(options),
     )  # fmt: skip
+
+
+def parse_origin(raw: object) -> str | None:
+    """``origin``: absent or null for the account's default, else a number or a sender id."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise f.invalid("origin", "must be a string")
+    if not raw.strip():
+        raise f.invalid("origin", "must not be empty")
+    if not (_NUMERIC_ORIGIN.fullmatch(raw) or _ALPHANUMERIC_ORIGIN.fullmatch(raw)):
+        raise f.invalid("origin", f"{raw!r} is not a number of up to 15 digits or a sender id of up to 11 characters")
+    return raw
 
 
 def parse_destinations(raw: object) -> tuple[str, ...]:
