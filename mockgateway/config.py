@@ -105,12 +105,10 @@ class Settings:
         """Settings that only make sense together; checked once every layer is applied, as one may name each."""
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ConfigError("tls_cert and tls_key: give both, the certificate chain and its private key")
+        if self.tls_ca_out is not None and (not self.tls or self.tls_cert is not None):
+            raise ConfigError("tls_ca_out: only with tls and no tls_cert: it receives the authority tls makes")
         if self.start_time is not None and self.clock != "virtual":
             raise ConfigError("start_time: only the virtual clock can start at a chosen time (--clock virtual)")
-
-    @property
-    def https(self) -> bool:
-        return self.tls or self.tls_cert is not None
 
     def clock_start(self) -> float | None:
         """Where the virtual clock starts: ``start_time``, else a fixed instant for a seeded run; None: now."""

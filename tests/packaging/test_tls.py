@@ -94,6 +94,8 @@ async def test_tls_cert_and_key_serve_https_with_the_given_certificate(tmp_path:
     ("argv", "message"),
     [
         (["--tls-cert", "server.pem"], "tls_cert and tls_key: give both"),
+        (["--tls-ca-out", "ca.pem"], "tls_ca_out: only with tls and no tls_cert"),
+        (["--tls", "--tls-ca-out", "ca.pem", "--tls-cert", "a.pem", "--tls-key", "a.key"], "tls_ca_out: only with"),
         (["--tls-key", "server.key"], "tls_cert and tls_key: give both"),
         (["--tls-cert", "missing.pem", "--tls-key", "missing.key"], "tls_cert: cannot read missing.pem"),
         (["--tls-cert", "not-pem.txt", "--tls-key", "not-pem.txt"], "are not a PEM certificate chain and its key"),
