@@ -9,8 +9,9 @@ from pathlib import Path
 from mockgateway.clock import Clock, FakeClock, SystemClock
 from mockgateway.config import Settings
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
+from mockgateway.dispatch.ordered import OrderedTransport
 from mockgateway.dispatch.policy import RetryPolicy
-from mockgateway.dispatch.transport import HttpTransport
+from mockgateway.dispatch.transport import HttpTransport, Transport
 from mockgateway.domain.errors import ConfigError
 from mockgateway.ids import IdSource, SeededIds
 from mockgateway.scenario.loader import load_dir, scenario_files, shipped_dir
@@ -50,7 +51,7 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 
 def build_clock(settings: Settings) -> Clock:
-    return FakeClock() if settings.clock == "virtual" else SystemClock()
+    return FakeClock(settings.clock_start()) if settings.clock == "virtual" else SystemClock()
 
 
 def build_store(settings: Settings) -> Store:
@@ -70,14 +71,23 @@ def build_gateway(
     ids: IdSource | None = None,
     outbox: Outbox | None = None,
     sleep: Sleep = asyncio.sleep,
+    in_order: bool | None = None,
 ) -> Gateway:
-    """``sleep`` is the real clock's wait for a send's latency; the virtual clock parks sends instead."""
+    """``sleep`` is the real clock's wait for a send's latency; the virtual clock parks sends instead.
+
+    ``in_order``: callbacks to one receiver one at a time (see ``OrderedTransport``); by default on a seeded
+    virtual-clock run, which promises the same callbacks in the same order every run."""
     clock = clock or build_clock(settings)
     ids = ids or SeededIds(settings.seed)
     store = store or build_store(settings)
     dispatcher: CallbackDispatcher | None = None
     if outbox is None:
-        outbox = dispatcher = CallbackDispatcher(HttpTransport(), clock, store, retry_policy(settings))
+        transport: Transport = HttpTransport()
+        if in_order is None:
+            in_order = clock.virtual and settings.seed is not None
+        if in_order:
+            transport = OrderedTransport(transport)
+        outbox = dispatcher = CallbackDispatcher(transport, clock, store, retry_policy(settings))
     gateway = Gateway(
         clock=clock,
         ids=ids,

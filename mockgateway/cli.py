@@ -12,13 +12,22 @@ import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mockgateway import __version__
 from mockgateway.config import Settings
 from mockgateway.domain.errors import ConfigError
 
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from mockgateway.tls import ServerTls
+
 #: ``serve`` flags that are settings; each has a ``MOCKGATEWAY_<NAME>`` variable.
-SERVE_FLAGS = ("host", "port", "config", "scenarios", "seed", "clock", "store", "retention", "demo", "demo_rate")
+SERVE_FLAGS = (
+    "host", "port", "config", "scenarios", "seed", "clock", "start_time", "store", "retention", "demo", "demo_rate",
+    "tls", "tls_cert", "tls_key", "tls_ca_out",
+)  # fmt: skip
 
 
 class ListenError(Exception):
@@ -54,8 +63,17 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--scenarios", metavar="DIR", help="directory of scenario YAML files")
     serve.add_argument("--seed", type=int, help="make ids and random draws repeat across runs")
     serve.add_argument("--clock", choices=("real", "virtual"), help="real time, or virtual time moved by the admin API")
+    serve.add_argument(
+        "--start-time", metavar="ISO8601", help="where the virtual clock starts (with --seed: 2026-01-01T00:00:00Z)"
+    )
     serve.add_argument("--store", metavar="memory|sqlite:PATH", help="where state is kept (default memory)")
     serve.add_argument("--retention", metavar="DURATION", help="how long notifications stay pullable (72h)")
+    serve.add_argument(
+        "--tls", action="store_true", default=None, help="serve HTTPS with a certificate made for 127.0.0.1/localhost"
+    )
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate chain (and --tls-key)")
+    serve.add_argument("--tls-key", metavar="FILE", help="the private key of --tls-cert (PEM)")
+    serve.add_argument("--tls-ca-out", metavar="FILE", help="where --tls writes its certificate authority (PEM)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,29 +119,46 @@ async def _serve(settings: Settings) -> None:
     from aiohttp import web
 
     from mockgateway.http.app import create_app
+    from mockgateway.tls import server_tls
 
     runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
     try:
         # Inside the try: a start-up that fails (e.g. an unusable store file) still undoes what it began.
         await runner.setup()
-        site = web.TCPSite(runner, settings.host, settings.port, backlog=1024, reuse_address=True)
-        try:
-            await site.start()
-        except OSError as error:  # most often: the port is taken
-            raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        port = _bound_port(runner.addresses, settings.port)
-        # What start-up made (modules, routes, tables: ~50k objects) lives as long as the process. Frozen, it is
-        # never walked again by a full collection, which would cost tens of milliseconds each time: p99 latency.
-        gc.collect()  # once, so that start-up garbage is freed rather than frozen
-        gc.freeze()
-        print(f"mockgateway listening on http://{settings.host}:{port}", flush=True)
-        await stop.wait()
+        with server_tls(settings) as tls:
+            await _listen(runner, settings, tls)
     finally:
         await runner.cleanup()
+
+
+async def _listen(runner: web.AppRunner, settings: Settings, tls: ServerTls | None) -> None:
+    from aiohttp import web
+
+    site = web.TCPSite(
+        runner,
+        settings.host,
+        settings.port,
+        backlog=1024,
+        reuse_address=True,
+        ssl_context=None if tls is None else tls.context,
+    )
+    try:
+        await site.start()
+    except OSError as error:  # most often: the port is taken
+        raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    port = _bound_port(runner.addresses, settings.port)
+    # What start-up made (modules, routes, tables: ~50k objects) lives as long as the process. Frozen, it is
+    # never walked again by a full collection, which would cost tens of milliseconds each time: p99 latency.
+    gc.collect()  # once, so that start-up garbage is freed rather than frozen
+    gc.freeze()
+    if tls is not None and tls.ca_path is not None:
+        print(f"mockgateway TLS certificate authority: {tls.ca_path}", flush=True)
+    print(f"mockgateway listening on {'https' if tls else 'http'}://{settings.host}:{port}", flush=True)
+    await stop.wait()
 
 
 def _bound_port(addresses: list[object], default: int) -> int:
@@ -135,12 +170,15 @@ def _bound_port(addresses: list[object], default: int) -> int:
 
 
 def healthcheck(url: str | None, timeout: float) -> int:
-    import urllib.error  # here, not at the top: `serve` never needs it, and start-up time counts
+    import ssl  # here, not at the top: `serve` never needs them, and start-up time counts
+    import urllib.error
     import urllib.request
 
-    url = url or f"http://127.0.0.1:{os.environ.get('MOCKGATEWAY_PORT', '8080')}/__admin/health"
+    url = url or f"{_scheme(os.environ)}://127.0.0.1:{os.environ.get('MOCKGATEWAY_PORT', '8080')}/__admin/health"
+    # Whether this machine's own gateway is alive, not whom to trust: its certificate may name another host.
+    context = ssl._create_unverified_context() if url.startswith("https:") else None
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as response:
             body = json.loads(response.read())
         status = body.get("status") if isinstance(body, dict) else None
     except (urllib.error.URLError, OSError, ValueError) as error:
@@ -151,6 +189,12 @@ def healthcheck(url: str | None, timeout: float) -> int:
         return 1
     print(f"healthy: {url}")
     return 0
+
+
+def _scheme(environ: Mapping[str, str]) -> str:
+    """``https`` when the gateway's variables turn TLS on, as in a container started with them."""
+    tls = environ.get("MOCKGATEWAY_TLS", "").strip().lower() in ("1", "true", "yes", "on")
+    return "https" if tls or environ.get("MOCKGATEWAY_TLS_CERT") else "http"
 
 
 def check_scenarios(target: str | None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +22,9 @@ ENV_PREFIX = "MOCKGATEWAY_"
 STATUS_LIST_KEYS = ("SAPNotification", "sapnotification")
 #: Demo messages per second; more would be a load test, which the demo is not.
 MAX_DEMO_RATE = 1000.0
+
+#: Where a seeded run's virtual clock starts unless told otherwise: 2026-01-01T00:00:00Z, so runs replay exactly.
+REPLAY_START = 1_767_225_600.0
 
 _TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks"}
 _OAUTH_KEYS = {"access_token_ttl", "refresh_token_ttl"}
@@ -44,6 +48,11 @@ class Settings:
     status_list_key: str = "SAPNotification"
     demo: bool = False  #: generate demo traffic
     demo_rate: float = 1.0  #: demo messages per second
+    start_time: float | None = None  #: where the virtual clock starts, epoch seconds; None: see ``clock_start``
+    tls: bool = False  #: serve HTTPS with a certificate made at start-up (unless ``tls_cert`` is given)
+    tls_cert: Path | None = None  #: the server's own certificate chain (PEM); serves HTTPS with ``tls_key``
+    tls_key: Path | None = None
+    tls_ca_out: Path | None = None  #: where the made-up certificate authority is written (default: a temp dir)
     accounts: tuple[Account, ...] = (DEMO_ACCOUNT,)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -60,7 +69,9 @@ class Settings:
         # The file is read first whichever layer names it, so variables and flags win over its values.
         config = given.pop("config", env.pop("config", None))
         settings = cls() if config is None else cls().with_overrides({"config": config})
-        return settings.with_overrides(env, source="env").with_overrides(given, source="flag")
+        settings = settings.with_overrides(env, source="env").with_overrides(given, source="flag")
+        settings.validate_together()
+        return settings
 
     def with_overrides(self, values: Mapping[str, object], *, source: Source = "setting") -> Settings:
         """Apply flag-style values (``port``, ``config``, ``seed``...); ``None`` values are skipped.
@@ -89,6 +100,21 @@ class Settings:
         for name in ("retention_s", "access_token_ttl_s", "refresh_token_ttl_s"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name.removesuffix('_s')}: must be longer than zero")
+
+    def validate_together(self) -> None:
+        """Settings that only make sense together; checked once every layer is applied, as one may name each."""
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ConfigError("tls_cert and tls_key: give both, the certificate chain and its private key")
+        if self.tls_ca_out is not None and (not self.tls or self.tls_cert is not None):
+            raise ConfigError("tls_ca_out: only with tls and no tls_cert: it receives the authority tls makes")
+        if self.start_time is not None and self.clock != "virtual":
+            raise ConfigError("start_time: only the virtual clock can start at a chosen time (--clock virtual)")
+
+    def clock_start(self) -> float | None:
+        """Where the virtual clock starts: ``start_time``, else a fixed instant for a seeded run; None: now."""
+        if self.start_time is not None:
+            return self.start_time
+        return REPLAY_START if self.seed is not None else None
 
 
 def _label(name: str, source: Source) -> str:
@@ -130,6 +156,12 @@ def _override(name: str, raw: object, label: str) -> dict[str, Any]:
             return {"demo": _boolean(raw, label)}
         case "demo_rate":
             return {"demo_rate": _rate(text, label)}
+        case "start_time":
+            return {"start_time": _instant(text, label)}
+        case "tls":
+            return {"tls": _boolean(raw, label)}
+        case "tls_cert" | "tls_key" | "tls_ca_out":
+            return {name: Path(text)}
         case _:
             # Unrelated MOCKGATEWAY_* variables (e.g. a test plugin's) are not ours to refuse.
             return {}
@@ -151,6 +183,17 @@ def _boolean(raw: object, label: str) -> bool:
     if text in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"{label}: {raw!r} is not one of true, false (or 1, 0, yes, no, on, off)")
+
+
+def _instant(text: str, label: str) -> float:
+    """An ISO 8601 time with a zone, ``2026-01-01T00:00:00Z``: a local time would differ from host to host."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ConfigError(f"{label}: {text!r} is not an ISO 8601 time with a zone, such as 2026-01-01T00:00:00Z")
+    return moment.timestamp()
 
 
 def _rate(text: str, label: str) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from mockgateway.bootstrap import build_gateway
@@ -19,6 +20,7 @@ from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Delivery, Message, MoMessage, Notification
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.waits import CALLBACKS, MESSAGES, MOS, NOTIFICATIONS, SPECS, Spec, one_time_code, wait_for
+from mockgateway.tls import server_tls
 
 T = TypeVar("T")
 #: Enough for any test: every item kept.
@@ -33,10 +35,12 @@ class WaitTimeout(AssertionError):
 class GatewayHandle:
     """A gateway running in-process on the virtual clock, served at ``url``. Methods run in the test's loop."""
 
-    def __init__(self, gateway: Gateway, url: str, settings: Settings) -> None:
+    def __init__(self, gateway: Gateway, url: str, settings: Settings, *, ca_path: Path | None = None) -> None:
         self.gateway = gateway
         self.url = url
         self.settings = settings
+        #: With ``tls``: the certificate authority (PEM) an HTTPS client must trust to talk to ``url``.
+        self.ca_path = ca_path
         self._scenarios = gateway.scenarios
 
     def __repr__(self) -> str:
@@ -171,9 +175,12 @@ async def serve_in_process(settings: Settings) -> AsyncIterator[GatewayHandle]:
     from mockgateway.http.app import create_app
 
     gateway = build_gateway(settings)
-    server = TestServer(create_app(settings, gateway=gateway), host="127.0.0.1")
-    await server.start_server()
-    try:
-        yield GatewayHandle(gateway, str(server.make_url("")).rstrip("/"), settings)
-    finally:
-        await server.close()
+    with server_tls(settings) as tls:
+        context = None if tls is None else tls.context
+        server = TestServer(create_app(settings, gateway=gateway), host="127.0.0.1")
+        await server.start_server(ssl=context)
+        try:
+            url = str(server.make_url("")).rstrip("/")
+            yield GatewayHandle(gateway, url, settings, ca_path=None if tls is None else tls.ca_path)
+        finally:
+            await server.close()

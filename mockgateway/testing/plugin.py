@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from mockgateway.testing.threaded import SyncGatewayHandle
 
 MARKER = (
-    "mockgateway(scenarios=None, config=None, seed=0, clock='virtual'): the mockgateway fixtures use this "
-    "scenario directory, configuration file (paths relative to the test file) and seed for the test"
+    "mockgateway(scenarios=None, config=None, seed=0, clock='virtual', tls=False): the mockgateway fixtures use "
+    "this scenario directory, configuration file (paths relative to the test file) and seed for the test; "
+    "tls=True serves HTTPS, the handle's ca_path naming the certificate authority to trust"
 )
-MARKER_KEYS = ("scenarios", "config", "seed", "clock")
+MARKER_KEYS = ("scenarios", "config", "seed", "clock", "tls")
 DEFAULT_SEED = 0  #: tests repeat: same ids, same random draws (e.g. the 'flaky' scenario)
 
 
@@ -41,7 +42,11 @@ def settings_for(request: pytest.FixtureRequest) -> Settings:
         raise pytest.UsageError(
             f"@pytest.mark.mockgateway takes keyword arguments {', '.join(MARKER_KEYS)}; got {unknown or marker}"
         )
-    base = Settings(clock=str(options.get("clock", "virtual")), seed=options.get("seed", DEFAULT_SEED))
+    base = Settings(
+        clock=str(options.get("clock", "virtual")),
+        seed=options.get("seed", DEFAULT_SEED),
+        tls=options.get("tls") is True,
+    )
     paths = {key: _path(request, key, options.get(key)) for key in ("config", "scenarios")}
     return base.with_overrides(paths)
 

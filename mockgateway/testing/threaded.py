@@ -6,6 +6,7 @@ calls, run in the server's loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
 from mockgateway.domain.model import Delivery, Message, MoMessage, Notification
 from mockgateway.testing.handle import DEFAULT_TIMEOUT_S, GatewayHandle
+from mockgateway.tls import server_tls
 
 T = TypeVar("T")
 START_TIMEOUT_S = 30.0
@@ -29,6 +31,7 @@ class SyncGatewayHandle:
         self._loop = loop
         self.url = handle.url
         self.settings = handle.settings
+        self.ca_path = handle.ca_path
 
     def __repr__(self) -> str:
         return f"<SyncGatewayHandle {self.url}>"
@@ -124,23 +127,27 @@ class GatewayThread:
         from mockgateway.http.app import create_app
 
         runner: web.AppRunner | None = None
-        try:
-            self._loop = asyncio.get_running_loop()
-            self._stop = asyncio.Event()
-            gateway = build_gateway(self.settings)
-            runner = web.AppRunner(create_app(self.settings, gateway=gateway), access_log=None, handle_signals=False)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", 0).start()
-            url = f"http://127.0.0.1:{runner.addresses[0][1]}"
-            self.handle = SyncGatewayHandle(GatewayHandle(gateway, url, self.settings), self._loop)
-        except BaseException as error:  # reported to the starting thread, which is waiting for us
-            self._error = error
+        with contextlib.ExitStack() as files:
+            try:
+                self._loop = asyncio.get_running_loop()
+                self._stop = asyncio.Event()
+                gateway = build_gateway(self.settings)
+                app = create_app(self.settings, gateway=gateway)
+                runner = web.AppRunner(app, access_log=None, handle_signals=False)
+                await runner.setup()
+                tls = files.enter_context(server_tls(self.settings))
+                await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=None if tls is None else tls.context).start()
+                url = f"{'https' if tls else 'http'}://127.0.0.1:{runner.addresses[0][1]}"
+                handle = GatewayHandle(gateway, url, self.settings, ca_path=None if tls is None else tls.ca_path)
+                self.handle = SyncGatewayHandle(handle, self._loop)
+            except BaseException as error:  # reported to the starting thread, which is waiting for us
+                self._error = error
+                self._ready.set()
+                if runner is not None:
+                    await runner.cleanup()
+                return
             self._ready.set()
-            if runner is not None:
+            try:
+                await self._stop.wait()
+            finally:
                 await runner.cleanup()
-            return
-        self._ready.set()
-        try:
-            await self._stop.wait()
-        finally:
-            await runner.cleanup()

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-LISTENING = re.compile(r"^mockgateway listening on (http://127\.0\.0\.1:(\d+))$")
+LISTENING = re.compile(r"^mockgateway listening on (https?://127\.0\.0\.1:(\d+))$")
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 

@@ -258,4 +258,6 @@ def test_strict_asyncio_mode_works_with_the_asyncio_marker(pytester: pytest.Pyte
 def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     result = pytester.runpytest("--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.mockgateway(scenarios=None, config=None, seed=0, clock='virtual'):*"])
+    result.stdout.fnmatch_lines(
+        ["@pytest.mark.mockgateway(scenarios=None, config=None, seed=0, clock='virtual', tls=False):*"]
+    )
