@@ -27,7 +27,7 @@ scenarios:
       provider: livelink
     steps:
       - {{ status: sent, after: 1.5 }}
-      - {{ status: retrying, after: 1m, code: DB62, probability: 0.5 }}
+      - {{ status: retrying, after: 1m, reason: network_temporary, probability: 0.5 }}
       - {{ status: delivered, after: 500ms, part: 2 }}
       - {{ status: failed, at: validity, reason: validity_expired, code: DB65 }}
       - {{ status: received, after: validity, when: handset_ack }}
@@ -55,7 +55,7 @@ def test_a_valid_file_gives_scenario_values(tmp_path: Path) -> None:
     assert (match.account, match.provider) == ("demo", "livelink")
     assert scenario.steps == (
         Step(MessageStatus.SENT, after=1.5),
-        Step(MessageStatus.RETRYING, after=60.0, code="DB62", probability=0.5),
+        Step(MessageStatus.RETRYING, after=60.0, reason="network_temporary", probability=0.5),
         Step(MessageStatus.DELIVERED, after=0.5, part=2),
         Step(MessageStatus.FAILED, at=VALIDITY, reason="validity_expired", code="DB65"),
         Step(MessageStatus.RECEIVED, after=VALIDITY, when="handset_ack"),
