@@ -111,7 +111,8 @@ class Engine:
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
     ) -> None:
         retriable = None
-        if reason is not None or code is not None:  # a failure's reason is the provider's own
+        # A failure's reason is the provider's own, and a failure always carries a code, if only the generic one.
+        if reason is not None or code is not None or status is MessageStatus.FAILED:
             current = await self.store.get_message(message_id)
             if current is None:
                 return
