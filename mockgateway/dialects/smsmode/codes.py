@@ -48,6 +48,8 @@ def changes_recipient_status(message: Message, n: Notification) -> bool:
     others = [status for index, status in enumerate(_parts(message)) if index != n.part_index]
     if not others:
         return True
+    if S.FAILED in others:  # the recipient's answer is already final: a failure
+        return False
     if n.status is S.SENT:
         return all(p is S.ACCEPTED for p in others)
     if n.status is S.DELIVERED:
@@ -57,8 +59,8 @@ def changes_recipient_status(message: Message, n: Notification) -> bool:
         done = [p is S.RECEIVED for p in others]
         return all(done) or not any(done)
     if n.status is S.RETRYING:
-        return not any(p in (S.RETRYING, S.FAILED) for p in others)
-    return S.FAILED not in others
+        return S.RETRYING not in others
+    return True
 
 
 def current_code(message: Message, events: Sequence[Notification], now: float) -> str:

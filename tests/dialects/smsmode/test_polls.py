@@ -5,14 +5,17 @@ from __future__ import annotations
 from mockgateway.domain.model import MessageStatus
 from mockgateway.scenario.model import Match, Scenario, Step
 from mockgateway.service.gateway import Gateway
-from tests.dialects.smsmode.conftest import Client, http_get, send_http
+from tests.dialects.smsmode.conftest import Client, Receiver, http_get, send_http
 
 S = MessageStatus
 DELIVERED_NUMBER, FAILING_NUMBER = "33612345678", "33712345678"
 
 
-async def test_a_long_message_whose_failed_part_reported_first_ends_failed(client: Client, gateway: Gateway) -> None:
-    """Part 2 fails, then part 1 is delivered: the recipient's answer is the failure, not "partially delivered"."""
+async def test_a_long_message_whose_failed_part_reported_first_ends_failed(
+    client: Client, gateway: Gateway, receiver: Receiver
+) -> None:
+    """Part 2 fails, then part 1 is delivered: the recipient's answer is the failure, not "partially delivered",
+    and no report follows the failure's."""
     gateway.scenarios = (
         Scenario(
             name="part-2-fails-first",
@@ -23,8 +26,9 @@ async def test_a_long_message_whose_failed_part_reported_first_ends_failed(clien
             ),
         ),
     )
-    sms_id = await send_http(client, message="x" * 200)
+    sms_id = await send_http(client, message="x" * 200, notification_url=receiver.url("/dlr"))
     await gateway.advance(10)
+    assert [dict(hit.query)["statut"] for hit in receiver.on("/dlr")] == ["0", "3521"]
     assert await http_get(client, "compteRendu.do", smsID=sms_id) == f"{DELIVERED_NUMBER} 3521"
     assert await http_get(client, "smsStatus.do", smsID=sms_id) == "3521 | Permanent operator error"
 
