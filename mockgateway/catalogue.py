@@ -21,13 +21,14 @@ def reasons_table() -> str:
 
 
 def codes_table(provider: str) -> str:
-    lines = ["| code | status | reason | meaning |", "|---|---|---|---|"]
+    lines = ["| code | status | kind | reason | meaning |", "|---|---|---|---|---|"]
     seen: set[str] = set()
     for row in CODES:
         if row.provider != provider or row.code in seen:
             continue
         seen.add(row.code)
-        lines.append(f"| `{row.code}` | {row.status.value} | {row.reason or ''} | {row.description} |")
+        kind = row.status_class.value
+        lines.append(f"| `{row.code}` | {row.status.value} | {kind} | {row.reason or ''} | {row.description} |")
     return "\n".join(lines)
 
 

@@ -1,19 +1,42 @@
 """The catalogue: canonical failure reasons and every provider code, in one table of data.
 
 Each row of ``CODES`` is a provider's code with the core status it stands for and, for negatives, the
-canonical reason. A reason's code for a provider is the first row naming both; a provider with no row for a
-reason uses its ``FALLBACK`` code. A status's code, when a notification carries no reason, is the provider's
-row marked ``default``.
+canonical reason. The row's status puts the code in one of four classes (``StatusClass``), as the provider's
+own document groups its codes, and a notification only ever carries a code of its status's class: a reason
+refines the code within that class and never moves it to another. A reason's code for a provider and status
+is the first row naming the provider and the reason in the status's class; a failure with no such row uses
+the provider's ``FALLBACK`` code. A status's code, when no reason says otherwise, is the provider's row
+marked ``default``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from mockgateway.domain.model import MessageStatus
 
 S = MessageStatus
 PROVIDERS = ("livelink", "textapp", "mobivate", "smsmode")
+
+
+class StatusClass(StrEnum):
+    """What a notification tells the customer, in the four kinds every provider's documents share."""
+
+    PROGRESS = "progress"  #: on its way, nothing wrong so far
+    TEMPORARY = "temporary"  #: not delivered yet and being retried: wait, do not resend
+    FINAL_POSITIVE = "final positive"  #: delivered; nothing follows
+    FINAL_NEGATIVE = "final negative"  #: not delivered and not retried any more
+
+
+STATUS_CLASSES: dict[MessageStatus, StatusClass] = {
+    S.ACCEPTED: StatusClass.PROGRESS,
+    S.SENT: StatusClass.PROGRESS,
+    S.RETRYING: StatusClass.TEMPORARY,
+    S.DELIVERED: StatusClass.FINAL_POSITIVE,
+    S.RECEIVED: StatusClass.FINAL_POSITIVE,
+    S.FAILED: StatusClass.FINAL_NEGATIVE,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +47,10 @@ class Code:
     reason: str | None
     description: str
     default: bool = False  #: the provider's code for ``status`` when no reason says otherwise
+
+    @property
+    def status_class(self) -> StatusClass:
+        return STATUS_CLASSES[self.status]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +68,13 @@ class Reason:
                 seen.setdefault(row.provider, row.code)
         return tuple(seen.items())
 
-    def code_for(self, provider: str) -> str | None:
-        """This provider's code for the reason, or its fallback."""
+    def code_for(self, provider: str, status: MessageStatus = S.FAILED) -> str | None:
+        """This provider's code for the reason in ``status``'s class; for a failure, its fallback without one."""
+        wanted = STATUS_CLASSES[status]
         for row in CODES:
-            if row.provider == provider and row.reason == self.name:
+            if row.provider == provider and row.reason == self.name and row.status_class is wanted:
                 return row.code
-        return FALLBACK.get(provider)
+        return FALLBACK.get(provider) if wanted is StatusClass.FINAL_NEGATIVE else None
 
 
 _REASON_ROWS = (
@@ -155,12 +183,12 @@ CODES: tuple[Code, ...] = (
     ),
     *_rows(
         "smsmode",
-        ("0", S.SENT, None, "Sent"),
+        ("0", S.SENT, None, "Sent", True),
         ("1", S.SENT, None, "In progress"),
         ("10", S.ACCEPTED, None, "Scheduled, waiting for its sending time"),
         ("11", S.RECEIVED, None, "Received", True),
         ("12", S.SENT, None, "Partially delivered"),
-        ("13", S.SENT, None, "Delivered by operator", True),
+        ("13", S.RETRYING, None, "Delivered by operator", True),
         ("14", S.DELIVERED, None, "Delivered", True),
         ("15", S.SENT, None, "Partially received"),
         ("2", S.FAILED, None, "Internal error"),
@@ -172,10 +200,10 @@ CODES: tuple[Code, ...] = (
         ("36", S.FAILED, None, "Message error"),
         ("37", S.FAILED, "validity_expired", "Expired"),
         ("38", S.FAILED, None, "Message too long"),
-        ("3501", S.RETRYING, "network_temporary", "Temporary operator error", True),
-        ("3502", S.RETRYING, "absent_subscriber", "Temporary absence error"),
-        ("3503", S.RETRYING, "no_credit", "Temporary telephone error"),
-        ("3504", S.RETRYING, None, "Temporary portability error"),
+        ("3501", S.FAILED, "network_temporary", "Temporary operator error"),
+        ("3502", S.FAILED, "absent_subscriber", "Temporary absence error"),
+        ("3503", S.FAILED, "no_credit", "Temporary telephone error"),
+        ("3504", S.FAILED, None, "Temporary portability error"),
         ("3521", S.FAILED, "unknown_subscriber", "Permanent operator error"),
         ("3522", S.FAILED, "subscriber_barred", "Permanent absence error"),
         ("3523", S.FAILED, "handset_error", "Permanent phone error"),
@@ -219,3 +247,38 @@ def get_reason(name: str) -> Reason:
         return REASONS[name]
     except KeyError:
         raise KeyError(f"unknown reason {name!r} (known: {', '.join(sorted(REASONS))})") from None
+
+
+def is_class_code(provider: str, code: str, status: MessageStatus) -> bool:
+    """Whether ``code`` is one of the provider's codes for a notification of ``status``."""
+    row = find_code(provider, code)
+    return row is not None and row.status_class is STATUS_CLASSES[status]
+
+
+def notification_code(
+    provider: str, status: MessageStatus, reason: str | None = None, code: str | None = None
+) -> str | None:
+    """The code ``provider`` reports for a notification of ``status``, always of the status's class.
+
+    A scenario's ``code`` when it is such a code, else the reason's code in that class, else the status's
+    default; ``None`` when the provider has no code for the status (Live Link's progress and temporary ACKs).
+    """
+    if code is not None and is_class_code(provider, code, status):
+        return code
+    if reason is not None and reason in REASONS:
+        return REASONS[reason].code_for(provider, status) or default_code(provider, status)
+    return default_code(provider, status) or (FALLBACK.get(provider) if status is S.FAILED else None)
+
+
+def resolve_step(
+    provider: str, status: MessageStatus, reason: str | None, code: str | None
+) -> tuple[str | None, str | None, bool | None]:
+    """(reason, code, retriable) a notification of ``status`` carries for a step's ``reason`` and ``code``.
+
+    The code is always of the status's class. Only a final negative says whether the customer may retry:
+    while the gateway itself retries they must not.
+    """
+    known = REASONS[reason] if reason is not None else reason_for_code(provider, code) if code is not None else None
+    name = known.name if known is not None else None
+    retriable = known.retriable if known is not None and status is S.FAILED else None
+    return name, notification_code(provider, status, name, code), retriable

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeAlias
 
 from mockgateway.domain.durations import parse_duration
-from mockgateway.domain.model import MessageStatus
-from mockgateway.domain.reasons import CODES, PROVIDERS, REASONS
+from mockgateway.domain.model import STATUSES, MessageStatus
+from mockgateway.domain.reasons import CODES, PROVIDERS, REASONS, STATUS_CLASSES, Code
 from mockgateway.scenario.model import RETRY_AFTER_STATUSES, VALIDITY, Match, OnSend, Reply, Scenario, Step
 
 KeyPath: TypeAlias = tuple[str | int, ...]
@@ -98,12 +98,13 @@ def _check_step(step: Mapping[str, Any], where: KeyPath, report: Report, provide
         report((*where, "reason"), f"unknown reason {reason!r} (known: {', '.join(sorted(REASONS))})")
     code = step.get("code")
     if isinstance(code, str | int) and not isinstance(code, bool):
-        problem = _code_problem(str(code), reason if reason in REASONS else None, provider)
+        status = STATUSES.get(str(step.get("status", "")).upper())
+        problem = _code_problem(str(code), reason if reason in REASONS else None, provider, status)
         if problem:
             report((*where, "code"), problem)
 
 
-def _code_problem(code: str, reason: str | None, provider: str | None) -> str | None:
+def _code_problem(code: str, reason: str | None, provider: str | None, status: MessageStatus | None) -> str | None:
     providers = (provider,) if provider else PROVIDERS
     rows = [row for row in CODES if row.provider in providers and row.code == code]
     if not rows:
@@ -114,7 +115,16 @@ def _code_problem(code: str, reason: str | None, provider: str | None) -> str | 
     meanings = sorted({row.reason for row in rows if row.reason is not None})
     if reason is not None and meanings and reason not in meanings:
         return f"code {code!r} means {' or '.join(meanings)}, not {reason}"
-    return None
+    return None if status is None else _class_problem(code, rows, status)
+
+
+def _class_problem(code: str, rows: list[Code], status: MessageStatus) -> str | None:
+    """A code reports one kind of status (progress, temporary, final positive or final negative) and no other."""
+    wanted = STATUS_CLASSES[status]
+    if any(row.status_class is wanted for row in rows):
+        return None
+    kinds = " or ".join(sorted({f"a {row.status_class} code of {row.provider}" for row in rows}))
+    return f"code {code!r} is {kinds}: a {status.value.lower()} step needs a {wanted} code"
 
 
 def _check_regex(value: object, where: KeyPath, report: Report) -> None:

@@ -17,7 +17,7 @@ from mockgateway.domain.model import (
     MoMessage,
     Notification,
 )
-from mockgateway.domain.reasons import REASONS, reason_for_code
+from mockgateway.domain.reasons import resolve_step
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import PlannedReply, Scenario
 from mockgateway.service.events import Event, EventHub
@@ -111,11 +111,12 @@ class Engine:
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
     ) -> None:
         retriable = None
-        if reason is not None or code is not None:  # a failure's reason is the provider's own
+        # A failure's reason is the provider's own, and a failure always carries a code, if only the generic one.
+        if reason is not None or code is not None or status is MessageStatus.FAILED:
             current = await self.store.get_message(message_id)
             if current is None:
                 return
-            reason, code, retriable = self._resolve_reason(current.provider, reason, code)
+            reason, code, retriable = resolve_step(current.provider, status, reason, code)
         now = self.clock.now()
         # One step in the store: a status change neither decodes nor re-encodes the whole message twice.
         message = await self.store.set_part_status(message_id, index, status, now, reason)
@@ -138,17 +139,6 @@ class Engine:
             calls = renderer.status_calls(message, notification, self._account(account, provider))
             if calls:
                 await self._send(calls, account, "status", notification_id, message_id)
-
-    def _resolve_reason(
-        self, provider: str, reason: str | None, code: str | None
-    ) -> tuple[str | None, str | None, bool | None]:
-        if reason is not None:
-            known = REASONS[reason]
-            return known.name, code or known.code_for(provider), known.retriable
-        if code is not None:
-            found = reason_for_code(provider, code)
-            return (found.name if found else None), code, (found.retriable if found else None)
-        return None, None, None
 
     async def _reply(self, message_id: str, reply: PlannedReply) -> None:
         message = await self.store.get_message(message_id)

@@ -84,14 +84,15 @@ async def test_delivery_timelines(
     assert len(receiver.acks) == len(timeline)
 
 
-async def test_retry_then_deliver_reports_db62_as_a_temporary_error(
+async def test_retry_then_deliver_reports_a_temporary_error_the_customer_must_not_retry(
     client: TestClient[Any, Any], auth: dict[str, str], receiver: Receiver
 ) -> None:
+    """Live Link's error codes (DB62 ...) belong to final negatives; while it retries, the customer must wait."""
     await send(client, auth, "447700900003", ackFinalStatus=True)
     await advance(client, DAY)
     errors = [ack for ack in receiver.acks if ack["status"] == "ERROR"]
-    assert [(e["errorCode"], e["retriable"], e["finalStatus"]) for e in errors] == [("DB62", True, False)]
-    assert receiver.acks[-1]["finalStatus"] is True
+    assert [(e.get("errorCode"), e["retriable"], e["finalStatus"]) for e in errors] == [(None, False, False)]
+    assert (receiver.acks[-1]["status"], receiver.acks[-1]["finalStatus"]) == ("DELIVERED", True)
 
 
 @pytest.mark.parametrize(("period", "seconds"), [("30m", 1800), ("3h", 10800), ("2d", 172800), ("1w", 604800)])

@@ -27,7 +27,7 @@ scenarios:
       provider: livelink
     steps:
       - {{ status: sent, after: 1.5 }}
-      - {{ status: retrying, after: 1m, code: DB62, probability: 0.5 }}
+      - {{ status: retrying, after: 1m, reason: network_temporary, probability: 0.5 }}
       - {{ status: delivered, after: 500ms, part: 2 }}
       - {{ status: failed, at: validity, reason: validity_expired, code: DB65 }}
       - {{ status: received, after: validity, when: handset_ack }}
@@ -55,7 +55,7 @@ def test_a_valid_file_gives_scenario_values(tmp_path: Path) -> None:
     assert (match.account, match.provider) == ("demo", "livelink")
     assert scenario.steps == (
         Step(MessageStatus.SENT, after=1.5),
-        Step(MessageStatus.RETRYING, after=60.0, code="DB62", probability=0.5),
+        Step(MessageStatus.RETRYING, after=60.0, reason="network_temporary", probability=0.5),
         Step(MessageStatus.DELIVERED, after=0.5, part=2),
         Step(MessageStatus.FAILED, at=VALIDITY, reason="validity_expired", code="DB65"),
         Step(MessageStatus.RECEIVED, after=VALIDITY, when="handset_ack"),
@@ -82,6 +82,13 @@ def test_numeric_codes_may_be_written_unquoted(tmp_path: Path) -> None:
     body = "scenarios:\n  - name: a\n    steps: [{status: failed, code: 4524}]\n"
     [scenario] = load_file(write(tmp_path, "a.yaml", body))
     assert scenario.steps[0].code == "4524"
+
+
+def test_a_code_of_the_steps_kind_for_one_provider_is_accepted(tmp_path: Path) -> None:
+    """Mobivate's 1 is DELIVERED, smsmode's 1 "in progress": a scenario for any provider may use either."""
+    body = "scenarios:\n  - name: a\n    steps: [{status: delivered, code: 1}, {status: sent, code: 1}]\n"
+    [scenario] = load_file(write(tmp_path, "a.yaml", body))
+    assert [step.code for step in scenario.steps] == ["1", "1"]
 
 
 def test_an_empty_scenario_list_is_valid(tmp_path: Path) -> None:
@@ -156,6 +163,24 @@ BROKEN = {
         3,
         "scenarios[0].steps[0].code",
         "code 'DB62' means absent_subscriber or network_temporary, not no_credit",
+    ),
+    "retry with a final failure's code": (
+        SCENARIO + "    steps:\n      - {status: sent}\n      - {status: retrying, code: 512}\n",
+        5,
+        "scenarios[0].steps[1].code",
+        "code '512' is a final negative code of textapp: a retrying step needs a temporary code",
+    ),
+    "failure with a retry's code": (
+        SCENARIO + "    steps: [{status: failed, code: 603}]\n",
+        3,
+        "scenarios[0].steps[0].code",
+        "code '603' is a temporary code of textapp: a failed step needs a final negative code",
+    ),
+    "sent with the provider's delivered code": (
+        SCENARIO + "    match: {provider: mobivate}\n    steps: [{status: sent, code: 1}]\n",
+        4,
+        "scenarios[0].steps[0].code",
+        "code '1' is a final positive code of mobivate: a sent step needs a progress code",
     ),
     "failure without reason": (
         SCENARIO + "    steps:\n      - {status: retrying, after: 1s}\n",

@@ -130,6 +130,9 @@ def ack_payload(message: Message, n: Notification, settings: AckSettings | None 
     if code is not None:
         payload["errorCode"] = code
         payload["retriable"] = bool(retriable)
+    elif status is MessageStatus.RETRYING:
+        # Live Link is retrying itself: a customer who resent now could get the message to the handset twice.
+        payload["retriable"] = False
     if flags.final_status:
         payload["finalStatus"] = status.is_final
     if flags.internal_status:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from mockgateway.clock import to_datetime
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import MessageStatus
-from mockgateway.domain.reasons import REASONS, default_code, find_code
+from mockgateway.domain.reasons import find_code, notification_code
 
 PROVIDER = "mobivate"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -71,15 +71,11 @@ ACCEPTED = WireStatus("ACCEPTED", 2)
 
 
 def wire_status(status: MessageStatus, code: str | None = None, reason: str | None = None) -> WireStatus:
-    """The status name and code for a core status: the scenario's code, else the reason's, else the default."""
+    """The status name and code for a core status, always of its class (a retry is RETRY, never a FAILED_*):
+    the scenario's code, else the reason's, else the default."""
     if status is MessageStatus.ACCEPTED:
         return ACCEPTED
-    candidates = (code, REASONS[reason].code_for(PROVIDER) if reason in REASONS else None)
-    for candidate in candidates:
-        row = find_code(PROVIDER, candidate) if candidate else None
-        if row is not None:
-            return WireStatus(row.description, int(row.code))
     # RECEIVED (the handset's confirmation) has no name of its own at Mobivate: it reads as DELIVERED.
     core = MessageStatus.DELIVERED if status is MessageStatus.RECEIVED else status
-    row = find_code(PROVIDER, default_code(PROVIDER, core) or "")
+    row = find_code(PROVIDER, notification_code(PROVIDER, core, reason, code) or "")
     return WireStatus(row.description, int(row.code)) if row else WireStatus("UNKNOWN", 6)

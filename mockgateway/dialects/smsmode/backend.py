@@ -120,7 +120,7 @@ class Backend:
     async def code(self, message: Message) -> str:
         """The recipient's current status code, as a poll reports it."""
         events = await self.gateway.notifications(EventQuery(message_id=message.id))
-        return codes.current_code(message, events[-1] if events else None, self.gateway.clock.now())
+        return codes.current_code(message, events, self.gateway.clock.now())
 
 
 def _logins(gateway: Gateway, key: str) -> dict[str, str]:

@@ -11,13 +11,15 @@ from collections.abc import Sequence
 
 from mockgateway.dialects.smsmode.wire import PROVIDER
 from mockgateway.domain.model import Message, MessageStatus, Notification
-from mockgateway.domain.reasons import FALLBACK, default_code, find_code
+from mockgateway.domain.reasons import find_code, is_class_code, notification_code
 
 S = MessageStatus
 PARTIALLY_DELIVERED = "12"
 PARTIALLY_RECEIVED = "15"
 SCHEDULED = "10"
 IN_PROGRESS = "1"
+DELIVERED = "14"
+RECEIVED = "11"
 #: Codes of messages that never left smsmode: nothing is billed for them.
 NOT_BILLED = frozenset({"2", "31", "32", "33", "34", "35", "36", "38", "3998", "3999"})
 _DELIVERED = frozenset({S.DELIVERED, S.RECEIVED})
@@ -38,7 +40,7 @@ def wire_code(message: Message, n: Notification) -> str:
             return PARTIALLY_DELIVERED
         if n.status is S.RECEIVED and not all(p is S.RECEIVED for p in parts):
             return PARTIALLY_RECEIVED
-    return n.code or default_code(PROVIDER, n.status) or FALLBACK[PROVIDER]
+    return notification_code(PROVIDER, n.status, n.reason, n.code) or IN_PROGRESS
 
 
 def changes_recipient_status(message: Message, n: Notification) -> bool:
@@ -46,6 +48,8 @@ def changes_recipient_status(message: Message, n: Notification) -> bool:
     others = [status for index, status in enumerate(_parts(message)) if index != n.part_index]
     if not others:
         return True
+    if S.FAILED in others:  # the recipient's answer is already final: a failure
+        return False
     if n.status is S.SENT:
         return all(p is S.ACCEPTED for p in others)
     if n.status is S.DELIVERED:
@@ -55,27 +59,33 @@ def changes_recipient_status(message: Message, n: Notification) -> bool:
         done = [p is S.RECEIVED for p in others]
         return all(done) or not any(done)
     if n.status is S.RETRYING:
-        return not any(p in (S.RETRYING, S.FAILED) for p in others)
-    return S.FAILED not in others
+        return S.RETRYING not in others
+    return True
 
 
-def current_code(message: Message, latest: Notification | None, now: float) -> str:
-    """What a status poll reports for one recipient: its latest report, or 10/1 before the first."""
-    if latest is None:
+def current_code(message: Message, events: Sequence[Notification], now: float) -> str:
+    """What a status poll reports for one recipient: 10/1 before its first report, its final answer once every
+    part is final (a failed part's code when one failed, whichever part reported last), else its latest report."""
+    if not events:
         return SCHEDULED if message.created_at > now else IN_PROGRESS
-    return wire_code(message, latest)
+    parts = _parts(message)
+    if S.FAILED in parts and all(p.is_final for p in parts):
+        return wire_code(message, next(n for n in reversed(events) if n.status is S.FAILED))
+    latest = wire_code(message, events[-1])
+    if all(p.is_final for p in parts) and not _is_final(latest):  # "partially ..." of the last part's report
+        return RECEIVED if all(p is S.RECEIVED for p in parts) else DELIVERED
+    return latest
 
 
 def batch_code(codes: Sequence[str]) -> str:
-    """One code for a send to several recipients: theirs when they agree, else "in progress" or "partially"."""
+    """One code for a send to several recipients: theirs when they agree; "in progress" while any is not
+    final; once all are, the first failure when any failed, else delivered."""
     if len(set(codes)) == 1:
         return codes[0]
-    finals = [find_code(PROVIDER, code) for code in codes]
-    if any(row is None or not row.status.is_final for row in finals):
+    if not all(_is_final(code) for code in codes):
         return IN_PROGRESS
-    if any(row is not None and row.status in _DELIVERED for row in finals):
-        return PARTIALLY_DELIVERED
-    return codes[0]
+    failures = [code for code in codes if is_class_code(PROVIDER, code, S.FAILED)]
+    return failures[0] if failures else DELIVERED
 
 
 def cost(message: Message, code: str) -> int:
@@ -94,6 +104,11 @@ def rest_value(status: MessageStatus, reason: str | None, scheduled: bool = Fals
             return "EXPIRED"
         return "REJECTED" if reason in _REJECTIONS else "UNDELIVERABLE"
     return "ENROUTE"
+
+
+def _is_final(code: str) -> bool:
+    row = find_code(PROVIDER, code)
+    return row is not None and row.status.is_final
 
 
 def _parts(message: Message) -> list[MessageStatus]:

@@ -16,21 +16,18 @@ from mockgateway.domain.model import (
     MoMessage,
     Notification,
 )
-from mockgateway.domain.reasons import default_code, find_code, get_reason
+from mockgateway.domain.reasons import notification_code
 
 #: Statuses the catalogue has no TextApp row for: a handset receipt is "Delivered to handset" too.
 _NO_ROW = {MessageStatus.RECEIVED: "400", MessageStatus.ACCEPTED: "601"}
 
 
 def status_code(notification: Notification) -> str:
-    """``messagestatuscode``: the scenario's code when it is a TextApp one, else the reason's, else the status's."""
-    if notification.code is not None and find_code(PROVIDER, notification.code) is not None:
-        return notification.code
-    if notification.reason is not None:
-        code = get_reason(notification.reason).code_for(PROVIDER)
-        if code is not None:
-            return code
-    return default_code(PROVIDER, notification.status) or _NO_ROW.get(notification.status, "599")
+    """``messagestatuscode``, always in the status's range (a retry is 603, never a 5xx failure): the scenario's
+    code when it is a TextApp one of that range, else the reason's, else the status's."""
+    status = notification.status
+    code = notification_code(PROVIDER, status, notification.reason, notification.code)
+    return code or _NO_ROW.get(status, "599")
 
 
 def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:

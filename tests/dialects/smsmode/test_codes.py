@@ -81,12 +81,13 @@ def test_opted_out_recipients_get_3999() -> None:
 
 
 def test_catalogue_defaults_match_the_lifecycle() -> None:
-    """Sent: 13 "delivered by operator"; delivered: 14; received by the handset: 11; failed: 21."""
+    """Sent: 0; still with the operator, not yet on the handset: 13 "delivered by operator"; delivered: 14;
+    received by the handset: 11; failed: 21."""
     expected = {
-        MessageStatus.SENT: "13",
+        MessageStatus.SENT: "0",
         MessageStatus.DELIVERED: "14",
         MessageStatus.RECEIVED: "11",
-        MessageStatus.RETRYING: "3501",
+        MessageStatus.RETRYING: "13",
         MessageStatus.FAILED: "21",
     }
     assert {status: default_code("smsmode", status) for status in expected} == expected
@@ -98,7 +99,9 @@ def test_catalogue_defaults_match_the_lifecycle() -> None:
         (["14"], "14"),
         (["14", "14"], "14"),
         (["14", "13"], "1"),  # one still on its way
-        (["14", "3521"], "12"),  # all final, some delivered
+        (["14", "12"], "1"),  # one long message still partly on its way
+        (["14", "3521"], "3521"),  # all final, some failed: the failure, not "partially delivered" for ever
+        (["11", "14"], "14"),  # all delivered, some also received by the handset
         (["3521", "3999"], "3521"),  # all failed: the first failure
         (["10", "10"], "10"),
     ],

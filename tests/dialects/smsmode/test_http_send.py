@@ -120,7 +120,7 @@ async def test_date_envoi_schedules(client: Client, gateway: Gateway, receiver: 
     await gateway.advance(1)
     (report,) = receiver.on("/dlr")
     assert dict(report.query)["date_reception"] == "2026-01-01 02:00:01"
-    assert dict(report.query)["statut"] == "13"
+    assert dict(report.query)["statut"] == "0"
 
 
 async def test_date_envoi_in_the_past_sends_now(client: Client, gateway: Gateway) -> None:
@@ -134,7 +134,7 @@ async def test_long_message_reports_per_recipient(client: Client, gateway: Gatew
     await send_http(client, message="x" * 200, notification_url=receiver.url("/dlr"))
     await gateway.advance(10)
     items = await deliveries(gateway)
-    assert statuts(items) == ["13", "12", "14"]
+    assert statuts(items) == ["0", "12", "14"]
     assert {query_of(d.call.url)["cost"] for d in items} == {"2"}
 
 
@@ -146,7 +146,7 @@ async def test_account_status_callback_is_the_default(client: Client, gateway: G
     gateway.set_account_callbacks("demo", status=CallbackTarget(receiver.url("/account")), mo=None)
     await send_http(client)
     await gateway.advance(10)
-    assert [dict(hit.query)["statut"] for hit in receiver.on("/account")] == ["13", "14"]
+    assert [dict(hit.query)["statut"] for hit in receiver.on("/account")] == ["0", "14"]
 
 
 async def test_credit_goes_down_and_runs_out(client: Client, gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:

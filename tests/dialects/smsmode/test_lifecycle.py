@@ -46,7 +46,7 @@ async def test_http_api_lifecycle(client: Client, gateway: Gateway, receiver: Re
     assert await http_get(client, "smsStatus.do", smsID=sms_id) == "1 | In progress"
 
     await gateway.advance(1)
-    assert await http_get(client, "smsStatus.do", smsID=sms_id) == "13 | Delivered by operator"
+    assert await http_get(client, "smsStatus.do", smsID=sms_id) == "0 | Sent"
     await gateway.advance(2)
     assert await http_get(client, "compteRendu.do", smsID=sms_id) == "33612345678 14"
     expected = golden_text("dlr_http.txt", smsID=sms_id).splitlines()
@@ -66,7 +66,7 @@ async def test_http_api_lifecycle(client: Client, gateway: Gateway, receiver: Re
     await _reply(client, gateway, "STOP")
     again = await send_http(client, numero="+33612345678", notification_url=receiver.url("/dlr2"))
     await gateway.advance(5)
-    assert [dict(hit.query)["statut"] for hit in receiver.on("/dlr2")] == ["13", "3999"]
+    assert [dict(hit.query)["statut"] for hit in receiver.on("/dlr2")] == ["0", "3999"]
     assert dict(receiver.on("/dlr2")[-1].query)["cost"] == "0"
     assert await http_get(client, "smsStatus.do", smsID=again) == "3999 | Blacklisted: the recipient replied STOP"
     assert await http_get(client, "credit.do") == "999998"

@@ -55,7 +55,7 @@ async def test_sent_date_schedules(client: Client, gateway: Gateway) -> None:
     }
     assert polled["acceptedAt"] == answer["acceptedAt"]
     await gateway.advance(3601)
-    assert (await _get(client, answer["messageId"]))["status"]["code"] == 13
+    assert (await _get(client, answer["messageId"]))["status"]["code"] == 0
 
 
 async def test_naive_sent_date_is_utc(client: Client) -> None:
@@ -90,7 +90,7 @@ async def test_account_callbacks_are_the_default(client: Client, gateway: Gatewa
     )
     answer = await send_rest(client, HELLO | {"from": "36999"})
     await gateway.advance(10)
-    assert [hit.json()["status"]["code"] for hit in receiver.on("/status")] == [13, 14]
+    assert [hit.json()["status"]["code"] for hit in receiver.on("/status")] == [0, 14]
     (mo,) = receiver.on("/mo")
     assert mo.method == "POST"
     assert mo.json()["refMessageId"] == answer["messageId"]
