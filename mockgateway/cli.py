@@ -18,7 +18,19 @@ from mockgateway.config import Settings
 from mockgateway.domain.errors import ConfigError
 
 #: ``serve`` flags that are settings; each has a ``MOCKGATEWAY_<NAME>`` variable.
-SERVE_FLAGS = ("host", "port", "config", "scenarios", "seed", "clock", "store", "retention", "demo", "demo_rate")
+SERVE_FLAGS = (
+    "host",
+    "port",
+    "config",
+    "scenarios",
+    "seed",
+    "clock",
+    "store",
+    "retention",
+    "demo",
+    "demo_rate",
+    "admin_token",
+)
 
 
 class ListenError(Exception):
@@ -56,6 +68,9 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--clock", choices=("real", "virtual"), help="real time, or virtual time moved by the admin API")
     serve.add_argument("--store", metavar="memory|sqlite:PATH", help="where state is kept (default memory)")
     serve.add_argument("--retention", metavar="DURATION", help="how long notifications stay pullable (72h)")
+    serve.add_argument(
+        "--admin-token", metavar="TOKEN", help="bearer token the admin API and web UI ask for (default: none, open)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,9 +136,36 @@ async def _serve(settings: Settings) -> None:
         gc.collect()  # once, so that start-up garbage is freed rather than frozen
         gc.freeze()
         print(f"mockgateway listening on http://{settings.host}:{port}", flush=True)
+        if warning := open_admin_warning(settings):
+            print(warning, file=sys.stderr, flush=True)
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+OPEN_ADMIN_WARNING = (
+    "mockgateway: WARNING: listening on {host} without --admin-token: anyone who can reach this address can "
+    "read every account's messages and reset the sandbox through /__admin"
+)
+
+
+def open_admin_warning(settings: Settings) -> str | None:
+    """What to tell whoever starts an admin API that others can reach without a token."""
+    if settings.admin_token is None and not is_loopback(settings.host):
+        return OPEN_ADMIN_WARNING.format(host=settings.host)
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name, or "" / "0.0.0.0" style wildcards: assume the network
 
 
 def _bound_port(addresses: list[object], default: int) -> int:

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
     from mockgateway.testing.threaded import SyncGatewayHandle
 
 MARKER = (
-    "mockgateway(scenarios=None, config=None, seed=0, clock='virtual'): the mockgateway fixtures use this "
-    "scenario directory, configuration file (paths relative to the test file) and seed for the test"
+    "mockgateway(scenarios=None, config=None, seed=0, clock='virtual', admin_token=None): the mockgateway "
+    "fixtures use this scenario directory, configuration file (paths relative to the test file), seed and admin "
+    "token for the test"
 )
-MARKER_KEYS = ("scenarios", "config", "seed", "clock")
+MARKER_KEYS = ("scenarios", "config", "seed", "clock", "admin_token")
 DEFAULT_SEED = 0  #: tests repeat: same ids, same random draws (e.g. the 'flaky' scenario)
 
 
@@ -41,7 +42,11 @@ def settings_for(request: pytest.FixtureRequest) -> Settings:
         raise pytest.UsageError(
             f"@pytest.mark.mockgateway takes keyword arguments {', '.join(MARKER_KEYS)}; got {unknown or marker}"
         )
-    base = Settings(clock=str(options.get("clock", "virtual")), seed=options.get("seed", DEFAULT_SEED))
+    base = Settings(
+        clock=str(options.get("clock", "virtual")),
+        seed=options.get("seed", DEFAULT_SEED),
+        admin_token=options.get("admin_token"),
+    )
     paths = {key: _path(request, key, options.get(key)) for key in ("config", "scenarios")}
     return base.with_overrides(paths)
 

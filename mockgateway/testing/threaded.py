@@ -29,6 +29,7 @@ class SyncGatewayHandle:
         self._loop = loop
         self.url = handle.url
         self.settings = handle.settings
+        self.admin_headers = handle.admin_headers  #: the admin token's header, when the gateway has one
 
     def __repr__(self) -> str:
         return f"<SyncGatewayHandle {self.url}>"
