@@ -30,6 +30,7 @@ SERVE_FLAGS = (
     "demo",
     "demo_rate",
     "admin_token",
+    "sandbox",
 )
 
 
@@ -68,6 +69,12 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--clock", choices=("real", "virtual"), help="real time, or virtual time moved by the admin API")
     serve.add_argument("--store", metavar="memory|sqlite:PATH", help="where state is kept (default memory)")
     serve.add_argument("--retention", metavar="DURATION", help="how long notifications stay pullable (72h)")
+    serve.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=None,
+        help="refuse callbacks to loopback, private, link-local and other internal addresses",
+    )
     serve.add_argument(
         "--admin-token", metavar="TOKEN", help="bearer token the admin API and web UI ask for (default: none, open)"
     )

@@ -46,6 +46,7 @@ class Settings:
     demo_rate: float = 1.0  #: demo messages per second
     accounts: tuple[Account, ...] = (DEMO_ACCOUNT,)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    sandbox: bool = False  #: refuse callbacks to internal addresses (also on with ``callbacks.allow_networks``)
     #: Bearer token the admin API and web UI ask for; None leaves them open. Kept out of repr, hence of logs.
     admin_token: str | None = field(default=None, repr=False)
 
@@ -132,6 +133,8 @@ def _override(name: str, raw: object, label: str) -> dict[str, Any]:
             return {"demo": _boolean(raw, label)}
         case "demo_rate":
             return {"demo_rate": _rate(text, label)}
+        case "sandbox":
+            return {"sandbox": _boolean(raw, label)}
         case "admin_token":
             return {"admin_token": _token(text, label)}
         case _:
