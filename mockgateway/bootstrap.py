@@ -11,6 +11,7 @@ from mockgateway.config import Settings
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.ordered import OrderedTransport
 from mockgateway.dispatch.policy import RetryPolicy
+from mockgateway.dispatch.sandbox import AddressPolicy
 from mockgateway.dispatch.transport import HttpTransport, Transport
 from mockgateway.domain.errors import ConfigError
 from mockgateway.ids import IdSource, SeededIds
@@ -22,6 +23,8 @@ from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
 from mockgateway.storage.memory import InMemoryStore
+
+ALLOW_NETWORKS = "allow_networks"
 
 
 def load_scenarios(directory: Path) -> tuple[Scenario, ...]:
@@ -37,15 +40,31 @@ def _load_unchanged(directory: Path, fingerprint: tuple[tuple[str, int, int], ..
     return load_dir(directory, schema=directory.resolve() != shipped_dir().resolve())
 
 
-def retry_policy(settings: Settings) -> RetryPolicy:
-    """The config file's ``callbacks`` section (retry delays, timeout), or the defaults."""
-    raw = settings.extra.get("callbacks")
-    if raw is None:
-        return RetryPolicy()
+def _callbacks_section(settings: Settings) -> dict[str, object]:
+    raw = settings.extra.get("callbacks", {})
     if not isinstance(raw, dict):
         raise ConfigError(f"{settings.config_path}: callbacks: must be a mapping")
+    return raw
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The config file's ``callbacks`` section (retry delays, timeout), or the defaults."""
     try:
-        return RetryPolicy.from_mapping(raw)
+        return RetryPolicy.from_mapping(_callbacks_section(settings), other_keys=(ALLOW_NETWORKS,))
+    except ValueError as error:
+        raise ConfigError(f"{settings.config_path}: callbacks.{error}") from error
+
+
+def address_policy(settings: Settings) -> AddressPolicy | None:
+    """The sandbox, on with ``--sandbox`` or a ``callbacks.allow_networks`` list; None lets callbacks go anywhere."""
+    section = _callbacks_section(settings)
+    if not settings.sandbox and ALLOW_NETWORKS not in section:
+        return None
+    networks = section.get(ALLOW_NETWORKS) or []
+    if not isinstance(networks, list):
+        raise ConfigError(f"{settings.config_path}: callbacks.{ALLOW_NETWORKS}: must be a list such as [10.0.0.0/8]")
+    try:
+        return AddressPolicy.from_config(networks)
     except ValueError as error:
         raise ConfigError(f"{settings.config_path}: callbacks.{error}") from error
 
@@ -82,7 +101,7 @@ def build_gateway(
     store = store or build_store(settings)
     dispatcher: CallbackDispatcher | None = None
     if outbox is None:
-        transport: Transport = HttpTransport()
+        transport: Transport = HttpTransport(sandbox=address_policy(settings))
         if in_order is None:
             in_order = clock.virtual and settings.seed is not None
         if in_order:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 #: ``serve`` flags that are settings; each has a ``MOCKGATEWAY_<NAME>`` variable.
 SERVE_FLAGS = (
     "host", "port", "config", "scenarios", "seed", "clock", "start_time", "store", "retention", "demo", "demo_rate",
-    "tls", "tls_cert", "tls_key", "tls_ca_out",
+    "tls", "tls_cert", "tls_key", "tls_ca_out", "admin_token", "sandbox",
 )  # fmt: skip
 
 
@@ -74,6 +74,15 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate chain (and --tls-key)")
     serve.add_argument("--tls-key", metavar="FILE", help="the private key of --tls-cert (PEM)")
     serve.add_argument("--tls-ca-out", metavar="FILE", help="where --tls writes its certificate authority (PEM)")
+    serve.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=None,
+        help="refuse callbacks to loopback, private, link-local and other internal addresses",
+    )
+    serve.add_argument(
+        "--admin-token", metavar="TOKEN", help="bearer token the admin API and web UI ask for (default: none, open)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -158,7 +167,34 @@ async def _listen(runner: web.AppRunner, settings: Settings, tls: ServerTls | No
     if tls is not None and tls.ca_path is not None:
         print(f"mockgateway TLS certificate authority: {tls.ca_path}", flush=True)
     print(f"mockgateway listening on {'https' if tls else 'http'}://{settings.host}:{port}", flush=True)
+    if warning := open_admin_warning(settings):
+        print(warning, file=sys.stderr, flush=True)
     await stop.wait()
+
+
+OPEN_ADMIN_WARNING = (
+    "mockgateway: WARNING: listening on {host} without --admin-token: anyone who can reach this address can "
+    "read every account's messages and reset the sandbox through /__admin"
+)
+
+
+def open_admin_warning(settings: Settings) -> str | None:
+    """What to tell whoever starts an admin API that others can reach without a token."""
+    if settings.admin_token is None and not is_loopback(settings.host):
+        return OPEN_ADMIN_WARNING.format(host=settings.host)
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name, or "" / "0.0.0.0" style wildcards: assume the network
 
 
 def _bound_port(addresses: list[object], default: int) -> int:

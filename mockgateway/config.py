@@ -55,6 +55,9 @@ class Settings:
     tls_ca_out: Path | None = None  #: where the made-up certificate authority is written (default: a temp dir)
     accounts: tuple[Account, ...] = (DEMO_ACCOUNT,)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    sandbox: bool = False  #: refuse callbacks to internal addresses (also on with ``callbacks.allow_networks``)
+    #: Bearer token the admin API and web UI ask for; None leaves them open. Kept out of repr, hence of logs.
+    admin_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], flags: Mapping[str, object] | None = None) -> Settings:
@@ -162,6 +165,10 @@ def _override(name: str, raw: object, label: str) -> dict[str, Any]:
             return {"tls": _boolean(raw, label)}
         case "tls_cert" | "tls_key" | "tls_ca_out":
             return {name: Path(text)}
+        case "sandbox":
+            return {"sandbox": _boolean(raw, label)}
+        case "admin_token":
+            return {"admin_token": _token(text, label)}
         case _:
             # Unrelated MOCKGATEWAY_* variables (e.g. a test plugin's) are not ours to refuse.
             return {}
@@ -207,6 +214,12 @@ def _rate(text: str, label: str) -> float:
     if not 0 < rate <= MAX_DEMO_RATE:  # also refuses nan
         raise ConfigError(f"{label}: {text!r} is not a rate such as 2, 2/s or 30/m (at most {MAX_DEMO_RATE:g}/s)")
     return rate
+
+
+def _token(text: str, label: str) -> str:
+    if not text or any(character.isspace() for character in text):
+        raise ConfigError(f"{label}: must be a token without spaces")  # the value itself is never repeated
+    return text
 
 
 def _choice(text: str, choices: tuple[str, ...], label: str) -> str:

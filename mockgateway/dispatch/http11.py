@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import math
+import socket
 import time
 from collections import deque
 
 from yarl import URL
 
+from mockgateway.dispatch.sandbox import AddressPolicy
 from mockgateway.dispatch.wire import EXCERPT, Connection, ConnectionFailed, InvalidResponse, WriteBatch
 
 __all__ = ["EXCERPT", "ConnectionFailed", "Http11Client", "InvalidResponse", "Target"]
@@ -57,10 +59,11 @@ class Target:
 
 
 class Http11Client:
-    def __init__(self, *, per_host: int = 64) -> None:
+    def __init__(self, *, per_host: int = 64, sandbox: AddressPolicy | None = None) -> None:
         if per_host < 1:
             raise ValueError(f"per_host must be at least 1, got {per_host}")
         self._per_host = per_host
+        self.sandbox = sandbox  #: checked on the address of every connection opened
         self._targets: dict[tuple[str, str], Target | None] = {}
         self._pools: dict[tuple[str, int], _Pool] = {}
         self._busy: set[Connection] = set()
@@ -225,8 +228,12 @@ class _Pool:
         try:
             label = f"{self.host}:{self.port}"
             batch = self.client.batch
+            address = self.host
+            if self.client.sandbox is not None:  # resolved here, so the address checked is the one connected to
+                infos = await loop.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+                address = self.client.sandbox.first_allowed(self.host, [str(info[4][0]) for info in infos])
             _, protocol = await loop.create_connection(
-                lambda: Connection(label, self.forget, batch), self.host, self.port
+                lambda: Connection(label, self.forget, batch), address, self.port
             )
         except OSError as error:
             reason = error.strerror or str(error) or type(error).__name__

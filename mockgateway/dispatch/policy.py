@@ -49,14 +49,16 @@ class RetryPolicy:
         return status in self.retry_statuses or (oauth2 and status in self.oauth2_retry_statuses)
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, object]) -> RetryPolicy:
+    def from_mapping(cls, raw: Mapping[str, object], *, other_keys: tuple[str, ...] = ()) -> RetryPolicy:
         """From the config file's ``callbacks`` section: ``{retry_delays: [1s, 5s], timeout: 10s}``.
 
-        Raises ``ValueError`` whose message starts with the offending key.
+        ``other_keys`` belong to the section but not to the policy. Raises ``ValueError`` whose message starts
+        with the offending key.
         """
-        unknown = sorted(str(key) for key in raw if key not in _KEYS)
+        known = (*_KEYS, *other_keys)
+        unknown = sorted(str(key) for key in raw if key not in known)
         if unknown:
-            raise ValueError(f"{unknown[0]}: unknown key (expected one of: {', '.join(_KEYS)})")
+            raise ValueError(f"{unknown[0]}: unknown key (expected one of: {', '.join(known)})")
         policy = cls()
         delays = policy.delays
         if "retry_delays" in raw:

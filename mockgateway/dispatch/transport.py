@@ -16,6 +16,7 @@ import aiohttp
 
 from mockgateway.dispatch.http11 import ConnectionFailed, Http11Client, InvalidResponse
 from mockgateway.dispatch.oauth2 import TokenCache, TokenError
+from mockgateway.dispatch.sandbox import AddressPolicy
 from mockgateway.dispatch.wire import refusal
 from mockgateway.domain.model import HttpCall, OAuth2Credentials
 
@@ -47,9 +48,17 @@ class HttpTransport:
     ``lean=False``; everything else, and every token request, through one aiohttp session.
     """
 
-    def __init__(self, *, pool_size: int = 64, now: Callable[[], float] = time.monotonic, lean: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        pool_size: int = 64,
+        now: Callable[[], float] = time.monotonic,
+        lean: bool = True,
+        sandbox: AddressPolicy | None = None,
+    ) -> None:
         self._pool_size = pool_size
-        self._lean = Http11Client(per_host=pool_size) if lean else None
+        self._sandbox = sandbox  #: None: any address; else checked on every connection of both clients
+        self._lean = Http11Client(per_host=pool_size, sandbox=sandbox) if lean else None
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
         # The token lifetime is the receiver's real one, so it runs on real time, not the gateway clock.
@@ -126,8 +135,9 @@ class HttpTransport:
             raise RuntimeError("the transport is closed")
         if self._session is None:
             # Created here, inside the running loop, because a session binds to the loop it is made in.
+            sockets = None if self._sandbox is None else self._sandbox.socket_factory
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, socket_factory=sockets),
                 timeout=aiohttp.ClientTimeout(total=None),  # send() bounds each attempt as a whole
                 cookie_jar=aiohttp.DummyCookieJar(),  # receivers must not see each other's cookies
             )

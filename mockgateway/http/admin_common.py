@@ -10,6 +10,7 @@ from aiohttp import web
 
 from mockgateway.dialects.fields import json_object
 from mockgateway.domain.errors import GatewayError, InvalidRequest
+from mockgateway.http.admin_auth import CHALLENGE, PUBLIC_PATHS, AdminUnauthorized, check_admin_token
 
 AdminHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -19,15 +20,21 @@ def json_response(data: Any, status: int = 200) -> web.Response:
 
 
 def error_response(error: GatewayError) -> web.Response:
-    return json_response({"error": error.code, "message": error.detail, "field": error.field}, error.http_status)
+    response = json_response({"error": error.code, "message": error.detail, "field": error.field}, error.http_status)
+    if isinstance(error, AdminUnauthorized):
+        response.headers["WWW-Authenticate"] = CHALLENGE
+    return response
 
 
-def answering_errors(handler: AdminHandler) -> AdminHandler:
-    """Admin routes answer every failure as JSON. Wrapped route by route, not as a middleware: provider
-    routes render their own errors, and a middleware would cost every provider request two more frames."""
+def answering_errors(handler: AdminHandler, *, public: bool = False) -> AdminHandler:
+    """Admin routes check the admin token (unless ``public``) and answer every failure as JSON. Wrapped route by
+    route, not as a middleware: provider routes render their own errors and take no admin token, and a
+    middleware would cost every provider request two more frames."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
+            if not public:
+                check_admin_token(request)
             return await handler(request)
         except GatewayError as error:
             return error_response(error)
@@ -37,7 +44,9 @@ def answering_errors(handler: AdminHandler) -> AdminHandler:
 
 def admin_routes(table: web.RouteTableDef) -> list[web.AbstractRouteDef]:
     return [
-        web.RouteDef(d.method, d.path, answering_errors(d.handler), d.kwargs) if isinstance(d, web.RouteDef) else d
+        web.RouteDef(d.method, d.path, answering_errors(d.handler, public=d.path in PUBLIC_PATHS), d.kwargs)
+        if isinstance(d, web.RouteDef)
+        else d
         for d in table
     ]
 

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from mockgateway import __version__
 from mockgateway.domain.model import Delivery, DeliveryState
+from mockgateway.http.admin_common import answering_errors
 from mockgateway.http.keys import GATEWAY
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
@@ -205,7 +206,7 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
 def install(app: web.Application) -> Metrics:
     """Add the endpoint and the listener; call before mounting provider endpoints so they are timed."""
     metrics = app[METRICS] = Metrics()
-    app.router.add_get("/__admin/metrics", metrics_endpoint)
+    app.router.add_get("/__admin/metrics", answering_errors(metrics_endpoint))  # asks for the admin token
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         async with metrics.listening(app[GATEWAY]):

@@ -55,6 +55,12 @@ class GatewayHandle:
             raise ValueError(f"account {account!r} has no Live Link credentials")
         return self.gateway.tokens.issue(account, SCOPE).access_token
 
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """Headers for calling the admin API over HTTP: the admin token, when the gateway has one."""
+        token = self.settings.admin_token
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
     def now(self) -> float:
         """The gateway's clock, epoch seconds."""
         return self.gateway.clock.now()

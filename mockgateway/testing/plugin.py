@@ -19,11 +19,12 @@ if TYPE_CHECKING:
     from mockgateway.testing.threaded import SyncGatewayHandle
 
 MARKER = (
-    "mockgateway(scenarios=None, config=None, seed=0, clock='virtual', tls=False): the mockgateway fixtures use "
-    "this scenario directory, configuration file (paths relative to the test file) and seed for the test; "
-    "tls=True serves HTTPS, the handle's ca_path naming the certificate authority to trust"
+    "mockgateway(scenarios=None, config=None, seed=0, clock='virtual', tls=False, admin_token=None): the "
+    "mockgateway fixtures use this scenario directory, configuration file (paths relative to the test file), seed "
+    "and admin token for the test; tls=True serves HTTPS, the handle's ca_path naming the certificate authority "
+    "to trust"
 )
-MARKER_KEYS = ("scenarios", "config", "seed", "clock", "tls")
+MARKER_KEYS = ("scenarios", "config", "seed", "clock", "tls", "admin_token")
 DEFAULT_SEED = 0  #: tests repeat: same ids, same random draws (e.g. the 'flaky' scenario)
 
 
@@ -46,6 +47,7 @@ def settings_for(request: pytest.FixtureRequest) -> Settings:
         clock=str(options.get("clock", "virtual")),
         seed=options.get("seed", DEFAULT_SEED),
         tls=options.get("tls") is True,
+        admin_token=options.get("admin_token"),
     )
     paths = {key: _path(request, key, options.get(key)) for key in ("config", "scenarios")}
     return base.with_overrides(paths)

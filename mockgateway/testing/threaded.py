@@ -32,6 +32,7 @@ class SyncGatewayHandle:
         self.url = handle.url
         self.settings = handle.settings
         self.ca_path = handle.ca_path
+        self.admin_headers = handle.admin_headers  #: the admin token's header, when the gateway has one
 
     def __repr__(self) -> str:
         return f"<SyncGatewayHandle {self.url}>"

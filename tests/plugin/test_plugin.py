@@ -188,7 +188,9 @@ accounts:
     ids = re.findall(r"MSGID=(\d+)", result.stdout.str())
     assert len(ids) == 3
     assert ids[0] == ids[1] != ids[2]
-    result.stdout.fnmatch_lines(["*@pytest.mark.mockgateway takes keyword arguments scenarios, config, seed, clock*"])
+    result.stdout.fnmatch_lines(
+        ["*mockgateway takes keyword arguments scenarios, config, seed, clock, tls, admin_token*"]
+    )
 
 
 def test_the_threaded_server_serves_urllib_and_is_reset_per_test(pytester: pytest.Pytester) -> None:
@@ -259,5 +261,27 @@ def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     result = pytester.runpytest("--markers")
     result.stdout.fnmatch_lines(
-        ["@pytest.mark.mockgateway(scenarios=None, config=None, seed=0, clock='virtual', tls=False):*"]
+        ["@pytest.mark.mockgateway(scenarios=None, config=None, seed=0, clock='virtual', tls=False, admin_token=*"]
     )
+
+
+def test_the_marker_sets_an_admin_token_and_the_handle_carries_it(suite: pytest.Pytester) -> None:
+    suite.makepyfile(
+        test_admin="""
+        import aiohttp
+        import pytest
+
+
+        @pytest.mark.mockgateway(admin_token="t0ken")
+        async def test_admin_needs_the_token(mockgateway):
+            assert mockgateway.admin_headers == {"Authorization": "Bearer t0ken"}
+            async with aiohttp.ClientSession(mockgateway.url) as http:
+                assert (await http.get("/__admin/messages")).status == 401
+                assert (await http.get("/__admin/messages", headers=mockgateway.admin_headers)).status == 200
+
+
+        async def test_without_a_marker_the_admin_api_is_open(mockgateway):
+            assert mockgateway.admin_headers == {}
+        """
+    )
+    suite.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)

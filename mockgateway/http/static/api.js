@@ -1,17 +1,42 @@
 // The admin JSON API, as the UI uses it. Errors carry the API's own message.
 
 const BASE = "/__admin";
+// Per tab: sessionStorage ends with the tab, and no other site or tab can read it.
+const TOKEN_KEY = "mockgateway.adminToken";
+let declined = false;
+
+export function authHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+// Asked when the gateway answers 401 (it was started with --admin-token), once per tab unless declined.
+function askForToken() {
+  if (declined) return false;
+  const token = window.prompt("This gateway's admin API needs its token (mockgateway serve --admin-token):");
+  if (!token || !token.trim()) {
+    declined = true;
+    return false;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token.trim());
+  return true;
+}
 
 async function call(method, path, body) {
-  const init = { method, headers: { Accept: "application/json" } };
-  if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
+  for (;;) {
+    const sent = sessionStorage.getItem(TOKEN_KEY);
+    const init = { method, headers: { Accept: "application/json", ...authHeaders() } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(BASE + path, init);
+    // Another call may have asked for the token meanwhile: then try again with it rather than ask twice.
+    if (response.status === 401 && (sessionStorage.getItem(TOKEN_KEY) !== sent || askForToken())) continue;
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.message || `${method} ${path}: HTTP ${response.status}`);
+    return data;
   }
-  const response = await fetch(BASE + path, init);
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.message || `${method} ${path}: HTTP ${response.status}`);
-  return data;
 }
 
 function query(params) {
