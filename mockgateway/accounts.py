@@ -8,8 +8,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from mockgateway.domain.durations import parse_rate
 from mockgateway.domain.errors import ConfigError
-from mockgateway.domain.model import DEFAULT_SERVICE_NUMBER, Account, CallbackTarget, CallbackTargets, OAuth2Credentials
+from mockgateway.domain.model import (
+    DEFAULT_SERVICE_NUMBER,
+    NO_LIMITS,
+    Account,
+    CallbackTarget,
+    CallbackTargets,
+    Limits,
+    OAuth2Credentials,
+)
 
 #: What each provider section of an account holds, with the type each key must have.
 PROVIDER_CREDENTIALS: dict[str, dict[str, type]] = {
@@ -39,7 +48,8 @@ DEMO_ACCOUNT = Account(
 )
 
 _TARGET_KEYS = {"status_callback_url", "mo_callback_url"}
-_ACCOUNT_KEYS = {"name", "origins", "callback_oauth2", "service_number"} | _TARGET_KEYS
+_ACCOUNT_KEYS = {"name", "origins", "callback_oauth2", "service_number", "limits"} | _TARGET_KEYS
+_LIMIT_KEYS = {"send_rate", "max_messages"}
 _SERVICE_NUMBER = re.compile(r"^\+?[0-9]{3,15}$")
 
 
@@ -93,7 +103,26 @@ def _account(path: Path, where: str, raw: object) -> Account:
         origins=None if origins is None else tuple(str(o) for o in origins),
         provider_callbacks={provider: own for provider, own in own_targets.items() if own is not None},
         service_number=_service_number(path, f"{where}.service_number", item.get("service_number")),
+        limits=parse_limits(path, f"{where}.limits", item.get("limits")),
     )
+
+
+def parse_limits(path: Path, where: str, raw: object) -> Limits:
+    """``{send_rate: 50/s, max_messages: 100000}``; either may be left out."""
+    if raw is None:
+        return NO_LIMITS
+    item = mapping(path, where, raw)
+    reject_unknown(path, where, item, _LIMIT_KEYS)
+    send_rate = None
+    if item.get("send_rate") is not None:
+        try:
+            send_rate = parse_rate(item["send_rate"])
+        except ValueError as error:
+            raise ConfigError(f"{path}: {where}.send_rate: {error}") from None
+    cap = item.get("max_messages")
+    if cap is not None and (not isinstance(cap, int) or isinstance(cap, bool) or cap < 1):
+        raise ConfigError(f"{path}: {where}.max_messages: must be a whole number of at least 1, got {cap!r}")
+    return Limits(send_rate=send_rate, max_messages=cap)
 
 
 def _own_targets(

@@ -10,7 +10,15 @@ from typing import Any, Literal
 
 import yaml
 
-from mockgateway.accounts import DEMO_ACCOUNT, LOGIN_KEYS, PROVIDER_CREDENTIALS, mapping, parse_accounts, reject_unknown
+from mockgateway.accounts import (
+    DEMO_ACCOUNT,
+    LOGIN_KEYS,
+    PROVIDER_CREDENTIALS,
+    mapping,
+    parse_accounts,
+    parse_limits,
+    reject_unknown,
+)
 from mockgateway.domain.durations import parse_duration
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.model import Account
@@ -26,7 +34,7 @@ MAX_DEMO_RATE = 1000.0
 #: Where a seeded run's virtual clock starts unless told otherwise: 2026-01-01T00:00:00Z, so runs replay exactly.
 REPLAY_START = 1_767_225_600.0
 
-_TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks"}
+_TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks", "limits"}
 _OAUTH_KEYS = {"access_token_ttl", "refresh_token_ttl"}
 _LIVELINK_KEYS = {"status_list_key"}
 
@@ -246,6 +254,10 @@ def load_config_file(base: Settings, path: Path) -> Settings:
     changes: dict[str, Any] = {"config_path": path}
     if "accounts" in document:
         changes["accounts"] = parse_accounts(path, document["accounts"])
+    if "limits" in document:  # the defaults of every account, each account's own limits winning
+        defaults = parse_limits(path, "limits", document["limits"])
+        accounts = changes.get("accounts", base.accounts)
+        changes["accounts"] = tuple(replace(a, limits=a.limits.merged_over(defaults)) for a in accounts)
     oauth = mapping(path, "oauth", document.get("oauth", {}))
     reject_unknown(path, "oauth", oauth, _OAUTH_KEYS)
     for key in sorted(_OAUTH_KEYS & set(oauth)):

@@ -1,4 +1,4 @@
-"""Durations as people write them in scenario and config files: ``30s``, ``5m``, ``2h``, ``3d``, ``1w``."""
+"""Durations and rates as people write them in scenario and config files: ``30s``, ``5m``, ``2h``; ``50/s``."""
 
 from __future__ import annotations
 
@@ -24,3 +24,22 @@ def parse_duration(value: object) -> float:
         if match:
             return float(match.group(1)) * _UNITS[match.group(2) or "s"]
     raise ValueError(f"{value!r} is not a duration (use e.g. 30s, 5m, 2h, 3d, 1w or a number of seconds)")
+
+
+_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|m|min|h))?\s*$")
+_PER = {"s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+def parse_rate(value: object) -> float:
+    """Events per second in ``value``: a number (per second) or a string like ``50/s``, ``600/m``, ``1000/h``.
+
+    Raises ``ValueError`` naming the accepted forms.
+    """
+    rate = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        rate = float(value)
+    elif isinstance(value, str) and (match := _RATE.match(value)):
+        rate = float(match.group(1)) / _PER[match.group(2) or "s"]
+    if rate is None or not rate > 0:
+        raise ValueError(f"{value!r} is not a rate (use e.g. 50/s, 600/m, 1000/h or a number per second)")
+    return rate

@@ -58,6 +58,14 @@ class MethodNotAllowed(GatewayError):
         self.allowed = allowed  #: the methods the path answers, for the ``Allow`` header
 
 
+class QuotaExceeded(GatewayError):
+    """The account's allowance is used up (stored messages); each provider answers as for an account out of credit."""
+
+    code = "quota_exceeded"
+    http_status = 402
+    message = "the account's message allowance is used up"
+
+
 class Conflict(GatewayError):
     code = "conflict"
     http_status = 409

@@ -173,6 +173,28 @@ DEFAULT_SERVICE_NUMBER = "447700900000"
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """What an account may do in a shared sandbox; ``None``: no limit."""
+
+    send_rate: float | None = None  #: send requests per second, any provider, with a second's worth of burst
+    max_messages: int | None = None  #: messages kept at once; retention and deletion make room again
+
+    @property
+    def active(self) -> bool:
+        return self.send_rate is not None or self.max_messages is not None
+
+    def merged_over(self, defaults: Limits) -> Limits:
+        """These limits, with ``defaults`` where these set none."""
+        return Limits(
+            send_rate=defaults.send_rate if self.send_rate is None else self.send_rate,
+            max_messages=defaults.max_messages if self.max_messages is None else self.max_messages,
+        )
+
+
+NO_LIMITS = Limits()
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     """A customer account; ``credentials`` holds one section per imitated provider."""
 
@@ -184,6 +206,7 @@ class Account:
     #: Targets of one provider only, so that each provider's client gets its callbacks where it expects them.
     provider_callbacks: Mapping[str, CallbackTargets] = field(default_factory=dict)
     service_number: str = DEFAULT_SERVICE_NUMBER  #: the number replies reach when a message had no origin
+    limits: Limits = NO_LIMITS
 
     def status_target(self, provider: str) -> CallbackTarget | None:
         """Where ``provider``'s status callbacks go: its own target, else the account-wide one."""

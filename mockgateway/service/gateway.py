@@ -30,6 +30,7 @@ from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
 from mockgateway.service.account_book import AccountBook
+from mockgateway.service.admission import SendAdmission
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
@@ -61,6 +62,7 @@ class Gateway:
         scenarios: tuple[Scenario, ...] = (),
         sleep: Sleep | None = None,
         retention_s: float = DEFAULT_RETENTION_S,
+        admission: SendAdmission | None = None,
     ) -> None:
         self.clock = clock
         self.ids = ids
@@ -69,6 +71,7 @@ class Gateway:
         self.scenarios = scenarios  # indexed by the setter
         self._book = AccountBook(accounts)
         self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
+        self._admission = admission or SendAdmission(store)
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(
             clock=clock, ids=ids, store=store, outbox=outbox, account=self._book.as_seen_by, retention_s=retention_s
@@ -131,6 +134,8 @@ class Gateway:
         account = self.account(request.account)
         if not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
+        if account.limits.active:
+            await self._admission.admit(account, len(request.destinations))
         seg = segment(request.text, request.force_ucs2, request.part_sizes)
         rng = self.ids.random()
         scenarios = self._choose_scenarios(request, rng)

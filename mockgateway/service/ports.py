@@ -78,6 +78,10 @@ class Store(Protocol):
         """Remove messages matching ``query`` (all when ``None``); returns how many went."""
         ...
 
+    async def count_messages(self, account: str) -> int:
+        """How many of ``account``'s messages are kept now (asked only when the account has a cap)."""
+        ...
+
     # -- notifications (ACKs) and MOs ----------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None: ...
 

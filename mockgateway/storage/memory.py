@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from mockgateway.storage.records import (
     with_outcome,
 )
 from mockgateway.storage.rows import (
+    ACCOUNT,
     CREATED_AT,
     PART_IDS,
     STATUS_AT,
@@ -77,6 +79,7 @@ class InMemoryStore:
 
     def __init__(self) -> None:
         self._messages: dict[str, Row] = _Table()
+        self._kept_per_account: Counter[str] = Counter()  #: for an account's cap, without a scan per send
         self._message_expiry = ExpiryQueue()
         self._message_late: dict[str, float] = {}
         self._notifications = EventLog(Columns(ev.N_ID, ev.N_ACCOUNT, ev.N_TIME, ev.N_PART_ID, _notification_keys))
@@ -128,6 +131,7 @@ class InMemoryStore:
     def _put_message(self, message: Message) -> None:
         message_id = message.id
         if message_id not in self._messages:
+            self._kept_per_account[message.account] += 1
             # A deferred message is created in the future; it arrived when it was stored.
             created, stored = message.created_at, message.status_at
             self._message_expiry.add(message_id, stored if stored is not None and stored < created else created)
@@ -146,6 +150,7 @@ class InMemoryStore:
         if query is None:
             count = len(self._messages)
             self._messages.clear()
+            self._kept_per_account.clear()
             self._message_late.clear()
             return count
         doomed = [key for key, row in self._messages.items() if query.matches(row_to_message(row))]
@@ -153,8 +158,13 @@ class InMemoryStore:
             self._forget_message(key)
         return len(doomed)
 
+    async def count_messages(self, account: str) -> int:
+        return self._kept_per_account[account]
+
     def _forget_message(self, message_id: str) -> None:
-        self._messages.pop(message_id, None)
+        row = self._messages.pop(message_id, None)
+        if row is not None:
+            self._kept_per_account[str(row[ACCOUNT])] -= 1
         self._message_late.pop(message_id, None)
 
     def _message_retention(self, message_id: str, busy_until: BusyUntil | None = None) -> float | None:
@@ -313,6 +323,7 @@ class InMemoryStore:
 
     async def clear(self) -> None:
         self._messages.clear()
+        self._kept_per_account.clear()
         self._message_expiry.clear()
         self._message_late.clear()
         self._notifications.clear()

@@ -36,8 +36,8 @@ COLUMNS = (
     "status", "client_ref", "validity_s", "handset_ack", "callbacks", "options", "scenario", "status_at",
     "reason", "part_statuses",
 )  # fmt: skip
-PART_IDS, CREATED_AT, STATUS, STATUS_AT, REASON, PART_STATUSES = map(
-    COLUMNS.index, ("part_ids", "created_at", "status", "status_at", "reason", "part_statuses")
+ACCOUNT, PART_IDS, CREATED_AT, STATUS, STATUS_AT, REASON, PART_STATUSES = map(
+    COLUMNS.index, ("account", "part_ids", "created_at", "status", "status_at", "reason", "part_statuses")
 )
 
 

@@ -121,6 +121,10 @@ class SqliteStore:
     async def delete_messages(self, query: MessageQuery | None = None) -> int:
         return await self._call(sql.delete_messages, query)
 
+    async def count_messages(self, account: str) -> int:
+        row = await self._call(sql.one, sql.COUNT_MESSAGES, (account,))
+        return 0 if row is None else int(row[0] or 0)
+
     # -- notifications and MOs --------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
         await self._call(sql.insert_notification, ev.notification_to_row(notification))

@@ -110,6 +110,9 @@ def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
+COUNT_MESSAGES = "SELECT count(*) FROM messages WHERE account = ?"  # the (account, destination) index
+
+
 def list_messages(db: Db, q: MessageQuery) -> tuple[list[Row], int]:
     where, args = _message_where(q)
     total = db.execute(f"SELECT count(*) FROM messages{where}", args).fetchone()[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mockgateway.domain.model import EventQuery, MessageQuery, MessageStatus
 from mockgateway.service.ports import Store
+from tests.conftest import T0
 from tests.storage.factories import message, mo, notification
 
 
@@ -77,3 +78,24 @@ async def test_clear_forgets_everything(store: Store) -> None:
     assert (await store.list_messages(MessageQuery())).total == 0
     assert await store.list_notifications(EventQuery()) == []
     assert await store.count_mos(EventQuery()) == 0
+
+
+async def test_kept_messages_are_counted_per_account(store: Store) -> None:
+    assert await store.count_messages("demo") == 0
+    await store.add_messages([message("1000000001"), message("1000000002"), message("1000000003", account="other")])
+    await store.update_message(message("1000000001"))  # an update is not a new message
+    assert (await store.count_messages("demo"), await store.count_messages("other")) == (2, 1)
+    await store.delete_messages(MessageQuery(id="1000000002"))
+    assert await store.count_messages("demo") == 1
+    await store.delete_messages()
+    assert (await store.count_messages("demo"), await store.count_messages("other")) == (0, 0)
+    await store.add_messages([message("1000000004")])
+    await store.clear()
+    assert await store.count_messages("demo") == 0
+
+
+async def test_purged_messages_are_no_longer_counted(store: Store) -> None:
+    await store.add_messages([message("1000000001", at=0), message("1000000002", at=100)])
+    while await store.purge(T0 + 50, 1000) >= 1000:
+        pass
+    assert await store.count_messages("demo") == 1

@@ -17,6 +17,7 @@ DOC_URL = "https://livelink.sapdigitalinterconnect.com/documentation/"
 API_ERROR_CODES = {
     "invalid_request": 4000,
     "unauthorized": 4010,
+    "quota_exceeded": 4020,
     "forbidden": 4030,
     "not_found": 4040,
     "method_not_allowed": 4050,
@@ -29,6 +30,7 @@ API_ERROR_CODES = {
 _USER_MESSAGES = {
     400: "The request is invalid",
     401: "Authentication failed",
+    402: "The account's message allowance is used up",
     403: "You may not send this request",
     404: "Not found",
     405: "Method not allowed",

@@ -18,6 +18,7 @@ from mockgateway.domain.errors import (
     InvalidRequest,
     MethodNotAllowed,
     NotFound,
+    QuotaExceeded,
     RateLimited,
     Unauthorized,
     UnknownEndpoint,
@@ -53,7 +54,7 @@ def error_line(error: GatewayError) -> str:
         elif error.field and not detail.startswith((error.field, _MISSING)):
             detail = f"{error.field}: {detail}"
         return f"35 | {detail if detail.startswith(_MISSING) else f'Invalid parameter: {detail}'}"
-    if isinstance(error, InsufficientCredit):
+    if isinstance(error, InsufficientCredit | QuotaExceeded):
         return "33 | Insufficient credit"
     if isinstance(error, NotFound):
         return "61 | SMS not found"

@@ -7,6 +7,7 @@ from mockgateway.domain.errors import (
     GatewayError,
     InvalidRequest,
     MethodNotAllowed,
+    QuotaExceeded,
     RateLimited,
     Unauthorized,
     UnknownEndpoint,
@@ -20,6 +21,7 @@ NO_RESULT = 3
 TOO_FAST = 5
 IN_MAINTENANCE = 6
 NOT_AUTHORISED = 201
+INSUFFICIENT_CREDITS = 204
 METHOD_NOT_FOUND = 365
 WRONG_DESTINATION = 361
 PARAMETER_ERROR = 399
@@ -99,7 +101,9 @@ def transaction_for(error: GatewayError) -> tuple[int, str, int]:
     if isinstance(error, UnknownEndpoint | MethodNotAllowed):
         # No method answers there: the service's own "method not found", with the HTTP status telling why.
         return METHOD_NOT_FOUND, describe(METHOD_NOT_FOUND, error.detail), error.http_status
-    if isinstance(error, TextAppError):
+    if isinstance(error, QuotaExceeded):
+        code = INSUFFICIENT_CREDITS
+    elif isinstance(error, TextAppError):
         code = error.tx_code
     elif isinstance(error, Unauthorized | Forbidden):
         code = NOT_AUTHORISED
