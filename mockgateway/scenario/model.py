@@ -108,11 +108,12 @@ DEFAULT_SCENARIO = Scenario(
 )
 
 
-#: What happens to a message sent to a number that replied STOP: the provider's opted-out failure.
+#: What happens to a message sent to a number that replied STOP: the provider refuses it, and that refusal is
+#: its first and only status (never SENT first: an opted-out message neither leaves the provider nor is billed).
 OPTED_OUT = Scenario(
     name="opted-out",
-    description="the destination replied STOP earlier: SENT, then FAILED as blocked_recipient",
-    steps=(Step(MessageStatus.SENT, after=1.0), Step(MessageStatus.FAILED, after=1.0, reason="blocked_recipient")),
+    description="the destination replied STOP earlier: FAILED as blocked_recipient after 1 s, never SENT",
+    steps=(Step(MessageStatus.FAILED, after=1.0, reason="blocked_recipient"),),
 )
 
 
