@@ -80,6 +80,20 @@ class Scenario:
     description: str = ""
     source: str = ""  #: file it came from
 
+    @property
+    def refuses(self) -> bool:
+        """Its first status, for every part and every time, fails the message as a blocked recipient: the
+        provider refuses the message unsent, so nothing is billed for it."""
+        first = self.steps[0] if self.steps else None
+        return (
+            first is not None
+            and first.status is MessageStatus.FAILED
+            and first.reason == "blocked_recipient"
+            and first.part is None
+            and first.when is None
+            and first.probability is None
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedStatus:

@@ -54,12 +54,12 @@ class Backend:
     async def send(self, draft: Draft) -> list[Message]:
         request = draft.request
         # An opted-out recipient is refused (3999) and never billed, so it needs no credit either.
-        billed = sum(not self.gateway.is_opted_out(request.account, number) for number in request.destinations)
-        if draft.parts * billed > self.credit(request.account):
+        needed = sum(not self.gateway.is_opted_out(request.account, number) for number in request.destinations)
+        if draft.parts * needed > self.credit(request.account):
             raise InsufficientCredit()
         accepted = await self.gateway.send(request)
-        if accepted.messages:
-            self._spent[request.account] = self._spent.get(request.account, 0) + draft.parts * billed
+        billed = sum(message.id not in accepted.refused for message in accepted.messages)
+        self._spent[request.account] = self._spent.get(request.account, 0) + draft.parts * billed
         self._sends[draft.sms_id] = (request.account, tuple(m.id for m in accepted.messages))
         if len(self._sends) > _INDEX_SIZE:
             self._sends.popitem(last=False)
