@@ -12,10 +12,18 @@ S = MessageStatus
 _ACCEPTED, _DELIVERED, _RECEIVED = S.ACCEPTED, S.DELIVERED, S.RECEIVED
 
 
-def allowed(current: MessageStatus, new: MessageStatus) -> bool:
-    """A final part takes no more changes, except the handset's RECEIVED after the SMS-C's DELIVERED."""
+def is_final(status: MessageStatus, handset_ack: bool) -> bool:
+    """Whether a part in ``status`` takes no more changes. When the client asked for a handset acknowledgement,
+    the SMS-C's DELIVERED is not the end: the handset's RECEIVED still follows, and is the final one."""
+    if status is _DELIVERED:
+        return not handset_ack
+    return status in FINAL_STATUSES
+
+
+def allowed(current: MessageStatus, new: MessageStatus, handset_ack: bool = False) -> bool:
+    """A final part takes no more changes: after DELIVERED only the handset's RECEIVED, and only when asked for."""
     if current is _DELIVERED:
-        return new is _RECEIVED
+        return handset_ack and new is _RECEIVED
     return current not in FINAL_STATUSES and new is not _ACCEPTED
 
 

@@ -250,6 +250,7 @@ class Notification(NamedTuple):
 
     @property
     def final(self) -> bool:
+        """Final for a message that asked for no handset ACK; ``lifecycle.is_final`` decides for any message."""
         return self.status.is_final
 
 

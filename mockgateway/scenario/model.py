@@ -85,6 +85,20 @@ class Scenario:
     description: str = ""
     source: str = ""  #: file it came from
 
+    @property
+    def refuses(self) -> bool:
+        """Its first status, for every part and every time, fails the message as a blocked recipient: the
+        provider refuses the message unsent, so nothing is billed for it."""
+        first = self.steps[0] if self.steps else None
+        return (
+            first is not None
+            and first.status is MessageStatus.FAILED
+            and first.reason == "blocked_recipient"
+            and first.part is None
+            and first.when is None
+            and first.probability is None
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PlannedStatus:
@@ -113,11 +127,12 @@ DEFAULT_SCENARIO = Scenario(
 )
 
 
-#: What happens to a message sent to a number that replied STOP: the provider's opted-out failure.
+#: What happens to a message sent to a number that replied STOP: the provider refuses it, and that refusal is
+#: its first and only status (never SENT first: an opted-out message neither leaves the provider nor is billed).
 OPTED_OUT = Scenario(
     name="opted-out",
-    description="the destination replied STOP earlier: SENT, then FAILED as blocked_recipient",
-    steps=(Step(MessageStatus.SENT, after=1.0), Step(MessageStatus.FAILED, after=1.0, reason="blocked_recipient")),
+    description="the destination replied STOP earlier: FAILED as blocked_recipient after 1 s, never SENT",
+    steps=(Step(MessageStatus.FAILED, after=1.0, reason="blocked_recipient"),),
 )
 
 

@@ -47,6 +47,8 @@ _ACCEPTED = MessageStatus.ACCEPTED  # a plain name: ``MessageStatus.X`` is a Pyt
 class Accepted:
     messages: list[Message]
     sent: bool = True  #: False: the order was created but not sent (a provider's 201)
+    #: Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for them.
+    refused: frozenset[str] = frozenset()
 
 
 class Gateway:
@@ -173,7 +175,8 @@ class Gateway:
         if on_send is not None and on_send.respond == 201:
             return Accepted(messages, sent=False)
         await self.engine.start(messages, scenarios, rng)
-        return Accepted(messages)
+        refused = frozenset(m.id for m, scenario in zip(messages, scenarios, strict=True) if scenario.refuses)
+        return Accepted(messages, refused=refused)
 
     def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:
         opted_out = self._opt_outs.get(request.account)

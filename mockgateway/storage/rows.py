@@ -36,8 +36,9 @@ COLUMNS = (
     "status", "client_ref", "validity_s", "handset_ack", "callbacks", "options", "scenario", "status_at",
     "reason", "part_statuses",
 )  # fmt: skip
-ACCOUNT, PART_IDS, CREATED_AT, STATUS, STATUS_AT, REASON, PART_STATUSES = map(
-    COLUMNS.index, ("account", "part_ids", "created_at", "status", "status_at", "reason", "part_statuses")
+ACCOUNT, PART_IDS, CREATED_AT, STATUS, HANDSET_ACK, STATUS_AT, REASON, PART_STATUSES = map(
+    COLUMNS.index,
+    ("account", "part_ids", "created_at", "status", "handset_ack", "status_at", "reason", "part_statuses"),
 )
 
 
@@ -75,7 +76,7 @@ def with_part_status(row: Row, index: int, status: MessageStatus, at: float, rea
     """
     raw = row[PART_STATUSES]
     parts = _load_statuses(str(raw)) if raw else (_ACCEPTED,) * (str(row[PART_IDS]).count(" ") + 1)
-    if not lifecycle.allowed(parts[index], status):
+    if not lifecycle.allowed(parts[index], status, bool(row[HANDSET_ACK])):
         return None
     if len(parts) == 1:  # most messages: the part's status is the message's, and its value is the whole column
         overall = joined = VALUE_OF[status]

@@ -27,7 +27,7 @@ async def send(client: TestClient[Any, Any], auth: dict[str, str], **fields: Any
         ({"acknowledgement": True}, ["SENT"]),
         ({"acknowledgement": True, "ackType": "ORDER"}, ["SENT"]),
         ({"acknowledgement": True, "ackType": "MESSAGE"}, ["SENT", "DELIVERED", "RECEIVED"]),
-        ({"acknowledgement": True, "ackType": "MESSAGE", "ackFinalOnly": True}, ["DELIVERED", "RECEIVED"]),
+        ({"acknowledgement": True, "ackType": "MESSAGE", "ackFinalOnly": True}, ["RECEIVED"]),
         ({"acknowledgement": True, "ackType": "NONE"}, []),
     ],
     ids=["no-acknowledgement", "default-order", "order", "message", "final-only", "none"],
@@ -51,15 +51,16 @@ async def test_ack_payload_shape_and_flags(
         ackOperatorId=True, ackCountryCode=True, ackFinalStatus=True, ackInternalStatus=True,
         ackDeliveredTime=True, ackMTReceivedTime=True, ackTpoa=True,
     )  # fmt: skip
-    await advance(client, 3)
-    sent, delivered = receiver.acks
+    await advance(client, 6)
+    sent, delivered, received = receiver.acks
     assert sent["messageId"] == order_id
     assert sent["recipient"] == f"+{NUMBER}"
     assert sent["message"].startswith(f"Message 1 of the order {order_id} at destination of +{NUMBER} has been sent")
     assert "(GMT)" in sent["message"]
     assert sent["countryCode"] == "GB"
     assert isinstance(sent["operatorId"], int)
-    assert (sent["finalStatus"], delivered["finalStatus"]) == (False, True)
+    # A handset ACK was asked for (ackType MESSAGE): the SMS-C's DELIVERED is not final, the handset's RECEIVED is.
+    assert (sent["finalStatus"], delivered["finalStatus"], received["finalStatus"]) == (False, False, True)
     assert (sent["internalStatus"], delivered["internalStatus"]) == ("SENT", "DELIVERED")
     assert "deliveredTime" not in sent
     assert delivered["deliveredTime"].endswith("Z")

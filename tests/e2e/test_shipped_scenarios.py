@@ -32,7 +32,6 @@ FINAL_ERRORS = [
     ("447700900010", "DB62"),
     ("447700900011", "DB65"),
     ("447700900012", "DB78"),
-    ("447700900013", "4524"),
     ("447700900014", "4503"),
     ("447700900015", "DB05"),
     ("447700900016", "DB76"),
@@ -55,12 +54,24 @@ async def test_each_livelink_error_ends_in_a_final_negative(
     assert len(receiver.acks) == 2, "nothing follows a final negative"
 
 
+async def test_a_blocked_recipient_is_refused_first_and_only(
+    client: TestClient[Any, Any], auth: dict[str, str], receiver: Receiver
+) -> None:
+    status, _ = await send(client, auth, "447700900013", ackFinalStatus=True)
+    assert status == 200
+    await advance(client, 1)
+    assert receiver.statuses() == [("ERROR", "4524")]
+    assert (receiver.acks[0]["retriable"], receiver.acks[0]["finalStatus"]) == (False, True)
+    await advance(client, DAY)
+    assert len(receiver.acks) == 1, "never SENT, and nothing follows the refusal"
+
+
 @pytest.mark.parametrize(
     ("number", "timeline"),
     [
         ("447700900001", [(1, "SENT"), (3, "DELIVERED"), (6, "RECEIVED")]),
-        ("447700900002", [(60, "SENT"), (3660, "DELIVERED")]),
-        ("447700900003", [(1, "SENT"), (61, "ERROR"), (3661, "DELIVERED")]),
+        ("447700900002", [(60, "SENT"), (3660, "DELIVERED"), (3663, "RECEIVED")]),
+        ("447700900003", [(1, "SENT"), (61, "ERROR"), (3661, "DELIVERED"), (3664, "RECEIVED")]),
         ("447700909999", [(1, "SENT"), (3, "DELIVERED"), (6, "RECEIVED")]),
     ],
     ids=["happy-path", "slow-delivery", "retry-then-deliver", "default"],
@@ -92,7 +103,11 @@ async def test_retry_then_deliver_reports_a_temporary_error_the_customer_must_no
     await advance(client, DAY)
     errors = [ack for ack in receiver.acks if ack["status"] == "ERROR"]
     assert [(e.get("errorCode"), e["retriable"], e["finalStatus"]) for e in errors] == [(None, False, False)]
-    assert (receiver.acks[-1]["status"], receiver.acks[-1]["finalStatus"]) == ("DELIVERED", True)
+    # The handset's RECEIVED is final, as a handset acknowledgement was asked for; the SMS-C's DELIVERED is not.
+    assert [(ack["status"], ack["finalStatus"]) for ack in receiver.acks[-2:]] == [
+        ("DELIVERED", False),
+        ("RECEIVED", True),
+    ]
 
 
 @pytest.mark.parametrize(("period", "seconds"), [("30m", 1800), ("3h", 10800), ("2d", 172800), ("1w", 604800)])
@@ -129,7 +144,7 @@ async def test_handset_replies(
 ) -> None:
     _, body = await send(client, auth, number)
     order_id = body["livelinkOrderIds"][0]["livelinkOrderId"][0]
-    await advance(client, 3 + 29)
+    await advance(client, 6 + 29)  # the handset ACK (RECEIVED) at 6 s is the last status; its reply 30 s later
     assert receiver.mos == []
     await advance(client, 1)
     [mo] = receiver.mos
@@ -147,7 +162,7 @@ async def test_stop_opts_the_handset_out_of_later_messages(
     status, _ = await send(client, auth, "447700900030", text="Are you still there?")
     assert status == 200
     await advance(client, 60)
-    assert receiver.statuses() == [("SENT", None), ("ERROR", "4524")]
+    assert receiver.statuses() == [("ERROR", "4524")], "refused first and only: never SENT"
 
 
 SEND_FAILURES = [
@@ -211,7 +226,7 @@ async def test_multipart_where_part_two_fails(
     _, body = await send(client, auth, "447700900060", text="x" * 200)
     first, second = body["livelinkOrderIds"][0]["livelinkOrderId"]
     await advance(client, 10)
-    assert receiver.statuses(first) == [("SENT", None), ("DELIVERED", None)]
+    assert receiver.statuses(first) == [("SENT", None), ("DELIVERED", None), ("RECEIVED", None)]
     assert receiver.statuses(second) == [("SENT", None), ("ERROR", "DB52")]
     message = await (await client.get(f"/__admin/messages/{first}")).json()
     assert message["status"] == "FAILED"

@@ -58,3 +58,11 @@ async def test_a_change_the_lifecycle_forbids_is_refused_and_stores_nothing(stor
 async def test_an_unknown_message_gets_no_status(store: Store) -> None:
     assert await store.set_part_status("404", 0, S.SENT, T0, None) is None
     assert (await store.list_messages(MessageQuery())).total == 0
+
+
+async def test_without_a_handset_ack_delivered_is_final_and_refuses_received(store: Store) -> None:
+    sent = message()._replace(handset_ack=False)
+    await store.add_messages([sent])
+    delivered = await store.set_part_status(sent.id, 0, S.DELIVERED, T0 + 1, None)
+    assert await store.set_part_status(sent.id, 0, S.RECEIVED, T0 + 2, None) is None
+    assert await store.get_message(sent.id) == delivered

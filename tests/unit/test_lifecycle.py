@@ -30,8 +30,27 @@ LIVELINK_CODES = {
     (S.RECEIVED, S.SENT, False),
     (S.SENT, S.ACCEPTED, False),
 ])  # fmt: skip
-def test_transitions(current: S, new: S, ok: bool) -> None:
-    assert lifecycle.allowed(current, new) is ok
+def test_transitions_with_a_handset_ack(current: S, new: S, ok: bool) -> None:
+    assert lifecycle.allowed(current, new, handset_ack=True) is ok
+
+
+@pytest.mark.parametrize("new", list(S))
+def test_without_a_handset_ack_delivered_takes_no_more_changes(new: S) -> None:
+    assert not lifecycle.allowed(S.DELIVERED, new, handset_ack=False)
+
+
+@pytest.mark.parametrize(("status", "handset_ack", "final"), [
+    (S.ACCEPTED, False, False),
+    (S.SENT, True, False),
+    (S.RETRYING, False, False),
+    (S.DELIVERED, False, True),
+    (S.DELIVERED, True, False),
+    (S.RECEIVED, True, True),
+    (S.FAILED, True, True),
+    (S.FAILED, False, True),
+])  # fmt: skip
+def test_delivered_is_final_only_without_a_handset_ack(status: S, handset_ack: bool, final: bool) -> None:
+    assert lifecycle.is_final(status, handset_ack) is final
 
 
 @pytest.mark.parametrize(("parts", "expected"), [

@@ -11,8 +11,8 @@ from typing import Any
 
 from mockgateway.clock import iso, to_datetime
 from mockgateway.dialects.fields import kept_json
+from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import (
-    FINAL_STATUSES,
     Account,
     CallbackTarget,
     HttpCall,
@@ -71,12 +71,12 @@ class AckSettings:
             bool(flag("ackTpoa")), bool(flag("ackTimeInGMT")),
         )  # fmt: skip
 
-    def wants(self, status: MessageStatus) -> bool:
+    def wants(self, status: MessageStatus, handset_ack: bool) -> bool:
         if self.ack_type == "NONE" or not self.acknowledgement:
             return False
         if self.ack_type == "ORDER" and status not in _ORDER_LEVEL:
             return False
-        return not self.final_only or status in FINAL_STATUSES
+        return not self.final_only or is_final(status, handset_ack)
 
 
 # id(options) -> (options, settings). Keyed by identity, never by equal values (True == 1), and holding the
@@ -98,12 +98,12 @@ def ack_settings(message: Message) -> AckSettings:
 
 def wants_ack(message: Message, status: MessageStatus) -> bool:
     """Whether the request's ACK settings ask for a callback on ``status``."""
-    return ack_settings(message).wants(status)
+    return ack_settings(message).wants(status, message.handset_ack)
 
 
 def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:
     settings = ack_settings(message)
-    if not settings.wants(notification.status):
+    if not settings.wants(notification.status, message.handset_ack):
         return []
     targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
     if not targets:
@@ -134,7 +134,7 @@ def ack_payload(message: Message, n: Notification, settings: AckSettings | None 
         # Live Link is retrying itself: a customer who resent now could get the message to the handset twice.
         payload["retriable"] = False
     if flags.final_status:
-        payload["finalStatus"] = status.is_final
+        payload["finalStatus"] = is_final(status, message.handset_ack)
     if flags.internal_status:
         payload["internalStatus"] = code or status.value
     if flags.delivered_time and status in (MessageStatus.DELIVERED, MessageStatus.RECEIVED):

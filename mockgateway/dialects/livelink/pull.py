@@ -18,6 +18,8 @@ from mockgateway.clock import iso
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.dialects.fields import invalid
 from mockgateway.dialects.livelink.callbacks import ack_text, operator_id
+from mockgateway.domain.errors import NotFound
+from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, EventQuery, MessageStatus, MoMessage, Notification
 from mockgateway.service.gateway import Gateway
 
@@ -53,11 +55,12 @@ class PullEndpoints:
         page = _page_index(request.query)
         total = await self._gateway.count_notifications(query)
         items = await self._gateway.notifications(_page(query, page, total))
+        asked = await self._handset_acks(items)
         body = {
             "clientId": client_id(account),
             "pageCount": _pages(total),
             "pageIndex": page,
-            self._list_key: [ack_item(n, await self._reached(n)) for n in items],
+            self._list_key: [ack_item(n, await self._reached(n), handset_ack=n.message_id in asked) for n in items],
         }
         return WireResponse(200, orjson.dumps(body))
 
@@ -75,6 +78,18 @@ class PullEndpoints:
         }
         return WireResponse(200, orjson.dumps(body))
 
+    async def _handset_acks(self, items: list[Notification]) -> set[str]:
+        """Ids of the messages, among those ``items`` belong to, that asked for a handset acknowledgement."""
+        asked = set()
+        for message_id in {n.message_id for n in items}:
+            try:
+                message = await self._gateway.message(message_id)
+            except NotFound:  # gone with retention before its ACKs
+                continue
+            if message.handset_ack:
+                asked.add(message_id)
+        return asked
+
     async def _reached(self, n: Notification) -> MessageStatus:
         """The status ``n``'s part had reached by then: its own, or for an error the furthest before it."""
         if n.status in PULL_STATUSES:
@@ -91,13 +106,14 @@ def client_id(account: Account) -> str:
     return account.name if value is None else str(value)
 
 
-def ack_item(n: Notification, reached: MessageStatus) -> dict[str, Any]:
+def ack_item(n: Notification, reached: MessageStatus, *, handset_ack: bool = False) -> dict[str, Any]:
     """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example.
 
     ``status`` is ``reached``, a value of the spec's enum; an error ACK's code is in ``finalStatusIndicator``.
+    DELIVERED is final only when the message asked for no handset acknowledgement (``handset_ack``).
     """
     return {
-        "finalStatusIndicator": n.code or (FINAL if n.final else NOT_FINAL),
+        "finalStatusIndicator": n.code or (FINAL if is_final(n.status, handset_ack) else NOT_FINAL),
         "internalStatusId": n.code or n.status.value,
         "messageBody": ack_text(n),
         "operatorId": operator_id(n.destination),

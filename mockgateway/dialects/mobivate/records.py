@@ -8,7 +8,7 @@ from typing import Any
 from mockgateway.dialects.mobivate.ids import hex_id, uuid_of
 from mockgateway.dialects.mobivate.requests import Campaign, Outgoing
 from mockgateway.dialects.mobivate.wire import epoch_ms, log_time, wire_status
-from mockgateway.domain.model import Message, MoMessage
+from mockgateway.domain.model import Message, MessageStatus, MoMessage
 from mockgateway.encoding import segment
 
 CURRENCY = "GBP"
@@ -44,11 +44,16 @@ def message_record(message: Message, code: str | None = None) -> dict[str, Any]:
         "inReplyTo": None,
         "routeId": message.option("routeId"),
         "parts": parts,
-        "cost": round(parts * PRICE_PER_PART, 4),
+        "cost": 0 if refused(message) else round(parts * PRICE_PER_PART, 4),
         "currency": CURRENCY,
         "senderReference": message.client_ref,
         "campaignId": message.option("campaignId"),
     }
+
+
+def refused(message: Message) -> bool:
+    """A message to an opted-out or blacklisted recipient: refused before it was sent, so nothing is billed."""
+    return message.status is MessageStatus.FAILED and message.reason == "blocked_recipient"
 
 
 def mo_record(mo: MoMessage) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import Draft
 from mockgateway.domain.errors import GatewayError, NotFound, Unauthorized
-from mockgateway.domain.model import Account, EventQuery, Message, MessageQuery
+from mockgateway.domain.model import Account, EventQuery, Message, MessageQuery, SendRequest
 from mockgateway.service.gateway import Gateway
 
 #: Every account starts with this many credits (one per SMS part); a restart refills it.
@@ -70,19 +70,26 @@ class Backend:
         return await self.send_all((draft,))
 
     async def send_all(self, drafts: Sequence[Draft]) -> list[Message]:
-        """Sends under one smsID (a batch's rows), each billed; refused whole when the credit cannot cover all."""
+        """Sends under one smsID (a batch's rows), each billed; refused whole when the credit cannot cover all.
+
+        An opted-out recipient is refused (3999) and never billed, so it needs no credit either.
+        """
         account = drafts[0].request.account
-        if sum(draft.parts * len(draft.request.destinations) for draft in drafts) > self.credit(account):
+        if sum(draft.parts * self._billable(draft.request) for draft in drafts) > self.credit(account):
             raise InsufficientCredit()
         messages: list[Message] = []
         for draft in drafts:
             accepted = await self.gateway.send(draft.request)
-            self._spent[account] = self._spent.get(account, 0) + draft.parts * len(accepted.messages)
+            billed = sum(message.id not in accepted.refused for message in accepted.messages)
+            self._spent[account] = self._spent.get(account, 0) + draft.parts * billed
             messages += accepted.messages
         self._sends[drafts[0].sms_id] = (account, tuple(m.id for m in messages))
         if len(self._sends) > _INDEX_SIZE:
             self._sends.popitem(last=False)
         return messages
+
+    def _billable(self, request: SendRequest) -> int:
+        return sum(not self.gateway.is_opted_out(request.account, number) for number in request.destinations)
 
     async def delete(self, sms_id: str, account: str) -> None:
         """Forget a send: its later status changes are not reported; a send not yet made is refunded."""

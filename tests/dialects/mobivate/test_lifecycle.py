@@ -143,7 +143,7 @@ async def test_an_opted_out_batch_recipient_fails_as_blacklisted(
     messages = [{"originator": "Shop", "recipient": "447400100002", "text": "Hi"}]
     await call(client, "POST", "/send/batch", {"routeId": "mglobal", "excludeOptouts": False, "messages": messages})
     await gateway.advance(5)
-    assert statuses(hooks) == [("INTERIM_ACKNOWLEDGED", 9), ("FAILED_RECIPIENT_BLACKLISTED", 19)]
+    assert statuses(hooks) == [("FAILED_RECIPIENT_BLACKLISTED", 19)]
 
 
 async def test_a_stop_reply_arrives_and_opts_out(client: Client, gateway: Gateway, hooks: Hooks) -> None:

@@ -66,10 +66,10 @@ async def test_http_api_lifecycle(client: Client, gateway: Gateway, receiver: Re
     await _reply(client, gateway, "STOP")
     again = await send_http(client, numero="+33612345678", notification_url=receiver.url("/dlr2"))
     await gateway.advance(5)
-    assert [dict(hit.query)["statut"] for hit in receiver.on("/dlr2")] == ["0", "3999"]
+    assert [dict(hit.query)["statut"] for hit in receiver.on("/dlr2")] == ["3999"]
     assert dict(receiver.on("/dlr2")[-1].query)["cost"] == "0"
     assert await http_get(client, "smsStatus.do", smsID=again) == "3999 | Blacklisted: the recipient replied STOP"
-    assert await http_get(client, "credit.do") == "999998"
+    assert await http_get(client, "credit.do") == "999999", "the opted-out recipient is not billed"
 
 
 async def test_rest_api_lifecycle(client: Client, gateway: Gateway, receiver: Receiver) -> None:
