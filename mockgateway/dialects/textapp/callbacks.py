@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from mockgateway.clock import to_datetime
 from mockgateway.dialects.textapp.codes import PROVIDER
-from mockgateway.dialects.textapp.sendsms import URL
+from mockgateway.dialects.textapp.sendsms import NO_STATUS_URL, URL
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
@@ -34,7 +34,10 @@ def status_code(notification: Notification) -> str:
 
 
 def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-    """One GET per part and status change to ``statusNotificationUrl``, or to the account's status URL."""
+    """One GET per part and status change to ``statusNotificationUrl``, or to the account's status URL when the
+    parameter was absent. Given empty, it asks for no notifications, as TextApp's documentation says."""
+    if message.option(NO_STATUS_URL) == "":
+        return []
     targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
     query = status_query(message, notification)
     return [_get(target, query) for target in targets]
