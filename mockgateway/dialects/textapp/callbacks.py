@@ -30,7 +30,12 @@ def status_code(notification: Notification) -> str:
         code = get_reason(notification.reason).code_for(PROVIDER)
         if code is not None:
             return code
-    return default_code(PROVIDER, notification.status) or _NO_ROW.get(notification.status, "599")
+    return code_for_status(notification.status)
+
+
+def code_for_status(status: MessageStatus) -> str:
+    """The status's own ``messagestatuscode``, whatever reason or scenario code came with it."""
+    return default_code(PROVIDER, status) or _NO_ROW.get(status, "599")
 
 
 def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:
