@@ -50,6 +50,8 @@ _GROUP = {
     MessageStatus.RECEIVED: "4",
     MessageStatus.FAILED: "5",
 }
+#: Only should the catalogue give a status no code of its group.
+_DEFAULTS = {"4": "400", "5": "511", "6": "601"}
 
 
 async def sent_with_reference(gateway: Gateway, account: str, reference: str) -> list[Message]:
@@ -73,15 +75,9 @@ async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:
 def part_code(status: MessageStatus, latest: Notification | None) -> str:
     """The code the part's latest notification carried, when it is a published one in the group of the part's
     status; else the status's own code (a part with no notification yet is 601 "Sending")."""
-    code = status_code(latest) if latest is not None else code_for_status(status)
-    if code in STATUS_DESCRIPTIONS and code[0] == _GROUP[status]:
-        return code
-    fallback = code_for_status(status)
-    return fallback if fallback in STATUS_DESCRIPTIONS and fallback[0] == _GROUP[status] else _DEFAULTS[status]
-
-
-#: Used only should the catalogue give a status no code of its group.
-_DEFAULTS = {status: {"4": "400", "5": "511", "6": "601"}[group] for status, group in _GROUP.items()}
+    group = _GROUP[status]
+    candidates = (status_code(latest) if latest is not None else None, code_for_status(status))
+    return next((code for code in candidates if code in STATUS_DESCRIPTIONS and code[0] == group), _DEFAULTS[group])
 
 
 async def _latest_per_part(gateway: Gateway, message: Message) -> dict[int, Notification]:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
+from mockgateway.dialects.textapp.status import STATUS_DESCRIPTIONS
 from mockgateway.domain.model import MessageStatus
 from mockgateway.scenario.model import Match, Scenario, Step
 from mockgateway.service.gateway import Gateway
+from tests.conftest import SHARED
 from tests.dialects.textapp.conftest import post, send_params
 
 S = MessageStatus
@@ -148,3 +151,12 @@ async def test_needs_a_login(client: TestClient[Any, Any], gateway: Gateway) -> 
     await post(client, send_params(clientMessageReference="order-7"))
     text = await post(client, {"clientMessageReference": "order-7", **LOGIN, "password": "x"}, method="GetSMSStatus")
     assert text.startswith("<GetSMSStatusResponse><Transaction><Code>201</Code>"), text
+
+
+def test_status_descriptions_are_the_seed_documents() -> None:
+    seeds = sorted((SHARED / "seeds").glob("002_*")) if SHARED.is_dir() else []
+    if not seeds:
+        pytest.skip(f"the TextApp seed document (seeds/002_*) is not under {SHARED}")
+    listed = re.findall(r"» (\d{3}) (.+)", seeds[0].read_text(encoding="utf-8"))
+    assert len(listed) == 23, "the seed's messagestatuscode list was not found whole"
+    assert {code: text.strip() for code, text in listed} == STATUS_DESCRIPTIONS
