@@ -7,8 +7,11 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from mockgateway.clock import FakeClock
-from mockgateway.domain.model import MessageQuery
+from mockgateway.config import DEMO_ACCOUNT, Settings
+from mockgateway.domain.model import Account, MessageQuery
+from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
+from tests.conftest import AiohttpClient
 from tests.dialects.textapp.conftest import PATH, post, send_params
 
 LOGIN = {"externalLogin": "demo-login", "password": "demo-password"}
@@ -107,3 +110,16 @@ async def test_inbound_needs_a_number(client: TestClient[Any, Any]) -> None:
 async def test_new_methods_by_get_as_well(client: TestClient[Any, Any]) -> None:
     response = await client.get(f"{PATH}?method=TestService&externallogin=demo-login&password=demo-password")
     assert "<Status>Service Running</Status>" in await response.text()
+
+
+async def test_test_send_sms_checks_the_sender_belongs_to_the_account(aiohttp_client: AiohttpClient) -> None:
+    shop = Account("shop", credentials={"textapp": {"login": "shop", "password": "pw"}}, origins=("Shop",))
+    client = await aiohttp_client(create_app(Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, shop))))
+    login = {"externalLogin": "shop", "password": "pw"}
+
+    own = await post(client, send_params(originator="Shop", **login), method="TestSendSMS")
+    other = await post(client, send_params(originator="Other", **login), method="TestSendSMS")
+
+    assert own.startswith("<TestSendSMSResponse><Transaction><Code>1</Code>"), own
+    assert other.startswith("<TestSendSMSResponse><Transaction><Code>201</Code>"), other
+    assert "(originator: 'Other' is not registered to this account)" in other
