@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from mockgateway.clock import to_datetime
 from mockgateway.dialects.textapp.codes import PROVIDER
-from mockgateway.dialects.textapp.sendsms import URL
+from mockgateway.dialects.textapp.sendsms import NO_STATUS_URL, URL
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
@@ -16,7 +16,7 @@ from mockgateway.domain.model import (
     MoMessage,
     Notification,
 )
-from mockgateway.domain.reasons import notification_code
+from mockgateway.domain.reasons import default_code, notification_code
 
 #: Statuses the catalogue has no TextApp row for: a handset receipt is "Delivered to handset" too.
 _NO_ROW = {MessageStatus.RECEIVED: "400", MessageStatus.ACCEPTED: "601"}
@@ -30,8 +30,16 @@ def status_code(notification: Notification) -> str:
     return code or _NO_ROW.get(status, "599")
 
 
+def code_for_status(status: MessageStatus) -> str:
+    """The status's own ``messagestatuscode``, whatever reason or scenario code came with it."""
+    return default_code(PROVIDER, status) or _NO_ROW.get(status, "599")
+
+
 def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-    """One GET per part and status change to ``statusNotificationUrl``, or to the account's status URL."""
+    """One GET per part and status change to ``statusNotificationUrl``, or to the account's status URL when the
+    parameter was absent. Given empty, it asks for no notifications, as TextApp's documentation says."""
+    if message.option(NO_STATUS_URL) == "":
+        return []
     targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
     query = status_query(message, notification)
     return [_get(target, query) for target in targets]

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
 from mockgateway.dialects.textapp import callbacks
 from mockgateway.dialects.textapp.codes import (
+    NO_RESULT,
     NOT_AUTHORISED,
     OK,
     PROVIDER,
@@ -15,18 +16,24 @@ from mockgateway.dialects.textapp.codes import (
     describe,
     transaction_for,
 )
+from mockgateway.dialects.textapp.inbound import Inbox, check_keyword, check_number, inbound_table
 from mockgateway.dialects.textapp.params import Params
 from mockgateway.dialects.textapp.render import Outcome, Table, render
 from mockgateway.dialects.textapp.replies import ReplyInbox, replies_table
-from mockgateway.dialects.textapp.sendsms import parse_send
-from mockgateway.domain.errors import GatewayError
+from mockgateway.dialects.textapp.sendsms import ParsedSend, parse_send
+from mockgateway.dialects.textapp.status import sent_with_reference, statuses_table
+from mockgateway.domain.errors import Forbidden, GatewayError
 from mockgateway.domain.model import Account, HttpCall, Message, MoMessage, Notification
 from mockgateway.service.gateway import Gateway
 
 PATH = "/webservice/httpservice.aspx"
 DESTINATION_COLUMNS = ("Number", "Code")
+#: Every account's balance at start-up; each SMS part sent takes one credit. A restart refills it.
+START_CREDITS = 10_000
 
 Method = Callable[[Params], Awaitable[Outcome]]
+#: Roots that are not the method's name and "Response": TextApp writes "Credit" singular in this one.
+_ROOTS = {"GetCreditsLeft": "GetCreditLeftResponse"}
 
 
 class TextAppDialect:
@@ -41,10 +48,17 @@ class TextAppDialect:
             if PROVIDER in account.credentials
         }
         self._inbox = ReplyInbox(gateway)
+        self._inbound = Inbox(gateway)
+        self._spent: dict[str, int] = {}  #: credits used per account since start-up
         #: Method names are matched in any letter case: clients send ``sendsms`` as well as ``SendSMS``.
         self._methods: dict[str, tuple[str, Method]] = {
             "sendsms": ("SendSMS", self.send_sms),
+            "testsendsms": ("TestSendSMS", self.test_send_sms),
+            "getsmsstatus": ("GetSMSStatus", self.get_sms_status),
             "getsmsreply": ("GetSMSReply", self.get_sms_reply),
+            "getsmsinbound": ("GetSMSInbound", self.get_sms_inbound),
+            "getcreditsleft": ("GetCreditsLeft", self.get_credits_left),
+            "testservice": ("TestService", self.test_service),
         }
 
     def endpoints(self) -> Sequence[Endpoint]:
@@ -67,7 +81,7 @@ class TextAppDialect:
             params = Params.from_request(request)
             method = (params.get("method") or "").strip()
             name, handler = self._methods.get(method.lower(), ("", None))
-            root = f"{name}Response"
+            root = _ROOTS.get(name, f"{name}Response")
             as_csv = params.wants_csv()
             if handler is None:
                 known = ", ".join(label for label, _ in self._methods.values())
@@ -80,11 +94,50 @@ class TextAppDialect:
     async def send_sms(self, params: Params) -> Outcome:
         account = self.authenticate(params)
         parsed = parse_send(params, account.name)
-        await self._gateway.send(parsed.request)
-        rows = tuple((d.number, str(d.code)) for d in parsed.destinations)
-        return Outcome(
-            "SendSMSResponse", OK, describe(OK), Table("Destinations", "Destination", DESTINATION_COLUMNS, rows)
-        )
+        accepted = await self._gateway.send(parsed.request)
+        parts = sum(len(message.part_ids) for message in accepted.messages)
+        self._spent[account.name] = self._spent.get(account.name, 0) + parts
+        return _sent("SendSMSResponse", parsed)
+
+    async def test_send_sms(self, params: Params) -> Outcome:
+        """Checked exactly as SendSMS, the sender name included, and answered the same; nothing is sent."""
+        account = self.authenticate(params)
+        parsed = parse_send(params, account.name)
+        if not account.owns_origin(parsed.request.origin):
+            raise Forbidden(
+                f"originator: {parsed.request.origin!r} is not registered to this account", field="originator"
+            )
+        return _sent("TestSendSMSResponse", parsed)
+
+    async def get_sms_status(self, params: Params) -> Outcome:
+        account = self.authenticate(params)
+        reference = params.given("clientMessageReference")
+        if reference is None:
+            raise TextAppError(304, "clientMessageReference: required", field="clientMessageReference")
+        messages = await sent_with_reference(self._gateway, account.name, reference.strip())
+        if not messages:
+            detail = f"clientMessageReference: no message was sent with {reference.strip()!r}"
+            return Outcome("GetSMSStatusResponse", NO_RESULT, describe(NO_RESULT, detail))
+        return Outcome("GetSMSStatusResponse", OK, describe(OK), await statuses_table(self._gateway, messages))
+
+    async def get_sms_inbound(self, params: Params) -> Outcome:
+        account = self.authenticate(params)
+        number = check_number(params.given("number"))
+        keyword = check_keyword(params.given("keyword"))
+        found = await self._inbound.take(account.name, number, keyword)
+        if not found:
+            return Outcome("GetSMSInboundResponse", NO_RESULT, describe(NO_RESULT, f"number: nothing new for {number}"))
+        return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound_table(found))
+
+    async def get_credits_left(self, params: Params) -> Outcome:
+        account = self.authenticate(params)
+        left = max(START_CREDITS - self._spent.get(account.name, 0), 0)
+        return Outcome(_ROOTS["GetCreditsLeft"], OK, describe(OK), fields=(("CreditLeft", f"{left:.2f}"),))
+
+    async def test_service(self, params: Params) -> Outcome:
+        self.authenticate(params)
+        fields = (("Company", ""), ("Status", "Service Running"))
+        return Outcome("TestServiceResponse", OK, describe(OK), fields=fields)
 
     async def get_sms_reply(self, params: Params) -> Outcome:
         account = self.authenticate(params)
@@ -106,6 +159,11 @@ class TextAppDialect:
         if not hmac.compare_digest(password.encode(), expected.encode()) or account is None:
             raise TextAppError(NOT_AUTHORISED, "externalLogin and password do not match an account", field="password")
         return account
+
+
+def _sent(root: str, parsed: ParsedSend) -> Outcome:
+    rows = tuple((d.number, str(d.code)) for d in parsed.destinations)
+    return Outcome(root, OK, describe(OK), Table("Destinations", "Destination", DESTINATION_COLUMNS, rows))
 
 
 def _failure(root: str, error: GatewayError) -> Outcome:

@@ -34,6 +34,8 @@ class Outcome:
     description: str
     table: Table | None = None
     http_status: int = 200
+    #: Single values after the transaction, e.g. ("CreditLeft", "175.60"); one CSV line holds them all.
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 def render(outcome: Outcome, *, as_csv: bool) -> WireResponse:
@@ -46,6 +48,7 @@ def to_xml(outcome: Outcome) -> str:
     parts = [
         f"<{outcome.root}><Transaction><Code>{outcome.code}</Code>",
         f"<Description>{_text(outcome.description)}</Description></Transaction>",
+        *(f"<{name}>{_text(value)}</{name}>" for name, value in outcome.fields),
     ]
     table = outcome.table
     if table is not None:
@@ -61,8 +64,11 @@ def to_xml(outcome: Outcome) -> str:
 def to_csv(outcome: Outcome) -> str:
     out = io.StringIO()
     out.write(f"#{outcome.code}#{_one_line(outcome.description)}\r\n")
+    writer = csv.writer(out, lineterminator="\r\n")
+    if outcome.fields:
+        writer.writerow(value for _, value in outcome.fields)
     if outcome.table is not None:
-        csv.writer(out, lineterminator="\r\n").writerows(outcome.table.rows)
+        writer.writerows(outcome.table.rows)
     return out.getvalue()
 
 

@@ -24,6 +24,7 @@ MAX_REFERENCE = 128
 MAX_ALPHA_ORIGINATOR = 11
 MAX_NUMBER_ORIGINATOR = 16
 MAX_URL = 2048
+NO_STATUS_URL = "statusNotificationUrl"  #: the option recording a statusNotificationUrl given empty
 MIN_VALIDITY_H, MAX_VALIDITY_H = 1, 72
 UNICODE, GSM = 1, 2
 #: replyMethodID: 1 alphanumeric sender, no reply; 2 reply by email; 3 reply kept for GetSMSReply;
@@ -36,6 +37,7 @@ REPLY_PATH_NUMBER = "+447700900000"
 _ALPHA = re.compile(r"^[A-Za-z0-9 .&_\-]+$")
 _INTERNATIONAL = re.compile(r"^[1-9][0-9]{5,14}$")
 _WHOLE = re.compile(r"^-?[0-9]{1,9}$")
+_SEPARATORS = re.compile("[,;]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ class _Fields:
     method: int
     origin: str
     reply_data: str | None
-    status_url: str | None
+    status_url: str | None  #: None: absent (the account's URL applies); "": given empty, no notifications
 
 
 def parse_send(params: Params, account: str) -> ParsedSend:
@@ -108,9 +110,7 @@ def _read(params: Params) -> _Fields:
         raise TextAppError(
             333, f"destinations: {len(entries)} numbers, at most {MAX_DESTINATIONS}", field="destinations"
         )
-    status_url = params.given("statusNotificationUrl")
-    if status_url is not None:
-        status_url = _url(status_url.strip(), "statusNotificationUrl")
+    status_url = _status_url(params.get("statusNotificationUrl"))
     return _Fields(billing, reference, entries, text, validity, charset, method, origin, reply_data, status_url)
 
 
@@ -121,6 +121,8 @@ def _request(fields: _Fields, destinations: tuple[str, ...], account: str) -> Se
         "replyMethodID": fields.method,
         "replyData": fields.reply_data,
         "validityHours": fields.validity_h,
+        # Kept only when given empty: TextApp then sends no status notifications at all.
+        NO_STATUS_URL: "" if fields.status_url == "" else None,
     }
     return SendRequest(
         account=account,
@@ -202,10 +204,13 @@ def _required(params: Params, name: str, code: int) -> str:
 
 
 def _entries(params: Params) -> tuple[str, ...]:
-    # Blank entries (a trailing comma) are skipped rather than refused one by one.
-    entries = tuple(entry for entry in (params.get("destinations") or "").split(",") if entry.strip())
+    # Clients join numbers with ',' or ';'. Blank entries (a trailing comma) are skipped rather than refused.
+    raw = params.get("destinations") or ""
+    entries = tuple(entry for entry in _SEPARATORS.split(raw) if entry.strip())
     if not entries:
-        raise TextAppError(306, "destinations: required, one or more comma-separated numbers", field="destinations")
+        raise TextAppError(
+            306, "destinations: required, one or more numbers separated by ',' or ';'", field="destinations"
+        )
     return entries
 
 
@@ -240,6 +245,12 @@ def _url(value: str, name: str) -> str:
             PARAMETER_ERROR, f"{name}: must be an http(s) URL of at most {MAX_URL} characters", field=name
         )
     return value
+
+
+def _status_url(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None if raw is None else ""
+    return _url(raw.strip(), "statusNotificationUrl")
 
 
 def _max_length(value: str, name: str, code: int) -> None:

@@ -111,3 +111,33 @@ async def test_phone_number_originator_may_have_spaces(client: TestClient[Any, A
     await post(client, send_params(replyMethodID="4", originator="+44 20 3515 2233"))
     [message] = (await gateway.messages(MessageQuery(provider="textapp"))).items
     assert message.origin == "+442035152233"
+
+
+async def test_destinations_separated_by_semicolons_or_commas(client: TestClient[Any, Any], gateway: Gateway) -> None:
+    text = await post(client, send_params(destinations="+447700900001;+447700900002,+447700900003; "))
+
+    assert text.count("<Code>1</Code></Destination>") == 3
+    sent = (await gateway.messages(MessageQuery(provider="textapp"))).items
+    assert sorted(m.destination for m in sent) == ["447700900001", "447700900002", "447700900003"]
+
+
+async def test_alphanumeric_originator_of_eleven_characters(client: TestClient[Any, Any], gateway: Gateway) -> None:
+    """Eleven characters is the most a sender name may have; the twelfth is refused with 332."""
+    accepted = await post(client, send_params(originator="ElevenChars"))
+    refused = await post(client, send_params(originator="TwelveChars1"))
+
+    assert "<Transaction><Code>1</Code>" in accepted
+    assert refused.startswith("<SendSMSResponse><Transaction><Code>332</Code>"), refused
+    [message] = (await gateway.messages(MessageQuery(provider="textapp"))).items
+    assert message.origin == "ElevenChars"
+
+
+async def test_empty_status_url_is_kept_as_asking_for_no_notifications(
+    client: TestClient[Any, Any], gateway: Gateway
+) -> None:
+    await post(client, send_params(statusNotificationUrl=" ", clientMessageReference="empty"))
+    await post(client, send_params(statusNotificationUrl=None, clientMessageReference="absent"))
+
+    sent = {m.client_ref: m for m in (await gateway.messages(MessageQuery(provider="textapp"))).items}
+    assert (sent["empty"].callbacks, sent["empty"].option("statusNotificationUrl")) == ((), "")
+    assert (sent["absent"].callbacks, sent["absent"].option("statusNotificationUrl")) == ((), None)

@@ -1,0 +1,69 @@
+"""``GetSMSInbound``: messages handsets sent to one of the account's inbound numbers, each handed out once."""
+
+from __future__ import annotations
+
+from mockgateway.clock import to_datetime
+from mockgateway.dialects.textapp.callbacks import international
+from mockgateway.dialects.textapp.codes import TextAppError
+from mockgateway.dialects.textapp.render import Table
+from mockgateway.domain.model import EventQuery, MoMessage
+from mockgateway.service.gateway import Gateway
+
+COLUMNS = ("ID", "Originator", "Destination", "Keyword", "Date", "Time", "Body", "Network")
+MAX_NUMBER = 16
+MAX_KEYWORD = 20
+#: Enough to reach every inbound message the store still keeps.
+_ALL = 1_000_000
+
+
+class Inbox:
+    def __init__(self, gateway: Gateway) -> None:
+        self._gateway = gateway
+        self._taken: set[str] = set()  #: ids of inbound messages already handed out
+
+    async def take(self, account: str, number: str, keyword: str | None) -> list[MoMessage]:
+        """New messages to ``number`` (any of ``+44…``, ``0044…``, ``44…`` or a short code), optionally only
+        those whose first word is ``keyword``, oldest first."""
+        wanted = inbound_number(number)
+        found = [
+            mo
+            for mo in await self._gateway.mos(EventQuery(account=account, limit=_ALL))
+            if mo.id not in self._taken
+            and inbound_number(mo.recipient) == wanted
+            and (keyword is None or mo.keyword == keyword.upper())
+        ]
+        self._taken.update(mo.id for mo in found)
+        return found
+
+
+def check_number(raw: str | None) -> str:
+    if raw is None:
+        raise TextAppError(309, "number: required, the inbound number or short code", field="number")
+    value = raw.strip()
+    if len(inbound_number(value)) > MAX_NUMBER:
+        raise TextAppError(335, f"number: at most {MAX_NUMBER} digits", field="number")
+    return value
+
+
+def check_keyword(raw: str | None) -> str | None:
+    value = raw.strip() if raw is not None else None
+    if value is not None and len(value) > MAX_KEYWORD:
+        raise TextAppError(336, f"keyword: at most {MAX_KEYWORD} characters", field="keyword")
+    return value or None
+
+
+def inbound_number(value: str) -> str:
+    """A number written in any of its international forms, as its digits alone; anything else as it is."""
+    text = "".join(value.split())
+    text = text[1:] if text.startswith("+") else text[2:] if text.startswith("00") else text
+    return text
+
+
+def inbound_table(messages: list[MoMessage]) -> Table:
+    rows = []
+    for mo in messages:
+        received = to_datetime(mo.received_at)
+        date, time = received.strftime("%Y-%m-%d"), received.strftime("%H:%M:%S")
+        # The gateway has no operator behind a handset, so Network stays empty.
+        rows.append((mo.id, f"+{mo.sender}", international(mo.recipient), mo.keyword, date, time, mo.text, ""))
+    return Table("SMSInbounds", "InboundSMS", COLUMNS, tuple(rows))
