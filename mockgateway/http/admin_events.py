@@ -32,8 +32,10 @@ def event_query(request: web.Request, filters: Filters) -> EventQuery:
 
 @routes.get("/__admin/notifications")
 async def list_notifications(request: web.Request) -> web.Response:
-    items = await request.app[GATEWAY].notifications(event_query(request, NOTIFICATIONS))
-    return json_response({"notifications": [notification_view(n) for n in items]})
+    gateway = request.app[GATEWAY]
+    items = await gateway.notifications(event_query(request, NOTIFICATIONS))
+    asked = await gateway.asked_handset_ack(n.message_id for n in items)
+    return json_response({"notifications": [notification_view(n, handset_ack=n.message_id in asked) for n in items]})
 
 
 @routes.get("/__admin/mo")

@@ -15,6 +15,7 @@ from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.http.admin_common import json_response
 from mockgateway.http.keys import GATEWAY
 from mockgateway.http.views import delivery_view, message_view, mo_view, notification_view
+from mockgateway.service.gateway import Gateway
 from mockgateway.service.waits import SPECS, Spec, one_time_code, wait_for
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -43,16 +44,25 @@ def _timeout(request: web.Request) -> float:
     return seconds
 
 
+async def _viewer(gateway: Gateway, kind: str, items: list[Any]) -> Callable[[Any], dict[str, Any]]:
+    """How ``items`` of ``kind`` are shown; a notification's ``final`` depends on its message's handset ACK."""
+    if kind != "notifications":
+        return VIEWS[kind]
+    asked = await gateway.asked_handset_ack(n.message_id for n in items)
+    return lambda n: notification_view(n, handset_ack=n.message_id in asked)
+
+
 async def _wait(request: web.Request, kind: str) -> web.Response:
     spec: Spec[Any] = SPECS[kind]
     wanted = spec.parse(request.query, ignore=("timeout",))
     timeout = _timeout(request)
     gateway = request.app[GATEWAY]
-    view = VIEWS[kind]
     found = await wait_for(gateway, spec, wanted, timeout)
+    view = await _viewer(gateway, kind, [] if found is None else [found])
     if found is not None:
         return json_response(view(found))
     misses = await spec.near_misses(gateway, wanted)
+    view = await _viewer(gateway, kind, [m.item for m in misses])
     body = {
         "error": "timeout",
         "message": f"no {spec.describe(wanted).removeprefix('a ')} within {timeout:g} s",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockgateway.clock import iso
+from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, CallbackTarget, Delivery, Message, MoMessage, Notification
 from mockgateway.scenario.model import Scenario
 
@@ -57,7 +58,8 @@ def account_view(account: Account) -> dict[str, Any]:
     }
 
 
-def notification_view(n: Notification) -> dict[str, Any]:
+def notification_view(n: Notification, *, handset_ack: bool = False) -> dict[str, Any]:
+    """``final``: the last status of the part; a DELIVERED waits for RECEIVED when ``handset_ack`` was asked."""
     return {
         "id": n.id,
         "message_id": n.message_id,
@@ -66,7 +68,7 @@ def notification_view(n: Notification) -> dict[str, Any]:
         "part": n.part_index + 1,
         "part_id": n.part_id,
         "status": n.status.value,
-        "final": n.final,
+        "final": is_final(n.status, handset_ack),
         "reason": n.reason,
         "code": n.code,
         "retriable": n.retriable,

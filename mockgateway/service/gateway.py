@@ -297,6 +297,15 @@ class Gateway:
     async def messages(self, query: MessageQuery) -> Page:
         return await self.store.list_messages(query)
 
+    async def asked_handset_ack(self, message_ids: Iterable[str]) -> set[str]:
+        """Those of ``message_ids`` whose client asked for a handset acknowledgement (their DELIVERED is not final)."""
+        asked = set()
+        for message_id in set(message_ids):
+            message = await self.store.get_message(message_id)
+            if message is not None and message.handset_ack:
+                asked.add(message_id)
+        return asked
+
     async def message(self, message_id: str) -> Message:
         message = await self.store.get_message(message_id)
         if message is None:

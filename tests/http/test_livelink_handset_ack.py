@@ -42,3 +42,23 @@ async def test_the_pull_marks_delivered_final_only_without_a_handset_ack(
     assert response.status == 200, await response.text()
     await gateway.advance(60)
     assert await pull_statuses(client, auth) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, [("SENT", False), ("DELIVERED", True)]),
+        ({"ackType": "MESSAGE"}, [("SENT", False), ("DELIVERED", False), ("RECEIVED", True)]),
+    ],
+    ids=["no-handset-ack", "handset-ack"],
+)
+async def test_the_admin_api_marks_final_as_the_pull_does(
+    client: Client, auth: dict[str, str], gateway: Gateway, fields: dict[str, Any], expected: list[tuple[str, bool]]
+) -> None:
+    body = {"destination": ["447700909001"], "message": "Hello", **fields}
+    assert (await client.post("/api/v2/sms", json=body, headers=auth)).status == 200
+    await gateway.advance(60)
+    listed = (await (await client.get("/__admin/notifications")).json())["notifications"]
+    assert [(n["status"], n["final"]) for n in listed] == expected
+    waited = await (await client.get("/__admin/notifications/wait", params={"status": "DELIVERED"})).json()
+    assert waited["final"] is expected[1][1]

@@ -18,7 +18,6 @@ from mockgateway.clock import iso
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.dialects.fields import invalid
 from mockgateway.dialects.livelink.callbacks import ack_text, operator_id
-from mockgateway.domain.errors import NotFound
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, EventQuery, MessageStatus, MoMessage, Notification
 from mockgateway.service.gateway import Gateway
@@ -55,7 +54,7 @@ class PullEndpoints:
         page = _page_index(request.query)
         total = await self._gateway.count_notifications(query)
         items = await self._gateway.notifications(_page(query, page, total))
-        asked = await self._handset_acks(items)
+        asked = await self._gateway.asked_handset_ack(n.message_id for n in items)
         body = {
             "clientId": client_id(account),
             "pageCount": _pages(total),
@@ -77,18 +76,6 @@ class PullEndpoints:
             "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
         }
         return WireResponse(200, orjson.dumps(body))
-
-    async def _handset_acks(self, items: list[Notification]) -> set[str]:
-        """Ids of the messages, among those ``items`` belong to, that asked for a handset acknowledgement."""
-        asked = set()
-        for message_id in {n.message_id for n in items}:
-            try:
-                message = await self._gateway.message(message_id)
-            except NotFound:  # gone with retention before its ACKs
-                continue
-            if message.handset_ack:
-                asked.add(message_id)
-        return asked
 
     async def _reached(self, n: Notification) -> MessageStatus:
         """The status ``n``'s part had reached by then: its own, or for an error the furthest before it."""
