@@ -21,6 +21,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from tests.conftest import basic
+from tests.dialects.textapp.conftest import send_params
 from tests.packaging.process import clean_environ, running
 
 pytestmark = pytest.mark.slow
@@ -115,21 +116,13 @@ async def send_livelink(http: aiohttp.ClientSession, receiver: str) -> list[byte
 
 
 async def send_textapp(http: aiohttp.ClientSession, receiver: str) -> bytes:
-    params = {
-        "returnCSVString": "false",
-        "externalLogin": "demo-login",
-        "password": "demo-password",
-        "clientBillingReference": "billing-1",
-        "clientMessageReference": "ref-1",
-        "originator": "MyShop",
-        "destinations": "+447700900001,+447700900010,+447700900030",
-        "body": "Your parcel is on its way",
-        "validity": "72",
-        "characterSetID": "2",
-        "replyMethodID": "5",
-        "replyData": f"{receiver}/textapp/replies",
-        "statusNotificationUrl": f"{receiver}/textapp/status",
-    }
+    params = send_params(
+        destinations="+447700900001,+447700900010,+447700900030",
+        body="Your parcel is on its way",
+        replyMethodID="5",
+        replyData=f"{receiver}/textapp/replies",
+        statusNotificationUrl=f"{receiver}/textapp/status",
+    )
     return await expect(await http.post("/webservice/httpservice.aspx?method=SendSMS", data=params))
 
 

@@ -17,7 +17,9 @@ from mockgateway.config import Settings
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
+from mockgateway.domain.model import MessageStatus
 from mockgateway.http.app import create_app
+from mockgateway.scenario.model import Match, Scenario, Step
 from mockgateway.service.gateway import Gateway
 from mockgateway.storage.memory import InMemoryStore
 from tests.conftest import AiohttpClient
@@ -27,6 +29,19 @@ NUMBER = "+447700900123"
 GOLDEN = Path(__file__).parent / "golden"
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]
+
+
+#: A destination whose part is sent, retried, then fails as the handset could not be found (512).
+FAILING = "+447700900010"
+FAILS_ABSENT = Scenario(
+    "fails-absent",
+    match=Match(destination=FAILING.lstrip("+")),
+    steps=(
+        Step(MessageStatus.SENT, after=1),
+        Step(MessageStatus.RETRYING, after=1),
+        Step(MessageStatus.FAILED, after=2, code="512"),
+    ),
+)
 
 
 def send_params(**overrides: str | None) -> dict[str, str]:

@@ -14,11 +14,10 @@ from mockgateway.domain.model import MessageStatus
 from mockgateway.scenario.model import Match, Scenario, Step
 from mockgateway.service.gateway import Gateway
 from tests.conftest import SHARED
-from tests.dialects.textapp.conftest import post, send_params
+from tests.dialects.textapp.conftest import FAILING, FAILS_ABSENT, post, send_params
 
 S = MessageStatus
 DELIVERED = "+447700900123"
-FAILING = "+447700900010"
 HALF = "+447700900020"
 LOGIN = {"externalLogin": "demo-login", "password": "demo-password"}
 _ROW = re.compile(
@@ -27,11 +26,7 @@ _ROW = re.compile(
 )
 
 SCENARIOS = (
-    Scenario(
-        "fails-absent",
-        match=Match(destination=FAILING.lstrip("+")),
-        steps=(Step(S.SENT, after=1), Step(S.RETRYING, after=1), Step(S.FAILED, after=2, code="512")),
-    ),
+    FAILS_ABSENT,
     Scenario(
         "second-part-fails",
         match=Match(destination=HALF.lstrip("+")),

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from mockgateway.domain.model import CallbackTarget, MessageQuery, MessageStatus
 from mockgateway.scenario.model import Match, Reply, Scenario, Step
-from tests.dialects.textapp.conftest import Live, Receiver, golden, post, send_params
+from tests.dialects.textapp.conftest import FAILING, FAILS_ABSENT, Live, Receiver, golden, post, send_params
 
 S = MessageStatus
-FAILING = "+447700900010"
 REPLYING = "+447700900031"
 
 SCENARIOS = (
-    Scenario(
-        "fails-absent",
-        match=Match(destination=FAILING.lstrip("+")),
-        steps=(Step(S.SENT, after=1), Step(S.RETRYING, after=1), Step(S.FAILED, after=2, code="512")),
-    ),
+    FAILS_ABSENT,
     Scenario(
         "replies",
         match=Match(destination=REPLYING.lstrip("+")),
