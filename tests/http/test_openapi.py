@@ -83,3 +83,16 @@ async def test_each_list_documents_exactly_the_filters_it_accepts(
 ) -> None:
     document = await served_document(client)
     assert query_names(document, path) == {*filters.names, *PAGING}
+
+
+def test_the_document_ships_in_the_package() -> None:
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    from mockgateway.http.admin_openapi import DOCUMENT_PATH
+
+    root = Path(__file__).resolve().parents[2]
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    shipped = DOCUMENT_PATH.relative_to(root / "mockgateway").as_posix()
+    assert any(fnmatch.fnmatch(shipped, pattern) for pattern in package_data["mockgateway"])

@@ -4,6 +4,11 @@ import { h } from "./dom.js";
 
 const METHODS = ["get", "put", "post", "delete", "patch"];
 
+// Markdown's `code` spans as <code>, the rest as text.
+function prose(text) {
+  return String(text || "").split("`").map((part, i) => (i % 2 ? h("code", {}, part) : part));
+}
+
 function refName(ref) {
   return ref.split("/").pop();
 }
@@ -47,7 +52,7 @@ function schemaTree(document, schema, seen = new Set()) {
   return h("ul.schema", {}, properties.map(([key, value]) => h("li", {},
     h("code", {}, key), " ", h("span.type", {}, typeOf(document, value)),
     required.has(key) ? h("span.required", {}, " required") : null,
-    value.description ? ` — ${value.description}` : null,
+    value.description ? [" — ", prose(value.description)] : null,
     schemaTree(document, value, seen))));
 }
 
@@ -59,7 +64,7 @@ function parametersTable(document, parameters) {
     h("tbody", {}, parameters.map((raw) => {
       const p = resolve(document, raw);
       return h("tr", {}, h("td", {}, h("code", {}, p.name), p.required ? h("span.required", {}, " required") : null),
-        h("td", {}, p.in), h("td.type", {}, typeOf(document, p.schema || {})), h("td", {}, p.description || ""));
+        h("td", {}, p.in), h("td.type", {}, typeOf(document, p.schema || {})), h("td", {}, prose(p.description)));
     })));
 }
 
@@ -73,14 +78,14 @@ function operationView(document, method, path, operation) {
   const open = Array.isArray(operation.security) && operation.security.length === 0;
   const answers = Object.entries(operation.responses || {}).map(([status, raw]) => {
     const response = resolve(document, raw);
-    return h("li", {}, h("strong", {}, status), ` ${response.description || ""}`, bodyOf(document, response.content));
+    return h("li", {}, h("strong", {}, status), " ", prose(response.description), bodyOf(document, response.content));
   });
   const body = operation.requestBody ? resolve(document, operation.requestBody) : null;
   return h("section.operation", { id: operation.operationId, dataset: { method, path } },
     h("h3", {}, h("span", { class: `method ${method}` }, method), h("span.path", {}, path),
       open ? h("span.open", {}, "no token") : null),
-    h("p", {}, operation.summary || ""),
-    operation.description ? h("p", {}, operation.description) : null,
+    h("p", {}, prose(operation.summary)),
+    operation.description ? h("p", {}, prose(operation.description)) : null,
     parametersTable(document, operation.parameters || []),
     body ? [h("h4", {}, "Request body"), bodyOf(document, body.content)] : null,
     h("h4", {}, "Responses"), h("ul", {}, answers));
@@ -88,7 +93,7 @@ function operationView(document, method, path, operation) {
 
 function render(document) {
   document.info && (window.document.getElementById("title").textContent = document.info.title);
-  window.document.getElementById("description").textContent = document.info?.description || "";
+  window.document.getElementById("description").replaceChildren(...prose(document.info?.description).flat());
   const byTag = new Map();
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS.filter((m) => item[m])) {
