@@ -1,7 +1,8 @@
 """The admin token: with ``--admin-token`` set, every ``/__admin`` route but the health check asks for it.
 
-The UI's page and its static files stay open: they hold no data, and a browser cannot send a bearer token
-when it opens a page. The page asks for the token once, keeps it for the tab, and sends it with every call.
+The UI's page, its static files and the OpenAPI document stay open: they hold no data, and a browser cannot
+send a bearer token when it opens a page. The page asks for the token once, keeps it for the tab, and sends it
+with every call.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from aiohttp import web
 from mockgateway.domain.errors import Unauthorized
 from mockgateway.http.keys import SETTINGS
 
-#: Routes open to anyone: the health check (for load balancers and container probes), and the UI's files.
-PUBLIC_PATHS = frozenset({"/", "/__admin/health", "/__admin/ui", "/__admin/ui/", "/__admin/ui/{name}"})
+#: Routes open to anyone: the health check (for load balancers and container probes), the UI's files and the
+#: OpenAPI document (they describe the API and hold no data).
+PUBLIC_PATHS = frozenset(
+    {"/", "/__admin/health", "/__admin/openapi.json", "/__admin/ui", "/__admin/ui/", "/__admin/ui/{name}"}
+)
 CHALLENGE = 'Bearer realm="mockgateway admin"'
 
 
