@@ -186,6 +186,30 @@ TARGETS = [
         textapp_refused,
         query=forms({"method": "GetSMSReply", **TEXTAPP_LOGIN, "clientMessageReference": "r"}),
     ),
+    Target(
+        "textapp TestSendSMS",
+        "POST",
+        "/webservice/httpservice.aspx",
+        textapp_refused,
+        form=forms({**SEND_SMS, "method": "TestSendSMS"}),
+    ),
+    *(
+        Target(f"textapp {method}", "GET", "/webservice/httpservice.aspx", textapp_refused, query=forms(params))
+        for method, params in [
+            ("GetSMSStatus", {"method": "GetSMSStatus", **TEXTAPP_LOGIN, "clientMessageReference": "r"}),
+            ("GetSMSInbound", {"method": "GetSMSInbound", **TEXTAPP_LOGIN, "number": "447700900000"}),
+            ("GetCreditsLeft", {"method": "GetCreditsLeft", **TEXTAPP_LOGIN}),
+            ("TestService", {"method": "TestService", **TEXTAPP_LOGIN}),
+        ]
+    ),
+    Target(
+        "mobivate API-key test",
+        "GET",
+        "/auth/test",
+        json_error("code", "message"),
+        query=forms({"api_key": "demo-mobivate-key"}),
+        headers={"Accept": "application/json"},  # the key only where the query gives it
+    ),
     Target("smsmode sendSMS.do", "POST", "/http/1.6/sendSMS.do", smsmode_http_refused, form=forms(HTTP_SEND)),
     Target(
         "smsmode smsStatus.do",
