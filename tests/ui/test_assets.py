@@ -29,6 +29,8 @@ async def test_the_ui_page_loads_its_module(client: TestClient[Any, Any]) -> Non
     page = await response.text()
     assert '<script type="module" src="main.js"></script>' in page
     assert '<link rel="stylesheet" href="app.css">' in page
+    assert 'href="api.html"' in page  # the admin API's own page, one click away
+    assert (await client.get("/__admin/ui/api.html")).status == 200
 
 
 @pytest.mark.parametrize(
