@@ -10,13 +10,12 @@ from urllib.parse import urlsplit
 
 from mockgateway.domain.durations import parse_rate
 from mockgateway.domain.errors import ConfigError
+from mockgateway.domain.limits import NO_LIMITS, Limits
 from mockgateway.domain.model import (
     DEFAULT_SERVICE_NUMBER,
-    NO_LIMITS,
     Account,
     CallbackTarget,
     CallbackTargets,
-    Limits,
     OAuth2Credentials,
 )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple, TypeAlias
 
+from mockgateway.domain.limits import NO_LIMITS, Limits
 from mockgateway.domain.values import quick_init
 
 Scalar: TypeAlias = str | int | float | bool | None
@@ -170,28 +171,6 @@ class CallbackTargets:
 
 #: The service number replies carry when the message they answer was sent without an origin.
 DEFAULT_SERVICE_NUMBER = "447700900000"
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """What an account may do in a shared sandbox; ``None``: no limit."""
-
-    send_rate: float | None = None  #: send requests per second, any provider, with a second's worth of burst
-    max_messages: int | None = None  #: messages kept at once; retention and deletion make room again
-
-    @property
-    def active(self) -> bool:
-        return self.send_rate is not None or self.max_messages is not None
-
-    def merged_over(self, defaults: Limits) -> Limits:
-        """These limits, with ``defaults`` where these set none."""
-        return Limits(
-            send_rate=defaults.send_rate if self.send_rate is None else self.send_rate,
-            max_messages=defaults.max_messages if self.max_messages is None else self.max_messages,
-        )
-
-
-NO_LIMITS = Limits()
 
 
 @dataclass(frozen=True, slots=True)

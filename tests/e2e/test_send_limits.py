@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from mockgateway.config import DEMO_ACCOUNT, Settings
-from mockgateway.domain.model import Limits
+from mockgateway.domain.limits import Limits
 from tests.e2e.test_send_faults import Answer, Client, Send, livelink, mobivate, smsmode_http, smsmode_rest, textapp
 
 SENDS: dict[str, Send] = {

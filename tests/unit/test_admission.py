@@ -9,7 +9,8 @@ import pytest
 from mockgateway.config import ConfigError, Settings
 from mockgateway.domain.durations import parse_rate
 from mockgateway.domain.errors import QuotaExceeded, RateLimited
-from mockgateway.domain.model import Account, Limits
+from mockgateway.domain.limits import Limits
+from mockgateway.domain.model import Account
 from mockgateway.service.admission import SendAdmission
 from mockgateway.storage.memory import InMemoryStore
 from tests.storage.factories import message
