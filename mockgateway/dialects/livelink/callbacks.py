@@ -96,11 +96,6 @@ def ack_settings(message: Message) -> AckSettings:
     return settings
 
 
-def wants_ack(message: Message, status: MessageStatus) -> bool:
-    """Whether the request's ACK settings ask for a callback on ``status``."""
-    return ack_settings(message).wants(status, message.handset_ack)
-
-
 def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:
     settings = ack_settings(message)
     if not settings.wants(notification.status, message.handset_ack):
