@@ -242,13 +242,6 @@ def default_code(provider: str, status: MessageStatus) -> str | None:
     return None
 
 
-def get_reason(name: str) -> Reason:
-    try:
-        return REASONS[name]
-    except KeyError:
-        raise KeyError(f"unknown reason {name!r} (known: {', '.join(sorted(REASONS))})") from None
-
-
 def is_class_code(provider: str, code: str, status: MessageStatus) -> bool:
     """Whether ``code`` is one of the provider's codes for a notification of ``status``."""
     row = find_code(provider, code)
