@@ -65,8 +65,3 @@ class SeededIds:
             self._rng.seed(f"{self._seed}/{generation}")
         if last_numeric is not None:
             self._next = max(self._next, last_numeric)
-
-    def skip_past(self, numeric_id: str) -> None:
-        """Never hand out an id at or below one already stored (after a restart)."""
-        if numeric_id.isdigit():
-            self._next = max(self._next, int(numeric_id))
