@@ -95,10 +95,6 @@ class TokenService:
             raise TokenExpired(grant.expires_at, now)
         return grant
 
-    def revoke_all(self) -> None:
-        self._by_access.clear()
-        self._by_refresh.clear()
-
     def _sweep(self, now: float) -> None:
         # Only when the tables have grown: keeps issue() O(1) amortised.
         if len(self._by_refresh) < 1024 or len(self._by_refresh) % 1024:
