@@ -76,8 +76,3 @@ def _load(cert: Path, key: Path) -> ssl.SSLContext:
     except OSError as error:
         raise ConfigError(f"tls_cert: cannot read {error.filename or cert}: {error.strerror or error}") from error
     return context
-
-
-def client_context(ca_path: Path) -> ssl.SSLContext:
-    """An SSL context for a client that trusts the gateway's made-up authority (for tests)."""
-    return ssl.create_default_context(cafile=str(ca_path))
