@@ -34,7 +34,8 @@ def load_scenarios(directory: Path) -> tuple[Scenario, ...]:
 
 
 @lru_cache(maxsize=16)
-def _load_unchanged(directory: Path, fingerprint: tuple[tuple[str, int, int], ...]) -> tuple[Scenario, ...]:
+def _load_unchanged(directory: Path, _fingerprint: tuple[tuple[str, int, int], ...]) -> tuple[Scenario, ...]:
+    # _fingerprint (names, times, sizes) is read only by lru_cache: it is the key that changes with a file.
     # The shipped library is checked against the JSON Schema by the test suite; skipping that check here spares
     # start-up the import of the validator, about a tenth of a second (start-up must take under one).
     return load_dir(directory, schema=directory.resolve() != shipped_dir().resolve())

@@ -142,7 +142,7 @@ class Connection(asyncio.Protocol):
         self._reusable = False
         return False  # close our side too
 
-    def connection_lost(self, exc: Exception | None) -> None:
+    def connection_lost(self, _exc: Exception | None) -> None:
         self._transport = None
         self._reusable = False
         if self._waiter is None:
