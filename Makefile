@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check mockgateway tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 test: lint
 	$(BIN)/python -m pytest -q
