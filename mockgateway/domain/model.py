@@ -227,11 +227,6 @@ class Notification(NamedTuple):
     destination: str = ""
     scenario: str | None = None
 
-    @property
-    def final(self) -> bool:
-        """Final for a message that asked for no handset ACK; ``lifecycle.is_final`` decides for any message."""
-        return self.status.is_final
-
 
 @quick_init
 @dataclass(frozen=True, slots=True)
