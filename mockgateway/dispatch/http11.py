@@ -25,7 +25,14 @@ from collections import deque
 from yarl import URL
 
 from mockgateway.dispatch.sandbox import AddressPolicy
-from mockgateway.dispatch.wire import EXCERPT, Connection, ConnectionFailed, InvalidResponse, WriteBatch
+from mockgateway.dispatch.wire import (
+    EXCERPT,
+    ClosedBeforeAnswer,
+    Connection,
+    ConnectionFailed,
+    InvalidResponse,
+    WriteBatch,
+)
 
 __all__ = ["EXCERPT", "ConnectionFailed", "Http11Client", "InvalidResponse", "Target"]
 
@@ -103,7 +110,10 @@ class Http11Client:
         else:
             data = head + b"\r\n"
         pool = target.pool
-        connection = pool.take() or await pool.acquire(deadline)
+        connection = pool.take()
+        reused = connection is not None
+        if connection is None:
+            connection = await pool.acquire(deadline)
         busy = self._busy
         busy.add(connection)
         try:
@@ -111,10 +121,14 @@ class Http11Client:
             if deadline < self.timer_at:
                 self.wake_at(deadline)
             answer = await waiter
-        except BaseException:
+        except BaseException as error:
             connection.abort()
             busy.discard(connection)
             pool.release(connection)
+            if reused and isinstance(error, ClosedBeforeAnswer):
+                # A kept-alive connection the receiver closed as the request went out: once more on another.
+                # Were the request seen after all, the receiver gets it twice, as a retried attempt would.
+                return await self.request(target, body, content_type, token, deadline)
             raise
         busy.discard(connection)
         pool.release(connection)
