@@ -2,7 +2,8 @@
 
 The llhttp C parser (httptools, as uvicorn uses it) reads status, headers and body; this side keeps only what
 a callback attempt needs: the status, and for a refusal the start of the body. Answers framed by length, by
-chunks or by the end of the connection all work; an interim 1xx answer is skipped.
+chunks or by the end of the connection all work; an interim 1xx answer is skipped. A head over
+``HEAD_LIMIT`` is refused, and a connection is not reused after bytes beyond its answer.
 """
 
 from __future__ import annotations
@@ -166,11 +167,10 @@ class Connection(asyncio.Protocol):
             self._forget(self)
         elif self._headers_done and not self._framed:  # the answer's body ran until the close
             self._finish()
+        elif self._headers_done:
+            self._fail(ConnectionFailed(f"{self._label} closed the connection in the middle of its answer"))
         else:
-            if self._headers_done:
-                self._fail(ConnectionFailed(f"{self._label} closed the connection in the middle of its answer"))
-            else:
-                self._fail(ClosedBeforeAnswer(f"{self._label} closed the connection before answering"))
+            self._fail(ClosedBeforeAnswer(f"{self._label} closed the connection before answering"))
 
     # -- httptools callbacks --------------------------------------------------------------------
     def on_message_begin(self) -> None:

@@ -8,7 +8,8 @@ connection was reused) and answers per path:
 - ``/chunked``: 500, chunked in two parts; ``/until-close``: 500 whose body runs until the server closes;
 - ``/no-content``: 204; ``/not-modified``: 304 with an ETag; ``/early-hints``: 103, then 200;
 - ``/close``: 200 with ``Connection: close``; ``/hang-up``: 200 kept alive, then the server closes anyway;
-- ``/slow``: 200 written in pieces that split the head mid-line; ``/hang``: no answer until the test ends.
+- ``/slow``: 200 written in pieces that split the head mid-line; ``/hang``: no answer until the test ends;
+  ``/stall``: the head and part of the body, then nothing more.
 
 Not every server can do each of these (aiohttp always frames its answers, h11 chunks rather than end a body
 at the close): ``test_conformance.SERVERS`` says which each does. The raw server also writes scripted malformed bytes.
@@ -84,7 +85,7 @@ async def _serving(serve: Handle, gate: asyncio.Event) -> AsyncIterator[str]:
     async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        tasks.add(task)  # type: ignore[arg-type]
+        tasks.add(task)
         try:
             await serve(reader, writer)
         finally:
@@ -123,7 +124,9 @@ async def raw_server() -> AsyncIterator[Receiver]:
                 length = [int(line[15:]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
                 await reader.readexactly(length[0] if length else 0)
                 receiver.seen.append((path, port))
-                if path == "/hang":
+                if path in ("/hang", "/stall"):
+                    if path == "/stall":
+                        await _pieces(writer, (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok",))
                     await gate.wait()
                     break
                 if path == "/slow":

@@ -21,7 +21,7 @@ SERVERS: dict[str, tuple[Serve, frozenset[str]]] = {
     "aiohttp": (aiohttp_server, COMMON),
     "stdlib": (stdlib_server, COMMON | {"/until-close", "/early-hints"}),
     "h11": (h11_server, COMMON | {"/early-hints"}),
-    "raw": (raw_server, frozenset(RAW) | {"/slow", "/hang"}),
+    "raw": (raw_server, frozenset(RAW) | {"/slow", "/hang", "/stall"}),
 }
 
 BODY = b'{"messageId":"1000000001","status":"DELIVERED"}'
@@ -49,6 +49,7 @@ CASES = [
     Case(path="/hang-up", status=200, error=None, reused=False),
     Case(path="/slow", status=200, error=None, reused=True),
     Case(path="/hang", status=None, error="timed out after 0.2 s", reused=False, timeout_s=0.2),
+    Case(path="/stall", status=None, error="timed out after 0.2 s", reused=False, timeout_s=0.2),
     Case(path="/http10", status=200, error=None, reused=False),
     Case(path="/not-http", status=None, error="invalid answer from {peer}: ", reused=False),
     Case(path="/bad-length", status=None, error="invalid answer from {peer}: ", reused=False),
@@ -106,3 +107,9 @@ async def test_the_receiver_answer_is_reported_and_the_connection_reused_only_wh
 
 def _peer(receiver: Receiver) -> str:
     return receiver.base.removeprefix("http://")
+
+
+def test_every_case_runs_on_some_server_and_common_ones_on_all_four() -> None:
+    served = frozenset().union(*(paths for _, paths in SERVERS.values()))
+    assert served == {case.path for case in CASES}
+    assert all(paths >= COMMON for _, paths in SERVERS.values())
