@@ -2,7 +2,8 @@
 
 The llhttp C parser (httptools, as uvicorn uses it) reads status, headers and body; this side keeps only what
 a callback attempt needs: the status, and for a refusal the start of the body. Answers framed by length, by
-chunks or by the end of the connection all work; an interim 1xx answer is skipped.
+chunks or by the end of the connection all work; an interim 1xx answer is skipped. A head over
+``HEAD_LIMIT`` is refused, and a connection is not reused after bytes beyond its answer.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import httptools
 
 #: How much of a non-2xx answer's body is kept (to show why the receiver refused).
 EXCERPT = 200
+#: The most an answer's status line and headers may take (aiohttp's client allows 8 KiB per line).
+HEAD_LIMIT = 64 * 1024
 
 
 def refusal(who: str, status: int, body: bytes) -> str:
@@ -54,6 +57,14 @@ class ConnectionFailed(ConnectionError):
     """No answer: the connection could not be made, or broke before the answer was complete."""
 
 
+class ClosedBeforeAnswer(ConnectionFailed):
+    """The receiver closed the connection without a whole head of an answer.
+
+    On a kept-alive connection this is most often a receiver that closed it while idle, its close crossing
+    the request on the wire: worth one more try on a new connection.
+    """
+
+
 class InvalidResponse(Exception):
     """The receiver answered something that is not HTTP/1.x."""
 
@@ -73,6 +84,7 @@ class Connection(asyncio.Protocol):
         self._excerpt = b""
         self._framed = False  #: the answer has a length or is chunked: the end of the stream is not its end
         self._headers_done = False
+        self._head_size = 0  #: bytes read while the head was incomplete
         self._reusable = True
         self.deadline = math.inf
         self.idle_since = 0.0
@@ -90,6 +102,7 @@ class Connection(asyncio.Protocol):
         self._status = 0
         self._excerpt = b""
         self._framed = self._headers_done = False
+        self._head_size = 0
         self._batch.add(self, request, loop)
         return waiter
 
@@ -137,6 +150,11 @@ class Connection(asyncio.Protocol):
         except httptools.HttpParserUpgrade:  # 101 Switching Protocols: nothing a callback can use
             self._fail(InvalidResponse(f"from {self._label}: it switched protocols"))
             self.abort()
+        if not self._headers_done and self._waiter is not None:  # an endless head must not fill the memory
+            self._head_size += len(data)
+            if self._head_size > HEAD_LIMIT:
+                self._fail(InvalidResponse(f"from {self._label}: the head of its answer is over {HEAD_LIMIT} bytes"))
+                self.abort()
 
     def eof_received(self) -> bool:
         self._reusable = False
@@ -149,11 +167,16 @@ class Connection(asyncio.Protocol):
             self._forget(self)
         elif self._headers_done and not self._framed:  # the answer's body ran until the close
             self._finish()
+        elif self._headers_done:
+            self._fail(ConnectionFailed(f"{self._label} closed the connection in the middle of its answer"))
         else:
-            where = "in the middle of its answer" if self._headers_done else "before answering"
-            self._fail(ConnectionFailed(f"{self._label} closed the connection {where}"))
+            self._fail(ClosedBeforeAnswer(f"{self._label} closed the connection before answering"))
 
     # -- httptools callbacks --------------------------------------------------------------------
+    def on_message_begin(self) -> None:
+        if self._waiter is None:  # bytes beyond the answer: what follows them on this connection is unknown
+            self._reusable = False
+
     def on_header(self, name: bytes, value: bytes) -> None:
         # The length test first: most headers are neither, and it saves lower-casing each of them.
         if len(name) in (14, 17) and not self._framed and name.lower() in (b"content-length", b"transfer-encoding"):
@@ -169,7 +192,7 @@ class Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         if 100 <= self._status < 200:  # an interim answer (such as 100 Continue): the real one follows
-            self._status = 0
+            self._status = self._head_size = 0
             self._framed = self._headers_done = False
             return
         if not self._parser.should_keep_alive():
