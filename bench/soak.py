@@ -7,8 +7,8 @@
    ACKs go to the sink and a short ``--retention``, so that after the first window every stored message,
    notification and callback record is forgotten at the rate new ones arrive.
 2. Unless ``--rate`` is given, measures the maximum: ``--concurrency`` clients post ``POST /api/v2/sms`` back to
-   back for ``--probe`` seconds; what was answered in the second half, once the callbacks flow (two per message:
-   SENT and DELIVERED), is the maximum, and the soak rate is half of it.
+   back for ``--probe`` seconds; what was answered in the second half, once the callbacks flow (three per
+   message), is the maximum, and the soak rate is half of it.
 3. Sends at that rate, open loop (a request is due every 1/rate s whether or not earlier ones are answered), for
    ``--minutes``. Latency is measured from when a request was due, so a stall counts for every request it held.
 4. Samples the gateway's RSS every ``--sample`` seconds and, at the end, prints errors (non-2xx answers and failed
@@ -38,7 +38,7 @@ import uvloop
 from procstat import CLK_TCK, machine_busy_ticks, process_ticks
 
 REPO = Path(__file__).resolve().parents[1]
-# ackType MESSAGE: SENT and DELIVERED are both pushed, two callbacks per message.
+# ackType MESSAGE: every status is pushed (SENT, DELIVERED, RECEIVED in the default scenario: three callbacks).
 BODY = b'{"destination":["447700900123"],"message":"Hello World!!","acknowledgement":true,"ackType":"MESSAGE"}'
 CONFIG = """\
 accounts:

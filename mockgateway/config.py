@@ -288,7 +288,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
 
 
 def _server_section(path: Path, raw: object) -> dict[str, Any]:
-    """``server``: the connection limits (see ``Settings``); checked once every layer is applied."""
+    """``server``: the connection limits (see ``Settings``), each checked here so that the error names the file."""
     server = mapping(path, "server", raw)
     reject_unknown(path, "server", server, _SERVER_KEYS)
     changes: dict[str, Any] = {}
