@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 #: ``serve`` flags that are settings; each has a ``MOCKGATEWAY_<NAME>`` variable.
 SERVE_FLAGS = (
     "host", "port", "config", "scenarios", "seed", "clock", "start_time", "store", "retention", "demo", "demo_rate",
-    "tls", "tls_cert", "tls_key", "tls_ca_out", "admin_token", "sandbox",
+    "tls", "tls_cert", "tls_key", "tls_ca_out", "admin_token", "sandbox", "max_connections", "client_timeout",
+    "max_header_size",
 )  # fmt: skip
 
 
@@ -83,6 +84,11 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--admin-token", metavar="TOKEN", help="bearer token the admin API and web UI ask for (default: none, open)"
     )
+    serve.add_argument("--max-connections", metavar="N", help="open connections at once; more get 503 (1000)")
+    serve.add_argument(
+        "--client-timeout", metavar="DURATION", help="to send a request head or body, or idle between requests (60s)"
+    )
+    serve.add_argument("--max-header-size", metavar="BYTES", help="longest request or header line; longer gets 431")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,9 +134,10 @@ async def _serve(settings: Settings) -> None:
     from aiohttp import web
 
     from mockgateway.http.app import create_app
+    from mockgateway.http.limits import handler_args
     from mockgateway.tls import server_tls
 
-    runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
+    runner = web.AppRunner(create_app(settings), handle_signals=False, **handler_args(settings))
     try:
         # Inside the try: a start-up that fails (e.g. an unusable store file) still undoes what it began.
         await runner.setup()
@@ -141,25 +148,23 @@ async def _serve(settings: Settings) -> None:
 
 
 async def _listen(runner: web.AppRunner, settings: Settings, tls: ServerTls | None) -> None:
-    from aiohttp import web
+    from mockgateway.http.limits import listen
 
-    site = web.TCPSite(
-        runner,
-        settings.host,
-        settings.port,
-        backlog=1024,
-        reuse_address=True,
-        ssl_context=None if tls is None else tls.context,
-    )
     try:
-        await site.start()
+        listener = await listen(runner, settings, ssl_context=None if tls is None else tls.context)
     except OSError as error:  # most often: the port is taken
         raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
+    try:
+        await _until_stopped(settings, tls, listener.port)
+    finally:
+        listener.close()
+
+
+async def _until_stopped(settings: Settings, tls: ServerTls | None, port: int) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    port = _bound_port(runner.addresses, settings.port)
     # What start-up made (modules, routes, tables: ~50k objects) lives as long as the process. Frozen, it is
     # never walked again by a full collection, which would cost tens of milliseconds each time: p99 latency.
     gc.collect()  # once, so that start-up garbage is freed rather than frozen
@@ -195,14 +200,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False  # a host name, or "" / "0.0.0.0" style wildcards: assume the network
-
-
-def _bound_port(addresses: list[object], default: int) -> int:
-    # With --port 0 the OS picks the port; report the one actually bound.
-    for address in addresses:
-        if isinstance(address, tuple) and len(address) >= 2:
-            return int(address[1])
-    return default
 
 
 def healthcheck(url: str | None, timeout: float) -> int:

@@ -34,7 +34,10 @@ MAX_DEMO_RATE = 1000.0
 #: Where a seeded run's virtual clock starts unless told otherwise: 2026-01-01T00:00:00Z, so runs replay exactly.
 REPLAY_START = 1_767_225_600.0
 
-_TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks", "limits"}
+_TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks", "limits", "server"}
+_SERVER_KEYS = {"max_connections", "client_timeout", "max_header_size"}
+#: The smallest header line limit: a request line and the usual headers must still fit.
+MIN_HEADER_SIZE = 1024
 _OAUTH_KEYS = {"access_token_ttl", "refresh_token_ttl"}
 _LIVELINK_KEYS = {"status_list_key"}
 
@@ -66,6 +69,9 @@ class Settings:
     sandbox: bool = False  #: refuse callbacks to internal addresses (also on with ``callbacks.allow_networks``)
     #: Bearer token the admin API and web UI ask for; None leaves them open. Kept out of repr, hence of logs.
     admin_token: str | None = field(default=None, repr=False)
+    max_connections: int = 1000  #: open connections at once; more are answered 503 and closed
+    client_timeout_s: float = 60.0  #: to send a request head, a body, or the next request on an idle connection
+    max_header_size: int = 8190  #: bytes in the request line or one header line; longer is answered 431
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], flags: Mapping[str, object] | None = None) -> Settings:
@@ -108,7 +114,11 @@ class Settings:
             raise ConfigError(f"port: {self.port} is out of range 0-65535")
         if not 0 < self.demo_rate <= MAX_DEMO_RATE:
             raise ConfigError(f"demo_rate: {self.demo_rate:g} is not between 0 and {MAX_DEMO_RATE:g} per second")
-        for name in ("retention_s", "access_token_ttl_s", "refresh_token_ttl_s"):
+        if self.max_connections < 1:
+            raise ConfigError(f"max_connections: {self.max_connections} is not a whole number above zero")
+        if self.max_header_size < MIN_HEADER_SIZE:
+            raise ConfigError(f"max_header_size: {self.max_header_size} is less than {MIN_HEADER_SIZE} bytes")
+        for name in ("retention_s", "access_token_ttl_s", "refresh_token_ttl_s", "client_timeout_s"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name.removesuffix('_s')}: must be longer than zero")
 
@@ -159,7 +169,9 @@ def _override(name: str, raw: object, label: str) -> dict[str, Any]:
             return {"config_path": Path(text)}
         case "scenarios":
             return {"scenarios_dir": Path(text)}
-        case "retention" | "access_token_ttl" | "refresh_token_ttl":
+        case "max_connections" | "max_header_size":
+            return {name: _integer(text, label)}
+        case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout":
             return {f"{name}_s": _duration(label, raw)}
         case "status_list_key":
             return {"status_list_key": _choice(text, STATUS_LIST_KEYS, label)}
@@ -264,6 +276,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
         changes[f"{key}_s"] = _duration(f"{path}: oauth.{key}", oauth[key])
     if "retention" in document:
         changes["retention_s"] = _duration(f"{path}: retention", document["retention"])
+    changes.update(_server_section(path, document.get("server", {})))
     livelink = mapping(path, "livelink", document.get("livelink", {}))
     reject_unknown(path, "livelink", livelink, _LIVELINK_KEYS)
     if "status_list_key" in livelink:
@@ -272,6 +285,22 @@ def load_config_file(base: Settings, path: Path) -> Settings:
         changes["status_list_key"] = livelink["status_list_key"]
     changes["extra"] = {k: v for k, v in document.items() if k in ("callbacks",)}
     return replace(base, **changes)
+
+
+def _server_section(path: Path, raw: object) -> dict[str, Any]:
+    """``server``: the connection limits (see ``Settings``), each checked here so that the error names the file."""
+    server = mapping(path, "server", raw)
+    reject_unknown(path, "server", server, _SERVER_KEYS)
+    changes: dict[str, Any] = {}
+    for key, least in (("max_connections", 1), ("max_header_size", MIN_HEADER_SIZE)):
+        if key in server:
+            value = server[key]
+            if not isinstance(value, int) or isinstance(value, bool) or value < least:
+                raise ConfigError(f"{path}: server.{key}: must be a whole number of at least {least}")
+            changes[key] = value
+    if "client_timeout" in server:
+        changes["client_timeout_s"] = _duration(f"{path}: server.client_timeout", server["client_timeout"])
+    return changes
 
 
 def _duration(where: str, raw: object) -> float:

@@ -89,6 +89,8 @@ def _adapt(
             response = dialect.render_error(error)
         except GatewayError as error:
             response = dialect.render_error(error)
+        except ConnectionResetError:  # the client is gone (or its body was overdue): no one to answer
+            return web.Response(status=408)
         except Exception:
             log.exception("unexpected failure in %s %s", request.method, request.path)
             response = dialect.render_error(GatewayError())

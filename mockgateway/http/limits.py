@@ -1,0 +1,150 @@
+"""Connection limits: a cap on open connections, 431 for oversized heads, deadlines for idle and slow clients.
+
+aiohttp bounds header lines and counts (answering 400) and closes a connection that sends no complete request
+head within its keep-alive timeout, which it counts from the connection's start and from each answer. It has no
+cap on connections and no deadline for a body: a client that sends a head and then trickles its body would hold
+its connection open for ever. Here each connection is aiohttp's own protocol, made by a factory that refuses
+connections beyond the cap, and one sweeper closes connections whose body is overdue: no timer per request on
+the send path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from typing import Any, cast
+
+from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMessage, LineTooLong
+from aiohttp.web_protocol import RequestHandler
+
+from mockgateway.config import Settings
+
+log = logging.getLogger(__name__)
+
+#: As many header lines as aiohttp allows by default; more is answered 431 like a line too long.
+MAX_HEADERS = 128
+
+_BUSY_TEXT = b"too many open connections to the gateway; try again later"
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n"
+    b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(_BUSY_TEXT), _BUSY_TEXT)
+)
+
+
+def handler_args(settings: Settings) -> dict[str, Any]:
+    """What aiohttp's connection protocol is built with: its own limits, set from the settings."""
+    return {
+        "access_log": None,
+        "keepalive_timeout": settings.client_timeout_s,  # idle, and time to send a request head
+        "max_line_size": settings.max_header_size,
+        "max_field_size": settings.max_header_size,
+        "max_headers": MAX_HEADERS,
+    }
+
+
+class _GuardedHandler(RequestHandler):
+    """aiohttp's protocol for one connection, answering an oversized head 431 and knowing when a body is late."""
+
+    __slots__ = ("_body_request", "_body_since")
+
+    def __init__(self, manager: web.Server, **kwargs: Any) -> None:
+        super().__init__(manager, **kwargs)
+        self._body_request: object = None
+        self._body_since = 0.0
+
+    def handle_error(
+        self, request: Any, status: int = 500, exc: BaseException | None = None, message: str | None = None
+    ) -> web.StreamResponse:
+        if status == 400 and _head_too_large(exc):
+            # One line, no traceback: anyone can send these, and a log full of them helps no one.
+            log.warning("refused a request head too large from %s", request.remote)
+            text = f"431 Request Header Fields Too Large: {getattr(exc, 'message', exc)}"
+            response = web.Response(status=431, text=text)
+            response.force_close()
+            return response
+        return super().handle_error(request, status, exc, message)
+
+    def body_overdue(self, now: float, timeout: float) -> bool:
+        """Whether the request being handled has waited for its body ``timeout`` seconds since first seen so."""
+        request = self._current_request
+        if request is None or request.content.is_eof():
+            self._body_request = None
+            return False
+        if request is not self._body_request:
+            self._body_request, self._body_since = request, now
+            return False
+        return now - self._body_since >= timeout
+
+
+def _head_too_large(exc: BaseException | None) -> bool:
+    return isinstance(exc, LineTooLong) or (isinstance(exc, BadHttpMessage) and "Too many headers" in exc.message)
+
+
+class _Refusal(asyncio.Protocol):
+    """A connection beyond the cap: answered 503 before any request is read, then closed."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        writer = cast(asyncio.WriteTransport, transport)  # uvloop's transports do not subclass it
+        writer.write(_BUSY)
+        writer.close()
+
+
+class ConnectionGuard:
+    """Makes each connection's protocol, within the cap, and sweeps out bodies that arrive too slowly."""
+
+    def __init__(self, server: web.Server, settings: Settings) -> None:
+        self._server = server
+        self._max = settings.max_connections
+        self._timeout = settings.client_timeout_s
+        self._kwargs = handler_args(settings)
+        self.refused = 0
+
+    def __call__(self) -> asyncio.Protocol:
+        if len(self._server.connections) >= self._max:
+            self.refused += 1
+            return _Refusal()
+        return _GuardedHandler(self._server, loop=asyncio.get_running_loop(), **self._kwargs)
+
+    async def sweep(self) -> None:
+        """Close, every half timeout, the connections whose request body is overdue."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self._timeout / 2)
+            now = loop.time()
+            for handler in self._server.connections:
+                if isinstance(handler, _GuardedHandler) and handler.body_overdue(now, self._timeout):
+                    log.warning("closed a connection whose request body took over %gs", self._timeout)
+                    handler.force_close()
+
+
+class Listener:
+    """The listening socket of a set-up runner, with its connection guard and sweeper."""
+
+    def __init__(self, server: asyncio.Server, guard: ConnectionGuard) -> None:
+        self._server = server
+        self.guard = guard
+        self._sweeper = asyncio.get_running_loop().create_task(guard.sweep())
+
+    @property
+    def port(self) -> int:
+        """The port actually listened on (``port`` 0 lets the system pick)."""
+        return int(self._server.sockets[0].getsockname()[1])
+
+    def close(self) -> None:
+        """Stop accepting connections; the runner's cleanup ends the open ones."""
+        self._sweeper.cancel()
+        self._server.close()
+
+
+async def listen(runner: web.AppRunner, settings: Settings, *, ssl_context: ssl.SSLContext | None = None) -> Listener:
+    """Serve ``runner`` (set up) on ``settings.host`` and ``settings.port`` within the connection limits."""
+    server = runner.server
+    assert server is not None, "the runner is set up first"
+    guard = ConnectionGuard(server, settings)
+    loop = asyncio.get_running_loop()
+    listener = await loop.create_server(
+        guard, settings.host, settings.port, backlog=1024, reuse_address=True, ssl=ssl_context
+    )
+    return Listener(listener, guard)
