@@ -29,6 +29,7 @@ from mockgateway.http.views import account_view
 from mockgateway.service.gateway import Gateway
 from tests.conftest import T0, basic
 from tests.dialects.any_input import forms, json_bodies
+from tests.dialects.textapp.conftest import send_params
 
 EXAMPLES = 80  #: per endpoint; some 10 s for all of them
 MOBIVATE = {"Authorization": "Bearer demo-mobivate-key"}
@@ -92,19 +93,7 @@ NUMBER = "+447700900123"
 V2 = {"destination": [NUMBER], "message": "hi", "origin": "Shop", "callback": "http://127.0.0.1:9/acks"}
 SINGLE = {"originator": "Test", "recipient": "44700011122", "body": "Hello", "routeId": "mglobal"}
 BATCH = {"routeId": "mglobal", "messages": [{"originator": "Test", "recipient": "44700011122", "text": "Hi"}]}
-SEND_SMS = {
-    "method": "SendSMS",
-    **TEXTAPP_LOGIN,
-    "returnCSVString": "false",
-    "clientBillingReference": "b",
-    "clientMessageReference": "r",
-    "originator": "MyShop",
-    "destinations": NUMBER,
-    "body": "Hello",
-    "validity": "72",
-    "characterSetID": "2",
-    "replyMethodID": "1",
-}
+SEND_SMS = {"method": "SendSMS", **send_params(destinations=NUMBER, replyData=None, statusNotificationUrl=None)}
 HTTP_SEND = {**SMSMODE_LOGIN, "message": "Hello", "numero": "0612345678", "emetteur": "Shop"}
 REST_SEND = {"recipient": {"to": "+33612345678"}, "body": {"text": "Hello"}, "callbackUrlStatus": "http://127.0.0.1:9/"}
 

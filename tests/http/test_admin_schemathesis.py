@@ -11,23 +11,15 @@ calls it synchronously. It holds messages, notifications, an MO and failed callb
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import pytest
-from aiohttp import web
 
-from mockgateway.bootstrap import build_gateway
-from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.http.admin_openapi import document_json
-from mockgateway.http.app import create_app
-from mockgateway.service.gateway import Gateway
-from tests.conftest import T0
+from tests.served import Served, served_in_thread
 
 TOKEN = "s3cret-admin-token"
 EXAMPLES = 20  #: per operation; some 5 s for all of them
@@ -39,38 +31,10 @@ TRAFFIC = ["447700900030", "447700900010"]
 DEAD_RECEIVER = "http://127.0.0.1:9/acks"  # the discard port: nothing answers, so each attempt fails
 
 
-@dataclass
-class Served:
-    base_url: str
-    gateway: Gateway
-    loop: asyncio.AbstractEventLoop
-
-    def run(self, coroutine: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    loop = asyncio.new_event_loop()
-    settings = Settings(clock="virtual", seed=7, admin_token=TOKEN)
-    gateway = build_gateway(settings, clock=FakeClock(T0))
-    runner = web.AppRunner(create_app(settings, gateway=gateway))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-
-    async def start() -> int:
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        return int(runner.addresses[0][1])
-
-    port = asyncio.run_coroutine_threadsafe(start(), loop).result()
-    try:
-        yield Served(f"http://127.0.0.1:{port}", gateway, loop)
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result()
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
+    with served_in_thread(Settings(clock="virtual", seed=7, admin_token=TOKEN)) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -15,21 +15,13 @@ Where SAP's swagger cannot be followed as written (also in the README's Live Lin
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiohttp import web
 
-from mockgateway.bootstrap import build_gateway
-from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
-from mockgateway.http.app import create_app
-from mockgateway.service.gateway import Gateway
-from tests.conftest import T0
+from tests.served import Served, served_in_thread
 from tests.swagger import MISSING_REASON, SWAGGER_PATH, have_swagger
 
 pytestmark = pytest.mark.skipif(not have_swagger(), reason=MISSING_REASON)
@@ -42,39 +34,10 @@ KEY, SECRET = "demo-app-key", "demo-app-secret"
 TRAFFIC = ["447700900030", "447700900010", "447700909001"]
 
 
-@dataclass
-class Served:
-    base_url: str
-    gateway: Gateway
-    loop: asyncio.AbstractEventLoop
-
-    def run(self, coroutine: Any) -> Any:
-        """Runs ``coroutine`` on the server's loop and waits for its result."""
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    loop = asyncio.new_event_loop()
-    settings = Settings(clock="virtual", seed=7)
-    gateway = build_gateway(settings, clock=FakeClock(T0))
-    runner = web.AppRunner(create_app(settings, gateway=gateway))
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-
-    async def start() -> int:
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        return int(runner.addresses[0][1])
-
-    port = asyncio.run_coroutine_threadsafe(start(), loop).result()
-    try:
-        yield Served(f"http://127.0.0.1:{port}", gateway, loop)
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result()
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
+    with served_in_thread(Settings(clock="virtual", seed=7)) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
