@@ -29,6 +29,20 @@ class Served:
         """Runs ``coroutine`` on the server's loop and waits for its result."""
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
+    def livelink_token(self, app_key: str, app_secret: str) -> str:
+        """A Live Link access token, asked for over HTTP as a client would."""
+        import requests  # a dependency of schemathesis, the blocking client these servers are for
+
+        answer = requests.post(
+            f"{self.base_url}/api/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(app_key, app_secret),
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        token: str = answer.json()["access_token"]
+        return token
+
 
 @contextmanager
 def served_in_thread(settings: Settings) -> Iterator[Served]:

@@ -41,16 +41,13 @@ def served() -> Iterator[Served]:
 def traffic(served: Served) -> None:
     import requests  # a dependency of schemathesis, which calls the gateway through it
 
-    answer = requests.post(
-        f"{served.base_url}/api/oauth/token", data={"grant_type": "client_credentials"}, auth=(KEY, SECRET), timeout=10
-    )
-    assert answer.status_code == 200, answer.text
+    bearer = served.livelink_token(KEY, SECRET)
     admin = {"Authorization": f"Bearer {TOKEN}"}
     targets = {"status_callback": DEAD_RECEIVER, "mo_callback": DEAD_RECEIVER}
     put = requests.put(f"{served.base_url}/__admin/accounts/demo/callbacks", json=targets, headers=admin, timeout=10)
     assert put.status_code == 200, put.text
     body = {"destination": TRAFFIC, "message": "Your code is 482913"}
-    headers = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    headers = {"Authorization": f"Bearer {bearer}"}
     sent = requests.post(f"{served.base_url}/api/v2/sms", json=body, headers=headers, timeout=10)
     assert sent.status_code == 200, sent.text
     served.run(served.gateway.advance(60))  # ACKs, the DB62 error, the STOP reply and failed callback attempts

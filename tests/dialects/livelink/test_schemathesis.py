@@ -44,11 +44,7 @@ def served() -> Iterator[Served]:
 def token(served: Served) -> str:
     import requests  # a dependency of schemathesis, which calls the gateway through it
 
-    answer = requests.post(
-        f"{served.base_url}/api/oauth/token", data={"grant_type": "client_credentials"}, auth=(KEY, SECRET), timeout=10
-    )
-    assert answer.status_code == 200, answer.text
-    access_token: str = answer.json()["access_token"]
+    access_token = served.livelink_token(KEY, SECRET)
     body = {"destination": TRAFFIC, "message": "Hello"}
     sent = requests.post(
         f"{served.base_url}/api/v2/sms", json=body, headers={"Authorization": f"Bearer {access_token}"}, timeout=10

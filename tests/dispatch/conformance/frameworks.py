@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiohttp import web
 
+from tests.conftest import next_turn
 from tests.dispatch.conformance.receivers import BIG, CHUNKED, CHUNKS, SLOW, UNTIL_CLOSE, Receiver
 
 
@@ -54,7 +55,7 @@ async def _aiohttp_answer(request: web.Request, gate: asyncio.Event) -> web.Stre
         await stream.prepare(request)
         for part in CHUNKS if path == "/chunked" else (b"o", b"k"):
             await stream.write(part)
-            await asyncio.sleep(0)
+            await next_turn()  # so the client reads each part on its own
         await stream.write_eof()
         return stream
     if path == "/hang-up":

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import h11
 
+from tests.conftest import next_turn
+
 BIG = b"x" * (1 << 20)
 CHUNKS = (b"first part, ", b"second part")
 CHUNKED = b"Transfer-Encoding: chunked\r\n\r\nc\r\nfirst part, \r\nb\r\nsecond part\r\n0\r\n\r\n"
@@ -106,7 +108,7 @@ async def _pieces(writer: asyncio.StreamWriter, pieces: tuple[bytes, ...]) -> No
     for piece in pieces:
         writer.write(piece)
         await writer.drain()
-        await asyncio.sleep(0)  # a turn of the loop, so the client reads each piece on its own
+        await next_turn()  # so the client reads each piece on its own
 
 
 @asynccontextmanager
