@@ -53,10 +53,6 @@ class MethodNotAllowed(GatewayError):
     http_status = 405
     message = "method not allowed"
 
-    def __init__(self, message: str | None = None, *, allowed: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.allowed = allowed  #: the methods the path answers, for the ``Allow`` header
-
 
 class QuotaExceeded(GatewayError):
     """The account's allowance is used up (stored messages); each provider answers as for an account out of credit."""

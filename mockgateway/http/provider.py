@@ -45,15 +45,15 @@ def _fallback(
         allowed: set[str] = set()
         for resource in resources:
             allowed |= (await resource.resolve(request))[1]
+        methods = ", ".join(sorted(allowed))
         error: GatewayError
         if allowed:
-            methods = tuple(sorted(allowed))
-            text = f"{request.method} is not allowed on {request.path} (allowed: {', '.join(methods)})"
-            error = MethodNotAllowed(text, allowed=methods)
+            text = f"{request.method} is not allowed on {request.path} (allowed: {methods})"
+            error = MethodNotAllowed(text)
         else:
             error = UnknownEndpoint(f"nothing is served at {request.path}")
         response = dialect.render_error(error)
-        headers = {**(response.headers or {}), **({"Allow": ", ".join(sorted(allowed))} if allowed else {})}
+        headers = {**(response.headers or {}), **({"Allow": methods} if allowed else {})}
         return _to_web(WireResponse(response.status, response.body, response.content_type, headers or None))
 
     return handle
