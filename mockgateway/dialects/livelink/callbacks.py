@@ -11,6 +11,7 @@ from typing import Any
 
 from mockgateway.clock import iso, to_datetime
 from mockgateway.dialects.fields import kept_json
+from mockgateway.dialects.livelink.requests import PROVIDER
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import (
     Account,
@@ -229,3 +230,12 @@ def mo_payload(mo: MoMessage, account: Account, replied_to: Message | None) -> d
 
 def _post(target: CallbackTarget, body: bytes) -> HttpCall:
     return HttpCall("POST", target.url, body, "application/json", target.oauth2)
+
+
+class LiveLinkCallbacks:
+    """Live Link's callback requests: the part of the dialect the engine is given, needing no gateway."""
+
+    provider = PROVIDER
+    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
+    status_calls = staticmethod(status_calls)
+    mo_calls = staticmethod(mo_calls)

@@ -9,12 +9,12 @@ import orjson
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
 from mockgateway.dialects.fields import json_object
-from mockgateway.dialects.livelink import callbacks, requests
+from mockgateway.dialects.livelink import requests
 from mockgateway.dialects.livelink.errors import render_error
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints
 from mockgateway.dialects.livelink.pull import PullEndpoints
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
-from mockgateway.domain.model import Account, HttpCall, Message, MoMessage, Notification
+from mockgateway.domain.model import Account, Message
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.tokens import TokenUnknown
 
@@ -47,12 +47,6 @@ class LiveLinkDialect:
 
     def render_error(self, error: GatewayError) -> WireResponse:
         return render_error(error)
-
-    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        return callbacks.status_calls(message, notification, account)
-
-    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
-        return callbacks.mo_calls(mo, account, replied_to)
 
     async def send_v2(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request)

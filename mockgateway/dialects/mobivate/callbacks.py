@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockgateway.dialects.fields import kept_json
+from mockgateway.dialects.mobivate import wire
 from mockgateway.dialects.mobivate.ids import hex_id, logical_id, owner_user_id
 from mockgateway.dialects.mobivate.wire import WireStatus, log_time, receipt_time, wire_status
 from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MessageStatus, MoMessage, Notification
@@ -66,3 +67,12 @@ def incoming_payload(mo: MoMessage) -> dict[str, Any]:
 
 def _post(target: CallbackTarget, body: bytes) -> HttpCall:
     return HttpCall("POST", target.url, body, "application/json", target.oauth2)
+
+
+class MobivateCallbacks:
+    """Mobivate's callback requests: the part of the dialect the engine is given, needing no gateway."""
+
+    provider = wire.PROVIDER
+    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
+    status_calls = staticmethod(status_calls)
+    mo_calls = staticmethod(mo_calls)

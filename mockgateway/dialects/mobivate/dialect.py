@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable, Sequence
 import orjson
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
-from mockgateway.dialects.mobivate import callbacks
 from mockgateway.dialects.mobivate.errors import render_error
 from mockgateway.dialects.mobivate.logs import MessageLogs
 from mockgateway.dialects.mobivate.optouts import OptOuts
@@ -23,7 +22,7 @@ from mockgateway.dialects.mobivate.requests import (
 from mockgateway.dialects.mobivate.webhooks import Webhooks
 from mockgateway.dialects.mobivate.wire import PROVIDER
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
-from mockgateway.domain.model import Account, HttpCall, Message, MoMessage, Notification
+from mockgateway.domain.model import Account
 from mockgateway.service.gateway import Gateway
 
 AccountHandler = Callable[[Account, WireRequest], Awaitable[WireResponse]]
@@ -67,12 +66,6 @@ class MobivateDialect:
 
     def render_error(self, error: GatewayError) -> WireResponse:
         return render_error(error)
-
-    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        return callbacks.status_calls(message, notification, account)
-
-    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
-        return callbacks.mo_calls(mo, account, replied_to)
 
     def authenticate(self, request: WireRequest, *, legacy: bool = False) -> Account:
         """The account behind ``Authorization: Bearer <API key>`` (or ``?api_key=`` where ``legacy``)."""

@@ -118,11 +118,10 @@ def _post(target: CallbackTarget, body: dict[str, Any]) -> HttpCall:
     return HttpCall("POST", target.url, kept_json(body), "application/json", target.oauth2)
 
 
-class CallbackRendering:
-    """The callback side both smsmode APIs share: they render DLRs and replies the same way."""
+class SmsmodeCallbacks:
+    """smsmode's callback requests, the same for both of its APIs: the part of the dialects the engine is given."""
 
-    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        return status_calls(message, notification, account)
-
-    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
-        return mo_calls(mo, account, replied_to)
+    provider = wire.PROVIDER
+    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
+    status_calls = staticmethod(status_calls)
+    mo_calls = staticmethod(mo_calls)

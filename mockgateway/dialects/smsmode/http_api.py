@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry_after
-from mockgateway.dialects.smsmode import callbacks, codes, lists, wire
+from mockgateway.dialects.smsmode import codes, lists, wire
 from mockgateway.dialects.smsmode.backend import Backend, InsufficientCredit
 from mockgateway.dialects.smsmode.batch import FILE, parse_batch
 from mockgateway.dialects.smsmode.forms import request_params, uploaded
@@ -63,8 +63,8 @@ def error_line(error: GatewayError) -> str:
     return "31 | Internal error"
 
 
-class SmsmodeDialect(callbacks.CallbackRendering):
-    """HTTP API 1.6, and the callbacks of both smsmode APIs."""
+class SmsmodeDialect:
+    """HTTP API 1.6 (its callbacks, the same for both APIs, are rendered by ``SmsmodeCallbacks``)."""
 
     name = PROVIDER
     path_roots: tuple[str, ...] = ("/http",)

@@ -12,7 +12,7 @@ import orjson
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry_after
-from mockgateway.dialects.smsmode import callbacks, codes, wire
+from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.backend import Backend
 from mockgateway.dialects.smsmode.requests import parse_rest
 from mockgateway.domain.errors import GatewayError, RateLimited, Unauthorized
@@ -41,7 +41,7 @@ def render_error(error: GatewayError) -> WireResponse:
     return WireResponse(status, orjson.dumps(body), headers=headers or None)
 
 
-class SmsmodeRestDialect(callbacks.CallbackRendering):
+class SmsmodeRestDialect:
     name = wire.PROVIDER
     path_roots: tuple[str, ...] = ("/sms",)
 

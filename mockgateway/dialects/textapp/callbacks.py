@@ -96,3 +96,12 @@ def with_query(url: str, query: list[tuple[str, str]]) -> str:
 
 def _get(target: CallbackTarget, query: list[tuple[str, str]]) -> HttpCall:
     return HttpCall("GET", with_query(target.url, query), b"", None, target.oauth2)
+
+
+class TextAppCallbacks:
+    """TextApp's callback requests: the part of the dialect the engine is given, needing no gateway."""
+
+    provider = PROVIDER
+    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
+    status_calls = staticmethod(status_calls)
+    mo_calls = staticmethod(mo_calls)

@@ -6,7 +6,6 @@ import hmac
 from collections.abc import Awaitable, Callable, Sequence
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
-from mockgateway.dialects.textapp import callbacks
 from mockgateway.dialects.textapp.codes import (
     NO_RESULT,
     NOT_AUTHORISED,
@@ -23,7 +22,7 @@ from mockgateway.dialects.textapp.replies import ReplyInbox, replies_table
 from mockgateway.dialects.textapp.sendsms import ParsedSend, parse_send
 from mockgateway.dialects.textapp.status import sent_with_reference, statuses_table
 from mockgateway.domain.errors import Forbidden, GatewayError
-from mockgateway.domain.model import Account, HttpCall, Message, MoMessage, Notification
+from mockgateway.domain.model import Account
 from mockgateway.service.gateway import Gateway
 
 PATH = "/webservice/httpservice.aspx"
@@ -67,12 +66,6 @@ class TextAppDialect:
     def render_error(self, error: GatewayError) -> WireResponse:
         """For failures before the call could be read (e.g. a body too large): XML, TextApp's default."""
         return render(_failure("Response", error), as_csv=False)
-
-    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        return callbacks.status_calls(message, notification, account)
-
-    def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
-        return callbacks.mo_calls(mo, account, replied_to)
 
     async def http_service(self, request: WireRequest) -> WireResponse:
         as_csv = False
