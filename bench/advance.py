@@ -39,7 +39,6 @@ from procstat import CLK_TCK, machine_busy_ticks, process_ticks  # noqa: E402
 from mockgateway.bootstrap import build_gateway  # noqa: E402
 from mockgateway.clock import FakeClock  # noqa: E402
 from mockgateway.config import DEMO_ACCOUNT, Settings  # noqa: E402
-from mockgateway.dialects.livelink import LiveLinkCallbacks  # noqa: E402
 from mockgateway.domain.model import CallbackTarget, SendRequest  # noqa: E402
 
 TARGET_S = 10.0
@@ -67,7 +66,6 @@ async def run(messages: int, sink_url: str, others: Others, *, push: bool = True
     settings = Settings(clock="virtual", seed=1, accounts=(DEMO_ACCOUNT,))
     # Parallel delivery, as on the real clock: a seeded virtual run would otherwise post to the sink one at a time.
     gateway = build_gateway(settings, clock=FakeClock(1_767_225_600.0), in_order=False)
-    gateway.engine.register_renderer("livelink", LiveLinkCallbacks())
     gc.collect()
     gc.freeze()
     # Without push, the request asks for no ACKs: the notifications are recorded and pullable, nothing is posted.

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from mockgateway.clock import Clock, FakeClock, SystemClock
 from mockgateway.config import Settings
+from mockgateway.dialects.livelink import LiveLinkCallbacks
+from mockgateway.dialects.mobivate import MobivateCallbacks
+from mockgateway.dialects.smsmode import SmsmodeCallbacks
+from mockgateway.dialects.textapp import TextAppCallbacks
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.ordered import OrderedTransport
 from mockgateway.dispatch.policy import RetryPolicy
@@ -17,9 +22,9 @@ from mockgateway.domain.errors import ConfigError
 from mockgateway.ids import IdSource, SeededIds
 from mockgateway.scenario.loader import load_dir, scenario_files, shipped_dir
 from mockgateway.scenario.model import Scenario
-from mockgateway.service.events import Event
+from mockgateway.service.events import Event, EventHub
 from mockgateway.service.gateway import Gateway
-from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
 from mockgateway.storage.memory import InMemoryStore
@@ -83,6 +88,22 @@ def build_store(settings: Settings) -> Store:
     return InMemoryStore()
 
 
+def callback_renderers() -> dict[str, CallbackRenderer]:
+    """Each provider's callback requests, by provider name: the part of a dialect the engine is given."""
+    renderers = (LiveLinkCallbacks(), MobivateCallbacks(), SmsmodeCallbacks(), TextAppCallbacks())
+    return {renderer.provider: renderer for renderer in renderers}
+
+
+def _announce_callbacks(events: EventHub) -> Callable[[str, str], None]:
+    """The dispatcher's report of each recorded attempt, published as a "callback" event when one listens."""
+
+    def on_change(delivery_id: str, account: str) -> None:
+        if events.wants("callback"):
+            events.publish(Event("callback", delivery_id, account))
+
+    return on_change
+
+
 def build_gateway(
     settings: Settings,
     *,
@@ -92,39 +113,38 @@ def build_gateway(
     outbox: Outbox | None = None,
     sleep: Sleep = asyncio.sleep,
     in_order: bool | None = None,
+    renderers: Mapping[str, CallbackRenderer] | None = None,
 ) -> Gateway:
     """``sleep`` is the real clock's wait for a send's latency; the virtual clock parks sends instead.
 
     ``in_order``: callbacks to one receiver one at a time (see ``OrderedTransport``); by default on a seeded
-    virtual-clock run, which promises the same callbacks in the same order every run."""
+    virtual-clock run, which promises the same callbacks in the same order every run.
+
+    ``renderers``: each provider's callback requests; by default the dialects' own (``callback_renderers``).
+    An ``outbox`` given here reports no callback events: only the dispatcher built here is told of them."""
     clock = clock or build_clock(settings)
     ids = ids or SeededIds(settings.seed)
     store = store or build_store(settings)
-    dispatcher: CallbackDispatcher | None = None
+    events = EventHub()
     if outbox is None:
         transport: Transport = HttpTransport(sandbox=address_policy(settings))
         if in_order is None:
             in_order = clock.virtual and settings.seed is not None
         if in_order:
             transport = OrderedTransport(transport)
-        outbox = dispatcher = CallbackDispatcher(transport, clock, store, retry_policy(settings))
-    gateway = Gateway(
+        outbox = CallbackDispatcher(
+            transport, clock, store, retry_policy(settings), on_change=_announce_callbacks(events)
+        )
+    return Gateway(
         clock=clock,
         ids=ids,
         store=store,
         outbox=outbox,
         accounts=settings.accounts,
         tokens=TokenService(clock, ids, settings.access_token_ttl_s, settings.refresh_token_ttl_s),
+        renderers=callback_renderers() if renderers is None else renderers,
+        events=events,
         sleep=sleep,
         retention_s=settings.retention_s,
         scenarios=load_scenarios(settings.scenarios_dir or shipped_dir()),
     )
-    if dispatcher is not None:
-        events = gateway.events
-
-        def on_change(delivery_id: str, account: str) -> None:
-            if events.wants("callback"):
-                events.publish(Event("callback", delivery_id, account))
-
-        dispatcher.on_change = on_change
-    return gateway

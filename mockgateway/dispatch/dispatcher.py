@@ -86,8 +86,8 @@ class CallbackDispatcher:
         self._replays: set[asyncio.Task[Delivery]] = set()
         self._seq = 0
         self._closed = False
-        #: Told (delivery id, account) of every recorded attempt (the live feed listens); may be set later.
-        self.on_change = on_change
+        #: Told (delivery id, account) of every recorded attempt (the live feed listens).
+        self._on_change = on_change
 
     # -- the Outbox protocol ----------------------------------------------------------------------
     def enqueue(self, delivery: Delivery) -> None:
@@ -249,8 +249,8 @@ class CallbackDispatcher:
             # The saved delivery is updated; only one forgotten meanwhile (a reset) is saved whole again.
             if not await self._store.save_outcome(delivery_id, outcome):
                 await self._store.save_delivery(delivery_after(base, call, outcome))
-            if self.on_change is not None:
-                self.on_change(delivery_id, base[ACCOUNT])
+            if self._on_change is not None:
+                self._on_change(delivery_id, base[ACCOUNT])
             return base, call, outcome
         except asyncio.CancelledError:
             self._requeue(delivery_id)

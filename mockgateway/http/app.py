@@ -9,10 +9,10 @@ from aiohttp import web
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
 from mockgateway.demo import demo_traffic
-from mockgateway.dialects.livelink import LiveLinkCallbacks, LiveLinkDialect
-from mockgateway.dialects.mobivate import MobivateCallbacks, MobivateDialect
-from mockgateway.dialects.smsmode import SmsmodeCallbacks, smsmode_dialects
-from mockgateway.dialects.textapp import TextAppCallbacks, TextAppDialect
+from mockgateway.dialects.livelink import LiveLinkDialect
+from mockgateway.dialects.mobivate import MobivateDialect
+from mockgateway.dialects.smsmode import smsmode_dialects
+from mockgateway.dialects.textapp import TextAppDialect
 from mockgateway.http import admin, admin_control, admin_events, admin_openapi, admin_wait, live, metrics, ui
 from mockgateway.http.admin_common import admin_routes
 from mockgateway.http.keys import GATEWAY, SETTINGS
@@ -38,8 +38,6 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     )
     for dialect in dialects:
         mount(app, dialect, MAX_BODY_BYTES)
-    for renderer in (LiveLinkCallbacks(), MobivateCallbacks(), SmsmodeCallbacks(), TextAppCallbacks()):
-        gateway.engine.register_renderer(renderer.provider, renderer)
     # The wait routes come first: /__admin/messages/wait must not be taken for a message id.
     for routes in (admin_wait.routes, admin.routes, admin_events.routes, admin_control.routes, admin_openapi.routes):
         app.router.add_routes(admin_routes(routes))

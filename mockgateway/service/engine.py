@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from mockgateway.clock import Clock
 from mockgateway.domain.model import (
@@ -40,6 +40,8 @@ class Engine:
         store: Store,
         outbox: Outbox,
         account: Callable[[str, str], Account],  #: (name, provider): the account as that provider sees it
+        renderers: Mapping[str, CallbackRenderer],  #: provider -> its callback requests
+        events: EventHub,
         retention_s: float = 0.0,
     ) -> None:
         self.clock = clock
@@ -48,14 +50,11 @@ class Engine:
         self.outbox = outbox
         self.scheduler = Scheduler(hold_beyond_s=retention_s)
         self._timelines = Timelines()
-        self.renderers: dict[str, CallbackRenderer] = {}
+        self._renderers = dict(renderers)
         self._account = account
-        self.events = EventHub()
+        self._events = events
         #: Called with (account, number) when a handset replies STOP.
         self.on_stop: Callable[[str, str], None] | None = None
-
-    def register_renderer(self, provider: str, renderer: CallbackRenderer) -> None:
-        self.renderers[provider] = renderer
 
     async def start(self, messages: Sequence[Message], scenarios: Sequence[Scenario], rng: random.Random) -> None:
         """Schedule each message's timeline under its scenario; a store that keeps jobs gets them too."""
@@ -132,9 +131,9 @@ class Engine:
             retriable, message.destination, message.scenario,
         )  # fmt: skip
         await self.store.add_notification(notification)
-        if self.events.wants("notification"):
-            self.events.publish(Event("notification", notification_id, account, provider, status.value))
-        renderer = self.renderers.get(provider)
+        if self._events.wants("notification"):
+            self._events.publish(Event("notification", notification_id, account, provider, status.value))
+        renderer = self._renderers.get(provider)
         if renderer is not None:
             calls = renderer.status_calls(message, notification, self._account(account, provider))
             if calls:
@@ -159,11 +158,11 @@ class Engine:
 
     async def accept_mo(self, mo: MoMessage, replied_to: Message | None) -> None:
         await self.store.add_mo(mo)
-        if self.events.wants("mo"):
-            self.events.publish(Event("mo", mo.id, mo.account, mo.provider))
+        if self._events.wants("mo"):
+            self._events.publish(Event("mo", mo.id, mo.account, mo.provider))
         if mo.keyword in STOP_WORDS and self.on_stop is not None:
             self.on_stop(mo.account, mo.sender)
-        renderer = self.renderers.get(mo.provider)
+        renderer = self._renderers.get(mo.provider)
         if renderer is not None:
             calls = renderer.mo_calls(mo, self._account(mo.account, mo.provider), replied_to)
             await self._send(calls, mo.account, "mo", mo.id, mo.in_reply_to)

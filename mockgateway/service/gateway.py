@@ -33,7 +33,7 @@ from mockgateway.service.account_book import AccountBook
 from mockgateway.service.admission import SendAdmission
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
-from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
@@ -61,6 +61,8 @@ class Gateway:
         outbox: Outbox,
         accounts: Iterable[Account],
         tokens: TokenService,
+        renderers: Mapping[str, CallbackRenderer],  #: provider -> its callback requests
+        events: EventHub,
         scenarios: tuple[Scenario, ...] = (),
         sleep: Sleep | None = None,
         retention_s: float = DEFAULT_RETENTION_S,
@@ -70,13 +72,21 @@ class Gateway:
         self.ids = ids
         self.store = store
         self.tokens = tokens
+        self._events = events
         self.scenarios = scenarios  # indexed by the setter
         self._book = AccountBook(accounts)
         self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
         self._admission = admission or SendAdmission(store)
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(
-            clock=clock, ids=ids, store=store, outbox=outbox, account=self._book.as_seen_by, retention_s=retention_s
+            clock=clock,
+            ids=ids,
+            store=store,
+            outbox=outbox,
+            account=self._book.as_seen_by,
+            renderers=renderers,
+            events=events,
+            retention_s=retention_s,
         )
         self.engine.on_stop = self.opt_out
         self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
@@ -86,7 +96,7 @@ class Gateway:
     @property
     def events(self) -> EventHub:
         """What happens, as it happens: messages, notifications, MOs, callbacks, clock moves, resets."""
-        return self.engine.events
+        return self._events
 
     @property
     def scenarios(self) -> tuple[Scenario, ...]:
@@ -168,7 +178,7 @@ class Gateway:
         messages = self._new_messages(request, seg, now, scenarios)
         await self.store.add_messages(messages)
         self.accepted[request.provider] = self.accepted.get(request.provider, 0) + len(messages)
-        events = self.engine.events
+        events = self._events
         if events.wants("message"):
             for message in messages:
                 events.publish(Event("message", message.id, message.account, message.provider))

@@ -359,9 +359,8 @@ async def test_every_recorded_attempt_is_announced(
     receiver: Receiver, make_dispatcher: Factory, clock: FakeClock, store: SignallingStore
 ) -> None:
     receiver.scripts["/cb"] = [500]
-    dispatcher = make_dispatcher()
     told: list[tuple[str, str]] = []
-    dispatcher.on_change = lambda delivery_id, account: told.append((delivery_id, account))
+    dispatcher = make_dispatcher(on_change=lambda delivery_id, account: told.append((delivery_id, account)))
     dispatcher.enqueue(delivery(receiver.url("/cb")))  # never saved before: the first attempt saves it whole
     dispatcher.run_due()
     await dispatcher.drain()

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 import pytest
 
-from mockgateway.bootstrap import build_gateway
+from mockgateway.bootstrap import build_gateway, callback_renderers
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.errors import GatewayError
@@ -38,7 +38,6 @@ from mockgateway.domain.model import (
     SendRequest,
 )
 from mockgateway.domain.reasons import PROVIDERS
-from mockgateway.http.app import create_app
 from mockgateway.scenario.loader import load_dir, shipped_dir
 from mockgateway.scenario.model import DEFAULT_SCENARIO, OPTED_OUT, Scenario
 from mockgateway.service.gateway import Gateway
@@ -110,11 +109,10 @@ class Recorder:
 
 def _gateway(provider: str) -> tuple[Gateway, Recorder]:
     settings = Settings(clock="virtual", seed=7, retention_s=2 * THE_END)  # nothing is forgotten meanwhile
-    gateway = build_gateway(settings, clock=FakeClock(T0))
-    create_app(settings, gateway=gateway)  # registers every provider's renderer with the engine
+    renderers = callback_renderers()
+    recorder = renderers[provider] = Recorder(renderers[provider])
+    gateway = build_gateway(settings, clock=FakeClock(T0), renderers=renderers)
     gateway.scenarios = tuple(s for s in LIBRARY.values() if s not in (DEFAULT_SCENARIO, OPTED_OUT))
-    recorder = Recorder(gateway.engine.renderers[provider])
-    gateway.engine.register_renderer(provider, recorder)
     return gateway, recorder
 
 

@@ -14,12 +14,11 @@ from urllib.parse import parse_qsl, urlsplit
 import orjson
 import pytest
 
-from mockgateway.bootstrap import build_gateway
+from mockgateway.bootstrap import build_gateway, callback_renderers
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.model import CallbackTarget, EventQuery, HttpCall, MessageStatus, SendRequest
 from mockgateway.domain.reasons import PROVIDERS
-from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from tests.conftest import T0
 from tests.e2e.test_final_notifications import Recorder
@@ -60,10 +59,9 @@ REFUSAL: dict[str, tuple[Callable[[HttpCall], dict[str, Any]], dict[str, Any]]] 
 
 async def _gateway(provider: str) -> tuple[Gateway, Recorder]:
     settings = Settings(clock="virtual", seed=7)
-    gateway = build_gateway(settings, clock=FakeClock(T0))
-    create_app(settings, gateway=gateway)  # registers every provider's renderer with the engine
-    recorder = Recorder(gateway.engine.renderers[provider])
-    gateway.engine.register_renderer(provider, recorder)
+    renderers = callback_renderers()
+    recorder = renderers[provider] = Recorder(renderers[provider])
+    gateway = build_gateway(settings, clock=FakeClock(T0), renderers=renderers)
     await gateway.inject_mo(f"+{STOPPED}", "12345", "STOP")
     return gateway, recorder
 

@@ -12,7 +12,6 @@ from aiohttp.test_utils import TestServer
 from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
-from mockgateway.dialects.livelink import LiveLinkCallbacks
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
@@ -58,7 +57,6 @@ async def gateway(store_kind: str, tmp_path: Path, receiver: TestServer) -> Asyn
     store = make_store(store_kind, tmp_path)
     outbox = CallbackDispatcher(HttpTransport(), clock, store, RetryPolicy(delays=(RETRY_AFTER_S,)))
     built = build_gateway(Settings(clock="virtual", seed=7), clock=clock, store=store, outbox=outbox)
-    built.engine.register_renderer("livelink", LiveLinkCallbacks())
     await store.open()
     yield built
     await outbox.close()

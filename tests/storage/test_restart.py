@@ -11,7 +11,6 @@ from aiohttp.test_utils import TestClient
 from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
-from mockgateway.dialects.livelink import LiveLinkCallbacks
 from mockgateway.domain.model import (
     CallbackTarget,
     Delivery,
@@ -111,7 +110,6 @@ async def test_undelivered_callbacks_are_handed_back_to_the_outbox(tmp_path: Pat
     settings = Settings(clock="virtual", seed=7, store=f"sqlite:{tmp_path / 'state.db'}")
     clock = FakeClock(T0)
     first = build_gateway(settings, clock=clock, outbox=HoldingOutbox())
-    first.engine.register_renderer("livelink", LiveLinkCallbacks())
     await first.store.open()
     await first.send(_send()._replace(callbacks=(CallbackTarget("http://127.0.0.1:9/cb"),)))
     await first.advance(1)
