@@ -40,6 +40,7 @@ from mockgateway.bootstrap import build_gateway  # noqa: E402
 from mockgateway.clock import FakeClock  # noqa: E402
 from mockgateway.config import DEMO_ACCOUNT, Settings  # noqa: E402
 from mockgateway.domain.model import CallbackTarget, SendRequest  # noqa: E402
+from tests.internals import scheduler_of  # noqa: E402
 
 TARGET_S = 10.0
 
@@ -83,7 +84,7 @@ async def run(messages: int, sink_url: str, others: Others, *, push: bool = True
         )  # fmt: skip
     scheduled, scheduled_cpu = time.perf_counter() - started, time.process_time() - cpu
     scheduled_others = others.mark()
-    pending = len(gateway.engine.scheduler)
+    pending = len(scheduler_of(gateway))
     cpu, started = time.process_time(), time.perf_counter()
     await gateway.advance(10)
     advanced, advanced_cpu = time.perf_counter() - started, time.process_time() - cpu

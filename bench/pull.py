@@ -31,7 +31,7 @@ from typing import Any
 
 import aiohttp
 
-from mockgateway.bootstrap import build_gateway
+from mockgateway.bootstrap import build_gateway, build_store
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.model import MessageStatus, Notification
@@ -123,13 +123,14 @@ async def _serve(kind: str, count: int, directory: Path, reply: Connection) -> N
     # Tokens outlive the jump of the virtual clock, so pulls during the purge are real pages, not 401s.
     settings = Settings(clock="virtual", seed=1, store=store, access_token_ttl_s=30 * 86400.0)
     clock = FakeClock(T0)
-    gateway = build_gateway(settings, clock=clock)
+    kept = build_store(settings)
+    gateway = build_gateway(settings, clock=clock, store=kept)
     gc.collect()
     before = rss_kib()
     started = time.perf_counter()
     if kind == "memory":
         for n in acks(count):
-            await gateway.store.add_notification(n)
+            await kept.add_notification(n)
     else:
         await _create_schema(path)
         fill_sqlite(path, count)

@@ -22,8 +22,8 @@ async def tick_forever(gateway: Gateway) -> None:
         except Exception:  # keep ticking: one bad job must not stop every lifecycle
             log.exception("a scheduled job failed")
         behind = await _purge(gateway)
-        due = gateway.engine.next_due()
-        nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.clock.now()))
+        due = gateway.next_due()
+        nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.now()))
         await asyncio.sleep(0.0 if behind else nap)
 
 
@@ -39,7 +39,7 @@ async def _purge(gateway: Gateway) -> bool:
 @contextlib.asynccontextmanager
 async def ticking(gateway: Gateway) -> AsyncIterator[None]:
     """Tick while the context is open, on the real clock only; the virtual clock moves by request."""
-    if gateway.clock.virtual:
+    if gateway.clock_is_virtual:
         yield
         return
     task = asyncio.create_task(tick_forever(gateway), name="mockgateway-ticker")

@@ -22,8 +22,8 @@ async def health(request: web.Request) -> web.Response:
         {
             "status": "ok",
             "version": __version__,
-            "time": iso(gateway.clock.now()),
-            "clock": "virtual" if gateway.clock.virtual else "real",
+            "time": iso(gateway.now()),
+            "clock": "virtual" if gateway.clock_is_virtual else "real",
         }
     )
 

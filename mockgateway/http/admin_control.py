@@ -19,8 +19,9 @@ routes = web.RouteTableDef()
 
 
 def _clock_view(request: web.Request) -> dict[str, Any]:
-    clock = request.app[GATEWAY].clock
-    return {"now": iso(clock.now()), "epoch": clock.now(), "mode": "virtual" if clock.virtual else "real"}
+    gateway = request.app[GATEWAY]
+    now = gateway.now()
+    return {"now": iso(now), "epoch": now, "mode": "virtual" if gateway.clock_is_virtual else "real"}
 
 
 @routes.get("/__admin/clock")

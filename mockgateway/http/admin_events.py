@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockgateway.domain.errors import InvalidRequest, NotFound
+from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import EventQuery
 from mockgateway.http.admin_common import int_param, json_body, json_response
 from mockgateway.http.admin_filters import CALLBACKS, MOS, NOTIFICATIONS, Filters
@@ -65,22 +65,15 @@ async def inject_mo(request: web.Request) -> web.Response:
 
 @routes.get("/__admin/callbacks")
 async def list_callbacks(request: web.Request) -> web.Response:
-    items = await request.app[GATEWAY].store.list_deliveries(event_query(request, CALLBACKS))
+    items = await request.app[GATEWAY].deliveries(event_query(request, CALLBACKS))
     return json_response({"callbacks": [delivery_view(d) for d in items]})
 
 
 @routes.get("/__admin/callbacks/{id}")
 async def get_callback(request: web.Request) -> web.Response:
-    delivery = await request.app[GATEWAY].store.get_delivery(request.match_info["id"])
-    if delivery is None:
-        raise NotFound(f"no callback with id {request.match_info['id']!r}", field="id")
-    return json_response(delivery_view(delivery))
+    return json_response(delivery_view(await request.app[GATEWAY].delivery(request.match_info["id"])))
 
 
 @routes.post("/__admin/callbacks/{id}/replay")
 async def replay_callback(request: web.Request) -> web.Response:
-    gateway = request.app[GATEWAY]
-    delivery = await gateway.store.get_delivery(request.match_info["id"])
-    if delivery is None:
-        raise NotFound(f"no callback with id {request.match_info['id']!r}", field="id")
-    return json_response(delivery_view(await gateway.engine.outbox.replay(delivery)))
+    return json_response(delivery_view(await request.app[GATEWAY].replay(request.match_info["id"])))

@@ -59,9 +59,7 @@ async def _demo(app: web.Application) -> AsyncIterator[None]:
 
 async def _lifetime(app: web.Application) -> AsyncIterator[None]:
     gateway = app[GATEWAY]
-    await gateway.store.open()
-    await gateway.restore()
+    await gateway.open()
     async with ticking(gateway):
         yield
     await gateway.close()
-    await gateway.store.close()

@@ -84,7 +84,7 @@ async def events(request: web.Request) -> web.StreamResponse:
             queue.put_nowait(event)
 
     # Subscribed before the headers go out: a client that has the response sees every later event.
-    unsubscribe = request.app[GATEWAY].events.subscribe(enqueue)
+    unsubscribe = request.app[GATEWAY].subscribe(enqueue)
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     )

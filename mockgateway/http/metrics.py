@@ -97,7 +97,7 @@ class Metrics:
         while self._unread and self._gateway is not None:
             unread, self._unread = self._unread, []
             for delivery_id in unread:
-                delivery = await self._gateway.store.get_delivery(delivery_id)
+                delivery = await self._gateway.find_delivery(delivery_id)
                 if delivery is not None:
                     self.count_attempt(delivery)
 
@@ -113,7 +113,7 @@ class Metrics:
     async def listening(self, gateway: Gateway) -> AsyncIterator[None]:
         self._gateway = gateway
         # Accepted messages are counted by the gateway itself: an event per message would tax the send path.
-        stop = gateway.events.subscribe(self.on_event, kinds=("notification", "mo", "callback"))
+        stop = gateway.subscribe(self.on_event, kinds=("notification", "mo", "callback"))
         try:
             yield
         finally:

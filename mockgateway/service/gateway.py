@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
@@ -11,18 +11,14 @@ from mockgateway.domain.errors import (
     Conflict,
     Forbidden,
     InvalidRequest,
-    NotFound,
 )
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
-    EventQuery,
     Message,
     MessageQuery,
     MessageStatus,
     MoMessage,
-    Notification,
-    Page,
     SendRequest,
 )
 from mockgateway.domain.values import quick_init
@@ -32,12 +28,13 @@ from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
 from mockgateway.service.account_book import AccountBook
 from mockgateway.service.admission import SendAdmission
 from mockgateway.service.engine import Engine
-from mockgateway.service.events import Event, EventHub
+from mockgateway.service.events import Event, EventHub, Listener
+from mockgateway.service.history import History
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
-from mockgateway.service.tokens import TokenService
+from mockgateway.service.tokens import Grant, TokenService
 
 _ACCEPTED = MessageStatus.ACCEPTED  # a plain name: ``MessageStatus.X`` is a Python-level call on Python 3.11
 
@@ -51,7 +48,10 @@ class Accepted:
     refused: frozenset[str] = frozenset()
 
 
-class Gateway:
+class Gateway(History):
+    """The one entry point of dialects, admin handlers and the test handle; it owns the engine and the parts
+    given to it, and hands none of them out. Lookups of what was recorded come from ``History``."""
+
     def __init__(
         self,
         *,
@@ -68,17 +68,17 @@ class Gateway:
         retention_s: float = DEFAULT_RETENTION_S,
         admission: SendAdmission | None = None,
     ) -> None:
-        self.clock = clock
-        self.ids = ids
-        self.store = store
-        self.tokens = tokens
+        super().__init__(store, outbox)
+        self._clock = clock
+        self._ids = ids
+        self._tokens = tokens
         self._events = events
         self.scenarios = scenarios  # indexed by the setter
         self._book = AccountBook(accounts)
         self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
         self._admission = admission or SendAdmission(store)
         self._opt_outs: dict[str, dict[str, float]] = {}
-        self.engine = Engine(
+        self._engine = Engine(
             clock=clock,
             ids=ids,
             store=store,
@@ -88,15 +88,43 @@ class Gateway:
             events=events,
             retention_s=retention_s,
         )
-        self.engine.on_stop = self.opt_out
-        self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
+        self._engine.on_stop = self.opt_out
+        self._retention = Retention(clock, store, retention_s, busy_until=self._engine.scheduler.busy_until)
         #: Messages accepted since start-up, per provider (a reset does not clear it: it is a running total).
         self.accepted: dict[str, int] = {}
 
+    def subscribe(self, listener: Listener, kinds: Collection[str] | None = None) -> Callable[[], None]:
+        """Tell ``listener`` what happens, as it happens (of ``kinds`` only, when given): messages, notifications,
+        MOs, callbacks, clock moves, resets. Returns the function that stops it."""
+        return self._events.subscribe(listener, kinds)
+
+    # -- clock, ids and tokens --------------------------------------------------------------------
+    def now(self) -> float:
+        """The gateway's time, epoch seconds: virtual or real."""
+        return self._clock.now()
+
     @property
-    def events(self) -> EventHub:
-        """What happens, as it happens: messages, notifications, MOs, callbacks, clock moves, resets."""
-        return self._events
+    def clock_is_virtual(self) -> bool:
+        """True when time moves only by ``advance``."""
+        return self._clock.virtual
+
+    def hex_id(self, length: int = 32) -> str:
+        """A new id of ``length`` hex digits, from the gateway's (seeded) ids."""
+        return self._ids.hex(length)
+
+    def seeded_random(self) -> random.Random:
+        """A random source drawn from the gateway's ids: the same sequence on every run with the same seed."""
+        return self._ids.random()
+
+    def issue_token(self, account: str, scope: str, client: str | None = None) -> Grant:
+        return self._tokens.issue(account, scope, client=client)
+
+    def refresh_token(self, refresh_token: str, client: str | None = None) -> Grant:
+        return self._tokens.refresh(refresh_token, client)
+
+    def authenticate(self, access_token: str) -> Grant:
+        """The grant behind an access token; raises ``TokenUnknown`` or ``TokenExpired``."""
+        return self._tokens.authenticate(access_token)
 
     @property
     def scenarios(self) -> tuple[Scenario, ...]:
@@ -128,7 +156,7 @@ class Gateway:
 
     # -- opt-outs (a handset that replied STOP) -----------------------------------------------------
     def opt_out(self, account: str, number: str) -> None:
-        self._opt_outs.setdefault(account, {}).setdefault(number.lstrip("+"), self.clock.now())
+        self._opt_outs.setdefault(account, {}).setdefault(number.lstrip("+"), self._clock.now())
 
     def opt_in(self, account: str, number: str) -> bool:
         return self._opt_outs.get(account, {}).pop(number.lstrip("+"), None) is not None
@@ -149,7 +177,7 @@ class Gateway:
         if account.limits.active:
             await self._admission.admit(account, len(request.destinations))
         seg = segment(request.text, request.force_ucs2, request.part_sizes)
-        rng = self.ids.random()
+        rng = self._ids.random()
         scenarios = self._choose_scenarios(request, rng)
         on_send = None
         if self._scenarios.answers_sends:
@@ -174,9 +202,9 @@ class Gateway:
         rng: random.Random,
         on_send: OnSend | None,
     ) -> Accepted:
-        now = self.clock.now()
+        now = self._clock.now()
         messages = self._new_messages(request, seg, now, scenarios)
-        await self.store.add_messages(messages)
+        await self._store.add_messages(messages)
         self.accepted[request.provider] = self.accepted.get(request.provider, 0) + len(messages)
         events = self._events
         if events.wants("message"):
@@ -184,7 +212,7 @@ class Gateway:
                 events.publish(Event("message", message.id, message.account, message.provider))
         if on_send is not None and on_send.respond == 201:
             return Accepted(messages, sent=False)
-        await self.engine.start(messages, scenarios, rng)
+        await self._engine.start(messages, scenarios, rng)
         refused = frozenset(m.id for m, scenario in zip(messages, scenarios, strict=True) if scenario.refuses)
         return Accepted(messages, refused=refused)
 
@@ -206,7 +234,7 @@ class Gateway:
          send_at) = request  # fmt: skip
         # A deferred message is created at its sending time, so its scenario's timeline starts there.
         created_at = now if send_at is None or send_at < now else send_at
-        numeric, parts, encoding = self.ids.numeric, len(seg.parts), seg.encoding
+        numeric, parts, encoding = self._ids.numeric, len(seg.parts), seg.encoding
         messages = []
         for destination, scenario in zip(destinations, scenarios, strict=True):
             part_ids = (numeric(),) if parts == 1 else tuple(numeric() for _ in range(parts))
@@ -227,17 +255,17 @@ class Gateway:
         replied = await self._last_message(owner.name, sender, recipient)
         provider = replied.provider if replied else next(iter(owner.credentials), "livelink")
         mo = MoMessage(
-            id=self.ids.numeric(),
+            id=self._ids.numeric(),
             account=owner.name,
             provider=provider,
             sender=sender.lstrip("+"),
             recipient=recipient or owner.service_number,
             text=text,
-            received_at=self.clock.now(),
+            received_at=self._clock.now(),
             in_reply_to=replied.id if replied else None,
         )
-        await self.engine.accept_mo(mo, replied)
-        self.engine.outbox.run_due()
+        await self._engine.accept_mo(mo, replied)
+        self._outbox.run_due()
         return mo
 
     def _owner_of(self, recipient: str) -> Account:
@@ -249,7 +277,7 @@ class Gateway:
         raise InvalidRequest(f"no account owns the number {recipient!r}; name the account", field="to")
 
     async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
-        page = await self.store.list_messages(MessageQuery(account=account, destination=handset, limit=50))
+        page = await self._store.list_messages(MessageQuery(account=account, destination=handset, limit=50))
         for message in page.items:
             if (message.origin or "").lstrip("+") == origin.lstrip("+") or not origin:
                 return message
@@ -257,91 +285,59 @@ class Gateway:
 
     # -- time -----------------------------------------------------------------------------------
     async def run_due(self) -> int:
-        return await self.engine.run_due()
+        return await self._engine.run_due()
 
-    def _next_due(self) -> float | None:
+    def next_due(self) -> float | None:
         """The earliest of the engine's next job or callback and the next parked send."""
-        times = [t for t in (self.engine.next_due(), self._latency.next_due()) if t is not None]
+        times = [t for t in (self._engine.next_due(), self._latency.next_due()) if t is not None]
         return min(times) if times else None
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
         """Move the virtual clock, running everything that falls due in time order, and wait for it."""
-        if not isinstance(self.clock, FakeClock):
+        if not isinstance(self._clock, FakeClock):
             raise Conflict("the gateway runs on the real clock; start it with --clock virtual to advance time")
-        target = to if to is not None else self.clock.now() + (seconds or 0.0)
+        target = to if to is not None else self._clock.now() + (seconds or 0.0)
         field = "seconds" if to is None else "to"
-        if target < self.clock.now():
+        if target < self._clock.now():
             raise InvalidRequest("the clock cannot go backwards", field=field)
         if not target <= LATEST_INSTANT:  # also refuses nan
             raise InvalidRequest(f"{field}: the clock cannot go past {iso(LATEST_INSTANT)}", field=field)
-        while (due := self._next_due()) is not None and due <= target:
-            self.clock.set(max(due, self.clock.now()))
-            await self.engine.run_due()
-            await self.engine.outbox.drain()
-            await self._latency.wake(self.clock.now())
-        self.clock.set(target)
-        self.events.publish(Event("clock"))
-        await self.engine.run_due()
-        await self.engine.outbox.drain()
+        while (due := self.next_due()) is not None and due <= target:
+            self._clock.set(max(due, self._clock.now()))
+            await self._engine.run_due()
+            await self._outbox.drain()
+            await self._latency.wake(self._clock.now())
+        self._clock.set(target)
+        self._events.publish(Event("clock"))
+        await self._engine.run_due()
+        await self._outbox.drain()
         await self._latency.wake(target)
-        await self.retention.catch_up()
-        return self.clock.now()
+        await self._retention.catch_up()
+        return self._clock.now()
 
     async def purge_expired(self) -> bool:
         """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
-        return await self.retention.tick()
+        return await self._retention.tick()
 
-    async def restore(self) -> Restored:
-        """After ``store.open()``: resume the ids, timeline and callbacks a persistent store kept."""
-        return await restore(self.store, self.ids, self.engine.scheduler, self.engine.outbox)
+    async def open(self) -> Restored:
+        """Open the store and resume the ids, timeline and callbacks it kept, if it outlives the process."""
+        await self._store.open()
+        return await restore(self._store, self._ids, self._engine.scheduler, self._outbox)
 
     async def close(self) -> None:
-        """Stop delivering callbacks; what is still pending stays recorded as pending."""
-        await self.engine.outbox.close()
+        """Stop delivering callbacks, then close the store; what is still pending stays recorded as pending."""
+        await self._outbox.close()
+        await self._store.close()
 
     async def drain(self) -> None:
         """Wait for every callback attempt started so far."""
-        await self.engine.outbox.drain()
-
-    # -- inspection -----------------------------------------------------------------------------
-    async def messages(self, query: MessageQuery) -> Page:
-        return await self.store.list_messages(query)
-
-    async def asked_handset_ack(self, message_ids: Iterable[str]) -> set[str]:
-        """Those of ``message_ids`` whose client asked for a handset acknowledgement (their DELIVERED is not final)."""
-        asked = set()
-        for message_id in set(message_ids):
-            message = await self.store.get_message(message_id)
-            if message is not None and message.handset_ack:
-                asked.add(message_id)
-        return asked
-
-    async def message(self, message_id: str) -> Message:
-        message = await self.store.get_message(message_id)
-        if message is None:
-            raise NotFound(f"no message with id {message_id!r}", field="id")
-        return message
-
-    async def delete_messages(self, query: MessageQuery | None = None) -> int:
-        return await self.store.delete_messages(query)
-
-    async def notifications(self, query: EventQuery) -> list[Notification]:
-        return await self.store.list_notifications(query)
-
-    async def mos(self, query: EventQuery) -> list[MoMessage]:
-        return await self.store.list_mos(query)
-
-    async def count_notifications(self, query: EventQuery) -> int:
-        return await self.store.count_notifications(query)
-
-    async def count_mos(self, query: EventQuery) -> int:
-        return await self.store.count_mos(query)
+        await self._outbox.drain()
 
     async def reset(self) -> None:
         """Forget every message, notification, MO, callback and pending event (the clock stays)."""
-        await self.engine.outbox.drain()
-        self.engine.outbox.clear()
-        self.engine.scheduler.clear()
+        await self._outbox.drain()
+        self._outbox.clear()
+        self._engine.scheduler.clear()
         self._opt_outs.clear()
-        await self.store.clear()
-        self.events.publish(Event("reset"))
+        await self._store.clear()
+        self._events.publish(Event("reset"))

@@ -124,7 +124,7 @@ async def wait_for(gateway: Gateway, spec: Spec[T], wanted: Wanted, within: floa
         if event.kind in spec.wakes:
             wake.set()
 
-    stop = gateway.events.subscribe(listener)  # before the first look, so nothing slips between the two
+    stop = gateway.subscribe(listener)  # before the first look, so nothing slips between the two
     try:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
@@ -265,11 +265,11 @@ async def _find_callbacks(gateway: Gateway, wanted: Wanted, limit: int) -> list[
         status=wanted.get("state"),
         limit=limit,
     )
-    return await gateway.store.list_deliveries(query)
+    return await gateway.deliveries(query)
 
 
 async def _recent_callbacks(gateway: Gateway, limit: int) -> list[Delivery]:
-    return await gateway.store.list_deliveries(EventQuery(limit=limit))
+    return await gateway.deliveries(EventQuery(limit=limit))
 
 
 def _callback_summary(d: Delivery) -> str:

@@ -53,7 +53,7 @@ class GatewayHandle:
 
         if "livelink" not in self.gateway.account(account).credentials:
             raise ValueError(f"account {account!r} has no Live Link credentials")
-        return self.gateway.tokens.issue(account, SCOPE).access_token
+        return self.gateway.issue_token(account, SCOPE).access_token
 
     @property
     def admin_headers(self) -> dict[str, str]:
@@ -63,7 +63,7 @@ class GatewayHandle:
 
     def now(self) -> float:
         """The gateway's clock, epoch seconds."""
-        return self.gateway.clock.now()
+        return self.gateway.now()
 
     async def advance(self, seconds: float) -> float:
         """Move the virtual clock: every status, reply and callback due meanwhile happens, in order."""

@@ -9,6 +9,7 @@ from mockgateway.config import Settings
 from mockgateway.dispatch.ordered import OrderedTransport
 from mockgateway.dispatch.transport import TransportResult
 from mockgateway.domain.model import HttpCall
+from tests.internals import transport_of
 
 A = "http://127.0.0.1:9/a"
 B = "http://127.0.0.1:9/b"
@@ -53,7 +54,7 @@ async def test_a_receiver_gets_its_next_callback_only_after_answering_the_one_be
 
 def test_seeded_virtual_runs_deliver_in_order_and_the_others_in_parallel() -> None:
     def transport(settings: Settings) -> object:
-        return build_gateway(settings).engine.outbox._transport  # type: ignore[attr-defined]
+        return transport_of(build_gateway(settings))
 
     assert isinstance(transport(Settings(clock="virtual", seed=7)), OrderedTransport)
     assert not isinstance(transport(Settings(clock="virtual")), OrderedTransport)

@@ -33,7 +33,7 @@ class Receiver:
         self.fast_arrived = asyncio.Event()
 
     async def acks(self, request: web.Request) -> web.Response:
-        if self.gateway.clock.now() < self.back_at:
+        if self.gateway.now() < self.back_at:
             return web.Response(status=503)
         if self.answer != 200:
             return web.Response(status=self.answer)

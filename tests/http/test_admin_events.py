@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestClient
 from mockgateway.domain.model import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 from tests.conftest import T0
+from tests.internals import scheduler_of
 
 Client = TestClient[Any, Any]
 
@@ -86,11 +87,11 @@ async def test_deleting_state_forgets_everything_but_the_clock(
     # A reply after 33 s; a delivery after an hour; ACK callbacks (held, never sent, by the default outbox)
     await _send(client, auth, "447700900030", "447700900002", acknowledgement=True, callback="http://127.0.0.1:9/cb")
     await gateway.advance(60)
-    assert await gateway.store.list_deliveries(EventQuery())
+    assert await gateway.deliveries(EventQuery())
     moved = T0 + 60
     assert await gateway.count_notifications(EventQuery()) > 0
     assert await gateway.count_mos(EventQuery()) == 1
-    assert len(gateway.engine.scheduler) > 0
+    assert len(scheduler_of(gateway)) > 0
 
     response = await client.delete("/__admin/state")
     assert response.status == 200
@@ -98,8 +99,8 @@ async def test_deleting_state_forgets_everything_but_the_clock(
     assert (await gateway.messages(MessageQuery())).total == 0
     assert await gateway.count_notifications(EventQuery()) == 0
     assert await gateway.count_mos(EventQuery()) == 0
-    assert await gateway.store.list_deliveries(EventQuery()) == []
-    assert len(gateway.engine.scheduler) == 0
+    assert await gateway.deliveries(EventQuery()) == []
+    assert len(scheduler_of(gateway)) == 0
     clock = await (await client.get("/__admin/clock")).json()
     assert clock["epoch"] == moved
     await gateway.advance(4000)  # nothing left to happen

@@ -27,16 +27,15 @@ async def send(client: Client, auth: dict[str, str], to: str, text: str, **more:
 @pytest.fixture
 def subscribed(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
     """Set once a listener subscribes to the hub: the wait request is then waiting for events."""
-    hub = gateway.events
     signal = asyncio.Event()
-    subscribe = hub.subscribe
+    subscribe = gateway.subscribe
 
     def spy(listener: Listener) -> Callable[[], None]:
         stop = subscribe(listener)
         signal.set()
         return stop
 
-    monkeypatch.setattr(hub, "subscribe", spy)
+    monkeypatch.setattr(gateway, "subscribe", spy)
     return signal
 
 

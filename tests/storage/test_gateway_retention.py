@@ -82,7 +82,7 @@ async def counts(gateway: Gateway) -> tuple[int, int, int, int]:
         await gateway.count_notifications(query),
         await gateway.count_mos(query),
         (await gateway.messages(MessageQuery())).total,
-        len(await gateway.store.list_deliveries(EventQuery())),
+        len(await gateway.deliveries(EventQuery())),
     )
 
 
@@ -117,7 +117,7 @@ async def test_a_message_with_steps_still_to_come_outlives_the_window(gateway: G
 async def test_with_a_callback_retention_starts_when_it_was_delivered(gateway: Gateway, receiver: TestServer) -> None:
     await gateway.send(request(str(receiver.make_url("/cb"))))
     await gateway.advance(10)  # both ACK callbacks were refused once; they are retried 10 hours later
-    deliveries = await gateway.store.list_deliveries(EventQuery())
+    deliveries = await gateway.deliveries(EventQuery())
     assert [d.state for d in deliveries] == [DeliveryState.PENDING, DeliveryState.PENDING]
     await gateway.advance(to=T0 + 72 * HOUR + 10)
     assert await counts(gateway) == (2, 0, 1, 2)  # still pullable: the callbacks went out at +10 h

@@ -23,6 +23,7 @@ from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from mockgateway.storage.sqlite import SqliteStore
 from tests.conftest import T0, AiohttpClient, basic
+from tests.internals import store_of
 from tests.storage.test_gateway_retention import ACK_ALL
 
 
@@ -46,16 +47,14 @@ async def test_pending_notifications_fire_after_a_restart(tmp_path: Path) -> Non
     path = tmp_path / "state.db"
     clock = FakeClock(T0)
     first = _gateway(path, clock)
-    assert isinstance(first.store, SqliteStore)
-    await first.store.open()
-    await first.restore()
+    assert isinstance(store_of(first), SqliteStore)
+    await first.open()
     accepted = await first.send(_send())
     await first.advance(1)  # SENT now; DELIVERED is due at +3 s
-    await first.store.close()
+    await first.close()
 
     second = _gateway(path, clock)
-    await second.store.open()
-    restored = await second.restore()
+    restored = await second.open()
     try:
         assert restored.jobs == 2
         assert [n.status for n in await second.notifications(EventQuery())] == [MessageStatus.SENT] * 2
@@ -70,7 +69,7 @@ async def test_pending_notifications_fire_after_a_restart(tmp_path: Path) -> Non
         await second.advance(5)
         assert await second.count_notifications(EventQuery()) == 8
     finally:
-        await second.store.close()
+        await second.close()
 
 
 class HoldingOutbox:
@@ -110,23 +109,22 @@ async def test_undelivered_callbacks_are_handed_back_to_the_outbox(tmp_path: Pat
     settings = Settings(clock="virtual", seed=7, store=f"sqlite:{tmp_path / 'state.db'}")
     clock = FakeClock(T0)
     first = build_gateway(settings, clock=clock, outbox=HoldingOutbox())
-    await first.store.open()
+    await first.open()
     await first.send(_send()._replace(callbacks=(CallbackTarget("http://127.0.0.1:9/cb"),)))
     await first.advance(1)
-    pending = await first.store.list_deliveries(EventQuery(status="PENDING"))
+    pending = await first.deliveries(EventQuery(status="PENDING"))
     assert len(pending) == 2
-    await first.store.close()
+    await first.close()
 
     outbox = HoldingOutbox()
     second = build_gateway(settings, clock=clock, outbox=outbox)
-    await second.store.open()
     try:
-        restored = await second.restore()
+        restored = await second.open()
         assert restored.callbacks == 2
         assert sorted(d.id for d in outbox.held) == sorted(d.id for d in pending)
         assert all(d.state is DeliveryState.PENDING for d in outbox.held)
     finally:
-        await second.store.close()
+        await second.close()
 
 
 async def test_the_app_restores_on_start_up(aiohttp_client: AiohttpClient, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from mockgateway.http import live
 from mockgateway.http.app import create_app
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
+from tests.internals import listener_count
 from tests.ui.harness import Receiver
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]
@@ -38,7 +39,7 @@ async def next_event(stream: aiohttp.StreamReader) -> tuple[str, dict[str, Any]]
 
 def listeners(gateway: Gateway) -> int:
     """Listeners on the gateway's event hub (other parts of the app listen too, for good)."""
-    return len(gateway.events._listeners)
+    return listener_count(gateway)
 
 
 async def open_stream(client: TestClient[Any, Any]) -> aiohttp.ClientResponse:

@@ -32,7 +32,7 @@ class LiveLinkDialect:
             for account in gateway.accounts.values()
             if PROVIDER in account.credentials
         }
-        self._oauth = OAuthEndpoints(gateway.tokens, self._by_key)
+        self._oauth = OAuthEndpoints(gateway, self._by_key)
         self._pull = PullEndpoints(gateway, self.authenticate, status_list_key)
 
     def endpoints(self) -> Sequence[Endpoint]:
@@ -73,7 +73,7 @@ class LiveLinkDialect:
         if not token or scheme.lower() != "bearer":
             raise Unauthorized("Missing bearer token in the Authorization header")
         try:
-            grant = self._gateway.tokens.authenticate(token)
+            grant = self._gateway.authenticate(token)
         except TokenUnknown:
             raise Unauthorized("Token does not match account credentials") from None
         return self._gateway.account(grant.account)

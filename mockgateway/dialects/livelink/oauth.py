@@ -13,7 +13,8 @@ from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
 from mockgateway.domain.model import Account
-from mockgateway.service.tokens import Grant, TokenExpired, TokenOfAnotherClient, TokenService
+from mockgateway.service.gateway import Gateway
+from mockgateway.service.tokens import Grant, TokenExpired, TokenOfAnotherClient
 
 SCOPE = "livelink:api livelink:pollData"
 
@@ -38,8 +39,8 @@ def grant_body(grant: Grant) -> bytes:
 
 
 class OAuthEndpoints:
-    def __init__(self, tokens: TokenService, accounts_by_key: Mapping[str, Account]) -> None:
-        self._tokens = tokens
+    def __init__(self, gateway: Gateway, accounts_by_key: Mapping[str, Account]) -> None:
+        self._gateway = gateway
         self._accounts_by_key = accounts_by_key
 
     async def token(self, request: WireRequest) -> WireResponse:
@@ -52,7 +53,9 @@ class OAuthEndpoints:
             account = self._client(authorization)
             if account is None:
                 return _bad_client()
-            return WireResponse(200, grant_body(self._tokens.issue(account.name, SCOPE, client=_app_key(account))))
+            return WireResponse(
+                200, grant_body(self._gateway.issue_token(account.name, SCOPE, client=_app_key(account)))
+            )
         if grant_type == "refresh_token":
             # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
             account = self._client(authorization) if authorization else None
@@ -64,7 +67,7 @@ class OAuthEndpoints:
 
     def _refresh(self, refresh_token: str, client: str | None) -> WireResponse:
         try:
-            grant = self._tokens.refresh(refresh_token, client)
+            grant = self._gateway.refresh_token(refresh_token, client)
         except InvalidRequest:
             return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
         except TokenExpired:
@@ -93,7 +96,7 @@ class OAuthEndpoints:
         if not token:
             return oauth_error(400, "invalid_request", "The parameter 'access_token' is required")
         try:
-            grant = self._tokens.authenticate(token)
+            grant = self._gateway.authenticate(token)
         except TokenExpired as error:
             return _denied(f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}")
         except GatewayError:

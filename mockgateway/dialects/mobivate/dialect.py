@@ -95,7 +95,7 @@ class MobivateDialect:
         outgoing, campaign_id, targets = parse_single(load_json_object(request.body))
         if self._gateway.is_opted_out(account.name, outgoing.recipient):
             raise Forbidden(f"Recipient is opted out: {outgoing.recipient}", field="recipient")
-        batch_id = self._gateway.ids.hex(32)
+        batch_id = self._gateway.hex_id(32)
         req = send_request(account.name, outgoing, campaign_id=campaign_id, batch_id=batch_id, callbacks=targets)
         accepted = await self._gateway.send(req)
         return WireResponse(200, orjson.dumps(sent_record(accepted.messages[0])))
@@ -103,7 +103,7 @@ class MobivateDialect:
     async def _send_batch(self, account: Account, request: WireRequest) -> WireResponse:
         campaign = parse_batch(load_json_object(request.body))
         chosen = self._recipients(account, campaign)
-        campaign_id = self._gateway.ids.hex(32)
+        campaign_id = self._gateway.hex_id(32)
         for outgoing in chosen:
             req = send_request(
                 account.name, outgoing, campaign_id=campaign_id, batch_id=campaign_id, callbacks=campaign.callbacks

@@ -61,7 +61,7 @@ class Backend:
 
     # -- sending --------------------------------------------------------------------------------------
     def new_sms_id(self) -> str:
-        return wire.new_sms_id(self.gateway.ids.random())
+        return wire.new_sms_id(self.gateway.seeded_random())
 
     def credit(self, account: str) -> int:
         return DEMO_CREDIT - self._spent.get(account, 0)
@@ -93,7 +93,7 @@ class Backend:
 
     async def delete(self, sms_id: str, account: str) -> None:
         """Forget a send: its later status changes are not reported; a send not yet made is refunded."""
-        now = self.gateway.clock.now()
+        now = self.gateway.now()
         for message in await self.messages(sms_id, account):
             await self.gateway.delete_messages(MessageQuery(id=message.id))
             if message.created_at > now:
@@ -113,7 +113,7 @@ class Backend:
         """The messages of one send, in recipient order; 61 "not found" when the account has none by that id."""
         known = self._sends.get(sms_id) if wire.is_sms_id(sms_id) else None
         if known is not None and known[0] == account:
-            found = [await self.gateway.store.get_message(message_id) for message_id in known[1]]
+            found = [await self.gateway.find_message(message_id) for message_id in known[1]]
             messages = [m for m in found if m is not None]
         elif wire.is_sms_id(sms_id):
             page = await self.gateway.messages(MessageQuery(account=account, provider=wire.PROVIDER, limit=2**31))
@@ -127,7 +127,7 @@ class Backend:
     async def code(self, message: Message) -> str:
         """The recipient's current status code, as a poll reports it."""
         events = await self.gateway.notifications(EventQuery(message_id=message.id))
-        return codes.current_code(message, events, self.gateway.clock.now())
+        return codes.current_code(message, events, self.gateway.now())
 
 
 def _logins(gateway: Gateway, key: str) -> dict[str, str]:

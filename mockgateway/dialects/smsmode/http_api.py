@@ -93,7 +93,7 @@ class SmsmodeDialect:
     async def send(self, request: WireRequest) -> WireResponse:
         params = request_params(request)
         account = self._backend.login(params)
-        now = self._backend.gateway.clock.now()
+        now = self._backend.gateway.now()
         draft = parse_http(params, account.name, self._backend.new_sms_id(), now, request.method)
         await self._backend.send(draft)
         return text(f"0 | Accepted | {draft.sms_id}")
@@ -106,7 +106,7 @@ class SmsmodeDialect:
         if raw is None:
             raise missing(FILE)
         campaign_id = self._backend.new_sms_id()
-        drafts = parse_batch(raw, params, account, campaign_id, self._backend.gateway.clock.now())
+        drafts = parse_batch(raw, params, account, campaign_id, self._backend.gateway.now())
         await self._backend.send_all(drafts)
         return text(f"0 | Accepted | {campaign_id}")
 

@@ -81,7 +81,7 @@ async def reply_list(gateway: Gateway, account: str, window: Window) -> str:
 
 
 async def _reply_line(gateway: Gateway, mo: MoMessage) -> str:
-    replied_to = await gateway.store.get_message(mo.in_reply_to) if mo.in_reply_to else None
+    replied_to = await gateway.find_message(mo.in_reply_to) if mo.in_reply_to else None
     sms_id = str(replied_to.option("smsID", "")) if replied_to else ""
     received = wire.local_time(mo.received_at).strftime("%d%m%Y-%H:%M")
     return f"{wire.alnum_id(mo.id)} | {received} | {mo.sender} | {one_line(mo.text)} | {short_number(mo)} | {sms_id}"

@@ -59,7 +59,7 @@ class SmsmodeRestDialect:
 
     async def send(self, request: WireRequest) -> WireResponse:
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
-        now = self._backend.gateway.clock.now()
+        now = self._backend.gateway.now()
         draft = parse_rest(load_object(request.body), account.name, self._backend.new_sms_id(), now)
         (message,) = await self._backend.send(draft)
         body = message_body(message, draft.parts, draft.encoding, now)
@@ -70,7 +70,7 @@ class SmsmodeRestDialect:
         """The message with its current status (not documented publicly; shaped like the send's answer)."""
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
         (message, *_) = await self._backend.messages(request.params.get("messageId", ""), account.name)
-        now = self._backend.gateway.clock.now()
+        now = self._backend.gateway.now()
         code = await self._backend.code(message)
         accepted_at = message.option("acceptedAt")
         accepted = float(accepted_at) if isinstance(accepted_at, int | float) else message.created_at

@@ -151,7 +151,7 @@ async def send_rest(client: Client, body: dict[str, Any], *, status: int = 201) 
 
 async def deliveries(gateway: Gateway, kind: str = "status") -> list[Delivery]:
     """Recorded callback deliveries, oldest first."""
-    return list(reversed(await gateway.store.list_deliveries(EventQuery(kind=kind))))
+    return list(reversed(await gateway.deliveries(EventQuery(kind=kind))))
 
 
 def query_of(url: str) -> dict[str, str]:

@@ -1,0 +1,29 @@
+"""A gateway's parts, for the tests (and benchmarks) that check them directly.
+
+Handlers and dialects see only the ``Gateway`` facade (ruff's SLF001 keeps them to it); a test of what the store
+kept or the scheduler still plans may look behind it, through these functions only.
+"""
+
+from __future__ import annotations
+
+from mockgateway.service.gateway import Gateway
+from mockgateway.service.ports import Store
+from mockgateway.service.scheduler import Scheduler
+
+
+def store_of(gateway: Gateway) -> Store:
+    return gateway._store
+
+
+def listener_count(gateway: Gateway) -> int:
+    """Listeners on the gateway's event hub."""
+    return len(gateway._events._listeners)
+
+
+def transport_of(gateway: Gateway) -> object:
+    """How the gateway's callback dispatcher sends."""
+    return gateway._outbox._transport  # type: ignore[attr-defined]
+
+
+def scheduler_of(gateway: Gateway) -> Scheduler:
+    return gateway._engine.scheduler
