@@ -209,7 +209,7 @@ def healthcheck(url: str | None, timeout: float) -> int:
 
     url = url or f"{_scheme(os.environ)}://127.0.0.1:{os.environ.get('MOCKGATEWAY_PORT', '8080')}/__admin/health"
     # Whether this machine's own gateway is alive, not whom to trust: its certificate may name another host.
-    context = ssl._create_unverified_context() if url.startswith("https:") else None
+    context = ssl._create_unverified_context() if url.startswith("https:") else None  # noqa: SLF001
     try:
         with urllib.request.urlopen(url, timeout=timeout, context=context) as response:
             body = json.loads(response.read())

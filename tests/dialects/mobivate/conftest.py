@@ -50,7 +50,7 @@ class Hooks:
     def bodies(self, path: str) -> list[Any]:
         return [body for seen_path, body in self.seen if seen_path == path]
 
-    async def _record(self, request: web.Request) -> web.Response:
+    async def record(self, request: web.Request) -> web.Response:
         self.seen.append((request.path, json.loads(await request.read())))
         return web.Response(status=200)
 
@@ -59,7 +59,7 @@ class Hooks:
 async def hooks(aiohttp_server: AiohttpServer) -> Hooks:
     hooks = Hooks()
     app = web.Application()
-    app.router.add_post("/{name}", hooks._record)
+    app.router.add_post("/{name}", hooks.record)
     hooks.server = await aiohttp_server(app)
     return hooks
 
