@@ -25,12 +25,14 @@ from mockgateway.domain.model import (
     Page,
     SendRequest,
 )
+from mockgateway.domain.state import OptOut, OptOutVia
 from mockgateway.domain.values import quick_init
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
-from mockgateway.service.account_book import AccountBook
 from mockgateway.service.admission import SendAdmission
+from mockgateway.service.clock_keeper import ClockKeeper
+from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
@@ -59,7 +61,7 @@ class Gateway:
         ids: IdSource,
         store: Store,
         outbox: Outbox,
-        accounts: Iterable[Account],
+        directory: Directory,
         tokens: TokenService,
         scenarios: tuple[Scenario, ...] = (),
         sleep: Sleep | None = None,
@@ -71,14 +73,13 @@ class Gateway:
         self.store = store
         self.tokens = tokens
         self.scenarios = scenarios  # indexed by the setter
-        self._book = AccountBook(accounts)
+        self.directory = directory
+        self._clock_keeper = ClockKeeper(clock, store.state)
         self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
         self._admission = admission or SendAdmission(store)
-        self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(
-            clock=clock, ids=ids, store=store, outbox=outbox, account=self._book.as_seen_by, retention_s=retention_s
+            clock=clock, ids=ids, store=store, outbox=outbox, directory=directory, retention_s=retention_s
         )
-        self.engine.on_stop = self.opt_out
         self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
         #: Messages accepted since start-up, per provider (a reset does not clear it: it is a running total).
         self.accepted: dict[str, int] = {}
@@ -100,35 +101,40 @@ class Gateway:
     # -- accounts -------------------------------------------------------------------------------
     @property
     def accounts(self) -> Mapping[str, Account]:
-        return self._book.all
+        return self.directory.accounts
 
     def account(self, name: str) -> Account:
-        return self._book.get(name)
+        return self.directory.account(name)
 
     def set_account_callbacks(
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
     ) -> Account:
         """Change an account's callback targets at runtime, as in a provider's portal: the account-wide ones, or
         with ``provider`` that provider's own (``None`` there falls back to the account-wide target)."""
-        return self._book.set_callbacks(name, status=status, mo=mo, provider=provider)
+        return self.directory.set_callbacks(name, status=status, mo=mo, provider=provider)
 
     def restore_callbacks(self, configured: Account) -> Account:
         """Put back an account's callback targets as ``configured`` has them, each provider's own included."""
-        return self._book.restore_callbacks(configured)
+        return self.directory.restore_callbacks(configured)
 
-    # -- opt-outs (a handset that replied STOP) -----------------------------------------------------
-    def opt_out(self, account: str, number: str) -> None:
-        self._opt_outs.setdefault(account, {}).setdefault(number.lstrip("+"), self.clock.now())
+    async def saved(self) -> None:
+        """Wait until every change to accounts and opt-outs made so far is kept (before answering for it)."""
+        await self.directory.saved()
+
+    # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
+    def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
+        """Opt ``number`` out of ``account``'s messages; returns the opt-out in force (an earlier one stays)."""
+        return self.directory.opt_out(account, number, via=via)
 
     def opt_in(self, account: str, number: str) -> bool:
-        return self._opt_outs.get(account, {}).pop(number.lstrip("+"), None) is not None
+        return self.directory.opt_in(account, number)
 
     def is_opted_out(self, account: str, number: str) -> bool:
-        return number.lstrip("+") in self._opt_outs.get(account, {})
+        return self.directory.is_opted_out(account, number)
 
-    def opt_outs(self, account: str) -> dict[str, float]:
-        """Opted-out numbers of ``account`` with the time each opted out."""
-        return dict(self._opt_outs.get(account, {}))
+    def opt_outs(self, account: str) -> list[OptOut]:
+        """``account``'s opt-outs, oldest first."""
+        return self.directory.opt_outs(account)
 
     # -- sending --------------------------------------------------------------------------------
     async def send(self, request: SendRequest) -> Accepted:
@@ -179,7 +185,7 @@ class Gateway:
         return Accepted(messages, refused=refused)
 
     def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:
-        opted_out = self._opt_outs.get(request.account)
+        opted_out = self.directory.opted_out(request.account)
         select = self._scenarios.select
         text, origin, account, provider = request.text, request.origin, request.account, request.provider
         return [
@@ -231,11 +237,12 @@ class Gateway:
         return mo
 
     def _owner_of(self, recipient: str) -> Account:
-        for account in self._book.all.values():
+        accounts = self.directory.accounts
+        for account in accounts.values():
             if account.origins is not None and account.owns_origin(recipient):
                 return account
-        if len(self._book.all) == 1:
-            return next(iter(self._book.all.values()))
+        if len(accounts) == 1:
+            return next(iter(accounts.values()))
         raise InvalidRequest(f"no account owns the number {recipient!r}; name the account", field="to")
 
     async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
@@ -264,30 +271,39 @@ class Gateway:
             raise InvalidRequest("the clock cannot go backwards", field=field)
         if not target <= LATEST_INSTANT:  # also refuses nan
             raise InvalidRequest(f"{field}: the clock cannot go past {iso(LATEST_INSTANT)}", field=field)
+        keeper = self._clock_keeper
         while (due := self._next_due()) is not None and due <= target:
-            self.clock.set(max(due, self.clock.now()))
+            keeper.set(max(due, self.clock.now()))
             await self.engine.run_due()
             await self.engine.outbox.drain()
             await self._latency.wake(self.clock.now())
-        self.clock.set(target)
+        keeper.set(target)
         self.events.publish(Event("clock"))
         await self.engine.run_due()
         await self.engine.outbox.drain()
         await self._latency.wake(target)
         await self.retention.catch_up()
+        await self.store.state.flush()  # the position answered is the one a restart resumes from
         return self.clock.now()
 
     async def purge_expired(self) -> bool:
         """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
+        self._clock_keeper.saw_time()
         return await self.retention.tick()
 
     async def restore(self) -> Restored:
-        """After ``store.open()``: resume the ids, timeline and callbacks a persistent store kept."""
+        """After ``store.open()``: resume the clock, accounts' runtime targets, opt-outs, tokens, ids, timeline and
+        callbacks a persistent store kept."""
+        await self._clock_keeper.resume()
+        await self.directory.load()
+        await self.tokens.load()
         return await restore(self.store, self.ids, self.engine.scheduler, self.engine.outbox)
 
     async def close(self) -> None:
         """Stop delivering callbacks; what is still pending stays recorded as pending."""
         await self.engine.outbox.close()
+        self._clock_keeper.saw_time()
+        await self.store.state.flush()
 
     async def drain(self) -> None:
         """Wait for every callback attempt started so far."""
@@ -332,6 +348,6 @@ class Gateway:
         await self.engine.outbox.drain()
         self.engine.outbox.clear()
         self.engine.scheduler.clear()
-        self._opt_outs.clear()
+        self.directory.clear_opt_outs()
         await self.store.clear()
         self.events.publish(Event("reset"))

@@ -13,7 +13,8 @@ from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
 from mockgateway.domain.model import Account
-from mockgateway.service.tokens import Grant, TokenExpired, TokenOfAnotherClient, TokenService
+from mockgateway.domain.state import Grant
+from mockgateway.service.tokens import TokenExpired, TokenOfAnotherClient, TokenService
 
 SCOPE = "livelink:api livelink:pollData"
 
@@ -43,6 +44,11 @@ class OAuthEndpoints:
         self._accounts_by_key = accounts_by_key
 
     async def token(self, request: WireRequest) -> WireResponse:
+        response = self._grant(request)
+        await self._tokens.saved()  # a token answered is a token that outlives a restart
+        return response
+
+    def _grant(self, request: WireRequest) -> WireResponse:
         form = _form(request.body)
         grant_type = form.get("grant_type") or request.query.get("grant_type")
         if not grant_type:
