@@ -125,6 +125,7 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
     if version == 1:
         _migrate_from_1(db)
         version = SCHEMA_VERSION
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if version != SCHEMA_VERSION:
         raise ConfigError(
             f"{path}: holds a mockgateway store of schema version {version}; this version reads {SCHEMA_VERSION}"

@@ -96,7 +96,8 @@ class SqliteState:
     # -- the clock --------------------------------------------------------------------------------------
     def save_clock(self, at: float) -> None:
         # An advance moves the clock once per due moment: one write is queued at a time, of the latest position.
-        self._clock_at = at
+        if self._clock_at is None or at > self._clock_at:
+            self._clock_at = at
         if not self._clock_queued:
             self._clock_queued = True
             self._write(self._write_clock)
