@@ -27,6 +27,9 @@ class DirectoryState(OptOutPort, TargetPort, Protocol):
 class Directory:
     def __init__(self, accounts: Iterable[Account], state: DirectoryState, clock: Clock) -> None:
         self._book = AccountBook(accounts)
+        #: (name, provider) -> the account with that provider's own callback targets as its targets. The book's
+        #: own method, not a wrapper: the engine asks for every callback it renders.
+        self.as_seen_by = self._book.as_seen_by
         self._state = state
         self._clock = clock
         #: account -> number -> its opt-out; read on every send
@@ -54,10 +57,6 @@ class Directory:
 
     def account(self, name: str) -> Account:
         return self._book.get(name)
-
-    def as_seen_by(self, name: str, provider: str) -> Account:
-        """The account with ``provider``'s own callback targets as its targets."""
-        return self._book.as_seen_by(name, provider)
 
     def set_callbacks(
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None

@@ -96,6 +96,10 @@ async def test_opt_outs_from_a_stop_and_from_the_api_survive_a_restart(start: St
     third = await start()
     listed = await _json(await third.get("/addressbook/optout", headers=MOBIVATE))
     assert [e["mobile"] for e in listed] == ["447700900124"]
+    await _json(await third.delete("/__admin/state"))
+
+    fourth = await start()  # a reset forgets opt-outs for good
+    assert await _json(await fourth.get("/addressbook/optout", headers=MOBIVATE)) == []
 
 
 async def test_callbacks_set_through_the_admin_api_survive_a_restart(start: Start) -> None:
