@@ -14,7 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockgateway.bootstrap import build_gateway
-from mockgateway.clock import FakeClock, SystemClock
+from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.http.app import create_app
 from mockgateway.service.clock_keeper import ClockKeeper
@@ -177,15 +177,20 @@ async def test_a_virtual_clock_configured_later_than_the_stored_position_keeps_i
     assert await state.load_clock() == T0 + 3600
 
 
-async def test_the_real_clock_behind_the_stored_position_is_reported_not_moved(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+class HostClock:
+    """A real (not virtual) clock whose host time stands at ``T0``."""
+
+    virtual = False
+
+    def now(self) -> float:
+        return T0
+
+
+async def test_a_real_clock_behind_the_stored_position_is_reported_not_moved(caplog: pytest.LogCaptureFixture) -> None:
     state = InMemoryState()
-    clock = SystemClock()
-    ahead = clock.now() + 3600
-    state.save_clock(ahead)
+    state.save_clock(T0 + 3600)
     with caplog.at_level(logging.WARNING, logger="mockgateway.service.clock_keeper"):
-        reported = await ClockKeeper(clock, state).resume()
-    assert 3500 < reported <= 3600
-    assert "ahead of this host's clock" in caplog.text
-    assert await state.load_clock() == ahead
+        reported = await ClockKeeper(HostClock(), state).resume()
+    assert reported == 3600
+    assert "2026-01-01T01:00:00.000Z, 3600.000 s ahead of this host's clock" in caplog.text
+    assert await state.load_clock() == T0 + 3600
