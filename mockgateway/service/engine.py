@@ -162,6 +162,7 @@ class Engine:
             self.events.publish(Event("mo", mo.id, mo.account, mo.provider))
         if mo.keyword in STOP_WORDS:
             self._directory.opt_out(mo.account, mo.sender)
+            await self._directory.saved()
         renderer = self.renderers.get(mo.provider)
         if renderer is not None:
             calls = renderer.mo_calls(mo, self._account(mo.account, mo.provider), replied_to)
