@@ -22,6 +22,7 @@ from mockgateway.domain.errors import ConfigError
 from mockgateway.ids import IdSource, SeededIds
 from mockgateway.scenario.loader import load_dir, scenario_files, shipped_dir
 from mockgateway.scenario.model import Scenario
+from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
@@ -140,8 +141,8 @@ def build_gateway(
         ids=ids,
         store=store,
         outbox=outbox,
-        accounts=settings.accounts,
-        tokens=TokenService(clock, ids, settings.access_token_ttl_s, settings.refresh_token_ttl_s),
+        directory=Directory(settings.accounts, store.state, clock),
+        tokens=TokenService(clock, ids, settings.access_token_ttl_s, settings.refresh_token_ttl_s, state=store.state),
         renderers=callback_renderers() if renderers is None else renderers,
         events=events,
         sleep=sleep,

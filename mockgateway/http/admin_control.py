@@ -96,6 +96,7 @@ async def set_callbacks(request: web.Request) -> web.Response:
     status = _target(data, "status_callback") if "status_callback" in data else current.status_callback
     mo = _target(data, "mo_callback") if "mo_callback" in data else current.mo_callback
     account = gateway.set_account_callbacks(current.name, status=status, mo=mo)
+    await gateway.saved()  # answered: kept, even if the process is killed right after
     return json_response(account_view(account))
 
 
@@ -115,6 +116,7 @@ async def set_provider_callbacks(request: web.Request) -> web.Response:
     status = _target(data, "status_callback") if "status_callback" in data else own.status
     mo = _target(data, "mo_callback") if "mo_callback" in data else own.mo
     account = gateway.set_account_callbacks(current.name, status=status, mo=mo, provider=provider)
+    await gateway.saved()
     return json_response(account_view(account))
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from mockgateway.clock import Clock
 from mockgateway.domain.model import (
     STATUSES,
-    Account,
     Delivery,
     DeliveryState,
     HttpCall,
@@ -20,6 +19,7 @@ from mockgateway.domain.model import (
 from mockgateway.domain.reasons import resolve_step
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import PlannedReply, Scenario
+from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.scheduler import Job, Scheduler, as_job
@@ -39,7 +39,7 @@ class Engine:
         ids: IdSource,
         store: Store,
         outbox: Outbox,
-        account: Callable[[str, str], Account],  #: (name, provider): the account as that provider sees it
+        directory: Directory,
         renderers: Mapping[str, CallbackRenderer],  #: provider -> its callback requests
         events: EventHub,
         retention_s: float = 0.0,
@@ -51,10 +51,9 @@ class Engine:
         self.scheduler = Scheduler(hold_beyond_s=retention_s)
         self._timelines = Timelines()
         self._renderers = dict(renderers)
-        self._account = account
+        self._directory = directory
+        self._account = directory.as_seen_by  #: (name, provider): the account as that provider sees it
         self._events = events
-        #: Called with (account, number) when a handset replies STOP.
-        self.on_stop: Callable[[str, str], None] | None = None
 
     async def start(self, messages: Sequence[Message], scenarios: Sequence[Scenario], rng: random.Random) -> None:
         """Schedule each message's timeline under its scenario; a store that keeps jobs gets them too."""
@@ -160,8 +159,9 @@ class Engine:
         await self.store.add_mo(mo)
         if self._events.wants("mo"):
             self._events.publish(Event("mo", mo.id, mo.account, mo.provider))
-        if mo.keyword in STOP_WORDS and self.on_stop is not None:
-            self.on_stop(mo.account, mo.sender)
+        if mo.keyword in STOP_WORDS:
+            self._directory.opt_out(mo.account, mo.sender)
+            await self._directory.saved()
         renderer = self._renderers.get(mo.provider)
         if renderer is not None:
             calls = renderer.mo_calls(mo, self._account(mo.account, mo.provider), replied_to)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
@@ -21,12 +21,14 @@ from mockgateway.domain.model import (
     MoMessage,
     SendRequest,
 )
+from mockgateway.domain.state import Grant, OptOut, OptOutVia
 from mockgateway.domain.values import quick_init
 from mockgateway.encoding import Segmentation, segment
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
-from mockgateway.service.account_book import AccountBook
 from mockgateway.service.admission import SendAdmission
+from mockgateway.service.clock_keeper import ClockKeeper
+from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub, Listener
 from mockgateway.service.history import History
@@ -34,7 +36,7 @@ from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
-from mockgateway.service.tokens import Grant, TokenService
+from mockgateway.service.tokens import TokenService
 
 _ACCEPTED = MessageStatus.ACCEPTED  # a plain name: ``MessageStatus.X`` is a Python-level call on Python 3.11
 
@@ -59,7 +61,7 @@ class Gateway(History):
         ids: IdSource,
         store: Store,
         outbox: Outbox,
-        accounts: Iterable[Account],
+        directory: Directory,
         tokens: TokenService,
         renderers: Mapping[str, CallbackRenderer],  #: provider -> its callback requests
         events: EventHub,
@@ -74,21 +76,20 @@ class Gateway(History):
         self._tokens = tokens
         self._events = events
         self.scenarios = scenarios  # indexed by the setter
-        self._book = AccountBook(accounts)
+        self._directory = directory
+        self._clock_keeper = ClockKeeper(clock, store.state)
         self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
         self._admission = admission or SendAdmission(store)
-        self._opt_outs: dict[str, dict[str, float]] = {}
         self._engine = Engine(
             clock=clock,
             ids=ids,
             store=store,
             outbox=outbox,
-            account=self._book.as_seen_by,
+            directory=directory,
             renderers=renderers,
             events=events,
             retention_s=retention_s,
         )
-        self._engine.on_stop = self.opt_out
         self._retention = Retention(clock, store, retention_s, busy_until=self._engine.scheduler.busy_until)
         #: Messages accepted since start-up, per provider (a reset does not clear it: it is a running total).
         self.accepted: dict[str, int] = {}
@@ -138,35 +139,40 @@ class Gateway(History):
     # -- accounts -------------------------------------------------------------------------------
     @property
     def accounts(self) -> Mapping[str, Account]:
-        return self._book.all
+        return self._directory.accounts
 
     def account(self, name: str) -> Account:
-        return self._book.get(name)
+        return self._directory.account(name)
 
     def set_account_callbacks(
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
     ) -> Account:
         """Change an account's callback targets at runtime, as in a provider's portal: the account-wide ones, or
         with ``provider`` that provider's own (``None`` there falls back to the account-wide target)."""
-        return self._book.set_callbacks(name, status=status, mo=mo, provider=provider)
+        return self._directory.set_callbacks(name, status=status, mo=mo, provider=provider)
 
     def restore_callbacks(self, configured: Account) -> Account:
         """Put back an account's callback targets as ``configured`` has them, each provider's own included."""
-        return self._book.restore_callbacks(configured)
+        return self._directory.restore_callbacks(configured)
 
-    # -- opt-outs (a handset that replied STOP) -----------------------------------------------------
-    def opt_out(self, account: str, number: str) -> None:
-        self._opt_outs.setdefault(account, {}).setdefault(number.lstrip("+"), self._clock.now())
+    async def saved(self) -> None:
+        """Wait until every change to accounts and opt-outs made so far is kept (before answering for it)."""
+        await self._directory.saved()
+
+    # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
+    def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
+        """Opt ``number`` out of ``account``'s messages; returns the opt-out in force (an earlier one stays)."""
+        return self._directory.opt_out(account, number, via=via)
 
     def opt_in(self, account: str, number: str) -> bool:
-        return self._opt_outs.get(account, {}).pop(number.lstrip("+"), None) is not None
+        return self._directory.opt_in(account, number)
 
     def is_opted_out(self, account: str, number: str) -> bool:
-        return number.lstrip("+") in self._opt_outs.get(account, {})
+        return self._directory.is_opted_out(account, number)
 
-    def opt_outs(self, account: str) -> dict[str, float]:
-        """Opted-out numbers of ``account`` with the time each opted out."""
-        return dict(self._opt_outs.get(account, {}))
+    def opt_outs(self, account: str) -> list[OptOut]:
+        """``account``'s opt-outs, oldest first."""
+        return self._directory.opt_outs(account)
 
     # -- sending --------------------------------------------------------------------------------
     async def send(self, request: SendRequest) -> Accepted:
@@ -217,7 +223,7 @@ class Gateway(History):
         return Accepted(messages, refused=refused)
 
     def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:
-        opted_out = self._opt_outs.get(request.account)
+        opted_out = self._directory.opted_out(request.account)
         select = self._scenarios.select
         text, origin, account, provider = request.text, request.origin, request.account, request.provider
         return [
@@ -269,11 +275,12 @@ class Gateway(History):
         return mo
 
     def _owner_of(self, recipient: str) -> Account:
-        for account in self._book.all.values():
+        accounts = self._directory.accounts
+        for account in accounts.values():
             if account.origins is not None and account.owns_origin(recipient):
                 return account
-        if len(self._book.all) == 1:
-            return next(iter(self._book.all.values()))
+        if len(accounts) == 1:
+            return next(iter(accounts.values()))
         raise InvalidRequest(f"no account owns the number {recipient!r}; name the account", field="to")
 
     async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
@@ -302,31 +309,41 @@ class Gateway(History):
             raise InvalidRequest("the clock cannot go backwards", field=field)
         if not target <= LATEST_INSTANT:  # also refuses nan
             raise InvalidRequest(f"{field}: the clock cannot go past {iso(LATEST_INSTANT)}", field=field)
+        keeper = self._clock_keeper
         while (due := self.next_due()) is not None and due <= target:
-            self._clock.set(max(due, self._clock.now()))
+            keeper.set(max(due, self._clock.now()))
             await self._engine.run_due()
             await self._outbox.drain()
             await self._latency.wake(self._clock.now())
-        self._clock.set(target)
+        keeper.set(target)
         self._events.publish(Event("clock"))
         await self._engine.run_due()
         await self._outbox.drain()
         await self._latency.wake(target)
         await self._retention.catch_up()
+        await self._store.state.flush()  # the position answered is the one a restart resumes from
         return self._clock.now()
 
     async def purge_expired(self) -> bool:
         """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
+        self._clock_keeper.saw_time()
         return await self._retention.tick()
 
     async def open(self) -> Restored:
-        """Open the store and resume the ids, timeline and callbacks it kept, if it outlives the process."""
+        """Open the store and resume what it kept, if it outlives the process: the clock, accounts' runtime
+        targets, opt-outs, tokens, ids, timeline and callbacks."""
         await self._store.open()
+        await self._clock_keeper.resume()
+        await self._directory.load()
+        await self._tokens.load()
         return await restore(self._store, self._ids, self._engine.scheduler, self._outbox)
 
     async def close(self) -> None:
-        """Stop delivering callbacks, then close the store; what is still pending stays recorded as pending."""
+        """Stop delivering callbacks, keep the clock's position, then close the store; what is still pending
+        stays recorded as pending."""
         await self._outbox.close()
+        self._clock_keeper.saw_time()
+        await self._store.state.flush()
         await self._store.close()
 
     async def drain(self) -> None:
@@ -338,6 +355,6 @@ class Gateway(History):
         await self._outbox.drain()
         self._outbox.clear()
         self._engine.scheduler.clear()
-        self._opt_outs.clear()
+        self._directory.clear_opt_outs()
         await self._store.clear()
         self._events.publish(Event("reset"))

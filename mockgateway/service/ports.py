@@ -19,6 +19,7 @@ from mockgateway.domain.model import (
     Page,
 )
 from mockgateway.service.scheduler import Job
+from mockgateway.service.state_ports import StatePort
 
 #: message id -> when its last pending job falls due, or ``None`` when it has none
 BusyUntil = Callable[[str], float | None]
@@ -38,6 +39,12 @@ class Store(Protocol):
     #: True: the store outlives the process and keeps pending jobs (``save_jobs``) to resume after a restart.
     #: False: the engine's scheduler is their only record, and the jobs calls are never made.
     keeps_jobs: bool
+
+    @property
+    def state(self) -> StatePort:
+        """Opt-outs, callback targets changed at runtime, issued tokens and the clock's position, kept as long as
+        the store's data is."""
+        ...
 
     async def open(self) -> None:
         """Get ready; a store that cannot be used raises ``ConfigError`` naming what is wrong."""

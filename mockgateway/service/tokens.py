@@ -1,12 +1,19 @@
-"""OAuth-style bearer tokens issued to accounts; lifetimes run on the gateway clock."""
+"""OAuth-style bearer tokens issued to accounts; lifetimes run on the gateway clock.
+
+Every grant goes to the state port as it is issued or its refresh token used, so a persistent store gives the
+tokens back after a restart (``load``) until they expire.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
+from typing import Protocol
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import InvalidRequest, Unauthorized
+from mockgateway.domain.state import Grant
 from mockgateway.ids import IdSource
+from mockgateway.service.state_ports import GrantPort
 
 
 class TokenUnknown(Unauthorized):
@@ -28,28 +35,36 @@ class TokenOfAnotherClient(Unauthorized):
     message = "refresh token was issued to another client"
 
 
-@dataclass(frozen=True, slots=True)
-class Grant:
-    account: str
-    access_token: str
-    refresh_token: str
-    issued_at: float
-    expires_at: float
-    refresh_expires_at: float
-    scope: str
-    client: str | None = None  #: the OAuth client the grant was issued to
+class GrantState(GrantPort, Protocol):
+    """What the token service keeps through the store."""
+
+    async def flush(self) -> None: ...
 
 
 class TokenService:
     """Issues, refreshes and checks tokens. Expired grants are swept as new ones are issued."""
 
-    def __init__(self, clock: Clock, ids: IdSource, access_ttl_s: float, refresh_ttl_s: float) -> None:
+    def __init__(
+        self, clock: Clock, ids: IdSource, access_ttl_s: float, refresh_ttl_s: float, *, state: GrantState
+    ) -> None:
         self._clock = clock
         self._ids = ids
+        self._state = state
         self.access_ttl_s = access_ttl_s
         self.refresh_ttl_s = refresh_ttl_s
         self._by_access: dict[str, Grant] = {}
         self._by_refresh: dict[str, Grant] = {}
+
+    async def load(self) -> int:
+        """Take up the grants the store kept (after ``Store.open()``); returns how many."""
+        grants = await self._state.load_grants(self._clock.now())
+        for grant in grants:
+            self._keep(grant)
+        return len(grants)
+
+    async def saved(self) -> None:
+        """Wait until every grant issued so far is kept (before answering with one)."""
+        await self._state.flush()
 
     def issue(self, account: str, scope: str, client: str | None = None) -> Grant:
         now = self._clock.now()
@@ -64,8 +79,8 @@ class TokenService:
             scope=scope,
             client=client,
         )
-        self._by_access[grant.access_token] = grant
-        self._by_refresh[grant.refresh_token] = grant
+        self._keep(grant)
+        self._state.save_grant(grant)
         return grant
 
     def refresh(self, refresh_token: str, client: str | None = None) -> Grant:
@@ -81,6 +96,10 @@ class TokenService:
         if client is not None and client != grant.client:
             raise TokenOfAnotherClient(field="refresh_token")
         del self._by_refresh[refresh_token]
+        spent = replace(grant, refresh_spent=True)
+        if self._by_access.get(grant.access_token) is grant:
+            self._by_access[grant.access_token] = spent
+        self._state.save_grant(spent)
         now = self._clock.now()
         if now >= grant.refresh_expires_at:
             raise TokenExpired(grant.refresh_expires_at, now)
@@ -95,6 +114,11 @@ class TokenService:
             raise TokenExpired(grant.expires_at, now)
         return grant
 
+    def _keep(self, grant: Grant) -> None:
+        self._by_access[grant.access_token] = grant
+        if not grant.refresh_spent:
+            self._by_refresh[grant.refresh_token] = grant
+
     def _sweep(self, now: float) -> None:
         # Only when the tables have grown: keeps issue() O(1) amortised.
         if len(self._by_refresh) < 1024 or len(self._by_refresh) % 1024:
@@ -103,3 +127,4 @@ class TokenService:
             if now >= grant.refresh_expires_at:
                 del self._by_refresh[token]
                 self._by_access.pop(grant.access_token, None)
+        self._state.sweep_grants(now)

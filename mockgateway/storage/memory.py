@@ -22,6 +22,7 @@ from mockgateway.service.scheduler import Job
 from mockgateway.storage import events as ev
 from mockgateway.storage.eventlog import Columns, EventLog, RowFilter
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
+from mockgateway.storage.memory_state import InMemoryState
 from mockgateway.storage.records import (
     KIND,
     MESSAGE_ID,
@@ -87,6 +88,7 @@ class InMemoryStore:
         self._deliveries: dict[str, Record] = _Table()
         self._delivery_expiry = ExpiryQueue()
         self._high: int | None = None
+        self.state = InMemoryState()  #: opt-outs, callback targets, grants and the clock
 
     async def open(self) -> None:
         return None

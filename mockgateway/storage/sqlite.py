@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,6 +38,7 @@ from mockgateway.storage.records import (
 )
 from mockgateway.storage.rows import message_to_row, row_to_message
 from mockgateway.storage.sqlite_schema import connect
+from mockgateway.storage.sqlite_state import SqliteState
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Store
@@ -56,6 +57,8 @@ class SqliteStore:
         self._executor: ThreadPoolExecutor | None = None
         self._db: sqlite3.Connection | None = None
         self._generation = 0
+        #: Opt-outs, callback targets, grants and the clock, written on this store's thread.
+        self.state = SqliteState(self._submit, self._call)
 
     # -- lifetime ---------------------------------------------------------------------------------
     async def open(self) -> None:
@@ -88,6 +91,12 @@ class SqliteStore:
         if self._executor is None:
             raise RuntimeError(f"the SQLite store {self.path} is not open")
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Queue ``fn(connection, *args)`` on the store's thread, in order with every other call, without waiting."""
+        if self._executor is None or self._db is None:
+            raise RuntimeError(f"the SQLite store {self.path} is not open")
+        return self._executor.submit(fn, self._db, *args)
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(connection, *args)`` on the store's thread."""

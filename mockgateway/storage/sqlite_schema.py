@@ -10,8 +10,10 @@ from pathlib import Path
 from mockgateway.domain.errors import ConfigError
 from mockgateway.storage.records import DELIVERY_COLUMNS, JOB_COLUMNS
 from mockgateway.storage.rows import COLUMNS as MESSAGE_COLUMNS
+from mockgateway.storage.state_rows import GRANT_COLUMNS, OPT_OUT_COLUMNS, TARGET_COLUMNS
 
-SCHEMA_VERSION = 1
+#: 2 added the state tables (opt-outs, callback targets, grants); a version-1 file is migrated when opened.
+SCHEMA_VERSION = 2
 
 NOTIFICATION_COLUMNS = (
     "id", "message_id", "account", "provider", "part_index", "part_id", "status", "created_at", "reason", "code",
@@ -47,6 +49,15 @@ CREATE INDEX jobs_message ON jobs (message_id);
 CREATE TABLE ack_minutes (account TEXT NOT NULL, minute INTEGER NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (account, minute, status)) WITHOUT ROWID;
 """
+# ``meta`` also keeps the gateway clock's position (``clock``).
+# ``callback_targets.seq`` keeps the order overrides were saved in; ``provider`` is '' for account-wide ones.
+_STATE_TABLES = f"""
+CREATE TABLE opt_outs ({", ".join(OPT_OUT_COLUMNS)}, PRIMARY KEY (account, number));
+CREATE TABLE callback_targets (seq INTEGER PRIMARY KEY, {", ".join(TARGET_COLUMNS)});
+CREATE UNIQUE INDEX callback_targets_key ON callback_targets (account, provider);
+CREATE TABLE grants ({", ".join(GRANT_COLUMNS)}, kept_until REAL NOT NULL, PRIMARY KEY (access_token));
+CREATE INDEX grants_kept ON grants (kept_until);
+"""
 #: Keep ``ack_minutes`` (ACKs per account, minute and status) in step with ``notifications``.
 TALLY_TRIGGERS = (
     "CREATE TRIGGER ack_minutes_add AFTER INSERT ON notifications BEGIN "
@@ -59,6 +70,7 @@ TALLY_TRIGGERS = (
 
 _OWN_TABLES = frozenset(
     {"schema_version", "meta", "messages", "notifications", "mos", "deliveries", "jobs", "ack_minutes"}
+    | {"opt_outs", "callback_targets", "grants"}
 )
 
 
@@ -75,7 +87,8 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def connect(path: Path) -> tuple[sqlite3.Connection, int]:
-    """Open (or create) the store at ``path``; returns the connection and how often it was opened before.
+    """Open (or create) the store at ``path``, migrating a file of an older schema version; returns the connection
+    and how often it was opened before.
 
     Every problem with the file raises ``ConfigError`` naming it.
     """
@@ -109,6 +122,10 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
         raise ConfigError(f"{path}: is an SQLite database but not a mockgateway store (no schema_version table)")
     row = db.execute("SELECT max(version) FROM schema_version").fetchone()
     version = row[0] if row else None
+    if version == 1:
+        _migrate_from_1(db)
+        version = SCHEMA_VERSION
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if version != SCHEMA_VERSION:
         raise ConfigError(
             f"{path}: holds a mockgateway store of schema version {version}; this version reads {SCHEMA_VERSION}"
@@ -122,9 +139,7 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
 
 
 def _create(db: sqlite3.Connection) -> None:
-    for statement in _TABLES.strip().split(";"):
-        if statement.strip():
-            db.execute(statement)
+    _execute_all(db, _TABLES + _STATE_TABLES)
     for trigger in TALLY_TRIGGERS:
         db.execute(trigger)
 
@@ -135,6 +150,19 @@ def _next_generation(db: sqlite3.Connection) -> int:
         opened = int(row[0]) if row else 0
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('opened', ?)", (opened + 1,))
     return opened
+
+
+def _migrate_from_1(db: sqlite3.Connection) -> None:
+    """Version 1 kept no state tables."""
+    with transaction(db):
+        _execute_all(db, _STATE_TABLES)
+        db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+def _execute_all(db: sqlite3.Connection, statements: str) -> None:
+    for statement in statements.strip().split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _contains_ci(text: object, needle: object) -> bool:

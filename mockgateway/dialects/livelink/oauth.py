@@ -13,8 +13,9 @@ from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
 from mockgateway.domain.model import Account
+from mockgateway.domain.state import Grant
 from mockgateway.service.gateway import Gateway
-from mockgateway.service.tokens import Grant, TokenExpired, TokenOfAnotherClient
+from mockgateway.service.tokens import TokenExpired, TokenOfAnotherClient
 
 SCOPE = "livelink:api livelink:pollData"
 
@@ -44,6 +45,11 @@ class OAuthEndpoints:
         self._accounts_by_key = accounts_by_key
 
     async def token(self, request: WireRequest) -> WireResponse:
+        response = self._grant(request)
+        await self._gateway.saved()  # a token answered is a token that outlives a restart
+        return response
+
+    def _grant(self, request: WireRequest) -> WireResponse:
         form = _form(request.body)
         grant_type = form.get("grant_type") or request.query.get("grant_type")
         if not grant_type:

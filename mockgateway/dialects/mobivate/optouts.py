@@ -18,47 +18,40 @@ from mockgateway.dialects.mobivate.search import parse_search
 from mockgateway.dialects.mobivate.wire import epoch_ms
 from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.domain.model import Account
+from mockgateway.domain.state import OptOut, OptOutVia
 from mockgateway.service.gateway import Gateway
 
 
 class OptOuts:
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
-        #: (account, number) -> when it was added through the API; an entry with another time came from a STOP.
-        self._via_api: dict[tuple[str, str], float] = {}
 
     async def listing(self, account: Account, request: WireRequest) -> WireResponse:
         search = parse_search(request.query)
-        entries = sorted(self._gateway.opt_outs(account.name).items(), key=lambda item: item[1], reverse=True)
         records = [
-            optout_record(account.name, mobile, created, self._note(account.name, mobile, created))
-            for mobile, created in entries
-            if search.within(created)
+            optout_record(account.name, entry.number, entry.at, entry.via.value)
+            for entry in reversed(self._gateway.opt_outs(account.name))  # newest first
+            if search.within(entry.at)
         ]
         return WireResponse(200, orjson.dumps(search.slice(records)))
 
     async def add(self, account: Account, request: WireRequest) -> WireResponse:
-        mobile = _mobile(request.body)
-        if not self._gateway.is_opted_out(account.name, mobile):
-            self._gateway.opt_out(account.name, mobile)
-            self._via_api[(account.name, mobile)] = self._gateway.opt_outs(account.name)[mobile]
-        return WireResponse(200, orjson.dumps(self._entry(account.name, mobile)))
+        entry = self._gateway.opt_out(account.name, _mobile(request.body), via=OptOutVia.API)
+        await self._gateway.saved()
+        return WireResponse(200, orjson.dumps(_entry(entry)))
 
     async def delete(self, account: Account, request: WireRequest) -> WireResponse:
         mobile = _mobile(request.body)
-        if not self._gateway.is_opted_out(account.name, mobile):
+        entry = next((e for e in self._gateway.opt_outs(account.name) if e.number == mobile), None)
+        if entry is None:
             raise NotFound(f"{mobile} is not opted out", field="mobile")
-        entry = self._entry(account.name, mobile)
         self._gateway.opt_in(account.name, mobile)
-        self._via_api.pop((account.name, mobile), None)
-        return WireResponse(200, orjson.dumps(entry))
+        await self._gateway.saved()
+        return WireResponse(200, orjson.dumps(_entry(entry)))
 
-    def _entry(self, account: str, mobile: str) -> dict[str, Any]:
-        created = self._gateway.opt_outs(account)[mobile]
-        return {"mobile": mobile, "note": self._note(account, mobile, created), "created": epoch_ms(created)}
 
-    def _note(self, account: str, mobile: str, created: float) -> str:
-        return "API" if self._via_api.get((account, mobile)) == created else "MO"
+def _entry(entry: OptOut) -> dict[str, Any]:
+    return {"mobile": entry.number, "note": entry.via.value, "created": epoch_ms(entry.at)}
 
 
 def _mobile(body: bytes) -> str:

@@ -28,6 +28,7 @@ class Webhooks:
         own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
         target = CallbackTarget(url, current.oauth2 if current else None)
         self._gateway.set_account_callbacks(account.name, status=target, mo=own.mo, provider=PROVIDER)
+        await self._gateway.saved()
         return _registered("receipt", url)
 
     async def incoming(self, account: Account, request: WireRequest) -> WireResponse:
@@ -36,6 +37,7 @@ class Webhooks:
         own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
         target = CallbackTarget(url, current.oauth2 if current else None)
         self._gateway.set_account_callbacks(account.name, status=own.status, mo=target, provider=PROVIDER)
+        await self._gateway.saved()
         return _registered("incoming", url)
 
     async def click(self, account: Account, request: WireRequest) -> WireResponse:

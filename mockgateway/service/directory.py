@@ -1,0 +1,112 @@
+"""Who the gateway serves: the accounts, their callback targets changed at runtime, and the numbers opted out.
+
+The one owner of that state: the gateway and the engine are given it, and every change goes to the state port,
+so a persistent store gives it all back after a restart (``load``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable, Mapping
+from typing import Protocol
+
+from mockgateway.clock import Clock
+from mockgateway.domain.model import Account, CallbackTarget
+from mockgateway.domain.state import OptOut, OptOutVia, TargetOverride
+from mockgateway.service.account_book import AccountBook
+from mockgateway.service.state_ports import OptOutPort, TargetPort
+
+_NONE: frozenset[str] = frozenset()
+
+
+class DirectoryState(OptOutPort, TargetPort, Protocol):
+    """What the directory keeps through the store."""
+
+    async def flush(self) -> None: ...
+
+
+class Directory:
+    def __init__(self, accounts: Iterable[Account], state: DirectoryState, clock: Clock) -> None:
+        self._book = AccountBook(accounts)
+        #: (name, provider) -> the account with that provider's own callback targets as its targets. The book's
+        #: own method, not a wrapper: the engine asks for every callback it renders.
+        self.as_seen_by = self._book.as_seen_by
+        self._state = state
+        self._clock = clock
+        #: account -> number -> its opt-out; read on every send
+        self._opt_outs: dict[str, dict[str, OptOut]] = {}
+
+    async def load(self) -> None:
+        """Take up what the store kept (after ``Store.open()``): runtime targets, then opt-outs."""
+        accounts = self._book.all
+        for override in await self._state.load_targets():
+            account = accounts.get(override.account)
+            # The configuration may have changed since: an account or provider no longer there has no targets.
+            if account is not None and (override.provider is None or override.provider in account.credentials):
+                self._apply(override)
+        for opt_out in await self._state.load_opt_outs():
+            self._opt_outs.setdefault(opt_out.account, {})[opt_out.number] = opt_out
+
+    async def saved(self) -> None:
+        """Wait until every change made so far is kept (before answering a request that made one)."""
+        await self._state.flush()
+
+    # -- accounts ---------------------------------------------------------------------------------------
+    @property
+    def accounts(self) -> Mapping[str, Account]:
+        return self._book.all
+
+    def account(self, name: str) -> Account:
+        return self._book.get(name)
+
+    def set_callbacks(
+        self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
+    ) -> Account:
+        """The account-wide targets, or with ``provider`` that provider's own (``None`` there: the account's)."""
+        override = TargetOverride(account=name, provider=provider, status=status, mo=mo)
+        account = self._apply(override)
+        self._state.save_targets(override)
+        return account
+
+    def restore_callbacks(self, configured: Account) -> Account:
+        """The targets as ``configured`` has them, each provider's own included."""
+        account = self._book.restore_callbacks(configured)
+        self._state.forget_targets(configured.name)
+        return account
+
+    def _apply(self, override: TargetOverride) -> Account:
+        return self._book.set_callbacks(
+            override.account, status=override.status, mo=override.mo, provider=override.provider
+        )
+
+    # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
+    def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
+        """Opt ``number`` out; one already opted out keeps its time and origin. Returns the opt-out in force."""
+        numbers = self._opt_outs.setdefault(account, {})
+        digits = number.lstrip("+")
+        kept = numbers.get(digits)
+        if kept is None:
+            kept = numbers[digits] = OptOut(account=account, number=digits, at=self._clock.now(), via=via)
+            self._state.add_opt_out(kept)
+        return kept
+
+    def opt_in(self, account: str, number: str) -> bool:
+        digits = number.lstrip("+")
+        if self._opt_outs.get(account, {}).pop(digits, None) is None:
+            return False
+        self._state.remove_opt_out(account, digits)
+        return True
+
+    def is_opted_out(self, account: str, number: str) -> bool:
+        return number.lstrip("+") in self._opt_outs.get(account, _NONE)
+
+    def opted_out(self, account: str) -> Container[str]:
+        """The numbers ``account`` may not send to (E.164 digits)."""
+        return self._opt_outs.get(account, _NONE)
+
+    def opt_outs(self, account: str) -> list[OptOut]:
+        """``account``'s opt-outs, oldest first."""
+        return sorted(self._opt_outs.get(account, {}).values(), key=lambda opt_out: opt_out.at)
+
+    def clear_opt_outs(self) -> None:
+        self._opt_outs.clear()
+        self._state.clear_opt_outs()

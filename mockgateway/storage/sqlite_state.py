@@ -1,0 +1,143 @@
+"""The state port on SQLite: writes are queued on the store's thread, in order with its other statements."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from mockgateway.domain.state import Grant, OptOut, TargetOverride
+from mockgateway.storage.state_rows import (
+    GRANT_COLUMNS,
+    OPT_OUT_COLUMNS,
+    TARGET_COLUMNS,
+    grant_to_row,
+    opt_out_to_row,
+    override_to_row,
+    row_to_grant,
+    row_to_opt_out,
+    row_to_override,
+)
+
+if TYPE_CHECKING:
+    from mockgateway.service.state_ports import StatePort
+
+T = TypeVar("T")
+Db = sqlite3.Connection
+#: Queue ``fn(connection, *args)`` on the store's thread now; the future tells when it ran.
+Submit = Callable[..., "Future[Any]"]
+#: Run ``fn(connection, *args)`` on the store's thread and wait for its result.
+Call = Callable[..., Awaitable[Any]]
+
+_log = logging.getLogger(__name__)
+
+_INSERT_OPT_OUT = (
+    f"INSERT INTO opt_outs ({', '.join(OPT_OUT_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT (account, number) DO NOTHING"
+)
+_UPSERT_TARGETS = (
+    f"INSERT OR REPLACE INTO callback_targets ({', '.join(TARGET_COLUMNS)}) VALUES (?, ?, ?, ?)"  # a new seq
+)
+_UPSERT_GRANT = (
+    f"INSERT OR REPLACE INTO grants ({', '.join(GRANT_COLUMNS)}, kept_until) "
+    f"VALUES ({', '.join('?' * len(GRANT_COLUMNS))}, ?)"
+)
+_SAVE_CLOCK = (
+    "INSERT INTO meta (key, value) VALUES ('clock', ?) "
+    + "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"  # never backwards
+)
+
+
+class SqliteState:
+    def __init__(self, submit: Submit, call: Call) -> None:
+        self._submit = submit
+        self._call = call
+        self._clock_at: float | None = None  #: the latest position not yet written
+        self._clock_queued = False
+
+    # -- opt-outs ---------------------------------------------------------------------------------------
+    def add_opt_out(self, opt_out: OptOut) -> None:
+        self._write(_execute, _INSERT_OPT_OUT, opt_out_to_row(opt_out))
+
+    def remove_opt_out(self, account: str, number: str) -> None:
+        self._write(_execute, "DELETE FROM opt_outs WHERE account = ? AND number = ?", (account, number))
+
+    def clear_opt_outs(self) -> None:
+        self._write(_execute, "DELETE FROM opt_outs", ())
+
+    async def load_opt_outs(self) -> list[OptOut]:
+        rows = await self._call(_select, f"SELECT {', '.join(OPT_OUT_COLUMNS)} FROM opt_outs ORDER BY at, rowid")
+        return [row_to_opt_out(row) for row in rows]
+
+    # -- callback targets -------------------------------------------------------------------------------
+    def save_targets(self, override: TargetOverride) -> None:
+        self._write(_execute, _UPSERT_TARGETS, override_to_row(override))
+
+    def forget_targets(self, account: str) -> None:
+        self._write(_execute, "DELETE FROM callback_targets WHERE account = ?", (account,))
+
+    async def load_targets(self) -> list[TargetOverride]:
+        rows = await self._call(_select, f"SELECT {', '.join(TARGET_COLUMNS)} FROM callback_targets ORDER BY seq")
+        return [row_to_override(row) for row in rows]
+
+    # -- grants -----------------------------------------------------------------------------------------
+    def save_grant(self, grant: Grant) -> None:
+        self._write(_execute, _UPSERT_GRANT, (*grant_to_row(grant), grant.kept_until()))
+
+    def sweep_grants(self, now: float) -> None:
+        self._write(_execute, "DELETE FROM grants WHERE kept_until <= ?", (now,))
+
+    async def load_grants(self, now: float) -> list[Grant]:
+        statement = f"SELECT {', '.join(GRANT_COLUMNS)} FROM grants WHERE kept_until > ? ORDER BY issued_at, rowid"
+        rows = await self._call(_select, statement, now)
+        return [row_to_grant(row) for row in rows]
+
+    # -- the clock --------------------------------------------------------------------------------------
+    def save_clock(self, at: float) -> None:
+        # An advance moves the clock once per due moment: one write is queued at a time, of the latest position.
+        if self._clock_at is None or at > self._clock_at:
+            self._clock_at = at
+        if not self._clock_queued:
+            self._clock_queued = True
+            self._write(self._write_clock)
+
+    def _write_clock(self, db: Db) -> None:
+        self._clock_queued = False  # first: a position set from now on queues a write of its own
+        at = self._clock_at
+        if at is not None:
+            db.execute(_SAVE_CLOCK, (at,))
+
+    async def load_clock(self) -> float | None:
+        rows = await self._call(_select, "SELECT value FROM meta WHERE key = 'clock'")
+        return float(rows[0][0]) if rows else None
+
+    async def flush(self) -> None:
+        await self._call(_nothing)
+
+    def _write(self, fn: Callable[..., None], *args: Any) -> None:
+        self._submit(fn, *args).add_done_callback(_report_failure)
+
+
+def _execute(db: Db, statement: str, args: tuple[Any, ...]) -> None:
+    db.execute(statement, args)  # one statement: its own transaction
+
+
+def _select(db: Db, statement: str, *args: Any) -> list[Any]:
+    return db.execute(statement, args).fetchall()
+
+
+def _nothing(_db: Db) -> None:
+    return None
+
+
+def _report_failure(done: Future[Any]) -> None:
+    error = done.exception()
+    if error is not None:
+        _log.error("the SQLite store could not keep a state change: %s", error, exc_info=error)
+
+
+if TYPE_CHECKING:
+
+    def _is_a_state_port(state: SqliteState) -> StatePort:
+        return state  # mypy proves the class fits the port
