@@ -67,7 +67,7 @@ class HttpTransport:
     async def send(self, call: HttpCall, timeout_s: float) -> TransportResult:
         started = time.monotonic()  # the loop's clock, without looking the loop up
         deadline = started + timeout_s
-        method, url, payload, content_type, oauth2 = call  # one unpacking: each named field is a lookup
+        method, url, oauth2 = call.method, call.url, call.oauth2
         status: int | None = None
         error: str | None = None
         token: str | None = None
@@ -78,7 +78,7 @@ class HttpTransport:
             lean = self._lean
             target = None if lean is None or self._closed else lean.target(method, url)
             if target is not None and lean is not None:
-                status, body = await lean.request(target, payload, content_type, token, deadline)
+                status, body = await lean.request(target, call.body, call.content_type, token, deadline)
             else:
                 async with asyncio.timeout_at(deadline):
                     status, body = await self._aiohttp(call, token)

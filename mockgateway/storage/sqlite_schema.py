@@ -8,16 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from mockgateway.domain.errors import ConfigError
-from mockgateway.storage.records import DELIVERY_COLUMNS, JOB_COLUMNS
-from mockgateway.storage.rows import COLUMNS as MESSAGE_COLUMNS
+from mockgateway.storage.records import JOB_COLUMNS
+from mockgateway.storage.sqlite_rows import DELIVERY_COLUMNS, MESSAGE_COLUMNS, MO_COLUMNS, NOTIFICATION_COLUMNS
 
-SCHEMA_VERSION = 1
-
-NOTIFICATION_COLUMNS = (
-    "id", "message_id", "account", "provider", "part_index", "part_id", "status", "created_at", "reason", "code",
-    "retriable", "destination", "scenario",
-)  # fmt: skip
-MO_COLUMNS = ("id", "account", "provider", "sender", "recipient", "text", "received_at", "in_reply_to")
+SCHEMA_VERSION = 2
 
 # ``kept_from`` is when an item's retention started (see ``Store``); ``seq`` keeps the arrival order.
 _TABLES = f"""

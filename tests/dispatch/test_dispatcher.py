@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from msgspec.structs import replace
 
 from mockgateway.clock import FakeClock
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
@@ -398,8 +399,8 @@ async def test_an_attempt_updates_the_saved_delivery_as_saving_it_whole_would(
     await dispatcher.drain()
     done = await store.get_delivery("d1")
     assert done is not None
-    assert done == sent._replace(
-        state=DeliveryState.DELIVERED, attempts=done.attempts, next_attempt_at=None, delivered_at=retry_at
+    assert done == replace(
+        sent, state=DeliveryState.DELIVERED, attempts=done.attempts, next_attempt_at=None, delivered_at=retry_at
     )
     assert [a.status for a in done.attempts] == [503, 200]
 

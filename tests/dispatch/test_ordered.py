@@ -38,7 +38,10 @@ async def test_a_receiver_gets_its_next_callback_only_after_answering_the_one_be
     gated = Gated()
     ordered = OrderedTransport(gated)
     calls = [("a1", A), ("a2", A), ("b1", B), ("a3", A)]
-    sends = [asyncio.create_task(ordered.send(HttpCall("POST", url, name.encode()), 5.0)) for name, url in calls]
+    sends = [
+        asyncio.create_task(ordered.send(HttpCall(method="POST", url=url, body=name.encode()), 5.0))
+        for name, url in calls
+    ]
     assert await gated.started.get() == "a1"
     assert await gated.started.get() == "b1"  # another receiver does not wait; a2 does
     gated.answer("a1")

@@ -34,6 +34,7 @@ class LiveLinkDialect:
         }
         self._oauth = OAuthEndpoints(gateway.tokens, self._by_key)
         self._pull = PullEndpoints(gateway, self.authenticate, status_list_key)
+        self._acks = callbacks.AckCallbacks()
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
@@ -49,7 +50,7 @@ class LiveLinkDialect:
         return render_error(error)
 
     def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        return callbacks.status_calls(message, notification, account)
+        return self._acks.status_calls(message, notification, account)
 
     def mo_calls(self, mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
         return callbacks.mo_calls(mo, account, replied_to)

@@ -26,7 +26,7 @@ class Webhooks:
         url = _url(request)
         current = account.status_target(PROVIDER)
         own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
-        target = CallbackTarget(url, current.oauth2 if current else None)
+        target = CallbackTarget(url=url, oauth2=current.oauth2 if current else None)
         self._gateway.set_account_callbacks(account.name, status=target, mo=own.mo, provider=PROVIDER)
         return _registered("receipt", url)
 
@@ -34,7 +34,7 @@ class Webhooks:
         url = _url(request)
         current = account.mo_target(PROVIDER)
         own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
-        target = CallbackTarget(url, current.oauth2 if current else None)
+        target = CallbackTarget(url=url, oauth2=current.oauth2 if current else None)
         self._gateway.set_account_callbacks(account.name, status=own.status, mo=target, provider=PROVIDER)
         return _registered("incoming", url)
 
