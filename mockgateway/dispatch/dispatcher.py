@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from mockgateway.service.ports import Outbox
 
 log = logging.getLogger(__name__)
-PENDING = DeliveryState.PENDING
 
 
 class DeliveryLog(Protocol):
@@ -82,7 +81,7 @@ class CallbackDispatcher:
         if delivery_id in self._live:
             raise ValueError(f"delivery {delivery_id} is already queued")
         now = self._clock.now()
-        self._live[delivery_id] = replace(delivery, state=PENDING, next_attempt_at=now)
+        self._live[delivery_id] = replace(delivery, state=DeliveryState.PENDING, next_attempt_at=now)
         self._seq = seq = self._seq + 1
         self._scheduled[delivery_id] = seq
         self._fresh.append((now, seq, delivery_id))
@@ -135,14 +134,14 @@ class CallbackDispatcher:
     # -- lifecycle and persistence ----------------------------------------------------------------
     def pending(self) -> list[Delivery]:
         """Deliveries not yet final, earliest due first: what to persist at shutdown."""
-        waiting = [delivery for delivery in self._live.values() if delivery.state is PENDING]
+        waiting = [delivery for delivery in self._live.values() if delivery.state is DeliveryState.PENDING]
         return sorted(waiting, key=lambda d: d.next_attempt_at or 0.0)
 
     def restore(self, deliveries: Iterable[Delivery]) -> int:
         """Take back pending deliveries (after a restart), each due at its ``next_attempt_at``; returns how many."""
         count = 0
         for delivery in deliveries:
-            if delivery.state is not PENDING or delivery.id in self._live:
+            if delivery.state is not DeliveryState.PENDING or delivery.id in self._live:
                 continue
             due = self._clock.now() if delivery.next_attempt_at is None else delivery.next_attempt_at
             self._live[delivery.id] = replace(delivery, next_attempt_at=due)
@@ -226,7 +225,7 @@ class CallbackDispatcher:
             attempt = Attempt(at=started, status=status, latency_ms=latency_ms, error=error)
             outcome = self._outcome(base, call, attempt, status)
             updated = base.after(outcome)
-            if outcome.state is PENDING or self._running[delivery_id] > 1:
+            if outcome.state is DeliveryState.PENDING or self._running[delivery_id] > 1:
                 live[delivery_id] = updated
             else:  # final, and no other attempt of it under way: nothing to hold it for
                 del live[delivery_id]
@@ -248,7 +247,7 @@ class CallbackDispatcher:
         if status is not None and 200 <= status < 300:
             self._scheduled.pop(delivery_id, None)  # a replay that got through makes a queued retry moot
             return AttemptOutcome(state=DeliveryState.DELIVERED, attempts=attempts, delivered_at=now)
-        if base.state is not PENDING or delivery_id in self._scheduled:
+        if base.state is not DeliveryState.PENDING or delivery_id in self._scheduled:
             # A replay of a finished delivery, or a concurrent attempt already rescheduled it: just note it.
             return AttemptOutcome(
                 state=base.state,
@@ -263,12 +262,12 @@ class CallbackDispatcher:
             return AttemptOutcome(state=DeliveryState.FAILED, attempts=attempts, delivered_at=base.delivered_at)
         self._schedule(delivery_id, now + delay)
         return AttemptOutcome(
-            state=PENDING, attempts=attempts, next_attempt_at=now + delay, delivered_at=base.delivered_at
+            state=DeliveryState.PENDING, attempts=attempts, next_attempt_at=now + delay, delivered_at=base.delivered_at
         )
 
     def _requeue(self, delivery_id: str) -> None:
         held = self._live.get(delivery_id)
-        if held is not None and held.state is PENDING and delivery_id not in self._scheduled:
+        if held is not None and held.state is DeliveryState.PENDING and delivery_id not in self._scheduled:
             self._schedule(delivery_id, held.next_attempt_at or self._clock.now())
 
     def _release(self, delivery_id: str) -> None:
@@ -278,7 +277,7 @@ class CallbackDispatcher:
             return
         del self._running[delivery_id]
         held = self._live.get(delivery_id)
-        if held is not None and held.state is not PENDING and delivery_id not in self._scheduled:
+        if held is not None and held.state is not DeliveryState.PENDING and delivery_id not in self._scheduled:
             del self._live[delivery_id]
 
 

@@ -88,7 +88,7 @@ _REMEMBERED = 1024
 
 
 class AckCallbacks:
-    """Renders the status ACKs of one dialect instance.
+    """Renders the status ACKs of one dialect instance, and the clock strings of its pulled ACKs.
 
     Two bounded memories: the ACK settings of each distinct set of request options (clients send the same few;
     equal options mean equal settings, as every setting is a string compared or a flag taken as a bool, which
@@ -106,7 +106,7 @@ class AckCallbacks:
         targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
         if not targets:
             return []
-        body = kept_json(ack_payload(message, notification, settings, self._gmt_moment))
+        body = kept_json(ack_payload(message, notification, settings, self.moment))
         return [_post(target, body) for target in targets]
 
     def settings(self, message: Message) -> AckSettings:
@@ -117,7 +117,8 @@ class AckCallbacks:
             settings = self._settings[message.options] = AckSettings.of(message)
         return settings
 
-    def _gmt_moment(self, second: int) -> tuple[str, str]:
+    def moment(self, second: int) -> tuple[str, str]:
+        """``gmt_moment``, remembered."""
         moment = self._moments.get(second)
         if moment is None:
             if len(self._moments) >= _REMEMBERED:

@@ -33,8 +33,8 @@ class LiveLinkDialect:
             if PROVIDER in account.credentials
         }
         self._oauth = OAuthEndpoints(gateway.tokens, self._by_key)
-        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key)
         self._acks = callbacks.AckCallbacks()
+        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key, self._acks.moment)
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
