@@ -108,21 +108,16 @@ class Engine:
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
     ) -> None:
         now = self.clock.now()
-        # A failure's reason is the provider's own, and a failure always carries a code, if only the generic one.
-        resolve = reason is not None or code is not None or status is MessageStatus.FAILED
+        current = await self.store.get_message(message_id)
+        if current is None:  # deleted meanwhile
+            return
         retriable = None
-        while True:  # a lost compare-and-set means another change came first: work it out again on top of it
-            current = await self.store.get_message(message_id)
-            if current is None:  # deleted meanwhile
-                return
-            if resolve:
-                reason, code, retriable = resolve_step(current.provider, status, reason, code)
-                resolve = False
-            message = lifecycle.advance(current, index, status, now, reason)
-            if message is None:  # the lifecycle does not allow the change
-                return
-            if await self.store.replace_message(current, message):
-                break
+        # A failure's reason is the provider's own, and a failure always carries a code, if only the generic one.
+        if reason is not None or code is not None or status is MessageStatus.FAILED:
+            reason, code, retriable = resolve_step(current.provider, status, reason, code)
+        message = await self._advance(current, index, status, now, reason)
+        if message is None:
+            return
         notification = Notification(
             id=self.ids.hex(16),
             message_id=message_id,
@@ -138,15 +133,36 @@ class Engine:
             destination=message.destination,
             scenario=message.scenario,
         )
+        await self._notify(message, notification)
+
+    async def _advance(
+        self, current: Message, index: int, status: MessageStatus, at: float, reason: str | None
+    ) -> Message | None:
+        """``current`` after the change, stored; ``None`` when the lifecycle refuses it or the message is gone.
+
+        A lost compare-and-set means another change came first: the message is read again and the change
+        worked out on top of it.
+        """
+        message: Message | None = current
+        while message is not None:
+            updated = lifecycle.advance(message, index, status, at, reason)
+            if updated is None or await self.store.replace_message(message, updated):
+                return updated
+            message = await self.store.get_message(message.id)
+        return None
+
+    async def _notify(self, message: Message, notification: Notification) -> None:
+        """Record the notification, tell the listeners and hand its callbacks out."""
         await self.store.add_notification(notification)
         if self.events.wants("notification"):
-            self.events.publish(Event("notification", notification.id, message.account, message.provider, status))
+            event = Event("notification", notification.id, message.account, message.provider, notification.status)
+            self.events.publish(event)
         renderer = self.renderers.get(message.provider)
         if renderer is not None:
             account = self._account(message.account, message.provider)
             calls = renderer.status_calls(message, notification, account)
             if calls:
-                await self._send(calls, message.account, "status", notification.id, message_id)
+                await self._send(calls, message.account, "status", notification.id, message.id)
 
     async def _reply(self, message_id: str, reply: PlannedReply) -> None:
         message = await self.store.get_message(message_id)
