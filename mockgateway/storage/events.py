@@ -1,13 +1,17 @@
-"""The filters of the event queries (notifications and MOs), for the in-memory store and SQLite's statements."""
+"""Notifications and MOs: the filters of their queries (both stores), and how the in-memory store indexes them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
+from operator import attrgetter
 
 from mockgateway.domain.model import EventQuery, MessageStatus, MoMessage, Notification
+from mockgateway.storage.eventlog import Fields
 
 NEGATIVE = frozenset({MessageStatus.RETRYING, MessageStatus.FAILED})
 NOK = "nok"
+NotificationFilter = Callable[[Notification], bool]
+MoFilter = Callable[[MoMessage], bool]
 
 
 def status_filter(wanted: str | None) -> str | None:
@@ -25,7 +29,7 @@ def status_values(wanted: str | None) -> frozenset[str] | None:
     return NEGATIVE if status == NOK else frozenset({status})
 
 
-def notification_filter(q: EventQuery) -> Callable[[Notification], bool]:
+def notification_filter(q: EventQuery) -> NotificationFilter:
     """Whether a notification matches every filter of ``q`` (paging aside)."""
     statuses = status_values(q.status)
     since = float("-inf") if q.since is None else q.since
@@ -43,7 +47,7 @@ def notification_filter(q: EventQuery) -> Callable[[Notification], bool]:
     return keep
 
 
-def mo_filter(q: EventQuery) -> Callable[[MoMessage], bool]:
+def mo_filter(q: EventQuery) -> MoFilter:
     phone = None if q.phone is None else q.phone.lstrip("+")
     keyword = None if q.keyword is None else q.keyword.lower()
     since = float("-inf") if q.since is None else q.since
@@ -59,3 +63,26 @@ def mo_filter(q: EventQuery) -> Callable[[MoMessage], bool]:
         )
 
     return keep
+
+
+def _notification_keys(n: Notification) -> Iterable[Hashable]:
+    account, status = n.account, n.status
+    if status in NEGATIVE:
+        return ((account, status), (account, NOK))
+    return ((account, status),)
+
+
+def _no_keys(mo: MoMessage) -> Iterable[Hashable]:
+    return ()
+
+
+NOTIFICATION_FIELDS: Fields[Notification] = Fields(
+    id=attrgetter("id"),
+    account=attrgetter("account"),
+    time=attrgetter("created_at"),
+    exact=attrgetter("part_id"),
+    extra_keys=_notification_keys,
+)
+MO_FIELDS: Fields[MoMessage] = Fields(
+    id=attrgetter("id"), account=attrgetter("account"), time=attrgetter("received_at"), exact=None, extra_keys=_no_keys
+)

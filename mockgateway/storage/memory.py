@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -22,37 +22,11 @@ from mockgateway.service.ports import BusyUntil
 from mockgateway.service.scheduler import Job
 from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
-from mockgateway.storage.eventlog import EventLog, Fields
+from mockgateway.storage.eventlog import EventLog
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Store
-
-
-def _notification_keys(n: Notification) -> Iterable[Hashable]:
-    account, status = n.account, n.status
-    if status in ev.NEGATIVE:
-        return ((account, status), (account, ev.NOK))
-    return ((account, status),)
-
-
-def _no_keys(mo: MoMessage) -> Iterable[Hashable]:
-    return ()
-
-
-NotificationFilter = Callable[[Notification], bool]
-MoFilter = Callable[[MoMessage], bool]
-
-_NOTIFICATION_FIELDS: Fields[Notification] = Fields(
-    id=attrgetter("id"),
-    account=attrgetter("account"),
-    time=attrgetter("created_at"),
-    exact=attrgetter("part_id"),
-    extra_keys=_notification_keys,
-)
-_MO_FIELDS: Fields[MoMessage] = Fields(
-    id=attrgetter("id"), account=attrgetter("account"), time=attrgetter("received_at"), exact=None, extra_keys=_no_keys
-)
 
 
 class InMemoryStore:
@@ -68,8 +42,8 @@ class InMemoryStore:
         self._kept_per_account: Counter[str] = Counter()  #: for an account's cap, without a scan per send
         self._message_expiry = ExpiryQueue()
         self._message_late: dict[str, float] = {}
-        self._notifications = EventLog(_NOTIFICATION_FIELDS)
-        self._mos = EventLog(_MO_FIELDS)
+        self._notifications = EventLog(ev.NOTIFICATION_FIELDS)
+        self._mos = EventLog(ev.MO_FIELDS)
         self._deliveries: dict[str, Delivery] = {}
         self._delivery_expiry = ExpiryQueue()
         self._high: int | None = None
@@ -176,7 +150,7 @@ class InMemoryStore:
 
     def _notification_plan(
         self, q: EventQuery
-    ) -> tuple[NotificationFilter, Hashable | None, NotificationFilter | None, list[Notification] | None]:
+    ) -> tuple[ev.NotificationFilter, Hashable | None, ev.NotificationFilter | None, list[Notification] | None]:
         """The filter, the series to read (``None``: all accounts), what the series leaves to filter, and, for
         an order or message, the matching notifications themselves."""
         keep = ev.notification_filter(q)
@@ -216,7 +190,7 @@ class InMemoryStore:
         return self._mos.count(key, query.since, query.until, keep, residual)
 
     @staticmethod
-    def _mo_plan(q: EventQuery) -> tuple[MoFilter, str | None, MoFilter | None]:
+    def _mo_plan(q: EventQuery) -> tuple[ev.MoFilter, str | None, ev.MoFilter | None]:
         keep = ev.mo_filter(q)
         plain = q.message_id is None and q.phone is None and q.keyword is None
         return keep, q.account, (None if plain and q.account is not None else keep)
