@@ -220,10 +220,10 @@ class CallbackDispatcher:
         try:
             started = self._clock.now()
             call = live[delivery_id].call
-            status, error, latency_ms = await self._transport.send(call, self._policy.timeout_s)
+            result = await self._transport.send(call, self._policy.timeout_s)
             base = live[delivery_id]
-            attempt = Attempt(at=started, status=status, latency_ms=latency_ms, error=error)
-            outcome = self._outcome(base, call, attempt, status)
+            attempt = Attempt(at=started, status=result.status, latency_ms=result.latency_ms, error=result.error)
+            outcome = self._outcome(base, call, attempt)
             updated = base.after(outcome)
             if outcome.state is DeliveryState.PENDING or self._running[delivery_id] > 1:
                 live[delivery_id] = updated
@@ -241,8 +241,8 @@ class CallbackDispatcher:
         finally:
             self._release(delivery_id)
 
-    def _outcome(self, base: Delivery, call: HttpCall, attempt: Attempt, status: int | None) -> AttemptOutcome:
-        now = self._clock.now()
+    def _outcome(self, base: Delivery, call: HttpCall, attempt: Attempt) -> AttemptOutcome:
+        now, status = self._clock.now(), attempt.status
         delivery_id, attempts = base.id, (*base.attempts, attempt)
         if status is not None and 200 <= status < 300:
             self._scheduled.pop(delivery_id, None)  # a replay that got through makes a queued retry moot

@@ -10,9 +10,10 @@ import asyncio
 import base64
 import time
 from collections.abc import Callable
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 import aiohttp
+import msgspec
 
 from mockgateway.dispatch.http11 import ConnectionFailed, Http11Client, InvalidResponse
 from mockgateway.dispatch.oauth2 import TokenCache, TokenError
@@ -21,8 +22,8 @@ from mockgateway.dispatch.wire import refusal
 from mockgateway.domain.model import HttpCall, OAuth2Credentials
 
 
-class TransportResult(NamedTuple):
-    """A named tuple: one is made per callback, and a tuple costs a third of a frozen dataclass."""
+class TransportResult(msgspec.Struct, frozen=True, gc=False, kw_only=True):
+    """What one attempt to deliver a callback came to."""
 
     status: int | None  #: the receiver's HTTP status; None when it never answered
     error: str | None  #: why the attempt failed, in words; None on 2xx
@@ -99,7 +100,7 @@ class HttpTransport:
             error = f"invalid answer {failure}"
         except Exception as failure:  # the contract is "never raises": a bad URL must not kill the dispatcher
             error = f"{type(failure).__name__}: {failure}"
-        return TransportResult(status, error, (time.monotonic() - started) * 1000)
+        return TransportResult(status=status, error=error, latency_ms=(time.monotonic() - started) * 1000)
 
     async def close(self) -> None:
         self._closed = True

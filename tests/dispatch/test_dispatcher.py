@@ -199,7 +199,7 @@ class GatedTransport:
             self.reached.set()
         await self.gate.wait()
         self.active -= 1
-        return TransportResult(200, None, 1.0)
+        return TransportResult(status=200, error=None, latency_ms=1.0)
 
     async def close(self) -> None:
         return None
@@ -416,7 +416,9 @@ class ScriptedTransport:
         self.sent.append(call.url)
         script = self.scripts.get(call.url)
         status = script.pop(0) if script else 200
-        return TransportResult(status, None if status < 300 else f"receiver answered {status}", 1.0)
+        return TransportResult(
+            status=status, error=None if status < 300 else f"receiver answered {status}", latency_ms=1.0
+        )
 
     async def close(self) -> None:
         return None

@@ -28,7 +28,7 @@ class Gated:
         return await self.answers[name]
 
     def answer(self, name: str) -> None:
-        self.answers[name].set_result(TransportResult(200, None, 1.0))
+        self.answers[name].set_result(TransportResult(status=200, error=None, latency_ms=1.0))
 
     async def close(self) -> None:
         return None
