@@ -24,6 +24,7 @@ from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
 from mockgateway.storage.eventlog import EventLog
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
+from mockgateway.storage.shared import SharedConfigs
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Store
@@ -39,6 +40,7 @@ class InMemoryStore:
 
     def __init__(self) -> None:
         self._messages: dict[str, Message] = {}
+        self._configs = SharedConfigs()
         self._kept_per_account: Counter[str] = Counter()  #: for an account's cap, without a scan per send
         self._message_expiry = ExpiryQueue()
         self._message_late: dict[str, float] = {}
@@ -83,6 +85,7 @@ class InMemoryStore:
         return True
 
     def _put_message(self, message: Message) -> None:
+        message = self._configs.of(message)
         message_id = message.id
         if message_id not in self._messages:
             self._kept_per_account[message.account] += 1

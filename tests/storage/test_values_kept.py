@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 
+import msgspec
 from msgspec.structs import replace
 
 from mockgateway.domain.lifecycle import advance
@@ -61,3 +62,22 @@ async def test_a_store_built_before_the_start_up_freeze_leaves_its_tables_out_of
         assert not [o for o in gc.get_objects() if isinstance(o, dict) and len(o) >= 1000]
     finally:
         gc.unfreeze()
+
+
+def apart(sent: Message) -> Message:
+    return msgspec.json.decode(msgspec.json.encode(sent), type=Message)
+
+
+async def test_the_memory_store_keeps_one_copy_of_equal_request_configurations() -> None:
+    store = InMemoryStore()
+    # Built apart, as two requests would build them: equal values, distinct objects.
+    first, second = apart(message("1000000001")), apart(message("1000000002"))
+    counted = replace(message("1000000003"), options=(("api", "v2"), ("ackType", "MESSAGE"), ("acknowledgement", 1)))
+    assert first.options is not second.options
+    assert first.callbacks is not second.callbacks
+    await store.add_messages([first, second, counted])
+    kept = [await store.get_message(m.id) for m in (first, second, counted)]
+    assert kept == [first, second, counted]
+    assert kept[0].options is kept[1].options
+    assert kept[0].callbacks is kept[1].callbacks
+    assert type(kept[2].options[2][1]) is int  # equal to True, all the same not shared with it
