@@ -1,9 +1,9 @@
 """Values of the core, all immutable.
 
-The values made for every request, message, notification and callback are msgspec structs: built
-by keyword by a C-level ``__init__``, frozen, and never tracked by the cyclic garbage collector (they hold no
-cycles), so a store can keep hundreds of thousands of them as they are. The query and configuration values
-are frozen, slotted dataclasses.
+The values made for every request, message, notification and callback are msgspec structs: built by keyword
+by a C-level ``__init__``, frozen, and never tracked by the cyclic garbage collector (they hold no cycles), so a
+store can keep hundreds of thousands of them as they are. The query and configuration values are frozen,
+slotted dataclasses.
 """
 
 from __future__ import annotations
