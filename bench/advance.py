@@ -72,7 +72,7 @@ async def run(messages: int, sink_url: str, others: Others, *, push: bool = True
     # Without push, the request asks for no ACKs: the notifications are recorded and pullable, nothing is posted.
     options = (("acknowledgement", push), ("ackType", "MESSAGE" if push else "NONE"), ("ackTimeInGMT", True))
     # One targets tuple for every request, as the Live Link dialect shares one per callback URL a client names.
-    targets = (CallbackTarget(sink_url),)
+    targets = (CallbackTarget(url=sink_url),)
     others.mark()
     cpu, started = time.process_time(), time.perf_counter()
     for i in range(messages):

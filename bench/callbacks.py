@@ -67,8 +67,16 @@ async def send_with_dispatcher(url: str, n: int, concurrency: int) -> dict[str, 
                 "timestamp": 1_700_000_000 + i,
             }
         ).encode()
-        call = HttpCall("POST", url, body)
-        return Delivery(f"d{i}", "bench", "status", f"n{i}", str(100_000_000 + i), call, clock.now())
+        call = HttpCall(method="POST", url=url, body=body)
+        return Delivery(
+            id=f"d{i}",
+            account="bench",
+            kind="status",
+            subject_id=f"n{i}",
+            message_id=str(100_000_000 + i),
+            call=call,
+            created_at=clock.now(),
+        )
 
     for i in range(-concurrency, 0):  # warm-up, untimed: opens the pooled connections
         dispatcher.enqueue(delivery(i))

@@ -36,7 +36,6 @@ from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.model import MessageStatus, Notification
 from mockgateway.http.app import create_app
-from mockgateway.storage import events
 from mockgateway.storage.sqlite import SqliteStore
 from mockgateway.storage.sqlite_sql import INSERT_NOTIFICATION, notification_values
 
@@ -89,7 +88,7 @@ def fill_sqlite(path: Path, count: int) -> None:
     db = sqlite3.connect(path)
     batch: list[tuple[Any, ...]] = []
     for n in acks(count):
-        batch.append(notification_values(events.notification_to_row(n)))
+        batch.append(notification_values(n))
         if len(batch) == 50_000:
             db.executemany(INSERT_NOTIFICATION, batch)
             db.commit()

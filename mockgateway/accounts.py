@@ -180,11 +180,13 @@ def _oauth2(path: Path, where: str, raw: object) -> OAuth2Credentials | None:
         if not isinstance(item.get(key), str):
             raise ConfigError(f"{path}: {where}.{key}: required, a string")
     _url(path, f"{where}.token_url", item["token_url"])
-    return OAuth2Credentials(item["client_id"], item["client_secret"], item["token_url"])
+    return OAuth2Credentials(
+        client_id=item["client_id"], client_secret=item["client_secret"], token_url=item["token_url"]
+    )
 
 
 def _target(path: Path, where: str, raw: object, oauth2: OAuth2Credentials | None) -> CallbackTarget | None:
-    return None if raw is None else CallbackTarget(_url(path, where, raw), oauth2)
+    return None if raw is None else CallbackTarget(url=_url(path, where, raw), oauth2=oauth2)
 
 
 def _url(path: Path, where: str, raw: object) -> str:

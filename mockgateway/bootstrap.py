@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from pathlib import Path
 
 from mockgateway.clock import Clock, FakeClock, SystemClock
@@ -20,7 +19,7 @@ from mockgateway.dispatch.sandbox import AddressPolicy
 from mockgateway.dispatch.transport import HttpTransport, Transport
 from mockgateway.domain.errors import ConfigError
 from mockgateway.ids import IdSource, SeededIds
-from mockgateway.scenario.loader import load_dir, scenario_files, shipped_dir
+from mockgateway.scenario.loader import load_dir, shipped_dir
 from mockgateway.scenario.model import Scenario
 from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
@@ -34,14 +33,7 @@ ALLOW_NETWORKS = "allow_networks"
 
 
 def load_scenarios(directory: Path) -> tuple[Scenario, ...]:
-    """The directory's scenarios; unchanged files are not parsed again (scenarios are immutable values)."""
-    files = scenario_files(directory) if directory.is_dir() else ()
-    return _load_unchanged(directory, tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
-
-
-@lru_cache(maxsize=16)
-def _load_unchanged(directory: Path, _fingerprint: tuple[tuple[str, int, int], ...]) -> tuple[Scenario, ...]:
-    # _fingerprint (names, times, sizes) is read only by lru_cache: it is the key that changes with a file.
+    """The directory's scenarios."""
     # The shipped library is checked against the JSON Schema by the test suite; skipping that check here spares
     # start-up the import of the validator, about a tenth of a second (start-up must take under one).
     return load_dir(directory, schema=directory.resolve() != shipped_dir().resolve())

@@ -10,15 +10,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import gsm0338  # noqa: F401  # importing registers the "gsm03.38" codec
 
 from mockgateway.domain.model import STANDARD_PART_SIZES, Encoding, PartSizes
 
 _GSM = "gsm03.38"
-#: Texts up to this length are segmented once and remembered: clients resend the same texts (templates,
-#: test fixtures), and the results are immutable.
+#: Texts up to this length are remembered by a ``Segmenter``: clients resend the same texts (templates, test
+#: fixtures), and the results are immutable.
 _CACHED_LENGTH = 480
 
 
@@ -34,14 +33,27 @@ def is_gsm7(text: str) -> bool:
     return _gsm_length(text) is not None
 
 
+class Segmenter:
+    """``segment`` remembering the segmentation of up to ``limit`` short texts (forgetting them all when full)."""
+
+    def __init__(self, limit: int = 2048) -> None:
+        self._limit = limit
+        self._known: dict[tuple[str, bool, PartSizes], Segmentation] = {}
+
+    def __call__(self, text: str, force_ucs2: bool = False, sizes: PartSizes = STANDARD_PART_SIZES) -> Segmentation:
+        if len(text) > _CACHED_LENGTH:
+            return segment(text, force_ucs2, sizes)
+        key = (text, force_ucs2, sizes)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= self._limit:
+                self._known.clear()
+            known = self._known[key] = segment(text, force_ucs2, sizes)
+        return known
+
+
 def segment(text: str, force_ucs2: bool = False, sizes: PartSizes = STANDARD_PART_SIZES) -> Segmentation:
     """Choose the encoding for ``text`` and split it greedily into parts as an SMS-C would."""
-    if len(text) <= _CACHED_LENGTH:
-        return _segment_cached(text, force_ucs2, sizes)
-    return _segment(text, force_ucs2, sizes)
-
-
-def _segment(text: str, force_ucs2: bool, sizes: PartSizes) -> Segmentation:
     gsm_units = None if force_ucs2 else _gsm_length(text)
     if gsm_units is not None:
         return _build(text, Encoding.GSM7, gsm_units, sizes.gsm7, _gsm_width)
@@ -60,7 +72,6 @@ def _read_gsm_alphabet() -> dict[str, int]:
     return {ch: len(ch.encode(_GSM)) for ch in chars}
 
 
-_segment_cached = lru_cache(maxsize=2048)(_segment)
 _GSM_WIDTH = _read_gsm_alphabet()
 _GSM_CHARS = frozenset(_GSM_WIDTH)
 _GSM_EXTENSION = tuple(ch for ch, width in _GSM_WIDTH.items() if width == 2)

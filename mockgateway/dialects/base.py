@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from mockgateway.domain.errors import GatewayError
-from mockgateway.domain.values import quick_init
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class WireRequest:
     method: str
@@ -23,7 +21,6 @@ class WireRequest:
     raw_query: str = ""
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class WireResponse:
     status: int

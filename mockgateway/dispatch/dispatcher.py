@@ -18,34 +18,17 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
+from msgspec.structs import replace
+
 from mockgateway.clock import Clock
-from mockgateway.dispatch.held import (
-    ACCOUNT,
-    ATTEMPTS,
-    DELIVERED_AT,
-    ID,
-    NEXT_AT,
-    PENDING,
-    STATE,
-    Held,
-    HeldTable,
-    after_attempt,
-    call_of,
-    delivery_after,
-    delivery_of,
-    hold,
-    state_of,
-)
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import Transport
-from mockgateway.domain.model import Attempt, Delivery, DeliveryState, HttpCall, Outcome
+from mockgateway.domain.model import Attempt, AttemptOutcome, Delivery, DeliveryState, HttpCall
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Outbox
 
 log = logging.getLogger(__name__)
-# Plain names: on Python 3.11 each ``DeliveryState.X`` is a descriptor call, and every callback makes several.
-_PENDING, _DELIVERED, _FAILED = DeliveryState.PENDING, DeliveryState.DELIVERED, DeliveryState.FAILED
 
 
 class DeliveryLog(Protocol):
@@ -53,7 +36,7 @@ class DeliveryLog(Protocol):
 
     async def save_delivery(self, delivery: Delivery) -> None: ...
 
-    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool: ...
+    async def save_outcome(self, delivery_id: str, outcome: AttemptOutcome) -> bool: ...
 
 
 class CallbackDispatcher:
@@ -74,7 +57,9 @@ class CallbackDispatcher:
         self._store = store
         self._policy = policy or RetryPolicy()
         self._concurrency = concurrency
-        self._live: dict[str, Held] = HeldTable()  #: current value of every delivery being dealt with
+        #: Current value of every delivery being dealt with. Deliveries are not tracked by the garbage collector,
+        #: so neither is this dict, however many a burst of callbacks puts in.
+        self._live: dict[str, Delivery] = {}
         self._heap: list[tuple[float, int, str]] = []  #: (due at, sequence, delivery id)
         #: Entries enqueued to go now: due in the order they came, so a queue does what the heap would, for less.
         self._fresh: deque[tuple[float, int, str]] = deque()
@@ -96,7 +81,7 @@ class CallbackDispatcher:
         if delivery_id in self._live:
             raise ValueError(f"delivery {delivery_id} is already queued")
         now = self._clock.now()
-        self._live[delivery_id] = hold(delivery, _PENDING, now)
+        self._live[delivery_id] = replace(delivery, state=DeliveryState.PENDING, next_attempt_at=now)
         self._seq = seq = self._seq + 1
         self._scheduled[delivery_id] = seq
         self._fresh.append((now, seq, delivery_id))
@@ -138,9 +123,9 @@ class CallbackDispatcher:
 
     async def replay(self, delivery: Delivery) -> Delivery:
         """One more attempt now, outside the retry schedule; a 2xx makes the delivery DELIVERED."""
-        self._live.setdefault(delivery.id, hold(delivery))
+        self._live.setdefault(delivery.id, delivery)
         self._hold(delivery.id)
-        task = asyncio.get_running_loop().create_task(self._reported_attempt(delivery.id))
+        task = asyncio.get_running_loop().create_task(self._attempt(delivery.id))
         self._replays.add(task)
         task.add_done_callback(self._replayed)
         # Shielded: the attempt is recorded even if the caller (an admin request) goes away meanwhile.
@@ -149,17 +134,17 @@ class CallbackDispatcher:
     # -- lifecycle and persistence ----------------------------------------------------------------
     def pending(self) -> list[Delivery]:
         """Deliveries not yet final, earliest due first: what to persist at shutdown."""
-        waiting = [delivery_of(held) for held in self._live.values() if held[STATE] == PENDING]
+        waiting = [delivery for delivery in self._live.values() if delivery.state is DeliveryState.PENDING]
         return sorted(waiting, key=lambda d: d.next_attempt_at or 0.0)
 
     def restore(self, deliveries: Iterable[Delivery]) -> int:
         """Take back pending deliveries (after a restart), each due at its ``next_attempt_at``; returns how many."""
         count = 0
         for delivery in deliveries:
-            if delivery.state is not _PENDING or delivery.id in self._live:
+            if delivery.state is not DeliveryState.PENDING or delivery.id in self._live:
                 continue
             due = self._clock.now() if delivery.next_attempt_at is None else delivery.next_attempt_at
-            self._live[delivery.id] = hold(delivery, next_at=due)
+            self._live[delivery.id] = replace(delivery, next_attempt_at=due)
             self._schedule(delivery.id, due)
             count += 1
         return count
@@ -229,57 +214,61 @@ class CallbackDispatcher:
         if not task.cancelled() and task.exception() is not None:
             log.error("replaying a callback failed unexpectedly", exc_info=task.exception())
 
-    async def _reported_attempt(self, delivery_id: str) -> Delivery:
-        return delivery_after(*await self._attempt(delivery_id))
-
-    async def _attempt(self, delivery_id: str) -> tuple[Held, HttpCall, Outcome]:
+    async def _attempt(self, delivery_id: str) -> Delivery:
         """One attempt, recorded; the outcome is worked out from the delivery as it is once the answer came."""
         live = self._live
         try:
             started = self._clock.now()
-            call = call_of(live[delivery_id])
-            status, error, latency_ms = await self._transport.send(call, self._policy.timeout_s)
+            call = live[delivery_id].call
+            result = await self._transport.send(call, self._policy.timeout_s)
             base = live[delivery_id]
-            outcome = self._outcome(base, call, Attempt(started, status, latency_ms, error), status)
-            state, _, _, _ = outcome
-            if state is _PENDING or self._running[delivery_id] > 1:
-                live[delivery_id] = after_attempt(base, outcome)
+            attempt = Attempt(at=started, status=result.status, latency_ms=result.latency_ms, error=result.error)
+            outcome = self._outcome(base, call, attempt)
+            updated = base.after(outcome)
+            if outcome.state is DeliveryState.PENDING or self._running[delivery_id] > 1:
+                live[delivery_id] = updated
             else:  # final, and no other attempt of it under way: nothing to hold it for
                 del live[delivery_id]
             # The saved delivery is updated; only one forgotten meanwhile (a reset) is saved whole again.
             if not await self._store.save_outcome(delivery_id, outcome):
-                await self._store.save_delivery(delivery_after(base, call, outcome))
+                await self._store.save_delivery(updated)
             if self._on_change is not None:
-                self._on_change(delivery_id, base[ACCOUNT])
-            return base, call, outcome
+                self._on_change(delivery_id, base.account)
+            return updated
         except asyncio.CancelledError:
             self._requeue(delivery_id)
             raise
         finally:
             self._release(delivery_id)
 
-    def _outcome(self, base: Held, call: HttpCall, attempt: Attempt, status: int | None) -> Outcome:
-        now = self._clock.now()
-        delivery_id, attempts, delivered_at = base[ID], (*base[ATTEMPTS], attempt), base[DELIVERED_AT]
+    def _outcome(self, base: Delivery, call: HttpCall, attempt: Attempt) -> AttemptOutcome:
+        now, status = self._clock.now(), attempt.status
+        delivery_id, attempts = base.id, (*base.attempts, attempt)
         if status is not None and 200 <= status < 300:
             self._scheduled.pop(delivery_id, None)  # a replay that got through makes a queued retry moot
-            return _DELIVERED, attempts, None, now
-        state = state_of(base)
-        if state is not _PENDING or delivery_id in self._scheduled:
+            return AttemptOutcome(state=DeliveryState.DELIVERED, attempts=attempts, delivered_at=now)
+        if base.state is not DeliveryState.PENDING or delivery_id in self._scheduled:
             # A replay of a finished delivery, or a concurrent attempt already rescheduled it: just note it.
-            return state, attempts, base[NEXT_AT], delivered_at
+            return AttemptOutcome(
+                state=base.state,
+                attempts=attempts,
+                next_attempt_at=base.next_attempt_at,
+                delivered_at=base.delivered_at,
+            )
         delay = None
         if self._policy.should_retry(status, oauth2=call.oauth2 is not None):
             delay = self._policy.next_delay(len(attempts))
         if delay is None:
-            return _FAILED, attempts, None, delivered_at
+            return AttemptOutcome(state=DeliveryState.FAILED, attempts=attempts, delivered_at=base.delivered_at)
         self._schedule(delivery_id, now + delay)
-        return state, attempts, now + delay, delivered_at
+        return AttemptOutcome(
+            state=DeliveryState.PENDING, attempts=attempts, next_attempt_at=now + delay, delivered_at=base.delivered_at
+        )
 
     def _requeue(self, delivery_id: str) -> None:
         held = self._live.get(delivery_id)
-        if held is not None and held[STATE] == PENDING and delivery_id not in self._scheduled:
-            self._schedule(delivery_id, held[NEXT_AT] or self._clock.now())
+        if held is not None and held.state is DeliveryState.PENDING and delivery_id not in self._scheduled:
+            self._schedule(delivery_id, held.next_attempt_at or self._clock.now())
 
     def _release(self, delivery_id: str) -> None:
         left = self._running[delivery_id] - 1
@@ -288,7 +277,7 @@ class CallbackDispatcher:
             return
         del self._running[delivery_id]
         held = self._live.get(delivery_id)
-        if held is not None and held[STATE] != PENDING and delivery_id not in self._scheduled:
+        if held is not None and held.state is not DeliveryState.PENDING and delivery_id not in self._scheduled:
             del self._live[delivery_id]
 
 

@@ -10,9 +10,10 @@ import asyncio
 import base64
 import time
 from collections.abc import Callable
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 import aiohttp
+import msgspec
 
 from mockgateway.dispatch.http11 import ConnectionFailed, Http11Client, InvalidResponse
 from mockgateway.dispatch.oauth2 import TokenCache, TokenError
@@ -21,8 +22,8 @@ from mockgateway.dispatch.wire import refusal
 from mockgateway.domain.model import HttpCall, OAuth2Credentials
 
 
-class TransportResult(NamedTuple):
-    """A named tuple: one is made per callback, and a tuple costs a third of a frozen dataclass."""
+class TransportResult(msgspec.Struct, frozen=True, gc=False, kw_only=True):
+    """What one attempt to deliver a callback came to."""
 
     status: int | None  #: the receiver's HTTP status; None when it never answered
     error: str | None  #: why the attempt failed, in words; None on 2xx
@@ -67,7 +68,7 @@ class HttpTransport:
     async def send(self, call: HttpCall, timeout_s: float) -> TransportResult:
         started = time.monotonic()  # the loop's clock, without looking the loop up
         deadline = started + timeout_s
-        method, url, payload, content_type, oauth2 = call  # one unpacking: each named field is a lookup
+        method, url, oauth2 = call.method, call.url, call.oauth2
         status: int | None = None
         error: str | None = None
         token: str | None = None
@@ -78,7 +79,7 @@ class HttpTransport:
             lean = self._lean
             target = None if lean is None or self._closed else lean.target(method, url)
             if target is not None and lean is not None:
-                status, body = await lean.request(target, payload, content_type, token, deadline)
+                status, body = await lean.request(target, call.body, call.content_type, token, deadline)
             else:
                 async with asyncio.timeout_at(deadline):
                     status, body = await self._aiohttp(call, token)
@@ -99,7 +100,7 @@ class HttpTransport:
             error = f"invalid answer {failure}"
         except Exception as failure:  # the contract is "never raises": a bad URL must not kill the dispatcher
             error = f"{type(failure).__name__}: {failure}"
-        return TransportResult(status, error, (time.monotonic() - started) * 1000)
+        return TransportResult(status=status, error=error, latency_ms=(time.monotonic() - started) * 1000)
 
     async def close(self) -> None:
         self._closed = True

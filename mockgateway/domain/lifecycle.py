@@ -1,30 +1,29 @@
-"""Which status changes a message part may go through, and the message's overall status."""
+"""Which status changes a message part may go through, and what they make of the message."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mockgateway.domain.model import FINAL_STATUSES, MessageStatus
+from msgspec.structs import replace
+
+from mockgateway.domain.model import Message, MessageStatus
 
 S = MessageStatus
-# Plain names: on Python 3.11 ``MessageStatus.X`` is a Python-level call, and every due notification asks
-# whether its change is allowed.
-_ACCEPTED, _DELIVERED, _RECEIVED = S.ACCEPTED, S.DELIVERED, S.RECEIVED
 
 
 def is_final(status: MessageStatus, handset_ack: bool) -> bool:
     """Whether a part in ``status`` takes no more changes. When the client asked for a handset acknowledgement,
     the SMS-C's DELIVERED is not the end: the handset's RECEIVED still follows, and is the final one."""
-    if status is _DELIVERED:
+    if status is S.DELIVERED:
         return not handset_ack
-    return status in FINAL_STATUSES
+    return status.is_final
 
 
 def allowed(current: MessageStatus, new: MessageStatus, handset_ack: bool = False) -> bool:
     """A final part takes no more changes: after DELIVERED only the handset's RECEIVED, and only when asked for."""
-    if current is _DELIVERED:
-        return handset_ack and new is _RECEIVED
-    return current not in FINAL_STATUSES and new is not _ACCEPTED
+    if current is S.DELIVERED:
+        return handset_ack and new is S.RECEIVED
+    return not current.is_final and new is not S.ACCEPTED
 
 
 def overall(parts: Sequence[MessageStatus]) -> MessageStatus:
@@ -40,3 +39,23 @@ def overall(parts: Sequence[MessageStatus]) -> MessageStatus:
     if any(p is not S.ACCEPTED for p in parts):
         return S.SENT
     return S.ACCEPTED
+
+
+def advance(message: Message, index: int, status: MessageStatus, at: float, reason: str | None) -> Message | None:
+    """``message`` after its part ``index`` moved to ``status`` at ``at``; ``None`` when the lifecycle forbids it.
+
+    The message's status follows from its parts, a ``reason`` replaces the one it had, and its revision goes up
+    by one (what a store's compare-and-set goes by).
+    """
+    parts = message.part_statuses or (S.ACCEPTED,) * len(message.part_ids)
+    if not allowed(parts[index], status, message.handset_ack):
+        return None
+    parts = (status,) if len(parts) == 1 else (*parts[:index], status, *parts[index + 1 :])
+    return replace(
+        message,
+        status=overall(parts),
+        status_at=at,
+        reason=reason or message.reason,
+        part_statuses=parts,
+        revision=message.revision + 1,
+    )

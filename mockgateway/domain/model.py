@@ -1,9 +1,9 @@
 """Values of the core, all immutable.
 
-The values made for every request, message, notification and callback (``SendRequest``, ``Message``,
-``Notification``, ``HttpCall``, ``Delivery``, ``Attempt``) are named tuples: one is built in about half the
-time of a frozen dataclass, whose every field is set through a call, and a due notification makes a dozen of
-them. The others are frozen, slotted dataclasses.
+The values made for every request, message, notification and callback are msgspec structs: built by keyword
+by a C-level ``__init__``, frozen, and never tracked by the cyclic garbage collector (they hold no cycles), so a
+store can keep hundreds of thousands of them as they are. The query and configuration values are frozen,
+slotted dataclasses.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import NamedTuple, TypeAlias
+from typing import TypeAlias
+
+import msgspec
 
 from mockgateway.domain.limits import NO_LIMITS, Limits
-from mockgateway.domain.values import quick_init
 
 Scalar: TypeAlias = str | int | float | bool | None
 #: Dialect-specific request options kept with a message, e.g. which ACK fields were asked for.
@@ -36,16 +37,14 @@ class MessageStatus(StrEnum):
 
     @property
     def is_final(self) -> bool:
-        return self in FINAL_STATUSES
+        """No part leaves a final status (but for DELIVERED's RECEIVED, see ``lifecycle``)."""
+        return self in _FINAL
 
 
-#: The statuses no part leaves (but for DELIVERED's RECEIVED). A plain set: on Python 3.11 ``is_final`` is a
-#: Python-level call, and the hot paths ask for every due notification.
-FINAL_STATUSES = frozenset({MessageStatus.DELIVERED, MessageStatus.RECEIVED, MessageStatus.FAILED})
+_FINAL = frozenset({MessageStatus.DELIVERED, MessageStatus.RECEIVED, MessageStatus.FAILED})
 
 
-@dataclass(frozen=True, slots=True)
-class OAuth2Credentials:
+class OAuth2Credentials(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """Client credentials the gateway uses to fetch a bearer token before calling a receiver."""
 
     client_id: str
@@ -53,9 +52,7 @@ class OAuth2Credentials:
     token_url: str
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class CallbackTarget:
+class CallbackTarget(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     url: str
     oauth2: OAuth2Credentials | None = None
 
@@ -72,7 +69,7 @@ class PartSizes:
 STANDARD_PART_SIZES = PartSizes()
 
 
-class SendRequest(NamedTuple):
+class SendRequest(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """What a dialect parsed out of a provider's send call, in core terms."""
 
     account: str
@@ -96,7 +93,7 @@ class SendRequest(NamedTuple):
         return None
 
 
-class Message(NamedTuple):
+class Message(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """One mobile-terminated message to one destination, possibly sent in several parts."""
 
     id: str
@@ -118,6 +115,7 @@ class Message(NamedTuple):
     status_at: float | None = None
     reason: str | None = None  #: canonical reason of the latest negative status
     part_statuses: tuple[MessageStatus, ...] = ()  #: one per part; empty means all ACCEPTED
+    revision: int = 0  #: bumped by every change of status, so a store can replace a message compare-and-set
 
     def part_status(self, index: int) -> MessageStatus:
         return self.part_statuses[index] if self.part_statuses else MessageStatus.ACCEPTED
@@ -210,7 +208,7 @@ class Account:
         return origin.lstrip("+") in {o.lstrip("+") for o in self.origins}
 
 
-class Notification(NamedTuple):
+class Notification(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """A status change of one part of a message: what an ACK / delivery report carries."""
 
     id: str
@@ -228,9 +226,7 @@ class Notification(NamedTuple):
     scenario: str | None = None
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class MoMessage:
+class MoMessage(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """A mobile-originated message: a handset's reply to one of the account's numbers."""
 
     id: str
@@ -248,7 +244,7 @@ class MoMessage:
         return words[0].upper() if words else ""
 
 
-class HttpCall(NamedTuple):
+class HttpCall(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """An outgoing HTTP request, rendered by a dialect, that the dispatcher delivers."""
 
     method: str
@@ -264,25 +260,14 @@ class DeliveryState(StrEnum):
     FAILED = "FAILED"  #: gave up: a non-retryable answer or attempts exhausted
 
 
-# Enum conversions by plain dict: on Python 3.11 ``member.value`` and ``Enum(value)`` are Python-level calls, and
-# the stores, the engine and the dispatcher convert for every message, notification and delivery.
-ENCODINGS: dict[str, Encoding] = {encoding.value: encoding for encoding in Encoding}
-STATUSES: dict[str, MessageStatus] = {status.value: status for status in MessageStatus}
-STATES: dict[str, DeliveryState] = {state.value: state for state in DeliveryState}
-#: A member's value. Members of two enums that equal one string (``DELIVERED``) share an entry: the same value.
-VALUE_OF: dict[Encoding | MessageStatus | DeliveryState, str] = {
-    member: member.value for member in (*Encoding, *MessageStatus, *DeliveryState)
-}
-
-
-class Attempt(NamedTuple):
+class Attempt(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     at: float
     status: int | None  #: HTTP status, None when no answer came
     latency_ms: float
     error: str | None = None
 
 
-class Delivery(NamedTuple):
+class Delivery(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """One callback to one receiver, with every attempt made so far."""
 
     id: str
@@ -297,9 +282,24 @@ class Delivery(NamedTuple):
     next_attempt_at: float | None = None
     delivered_at: float | None = None
 
+    def after(self, outcome: AttemptOutcome) -> Delivery:
+        """This delivery as an attempt left it."""
+        return msgspec.structs.replace(
+            self,
+            state=outcome.state,
+            attempts=outcome.attempts,
+            next_attempt_at=outcome.next_attempt_at,
+            delivered_at=outcome.delivered_at,
+        )
 
-#: What an attempt left a delivery with: its state, attempts, next attempt at and delivered at.
-Outcome: TypeAlias = tuple[DeliveryState, tuple[Attempt, ...], float | None, float | None]
+
+class AttemptOutcome(msgspec.Struct, frozen=True, gc=False, kw_only=True):
+    """What an attempt left a delivery with."""
+
+    state: DeliveryState
+    attempts: tuple[Attempt, ...]
+    next_attempt_at: float | None = None
+    delivered_at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

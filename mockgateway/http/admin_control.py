@@ -133,13 +133,16 @@ def _target(data: dict[str, Any], key: str) -> CallbackTarget | None:
         raise InvalidRequest(f"{key}.url: must be an http(s) URL", field=f"{key}.url")
     oauth = raw.get("oauth2")
     if oauth is None:
-        return CallbackTarget(url)
+        return CallbackTarget(url=url)
     if not isinstance(oauth, dict):
         raise InvalidRequest(f"{key}.oauth2: must be an object", field=f"{key}.oauth2")
-    values = []
+    values: dict[str, str] = {}
     for name in ("client_id", "client_secret", "token_url"):
         value = oauth.get(name)
         if not isinstance(value, str) or not value:
             raise InvalidRequest(f"{key}.oauth2.{name}: required, a string", field=f"{key}.oauth2.{name}")
-        values.append(value)
-    return CallbackTarget(url, OAuth2Credentials(*values))
+        values[name] = value
+    credentials = OAuth2Credentials(
+        client_id=values["client_id"], client_secret=values["client_secret"], token_url=values["token_url"]
+    )
+    return CallbackTarget(url=url, oauth2=credentials)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeAlias
 
 from mockgateway.domain.durations import parse_duration
-from mockgateway.domain.model import STATUSES, MessageStatus
+from mockgateway.domain.model import MessageStatus
 from mockgateway.domain.reasons import CODES, PROVIDERS, REASONS, STATUS_CLASSES, Code
 from mockgateway.scenario.model import RETRY_AFTER_STATUSES, VALIDITY, Match, OnSend, Reply, Scenario, Step
 
@@ -98,10 +98,17 @@ def _check_step(step: Mapping[str, Any], where: KeyPath, report: Report, provide
         report((*where, "reason"), f"unknown reason {reason!r} (known: {', '.join(sorted(REASONS))})")
     code = step.get("code")
     if isinstance(code, str | int) and not isinstance(code, bool):
-        status = STATUSES.get(str(step.get("status", "")).upper())
+        status = _status(step.get("status"))
         problem = _code_problem(str(code), reason if reason in REASONS else None, provider, status)
         if problem:
             report((*where, "code"), problem)
+
+
+def _status(raw: object) -> MessageStatus | None:
+    try:
+        return MessageStatus(str(raw or "").upper())
+    except ValueError:
+        return None
 
 
 def _code_problem(code: str, reason: str | None, provider: str | None, status: MessageStatus | None) -> str | None:

@@ -6,10 +6,9 @@ import random
 from collections.abc import Mapping, Sequence
 
 from mockgateway.clock import Clock
+from mockgateway.domain import lifecycle
 from mockgateway.domain.model import (
-    STATUSES,
     Delivery,
-    DeliveryState,
     HttpCall,
     Message,
     MessageStatus,
@@ -24,8 +23,6 @@ from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.scheduler import Job, Scheduler, as_job
 from mockgateway.service.timeline import Timelines
-
-_PENDING = DeliveryState.PENDING
 
 #: Replies that opt the handset out of further messages from the account.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -93,7 +90,7 @@ class Engine:
             # text, sender)
             _, _, _, message_id, due_at, part_index, status, reason, code, text, sender = entry
             if part_index is not None:
-                await self._apply_status(message_id, part_index, STATUSES[str(status)], reason, code)
+                await self._apply_status(message_id, part_index, MessageStatus(str(status)), reason, code)
             else:
                 await self._reply(message_id, PlannedReply(due_at, text or "", sender or ""))
             done(message_id, due_at)
@@ -108,35 +105,62 @@ class Engine:
     async def _apply_status(
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
     ) -> None:
+        now = self.clock.now()
+        current = await self.store.get_message(message_id)
+        if current is None:  # deleted meanwhile
+            return
         retriable = None
         # A failure's reason is the provider's own, and a failure always carries a code, if only the generic one.
         if reason is not None or code is not None or status is MessageStatus.FAILED:
-            current = await self.store.get_message(message_id)
-            if current is None:
-                return
             reason, code, retriable = resolve_step(current.provider, status, reason, code)
-        now = self.clock.now()
-        # One step in the store: a status change neither decodes nor re-encodes the whole message twice.
-        message = await self.store.set_part_status(message_id, index, status, now, reason)
-        if message is None:  # deleted meanwhile, or the lifecycle does not allow the change
+        message = await self._advance(current, index, status, now, reason)
+        if message is None:
             return
-        # Read once each: a named field read is a lookup, and this runs for every due notification.
-        account, provider = message.account, message.provider
-        # Positional, in field order: id, message_id, account, provider, part_index, part_id, status, created_at,
-        # reason, code, retriable, destination, scenario.
-        notification_id = self.ids.hex(16)
         notification = Notification(
-            notification_id, message_id, account, provider, index, message.part_ids[index], status, now, reason, code,
-            retriable, message.destination, message.scenario,
-        )  # fmt: skip
+            id=self.ids.hex(16),
+            message_id=message_id,
+            account=message.account,
+            provider=message.provider,
+            part_index=index,
+            part_id=message.part_ids[index],
+            status=status,
+            created_at=now,
+            reason=reason,
+            code=code,
+            retriable=retriable,
+            destination=message.destination,
+            scenario=message.scenario,
+        )
+        await self._notify(message, notification)
+
+    async def _advance(
+        self, current: Message, index: int, status: MessageStatus, at: float, reason: str | None
+    ) -> Message | None:
+        """``current`` after the change, stored; ``None`` when the lifecycle refuses it or the message is gone.
+
+        A lost compare-and-set means another change came first: the message is read again and the change
+        worked out on top of it.
+        """
+        message: Message | None = current
+        while message is not None:
+            updated = lifecycle.advance(message, index, status, at, reason)
+            if updated is None or await self.store.replace_message(message, updated):
+                return updated
+            message = await self.store.get_message(message.id)
+        return None
+
+    async def _notify(self, message: Message, notification: Notification) -> None:
+        """Record the notification, tell the listeners and hand its callbacks out."""
         await self.store.add_notification(notification)
         if self._events.wants("notification"):
-            self._events.publish(Event("notification", notification_id, account, provider, status.value))
-        renderer = self._renderers.get(provider)
+            event = Event("notification", notification.id, message.account, message.provider, notification.status)
+            self._events.publish(event)
+        renderer = self._renderers.get(message.provider)
         if renderer is not None:
-            calls = renderer.status_calls(message, notification, self._account(account, provider))
+            account = self._account(message.account, message.provider)
+            calls = renderer.status_calls(message, notification, account)
             if calls:
-                await self._send(calls, account, "status", notification_id, message_id)
+                await self._send(calls, message.account, "status", notification.id, message.id)
 
     async def _reply(self, message_id: str, reply: PlannedReply) -> None:
         message = await self.store.get_message(message_id)
@@ -170,9 +194,16 @@ class Engine:
     async def _send(self, calls: list[HttpCall], account: str, kind: str, subject: str, message_id: str | None) -> None:
         now = self.clock.now()
         for call in calls:
-            # Positional, in field order: id, account, kind, subject_id, message_id, call, created_at, state,
-            # attempts, next_attempt_at.
-            delivery = Delivery(self.ids.hex(16), account, kind, subject, message_id, call, now, _PENDING, (), now)
+            delivery = Delivery(
+                id=self.ids.hex(16),
+                account=account,
+                kind=kind,
+                subject_id=subject,
+                message_id=message_id,
+                call=call,
+                created_at=now,
+                next_attempt_at=now,
+            )
             await self.store.save_delivery(delivery)
             self.outbox.enqueue(delivery)
 

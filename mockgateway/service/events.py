@@ -6,12 +6,9 @@ import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from mockgateway.domain.values import quick_init
-
 log = logging.getLogger(__name__)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Event:
     kind: str  #: "message", "notification", "mo", "callback", "clock" or "reset"

@@ -17,13 +17,11 @@ from mockgateway.domain.model import (
     CallbackTarget,
     Message,
     MessageQuery,
-    MessageStatus,
     MoMessage,
     SendRequest,
 )
 from mockgateway.domain.state import Grant, OptOut, OptOutVia
-from mockgateway.domain.values import quick_init
-from mockgateway.encoding import Segmentation, segment
+from mockgateway.encoding import Segmentation, Segmenter
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
 from mockgateway.service.admission import SendAdmission
@@ -38,10 +36,7 @@ from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
 from mockgateway.service.tokens import TokenService
 
-_ACCEPTED = MessageStatus.ACCEPTED  # a plain name: ``MessageStatus.X`` is a Python-level call on Python 3.11
 
-
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Accepted:
     messages: list[Message]
@@ -78,6 +73,7 @@ class Gateway(History):
         self.scenarios = scenarios  # indexed by the setter
         self._directory = directory
         self._clock_keeper = ClockKeeper(clock, store.state)
+        self._segment = Segmenter()
         self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
         self._admission = admission or SendAdmission(store)
         self._engine = Engine(
@@ -182,7 +178,7 @@ class Gateway(History):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
         if account.limits.active:
             await self._admission.admit(account, len(request.destinations))
-        seg = segment(request.text, request.force_ucs2, request.part_sizes)
+        seg = self._segment(request.text, request.force_ucs2, request.part_sizes)
         rng = self._ids.random()
         scenarios = self._choose_scenarios(request, rng)
         on_send = None
@@ -235,22 +231,33 @@ class Gateway(History):
         self, request: SendRequest, seg: Segmentation, now: float, scenarios: list[Scenario]
     ) -> list[Message]:
         """One message per destination, under its scenario."""
-        # One unpacking: each named field read is a lookup.
-        (account, provider, destinations, text, origin, _, _, validity_s, client_ref, handset_ack, callbacks, options,
-         send_at) = request  # fmt: skip
+        send_at = request.send_at
         # A deferred message is created at its sending time, so its scenario's timeline starts there.
         created_at = now if send_at is None or send_at < now else send_at
-        numeric, parts, encoding = self._ids.numeric, len(seg.parts), seg.encoding
+        numeric, parts = self._ids.numeric, len(seg.parts)
         messages = []
-        for destination, scenario in zip(destinations, scenarios, strict=True):
+        for destination, scenario in zip(request.destinations, scenarios, strict=True):
             part_ids = (numeric(),) if parts == 1 else tuple(numeric() for _ in range(parts))
-            # Positional, in field order (a third cheaper than keywords on the send path): id, account, provider,
-            # destination, origin, text, encoding, part_ids, created_at, status, client_ref, validity_s,
-            # handset_ack, callbacks, options, scenario, status_at.
-            messages.append(Message(
-                part_ids[0], account, provider, destination, origin, text, encoding, part_ids, created_at, _ACCEPTED,
-                client_ref, validity_s, handset_ack, callbacks, options, scenario.name, now,
-            ))  # fmt: skip
+            messages.append(
+                Message(
+                    id=part_ids[0],
+                    account=request.account,
+                    provider=request.provider,
+                    destination=destination,
+                    origin=request.origin,
+                    text=request.text,
+                    encoding=seg.encoding,
+                    part_ids=part_ids,
+                    created_at=created_at,
+                    client_ref=request.client_ref,
+                    validity_s=request.validity_s,
+                    handset_ack=request.handset_ack,
+                    callbacks=request.callbacks,
+                    options=request.options,
+                    scenario=scenario.name,
+                    status_at=now,
+                )
+            )
         return messages
 
     # -- replies --------------------------------------------------------------------------------

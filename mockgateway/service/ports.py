@@ -7,15 +7,14 @@ from typing import Protocol
 
 from mockgateway.domain.model import (
     Account,
+    AttemptOutcome,
     Delivery,
     EventQuery,
     HttpCall,
     Message,
     MessageQuery,
-    MessageStatus,
     MoMessage,
     Notification,
-    Outcome,
     Page,
 )
 from mockgateway.service.scheduler import Job
@@ -63,15 +62,12 @@ class Store(Protocol):
     # -- messages -----------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None: ...
 
-    async def update_message(self, message: Message) -> None: ...
+    async def replace_message(self, current: Message, updated: Message) -> bool:
+        """Store ``updated`` in place of ``current`` if the stored message is still ``current``, in one step.
 
-    async def set_part_status(
-        self, message_id: str, part_index: int, status: MessageStatus, at: float, reason: str | None
-    ) -> Message | None:
-        """Move one part of a message to ``status`` at ``at`` if ``lifecycle.allowed`` lets it, in one step.
-
-        The message's status follows from its parts (``lifecycle.overall``) and a ``reason`` replaces the one
-        stored. Returns the updated message; ``None`` when it is gone or the change is not allowed.
+        False, changing nothing, when the message is gone or changed since it was read (another status change
+        came first): read it again and work the change out anew. The lifecycle rules are the domain's
+        (``lifecycle.advance``); a store only compares and sets.
         """
         ...
 
@@ -113,8 +109,8 @@ class Store(Protocol):
         """Insert or replace; a DELIVERED (or FAILED) one moves the retention start of what it carries."""
         ...
 
-    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool:
-        """A saved delivery after an attempt: ``save_delivery`` of it with the outcome's four values replaced.
+    async def save_outcome(self, delivery_id: str, outcome: AttemptOutcome) -> bool:
+        """A saved delivery after an attempt: ``save_delivery`` of ``Delivery.after(outcome)``.
 
         False, saving nothing, when no delivery of that id is saved.
         """

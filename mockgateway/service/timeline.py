@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 
+from msgspec.structs import replace
+
 from mockgateway.domain.model import Message
 from mockgateway.scenario.model import PlannedReply, PlannedStatus, Scenario, plan
 from mockgateway.service.scheduler import Job, Lane, Step, lanes_for
@@ -47,7 +49,7 @@ def _fixed(scenario: Scenario) -> bool:
 
 
 def _template(message: Message, scenario: Scenario, rng: random.Random) -> tuple[Step, ...]:
-    statuses, _ = plan(scenario, message._replace(created_at=0.0), rng)
+    statuses, _ = plan(scenario, replace(message, created_at=0.0), rng)
     return tuple((s.due_at, s.part_index, s.status.value, s.reason, s.code) for s in statuses)
 
 

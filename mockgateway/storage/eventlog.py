@@ -1,9 +1,9 @@
 """Notifications or MOs of every account, indexed for the pull queries and purged from the oldest end.
 
 One ``Series`` per account plus one per extra key (such as account and status), all subsequences of the
-account's series, so the row at an account's front is also at the front of each of its other series. Purging
-walks the accounts' fronts. A row whose retention started later than its time (its callback was delivered
-later) is set aside in ``held``, with a heap entry, out of the series; held rows are older than every row
+account's series, so the item at an account's front is also at the front of each of its other series. Purging
+walks the accounts' fronts. A item whose retention started later than its time (its callback was delivered
+later) is set aside in ``held``, with a heap entry, out of the series; held items are older than every item
 still in a series, so a query lists them first.
 
 The order-id index is split into shards: a dict whose values change is put back under the garbage
@@ -16,65 +16,67 @@ import heapq
 import itertools
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from mockgateway.storage.rows import Row
 from mockgateway.storage.series import Series
 
-RowFilter = Callable[[Row], bool]
+Item = TypeVar("Item")
 _SHARDS = 16384  #: about 30 orders per shard with a million ACKs
 _NEVER = float("-inf")
 
 
 @dataclass(frozen=True, slots=True)
-class Columns:
-    id: int
-    account: int
-    time: int
-    exact: int | None  #: a column with an exact-match index (order id), if any
-    extra_keys: Callable[[Row], Iterable[Hashable]]  #: further series a row belongs to
+class Fields(Generic[Item]):
+    """How an event log reads its items (``operator.attrgetter`` of their fields)."""
+
+    id: Callable[[Item], str]
+    account: Callable[[Item], str]
+    time: Callable[[Item], float]
+    exact: Callable[[Item], str] | None  #: the field with an exact-match index (order id), if any
+    extra_keys: Callable[[Item], Iterable[Hashable]]  #: further series an item belongs to
 
 
-class EventLog:
-    def __init__(self, columns: Columns) -> None:
-        self.c = columns
+class EventLog(Generic[Item]):
+    def __init__(self, fields: Fields[Item]) -> None:
+        self.c = fields
         self.clear()
 
     def clear(self) -> None:
-        self.accounts: dict[str, Series] = {}
-        self.series: dict[Hashable, Series] = {}
-        self._exact: list[dict[str, tuple[Row, ...]] | None] = [None] * _SHARDS
-        self.held: dict[str, Row] = {}
-        self.late: dict[str, float] = {}  #: retention starts later than the row's own time
-        self._later: list[tuple[float, int, str]] = []  #: heap over held rows
+        self.accounts: dict[str, Series[Item]] = {}
+        self.series: dict[Hashable, Series[Item]] = {}
+        self._exact: list[dict[str, tuple[Item, ...]] | None] = [None] * _SHARDS
+        self.held: dict[str, Item] = {}
+        self.late: dict[str, float] = {}  #: retention starts later than the item's own time
+        self._later: list[tuple[float, int, str]] = []  #: heap over held items
         self._seq = itertools.count()
 
-    def add(self, row: Row) -> None:
+    def add(self, item: Item) -> None:
         c = self.c  # read once: every notification comes through here
-        at = float(row[c.time] or 0)
-        account = str(row[c.account])
+        at = c.time(item)
+        account = c.account(item)
         series = self.accounts.get(account)
-        if series is None:  # not setdefault: that would build a Series for every row
+        if series is None:  # not setdefault: that would build a Series for every item
             series = self.accounts[account] = Series()
-        series.append(at, row)
-        for key in c.extra_keys(row):
+        series.append(at, item)
+        for key in c.extra_keys(item):
             series = self.series.get(key)
             if series is None:
                 series = self.series[key] = Series()
-            series.append(at, row)
+            series.append(at, item)
         if c.exact is not None:
-            value = str(row[c.exact])
+            value = c.exact(item)
             shard = self._shard(value)
-            shard[value] = (*shard.get(value, ()), row)
+            shard[value] = (*shard.get(value, ()), item)
 
-    def _shard(self, value: str) -> dict[str, tuple[Row, ...]]:
+    def _shard(self, value: str) -> dict[str, tuple[Item, ...]]:
         index = hash(value) % _SHARDS
         shard = self._exact[index]
         if shard is None:
             shard = self._exact[index] = {}
         return shard
 
-    def by_exact(self, value: str) -> tuple[Row, ...]:
-        """Rows whose exact-match column is ``value``, oldest first."""
+    def by_exact(self, value: str) -> tuple[Item, ...]:
+        """Items whose exact-match field is ``value``, oldest first."""
         shard = self._exact[hash(value) % _SHARDS]
         return () if shard is None else shard.get(value, ())
 
@@ -84,93 +86,93 @@ class EventLog:
             self.late[item_id] = at
 
     # -- queries ------------------------------------------------------------------------------------
-    def select(self, key: Hashable | None, since: float | None, until: float | None, keep: RowFilter,
-               residual: RowFilter | None) -> tuple[list[Row], Iterator[Row], int]:  # fmt: skip
-        """Held rows matching ``keep``, then the series rows in the window that pass ``residual``.
+    def select(self, key: Hashable | None, since: float | None, until: float | None, keep: Callable[[Item], bool],
+               residual: Callable[[Item], bool] | None) -> tuple[list[Item], Iterator[Item], int]:  # fmt: skip
+        """Held items matching ``keep``, then the series items in the window that pass ``residual``.
 
-        ``key`` names a series (``None``: every account's); the third value counts those series rows when no
+        ``key`` names a series (``None``: every account's); the third value counts those series items when no
         residual filter applies (else -1).
         """
-        held = [row for row in self.held.values() if keep(row)]
+        held = [item for item in self.held.values() if keep(item)]
         if key is None:
-            parts = [self._rows(s, since, until) for s in self.accounts.values()]
-            merged = heapq.merge(*parts, key=lambda row: float(row[self.c.time] or 0))
-            return held, (row for row in merged if residual is None or residual(row)), -1
+            parts = [self._items(s, since, until) for s in self.accounts.values()]
+            merged = heapq.merge(*parts, key=self.c.time)
+            return held, (item for item in merged if residual is None or residual(item)), -1
         series = self._series(key)
         if series is None:
             return held, iter(()), 0
         lo, hi = series.window(since, until)
-        rows = series.iterate(lo, hi)
+        items = series.iterate(lo, hi)
         if residual is None:
-            return held, rows, hi - lo
-        return held, (row for row in rows if residual(row)), -1
+            return held, items, hi - lo
+        return held, (item for item in items if residual(item)), -1
 
-    def page(self, key: Hashable | None, since: float | None, until: float | None, keep: RowFilter,
-             residual: RowFilter | None, offset: int, limit: int) -> list[Row]:  # fmt: skip
-        held, rows, counted = self.select(key, since, until, keep, residual)
+    def page(self, key: Hashable | None, since: float | None, until: float | None, keep: Callable[[Item], bool],
+             residual: Callable[[Item], bool] | None, offset: int, limit: int) -> list[Item]:  # fmt: skip
+        held, items, counted = self.select(key, since, until, keep, residual)
         if offset < len(held):
-            return [*held[offset : offset + limit], *itertools.islice(rows, max(0, limit - len(held) + offset))]
+            return [*held[offset : offset + limit], *itertools.islice(items, max(0, limit - len(held) + offset))]
         skip = offset - len(held)
         series = self._series(key) if counted >= 0 and key is not None else None
         if series is not None:  # jump straight to the page
             lo, hi = series.window(since, until)
             return series.slice(lo + skip, min(hi, lo + skip + limit))
-        return list(itertools.islice(rows, skip, skip + limit))
+        return list(itertools.islice(items, skip, skip + limit))
 
-    def _series(self, key: Hashable) -> Series | None:
+    def _series(self, key: Hashable) -> Series[Item] | None:
         return self.accounts.get(key) if isinstance(key, str) else self.series.get(key)
 
-    def count(self, key: Hashable | None, since: float | None, until: float | None, keep: RowFilter,
-              residual: RowFilter | None) -> int:  # fmt: skip
-        held, rows, counted = self.select(key, since, until, keep, residual)
-        return len(held) + (counted if counted >= 0 else sum(1 for _ in rows))
+    def count(self, key: Hashable | None, since: float | None, until: float | None, keep: Callable[[Item], bool],
+              residual: Callable[[Item], bool] | None) -> int:  # fmt: skip
+        held, items, counted = self.select(key, since, until, keep, residual)
+        return len(held) + (counted if counted >= 0 else sum(1 for _ in items))
 
     @staticmethod
-    def _rows(series: Series, since: float | None, until: float | None) -> Iterator[Row]:
+    def _items(series: Series[Item], since: float | None, until: float | None) -> Iterator[Item]:
         lo, hi = series.window(since, until)
         return series.iterate(lo, hi)
 
     # -- retention -----------------------------------------------------------------------------------
     def purge(self, older_than: float, budget: int) -> int:
-        """Forget rows whose retention started at or before ``older_than``; at most ``budget`` steps."""
+        """Forget items whose retention started at or before ``older_than``; at most ``budget`` steps."""
         work = 0
         for series in list(self.accounts.values()):
-            while work < budget and (row := series.first()) is not None and series.first_time() <= older_than:
-                self._take_front(series, row)
-                item_id = str(row[self.c.id])
-                kept = self.late.get(item_id, float(row[self.c.time] or 0))
+            while work < budget and (item := series.first()) is not None and series.first_time() <= older_than:
+                self._take_front(series, item)
+                item_id = self.c.id(item)
+                kept = self.late.get(item_id, self.c.time(item))
                 if kept <= older_than:
-                    self._forget(row)
+                    self._forget(item)
                 else:
-                    self.held[item_id] = row
+                    self.held[item_id] = item
                     heapq.heappush(self._later, (kept, next(self._seq), item_id))
                 work += 1
         while work < budget and self._later and self._later[0][0] <= older_than:
             _, _, item_id = heapq.heappop(self._later)
             work += 1
-            row = self.held.get(item_id)
-            if row is None:
+            item = self.held.get(item_id)
+            if item is None:
                 continue
-            kept = self.late.get(item_id, float(row[self.c.time] or 0))
+            kept = self.late.get(item_id, self.c.time(item))
             if kept <= older_than:
                 del self.held[item_id]
-                self._forget(row)
+                self._forget(item)
             else:
                 heapq.heappush(self._later, (kept, next(self._seq), item_id))
         return work
 
-    def _take_front(self, series: Series, row: Row) -> None:
-        series.drop_first(row)
-        for key in self.c.extra_keys(row):
-            self.series[key].drop_first(row)
+    def _take_front(self, series: Series[Item], item: Item) -> None:
+        series.drop_first(item)
+        for key in self.c.extra_keys(item):
+            self.series[key].drop_first(item)
 
-    def _forget(self, row: Row) -> None:
-        self.late.pop(str(row[self.c.id]), None)
+    def _forget(self, item: Item) -> None:
+        self.late.pop(self.c.id(item), None)
         if self.c.exact is None:
             return
-        value = str(row[self.c.exact])
+        value = self.c.exact(item)
         shard = self._shard(value)
-        left = tuple(r for r in shard.get(value, ()) if r is not row)
+        left = tuple(r for r in shard.get(value, ()) if r is not item)
         if left:
             shard[value] = left
         else:

@@ -1,7 +1,7 @@
 """An embedded store that survives restarts: SQLite (stdlib) in WAL mode, driven from one worker thread.
 
 Every call runs on a single-thread executor that owns the connection, so the event loop never waits on disk
-and statements never interleave. Rows have the same columns as the in-memory store's.
+and statements never interleave. ``sqlite_rows`` converts the values to columns and back.
 """
 
 from __future__ import annotations
@@ -14,29 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockgateway.domain.model import (
+    AttemptOutcome,
     Delivery,
     EventQuery,
     Message,
     MessageQuery,
-    MessageStatus,
     MoMessage,
     Notification,
-    Outcome,
     Page,
 )
 from mockgateway.service.ports import BusyUntil
 from mockgateway.service.scheduler import Job
-from mockgateway.storage import events as ev
 from mockgateway.storage import sqlite_sql as sql
-from mockgateway.storage.records import (
-    delivery_to_record,
-    job_to_record,
-    record_kept_from,
-    record_to_delivery,
-    record_to_job,
-    with_outcome,
-)
-from mockgateway.storage.rows import message_to_row, row_to_message
+from mockgateway.storage.records import job_to_record, record_to_job
 from mockgateway.storage.sqlite_schema import connect
 from mockgateway.storage.sqlite_state import SqliteState
 
@@ -106,26 +96,18 @@ class SqliteStore:
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
-        rows = [message_to_row(m) for m in messages]
         numbers = [int(part) for m in messages for part in m.part_ids if part.isdigit()]
-        await self._call(sql.upsert_messages, rows, max(numbers) if numbers else None)
+        await self._call(sql.upsert_messages, list(messages), max(numbers) if numbers else None)
 
-    async def update_message(self, message: Message) -> None:
-        await self._call(sql.upsert_messages, [message_to_row(message)], None)
-
-    async def set_part_status(
-        self, message_id: str, part_index: int, status: MessageStatus, at: float, reason: str | None
-    ) -> Message | None:
-        row = await self._call(sql.set_part_status, message_id, part_index, status, at, reason)
-        return None if row is None else row_to_message(row)
+    async def replace_message(self, current: Message, updated: Message) -> bool:
+        return await self._call(sql.replace_message, current, updated)
 
     async def get_message(self, message_id: str) -> Message | None:
-        row = await self._call(sql.one, sql.MESSAGE_BY_ID, (message_id,))
-        return None if row is None else row_to_message(row)
+        return await self._call(sql.get_message, message_id)
 
     async def list_messages(self, query: MessageQuery) -> Page:
-        rows, total = await self._call(sql.list_messages, query)
-        return Page(items=tuple(map(row_to_message, rows)), total=total, offset=query.offset, limit=query.limit)
+        messages, total = await self._call(sql.list_messages, query)
+        return Page(items=tuple(messages), total=total, offset=query.offset, limit=query.limit)
 
     async def delete_messages(self, query: MessageQuery | None = None) -> int:
         return await self._call(sql.delete_messages, query)
@@ -136,45 +118,39 @@ class SqliteStore:
 
     # -- notifications and MOs --------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
-        await self._call(sql.insert_notification, ev.notification_to_row(notification))
+        await self._call(sql.insert_notification, notification)
 
     async def list_notifications(self, query: EventQuery) -> list[Notification]:
-        rows = await self._call(sql.select_events, "notifications", query)
-        return [ev.row_to_notification(row) for row in rows]
+        return await self._call(sql.list_notifications, query)
 
     async def count_notifications(self, query: EventQuery) -> int:
         return await self._call(sql.count_events, "notifications", query)
 
     async def add_mo(self, mo: MoMessage) -> None:
-        await self._call(sql.insert_mo, ev.mo_to_row(mo), int(mo.id) if mo.id.isdigit() else None)
+        await self._call(sql.insert_mo, mo, int(mo.id) if mo.id.isdigit() else None)
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
-        rows = await self._call(sql.select_events, "mos", query)
-        return [ev.row_to_mo(row) for row in rows]
+        return await self._call(sql.list_mos, query)
 
     async def count_mos(self, query: EventQuery) -> int:
         return await self._call(sql.count_events, "mos", query)
 
     # -- callback deliveries ----------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
-        record = delivery_to_record(delivery)
-        await self._call(sql.save_delivery, record, record_kept_from(record))
+        await self._call(sql.save_delivery, delivery)
 
-    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool:
-        saved = await self._call(sql.one, sql.DELIVERY_BY_ID, (delivery_id,))
+    async def save_outcome(self, delivery_id: str, outcome: AttemptOutcome) -> bool:
+        saved = await self._call(sql.get_delivery, delivery_id)
         if saved is None:
             return False
-        record = with_outcome(saved, outcome)
-        await self._call(sql.save_delivery, record, record_kept_from(record))
+        await self._call(sql.save_delivery, saved.after(outcome))
         return True
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
-        record = await self._call(sql.one, sql.DELIVERY_BY_ID, (delivery_id,))
-        return None if record is None else record_to_delivery(record)
+        return await self._call(sql.get_delivery, delivery_id)
 
     async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
-        records = await self._call(sql.list_deliveries, query)
-        return [record_to_delivery(r) for r in records]
+        return await self._call(sql.list_deliveries, query)
 
     # -- scheduled jobs ---------------------------------------------------------------------------
     async def save_jobs(self, jobs: Sequence[Job]) -> None:

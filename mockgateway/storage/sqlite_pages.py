@@ -13,8 +13,7 @@ from typing import Any
 
 from mockgateway.domain.model import EventQuery
 from mockgateway.storage.events import status_values
-from mockgateway.storage.rows import Row
-from mockgateway.storage.sqlite_schema import NOTIFICATION_COLUMNS
+from mockgateway.storage.sqlite_rows import NOTIFICATION_COLUMNS, Row
 
 MINUTE = 60
 _COLUMNS = ", ".join(NOTIFICATION_COLUMNS)

@@ -8,18 +8,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from mockgateway.domain.errors import ConfigError
-from mockgateway.storage.records import DELIVERY_COLUMNS, JOB_COLUMNS
-from mockgateway.storage.rows import COLUMNS as MESSAGE_COLUMNS
+from mockgateway.storage.records import JOB_COLUMNS
+from mockgateway.storage.sqlite_migrate import migrate_from_1
+from mockgateway.storage.sqlite_rows import DELIVERY_COLUMNS, MESSAGE_COLUMNS, MO_COLUMNS, NOTIFICATION_COLUMNS
 from mockgateway.storage.state_rows import GRANT_COLUMNS, OPT_OUT_COLUMNS, TARGET_COLUMNS
 
-#: 2 added the state tables (opt-outs, callback targets, grants); a version-1 file is migrated when opened.
+#: 2 added the state tables (opt-outs, callback targets, grants) and the messages' revision column; a version-1
+#: file is migrated when opened.
 SCHEMA_VERSION = 2
-
-NOTIFICATION_COLUMNS = (
-    "id", "message_id", "account", "provider", "part_index", "part_id", "status", "created_at", "reason", "code",
-    "retriable", "destination", "scenario",
-)  # fmt: skip
-MO_COLUMNS = ("id", "account", "provider", "sender", "recipient", "text", "received_at", "in_reply_to")
 
 # ``kept_from`` is when an item's retention started (see ``Store``); ``seq`` keeps the arrival order.
 _TABLES = f"""
@@ -153,9 +149,8 @@ def _next_generation(db: sqlite3.Connection) -> int:
 
 
 def _migrate_from_1(db: sqlite3.Connection) -> None:
-    """Version 1 kept no state tables."""
     with transaction(db):
-        _execute_all(db, _STATE_TABLES)
+        migrate_from_1(db, lambda connection: _execute_all(connection, _STATE_TABLES))
         db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
 
 

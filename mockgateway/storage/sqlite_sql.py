@@ -6,13 +6,14 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from mockgateway.domain.model import EventQuery, MessageQuery, MessageStatus
+from mockgateway.domain.model import Delivery, EventQuery, Message, MessageQuery, MoMessage, Notification
 from mockgateway.storage import sqlite_pages as pages
+from mockgateway.storage import sqlite_rows as rows
+from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import status_values
-from mockgateway.storage.records import DELIVERY_COLUMNS, JOB_COLUMNS, Record
-from mockgateway.storage.rows import COLUMNS as MESSAGE_COLUMNS
-from mockgateway.storage.rows import Row, with_part_status
-from mockgateway.storage.sqlite_schema import MO_COLUMNS, NOTIFICATION_COLUMNS, TALLY_TRIGGERS, transaction
+from mockgateway.storage.records import JOB_COLUMNS, Record
+from mockgateway.storage.sqlite_rows import DELIVERY_COLUMNS, MESSAGE_COLUMNS, MO_COLUMNS, NOTIFICATION_COLUMNS, Row
+from mockgateway.storage.sqlite_schema import TALLY_TRIGGERS, transaction
 
 Db = sqlite3.Connection
 Args = list[Any]
@@ -24,6 +25,11 @@ _UPSERT_MESSAGE = (
     "ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in MESSAGE_COLUMNS[1:])
     + ", kept_from = max(kept_from, excluded.kept_from)"
+)
+_REPLACE_MESSAGE = (
+    "UPDATE messages SET "
+    + ", ".join(f"{c} = ?" for c in MESSAGE_COLUMNS[1:])
+    + ", kept_from = max(kept_from, ?) WHERE id = ? AND revision = ?"
 )
 INSERT_NOTIFICATION = (
     f"INSERT INTO notifications ({', '.join(NOTIFICATION_COLUMNS)}, minute, kept_from) "
@@ -56,19 +62,18 @@ def all_rows(db: Db, statement: str, args: Sequence[Any]) -> list[Any]:
     return db.execute(statement, args).fetchall()
 
 
-def many(db: Db, statement: str, rows: list[Record]) -> None:
+def many(db: Db, statement: str, records: list[Record]) -> None:
     with transaction(db):
-        db.executemany(statement, rows)
+        db.executemany(statement, records)
 
 
-def notification_values(row: Row) -> tuple[Any, ...]:
-    """What ``INSERT_NOTIFICATION`` takes for a notification row."""
-    created = float(row[7] or 0)
-    return (*row, pages.minute_of(created), created)
+def notification_values(n: Notification) -> tuple[Any, ...]:
+    """What ``INSERT_NOTIFICATION`` takes for a notification."""
+    return (*rows.notification_row(n), pages.minute_of(n.created_at), n.created_at)
 
 
-def insert_notification(db: Db, row: Row) -> None:
-    db.execute(INSERT_NOTIFICATION, notification_values(row))
+def insert_notification(db: Db, n: Notification) -> None:
+    db.execute(INSERT_NOTIFICATION, notification_values(n))
 
 
 def last_numeric_id(db: Db) -> int | None:
@@ -77,20 +82,27 @@ def last_numeric_id(db: Db) -> int | None:
 
 
 # -- messages -------------------------------------------------------------------------------------
-def upsert_messages(db: Db, rows: list[Row], high: int | None) -> None:
+def _message_kept_from(m: Message) -> float:
+    return max(m.created_at, m.status_at or 0.0)
+
+
+def upsert_messages(db: Db, messages: list[Message], high: int | None) -> None:
     with transaction(db):
-        db.executemany(_UPSERT_MESSAGE, [(*row, max(float(row[8] or 0), float(row[16] or 0))) for row in rows])
+        db.executemany(_UPSERT_MESSAGE, [(*rows.message_row(m), _message_kept_from(m)) for m in messages])
         if high is not None:
             db.execute(_RAISE_HIGH, (high,))
 
 
-def set_part_status(db: Db, message_id: str, index: int, status: MessageStatus, at: float,
-                    reason: str | None) -> Row | None:  # fmt: skip
+def replace_message(db: Db, current: Message, updated: Message) -> bool:
+    columns = rows.message_row(updated)[1:]
+    args = (*columns, _message_kept_from(updated), current.id, current.revision)
+    with transaction(db):
+        return db.execute(_REPLACE_MESSAGE, args).rowcount == 1
+
+
+def get_message(db: Db, message_id: str) -> Message | None:
     row = db.execute(MESSAGE_BY_ID, (message_id,)).fetchone()
-    updated = None if row is None else with_part_status(tuple(row), index, status, at, reason)
-    if updated is not None:
-        upsert_messages(db, [updated], None)
-    return updated
+    return None if row is None else rows.row_message(row)
 
 
 def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
@@ -113,11 +125,12 @@ def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
 COUNT_MESSAGES = "SELECT count(*) FROM messages WHERE account = ?"  # the (account, destination) index
 
 
-def list_messages(db: Db, q: MessageQuery) -> tuple[list[Row], int]:
+def list_messages(db: Db, q: MessageQuery) -> tuple[list[Message], int]:
     where, args = _message_where(q)
     total = db.execute(f"SELECT count(*) FROM messages{where}", args).fetchone()[0]
     statement = f"SELECT {_MESSAGES} FROM messages{where} ORDER BY rowid DESC LIMIT ? OFFSET ?"
-    return db.execute(statement, [*args, q.limit, q.offset]).fetchall(), int(total)
+    found = db.execute(statement, [*args, q.limit, q.offset]).fetchall()
+    return [rows.row_message(row) for row in found], int(total)
 
 
 def delete_messages(db: Db, q: MessageQuery | None) -> int:
@@ -172,6 +185,14 @@ def select_events(db: Db, table: str, q: EventQuery) -> list[Row]:
     return db.execute(statement, [*args, q.limit, q.offset]).fetchall()
 
 
+def list_notifications(db: Db, q: EventQuery) -> list[Notification]:
+    return [rows.row_notification(row) for row in select_events(db, "notifications", q)]
+
+
+def list_mos(db: Db, q: EventQuery) -> list[MoMessage]:
+    return [rows.row_mo(row) for row in select_events(db, "mos", q)]
+
+
 def count_events(db: Db, table: str, q: EventQuery) -> int:
     if table == "notifications" and pages.applies(q):
         return pages.count(db, q)
@@ -179,26 +200,33 @@ def count_events(db: Db, table: str, q: EventQuery) -> int:
     return int(db.execute(f"SELECT count(*) FROM {table}{where}", args).fetchone()[0])
 
 
-def insert_mo(db: Db, row: Row, number: int | None) -> None:
+def insert_mo(db: Db, mo: MoMessage, number: int | None) -> None:
     with transaction(db):
-        db.execute(_INSERT_MO, (*row, row[6]))
+        db.execute(_INSERT_MO, (*rows.mo_row(mo), mo.received_at))
         if number is not None:
             db.execute(_RAISE_HIGH, (number,))
 
 
 # -- callback deliveries --------------------------------------------------------------------------
-def save_delivery(db: Db, record: Record, kept_from: float | None) -> None:
+def save_delivery(db: Db, delivery: Delivery) -> None:
+    kept = kept_from(delivery)
     with transaction(db):
-        db.execute(_UPSERT_DELIVERY, record)
-        if kept_from is None:
+        db.execute(_UPSERT_DELIVERY, rows.delivery_row(delivery, kept))
+        if kept is None:
             return
-        table = "notifications" if record[2] == "status" else "mos"
-        db.execute(f"UPDATE {table} SET kept_from = max(kept_from, ?) WHERE id = ?", (kept_from, record[3]))
-        if record[4] is not None:
-            db.execute("UPDATE messages SET kept_from = max(kept_from, ?) WHERE id = ?", (kept_from, record[4]))
+        table = "notifications" if delivery.kind == "status" else "mos"
+        db.execute(f"UPDATE {table} SET kept_from = max(kept_from, ?) WHERE id = ?", (kept, delivery.subject_id))
+        if delivery.message_id is not None:
+            statement = "UPDATE messages SET kept_from = max(kept_from, ?) WHERE id = ?"
+            db.execute(statement, (kept, delivery.message_id))
 
 
-def list_deliveries(db: Db, q: EventQuery) -> list[Record]:
+def get_delivery(db: Db, delivery_id: str) -> Delivery | None:
+    row = db.execute(DELIVERY_BY_ID, (delivery_id,)).fetchone()
+    return None if row is None else rows.row_delivery(row)
+
+
+def list_deliveries(db: Db, q: EventQuery) -> list[Delivery]:
     clauses: list[str] = []
     args: Args = []
     for column, value in (("account", q.account), ("message_id", q.message_id), ("kind", q.kind)):
@@ -210,7 +238,7 @@ def list_deliveries(db: Db, q: EventQuery) -> list[Record]:
         args.append(q.status.upper())
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     statement = f"SELECT {', '.join(DELIVERY_COLUMNS)} FROM deliveries{where} ORDER BY seq DESC LIMIT ? OFFSET ?"
-    return db.execute(statement, [*args, q.limit, q.offset]).fetchall()
+    return [rows.row_delivery(row) for row in db.execute(statement, [*args, q.limit, q.offset]).fetchall()]
 
 
 # -- retention and reset --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from mockgateway.clock import FakeClock
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
-from mockgateway.domain.model import Delivery, HttpCall, OAuth2Credentials, Outcome
+from mockgateway.domain.model import AttemptOutcome, Delivery, HttpCall, OAuth2Credentials
 from mockgateway.storage.memory import InMemoryStore
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]
@@ -116,7 +116,7 @@ class SignallingStore(InMemoryStore):
         await super().save_delivery(delivery)
         self._saved.setdefault(delivery.id, asyncio.Event()).set()
 
-    async def save_outcome(self, delivery_id: str, outcome: Outcome) -> bool:
+    async def save_outcome(self, delivery_id: str, outcome: AttemptOutcome) -> bool:
         saved = await super().save_outcome(delivery_id, outcome)
         self._saved.setdefault(delivery_id, asyncio.Event()).set()
         return saved

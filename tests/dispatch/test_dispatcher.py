@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from msgspec.structs import replace
 
 from mockgateway.clock import FakeClock
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
@@ -198,7 +199,7 @@ class GatedTransport:
             self.reached.set()
         await self.gate.wait()
         self.active -= 1
-        return TransportResult(200, None, 1.0)
+        return TransportResult(status=200, error=None, latency_ms=1.0)
 
     async def close(self) -> None:
         return None
@@ -397,8 +398,8 @@ async def test_an_attempt_updates_the_saved_delivery_as_saving_it_whole_would(
     await dispatcher.drain()
     done = await store.get_delivery("d1")
     assert done is not None
-    assert done == sent._replace(
-        state=DeliveryState.DELIVERED, attempts=done.attempts, next_attempt_at=None, delivered_at=retry_at
+    assert done == replace(
+        sent, state=DeliveryState.DELIVERED, attempts=done.attempts, next_attempt_at=None, delivered_at=retry_at
     )
     assert [a.status for a in done.attempts] == [503, 200]
 
@@ -414,7 +415,9 @@ class ScriptedTransport:
         self.sent.append(call.url)
         script = self.scripts.get(call.url)
         status = script.pop(0) if script else 200
-        return TransportResult(status, None if status < 300 else f"receiver answered {status}", 1.0)
+        return TransportResult(
+            status=status, error=None if status < 300 else f"receiver answered {status}", latency_ms=1.0
+        )
 
     async def close(self) -> None:
         return None

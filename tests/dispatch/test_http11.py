@@ -86,7 +86,7 @@ async def transport() -> AsyncIterator[HttpTransport]:
 
 
 async def test_a_2xx_is_delivered_with_the_headers_a_receiver_expects(server: Server, transport: HttpTransport) -> None:
-    result = await transport.send(HttpCall("POST", server.url("/acks"), BODY), 5)
+    result = await transport.send(HttpCall(method="POST", url=server.url("/acks"), body=BODY), 5)
     assert (result.status, result.error, result.ok) == (200, None, True)
     assert result.latency_ms > 0
     [seen] = server.seen
@@ -125,30 +125,30 @@ async def test_a_bearer_token_and_another_content_type_are_sent() -> None:
 
 
 async def test_refusals_keep_an_excerpt_of_the_answer(server: Server, transport: HttpTransport) -> None:
-    refused = await transport.send(HttpCall("POST", server.url("/refuse"), BODY), 5)
+    refused = await transport.send(HttpCall(method="POST", url=server.url("/refuse"), body=BODY), 5)
     assert (refused.status, refused.error) == (422, "receiver answered 422: destination unknown")
-    failed = await transport.send(HttpCall("POST", server.url("/fail"), BODY), 5)
+    failed = await transport.send(HttpCall(method="POST", url=server.url("/fail"), body=BODY), 5)
     assert failed.status == 503
     assert failed.error == "receiver answered 503: " + "x" * 200
 
 
 async def test_a_chunked_answer_is_read_to_its_end(server: Server, transport: HttpTransport) -> None:
-    result = await transport.send(HttpCall("POST", server.url("/chunked"), BODY), 5)
+    result = await transport.send(HttpCall(method="POST", url=server.url("/chunked"), body=BODY), 5)
     assert (result.status, result.error) == (500, "receiver answered 500: first part, second part")
-    again = await transport.send(HttpCall("POST", server.url("/acks"), BODY), 5)
+    again = await transport.send(HttpCall(method="POST", url=server.url("/acks"), body=BODY), 5)
     assert again.ok
     assert server.seen[0].peer == server.seen[1].peer, "the chunked answer left the connection usable"
 
 
 async def test_keep_alive_connections_are_reused(server: Server, transport: HttpTransport) -> None:
     for path in ("/a", "/empty", "/refuse", "/b"):
-        await transport.send(HttpCall("POST", server.url(path), BODY), 5)
+        await transport.send(HttpCall(method="POST", url=server.url(path), body=BODY), 5)
     assert len({seen.peer for seen in server.seen}) == 1
 
 
 async def test_a_connection_the_receiver_closes_is_not_reused(server: Server, transport: HttpTransport) -> None:
-    closed = await transport.send(HttpCall("POST", server.url("/close"), BODY), 5)
-    after = await transport.send(HttpCall("POST", server.url("/acks"), BODY), 5)
+    closed = await transport.send(HttpCall(method="POST", url=server.url("/close"), body=BODY), 5)
+    after = await transport.send(HttpCall(method="POST", url=server.url("/acks"), body=BODY), 5)
     assert closed.ok
     assert after.ok
     assert server.seen[0].peer != server.seen[1].peer
@@ -158,7 +158,7 @@ async def test_no_more_connections_than_the_pool_allows(server: Server) -> None:
     transport = HttpTransport(pool_size=2)
     try:
         results = await asyncio.gather(
-            *(transport.send(HttpCall("POST", server.url(f"/n{i}"), BODY), 5) for i in range(6))
+            *(transport.send(HttpCall(method="POST", url=server.url(f"/n{i}"), body=BODY), 5) for i in range(6))
         )
     finally:
         await transport.close()
@@ -167,7 +167,7 @@ async def test_no_more_connections_than_the_pool_allows(server: Server) -> None:
 
 
 async def test_connection_refused_is_an_error_result(refused_url: str, transport: HttpTransport) -> None:
-    result = await transport.send(HttpCall("POST", refused_url, BODY), 5)
+    result = await transport.send(HttpCall(method="POST", url=refused_url, body=BODY), 5)
     assert result.status is None
     assert result.error is not None
     assert result.error.startswith("connection failed: cannot connect to 127.0.0.1:"), result.error
@@ -176,11 +176,11 @@ async def test_connection_refused_is_an_error_result(refused_url: str, transport
 async def test_a_silent_receiver_times_out_and_its_connection_is_dropped(
     server: Server, transport: HttpTransport
 ) -> None:
-    result = await transport.send(HttpCall("POST", server.url("/hang"), BODY), 0.2)
+    result = await transport.send(HttpCall(method="POST", url=server.url("/hang"), body=BODY), 0.2)
     assert (result.status, result.error) == (None, "timed out after 0.2 s")
     assert result.latency_ms >= 190
     server.gate.set()
-    after = await transport.send(HttpCall("POST", server.url("/acks"), BODY), 5)
+    after = await transport.send(HttpCall(method="POST", url=server.url("/acks"), body=BODY), 5)
     assert after.ok
     assert server.seen[0].peer != server.seen[1].peer, "the timed-out connection's state was unknown"
 
@@ -225,7 +225,7 @@ async def test_answers_framed_every_way_or_not_at_all(answer: bytes, status: int
     raw, url = await raw_answer(answer)
     transport = HttpTransport()
     try:
-        result = await transport.send(HttpCall("POST", url, BODY), 5)
+        result = await transport.send(HttpCall(method="POST", url=url, body=BODY), 5)
     finally:
         await transport.close()
         raw.close()
@@ -243,7 +243,7 @@ async def test_the_request_line_is_the_one_aiohttp_sends(server: Server) -> None
     for lean in (True, False):
         transport = HttpTransport(lean=lean)
         try:
-            assert (await transport.send(HttpCall("GET", url, b"", None), 5)).ok
+            assert (await transport.send(HttpCall(method="GET", url=url, body=b"", content_type=None), 5)).ok
         finally:
             await transport.close()
     lean_seen, aiohttp_seen = server.seen

@@ -109,7 +109,7 @@ async def test_a_401_without_oauth2_is_final(
 async def test_the_token_is_renewed_when_it_runs_out(receiver: Receiver) -> None:
     wall = FakeClock(T0)
     transport = HttpTransport(now=wall.now)
-    call = HttpCall("POST", receiver.url("/cb"), b"{}", oauth2=oauth2(receiver))
+    call = HttpCall(method="POST", url=receiver.url("/cb"), body=b"{}", oauth2=oauth2(receiver))
     try:
         assert (await transport.send(call, 5)).ok
         wall.advance(3000)

@@ -29,7 +29,7 @@ class Gated:
         return await self.answers[name]
 
     def answer(self, name: str) -> None:
-        self.answers[name].set_result(TransportResult(200, None, 1.0))
+        self.answers[name].set_result(TransportResult(status=200, error=None, latency_ms=1.0))
 
     async def close(self) -> None:
         return None
@@ -39,7 +39,10 @@ async def test_a_receiver_gets_its_next_callback_only_after_answering_the_one_be
     gated = Gated()
     ordered = OrderedTransport(gated)
     calls = [("a1", A), ("a2", A), ("b1", B), ("a3", A)]
-    sends = [asyncio.create_task(ordered.send(HttpCall("POST", url, name.encode()), 5.0)) for name, url in calls]
+    sends = [
+        asyncio.create_task(ordered.send(HttpCall(method="POST", url=url, body=name.encode()), 5.0))
+        for name, url in calls
+    ]
     assert await gated.started.get() == "a1"
     assert await gated.started.get() == "b1"  # another receiver does not wait; a2 does
     gated.answer("a1")

@@ -13,7 +13,7 @@ from tests.dispatch.conftest import Receiver
 async def test_a_malformed_url_is_an_error_result() -> None:
     transport = HttpTransport()
     try:
-        result = await transport.send(HttpCall("POST", "not a url"), 1)
+        result = await transport.send(HttpCall(method="POST", url="not a url"), 1)
     finally:
         await transport.close()
     assert result.status is None
@@ -25,7 +25,7 @@ async def test_redirects_are_not_followed(receiver: Receiver) -> None:
     receiver.scripts["/moved"] = [302]
     transport = HttpTransport()
     try:
-        result = await transport.send(HttpCall("POST", receiver.url("/moved"), b"{}"), 5)
+        result = await transport.send(HttpCall(method="POST", url=receiver.url("/moved"), body=b"{}"), 5)
     finally:
         await transport.close()
     assert result.status == 302
@@ -36,7 +36,7 @@ async def test_redirects_are_not_followed(receiver: Receiver) -> None:
 async def test_a_closed_transport_reports_it() -> None:
     transport = HttpTransport()
     await transport.close()
-    result = await transport.send(HttpCall("POST", "http://127.0.0.1:9/cb"), 1)
+    result = await transport.send(HttpCall(method="POST", url="http://127.0.0.1:9/cb"), 1)
     assert result.error == "RuntimeError: the transport is closed"
 
 

@@ -64,8 +64,8 @@ def settings(receiver: Receiver) -> Settings:
     demo = Account(
         name="demo",
         credentials={"livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345}},
-        status_callback=CallbackTarget(f"{receiver.url}/acks"),
-        mo_callback=CallbackTarget(f"{receiver.url}/mo"),
+        status_callback=CallbackTarget(url=f"{receiver.url}/acks"),
+        mo_callback=CallbackTarget(url=f"{receiver.url}/mo"),
     )
     return Settings(clock="virtual", seed=11, accounts=(demo,))
 

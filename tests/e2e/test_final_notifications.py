@@ -50,7 +50,7 @@ THE_END = 8 * 86400
 SENDS = 4  #: messages per case, so that a scenario with probabilities draws both ways
 DEFAULT_NUMBER = "447700909999"  #: no shipped scenario matches it
 OPTED_OUT_NUMBER = "447700909998"
-TARGET = CallbackTarget("http://127.0.0.1:9/status")  #: never called: the recorder keeps the calls
+TARGET = CallbackTarget(url="http://127.0.0.1:9/status")  #: never called: the recorder keeps the calls
 #: Live Link's ACK settings (``None``: a provider without them), with whether each asks for a handset ACK.
 LIVELINK_ACKS: dict[str, dict[str, Any]] = {
     "order": {"acknowledgement": True, "ackType": "ORDER", "ackFinalStatus": True},

@@ -63,13 +63,13 @@ def settings(request: pytest.FixtureRequest, recorder: Recorder) -> Settings:
     demo = Account(
         name="demo",
         credentials=CREDENTIALS,
-        status_callback=CallbackTarget(recorder.url("/wide/status")),
-        mo_callback=CallbackTarget(recorder.url("/wide/mo")),
+        status_callback=CallbackTarget(url=recorder.url("/wide/status")),
+        mo_callback=CallbackTarget(url=recorder.url("/wide/mo")),
         provider_callbacks={
-            "livelink": CallbackTargets(status=CallbackTarget(recorder.url("/livelink/acks"))),
+            "livelink": CallbackTargets(status=CallbackTarget(url=recorder.url("/livelink/acks"))),
             "textapp": CallbackTargets(
-                status=CallbackTarget(recorder.url("/textapp/status.aspx")),
-                mo=CallbackTarget(recorder.url("/textapp/reply.aspx")),
+                status=CallbackTarget(url=recorder.url("/textapp/status.aspx")),
+                mo=CallbackTarget(url=recorder.url("/textapp/reply.aspx")),
             ),
         },
         service_number=number or DEFAULT_SERVICE_NUMBER,

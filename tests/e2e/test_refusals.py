@@ -25,7 +25,7 @@ from tests.e2e.test_final_notifications import Recorder
 
 BLOCKED = "447700900013"  #: the shipped failed-blocked-recipient scenario
 STOPPED = "447700909997"  #: replies STOP before the send
-TARGET = CallbackTarget("http://127.0.0.1:9/status")  #: never called: the recorder keeps the calls
+TARGET = CallbackTarget(url="http://127.0.0.1:9/status")  #: never called: the recorder keeps the calls
 LIVELINK_ACKS = (("acknowledgement", True), ("ackType", "MESSAGE"), ("ackFinalStatus", True))
 
 

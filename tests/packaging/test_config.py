@@ -50,10 +50,10 @@ def test_the_published_example_loads(example: Path) -> None:
         "livelink": {"app_key": "demo-app-key", "app_secret": "demo-app-secret", "client_id": 12345},
         "textapp": {"login": "demo-login", "password": "demo-password"},
     }
-    assert demo.status_target("textapp") == CallbackTarget("http://127.0.0.1:9001/status.aspx")
+    assert demo.status_target("textapp") == CallbackTarget(url="http://127.0.0.1:9001/status.aspx")
     assert demo.service_number == "447700900999"
-    assert demo.status_callback == CallbackTarget("http://127.0.0.1:9000/acks")
-    assert demo.mo_callback == CallbackTarget("http://127.0.0.1:9000/mo")
+    assert demo.status_callback == CallbackTarget(url="http://127.0.0.1:9000/acks")
+    assert demo.mo_callback == CallbackTarget(url="http://127.0.0.1:9000/mo")
     assert demo.origins == ("12345", "447700900999")
     assert other.name == "other"
     assert other.credentials == {"livelink": {"app_key": "other-key", "app_secret": "other-secret", "client_id": 777}}

@@ -8,8 +8,8 @@ from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
 from mockgateway.service.gateway import Gateway
 from mockgateway.testing.handle import GatewayHandle
 
-WIDE = CallbackTarget("https://hooks.example/all")
-TEXTAPP = CallbackTarget("https://hooks.example/textapp")
+WIDE = CallbackTarget(url="https://hooks.example/all")
+TEXTAPP = CallbackTarget(url="https://hooks.example/textapp")
 
 
 def configured() -> Account:
@@ -25,7 +25,7 @@ async def test_reset_restores_the_account_wide_and_each_providers_targets() -> N
     settings = Settings(clock="virtual", seed=7, accounts=(configured(),))
     gateway: Gateway = build_gateway(settings)
     handle = GatewayHandle(gateway, "http://127.0.0.1:1", settings)
-    changed = CallbackTarget("https://hooks.example/changed")
+    changed = CallbackTarget(url="https://hooks.example/changed")
     gateway.set_account_callbacks("demo", status=None, mo=None)
     gateway.set_account_callbacks("demo", status=changed, mo=changed, provider="textapp")
     gateway.set_account_callbacks("demo", status=changed, mo=None, provider="mobivate")

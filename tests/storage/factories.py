@@ -18,7 +18,7 @@ from mockgateway.domain.model import (
 from tests.conftest import T0
 
 HOUR = 3600.0
-OAUTH = OAuth2Credentials("id", "secret", "https://t.example")
+OAUTH = OAuth2Credentials(client_id="id", client_secret="secret", token_url="https://t.example")
 
 
 def message(
@@ -43,7 +43,7 @@ def message(
         client_ref="ref-1",
         validity_s=3600,
         handset_ack=True,
-        callbacks=(CallbackTarget("https://cb.example/ack", OAUTH),),
+        callbacks=(CallbackTarget(url="https://cb.example/ack", oauth2=OAUTH),),
         options=(("api", "v2"), ("ackType", "MESSAGE"), ("acknowledgement", True)),
         scenario="default",
     )
@@ -101,14 +101,22 @@ def delivery(
     account: str = "demo",
     message_id: str | None = "1000000001",
 ) -> Delivery:
-    attempts = () if state is DeliveryState.PENDING else (Attempt(T0 + (delivered or at), 200, 3.5),)
+    attempts = (
+        () if state is DeliveryState.PENDING else (Attempt(at=T0 + (delivered or at), status=200, latency_ms=3.5),)
+    )
     return Delivery(
         id=id_,
         account=account,
         kind=kind,
         subject_id=subject,
         message_id=message_id,
-        call=HttpCall("POST", "https://cb.example/ack", b'{"status":"SENT"}', "application/json", OAUTH),
+        call=HttpCall(
+            method="POST",
+            url="https://cb.example/ack",
+            body=b'{"status":"SENT"}',
+            content_type="application/json",
+            oauth2=OAUTH,
+        ),
         created_at=T0 + at,
         state=state,
         attempts=attempts,

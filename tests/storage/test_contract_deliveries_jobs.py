@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mockgateway.domain.model import Attempt, DeliveryState, EventQuery, MessageStatus
+from msgspec.structs import replace
+
+from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, EventQuery, MessageStatus
 from mockgateway.scenario.model import PlannedReply, PlannedStatus
 from mockgateway.service.ports import Store
 from mockgateway.service.scheduler import Job
@@ -14,13 +16,17 @@ async def test_a_delivery_comes_back_as_it_went_in_and_saving_again_replaces_it(
     first = delivery("d1")
     await store.save_delivery(first)
     assert await store.get_delivery("d1") == first
-    retried = first._replace(
-        attempts=(Attempt(T0, 503, 12.5, "503 Service Unavailable"), Attempt(T0 + 1, None, 10000.0, "timeout")),
+    retried = replace(
+        first,
+        attempts=(
+            Attempt(at=T0, status=503, latency_ms=12.5, error="503 Service Unavailable"),
+            Attempt(at=T0 + 1, status=None, latency_ms=10000.0, error="timeout"),
+        ),
         next_attempt_at=T0 + 6,
     )
     await store.save_delivery(retried)
     assert await store.get_delivery("d1") == retried
-    done = retried._replace(state=DeliveryState.DELIVERED, delivered_at=T0 + 6, next_attempt_at=None)
+    done = replace(retried, state=DeliveryState.DELIVERED, delivered_at=T0 + 6, next_attempt_at=None)
     await store.save_delivery(done)
     assert await store.get_delivery("d1") == done
     assert await store.get_delivery("nope") is None
@@ -29,15 +35,19 @@ async def test_a_delivery_comes_back_as_it_went_in_and_saving_again_replaces_it(
 async def test_an_outcome_replaces_what_an_attempt_changes_as_saving_the_whole_delivery_would(store: Store) -> None:
     first = delivery("d1")
     await store.save_delivery(first)
-    tried = (Attempt(T0, 503, 12.5, "503 Service Unavailable"),)
-    assert await store.save_outcome("d1", (DeliveryState.PENDING, tried, T0 + 6, None))
-    assert await store.get_delivery("d1") == first._replace(attempts=tried, next_attempt_at=T0 + 6)
-    done = (*tried, Attempt(T0 + 6, 200, 3.0))
-    assert await store.save_outcome("d1", (DeliveryState.DELIVERED, done, None, T0 + 6))
-    expected = first._replace(state=DeliveryState.DELIVERED, attempts=done, next_attempt_at=None, delivered_at=T0 + 6)
+    tried = (Attempt(at=T0, status=503, latency_ms=12.5, error="503 Service Unavailable"),)
+    assert await store.save_outcome(
+        "d1", AttemptOutcome(state=DeliveryState.PENDING, attempts=tried, next_attempt_at=T0 + 6)
+    )
+    assert await store.get_delivery("d1") == replace(first, attempts=tried, next_attempt_at=T0 + 6)
+    done = (*tried, Attempt(at=T0 + 6, status=200, latency_ms=3.0))
+    assert await store.save_outcome(
+        "d1", AttemptOutcome(state=DeliveryState.DELIVERED, attempts=done, delivered_at=T0 + 6)
+    )
+    expected = replace(first, state=DeliveryState.DELIVERED, attempts=done, next_attempt_at=None, delivered_at=T0 + 6)
     assert await store.get_delivery("d1") == expected
     assert [d.id for d in await store.list_deliveries(EventQuery(status="DELIVERED"))] == ["d1"]
-    assert not await store.save_outcome("nope", (DeliveryState.FAILED, done, None, None))
+    assert not await store.save_outcome("nope", AttemptOutcome(state=DeliveryState.FAILED, attempts=done))
     assert await store.get_delivery("nope") is None
 
 
@@ -45,7 +55,7 @@ async def test_deliveries_list_newest_first_with_filters(store: Store) -> None:
     await store.save_delivery(delivery("d1"))
     await store.save_delivery(delivery("d2", kind="mo", subject="1000000009", message_id=None))
     await store.save_delivery(delivery("d3", account="other", state=DeliveryState.DELIVERED, delivered=1))
-    await store.save_delivery(delivery("d1")._replace(state=DeliveryState.FAILED))  # keeps its place
+    await store.save_delivery(replace(delivery("d1"), state=DeliveryState.FAILED))  # keeps its place
 
     async def listed(**filters: object) -> list[str]:
         return [d.id for d in await store.list_deliveries(EventQuery(**filters))]  # type: ignore[arg-type]

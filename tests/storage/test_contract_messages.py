@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from msgspec.structs import replace
+
 from mockgateway.domain.model import EventQuery, MessageQuery, MessageStatus
 from mockgateway.service.ports import Store
 from tests.conftest import T0
@@ -17,12 +19,15 @@ async def test_a_message_comes_back_as_it_went_in(store: Store) -> None:
 
 async def test_an_update_replaces_the_message_and_keeps_its_place(store: Store) -> None:
     await store.add_messages([message("1000000001"), message("1000000002")])
-    updated = message("1000000001")._replace(
+    updated = replace(
+        message("1000000001"),
         status=MessageStatus.DELIVERED,
         part_statuses=(MessageStatus.DELIVERED,),
         reason="absent_subscriber",
     )
-    await store.update_message(updated)
+    stored = await store.get_message("1000000001")
+    assert stored is not None
+    await store.replace_message(stored, updated)
     assert await store.get_message("1000000001") == updated
     page = await store.list_messages(MessageQuery())
     assert [m.id for m in page.items] == ["1000000002", "1000000001"]
@@ -83,7 +88,9 @@ async def test_clear_forgets_everything(store: Store) -> None:
 async def test_kept_messages_are_counted_per_account(store: Store) -> None:
     assert await store.count_messages("demo") == 0
     await store.add_messages([message("1000000001"), message("1000000002"), message("1000000003", account="other")])
-    await store.update_message(message("1000000001"))  # an update is not a new message
+    stored = await store.get_message("1000000001")
+    assert stored is not None
+    await store.replace_message(stored, message("1000000001"))  # an update is not a new message
     assert (await store.count_messages("demo"), await store.count_messages("other")) == (2, 1)
     await store.delete_messages(MessageQuery(id="1000000002"))
     assert await store.count_messages("demo") == 1

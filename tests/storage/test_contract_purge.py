@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import msgspec
 import pytest
 
-from mockgateway.domain.model import Attempt, DeliveryState, EventQuery, MessageQuery, MessageStatus
+from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, EventQuery, MessageQuery, MessageStatus
 from mockgateway.scenario.model import PlannedReply, PlannedStatus
 from mockgateway.service.ports import BusyUntil, Store
 from mockgateway.service.scheduler import Job
@@ -59,7 +60,14 @@ async def test_an_outcome_starts_the_retention_of_its_notification_as_a_whole_de
     await store.add_notification(notification("n1", at=0))
     await store.add_notification(notification("n2", at=1))
     await store.save_delivery(delivery("d1", subject="n1", at=0))
-    assert await store.save_outcome("d1", (DeliveryState.DELIVERED, (Attempt(T0 + 100, 200, 1.0),), None, T0 + 100))
+    assert await store.save_outcome(
+        "d1",
+        AttemptOutcome(
+            state=DeliveryState.DELIVERED,
+            attempts=(Attempt(at=T0 + 100, status=200, latency_ms=1.0),),
+            delivered_at=T0 + 100,
+        ),
+    )
     await _purge_all(store, T0 + 50)
     assert await listed(store) == ["n1"]
     await _purge_all(store, T0 + 100)
@@ -80,7 +88,9 @@ async def test_an_mo_is_kept_from_its_delivered_callback(store: Store) -> None:
 
 async def test_a_message_is_kept_from_its_last_status_change_and_callback(store: Store) -> None:
     await store.add_messages([message("1000000001", at=0), message("1000000002", at=0)])
-    await store.update_message(message("1000000001")._replace(status=MessageStatus.SENT, status_at=T0 + 20))
+    stored = await store.get_message("1000000001")
+    assert stored is not None
+    await store.replace_message(stored, msgspec.structs.replace(stored, status=MessageStatus.SENT, status_at=T0 + 20))
     await store.save_delivery(delivery("d1", subject="n1", message_id="1000000002", state=DeliveryState.DELIVERED,
                                        delivered=40))  # fmt: skip
     await _purge_all(store, T0 + 10)

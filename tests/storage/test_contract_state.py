@@ -5,17 +5,18 @@ Each store answers the same calls; the SQLite store also gives everything back a
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from mockgateway.domain.model import CallbackTarget
+from mockgateway.domain.model import CallbackTarget, DeliveryState
 from mockgateway.domain.state import Grant, OptOut, OptOutVia, TargetOverride
 from mockgateway.service.ports import Store
 from mockgateway.storage.sqlite import SqliteStore
 from mockgateway.storage.sqlite_schema import SCHEMA_VERSION
 from tests.conftest import T0
-from tests.storage.factories import HOUR, OAUTH, message
+from tests.storage.factories import HOUR, OAUTH, delivery, message
 
 STOP = OptOut(account="demo", number="447700900001", at=T0, via=OptOutVia.MO)
 ADDED = OptOut(account="demo", number="447700900002", at=T0 + 5, via=OptOutVia.API)
@@ -146,21 +147,37 @@ async def test_a_store_of_schema_version_1_is_migrated_and_keeps_what_it_had(tmp
     first = SqliteStore(path)
     await first.open()
     await first.add_messages([message()])
+    done = delivery("d1", state=DeliveryState.DELIVERED, delivered=5.0)
+    await first.save_delivery(done)
     await first.close()
-    with sqlite3.connect(path) as db:  # what version 1 had: no state tables
-        for table in ("opt_outs", "callback_targets", "grants"):
-            db.execute(f"DROP TABLE {table}")
-        db.execute("UPDATE schema_version SET version = 1")
-    db.close()
+    _as_version_1(path)
 
     second = SqliteStore(path)
     await second.open()
     try:
         assert await second.get_message("1000000001") == message()
+        assert await second.get_delivery("d1") == done
         second.state.add_opt_out(STOP)
         assert await second.state.load_opt_outs() == [STOP]
     finally:
         await second.close()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    db.close()
+
+
+def _as_version_1(path: Path) -> None:
+    """The file as version 1 wrote it: no state tables, no message revision, compound columns as JSON arrays."""
+    with sqlite3.connect(path) as db:
+        for table in ("opt_outs", "callback_targets", "grants"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("ALTER TABLE messages DROP COLUMN revision")
+        for key, raw in db.execute("SELECT id, callbacks FROM messages").fetchall():
+            targets = [[t["url"], *(t["oauth2"].values() if t["oauth2"] else ())] for t in json.loads(raw)]
+            db.execute("UPDATE messages SET callbacks = ? WHERE id = ?", (json.dumps(targets), key))
+        for key, oauth2, attempts in db.execute("SELECT id, oauth2, attempts FROM deliveries").fetchall():
+            arrays = [list(attempt.values()) for attempt in json.loads(attempts)]
+            row = (json.dumps(list(json.loads(oauth2).values())), json.dumps(arrays), key)
+            db.execute("UPDATE deliveries SET oauth2 = ?, attempts = ? WHERE id = ?", row)
+        db.execute("UPDATE schema_version SET version = 1")
     db.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from msgspec.structs import replace
 
 from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
@@ -70,7 +71,7 @@ def request(*callbacks: str) -> SendRequest:
         destinations=("447700900001",),
         text="Hello",
         origin="447700900999",
-        callbacks=tuple(CallbackTarget(url) for url in callbacks),
+        callbacks=tuple(CallbackTarget(url=url) for url in callbacks),
         options=ACK_ALL if callbacks else (),
     )
 
@@ -104,7 +105,7 @@ async def test_without_callbacks_everything_goes_72_hours_after_it_happened(gate
 async def test_a_message_with_steps_still_to_come_outlives_the_window(gateway: Gateway) -> None:
     week = 7 * 24 * HOUR
     # the shipped validity-expiry scenario: SENT after 1 s, FAILED (DB65) once the validity period ends
-    waiting = request()._replace(destinations=("447700900020",), validity_s=int(week))
+    waiting = replace(request(), destinations=("447700900020",), validity_s=int(week))
     [message] = (await gateway.send(waiting)).messages
     await gateway.advance(to=T0 + 80 * HOUR)
     assert (await gateway.message(message.id)).status is MessageStatus.SENT

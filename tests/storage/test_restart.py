@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from msgspec.structs import replace
 
 from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
@@ -110,7 +111,7 @@ async def test_undelivered_callbacks_are_handed_back_to_the_outbox(tmp_path: Pat
     clock = FakeClock(T0)
     first = build_gateway(settings, clock=clock, outbox=HoldingOutbox())
     await first.open()
-    await first.send(_send()._replace(callbacks=(CallbackTarget("http://127.0.0.1:9/cb"),)))
+    await first.send(replace(_send(), callbacks=(CallbackTarget(url="http://127.0.0.1:9/cb"),)))
     await first.advance(1)
     pending = await first.deliveries(EventQuery(status="PENDING"))
     assert len(pending) == 2

@@ -5,6 +5,8 @@ import pytest
 from mockgateway.domain import lifecycle
 from mockgateway.domain.model import MessageStatus as S
 from mockgateway.domain.reasons import REASONS, reason_for_code
+from tests.conftest import T0
+from tests.storage.factories import message
 
 LIVELINK_CODES = {
     "DB62": True,
@@ -77,3 +79,13 @@ def test_every_livelink_code_is_in_the_catalogue_with_its_retriable_flag(code: s
 def test_every_reason_has_a_livelink_code() -> None:
     assert {r.code_for("livelink") for r in REASONS.values()} >= set(LIVELINK_CODES)
     assert all(r.code_for("livelink") for r in REASONS.values())
+
+
+def test_advance_returns_the_changed_message_and_leaves_the_one_given_alone() -> None:
+    sent = message(parts=2)
+    changed = lifecycle.advance(sent, 1, S.FAILED, T0 + 5, "absent_subscriber")
+    assert changed is not None
+    assert (changed.part_statuses, changed.status, changed.status_at) == ((S.ACCEPTED, S.FAILED), S.SENT, T0 + 5)
+    assert (changed.reason, changed.revision) == ("absent_subscriber", sent.revision + 1)
+    assert sent.part_statuses == ()
+    assert lifecycle.advance(changed, 1, S.SENT, T0 + 6, None) is None  # FAILED is final

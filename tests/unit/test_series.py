@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mockgateway.storage.rows import Row
 from mockgateway.storage.series import CHUNK, Series
+
+Row = tuple[str, float]
 
 
 def row(i: int) -> Row:

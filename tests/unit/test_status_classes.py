@@ -35,7 +35,7 @@ C = StatusClass
 #: Every status a notification reports (ACCEPTED is the gateway taking the message: nothing is sent for it).
 NOTIFIED = (S.SENT, S.RETRYING, S.DELIVERED, S.RECEIVED, S.FAILED)
 ACCOUNT = Account("demo")
-TARGET = CallbackTarget("https://client.example/status")
+TARGET = CallbackTarget(url="https://client.example/status")
 
 
 # -- each provider's classes, from its document ----------------------------------------------------------
@@ -157,7 +157,18 @@ def notification(provider: str, status: MessageStatus, reason: str | None, code:
     resolved = reason or code or status is S.FAILED
     reason, code, retriable = resolve_step(provider, status, reason, code) if resolved else (None, None, None)
     return Notification(
-        "n1", "1000000001", "demo", provider, 0, "1000000001", status, T0 + 1, reason, code, retriable, "447700900001"
+        id="n1",
+        message_id="1000000001",
+        account="demo",
+        provider=provider,
+        part_index=0,
+        part_id="1000000001",
+        status=status,
+        created_at=T0 + 1,
+        reason=reason,
+        code=code,
+        retriable=retriable,
+        destination="447700900001",
     )
 
 
@@ -168,7 +179,9 @@ def only(calls: list[HttpCall]) -> HttpCall:
 
 def livelink_sent(status: MessageStatus, reason: str | None, code: str | None) -> StatusClass | None:
     sent = message("livelink", status, ackType="MESSAGE", acknowledgement=True, ackFinalStatus=True)
-    ack = json.loads(only(livelink.status_calls(sent, notification("livelink", status, reason, code), ACCOUNT)).body)
+    ack = json.loads(
+        only(livelink.AckCallbacks().status_calls(sent, notification("livelink", status, reason, code), ACCOUNT)).body
+    )
     kind = livelink_class(ack)
     final = kind in (C.FINAL_POSITIVE, C.FINAL_NEGATIVE)
     return kind if ack["finalStatus"] is final else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 from mockgateway.clock import iso, to_datetime
 from mockgateway.dialects.fields import kept_json
@@ -21,8 +21,12 @@ from mockgateway.domain.model import (
     MessageStatus,
     MoMessage,
     Notification,
+    Options,
 )
 from mockgateway.encoding import is_gsm7
+
+#: The time and date (GMT) of a whole second.
+Moment: TypeAlias = Callable[[int], tuple[str, str]]
 
 _WIRE_STATUS = {
     MessageStatus.SENT: "SENT",
@@ -80,44 +84,60 @@ class AckSettings:
         return not self.final_only or is_final(status, handset_ack)
 
 
-# id(options) -> (options, settings). Keyed by identity, never by equal values (True == 1), and holding the
-# options keeps the id from being reused; stored messages share one options tuple per distinct request shape.
-_SETTINGS: dict[int, tuple[object, AckSettings]] = {}
+#: Entries each of ``AckCallbacks``'s memories holds at most.
+_REMEMBERED = 1024
 
 
-def ack_settings(message: Message) -> AckSettings:
-    options = message.options
-    cached = _SETTINGS.get(id(options))
-    if cached is not None and cached[0] is options:
-        return cached[1]
-    settings = AckSettings.of(message)
-    if len(_SETTINGS) >= 1024:
-        _SETTINGS.clear()
-    _SETTINGS[id(options)] = (options, settings)
-    return settings
+class AckCallbacks:
+    """Renders the status ACKs of one dialect instance, and the clock strings of its pulled ACKs.
+
+    Two bounded memories: the ACK settings of each distinct set of request options (clients send the same few;
+    equal options mean equal settings, as every setting is a string compared or a flag taken as a bool, which
+    ``True == 1`` does not confuse), and the clock strings of recent seconds (notifications fall due together).
+    """
+
+    def __init__(self) -> None:
+        self._settings: dict[Options, AckSettings] = {}
+        self._moments: dict[int, tuple[str, str]] = {}
+
+    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
+        settings = self.settings(message)
+        if not settings.wants(notification.status, message.handset_ack):
+            return []
+        targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
+        if not targets:
+            return []
+        body = kept_json(ack_payload(message, notification, settings, self.moment))
+        return [_post(target, body) for target in targets]
+
+    def settings(self, message: Message) -> AckSettings:
+        settings = self._settings.get(message.options)
+        if settings is None:
+            if len(self._settings) >= _REMEMBERED:
+                self._settings.clear()
+            settings = self._settings[message.options] = AckSettings.of(message)
+        return settings
+
+    def moment(self, second: int) -> tuple[str, str]:
+        """``gmt_moment``, remembered."""
+        moment = self._moments.get(second)
+        if moment is None:
+            if len(self._moments) >= _REMEMBERED:
+                self._moments.clear()
+            moment = self._moments[second] = gmt_moment(second)
+        return moment
 
 
-def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-    settings = ack_settings(message)
-    if not settings.wants(notification.status, message.handset_ack):
-        return []
-    targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
-    if not targets:
-        return []
-    body = kept_json(ack_payload(message, notification, settings))
-    return [_post(target, body) for target in targets]
-
-
-def ack_payload(message: Message, n: Notification, settings: AckSettings | None = None) -> dict[str, Any]:
-    flags = settings or ack_settings(message)
-    # One unpacking: each named field read is a lookup, and every pushed ACK reads most of them.
-    _, _, _, _, _, part_id, status, created_at, _, code, retriable, _, _ = n
-    destination = message.destination
+def ack_payload(
+    message: Message, n: Notification, settings: AckSettings | None = None, moment: Moment | None = None
+) -> dict[str, Any]:
+    flags = settings or AckSettings.of(message)
+    status, code, destination = n.status, n.code, message.destination
     payload: dict[str, Any] = {
-        "messageId": part_id,
+        "messageId": n.part_id,
         "recipient": f"+{destination}",
         "status": wire_status(status),
-        "message": ack_text(n, gmt=flags.gmt),
+        "message": ack_text(n, gmt=flags.gmt, moment=moment or gmt_moment),
     }
     if flags.operator_id:
         payload["operatorId"] = operator_id(destination)
@@ -125,7 +145,7 @@ def ack_payload(message: Message, n: Notification, settings: AckSettings | None 
         payload["countryCode"] = country_code(destination)
     if code is not None:
         payload["errorCode"] = code
-        payload["retriable"] = bool(retriable)
+        payload["retriable"] = bool(n.retriable)
     elif status is MessageStatus.RETRYING:
         # Live Link is retrying itself: a customer who resent now could get the message to the handset twice.
         payload["retriable"] = False
@@ -134,7 +154,7 @@ def ack_payload(message: Message, n: Notification, settings: AckSettings | None 
     if flags.internal_status:
         payload["internalStatus"] = code or status.value
     if flags.delivered_time and status in (MessageStatus.DELIVERED, MessageStatus.RECEIVED):
-        payload["deliveredTime"] = iso(created_at)
+        payload["deliveredTime"] = iso(n.created_at)
     if flags.mt_received_time:
         payload["mtReceivedTime"] = iso(message.created_at)
     if flags.tpoa and message.origin:
@@ -144,19 +164,18 @@ def ack_payload(message: Message, n: Notification, settings: AckSettings | None 
     return payload
 
 
-def ack_text(n: Notification, *, gmt: bool = True) -> str:
+def ack_text(n: Notification, *, gmt: bool = True, moment: Moment | None = None) -> str:
     """The sentence an ACK carries, e.g. "Message 1 of the order 123 ... has been delivered at ..."."""
-    _, message_id, _, _, part_index, _, status, created_at, _, code, _, destination, _ = n
     if gmt:
-        (clock, day), zone = _gmt_moment(math.floor(created_at)), "(GMT)"
+        (clock, day), zone = (moment or gmt_moment)(math.floor(n.created_at)), "(GMT)"
     else:
-        moment = to_datetime(created_at).astimezone()
-        clock, day, zone = f"{moment:%H:%M:%S}", f"{moment:%d-%m-%Y}", f"({zone_label(moment)})"
+        local = to_datetime(n.created_at).astimezone()
+        clock, day, zone = f"{local:%H:%M:%S}", f"{local:%d-%m-%Y}", f"({zone_label(local)})"
     text = (
-        f"Message {part_index + 1} of the order {message_id} at destination of +{destination} "
-        f"{_VERBS[status]} at {clock} {zone} on the {day}."
+        f"Message {n.part_index + 1} of the order {n.message_id} at destination of +{n.destination} "
+        f"{_VERBS[n.status]} at {clock} {zone} on the {day}."
     )
-    return f"{text} Error {code}." if code else text
+    return f"{text} Error {n.code}." if n.code else text
 
 
 def zone_label(moment: datetime) -> str:
@@ -171,9 +190,8 @@ def zone_label(moment: datetime) -> str:
     return "GMT" if not hours and not rest else f"GMT{sign}{hours:02}:{rest:02}"
 
 
-@lru_cache(maxsize=256)
-def _gmt_moment(second: int) -> tuple[str, str]:
-    """Time and date of a whole second: notifications that fall due together share them."""
+def gmt_moment(second: int) -> tuple[str, str]:
+    """Time and date (GMT) of a whole second."""
     moment = to_datetime(second)
     return f"{moment:%H:%M:%S}", f"{moment:%d-%m-%Y}"
 
@@ -229,13 +247,11 @@ def mo_payload(mo: MoMessage, account: Account, replied_to: Message | None) -> d
 
 
 def _post(target: CallbackTarget, body: bytes) -> HttpCall:
-    return HttpCall("POST", target.url, body, "application/json", target.oauth2)
+    return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
 
 
-class LiveLinkCallbacks:
+class LiveLinkCallbacks(AckCallbacks):
     """Live Link's callback requests: the part of the dialect the engine is given, needing no gateway."""
 
     provider = PROVIDER
-    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
-    status_calls = staticmethod(status_calls)
     mo_calls = staticmethod(mo_calls)

@@ -9,7 +9,7 @@ import orjson
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
 from mockgateway.dialects.fields import json_object
-from mockgateway.dialects.livelink import requests
+from mockgateway.dialects.livelink import callbacks, requests
 from mockgateway.dialects.livelink.errors import render_error
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints
 from mockgateway.dialects.livelink.pull import PullEndpoints
@@ -33,7 +33,7 @@ class LiveLinkDialect:
             if PROVIDER in account.credentials
         }
         self._oauth = OAuthEndpoints(gateway, self._by_key)
-        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key)
+        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key, callbacks.AckCallbacks().moment)
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any, cast
 
 from mockgateway.dialects import fields as f
 from mockgateway.domain.model import (
-    STANDARD_PART_SIZES,
     CallbackTarget,
     OAuth2Credentials,
     Options,
@@ -125,12 +123,19 @@ def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options:
     subject = f.optional_str(data, "subject", max_len=255) if "subject" in data else None
     options["subject"] = subject
     callbacks = parse_callbacks(data.get("callback"))
-    # Positional, in field order: account, provider, destinations, text, origin, force_ucs2, part_sizes,
-    # validity_s, client_ref, handset_ack (the ask for a handset ACK), callbacks, options.
     return SendRequest(
-        account, PROVIDER, destinations, text, origin, ucs2, STANDARD_PART_SIZES, validity, subject,
-        options["ackType"] == "MESSAGE", callbacks, _compact(options),
-    )  # fmt: skip
+        account=account,
+        provider=PROVIDER,
+        destinations=destinations,
+        text=text,
+        origin=origin,
+        force_ucs2=ucs2,
+        validity_s=validity,
+        client_ref=subject,
+        handset_ack=options["ackType"] == "MESSAGE",  # the ask for a handset ACK
+        callbacks=callbacks,
+        options=_compact(options),
+    )
 
 
 def parse_origin(raw: object) -> str | None:
@@ -184,15 +189,13 @@ def parse_callbacks(raw: object) -> tuple[CallbackTarget, ...]:
     return tuple(_callback(item, f"callback[{i}]") for i, item in enumerate(raw))
 
 
-@lru_cache(maxsize=256)
 def _one_callback(url: str) -> tuple[CallbackTarget, ...]:
-    # A client names the same receiver in every request; the target is immutable, so one is shared.
-    return (CallbackTarget(f.http_url(url, "callback")),)
+    return (CallbackTarget(url=f.http_url(url, "callback")),)
 
 
 def _callback(item: object, name: str) -> CallbackTarget:
     if isinstance(item, str):
-        return CallbackTarget(f.http_url(item, name))
+        return CallbackTarget(url=f.http_url(item, name))
     if not isinstance(item, dict):
         raise f.invalid(name, "must be a URL or an object with 'url'")
     url = f.http_url(item.get("url"), f"{name}.url")
@@ -200,13 +203,13 @@ def _callback(item: object, name: str) -> CallbackTarget:
     if auth_type not in (None, "NONE", "OAUTH2"):
         raise f.invalid(f"{name}.authType", "must be one of NONE, OAUTH2")
     if auth_type != "OAUTH2":
-        return CallbackTarget(url)
+        return CallbackTarget(url=url)
     oauth = item.get("oAuth2")
     if not isinstance(oauth, dict):
         raise f.invalid(f"{name}.oAuth2", "is required when authType is OAUTH2")
     return CallbackTarget(
-        url,
-        OAuth2Credentials(
+        url=url,
+        oauth2=OAuth2Credentials(
             client_id=_nested_str(oauth, "oAuthClient", f"{name}.oAuth2.oAuthClient"),
             client_secret=_nested_str(oauth, "oAuthSecret", f"{name}.oAuth2.oAuthSecret"),
             token_url=f.http_url(oauth.get("tokenUrl"), f"{name}.oAuth2.tokenUrl"),

@@ -66,7 +66,7 @@ def incoming_payload(mo: MoMessage) -> dict[str, Any]:
 
 
 def _post(target: CallbackTarget, body: bytes) -> HttpCall:
-    return HttpCall("POST", target.url, body, "application/json", target.oauth2)
+    return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
 
 
 class MobivateCallbacks:

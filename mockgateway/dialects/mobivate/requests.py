@@ -68,7 +68,7 @@ def route_id(data: dict[str, Any]) -> str:
 
 def callback(data: dict[str, Any]) -> tuple[CallbackTarget, ...]:
     url = data.get("callbackURL")
-    return () if url is None or url == "" else (CallbackTarget(f.http_url(url, "callbackURL")),)
+    return () if url is None or url == "" else (CallbackTarget(url=f.http_url(url, "callbackURL")),)
 
 
 def parse_single(data: dict[str, Any]) -> tuple[Outgoing, str | None, tuple[CallbackTarget, ...]]:

@@ -65,7 +65,7 @@ def rest_status_body(message: Message, n: Notification) -> dict[str, Any]:
 def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
     """A reply, to the URL the original request named, else the account's reply URL."""
     url = replied_to.option("moUrl") if replied_to else None
-    target = CallbackTarget(str(url)) if url else account.mo_callback
+    target = CallbackTarget(url=str(url)) if url else account.mo_callback
     if target is None:
         return []
     if replied_to is not None and replied_to.option("api") == REST_API:
@@ -111,11 +111,13 @@ def with_query(url: str, query: dict[str, str]) -> str:
 
 
 def _get(target: CallbackTarget, query: dict[str, str]) -> HttpCall:
-    return HttpCall("GET", with_query(target.url, query), b"", None, target.oauth2)
+    return HttpCall(method="GET", url=with_query(target.url, query), body=b"", content_type=None, oauth2=target.oauth2)
 
 
 def _post(target: CallbackTarget, body: dict[str, Any]) -> HttpCall:
-    return HttpCall("POST", target.url, kept_json(body), "application/json", target.oauth2)
+    return HttpCall(
+        method="POST", url=target.url, body=kept_json(body), content_type="application/json", oauth2=target.oauth2
+    )
 
 
 class SmsmodeCallbacks:

@@ -76,7 +76,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
         origin=wire.sender(params.get("emetteur"), "emetteur"),
         force_ucs2=classe == "9",
         client_ref=_ref_client(params.get("refClient")),
-        callbacks=(CallbackTarget(status_url),) if status_url else (),
+        callbacks=(CallbackTarget(url=status_url),) if status_url else (),
         options=_compact(options),
         send_at=date_envoi(params.get("date_envoi", "").strip(), now),
     )
@@ -188,7 +188,7 @@ def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> D
         origin=wire.sender(origin, "from"),
         force_ucs2=encoding == "UNICODE",
         client_ref=ref,
-        callbacks=(CallbackTarget(status_url),) if status_url else (),
+        callbacks=(CallbackTarget(url=status_url),) if status_url else (),
         options=_compact(options),
         send_at=send_at,
     )

@@ -67,7 +67,7 @@ def reply_target(replied_to: Message | None) -> CallbackTarget | None:
     if replied_to is None or replied_to.provider != PROVIDER or replied_to.option("replyMethodID") != URL:
         return None
     url = replied_to.option("replyData")
-    return CallbackTarget(url) if isinstance(url, str) else None
+    return CallbackTarget(url=url) if isinstance(url, str) else None
 
 
 def reply_query(mo: MoMessage) -> list[tuple[str, str]]:
@@ -95,7 +95,7 @@ def with_query(url: str, query: list[tuple[str, str]]) -> str:
 
 
 def _get(target: CallbackTarget, query: list[tuple[str, str]]) -> HttpCall:
-    return HttpCall("GET", with_query(target.url, query), b"", None, target.oauth2)
+    return HttpCall(method="GET", url=with_query(target.url, query), body=b"", content_type=None, oauth2=target.oauth2)
 
 
 class TextAppCallbacks:

@@ -134,7 +134,7 @@ def _request(fields: _Fields, destinations: tuple[str, ...], account: str) -> Se
         part_sizes=PART_SIZES,
         validity_s=fields.validity_h * 3600,
         client_ref=fields.reference,
-        callbacks=(CallbackTarget(fields.status_url),) if fields.status_url else (),
+        callbacks=(CallbackTarget(url=fields.status_url),) if fields.status_url else (),
         options=tuple((key, value) for key, value in options.items() if value is not None),
     )
 

@@ -22,7 +22,7 @@ from tests.swagger import assert_matches, v1_response_extra
 Client = TestClient[Any, Any]
 HAPPY, FAILS_DB62, REPLIES_STOP, DEFAULT = "447700900001", "447700900010", "447700900030", "447700909001"
 WINDOW = {"startUTCTime": "202601010000", "endUTCTime": "202601010100"}
-RECEIVER = CallbackTarget("http://receiver.test/acks")
+RECEIVER = CallbackTarget(url="http://receiver.test/acks")
 
 
 #: Every flag that adds a field to an ACK (ackFinalOnly would leave the SENT ACKs out).
@@ -121,9 +121,10 @@ async def test_ack_callback_bodies(traffic: Traffic) -> None:
     gateway = traffic.gateway
     account = dataclasses.replace(gateway.account("demo"), status_callback=RECEIVER)
     pushed = []
+    acks = callbacks.AckCallbacks()
     for n in await gateway.notifications(EventQuery(account="demo")):
         message = await gateway.message(n.message_id)
-        pushed += [orjson.loads(call.body) for call in callbacks.status_calls(message, n, account)]
+        pushed += [orjson.loads(call.body) for call in acks.status_calls(message, n, account)]
     assert_golden("ack_callbacks.json", pushed, traffic.placeholders)
 
 

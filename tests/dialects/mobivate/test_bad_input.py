@@ -171,7 +171,9 @@ async def test_another_accounts_message_is_404(two_accounts: tuple[Client, Gatew
 async def test_another_providers_message_is_404(client: Client, gateway: Gateway) -> None:
     from mockgateway.dialects.mobivate.ids import hex_id
 
-    accepted = await gateway.send(SendRequest("demo", "livelink", ("447400100001",), "Hi"))
+    accepted = await gateway.send(
+        SendRequest(account="demo", provider="livelink", destinations=("447400100001",), text="Hi")
+    )
     await call(client, "GET", f"/message/{hex_id(accepted.messages[0].id)}", status=404)
 
 

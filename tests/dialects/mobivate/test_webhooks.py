@@ -22,14 +22,14 @@ async def test_receipt_and_incoming_urls_become_the_mobivate_callbacks(client: C
     }
     account = gateway.account("demo")
     assert (account.status_target("mobivate"), account.mo_target("mobivate")) == (
-        CallbackTarget(f"{URL}/dlr"),
-        CallbackTarget(f"{URL}/mo"),
+        CallbackTarget(url=f"{URL}/dlr"),
+        CallbackTarget(url=f"{URL}/mo"),
     )
 
 
 async def test_registration_leaves_the_other_providers_targets_alone(client: Client, gateway: Gateway) -> None:
     """A Live Link or TextApp receiver of the same account must not start getting Mobivate's JSON."""
-    wide = CallbackTarget("https://client.example/all")
+    wide = CallbackTarget(url="https://client.example/all")
     gateway.set_account_callbacks("demo", status=wide, mo=wide)
     await call(client, "POST", "/webhooks/receipt", {"url": f"{URL}/dlr"})
     await call(client, "POST", "/webhooks/incoming", {"url": f"{URL}/mo"})
@@ -37,7 +37,7 @@ async def test_registration_leaves_the_other_providers_targets_alone(client: Cli
     assert (account.status_callback, account.mo_callback) == (wide, wide)
     for provider in ("livelink", "textapp", "smsmode"):
         assert (account.status_target(provider), account.mo_target(provider)) == (wide, wide)
-    assert account.status_target("mobivate") == CallbackTarget(f"{URL}/dlr")
+    assert account.status_target("mobivate") == CallbackTarget(url=f"{URL}/dlr")
 
 
 @pytest.mark.parametrize("kind", ["receipt", "incoming"])

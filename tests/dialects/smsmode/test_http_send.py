@@ -143,7 +143,7 @@ async def test_account_status_callback_is_the_default(client: Client, gateway: G
     await send_http(client)
     await gateway.advance(10)
     assert await deliveries(gateway) == []
-    gateway.set_account_callbacks("demo", status=CallbackTarget(receiver.url("/account")), mo=None)
+    gateway.set_account_callbacks("demo", status=CallbackTarget(url=receiver.url("/account")), mo=None)
     await send_http(client)
     await gateway.advance(10)
     assert [dict(hit.query)["statut"] for hit in receiver.on("/account")] == ["0", "14"]

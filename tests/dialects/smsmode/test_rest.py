@@ -78,7 +78,7 @@ async def test_failure_report(client: Client, gateway: Gateway, receiver: Receiv
 
 async def test_account_callbacks_are_the_default(client: Client, gateway: Gateway, receiver: Receiver) -> None:
     gateway.set_account_callbacks(
-        "demo", status=CallbackTarget(receiver.url("/status")), mo=CallbackTarget(receiver.url("/mo"))
+        "demo", status=CallbackTarget(url=receiver.url("/status")), mo=CallbackTarget(url=receiver.url("/mo"))
     )
     gateway.scenarios = (
         Scenario(

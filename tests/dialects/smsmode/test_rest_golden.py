@@ -58,7 +58,7 @@ async def test_callbacks_without_optional_fields(
     client: Client, gateway: Gateway, receiver: Receiver, body: dict[str, Any]
 ) -> None:
     gateway.set_account_callbacks(
-        "demo", status=CallbackTarget(receiver.url("/status")), mo=CallbackTarget(receiver.url("/mo"))
+        "demo", status=CallbackTarget(url=receiver.url("/status")), mo=CallbackTarget(url=receiver.url("/mo"))
     )
     gateway.scenarios = (REPLYING,)
     message_id = (await send_rest(client, body))["messageId"]

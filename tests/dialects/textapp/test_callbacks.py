@@ -38,7 +38,7 @@ def message(callback: str | None = "https://example.com/dlr.aspx", parts: int = 
         part_ids=tuple(str(1000000001 + i) for i in range(parts)),
         created_at=T0,
         client_ref="YourReference",
-        callbacks=(CallbackTarget(callback),) if callback else (),
+        callbacks=(CallbackTarget(url=callback),) if callback else (),
         options=tuple(options.items()),
     )
 
@@ -111,19 +111,28 @@ def test_no_url_no_callback() -> None:
 
 
 def test_account_status_url_when_the_request_gives_none() -> None:
-    account = Account("demo", status_callback=CallbackTarget("https://example.com/status?site=1"))
+    account = Account("demo", status_callback=CallbackTarget(url="https://example.com/status?site=1"))
     [call] = callbacks.status_calls(message(callback=None), notification(S.SENT), account)
     assert call.url.startswith("https://example.com/status?site=1&destination=%2B447812234567&")
 
 
 def test_request_url_wins_over_the_account_url() -> None:
-    account = Account("demo", status_callback=CallbackTarget("https://example.com/account"))
+    account = Account("demo", status_callback=CallbackTarget(url="https://example.com/account"))
     [call] = callbacks.status_calls(message(), notification(S.SENT), account)
     assert urlsplit(call.url).path == "/dlr.aspx"
 
 
 def mo(recipient: str = "+447700900000", text: str = "Yes & no") -> MoMessage:
-    return MoMessage("m1", "demo", "textapp", "447787654321", recipient, text, T0 + 3723, in_reply_to="1000000001")
+    return MoMessage(
+        id="m1",
+        account="demo",
+        provider="textapp",
+        sender="447787654321",
+        recipient=recipient,
+        text=text,
+        received_at=T0 + 3723,
+        in_reply_to="1000000001",
+    )
 
 
 def test_reply_to_url_golden() -> None:
@@ -143,13 +152,13 @@ def test_other_reply_methods_push_nothing(method: int) -> None:
 
 @pytest.mark.parametrize("replied", [None, message(replyMethodID=3)], ids=["unlinked", "stored-reply"])
 def test_account_reply_url(replied: Message | None) -> None:
-    account = Account("demo", mo_callback=CallbackTarget("https://example.com/mo"))
+    account = Account("demo", mo_callback=CallbackTarget(url="https://example.com/mo"))
     [call] = callbacks.mo_calls(mo(recipient="447700900000"), account, replied)
     assert call.url.startswith("https://example.com/mo?originator=%2B447787654321&destination=%2B447700900000&")
 
 
 def test_reply_url_of_the_message_wins_over_the_account_url() -> None:
-    account = Account("demo", mo_callback=CallbackTarget("https://example.com/mo"))
+    account = Account("demo", mo_callback=CallbackTarget(url="https://example.com/mo"))
     replied = message(replyMethodID=5, replyData="https://example.com/reply")
     [call] = callbacks.mo_calls(mo(), account, replied)
     assert urlsplit(call.url).path == "/reply"

@@ -62,7 +62,7 @@ async def test_account_status_url_without_statusNotificationUrl(live: Live, rece
     await live.gateway.advance(10)
     assert receiver.seen == [], "no statusNotificationUrl and no account URL: nothing is pushed"
 
-    live.gateway.set_account_callbacks("demo", status=CallbackTarget(receiver.url("/account")), mo=None)
+    live.gateway.set_account_callbacks("demo", status=CallbackTarget(url=receiver.url("/account")), mo=None)
     await post(live.client, send_params(statusNotificationUrl=None))
     await live.gateway.advance(10)
     codes = [line.split("&")[1] for line in receiver.hits("/account")]
@@ -71,7 +71,7 @@ async def test_account_status_url_without_statusNotificationUrl(live: Live, rece
 
 async def test_empty_statusNotificationUrl_asks_for_no_notifications(live: Live, receiver: Receiver) -> None:
     """Left empty, the parameter turns notifications off, even when the account has a status URL."""
-    live.gateway.set_account_callbacks("demo", status=CallbackTarget(receiver.url("/account")), mo=None)
+    live.gateway.set_account_callbacks("demo", status=CallbackTarget(url=receiver.url("/account")), mo=None)
     await post(live.client, send_params(statusNotificationUrl=""))
     await live.gateway.advance(10)
 

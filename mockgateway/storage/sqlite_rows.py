@@ -1,0 +1,171 @@
+"""The SQLite store's columns, and one converter pair per value: the struct to its columns and back.
+
+The only place that knows the order of a table's columns. Repeating compound fields (callback targets,
+options, attempts) are msgspec JSON text; enum members go in as their values.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import msgspec
+
+from mockgateway.domain.model import (
+    Attempt,
+    CallbackTarget,
+    Delivery,
+    DeliveryState,
+    Encoding,
+    HttpCall,
+    Message,
+    MessageStatus,
+    MoMessage,
+    Notification,
+    OAuth2Credentials,
+    Options,
+)
+
+Row: TypeAlias = tuple[Any, ...]
+
+MESSAGE_COLUMNS = (
+    "id", "account", "provider", "destination", "origin", "text", "encoding", "part_ids", "created_at",
+    "status", "client_ref", "validity_s", "handset_ack", "callbacks", "options", "scenario", "status_at",
+    "reason", "part_statuses", "revision",
+)  # fmt: skip
+NOTIFICATION_COLUMNS = (
+    "id", "message_id", "account", "provider", "part_index", "part_id", "status", "created_at", "reason", "code",
+    "retriable", "destination", "scenario",
+)  # fmt: skip
+MO_COLUMNS = ("id", "account", "provider", "sender", "recipient", "text", "received_at", "in_reply_to")
+DELIVERY_COLUMNS = (
+    "id", "account", "kind", "subject_id", "message_id", "method", "url", "body", "content_type", "oauth2",
+    "created_at", "state", "attempts", "next_attempt_at", "delivered_at", "kept_from",
+)  # fmt: skip
+
+_encode = msgspec.json.Encoder().encode
+_targets = msgspec.json.Decoder(tuple[CallbackTarget, ...]).decode
+_options = msgspec.json.Decoder(Options).decode
+_attempts = msgspec.json.Decoder(tuple[Attempt, ...]).decode
+_oauth2 = msgspec.json.Decoder(OAuth2Credentials).decode
+
+
+def _json(value: object) -> str | None:
+    return _encode(value).decode() if value else None
+
+
+# -- messages -------------------------------------------------------------------------------------
+def message_row(m: Message) -> Row:
+    return (
+        m.id, m.account, m.provider, m.destination, m.origin, m.text, m.encoding.value, " ".join(m.part_ids),
+        m.created_at, m.status.value, m.client_ref, m.validity_s, int(m.handset_ack), _json(m.callbacks),
+        _json(m.options), m.scenario, m.status_at, m.reason,
+        " ".join(m.part_statuses) if m.part_statuses else None, m.revision,
+    )  # fmt: skip
+
+
+def row_message(row: Row) -> Message:
+    (id_, account, provider, destination, origin, text, encoding, part_ids, created_at, status, client_ref,
+     validity_s, handset_ack, callbacks, options, scenario, status_at, reason, part_statuses,
+     revision) = row  # fmt: skip
+    return Message(
+        id=id_,
+        account=account,
+        provider=provider,
+        destination=destination,
+        origin=origin,
+        text=text,
+        encoding=Encoding(encoding),
+        part_ids=tuple(part_ids.split(" ")),
+        created_at=created_at,
+        status=MessageStatus(status),
+        client_ref=client_ref,
+        validity_s=validity_s,
+        handset_ack=bool(handset_ack),
+        callbacks=_targets(callbacks) if callbacks else (),
+        options=_options(options) if options else (),
+        scenario=scenario,
+        status_at=status_at,
+        reason=reason,
+        part_statuses=tuple(map(MessageStatus, part_statuses.split(" "))) if part_statuses else (),
+        revision=revision,
+    )
+
+
+# -- notifications and MOs ------------------------------------------------------------------------
+def notification_row(n: Notification) -> Row:
+    return (
+        n.id, n.message_id, n.account, n.provider, n.part_index, n.part_id, n.status.value, n.created_at, n.reason,
+        n.code, None if n.retriable is None else int(n.retriable), n.destination, n.scenario,
+    )  # fmt: skip
+
+
+def row_notification(row: Row) -> Notification:
+    (id_, message_id, account, provider, part_index, part_id, status, created_at, reason, code, retriable,
+     destination, scenario) = row  # fmt: skip
+    return Notification(
+        id=id_,
+        message_id=message_id,
+        account=account,
+        provider=provider,
+        part_index=part_index,
+        part_id=part_id,
+        status=MessageStatus(status),
+        created_at=created_at,
+        reason=reason,
+        code=code,
+        retriable=None if retriable is None else bool(retriable),
+        destination=destination,
+        scenario=scenario,
+    )
+
+
+def mo_row(m: MoMessage) -> Row:
+    return (m.id, m.account, m.provider, m.sender, m.recipient, m.text, m.received_at, m.in_reply_to)
+
+
+def row_mo(row: Row) -> MoMessage:
+    id_, account, provider, sender, recipient, text, received_at, in_reply_to = row
+    return MoMessage(
+        id=id_,
+        account=account,
+        provider=provider,
+        sender=sender,
+        recipient=recipient,
+        text=text,
+        received_at=received_at,
+        in_reply_to=in_reply_to,
+    )
+
+
+# -- callback deliveries --------------------------------------------------------------------------
+def delivery_row(d: Delivery, kept_from: float | None) -> Row:
+    call = d.call
+    return (
+        d.id, d.account, d.kind, d.subject_id, d.message_id, call.method, call.url, call.body, call.content_type,
+        _json(call.oauth2), d.created_at, d.state.value, _json(d.attempts), d.next_attempt_at, d.delivered_at,
+        kept_from,
+    )  # fmt: skip
+
+
+def row_delivery(row: Row) -> Delivery:
+    (id_, account, kind, subject_id, message_id, method, url, body, content_type, oauth2, created_at, state,
+     attempts, next_attempt_at, delivered_at, _kept_from) = row  # fmt: skip
+    return Delivery(
+        id=id_,
+        account=account,
+        kind=kind,
+        subject_id=subject_id,
+        message_id=message_id,
+        call=HttpCall(
+            method=method,
+            url=url,
+            body=body,
+            content_type=content_type,
+            oauth2=_oauth2(oauth2) if oauth2 else None,
+        ),
+        created_at=created_at,
+        state=DeliveryState(state),
+        attempts=_attempts(attempts) if attempts else (),
+        next_attempt_at=next_attempt_at,
+        delivered_at=delivered_at,
+    )
