@@ -39,7 +39,7 @@ def _send_with_a_callback() -> SendRequest:
         provider="livelink",
         destinations=("33612345678",),
         text="Hello",
-        callbacks=(CallbackTarget("http://127.0.0.1:9/cb"),),
+        callbacks=(CallbackTarget(url="http://127.0.0.1:9/cb"),),
         options=ACK_ALL,
     )
 
