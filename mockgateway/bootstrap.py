@@ -19,10 +19,11 @@ from mockgateway.scenario.loader import load_dir, scenario_files, shipped_dir
 from mockgateway.scenario.model import Scenario
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
-from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.ports import JobJournal, Outbox, Store
 from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
 from mockgateway.storage.memory import InMemoryStore
+from mockgateway.storage.memory_jobs import NoJournal
 
 ALLOW_NETWORKS = "allow_networks"
 
@@ -74,13 +75,14 @@ def build_clock(settings: Settings) -> Clock:
     return FakeClock(settings.clock_start()) if settings.clock == "virtual" else SystemClock()
 
 
-def build_store(settings: Settings) -> Store:
-    """``memory``, or ``sqlite:PATH``: an embedded database file that survives restarts."""
+def build_store(settings: Settings) -> tuple[Store, JobJournal]:
+    """``memory``, or ``sqlite:PATH``: an embedded database file that survives restarts, pending jobs included."""
     if settings.store.startswith("sqlite:"):
         from mockgateway.storage.sqlite import SqliteStore  # here: most runs keep everything in memory
 
-        return SqliteStore(Path(settings.store.removeprefix("sqlite:")).expanduser())
-    return InMemoryStore()
+        store = SqliteStore(Path(settings.store.removeprefix("sqlite:")).expanduser())
+        return store, store.journal()
+    return InMemoryStore(), NoJournal()
 
 
 def build_gateway(
@@ -88,6 +90,7 @@ def build_gateway(
     *,
     clock: Clock | None = None,
     store: Store | None = None,
+    journal: JobJournal | None = None,
     ids: IdSource | None = None,
     outbox: Outbox | None = None,
     sleep: Sleep = asyncio.sleep,
@@ -96,10 +99,14 @@ def build_gateway(
     """``sleep`` is the real clock's wait for a send's latency; the virtual clock parks sends instead.
 
     ``in_order``: callbacks to one receiver one at a time (see ``OrderedTransport``); by default on a seeded
-    virtual-clock run, which promises the same callbacks in the same order every run."""
+    virtual-clock run, which promises the same callbacks in the same order every run.
+
+    ``journal``: where pending jobs are kept, with a ``store`` given; by default none outlive the process."""
     clock = clock or build_clock(settings)
     ids = ids or SeededIds(settings.seed)
-    store = store or build_store(settings)
+    if store is None:
+        store, journal = build_store(settings)
+    journal = journal or NoJournal()
     dispatcher: CallbackDispatcher | None = None
     if outbox is None:
         transport: Transport = HttpTransport(sandbox=address_policy(settings))
@@ -112,6 +119,7 @@ def build_gateway(
         clock=clock,
         ids=ids,
         store=store,
+        journal=journal,
         outbox=outbox,
         accounts=settings.accounts,
         tokens=TokenService(clock, ids, settings.access_token_ttl_s, settings.refresh_token_ttl_s),

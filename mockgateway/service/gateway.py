@@ -33,7 +33,7 @@ from mockgateway.service.account_book import AccountBook
 from mockgateway.service.admission import SendAdmission
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
-from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.ports import JobJournal, Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
@@ -58,6 +58,7 @@ class Gateway:
         clock: Clock,
         ids: IdSource,
         store: Store,
+        journal: JobJournal,
         outbox: Outbox,
         accounts: Iterable[Account],
         tokens: TokenService,
@@ -76,7 +77,13 @@ class Gateway:
         self._admission = admission or SendAdmission(store)
         self._opt_outs: dict[str, dict[str, float]] = {}
         self.engine = Engine(
-            clock=clock, ids=ids, store=store, outbox=outbox, account=self._book.as_seen_by, retention_s=retention_s
+            clock=clock,
+            ids=ids,
+            store=store,
+            journal=journal,
+            outbox=outbox,
+            account=self._book.as_seen_by,
+            retention_s=retention_s,
         )
         self.engine.on_stop = self.opt_out
         self.retention = Retention(clock, store, retention_s, busy_until=self.engine.scheduler.busy_until)
@@ -283,7 +290,8 @@ class Gateway:
 
     async def restore(self) -> Restored:
         """After ``store.open()``: resume the ids, timeline and callbacks a persistent store kept."""
-        return await restore(self.store, self.ids, self.engine.scheduler, self.engine.outbox)
+        engine = self.engine
+        return await restore(self.store, engine.journal, self.ids, engine.scheduler, engine.outbox)
 
     async def close(self) -> None:
         """Stop delivering callbacks; what is still pending stays recorded as pending."""
@@ -331,7 +339,7 @@ class Gateway:
         """Forget every message, notification, MO, callback and pending event (the clock stays)."""
         await self.engine.outbox.drain()
         self.engine.outbox.clear()
-        self.engine.scheduler.clear()
+        await self.engine.clear_jobs()
         self._opt_outs.clear()
         await self.store.clear()
         self.events.publish(Event("reset"))

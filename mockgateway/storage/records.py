@@ -10,7 +10,6 @@ from typing import TypeAlias
 import orjson
 
 from mockgateway.domain.model import VALUE_OF, Attempt, Delivery, DeliveryState, HttpCall, OAuth2Credentials, Outcome
-from mockgateway.service.scheduler import Job
 
 Record: TypeAlias = tuple[str | int | float | bytes | None, ...]
 
@@ -102,26 +101,6 @@ def delivery_matches(record: Record, account: str | None, message_id: str | None
         and (kind is None or record[2] == kind)
         and (message_id is None or record[4] == message_id)
         and (state is None or record[11] == state.upper())
-    )
-
-
-def job_to_record(job: Job) -> Record:
-    # A plain tuple, not the named one: the collector stops tracking plain tuples of atoms.
-    return tuple(job)
-
-
-def record_to_job(r: Record) -> Job:
-    key, message_id, due_at, part_index, status, reason, code, text, sender = r
-    return Job(
-        str(key),
-        str(message_id),
-        _float(due_at),
-        None if part_index is None else int(part_index),
-        None if status is None else str(status),
-        None if reason is None else str(reason),
-        None if code is None else str(code),
-        None if text is None else str(text),
-        None if sender is None else str(sender),
     )
 
 

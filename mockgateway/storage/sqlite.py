@@ -25,18 +25,16 @@ from mockgateway.domain.model import (
     Page,
 )
 from mockgateway.service.ports import BusyUntil
-from mockgateway.service.scheduler import Job
 from mockgateway.storage import events as ev
 from mockgateway.storage import sqlite_sql as sql
 from mockgateway.storage.records import (
     delivery_to_record,
-    job_to_record,
     record_kept_from,
     record_to_delivery,
-    record_to_job,
     with_outcome,
 )
 from mockgateway.storage.rows import message_to_row, row_to_message
+from mockgateway.storage.sqlite_jobs import SqliteJobJournal
 from mockgateway.storage.sqlite_schema import connect
 
 if TYPE_CHECKING:
@@ -48,8 +46,6 @@ T = TypeVar("T")
 class SqliteStore:
     #: About 4 ms per purge call (deleting also updates six indexes); queries wait behind it on the thread.
     purge_batch = 200
-    #: Pending jobs are rows of their own, read back after a restart; they also keep their messages from purges.
-    keeps_jobs = True
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -167,18 +163,10 @@ class SqliteStore:
         records = await self._call(sql.list_deliveries, query)
         return [record_to_delivery(r) for r in records]
 
-    # -- scheduled jobs ---------------------------------------------------------------------------
-    async def save_jobs(self, jobs: Sequence[Job]) -> None:
-        if jobs:
-            await self._call(sql.many, sql.INSERT_JOB, [job_to_record(job) for job in jobs])
-
-    async def delete_jobs(self, jobs: Sequence[Job]) -> None:
-        if jobs:
-            await self._call(sql.many, "DELETE FROM jobs WHERE key = ?", [(job.key,) for job in jobs])
-
-    async def load_jobs(self) -> list[Job]:
-        records = await self._call(sql.all_rows, sql.ALL_JOBS, ())
-        return [record_to_job(r) for r in records]
+    # -- pending jobs ---------------------------------------------------------------------------
+    def journal(self) -> SqliteJobJournal:
+        """The pending jobs kept in this store's file; they also keep their messages from purges."""
+        return SqliteJobJournal(self._call)
 
     # -- retention and reset ----------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
