@@ -65,7 +65,8 @@ class Engine:
         for message, scenario in zip(messages, scenarios, strict=True):
             timeline = self._timelines.plan(message, scenario, rng)
             if isinstance(timeline, FixedTimeline):
-                planned += self.scheduler.start(message.id, message.created_at, timeline)
+                self.scheduler.start(message.id, message.created_at, timeline)
+                planned += timeline.jobs_for(message.id, message.created_at)
             else:
                 self.scheduler.schedule(timeline)
                 planned += timeline
@@ -78,7 +79,6 @@ class Engine:
     async def run_due(self) -> int:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
         due = self.scheduler.take_due(self.clock.now())
-        ran = self.scheduler.ran
         # The journal hears of ran jobs a batch at a time: a restart repeats at most one batch.
         for first in range(0, len(due), _JOURNAL_BATCH):
             batch = due[first : first + _JOURNAL_BATCH]
@@ -87,7 +87,7 @@ class Engine:
                     await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
                 else:
                     await self._reply(job)
-                ran(job)
+                self.scheduler.ran(job)
             await self.journal.forget(batch)
         self.outbox.run_due()
         return len(due)

@@ -1,15 +1,17 @@
 """The planned jobs, handed out in due-time order (ties in the order they were scheduled).
 
-Two kinds of private queue hold them, as ``_Entry`` values that order by due time, then by a sequence number:
+Two kinds of private queue hold them; each job has a sequence number, which breaks ties in scheduling order:
 
 - **Lanes.** Most messages follow a fixed timeline (see ``FixedTimeline``): step *k* falls due a fixed offset
   after the message starts. Messages start in clock order, so each step's due times arrive already sorted, and a
-  lane per step is a plain FIFO: scheduling a message appends one entry per step, and nothing is sorted until
-  the step falls due.
-- **The heap** holds every other job: timelines drawn at random or with replies, jobs restored after a restart,
-  and a step that would fall due before the last one in its lane (a message deferred to an earlier time, say).
+  lane per step is a plain FIFO of ``_Waiting`` messages: scheduling a message appends one per step, and nothing
+  is sorted until the step falls due. The step's ``Job`` is made then: a job per pending step would take twice
+  the memory (180 bytes a step against 92).
+- **The heap** holds ``_Entry`` values, a job each: timelines drawn at random or with replies, jobs restored
+  after a restart, and a step that would fall due before the last one in its lane (a message deferred to an
+  earlier time, say).
 
-Jobs and entries are ``gc=False`` structs: 100,000 messages in flight add nothing to the garbage collector's
+Jobs and queue items are ``gc=False`` structs: 100,000 messages in flight add nothing to the garbage collector's
 full collections (which otherwise set the send path's p99 latency).
 """
 
@@ -35,14 +37,27 @@ class _Entry(msgspec.Struct, frozen=True, gc=False, kw_only=True, order=True):
     job: Job
 
 
-class _Lane:
-    """One step of a fixed timeline, and that step's entry for each message following it, in due order."""
+class _Waiting(msgspec.Struct, frozen=True, gc=False, kw_only=True):
+    """A message in a lane: the lane's step falls due for it at ``due_at``."""
 
-    __slots__ = ("entries", "step")
+    due_at: float
+    seq: int
+    message_id: str
+
+
+class _Lane:
+    """One step of a fixed timeline, and the messages waiting for it, in due order."""
+
+    __slots__ = ("step", "waiting")
 
     def __init__(self, step: Job) -> None:
         self.step = step
-        self.entries: deque[_Entry] = deque()
+        self.waiting: deque[_Waiting] = deque()
+
+    def entry(self, waiting: _Waiting) -> _Entry:
+        """The step's job for a waiting message."""
+        job = _replace(self.step, message_id=waiting.message_id, due_at=waiting.due_at)
+        return _Entry(due_at=waiting.due_at, seq=waiting.seq, job=job)
 
 
 class FixedTimeline:
@@ -57,6 +72,10 @@ class FixedTimeline:
         self.lasts = max((step.due_at for step in self.steps), default=0.0)  #: from the start to its last step
         self._lanes = tuple(_Lane(step) for step in self.steps)
 
+    def jobs_for(self, message_id: str, start: float) -> list[Job]:
+        """The timeline's jobs for a message that starts at ``start``."""
+        return [_replace(step, message_id=message_id, due_at=start + step.due_at) for step in self.steps]
+
 
 class Scheduler:
     def __init__(self, *, hold_beyond_s: float = 0.0) -> None:
@@ -64,35 +83,31 @@ class Scheduler:
         #: reach a message this long after it started, and by then a shorter timeline has run.
         self.hold_beyond_s = hold_beyond_s
         self._heap: list[_Entry] = []
-        self._lanes: dict[_Lane, None] = {}  #: the lanes with entries in them, in the order they got their first
+        self._lanes: dict[_Lane, None] = {}  #: the lanes with messages in them, in the order they got their first
         self._next = 0  #: the next sequence number
         #: message id -> when its last job falls due, while it has jobs left
         self._until: dict[str, float] = {}
 
     def __len__(self) -> int:
-        return len(self._heap) + sum(len(lane.entries) for lane in self._lanes)
+        return len(self._heap) + sum(len(lane.waiting) for lane in self._lanes)
 
-    def start(self, message_id: str, start: float, timeline: FixedTimeline) -> list[Job]:
-        """Schedule a message's fixed timeline from ``start``; returns the message's jobs."""
-        jobs = []
+    def start(self, message_id: str, start: float, timeline: FixedTimeline) -> None:
+        """Schedule a message's fixed timeline from ``start``."""
         active = self._lanes
         seq = self._next
         self._next += len(timeline.steps)
         for lane in timeline._lanes:
-            job = _replace(lane.step, message_id=message_id, due_at=start + lane.step.due_at)
-            entry = _Entry(due_at=job.due_at, seq=seq, job=job)
+            waiting = _Waiting(due_at=start + lane.step.due_at, seq=seq, message_id=message_id)
             seq += 1
-            jobs.append(job)
-            entries = lane.entries
-            if not entries:
+            queue = lane.waiting
+            if not queue:
                 active[lane] = None
-            elif entries[-1].due_at > job.due_at:  # it would overtake the lane: the heap keeps the order
-                heapq.heappush(self._heap, entry)
+            elif queue[-1].due_at > waiting.due_at:  # it would overtake the lane: the heap keeps the order
+                heapq.heappush(self._heap, lane.entry(waiting))
                 continue
-            entries.append(entry)
+            queue.append(waiting)
         if timeline.lasts > self.hold_beyond_s:
             self._hold(message_id, start + timeline.lasts)
-        return jobs
 
     def schedule(self, jobs: Iterable[Job]) -> None:
         heap = self._heap
@@ -117,7 +132,7 @@ class Scheduler:
             until.pop(job.message_id, None)
 
     def next_due(self) -> float | None:
-        times = [lane.entries[0].due_at for lane in self._lanes]
+        times = [lane.waiting[0].due_at for lane in self._lanes]
         if self._heap:
             times.append(self._heap[0].due_at)
         return min(times) if times else None
@@ -129,7 +144,7 @@ class Scheduler:
         while heap and heap[0].due_at <= now:
             due.append(heapq.heappop(heap))
         runs = 1 if due else 0
-        for lane in [lane for lane in self._lanes if lane.entries[0].due_at <= now]:
+        for lane in [lane for lane in self._lanes if lane.waiting[0].due_at <= now]:
             self._take_from(lane, now, due)
             runs += 1
         if runs > 1:
@@ -137,15 +152,15 @@ class Scheduler:
         return [entry.job for entry in due]
 
     def _take_from(self, lane: _Lane, now: float, due: list[_Entry]) -> None:
-        entries = lane.entries
-        while entries and entries[0].due_at <= now:
-            due.append(entries.popleft())
-        if not entries:
+        queue, entry = lane.waiting, lane.entry
+        while queue and queue[0].due_at <= now:
+            due.append(entry(queue.popleft()))
+        if not queue:
             del self._lanes[lane]
 
     def clear(self) -> None:
         self._heap.clear()
         for lane in self._lanes:
-            lane.entries.clear()
+            lane.waiting.clear()
         self._lanes.clear()
         self._until.clear()

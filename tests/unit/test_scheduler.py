@@ -69,12 +69,18 @@ def test_fixed_timelines_run_step_by_step_in_time_then_scheduling_order() -> Non
     assert scheduler.next_due() is None
 
 
-def test_starting_a_fixed_timeline_returns_the_messages_jobs() -> None:
-    jobs = Scheduler().start("m1", 100.0, FixedTimeline([SENT, DELIVERED]))
-    assert jobs == [
-        Job(message_id="m1", step=0, due_at=100.0, part_index=0, status=MessageStatus.SENT),
-        Job(message_id="m1", step=1, due_at=105.0, part_index=0, status=MessageStatus.DELIVERED),
-    ]
+def test_a_fixed_timeline_gives_a_messages_jobs_as_the_scheduler_hands_them_out() -> None:
+    timeline = FixedTimeline([SENT, DELIVERED])
+    scheduler = Scheduler()
+    scheduler.start("m1", 100.0, timeline)
+    assert (
+        timeline.jobs_for("m1", 100.0)
+        == scheduler.take_due(105.0)
+        == [
+            Job(message_id="m1", step=0, due_at=100.0, part_index=0, status=MessageStatus.SENT),
+            Job(message_id="m1", step=1, due_at=105.0, part_index=0, status=MessageStatus.DELIVERED),
+        ]
+    )
 
 
 def test_a_step_that_would_overtake_its_lane_still_comes_out_in_time_order() -> None:
@@ -128,9 +134,8 @@ def test_lanes_hold_no_objects_the_collector_tracks() -> None:
     for i in range(100):
         scheduler.start(f"m{i}", float(i), timeline)
     gc.collect()
-    lanes = timeline._lanes
-    assert not any(gc.is_tracked(item) for lane in lanes for item in lane.entries)
-    assert not any(gc.is_tracked(item.job) for lane in lanes for item in lane.entries)
+    assert not any(gc.is_tracked(item) for lane in timeline._lanes for item in lane.waiting)
+    assert not any(gc.is_tracked(job) for job in scheduler.take_due(200.0))
 
 
 def test_only_timelines_longer_than_the_retention_window_are_held() -> None:
