@@ -105,8 +105,10 @@ def build_gateway(
     clock = clock or build_clock(settings)
     ids = ids or SeededIds(settings.seed)
     if store is None:
-        store, journal = build_store(settings)
-    journal = journal or NoJournal()
+        store, kept_by = build_store(settings)
+    else:
+        kept_by = NoJournal()
+    journal = journal or kept_by
     dispatcher: CallbackDispatcher | None = None
     if outbox is None:
         transport: Transport = HttpTransport(sandbox=address_policy(settings))
