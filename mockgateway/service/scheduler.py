@@ -5,8 +5,8 @@ Two kinds of private queue hold them; each job has a sequence number, which brea
 - **Lanes.** Most messages follow a fixed timeline (see ``FixedTimeline``): step *k* falls due a fixed offset
   after the message starts. Messages start in clock order, so each step's due times arrive already sorted, and a
   lane per step is a plain FIFO of ``_Waiting`` messages: scheduling a message appends one per step, and nothing
-  is sorted until the step falls due. The step's ``Job`` is made then: a job per pending step would take twice
-  the memory (180 bytes a step against 92).
+  is sorted until the step falls due. The step's ``Job`` is made then: a job per pending step, kept in the
+  lane, took 180 bytes a step against 92 (``bench/pending_rss.py``).
 - **The heap** holds ``_Entry`` values, a job each: timelines drawn at random or with replies, jobs restored
   after a restart, and a step that would fall due before the last one in its lane (a message deferred to an
   earlier time, say).
