@@ -163,7 +163,7 @@ class SqliteStore:
         records = await self._call(sql.list_deliveries, query)
         return [record_to_delivery(r) for r in records]
 
-    # -- pending jobs ---------------------------------------------------------------------------
+    # -- pending jobs -----------------------------------------------------------------------------
     def journal(self) -> SqliteJobJournal:
         """The pending jobs kept in this store's file; they also keep their messages from purges."""
         return SqliteJobJournal(self._call)
