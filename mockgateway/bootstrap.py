@@ -24,10 +24,11 @@ from mockgateway.scenario.model import Scenario
 from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.gateway import Gateway
-from mockgateway.service.ports import CallbackRenderer, Outbox, Store
+from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
 from mockgateway.storage.memory import InMemoryStore
+from mockgateway.storage.memory_jobs import NoJournal
 
 ALLOW_NETWORKS = "allow_networks"
 
@@ -72,13 +73,14 @@ def build_clock(settings: Settings) -> Clock:
     return FakeClock(settings.clock_start()) if settings.clock == "virtual" else SystemClock()
 
 
-def build_store(settings: Settings) -> Store:
-    """``memory``, or ``sqlite:PATH``: an embedded database file that survives restarts."""
+def build_store(settings: Settings) -> tuple[Store, JobJournal]:
+    """``memory``, or ``sqlite:PATH``: an embedded database file that survives restarts, pending jobs included."""
     if settings.store.startswith("sqlite:"):
         from mockgateway.storage.sqlite import SqliteStore  # here: most runs keep everything in memory
 
-        return SqliteStore(Path(settings.store.removeprefix("sqlite:")).expanduser())
-    return InMemoryStore()
+        store = SqliteStore(Path(settings.store.removeprefix("sqlite:")).expanduser())
+        return store, store.journal()
+    return InMemoryStore(), NoJournal()
 
 
 def callback_renderers() -> dict[str, CallbackRenderer]:
@@ -102,6 +104,7 @@ def build_gateway(
     *,
     clock: Clock | None = None,
     store: Store | None = None,
+    journal: JobJournal | None = None,
     ids: IdSource | None = None,
     outbox: Outbox | None = None,
     sleep: Sleep = asyncio.sleep,
@@ -114,10 +117,16 @@ def build_gateway(
     virtual-clock run, which promises the same callbacks in the same order every run.
 
     ``renderers``: each provider's callback requests; by default the dialects' own (``callback_renderers``).
-    An ``outbox`` given here reports no callback events: only the dispatcher built here is told of them."""
+    An ``outbox`` given here reports no callback events: only the dispatcher built here is told of them.
+
+    ``journal``: where pending jobs are kept, with a ``store`` given; by default none outlive the process."""
     clock = clock or build_clock(settings)
     ids = ids or SeededIds(settings.seed)
-    store = store or build_store(settings)
+    if store is None:
+        store, kept_by = build_store(settings)
+    else:
+        kept_by = NoJournal()
+    journal = journal or kept_by
     events = EventHub()
     if outbox is None:
         transport: Transport = HttpTransport(sandbox=address_policy(settings))
@@ -132,6 +141,7 @@ def build_gateway(
         clock=clock,
         ids=ids,
         store=store,
+        journal=journal,
         outbox=outbox,
         directory=Directory(settings.accounts, store.state, clock),
         tokens=TokenService(clock, ids, settings.access_token_ttl_s, settings.refresh_token_ttl_s, state=store.state),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Store
-from mockgateway.service.scheduler import Scheduler
+from mockgateway.service.scheduler import FixedTimeline, Scheduler
 
 
 def store_of(gateway: Gateway) -> Store:
@@ -27,3 +27,8 @@ def transport_of(gateway: Gateway) -> object:
 
 def scheduler_of(gateway: Gateway) -> Scheduler:
     return gateway._engine.scheduler
+
+
+def waiting_in_lanes(timeline: FixedTimeline) -> list[object]:
+    """What the scheduler's lanes for ``timeline`` hold: one item per message waiting for a step."""
+    return [item for lane in timeline._lanes for item in lane.waiting]

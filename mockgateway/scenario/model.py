@@ -6,6 +6,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import Message, MessageStatus
 
 #: ``at: validity`` / ``after: validity`` — the message's own validity period, or this when it has none.
@@ -100,22 +101,6 @@ class Scenario:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedStatus:
-    due_at: float
-    part_index: int
-    status: MessageStatus
-    reason: str | None
-    code: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedReply:
-    due_at: float
-    text: str
-    sender: str
-
-
 DEFAULT_SCENARIO = Scenario(
     name="default",
     description="SENT after 1 s, DELIVERED after 2 s more; RECEIVED 3 s later when a handset ACK was asked for",
@@ -174,9 +159,10 @@ class ScenarioSet:
         return DEFAULT_SCENARIO
 
 
-def plan(scenario: Scenario, message: Message, rng: random.Random) -> tuple[list[PlannedStatus], list[PlannedReply]]:
-    """The timeline of ``message`` under ``scenario``, as absolute gateway-clock times."""
-    statuses: list[PlannedStatus] = []
+def plan(scenario: Scenario, message: Message, rng: random.Random) -> tuple[list[Job], list[Job]]:
+    """The timeline of ``message`` under ``scenario``, as absolute gateway-clock times: its statuses and its
+    replies, numbered in that order (``Job.step``)."""
+    statuses: list[Job] = []
     start = message.created_at
     cursor = start
     for step in scenario.steps:
@@ -189,15 +175,29 @@ def plan(scenario: Scenario, message: Message, rng: random.Random) -> tuple[list
         else:
             cursor += _seconds(step.after, message)
         parts = range(len(message.part_ids)) if step.part is None else [step.part - 1]
-        statuses.extend(
-            PlannedStatus(cursor, index, step.status, step.reason, step.code)
-            for index in parts
-            if index < len(message.part_ids)
-        )
+        for index in parts:
+            if index < len(message.part_ids):
+                statuses.append(
+                    Job(
+                        message_id=message.id,
+                        step=len(statuses),
+                        due_at=cursor,
+                        part_index=index,
+                        status=step.status,
+                        reason=step.reason,
+                        code=step.code,
+                    )
+                )
+    drawn = [reply for reply in scenario.replies if _draw(reply.probability, rng)]
     replies = [
-        PlannedReply(cursor + reply.after, reply.text, (reply.sender or message.destination).lstrip("+"))
-        for reply in scenario.replies
-        if _draw(reply.probability, rng)
+        Job(
+            message_id=message.id,
+            step=len(statuses) + n,
+            due_at=cursor + reply.after,
+            text=reply.text,
+            sender=(reply.sender or message.destination).lstrip("+"),
+        )
+        for n, reply in enumerate(drawn)
     ]
     return statuses, replies
 

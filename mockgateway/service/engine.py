@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from mockgateway.clock import Clock
 from mockgateway.domain import lifecycle
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import (
     Delivery,
     HttpCall,
@@ -17,11 +18,11 @@ from mockgateway.domain.model import (
 )
 from mockgateway.domain.reasons import resolve_step
 from mockgateway.ids import IdSource
-from mockgateway.scenario.model import PlannedReply, Scenario
+from mockgateway.scenario.model import Scenario
 from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
-from mockgateway.service.ports import CallbackRenderer, Outbox, Store
-from mockgateway.service.scheduler import Job, Scheduler, as_job
+from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
+from mockgateway.service.scheduler import FixedTimeline, Scheduler
 from mockgateway.service.timeline import Timelines
 
 #: Replies that opt the handset out of further messages from the account.
@@ -35,6 +36,7 @@ class Engine:
         clock: Clock,
         ids: IdSource,
         store: Store,
+        journal: JobJournal,
         outbox: Outbox,
         directory: Directory,
         renderers: Mapping[str, CallbackRenderer],  #: provider -> its callback requests
@@ -44,6 +46,7 @@ class Engine:
         self.clock = clock
         self.ids = ids
         self.store = store
+        self.journal = journal
         self.outbox = outbox
         self.scheduler = Scheduler(hold_beyond_s=retention_s)
         self._timelines = Timelines()
@@ -53,21 +56,17 @@ class Engine:
         self._events = events
 
     async def start(self, messages: Sequence[Message], scenarios: Sequence[Scenario], rng: random.Random) -> None:
-        """Schedule each message's timeline under its scenario; a store that keeps jobs gets them too."""
-        plan, scheduler = self._timelines.plan, self.scheduler
-        kept: list[Job] | None = [] if self.store.keeps_jobs else None
+        """Schedule each message's timeline under its scenario, and note the jobs in the journal."""
+        planned: list[Job] = []
         for message, scenario in zip(messages, scenarios, strict=True):
-            planned = plan(message, scenario, rng)
-            if isinstance(planned, tuple):
-                scheduler.start(message.id, message.created_at, planned)
-                if kept is not None:
-                    kept += [as_job(lane.entry(message.created_at + lane.offset, 0, message.id)) for lane in planned]
+            timeline = self._timelines.plan(message, scenario, rng)
+            if isinstance(timeline, FixedTimeline):
+                self.scheduler.start(message.id, message.created_at, timeline)
+                planned += timeline.jobs_for(message.id, message.created_at)
             else:
-                scheduler.schedule_all(planned)
-                if kept is not None:
-                    kept += planned
-        if kept:
-            await self.store.save_jobs(kept)
+                self.scheduler.schedule(timeline)
+                planned += timeline
+        await self.journal.save(planned)
 
     def next_due(self) -> float | None:
         times = [t for t in (self.scheduler.next_due(), self.outbox.next_due()) if t is not None]
@@ -76,31 +75,23 @@ class Engine:
     async def run_due(self) -> int:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
         due = self.scheduler.take_due(self.clock.now())
-        count = len(due)
-        # Due jobs come as plain tuples, which the garbage collector does not track, and are unpacked as they run
-        # (a ``Job`` only for a store that keeps jobs); ran jobs are let go of a batch at a time. 100,000 tracked
-        # jobs held to the end of a burst would be walked again and again by its full passes.
-        due.reverse()
-        ran: list[Job] = []
-        forget = self.store.delete_jobs if self.store.keeps_jobs else None
-        done = self.scheduler.ran
-        while due:
-            entry = due.pop()
-            # (due at, sequence, then a Job's fields: key, message id, due at, part index, status, reason, code,
-            # text, sender)
-            _, _, _, message_id, due_at, part_index, status, reason, code, text, sender = entry
-            if part_index is not None:
-                await self._apply_status(message_id, part_index, MessageStatus(str(status)), reason, code)
-            else:
-                await self._reply(message_id, PlannedReply(due_at, text or "", sender or ""))
-            done(message_id, due_at)
-            if forget is not None:
-                ran.append(as_job(entry))
-                if len(ran) == _FORGET_EVERY or not due:
-                    await forget(ran)
-                    ran = []
+        # The journal hears of ran jobs a batch at a time: a restart repeats at most one batch.
+        for first in range(0, len(due), _JOURNAL_BATCH):
+            batch = due[first : first + _JOURNAL_BATCH]
+            for job in batch:
+                if job.status is not None and job.part_index is not None:
+                    await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
+                else:
+                    await self._reply(job)
+                self.scheduler.ran(job)
+            await self.journal.forget(batch)
         self.outbox.run_due()
-        return count
+        return len(due)
+
+    async def clear_jobs(self) -> None:
+        """Forget every planned job."""
+        self.scheduler.clear()
+        await self.journal.clear()
 
     async def _apply_status(
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
@@ -162,18 +153,18 @@ class Engine:
             if calls:
                 await self._send(calls, message.account, "status", notification.id, message.id)
 
-    async def _reply(self, message_id: str, reply: PlannedReply) -> None:
-        message = await self.store.get_message(message_id)
+    async def _reply(self, reply: Job) -> None:
+        message = await self.store.get_message(reply.message_id)
         if message is None:
             return
         mo = MoMessage(
             id=self.ids.numeric(),
             account=message.account,
             provider=message.provider,
-            sender=reply.sender,
+            sender=reply.sender or "",
             # A message sent without an origin reached the handset from the account's service number.
             recipient=message.origin or self._account(message.account, message.provider).service_number,
-            text=reply.text,
+            text=reply.text or "",
             received_at=self.clock.now(),
             in_reply_to=message.id,
         )
@@ -208,4 +199,4 @@ class Engine:
             self.outbox.enqueue(delivery)
 
 
-_FORGET_EVERY = 512  #: jobs run between two ``delete_jobs`` calls
+_JOURNAL_BATCH = 512  #: jobs run between two ``JobJournal.forget`` calls

@@ -30,7 +30,7 @@ from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub, Listener
 from mockgateway.service.history import History
-from mockgateway.service.ports import CallbackRenderer, Outbox, Store
+from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
@@ -55,6 +55,7 @@ class Gateway(History):
         clock: Clock,
         ids: IdSource,
         store: Store,
+        journal: JobJournal,
         outbox: Outbox,
         directory: Directory,
         tokens: TokenService,
@@ -80,6 +81,7 @@ class Gateway(History):
             clock=clock,
             ids=ids,
             store=store,
+            journal=journal,
             outbox=outbox,
             directory=directory,
             renderers=renderers,
@@ -343,7 +345,8 @@ class Gateway(History):
         await self._clock_keeper.resume()
         await self._directory.load()
         await self._tokens.load()
-        return await restore(self._store, self._ids, self._engine.scheduler, self._outbox)
+        engine = self._engine
+        return await restore(self._store, engine.journal, self._ids, engine.scheduler, self._outbox)
 
     async def close(self) -> None:
         """Stop delivering callbacks, keep the clock's position, then close the store; what is still pending
@@ -361,7 +364,7 @@ class Gateway(History):
         """Forget every message, notification, MO, callback and pending event (the clock stays)."""
         await self._outbox.drain()
         self._outbox.clear()
-        self._engine.scheduler.clear()
+        await self._engine.clear_jobs()
         self._directory.clear_opt_outs()
         await self._store.clear()
         self._events.publish(Event("reset"))

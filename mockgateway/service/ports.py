@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import (
     Account,
     AttemptOutcome,
@@ -17,7 +18,6 @@ from mockgateway.domain.model import (
     Notification,
     Page,
 )
-from mockgateway.service.scheduler import Job
 from mockgateway.service.state_ports import StatePort
 
 #: message id -> when its last pending job falls due, or ``None`` when it has none
@@ -25,19 +25,16 @@ BusyUntil = Callable[[str], float | None]
 
 
 class Store(Protocol):
-    """Keeps messages, notifications (ACKs), MOs, callback deliveries and pending jobs. Async so any backend fits.
+    """Keeps messages, notifications (ACKs), MOs and callback deliveries. Async so any backend fits.
 
     Retention: every notification, MO, message and finished delivery has a *retention start*. It is when the
     item was created, moved later by a callback for it that was DELIVERED (or given up on), and for a message
     by each status change; ``purge`` forgets what started before a cutoff. A message with pending jobs and a
-    PENDING delivery are never purged.
+    PENDING delivery are never purged (pending jobs are kept apart, by a ``JobJournal``).
     """
 
     #: How many items to ask ``purge`` for at a time, so that one call takes a few milliseconds at most.
     purge_batch: int
-    #: True: the store outlives the process and keeps pending jobs (``save_jobs``) to resume after a restart.
-    #: False: the engine's scheduler is their only record, and the jobs calls are never made.
-    keeps_jobs: bool
 
     @property
     def state(self) -> StatePort:
@@ -122,26 +119,12 @@ class Store(Protocol):
         """Newest first; ``status`` filters on the delivery state (PENDING, DELIVERED, FAILED)."""
         ...
 
-    # -- scheduled jobs ---------------------------------------------------------------------------------
-    async def save_jobs(self, jobs: Sequence[Job]) -> None:
-        """Note jobs not yet run, each saved once (its ``key`` is unique): their message is kept until they ran."""
-        ...
-
-    async def delete_jobs(self, jobs: Sequence[Job]) -> None:
-        """Forget jobs that ran; forgetting one twice changes nothing."""
-        ...
-
-    async def load_jobs(self) -> list[Job]:
-        """After a restart, every job not yet run, earliest due first. A store that does not outlive the process
-        has none to give back."""
-        ...
-
     # -- retention --------------------------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
         """Forget at most about ``limit`` items whose retention started at or before ``older_than``.
 
         ``busy_until`` tells when the last job the engine still plans for a message falls due (``None``: none
-        left); such a message is kept until then. A store that keeps jobs may go by its own.
+        left); such a message is kept until then. A store whose file also holds a ``JobJournal`` may go by that.
 
         Bounded work per call. Returns the progress made; less than ``limit`` means nothing more is due.
         """
@@ -149,6 +132,27 @@ class Store(Protocol):
 
     async def clear(self) -> None:
         """Forget everything."""
+        ...
+
+
+class JobJournal(Protocol):
+    """Keeps the jobs planned and not yet run, so that they resume after a restart."""
+
+    async def save(self, jobs: Sequence[Job]) -> None:
+        """Note planned jobs; saving one twice (the same ``key``) keeps one."""
+        ...
+
+    async def forget(self, jobs: Sequence[Job]) -> None:
+        """Forget jobs that ran; forgetting one twice changes nothing."""
+        ...
+
+    async def load(self) -> list[Job]:
+        """Every job saved and not forgotten, earliest due first. A journal that does not outlive the process
+        has none to give back."""
+        ...
+
+    async def clear(self) -> None:
+        """Forget every job."""
         ...
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from mockgateway.domain.model import DeliveryState, EventQuery
 from mockgateway.ids import IdSource
-from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.ports import JobJournal, Outbox, Store
 from mockgateway.service.scheduler import Scheduler
 
 #: Pending callbacks are read back in pages of this size.
@@ -19,12 +19,11 @@ class Restored:
     callbacks: int
 
 
-async def restore(store: Store, ids: IdSource, scheduler: Scheduler, outbox: Outbox) -> Restored:
-    """Resume what the store kept: call once, after ``store.open()`` and before serving."""
+async def restore(store: Store, journal: JobJournal, ids: IdSource, scheduler: Scheduler, outbox: Outbox) -> Restored:
+    """Resume what the store and the journal kept: call once, after ``store.open()`` and before serving."""
     ids.resume(await store.generation(), await store.last_numeric_id())
-    jobs = await store.load_jobs()
-    for job in jobs:
-        scheduler.schedule(job)
+    jobs = await journal.load()
+    scheduler.schedule(jobs)
     callbacks = 0
     offset = 0
     while True:

@@ -19,7 +19,6 @@ from mockgateway.domain.model import (
     Page,
 )
 from mockgateway.service.ports import BusyUntil
-from mockgateway.service.scheduler import Job
 from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
 from mockgateway.storage.eventlog import EventLog
@@ -36,8 +35,6 @@ class InMemoryStore:
 
     #: About 2-3 ms of work per purge call with a million stored ACKs.
     purge_batch = 500
-    #: Nothing outlives the process: the engine's scheduler alone holds pending jobs.
-    keeps_jobs = False
 
     def __init__(self) -> None:
         self._messages: dict[str, Message] = {}
@@ -247,16 +244,6 @@ class InMemoryStore:
 
     def _forget_delivery(self, delivery_id: str) -> None:
         self._deliveries.pop(delivery_id, None)
-
-    # -- scheduled jobs (see ``keeps_jobs``) -----------------------------------------------------------
-    async def save_jobs(self, jobs: Sequence[Job]) -> None:
-        return None
-
-    async def delete_jobs(self, jobs: Sequence[Job]) -> None:
-        return None
-
-    async def load_jobs(self) -> list[Job]:
-        return []
 
     # -- retention and reset ----------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:

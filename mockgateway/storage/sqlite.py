@@ -24,9 +24,8 @@ from mockgateway.domain.model import (
     Page,
 )
 from mockgateway.service.ports import BusyUntil
-from mockgateway.service.scheduler import Job
 from mockgateway.storage import sqlite_sql as sql
-from mockgateway.storage.records import job_to_record, record_to_job
+from mockgateway.storage.sqlite_jobs import SqliteJobJournal
 from mockgateway.storage.sqlite_schema import connect
 from mockgateway.storage.sqlite_state import SqliteState
 
@@ -39,8 +38,6 @@ T = TypeVar("T")
 class SqliteStore:
     #: About 4 ms per purge call (deleting also updates six indexes); queries wait behind it on the thread.
     purge_batch = 200
-    #: Pending jobs are rows of their own, read back after a restart; they also keep their messages from purges.
-    keeps_jobs = True
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -152,18 +149,10 @@ class SqliteStore:
     async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
         return await self._call(sql.list_deliveries, query)
 
-    # -- scheduled jobs ---------------------------------------------------------------------------
-    async def save_jobs(self, jobs: Sequence[Job]) -> None:
-        if jobs:
-            await self._call(sql.many, sql.INSERT_JOB, [job_to_record(job) for job in jobs])
-
-    async def delete_jobs(self, jobs: Sequence[Job]) -> None:
-        if jobs:
-            await self._call(sql.many, "DELETE FROM jobs WHERE key = ?", [(job.key,) for job in jobs])
-
-    async def load_jobs(self) -> list[Job]:
-        records = await self._call(sql.all_rows, sql.ALL_JOBS, ())
-        return [record_to_job(r) for r in records]
+    # -- pending jobs -----------------------------------------------------------------------------
+    def journal(self) -> SqliteJobJournal:
+        """The pending jobs kept in this store's file; they also keep their messages from purges."""
+        return SqliteJobJournal(self._call)
 
     # -- retention and reset ----------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:

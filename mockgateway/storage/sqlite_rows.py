@@ -10,6 +10,7 @@ from typing import Any, TypeAlias
 
 import msgspec
 
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import (
     Attempt,
     CallbackTarget,
@@ -37,6 +38,7 @@ NOTIFICATION_COLUMNS = (
     "retriable", "destination", "scenario",
 )  # fmt: skip
 MO_COLUMNS = ("id", "account", "provider", "sender", "recipient", "text", "received_at", "in_reply_to")
+JOB_COLUMNS = ("key", "message_id", "due_at", "part_index", "status", "reason", "code", "text", "sender")
 DELIVERY_COLUMNS = (
     "id", "account", "kind", "subject_id", "message_id", "method", "url", "body", "content_type", "oauth2",
     "created_at", "state", "attempts", "next_attempt_at", "delivered_at", "kept_from",
@@ -168,4 +170,27 @@ def row_delivery(row: Row) -> Delivery:
         attempts=_attempts(attempts) if attempts else (),
         next_attempt_at=next_attempt_at,
         delivered_at=delivered_at,
+    )
+
+
+# -- pending jobs ----------------------------------------------------------------------------------
+def job_to_record(job: Job) -> Row:
+    """The job as a row of ``JOB_COLUMNS``."""
+    status = None if job.status is None else job.status.value
+    return (job.key, job.message_id, job.due_at, job.part_index, status, job.reason, job.code, job.text,
+            job.sender)  # fmt: skip
+
+
+def record_to_job(r: Row) -> Job:
+    key, message_id, due_at, part_index, status, reason, code, text, sender = r
+    return Job(
+        message_id=str(message_id),
+        step=int(str(key).rpartition(":")[2]),  # the key is "<message id>:<step>"
+        due_at=float(due_at or 0.0),
+        part_index=None if part_index is None else int(part_index),
+        status=None if status is None else MessageStatus(str(status)),
+        reason=None if reason is None else str(reason),
+        code=None if code is None else str(code),
+        text=None if text is None else str(text),
+        sender=None if sender is None else str(sender),
     )

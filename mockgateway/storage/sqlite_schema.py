@@ -8,9 +8,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from mockgateway.domain.errors import ConfigError
-from mockgateway.storage.records import JOB_COLUMNS
 from mockgateway.storage.sqlite_migrate import migrate_from_1
-from mockgateway.storage.sqlite_rows import DELIVERY_COLUMNS, MESSAGE_COLUMNS, MO_COLUMNS, NOTIFICATION_COLUMNS
+from mockgateway.storage.sqlite_rows import (
+    DELIVERY_COLUMNS,
+    JOB_COLUMNS,
+    MESSAGE_COLUMNS,
+    MO_COLUMNS,
+    NOTIFICATION_COLUMNS,
+)
 from mockgateway.storage.state_rows import GRANT_COLUMNS, OPT_OUT_COLUMNS, TARGET_COLUMNS
 
 #: 2 added the state tables (opt-outs, callback targets, grants) and the messages' revision column; a version-1

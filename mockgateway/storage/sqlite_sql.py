@@ -11,8 +11,14 @@ from mockgateway.storage import sqlite_pages as pages
 from mockgateway.storage import sqlite_rows as rows
 from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import status_values
-from mockgateway.storage.records import JOB_COLUMNS, Record
-from mockgateway.storage.sqlite_rows import DELIVERY_COLUMNS, MESSAGE_COLUMNS, MO_COLUMNS, NOTIFICATION_COLUMNS, Row
+from mockgateway.storage.sqlite_rows import (
+    DELIVERY_COLUMNS,
+    JOB_COLUMNS,
+    MESSAGE_COLUMNS,
+    MO_COLUMNS,
+    NOTIFICATION_COLUMNS,
+    Row,
+)
 from mockgateway.storage.sqlite_schema import TALLY_TRIGGERS, transaction
 
 Db = sqlite3.Connection
@@ -62,7 +68,7 @@ def all_rows(db: Db, statement: str, args: Sequence[Any]) -> list[Any]:
     return db.execute(statement, args).fetchall()
 
 
-def many(db: Db, statement: str, records: list[Record]) -> None:
+def many(db: Db, statement: str, records: list[Row]) -> None:
     with transaction(db):
         db.executemany(statement, records)
 

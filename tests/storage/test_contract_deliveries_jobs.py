@@ -1,14 +1,16 @@
-"""Store contract: callback deliveries and scheduled jobs."""
+"""Store contract: callback deliveries, and the journal of scheduled jobs that goes with each store."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from msgspec.structs import replace
 
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, EventQuery, MessageStatus
-from mockgateway.scenario.model import PlannedReply, PlannedStatus
-from mockgateway.service.ports import Store
-from mockgateway.service.scheduler import Job
+from mockgateway.service.ports import JobJournal, Store
 from tests.conftest import T0
+from tests.storage.conftest import make_journal, make_store
 from tests.storage.factories import delivery
 
 
@@ -69,29 +71,51 @@ async def test_deliveries_list_newest_first_with_filters(store: Store) -> None:
     assert await listed(offset=1, limit=1) == ["d2"]
 
 
+def _status(step: int, due: float, part: int, status: MessageStatus, reason: str | None = None,
+            code: str | None = None, message_id: str = "1000000001") -> Job:  # fmt: skip
+    return Job(message_id=message_id, step=step, due_at=due, part_index=part, status=status, reason=reason, code=code)
+
+
 def _jobs() -> list[Job]:
     return [
-        Job.of("1000000001", PlannedStatus(T0 + 3, 0, MessageStatus.DELIVERED, None, None), key="1000000001:1"),
-        Job.of("1000000001", PlannedStatus(T0 + 1, 1, MessageStatus.FAILED, "spam", "DB71"), key="1000000001:0"),
-        Job.of("1000000001", PlannedReply(T0 + 9, "STOP", "447700900001"), key="1000000001:2"),
-        Job.of("1000000004", PlannedStatus(T0 + 2, 0, MessageStatus.SENT, None, None), key="1000000004:0"),
+        _status(1, T0 + 3, 0, MessageStatus.DELIVERED),
+        _status(0, T0 + 1, 1, MessageStatus.FAILED, "spam", "DB71"),
+        Job(message_id="1000000001", step=2, due_at=T0 + 9, text="STOP", sender="447700900001"),
+        _status(0, T0 + 2, 0, MessageStatus.SENT, message_id="1000000004"),
     ]
 
 
-async def test_jobs_are_kept_until_deleted_and_load_earliest_first(store: Store, store_kind: str) -> None:
+async def test_jobs_are_kept_until_deleted_and_load_earliest_first(journal: JobJournal, store_kind: str) -> None:
     if store_kind == "memory":
         # Nothing of an in-memory store outlives its process, so it has no jobs to give back after a restart;
         # what it keeps of them (their message stays until they ran) is in test_contract_purge.
-        await store.save_jobs(_jobs())
-        assert await store.load_jobs() == []
+        await journal.save(_jobs())
+        assert await journal.load() == []
         return
     jobs = _jobs()
-    await store.save_jobs(jobs)
-    assert await store.load_jobs() == [jobs[1], jobs[3], jobs[0], jobs[2]]
-    await store.delete_jobs([jobs[1], jobs[2]])
-    assert await store.load_jobs() == [jobs[3], jobs[0]]
-    await store.delete_jobs([jobs[1]])  # already gone: nothing happens
-    await store.save_jobs([])
-    assert len(await store.load_jobs()) == 2
-    await store.clear()
-    assert await store.load_jobs() == []
+    await journal.save(jobs)
+    assert await journal.load() == [jobs[1], jobs[3], jobs[0], jobs[2]]
+    await journal.forget([jobs[1], jobs[2]])
+    assert await journal.load() == [jobs[3], jobs[0]]
+    await journal.forget([jobs[1]])  # already gone: nothing happens
+    await journal.save([])
+    assert len(await journal.load()) == 2
+    await journal.clear()
+    assert await journal.load() == []
+
+
+async def test_saved_jobs_come_back_after_a_restart_and_ran_ones_do_not(store_kind: str, tmp_path: Path) -> None:
+    jobs = _jobs()
+    first = make_store(store_kind, tmp_path)
+    await first.open()
+    await make_journal(first).save(jobs)
+    await make_journal(first).forget([jobs[0], jobs[2]])  # they ran
+    await first.close()
+
+    second = make_store(store_kind, tmp_path)
+    await second.open()
+    try:
+        restored = await make_journal(second).load()
+    finally:
+        await second.close()
+    assert restored == ([] if store_kind == "memory" else [jobs[1], jobs[3]])

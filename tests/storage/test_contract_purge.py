@@ -7,10 +7,9 @@ from dataclasses import replace
 import msgspec
 import pytest
 
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, EventQuery, MessageQuery, MessageStatus
-from mockgateway.scenario.model import PlannedReply, PlannedStatus
-from mockgateway.service.ports import BusyUntil, Store
-from mockgateway.service.scheduler import Job
+from mockgateway.service.ports import BusyUntil, JobJournal, Store
 from tests.conftest import T0
 from tests.storage.factories import delivery, message, mo, notification
 
@@ -101,9 +100,9 @@ async def test_a_message_is_kept_from_its_last_status_change_and_callback(store:
     assert (await store.list_messages(MessageQuery())).total == 0
 
 
-async def test_a_message_the_engine_is_busy_with_stays_until_its_last_job_is_due(store: Store) -> None:
-    if store.keeps_jobs:
-        pytest.skip("this store keeps the jobs themselves and goes by them (see the test below)")
+async def test_a_message_the_engine_is_busy_with_stays_until_its_last_job_is_due(store: Store, store_kind: str) -> None:
+    if store_kind == "sqlite":
+        pytest.skip("this store's file keeps the jobs themselves, and it goes by them (see the test below)")
     await store.add_messages([message("1000000001", at=0), message("1000000002", at=0)])
     busy = {"1000000001": T0 + 500}
     await _purge_all(store, T0 + 100, busy_until=busy.get)
@@ -114,21 +113,23 @@ async def test_a_message_the_engine_is_busy_with_stays_until_its_last_job_is_due
     assert await store.get_message("1000000001") is None
 
 
-async def test_a_message_with_pending_jobs_stays_until_they_ran(store: Store) -> None:
-    if not store.keeps_jobs:
-        pytest.skip("this store keeps no jobs: the engine's scheduler holds them (see the test above)")
+async def test_a_message_with_pending_jobs_stays_until_they_ran(
+    store: Store, journal: JobJournal, store_kind: str
+) -> None:
+    if store_kind == "memory":
+        pytest.skip("this store's journal keeps no jobs: the engine's scheduler holds them (see the test above)")
     await store.add_messages([message("1000000001", at=0)])
-    job = Job.of("1000000001", PlannedStatus(T0 + 500, 0, MessageStatus.DELIVERED, None, None), key="1000000001:0")
-    reply = Job.of("1000000001", PlannedReply(T0 + 600, "STOP", "447700900001"), key="1000000001:1")
-    await store.save_jobs([job, reply])
-    await store.save_jobs([job])  # saved again: still one job
+    job = Job(message_id="1000000001", step=0, due_at=T0 + 500, part_index=0, status=MessageStatus.DELIVERED)
+    reply = Job(message_id="1000000001", step=1, due_at=T0 + 600, text="STOP", sender="447700900001")
+    await journal.save([job, reply])
+    await journal.save([job])  # saved again: still one job
     await _purge_all(store, T0 + 100)
     assert await store.get_message("1000000001") is not None
-    await store.delete_jobs([job])
-    await store.delete_jobs([job])  # deleted twice: the reply is still pending
+    await journal.forget([job])
+    await journal.forget([job])  # deleted twice: the reply is still pending
     await _purge_all(store, T0 + 100)
     assert await store.get_message("1000000001") is not None
-    await store.delete_jobs([reply])
+    await journal.forget([reply])
     await _purge_all(store, T0 + 100)
     assert await store.get_message("1000000001") is None
 

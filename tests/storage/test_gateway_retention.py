@@ -28,7 +28,7 @@ from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Store
 from mockgateway.service.retention import Retention
 from tests.conftest import T0
-from tests.storage.conftest import make_store
+from tests.storage.conftest import make_journal, make_store
 from tests.storage.factories import HOUR, notification
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]
@@ -57,7 +57,8 @@ async def gateway(store_kind: str, tmp_path: Path, receiver: TestServer) -> Asyn
     clock = FakeClock(T0)
     store = make_store(store_kind, tmp_path)
     outbox = CallbackDispatcher(HttpTransport(), clock, store, RetryPolicy(delays=(RETRY_AFTER_S,)))
-    built = build_gateway(Settings(clock="virtual", seed=7), clock=clock, store=store, outbox=outbox)
+    settings = Settings(clock="virtual", seed=7)
+    built = build_gateway(settings, clock=clock, store=store, journal=make_journal(store), outbox=outbox)
     await store.open()
     yield built
     await outbox.close()
@@ -133,7 +134,8 @@ async def test_with_a_callback_retention_starts_when_it_was_delivered(gateway: G
 async def test_a_short_retention_window_is_honoured(store_kind: str, tmp_path: Path) -> None:
     clock = FakeClock(T0)
     store = make_store(store_kind, tmp_path)
-    gateway = build_gateway(Settings(clock="virtual", seed=7, retention_s=60), clock=clock, store=store)
+    settings = Settings(clock="virtual", seed=7, retention_s=60)
+    gateway = build_gateway(settings, clock=clock, store=store, journal=make_journal(store))
     await store.open()
     try:
         await gateway.send(request())

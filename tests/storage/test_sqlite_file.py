@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from mockgateway.domain.errors import ConfigError
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import DeliveryState, EventQuery, MessageQuery, MessageStatus
-from mockgateway.scenario.model import PlannedReply
-from mockgateway.service.scheduler import Job
 from mockgateway.storage.sqlite import SqliteStore
 from tests.conftest import T0
 from tests.storage.factories import delivery, message, mo, notification
@@ -26,12 +25,12 @@ async def test_a_reopened_store_has_everything_it_had(tmp_path: Path) -> None:
     ack = notification("n1", status=MessageStatus.FAILED, code="DB62")
     reply = mo("1000000005")
     waiting = delivery("d1")
-    job = Job.of("1000000001", PlannedReply(T0 + 60, "hi", "447700900001"), key="1000000001:0")
+    job = Job(message_id="1000000001", step=0, due_at=T0 + 60, text="hi", sender="447700900001")
     await first.add_messages([sent])
     await first.add_notification(ack)
     await first.add_mo(reply)
     await first.save_delivery(waiting)
-    await first.save_jobs([job])
+    await first.journal().save([job])
     await first.close()
 
     second = SqliteStore(path)
@@ -43,7 +42,7 @@ async def test_a_reopened_store_has_everything_it_had(tmp_path: Path) -> None:
         assert await second.list_notifications(EventQuery()) == [ack]
         assert await second.list_mos(EventQuery()) == [reply]
         assert await second.list_deliveries(EventQuery(status=DeliveryState.PENDING.value)) == [waiting]
-        assert await second.load_jobs() == [job]
+        assert await second.journal().load() == [job]
         assert await second.last_numeric_id() == 1000000005
     finally:
         await second.close()
