@@ -5,17 +5,19 @@
     .venv/bin/python bench/sizes.py --table OUT.jsonl      # the samples side by side: what changed, and the GC
 
 To tell a leak from a heap that settled or a backlog: each line of ``OUT.jsonl`` has the seconds since start,
-the RSS, the allocator's blocks in use and its arenas, the objects the cyclic GC tracks (in all and for the most
-common types) and ``sizes``: the ``len()`` of every list, dict, set, deque and array reachable through the
-attributes of the gateway and of the application's state, by attribute path (``[]`` stands for every element of
-a small container whose elements are the package's own objects; their sizes are summed). ``bench/soak.py
---sizes`` starts the gateway through this script. Bench code only: the walk reads private attributes.
+the RSS, pymalloc's blocks in use and its arenas, glibc's heap (size and bytes in use), the objects the cyclic
+GC tracks (in all and for the most common types) and ``sizes``: the ``len()`` of every list, dict, set, deque
+and array reachable through the attributes of the gateway and of the application's state, by attribute path
+(``[]`` stands for every element of a small container whose elements are the package's own objects; their
+sizes are summed). ``bench/soak.py --sizes`` starts the gateway through this script. Bench code only: the walk
+reads private attributes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import gc
 import json
 import os
@@ -110,6 +112,23 @@ def allocator() -> dict[str, int]:
     return found
 
 
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost"
+    )]  # fmt: skip
+
+
+def glibc() -> dict[str, int]:
+    """glibc's heap (what pymalloc does not hold: objects over 512 bytes, dict tables, arrays): size and in use."""
+    try:
+        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return {}
+    mallinfo2.restype = _Mallinfo2
+    info = mallinfo2()
+    return {"glibc heap bytes": info.arena, "glibc mmapped bytes": info.hblkhd, "glibc bytes in use": info.uordblks}
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -127,6 +146,7 @@ def sample(app: web.Application) -> dict[str, object]:
         "t": round(time.monotonic() - STARTED, 1),
         "rss_mb": round(rss_mb(), 1),
         **allocator(),
+        **glibc(),
         "gc_tracked": sum(tracked.values()),
         "gc_top": dict(tracked.most_common(15)),
         "sizes": dict(sorted(sizes.items())),
@@ -170,7 +190,9 @@ def table(samples: list[dict[str, Any]]) -> None:
         print(f"{label[:width]:{width}}" + "".join(f"{value:>11}" for value in values))
 
     line("seconds", [s["t"] for s in samples])
-    for figure in ("rss_mb", "blocks", "bytes in allocated blocks", "arenas allocated current", "gc_tracked"):
+    figures = ("rss_mb", "blocks", "bytes in allocated blocks", "arenas allocated current", "glibc heap bytes",
+               "glibc mmapped bytes", "glibc bytes in use", "gc_tracked")  # fmt: skip
+    for figure in figures:
         line(figure, [s.get(figure, "") for s in samples])
     for path in sorted({path for s in samples for path in s["sizes"]}):
         values = [s["sizes"].get(path, 0) for s in samples]
