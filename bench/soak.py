@@ -11,7 +11,9 @@
    message), is the maximum, and the soak rate is half of it.
 3. Sends at that rate, open loop (a request is due every 1/rate s whether or not earlier ones are answered), for
    ``--minutes``. Latency is measured from when a request was due, so a stall counts for every request it held.
-4. Samples the gateway's RSS every ``--sample`` seconds and, at the end, prints errors (non-2xx answers and failed
+4. With ``--sizes FILE``, the gateway runs through ``bench/sizes.py``, which writes the size of every container
+   it holds to FILE every ``--sizes-every`` seconds.
+5. Samples the gateway's RSS every ``--sample`` seconds and, at the end, prints errors (non-2xx answers and failed
    connections: must be 0), p50/p99/max latency, callbacks the sink counted, the RSS when the retention window
    is first full (``--retention`` + 30 s after the soak starts) and at the end, and the CPU other processes
    used meanwhile (% of one core).
@@ -50,9 +52,11 @@ retention: {retention}
 """
 
 
-def start(cmd: list[str], cpu: int, ready: str, log: Path) -> subprocess.Popen[bytes]:
+def start(
+    cmd: list[str], cpu: int, ready: str, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(["taskset", "-c", str(cpu), *cmd], stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            cwd=REPO)  # fmt: skip
+                            cwd=REPO, env=None if env is None else {**os.environ, **env})  # fmt: skip
     deadline = time.monotonic() + 30
     while ready not in log.read_text(errors="replace"):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -224,6 +228,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="clients while measuring the maximum")
     parser.add_argument("--retention", default="60s")
     parser.add_argument("--sample", type=float, default=5.0, help="seconds between RSS samples")
+    parser.add_argument("--sizes", metavar="FILE", help="run the gateway through bench/sizes.py, writing to FILE")
+    parser.add_argument("--gateway-env", metavar="NAME=VALUE", action="append", default=[],
+                        help="an environment variable for the gateway, e.g. PYTHONMALLOC=malloc")  # fmt: skip
+    parser.add_argument("--sizes-every", type=float, default=30.0, help="seconds between --sizes samples")
     parser.add_argument("--port", type=int, default=18390, help="the gateway's port; the sink's is the next")
     args = parser.parse_args()
     from mockgateway.domain.durations import parse_duration
@@ -241,8 +249,12 @@ def main() -> None:
                      tmp / "sink.log")  # fmt: skip
         procs.append(sink)
         SINK_PIDS.append(sink.pid)
-        gateway = start([python, "-m", "mockgateway", "serve", "--port", str(args.port), "--config", str(config)],
-                        0, "listening on", tmp / "gateway.log")  # fmt: skip
+        serve = ["serve", "--port", str(args.port), "--config", str(config)]
+        launcher = ["-m", "mockgateway"]
+        if args.sizes:  # the same gateway, writing its containers' sizes as it runs
+            launcher = [str(REPO / "bench" / "sizes.py"), str(Path(args.sizes).resolve()), str(args.sizes_every)]
+        env = dict(setting.split("=", 1) for setting in args.gateway_env)
+        gateway = start([python, *launcher, *serve], 0, "listening on", tmp / "gateway.log", env)
         procs.append(gateway)
         os.sched_setaffinity(0, {1})
         uvloop.run(run(args, gateway, sink_port))

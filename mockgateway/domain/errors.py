@@ -24,6 +24,14 @@ class InvalidRequest(GatewayError):
     message = "invalid request"
 
 
+class BodyTooLarge(InvalidRequest):
+    """The request body is over the size the gateway reads; each provider answers it in its own format, as 413."""
+
+    code = "body_too_large"
+    http_status = 413
+    message = "the request body is too large"
+
+
 class Unauthorized(GatewayError):
     code = "unauthorized"
     http_status = 401

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from aiohttp import web
 
 from mockgateway.dialects.base import Dialect, Handler, WireRequest, WireResponse
-from mockgateway.domain.errors import GatewayError, InvalidRequest, MethodNotAllowed, UnknownEndpoint
+from mockgateway.domain.errors import BodyTooLarge, GatewayError, MethodNotAllowed, UnknownEndpoint
 from mockgateway.http.metrics import METRICS
 
 log = logging.getLogger(__name__)
@@ -85,8 +85,10 @@ def _adapt(
             )
             response = await handler(wire)
         except web.HTTPRequestEntityTooLarge:
-            error = InvalidRequest(f"the request body is larger than {max_body} bytes", field="body")
-            response = dialect.render_error(error)
+            too_large = BodyTooLarge(
+                f"the request body is larger than {max_body} bytes, the most accepted", field="body"
+            )
+            response = dialect.render_error(too_large)
         except GatewayError as error:
             response = dialect.render_error(error)
         except ConnectionResetError:  # the client is gone (or its body was overdue): no one to answer

@@ -2,9 +2,14 @@
 
 One ``Series`` per account plus one per extra key (such as account and status), all subsequences of the
 account's series, so the item at an account's front is also at the front of each of its other series. Purging
-walks the accounts' fronts. A item whose retention started later than its time (its callback was delivered
+walks the accounts' fronts. An item whose retention started later than its time (its callback was delivered
 later) is set aside in ``held``, with a heap entry, out of the series; held items are older than every item
 still in a series, so a query lists them first.
+
+A retention start can also be noted for an item already forgotten: its callback was delivered after the
+window had passed it (a receiver down for longer than the window, or a backlog). Nothing would ever remove such
+a note, so the notes are also queued in the order they were made and dropped once the cutoff passes them; a
+note at or before the cutoff changes nothing, since the item it is for goes at that cutoff either way.
 
 The order-id index is split into shards: a dict whose values change is put back under the garbage
 collector's eye whole, and a shard of a few dozen entries is cheap to look at where 500,000 are not.
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -22,7 +28,6 @@ from mockgateway.storage.series import Series
 
 Item = TypeVar("Item")
 _SHARDS = 16384  #: about 30 orders per shard with a million ACKs
-_NEVER = float("-inf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,7 @@ class EventLog(Generic[Item]):
         self._exact: list[dict[str, tuple[Item, ...]] | None] = [None] * _SHARDS
         self.held: dict[str, Item] = {}
         self.late: dict[str, float] = {}  #: retention starts later than the item's own time
+        self._noted: deque[str] = deque()  #: ids of ``late``, in the order they entered it
         self._later: list[tuple[float, int, str]] = []  #: heap over held items
         self._seq = itertools.count()
 
@@ -82,8 +88,13 @@ class EventLog(Generic[Item]):
 
     def touch(self, item_id: str, at: float) -> None:
         """The retention of ``item_id`` starts no earlier than ``at``."""
-        if at > self.late.get(item_id, _NEVER):
-            self.late[item_id] = at
+        late = self.late
+        before = late.get(item_id)
+        if before is None:
+            self._noted.append(item_id)
+            late[item_id] = at
+        elif at > before:
+            late[item_id] = at
 
     # -- queries ------------------------------------------------------------------------------------
     def select(self, key: Hashable | None, since: float | None, until: float | None, keep: Callable[[Item], bool],
@@ -159,6 +170,19 @@ class EventLog(Generic[Item]):
                 self._forget(item)
             else:
                 heapq.heappush(self._later, (kept, next(self._seq), item_id))
+        return self._drop_notes(older_than, budget, work)
+
+    def _drop_notes(self, older_than: float, budget: int, work: int) -> int:
+        """Forget the retention starts at or before ``older_than``, oldest noted first; returns the work done."""
+        noted, late = self._noted, self.late
+        while work < budget and noted:
+            at = late.get(noted[0])
+            if at is not None and at > older_than:
+                break  # noted in about time order: the ones behind are later still
+            item_id = noted.popleft()
+            if at is not None:
+                del late[item_id]
+            work += 1
         return work
 
     def _take_front(self, series: Series[Item], item: Item) -> None:

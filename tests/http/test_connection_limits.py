@@ -122,9 +122,9 @@ async def test_a_body_too_large_is_refused_in_the_providers_format_and_others_ar
     body = b"x" * (MAX_BODY_BYTES + 1)
     status, answer = await server.request(_send_head(token, len(body)), body)
     error = json.loads(answer)
-    assert status == 400
-    assert error["httpStatusCode"] == "400 BAD_REQUEST"  # Live Link's bad request
-    assert "larger than" in error["debugMessage"] or "larger than" in error["userMessage"]
+    assert status == 413
+    assert error["httpStatusCode"] == "413 REQUEST_ENTITY_TOO_LARGE"  # Live Link's error shape
+    assert f"larger than {MAX_BODY_BYTES} bytes" in error["debugMessage"]
     assert await server.send(token) == 200
 
 

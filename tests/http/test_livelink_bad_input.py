@@ -126,10 +126,17 @@ async def test_bad_v2_request_is_400_naming_the_field(
     assert (await (await client.get("/__admin/messages")).json())["total"] == 0, "nothing is sent"
 
 
-async def test_oversized_body_is_400(client: TestClient[Any, Any], auth: dict[str, str]) -> None:
+async def test_oversized_body_is_413_naming_the_limit(client: TestClient[Any, Any], auth: dict[str, str]) -> None:
     payload = orjson.dumps({**V2, "message": "x" * MAX_BODY_BYTES})
     response = await client.post("/api/v2/sms", data=payload, headers={**auth, "Content-Type": "application/json"})
-    await assert_bad_request(response, "body")
+    assert response.status == 413, await response.text()
+    body = await response.json()
+    assert body["httpStatusCode"] == "413 REQUEST_ENTITY_TOO_LARGE"
+    assert body["apiErrorCode"] == 4130
+    assert body["userMessage"] == "The request body is too large"
+    assert f"larger than {MAX_BODY_BYTES} bytes" in body["debugMessage"], body
+    assert_matches("LiveLinkResponse", body)
+    assert (await (await client.get("/__admin/messages")).json())["total"] == 0, "nothing is sent"
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from mockgateway.dialects.smsmode.forms import request_params, uploaded
 from mockgateway.dialects.smsmode.requests import missing, parse_http, required
 from mockgateway.dialects.smsmode.wire import PROVIDER
 from mockgateway.domain.errors import (
+    BodyTooLarge,
     Forbidden,
     GatewayError,
     InvalidRequest,
@@ -38,8 +39,9 @@ def render_error(error: GatewayError) -> WireResponse:
     if isinstance(error, UnknownEndpoint | MethodNotAllowed):
         # Not a call of the API at all: a client splitting on " | " still reads a code, the status tells why.
         return text(f"35 | Invalid parameter: {error.detail}", error.http_status)
-    if error.http_status > 500:
-        # 502, 503 and 504 come from in front of the API, so they are HTTP statuses; the body still has a code.
+    if error.http_status > 500 or isinstance(error, BodyTooLarge):
+        # 502, 503 and 504 come from in front of the API, and so does 413 for a body over the size the server
+        # reads: HTTP statuses, with a code in the body all the same.
         return replace(text(error_line(error), error.http_status), headers=retry_after(error) or None)
     return text(error_line(error))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mockgateway.domain.errors import (
+    BodyTooLarge,
     Forbidden,
     GatewayError,
     InvalidRequest,
@@ -115,6 +116,7 @@ def transaction_for(error: GatewayError) -> tuple[int, str, int]:
         code = PARAMETER_ERROR
     else:
         code = FAILURE
-    # TextApp reports refusals in the transaction code; only the gateway failing itself is an HTTP error.
-    status = error.http_status if error.http_status >= 500 else 200
+    # TextApp reports refusals in the transaction code; only the gateway failing itself, or a body larger than
+    # the server reads (refused before the service sees the call), is an HTTP error.
+    status = error.http_status if error.http_status >= 500 or isinstance(error, BodyTooLarge) else 200
     return code, describe(code, error.detail), status

@@ -91,6 +91,17 @@ async def test_a_body_that_is_not_json_is_refused(client: Client) -> None:
     assert await response.json() == {"code": 400, "message": "body: the request body is not valid JSON"}
 
 
+async def test_a_body_over_the_limit_is_413_naming_it(client: Client, gateway: Gateway) -> None:
+    body = b'{"originator": "Test", "recipient": "44700011122", "body": "' + b"x" * (1024 * 1024) + b'"}'
+    response = await client.post("/send/single", data=body, headers=AUTH)
+    assert response.status == 413
+    assert await response.json() == {
+        "code": 413,
+        "message": "the request body is larger than 1048576 bytes, the most accepted",
+    }
+    assert (await gateway.messages(MessageQuery())).total == 0
+
+
 @pytest.mark.parametrize(
     "headers",
     [

@@ -106,10 +106,12 @@ async def test_credit_refused_without_token(client: Client) -> None:
     assert await http_get(client, "credit.do", accessToken="") == "32 | Authentication error"
 
 
-async def test_oversized_body_is_a_smsmode_error(client: Client) -> None:
+async def test_oversized_body_is_413_with_a_smsmode_error_line_naming_the_limit(client: Client) -> None:
     response = await client.post("/http/1.6/sendSMS.do", data=b"message=" + b"x" * (1024 * 1024 + 1))
-    assert response.status == 200
-    assert (await response.text()).startswith("35 | Invalid parameter: body: ")
+    assert response.status == 413
+    text = await response.text()
+    assert text.startswith("35 | Invalid parameter: body: "), text
+    assert "1048576 bytes" in text
 
 
 # -- REST ------------------------------------------------------------------------------------------------
@@ -213,7 +215,10 @@ async def test_rest_unknown_message(client: Client) -> None:
     }
 
 
-async def test_rest_oversized_body(client: Client) -> None:
+async def test_rest_oversized_body_is_413_naming_the_limit(client: Client) -> None:
     response = await client.post("/sms/v1/messages", data=b"{" + b" " * (1024 * 1024) + b"}", headers=REST_AUTH)
-    assert response.status == 400
-    assert (await response.json())["field"] == "body"
+    assert response.status == 413
+    answer = await response.json()
+    assert answer["status"] == 413
+    assert answer["field"] == "body"
+    assert "1048576 bytes" in answer["message"]

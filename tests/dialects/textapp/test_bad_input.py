@@ -104,11 +104,12 @@ async def test_login_is_checked_before_the_message(client: TestClient[Any, Any])
     assert "<Code>201</Code>" in text
 
 
-async def test_body_larger_than_the_server_takes(client: TestClient[Any, Any]) -> None:
+async def test_body_larger_than_the_server_takes_is_413_naming_the_limit(client: TestClient[Any, Any]) -> None:
     response = await client.post(f"{PATH}?method=SendSMS", data=b"x" * (1024 * 1024 + 1))
     text = await response.text()
-    assert response.status == 200
+    assert response.status == 413
     assert text.startswith("<Response><Transaction><Code>399</Code>"), text
+    assert "1048576 bytes" in text
 
 
 async def test_form_that_is_not_utf8(client: TestClient[Any, Any]) -> None:
