@@ -74,7 +74,7 @@ async def supervise(
     exits: dict[asyncio.Future[int], Worker] = {asyncio.ensure_future(w.exited()): w for w in workers}
     stopping: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
     try:
-        code = await _until_started(workers, stopping)
+        code = await _until_started(exits, stopping)
         if code is not None:
             return code
         on_serving(workers)
@@ -84,19 +84,22 @@ async def supervise(
         await _stop_all(exits, stop_timeout_s)
 
 
-async def _until_started(workers: list[Worker], stopping: asyncio.Future[Any]) -> int | None:
+async def _until_started(exits: dict[asyncio.Future[int], Worker], stopping: asyncio.Future[Any]) -> int | None:
     """None once every worker serves; an exit code when one exited first, or 0 when asked to stop meanwhile."""
-    starting: dict[asyncio.Future[Any], Worker] = {asyncio.ensure_future(w.started()): w for w in workers}
+    starting: dict[asyncio.Future[Any], asyncio.Future[int]] = {
+        asyncio.ensure_future(worker.started()): exited for exited, worker in exits.items()
+    }
     try:
         while starting:
             done, _ = await asyncio.wait([*starting, stopping], return_when=asyncio.FIRST_COMPLETED)
             if stopping in done:
                 return 0
             for task in done:
-                worker = starting.pop(task)
+                exited = starting.pop(task)
                 if not task.result():
-                    code = await worker.exited()
-                    log.error("worker pid %d exited with code %d while starting; stopping the others", worker.pid, code)
+                    code = await exited
+                    pid = exits[exited].pid
+                    log.error("worker pid %d exited with code %d while starting; stopping the others", pid, code)
                     return code if code > 0 else 1
         return None
     finally:
