@@ -176,7 +176,8 @@ async def _listen(runner: web.AppRunner, settings: Settings, tls: ServerTls | No
 async def _until_stopped(settings: Settings, tls: ServerTls | None, port: int, ready: Ready | None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    # A worker leaves SIGINT (Ctrl-C reaches the whole process group) to its parent, which answers with SIGTERM.
+    for sig in (signal.SIGTERM,) if ready is not None else (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     # What start-up made (modules, routes, tables: ~50k objects) lives as long as the process. Frozen, it is
     # never walked again by a full collection, which would cost tens of milliseconds each time: p99 latency.

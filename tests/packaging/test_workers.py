@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -137,3 +138,18 @@ def test_the_workers_metrics_are_read_back_as_one_sum(tmp_path: Path, monkeypatc
     assert value(samples, "mockgateway_provider_request_duration_seconds_count", **route) == 2
     assert value(samples, "mockgateway_build_info", version=__version__) == 1  # the same in each: not added up
     assert types["mockgateway_notifications_total"] == "counter"
+
+
+def test_ctrl_c_is_the_parents_to_answer() -> None:
+    argv = [sys.executable, "-m", "mockgateway", "serve", "--workers", "1", "--host", "127.0.0.1", "--port", "0"]
+    with running(argv, clean_environ()) as server:
+        serving = SERVING.match(server.output[-2].strip())
+        assert serving, server.output
+        worker_pid = int(serving.group(2))
+        os.kill(worker_pid, signal.SIGINT)  # as a terminal's Ctrl-C reaches every process of the group
+        with urllib.request.urlopen(f"{server.url}/__admin/health", timeout=10) as response:
+            assert response.status == 200, "the worker serves on"
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=30) == 0
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker_pid, 0)
