@@ -10,7 +10,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 SERVE_FLAGS = (
     "host", "port", "config", "scenarios", "seed", "clock", "start_time", "store", "retention", "demo", "demo_rate",
     "tls", "tls_cert", "tls_key", "tls_ca_out", "admin_token", "sandbox", "max_connections", "client_timeout",
-    "max_header_size",
+    "max_header_size", "workers",
 )  # fmt: skip
 
 
@@ -89,6 +89,9 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
         "--client-timeout", metavar="DURATION", help="to send a request head or body, or idle between requests (60s)"
     )
     serve.add_argument("--max-header-size", metavar="BYTES", help="longest request or header line; longer gets 431")
+    serve.add_argument(
+        "--workers", metavar="N", help="N processes serving one port, under a supervisor; more than 1 needs redis://"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"mockgateway: configuration error: {error}", file=sys.stderr)
         return 2
+    if settings.workers is not None:
+        from mockgateway.workers import serve_workers  # here: it runs this module's `serve` in each worker
+
+        return serve_workers(settings)
     return serve(settings)
 
 
@@ -110,7 +117,12 @@ def load_settings(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
     return Settings.from_env(environ, {name: getattr(args, name) for name in SERVE_FLAGS})
 
 
-def serve(settings: Settings) -> int:
+#: How a worker of ``serve --workers`` tells its parent the port it serves, instead of printing it.
+Ready = Callable[[int], None]
+
+
+def serve(settings: Settings, *, ready: Ready | None = None) -> int:
+    """Serve until SIGTERM or SIGINT; as a worker (``ready`` given) beside its siblings on one port."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         import uvloop  # optional: the 'fast' extra
@@ -120,7 +132,7 @@ def serve(settings: Settings) -> int:
         runner = asyncio.Runner()
     with runner:
         try:
-            runner.run(_serve(settings))
+            runner.run(_serve(settings, ready))
         except ConfigError as error:
             print(f"mockgateway: configuration error: {error}", file=sys.stderr)
             return 2
@@ -130,7 +142,7 @@ def serve(settings: Settings) -> int:
     return 0
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings, ready: Ready | None) -> None:
     from aiohttp import web
 
     from mockgateway.http.app import create_app
@@ -142,39 +154,50 @@ async def _serve(settings: Settings) -> None:
         # Inside the try: a start-up that fails (e.g. an unusable store file) still undoes what it began.
         await runner.setup()
         with server_tls(settings) as tls:
-            await _listen(runner, settings, tls)
+            await _listen(runner, settings, tls, ready)
     finally:
         await runner.cleanup()
 
 
-async def _listen(runner: web.AppRunner, settings: Settings, tls: ServerTls | None) -> None:
+async def _listen(runner: web.AppRunner, settings: Settings, tls: ServerTls | None, ready: Ready | None) -> None:
     from mockgateway.http.limits import listen
 
     try:
-        listener = await listen(runner, settings, ssl_context=None if tls is None else tls.context)
+        context = None if tls is None else tls.context
+        listener = await listen(runner, settings, ssl_context=context, reuse_port=ready is not None)
     except OSError as error:  # most often: the port is taken
         raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
     try:
-        await _until_stopped(settings, tls, listener.port)
+        await _until_stopped(settings, tls, listener.port, ready)
     finally:
         listener.close()
 
 
-async def _until_stopped(settings: Settings, tls: ServerTls | None, port: int) -> None:
+async def _until_stopped(settings: Settings, tls: ServerTls | None, port: int, ready: Ready | None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    # A worker leaves SIGINT (Ctrl-C reaches the whole process group) to its parent, which answers with SIGTERM.
+    for sig in (signal.SIGTERM,) if ready is not None else (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     # What start-up made (modules, routes, tables: ~50k objects) lives as long as the process. Frozen, it is
     # never walked again by a full collection, which would cost tens of milliseconds each time: p99 latency.
     gc.collect()  # once, so that start-up garbage is freed rather than frozen
     gc.freeze()
-    if tls is not None and tls.ca_path is not None:
-        print(f"mockgateway TLS certificate authority: {tls.ca_path}", flush=True)
-    print(f"mockgateway listening on {'https' if tls else 'http'}://{settings.host}:{port}", flush=True)
+    if ready is not None:
+        ready(port)  # the parent speaks for its workers
+    else:
+        announce(settings, port, ca_path=None if tls is None else tls.ca_path)
+    await stop.wait()
+
+
+def announce(settings: Settings, port: int, *, ca_path: Path | None = None) -> None:
+    """What scripts and people wait for: the URL served (the last line), and a warning when it is open to others."""
+    if ca_path is not None:
+        print(f"mockgateway TLS certificate authority: {ca_path}", flush=True)
+    https = settings.tls or settings.tls_cert is not None
+    print(f"mockgateway listening on {'https' if https else 'http'}://{settings.host}:{port}", flush=True)
     if warning := open_admin_warning(settings):
         print(warning, file=sys.stderr, flush=True)
-    await stop.wait()
 
 
 OPEN_ADMIN_WARNING = (

@@ -35,7 +35,7 @@ MAX_DEMO_RATE = 1000.0
 REPLAY_START = 1_767_225_600.0
 
 _TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks", "limits", "server"}
-_SERVER_KEYS = {"max_connections", "client_timeout", "max_header_size"}
+_SERVER_KEYS = {"max_connections", "client_timeout", "max_header_size", "workers"}
 #: The smallest header line limit: a request line and the usual headers must still fit.
 MIN_HEADER_SIZE = 1024
 _OAUTH_KEYS = {"access_token_ttl", "refresh_token_ttl"}
@@ -72,6 +72,8 @@ class Settings:
     max_connections: int = 1000  #: open connections at once; more are answered 503 and closed
     client_timeout_s: float = 60.0  #: to send a request head, a body, or the next request on an idle connection
     max_header_size: int = 8190  #: bytes in the request line or one header line; longer is answered 431
+    #: Worker processes serving one port under a supervising parent; None serves in this process alone.
+    workers: int | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], flags: Mapping[str, object] | None = None) -> Settings:
@@ -130,12 +132,39 @@ class Settings:
             raise ConfigError("tls_ca_out: only with tls and no tls_cert: it receives the authority tls makes")
         if self.start_time is not None and self.clock != "virtual":
             raise ConfigError("start_time: only the virtual clock can start at a chosen time (--clock virtual)")
+        if self.workers is not None and (problem := workers_problem(self)) is not None:
+            raise ConfigError(f"workers: {problem}")
 
     def clock_start(self) -> float | None:
         """Where the virtual clock starts: ``start_time``, else a fixed instant for a seeded run; None: now."""
         if self.start_time is not None:
             return self.start_time
         return REPLAY_START if self.seed is not None else None
+
+
+def is_shared_store(store: str) -> bool:
+    """Whether every process given ``store`` sees the same state: a server they all reach, not one of their own."""
+    return store.startswith(("redis://", "rediss://"))
+
+
+def workers_problem(settings: Settings) -> str | None:
+    """Why ``settings.workers`` processes cannot serve together, or None when they can."""
+    count = settings.workers or 1
+    if count > 1 and not is_shared_store(settings.store):
+        if settings.store.startswith("sqlite:"):
+            why = "SQLite lets one process write its file at a time, and each would plan and deliver on its own"
+        else:
+            why = "each process would keep its own messages in memory, unknown to the others"
+        return f"{count} worker processes need a store they share: {why}; use --store redis://HOST:PORT/DB"
+    if settings.tls and settings.tls_cert is None:
+        return "--tls makes a certificate authority per process; give the workers --tls-cert and --tls-key"
+    return None
+
+
+def _workers(count: int, label: str) -> int:
+    if count < 1:
+        raise ConfigError(f"{label}: {count} is not a whole number above zero")
+    return count
 
 
 def _label(name: str, source: Source) -> str:
@@ -171,6 +200,8 @@ def _override(name: str, raw: object, label: str) -> dict[str, Any]:
             return {"scenarios_dir": Path(text)}
         case "max_connections" | "max_header_size":
             return {name: _integer(text, label)}
+        case "workers":
+            return {"workers": _workers(_integer(text, label), label)}
         case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout":
             return {f"{name}_s": _duration(label, raw)}
         case "status_list_key":
@@ -292,7 +323,7 @@ def _server_section(path: Path, raw: object) -> dict[str, Any]:
     server = mapping(path, "server", raw)
     reject_unknown(path, "server", server, _SERVER_KEYS)
     changes: dict[str, Any] = {}
-    for key, least in (("max_connections", 1), ("max_header_size", MIN_HEADER_SIZE)):
+    for key, least in (("max_connections", 1), ("max_header_size", MIN_HEADER_SIZE), ("workers", 1)):
         if key in server:
             value = server[key]
             if not isinstance(value, int) or isinstance(value, bool) or value < least:

@@ -138,13 +138,19 @@ class Listener:
         self._server.close()
 
 
-async def listen(runner: web.AppRunner, settings: Settings, *, ssl_context: ssl.SSLContext | None = None) -> Listener:
-    """Serve ``runner`` (set up) on ``settings.host`` and ``settings.port`` within the connection limits."""
+async def listen(
+    runner: web.AppRunner, settings: Settings, *, ssl_context: ssl.SSLContext | None = None, reuse_port: bool = False
+) -> Listener:
+    """Serve ``runner`` (set up) on ``settings.host`` and ``settings.port`` within the connection limits.
+
+    ``reuse_port``: share the port with other processes that ask the same (SO_REUSEPORT), the kernel spreading
+    connections among them.
+    """
     server = runner.server
     assert server is not None, "the runner is set up first"
     guard = ConnectionGuard(server, settings)
     loop = asyncio.get_running_loop()
     listener = await loop.create_server(
-        guard, settings.host, settings.port, backlog=1024, reuse_address=True, ssl=ssl_context
+        guard, settings.host, settings.port, backlog=1024, reuse_address=True, reuse_port=reuse_port, ssl=ssl_context
     )
     return Listener(listener, guard)

@@ -1,19 +1,25 @@
-"""``GET /__admin/metrics``: counters and latency histograms in the Prometheus text format.
+"""``GET /__admin/metrics``: counters and latency histograms in the Prometheus text format, by prometheus-client.
 
-Counts come from the event hub as things happen, so a reset of the gateway's state does not reset them
+Each app has a registry of its own, so that several gateways in one process (tests, the pytest plugin) count
+apart. Counts come from the event hub as things happen, so a reset of the gateway's state does not reset them
 (Prometheus counters only go up while the process lives). Provider request latency is measured around each
 provider endpoint; callback attempt latency is read from the attempts the dispatcher records.
+
+With ``serve --workers N`` each worker writes its samples to files in ``PROMETHEUS_MULTIPROC_DIR`` (the
+library's multiprocess mode, chosen when it is imported) and a scrape of any worker reads them all as one sum.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from bisect import bisect_left
-from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 
+import prometheus_client
 from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from mockgateway import __version__
 from mockgateway.domain.model import Delivery, DeliveryState
@@ -28,32 +34,12 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 #: Seconds. Receivers are the user's own services, often slower than the gateway.
 CALLBACK_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+#: The classic text format; what ``generate_latest`` writes for these names.
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-
-
-class Histogram:
-    __slots__ = ("bounds", "count", "counts", "total")
-
-    def __init__(self, bounds: tuple[float, ...]) -> None:
-        self.bounds = bounds
-        self.counts = [0] * (len(bounds) + 1)  #: per bucket, not cumulative; the last is +Inf
-        self.count = 0
-        self.total = 0.0
-
-    def observe(self, value: float) -> None:
-        self.counts[bisect_left(self.bounds, value)] += 1
-        self.count += 1
-        self.total += value
-
-    def lines(self, name: str, labels: str) -> Iterable[str]:
-        sep = "," if labels else ""
-        running = 0
-        for bound, count in zip((*map(_number, self.bounds), "+Inf"), self.counts, strict=True):
-            running += count
-            yield f'{name}_bucket{{{labels}{sep}le="{bound}"}} {running}'
-        braces = f"{{{labels}}}" if labels else ""
-        yield f"{name}_sum{braces} {_number(self.total)}"
-        yield f"{name}_count{braces} {self.count}"
+#: Where prometheus-client keeps each process's samples in multiprocess mode (its own variable name).
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+#: Seconds between a worker's copies of the gateway's accepted count into its samples file.
+ACCEPTED_FLUSH_S = 1.0
 
 
 def callback_outcome(delivery: Delivery) -> str:
@@ -64,13 +50,57 @@ def callback_outcome(delivery: Delivery) -> str:
     return "retry" if delivery.state is DeliveryState.PENDING else "failed"
 
 
+def multiprocess_dir() -> str | None:
+    """The directory shared by the workers of ``serve --workers``; None in a process of its own."""
+    return os.environ.get(MULTIPROC_DIR) or None
+
+
 class Metrics:
     def __init__(self) -> None:
-        self.notifications: Counter[tuple[str, str]] = Counter()
-        self.mos: Counter[str] = Counter()
-        self.callbacks: Counter[tuple[str, str]] = Counter()
-        self.requests: dict[tuple[str, str], Histogram] = {}
-        self.callback_latency: dict[str, Histogram] = {}
+        # A `_created` sample per series is not part of the families served here, and multiprocess mode has none.
+        prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]  # untyped in the library
+        self.registry = registry = CollectorRegistry()
+        build_info = Gauge(
+            "mockgateway_build_info", "The running version.", ["version"], registry=registry, multiprocess_mode="max"
+        )
+        build_info.labels(version=__version__).set(1)
+        self.accepted = Counter(
+            "mockgateway_messages_accepted", "Messages accepted for sending, by provider API.", ["provider"],
+            registry=registry,
+        )  # fmt: skip
+        self.notifications = Counter(
+            "mockgateway_notifications",
+            "Status notifications (one per part and status), by provider API and status.",
+            ["provider", "status"],
+            registry=registry,
+        )
+        self.mos = Counter(
+            "mockgateway_mo_messages", "Mobile-originated replies received, by provider API.", ["provider"],
+            registry=registry,
+        )  # fmt: skip
+        self.callbacks = Counter(
+            "mockgateway_callback_attempts",
+            "Callback attempts by kind (status, mo) and outcome (delivered, retry, failed).",
+            ["kind", "outcome"],
+            registry=registry,
+        )
+        self.requests = Histogram(
+            "mockgateway_provider_request_duration_seconds",
+            "Time to answer provider API requests (sends, polls, tokens), by provider and route.",
+            ["provider", "route"],
+            buckets=REQUEST_BUCKETS,
+            registry=registry,
+        )
+        self.callback_latency = Histogram(
+            "mockgateway_callback_attempt_duration_seconds",
+            "Time callback receivers took to answer an attempt, by kind.",
+            ["kind"],
+            buckets=CALLBACK_BUCKETS,
+            registry=registry,
+        )
+        #: The notification series by (provider, status): a dict lookup per notification, not ``labels()``'s 3 µs.
+        self._notification_series: dict[tuple[str, str], Counter] = {}
+        self._accepted_counted: dict[str, int] = {}  #: the gateway's running totals as last copied, per provider
         self._unread: list[str] = []  #: callback deliveries whose latest attempt is still to be read
         self._reader: asyncio.Task[None] | None = None
         self._gateway: Gateway | None = None
@@ -78,14 +108,18 @@ class Metrics:
     # -- measuring --------------------------------------------------------------------------------------
     def observer(self, provider: str, route: str) -> Callable[[float], None]:
         """Where a route's handler reports each request's latency, in seconds."""
-        return self.requests.setdefault((provider, route), Histogram(REQUEST_BUCKETS)).observe
+        return _RouteTimer(self.requests, provider=provider, route=route)
 
     def on_event(self, event: Event) -> None:
         kind = event.kind
         if kind == "notification":
-            self.notifications[(event.provider or "unknown", event.status or "unknown")] += 1
+            key = (event.provider or "unknown", event.status or "unknown")
+            series = self._notification_series.get(key)
+            if series is None:
+                series = self._notification_series[key] = self.notifications.labels(provider=key[0], status=key[1])
+            series.inc()
         elif kind == "mo":
-            self.mos[event.provider or "unknown"] += 1
+            self.mos.labels(provider=event.provider or "unknown").inc()
         elif kind == "callback" and self._gateway is not None:
             # The event names the delivery; its attempts (outcome, latency) are read from the store soon after.
             self._unread.append(event.id)
@@ -93,105 +127,77 @@ class Metrics:
                 self._reader = asyncio.get_running_loop().create_task(self.settle())
 
     async def settle(self) -> None:
-        """Read the attempts announced so far."""
+        """Read the attempts announced so far, and copy the gateway's count of accepted messages."""
         while self._unread and self._gateway is not None:
             unread, self._unread = self._unread, []
             for delivery_id in unread:
                 delivery = await self._gateway.find_delivery(delivery_id)
                 if delivery is not None:
                     self.count_attempt(delivery)
+        self.count_accepted()
 
     def count_attempt(self, delivery: Delivery) -> None:
-        self.callbacks[(delivery.kind, callback_outcome(delivery))] += 1
+        self.callbacks.labels(kind=delivery.kind, outcome=callback_outcome(delivery)).inc()
         if delivery.attempts:
-            series = self.callback_latency.get(delivery.kind)
-            if series is None:
-                series = self.callback_latency[delivery.kind] = Histogram(CALLBACK_BUCKETS)
-            series.observe(delivery.attempts[-1].latency_ms / 1000)
+            self.callback_latency.labels(kind=delivery.kind).observe(delivery.attempts[-1].latency_ms / 1000)
+
+    def count_accepted(self) -> None:
+        """Accepted messages are counted by the gateway itself (an event per message would tax the send path)."""
+        if self._gateway is None:
+            return
+        for provider, total in self._gateway.accepted.items():
+            counted = self._accepted_counted.get(provider, 0)
+            if total > counted:
+                self.accepted.labels(provider=provider).inc(total - counted)
+                self._accepted_counted[provider] = total
+
+    async def flush_accepted(self) -> None:
+        """In a worker: a scrape reaches one worker, which reads every worker's files, so each keeps its own current."""
+        while True:
+            await asyncio.sleep(ACCEPTED_FLUSH_S)
+            self.count_accepted()
 
     @contextlib.asynccontextmanager
     async def listening(self, gateway: Gateway) -> AsyncIterator[None]:
         self._gateway = gateway
-        # Accepted messages are counted by the gateway itself: an event per message would tax the send path.
         stop = gateway.subscribe(self.on_event, kinds=("notification", "mo", "callback"))
+        flusher = asyncio.get_running_loop().create_task(self.flush_accepted()) if multiprocess_dir() else None
         try:
             yield
         finally:
             stop()
-            if self._reader is not None:
-                self._reader.cancel()
-                # It may have been reading from a store that has closed meanwhile: nothing left to count.
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await self._reader
-
-    def _accepted(self) -> dict[str, int]:
-        return {} if self._gateway is None else self._gateway.accepted
+            for task in (self._reader, flusher):
+                if task is not None:
+                    task.cancel()
+                    # It may have been reading from a store that has closed meanwhile: nothing left to count.
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
 
     # -- the text format ----------------------------------------------------------------------------------
-    def render(self) -> str:
-        out: list[str] = [
-            *_family("mockgateway_build_info", "gauge", "The running version.", [(_labels(version=__version__), 1)]),
-            *_family(
-                "mockgateway_messages_accepted_total",
-                "counter",
-                "Messages accepted for sending, by provider API.",
-                [(_labels(provider=p), n) for p, n in sorted(self._accepted().items())],
-            ),
-            *_family(
-                "mockgateway_notifications_total",
-                "counter",
-                "Status notifications (one per part and status), by provider API and status.",
-                [(_labels(provider=p, status=s), n) for (p, s), n in sorted(self.notifications.items())],
-            ),
-            *_family(
-                "mockgateway_mo_messages_total",
-                "counter",
-                "Mobile-originated replies received, by provider API.",
-                [(_labels(provider=p), n) for p, n in sorted(self.mos.items())],
-            ),
-            *_family(
-                "mockgateway_callback_attempts_total",
-                "counter",
-                "Callback attempts by kind (status, mo) and outcome (delivered, retry, failed).",
-                [(_labels(kind=k, outcome=o), n) for (k, o), n in sorted(self.callbacks.items())],
-            ),
-        ]
-        out += _histograms(
-            "mockgateway_provider_request_duration_seconds",
-            "Time to answer provider API requests (sends, polls, tokens), by provider and route.",
-            {_labels(provider=p, route=r): h for (p, r), h in sorted(self.requests.items()) if h.count},
-        )
-        out += _histograms(
-            "mockgateway_callback_attempt_duration_seconds",
-            "Time callback receivers took to answer an attempt, by kind.",
-            {_labels(kind=k): h for k, h in sorted(self.callback_latency.items())},
-        )
-        return "\n".join(out) + "\n"
+    def render(self) -> bytes:
+        """Every family, summed over the workers' files in multiprocess mode."""
+        directory = multiprocess_dir()
+        if directory is None:
+            return generate_latest(self.registry)
+        every_worker = CollectorRegistry()
+        MultiProcessCollector(every_worker, path=directory)  # type: ignore[no-untyped-call]  # untyped there
+        return generate_latest(every_worker)
 
 
-def _family(name: str, kind: str, help_text: str, series: list[tuple[str, int]]) -> list[str]:
-    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
-    lines += [f"{name}{{{labels}}} {value}" if labels else f"{name} {value}" for labels, value in series]
-    return lines
+class _RouteTimer:
+    """One route's latency series, made at its first request: routes never called are left out, not zeros."""
 
+    __slots__ = ("_family", "_labels", "_series")
 
-def _histograms(name: str, help_text: str, series: dict[str, Histogram]) -> list[str]:
-    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} histogram"]
-    for labels, histogram in series.items():
-        lines += histogram.lines(name, labels)
-    return lines
+    def __init__(self, family: Histogram, **labels: str) -> None:
+        self._family = family
+        self._labels = labels
+        self._series: Histogram | None = None
 
-
-def _labels(**values: str) -> str:
-    return ",".join(f'{key}="{_escape(value)}"' for key, value in values.items())
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _number(value: float) -> str:
-    return repr(float(value))
+    def __call__(self, seconds: float) -> None:
+        if self._series is None:
+            self._series = self._family.labels(**self._labels)
+        self._series.observe(seconds)
 
 
 METRICS = web.AppKey("metrics", Metrics)
@@ -200,7 +206,7 @@ METRICS = web.AppKey("metrics", Metrics)
 async def metrics_endpoint(request: web.Request) -> web.Response:
     metrics = request.app[METRICS]
     await metrics.settle()
-    return web.Response(body=metrics.render().encode(), headers={"Content-Type": CONTENT_TYPE})
+    return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
 
 def install(app: web.Application) -> Metrics:

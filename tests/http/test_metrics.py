@@ -9,6 +9,9 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from mockgateway import __version__
+from mockgateway.config import Settings
+from mockgateway.http.app import create_app
 from tests.http.test_admin_wait import send
 
 Client = TestClient[Any, Any]
@@ -135,3 +138,11 @@ async def test_callback_attempts_are_counted_by_outcome(
     }
     assert counted == {"delivered": 1, "retry": 1, "failed": 1}
     assert histogram(samples, "mockgateway_callback_attempt_duration_seconds", kind="status")[-1] == 3
+
+
+async def test_each_gateway_counts_apart(client: Client, auth: dict[str, str], aiohttp_client: Any) -> None:
+    other = await aiohttp_client(create_app(Settings(clock="virtual")))
+    await send(client, auth, "447700900001", "one")
+    assert value(await scrape(client), "mockgateway_messages_accepted_total", provider="livelink") == 1
+    assert value(await scrape(other), "mockgateway_messages_accepted_total", provider="livelink") == 0
+    assert value(await scrape(other), "mockgateway_build_info", version=__version__) == 1

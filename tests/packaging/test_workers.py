@@ -1,0 +1,155 @@
+"""``mockgateway serve --workers N``: refused without a shared store; supervised worker processes; their metrics."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mockgateway import __version__
+from mockgateway.cli import main
+from mockgateway.config import Settings, workers_problem
+from mockgateway.http.metrics import MULTIPROC_DIR, Metrics
+from mockgateway.service.events import Event
+from tests.http.test_metrics import parse, value
+from tests.packaging.process import clean_environ, running
+
+SERVING = re.compile(r"^mockgateway workers serving: (\d+) \(pids ([\d, ]+)\); metrics kept in (\S+)$")
+
+
+@pytest.fixture(autouse=True)
+def no_settings_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("MOCKGATEWAY_") or name == MULTIPROC_DIR:
+            monkeypatch.delenv(name)
+
+
+def test_more_than_one_worker_on_the_memory_store_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--workers", "2"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mockgateway: configuration error: workers: 2 worker processes need a store they share")
+    assert "each process would keep its own messages in memory" in error
+    assert "--store redis://HOST:PORT/DB" in error
+
+
+def test_more_than_one_worker_on_sqlite_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "mockgateway", "serve", "--workers", "3", "--store", f"sqlite:{tmp_path}/state.db"]
+    result = subprocess.run(argv, env=clean_environ(), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr  # one line, no traceback
+    assert "SQLite lets one process write its file at a time" in result.stderr
+    assert not (tmp_path / "state.db").exists()
+
+
+def test_workers_come_from_the_environment_and_the_config_file_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOCKGATEWAY_WORKERS", "4")
+    assert main(["serve"]) == 2
+    assert "workers: 4 worker processes need a store they share" in capsys.readouterr().err
+    monkeypatch.delenv("MOCKGATEWAY_WORKERS")
+    config = tmp_path / "gateway.yaml"
+    config.write_text("server: {workers: 5}\n", encoding="utf-8")
+    assert main(["serve", "--config", str(config)]) == 2
+    assert "workers: 5 worker processes need a store they share" in capsys.readouterr().err
+    assert main(["serve", "--workers", "0"]) == 2
+    assert "--workers: 0 is not a whole number above zero" in capsys.readouterr().err
+
+
+def test_a_shared_store_lets_workers_serve_together() -> None:
+    assert workers_problem(Settings(workers=4, store="redis://127.0.0.1:6379/0")) is None
+    assert workers_problem(Settings(workers=1)) is None  # one process owns the memory store alone
+    assert workers_problem(Settings(workers=2)) is not None
+
+
+def test_workers_cannot_each_make_a_certificate_authority() -> None:
+    problem = workers_problem(Settings(workers=1, tls=True))
+    assert problem is not None
+    assert "give the workers --tls-cert and --tls-key" in problem
+
+
+def test_a_supervised_worker_serves_counts_and_stops_on_sigterm() -> None:
+    argv = [sys.executable, "-m", "mockgateway", "serve", "--workers", "1", "--host", "127.0.0.1", "--port", "0"]
+    with running(argv, clean_environ()) as server:
+        serving = SERVING.match(server.output[-2].strip())
+        assert serving, server.output
+        worker_pid, figures = int(serving.group(2)), Path(serving.group(3))
+        assert worker_pid != server.process.pid
+        with urllib.request.urlopen(f"{server.url}/__admin/health", timeout=10) as response:
+            assert json.loads(response.read())["status"] == "ok"
+        refused = urllib.request.Request(f"{server.url}/api/oauth/token", data=b"{}", method="POST")
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(refused, timeout=10)
+        with urllib.request.urlopen(f"{server.url}/__admin/metrics", timeout=10) as response:
+            samples, _ = parse(response.read().decode())
+        route = {"provider": "livelink", "route": "POST /api/oauth/token"}
+        assert value(samples, "mockgateway_provider_request_duration_seconds_count", **route) == 1
+        assert value(samples, "mockgateway_build_info", version=__version__) == 1
+        assert any(figures.glob("*.db")), "the worker writes its figures where the parent said"
+        assert server.stop() == 0
+    assert not figures.exists(), "the parent removes the metrics directory"
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker_pid, 0)
+
+
+def test_a_worker_that_cannot_start_fails_the_parent_with_its_code(tmp_path: Path) -> None:
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("", encoding="utf-8")
+    argv = [sys.executable, "-m", "mockgateway", "serve", "--workers", "1", "--port", "0"]
+    argv += ["--store", f"sqlite:{not_a_directory}/state.db"]
+    result = subprocess.run(argv, env=clean_environ(), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "cannot use this file as the SQLite store" in result.stderr
+    assert "exited with code 2 while starting" in result.stderr
+    assert "listening on" not in result.stdout
+
+
+def count_in_a_worker(provider: str, notifications: int) -> None:
+    """What one worker process counts: a notification per message, one MO and one timed request."""
+    metrics = Metrics()
+    for _ in range(notifications):
+        metrics.on_event(Event("notification", provider=provider, status="DELIVERED"))
+    metrics.on_event(Event("mo", provider=provider))
+    metrics.observer(provider, "POST /send")(0.002)
+
+
+def test_the_workers_metrics_are_read_back_as_one_sum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(MULTIPROC_DIR, str(tmp_path))  # inherited by the workers, read by the scrape below
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=count_in_a_worker, args=args) for args in (("livelink", 2), ("livelink", 3))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    samples, types = parse(Metrics().render().decode())
+    assert value(samples, "mockgateway_notifications_total", provider="livelink", status="DELIVERED") == 5
+    assert value(samples, "mockgateway_mo_messages_total", provider="livelink") == 2
+    route = {"provider": "livelink", "route": "POST /send"}
+    assert value(samples, "mockgateway_provider_request_duration_seconds_count", **route) == 2
+    assert value(samples, "mockgateway_build_info", version=__version__) == 1  # the same in each: not added up
+    assert types["mockgateway_notifications_total"] == "counter"
+
+
+def test_ctrl_c_is_the_parents_to_answer() -> None:
+    argv = [sys.executable, "-m", "mockgateway", "serve", "--workers", "1", "--host", "127.0.0.1", "--port", "0"]
+    with running(argv, clean_environ()) as server:
+        serving = SERVING.match(server.output[-2].strip())
+        assert serving, server.output
+        worker_pid = int(serving.group(2))
+        os.kill(worker_pid, signal.SIGINT)  # as a terminal's Ctrl-C reaches every process of the group
+        with urllib.request.urlopen(f"{server.url}/__admin/health", timeout=10) as response:
+            assert response.status == 200, "the worker serves on"
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=30) == 0
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker_pid, 0)
