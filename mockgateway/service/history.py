@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mockgateway.domain.errors import NotFound
-from mockgateway.domain.model import Delivery, EventQuery, Message, MessageQuery, MoMessage, Notification, Page
+from mockgateway.domain.model import Delivery, Message, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import Outbox, Store
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockgateway.domain.model import DeliveryState, EventQuery
+from mockgateway.domain.model import DeliveryState
+from mockgateway.domain.queries import EventQuery
 from mockgateway.ids import IdSource
 from mockgateway.service.ports import JobJournal, Outbox, Store
 from mockgateway.service.scheduler import Scheduler

@@ -13,16 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from mockgateway.domain.errors import InvalidRequest
-from mockgateway.domain.model import (
-    Delivery,
-    DeliveryState,
-    EventQuery,
-    Message,
-    MessageQuery,
-    MessageStatus,
-    MoMessage,
-    Notification,
-)
+from mockgateway.domain.model import Delivery, DeliveryState, Message, MessageStatus, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
 

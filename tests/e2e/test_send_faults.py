@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockgateway.config import Settings
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import OnSend, Scenario
 from mockgateway.service.gateway import Gateway
 from tests.conftest import basic

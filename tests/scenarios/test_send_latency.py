@@ -13,7 +13,8 @@ from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import SystemClock
 from mockgateway.config import Settings
 from mockgateway.domain.errors import ProviderFailure
-from mockgateway.domain.model import EventQuery, MessageStatus, SendRequest
+from mockgateway.domain.model import MessageStatus, SendRequest
+from mockgateway.domain.queries import EventQuery
 from mockgateway.scenario.model import OnSend, Scenario, Step
 from mockgateway.service.gateway import Gateway
 from tests.conftest import T0, basic, next_turn, parked

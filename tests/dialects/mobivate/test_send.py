@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import Match, OnSend, Scenario
 from mockgateway.service.gateway import Gateway
 from tests.dialects.mobivate.conftest import KEY, SHOP_AUTH, SINGLE, Client, assert_golden, call, golden

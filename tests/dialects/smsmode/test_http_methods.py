@@ -8,7 +8,8 @@ import pytest
 from aiohttp import FormData
 
 from mockgateway.config import DEMO_ACCOUNT, Settings
-from mockgateway.domain.model import Account, EventQuery, MessageQuery
+from mockgateway.domain.model import Account
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from tests.dialects.smsmode.conftest import (

@@ -8,7 +8,8 @@ import pytest
 
 from mockgateway.dialects.smsmode import backend
 from mockgateway.dialects.smsmode.wire import alnum_id
-from mockgateway.domain.model import CallbackTarget, EventQuery, MessageStatus
+from mockgateway.domain.model import CallbackTarget, MessageStatus
+from mockgateway.domain.queries import EventQuery
 from mockgateway.scenario.model import Match, OnSend, Reply, Scenario, Step
 from mockgateway.service.gateway import Gateway
 from tests.dialects.smsmode.conftest import (

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import OnSend, Scenario
 from mockgateway.service.gateway import Gateway
 from tests.dialects.textapp.conftest import PATH, golden, post, send_params

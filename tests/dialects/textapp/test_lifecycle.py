@@ -3,7 +3,8 @@ code), and a reply pushed to the replyData URL, all received over HTTP by an in-
 
 from __future__ import annotations
 
-from mockgateway.domain.model import CallbackTarget, MessageQuery, MessageStatus
+from mockgateway.domain.model import CallbackTarget, MessageStatus
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import Match, Reply, Scenario, Step
 from tests.dialects.textapp.conftest import FAILING, FAILS_ABSENT, Live, Receiver, golden, post, send_params
 

@@ -8,7 +8,8 @@ from aiohttp.test_utils import TestClient
 
 from mockgateway.clock import FakeClock
 from mockgateway.config import DEMO_ACCOUNT, Settings
-from mockgateway.domain.model import Account, MessageQuery
+from mockgateway.domain.model import Account
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from tests.conftest import AiohttpClient
