@@ -139,7 +139,7 @@ class CallbackTargets:
 DEFAULT_SERVICE_NUMBER = "447700900000"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Account:
     """A customer account; ``credentials`` holds one section per imitated provider."""
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import Forbidden
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
-    Message,
     MoMessage,
     SendRequest,
 )
@@ -24,21 +22,13 @@ from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub, Listener
 from mockgateway.service.history import History
-from mockgateway.service.intake import new_messages
+from mockgateway.service.intake import Accepted, new_messages
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.recovery import Restored
 from mockgateway.service.retention import DEFAULT_RETENTION_S
 from mockgateway.service.send_answers import Sleep, send_failure
 from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
-
-
-@dataclass(frozen=True, slots=True)
-class Accepted:
-    messages: list[Message]
-    sent: bool = True  #: False: the order was created but not sent (a provider's 201)
-    #: Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for them.
-    refused: frozenset[str] = frozenset()
 
 
 class Gateway(History):
@@ -91,8 +81,12 @@ class Gateway(History):
             retention_s=retention_s,
             sleep=sleep,
         )
-        #: Messages accepted since start-up, per provider (a reset does not clear it: it is a running total).
-        self.accepted: dict[str, int] = {}
+        self._accepted: dict[str, int] = {}
+
+    @property
+    def accepted(self) -> dict[str, int]:
+        """Messages accepted since start-up, per provider (a reset does not clear it: it is a running total)."""
+        return dict(self._accepted)
 
     def subscribe(self, listener: Listener, kinds: Collection[str] | None = None) -> Callable[[], None]:
         """Tell ``listener`` what happens, as it happens (of ``kinds`` only, when given): messages, notifications,
@@ -211,16 +205,16 @@ class Gateway(History):
         now = self._clock.now()
         messages = new_messages(request, seg, scenarios, now=now, numeric=self._ids.numeric)
         await self._store.add_messages(messages)
-        self.accepted[request.provider] = self.accepted.get(request.provider, 0) + len(messages)
+        self._accepted[request.provider] = self._accepted.get(request.provider, 0) + len(messages)
         events = self._events
         if events.wants("message"):
             for message in messages:
                 events.publish(Event(kind="message", id=message.id, account=message.account, provider=message.provider))
         if on_send is not None and on_send.respond == 201:
-            return Accepted(messages, sent=False)
+            return Accepted(messages=messages, sent=False)
         await self._engine.start(messages, scenarios, rng)
         refused = frozenset(m.id for m, scenario in zip(messages, scenarios, strict=True) if scenario.refuses)
-        return Accepted(messages, refused=refused)
+        return Accepted(messages=messages, refused=refused)
 
     def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:
         opted_out = self._directory.opted_out(request.account)

@@ -1,12 +1,21 @@
-"""The messages a send request creates: one per destination, each with one id per part."""
+"""The messages a send request creates, one per destination with one id per part, and what the send answers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from mockgateway.domain.model import Message, SendRequest
 from mockgateway.encoding import Segmentation
 from mockgateway.scenario.model import Scenario
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Accepted:
+    messages: list[Message]
+    sent: bool = True  #: False: the order was created but not sent (a provider's 201)
+    #: Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for them.
+    refused: frozenset[str] = frozenset()
 
 
 def new_messages(

@@ -14,7 +14,7 @@ from mockgateway.service.scheduler import Scheduler
 _PAGE = 10_000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Restored:
     jobs: int
     callbacks: int
@@ -31,5 +31,5 @@ async def restore(store: Store, journal: JobJournal, ids: IdSource, scheduler: S
         page = await store.list_deliveries(EventQuery(status=DeliveryState.PENDING.value, offset=offset, limit=_PAGE))
         callbacks += outbox.restore(page)
         if len(page) < _PAGE:
-            return Restored(len(jobs), callbacks)
+            return Restored(jobs=len(jobs), callbacks=callbacks)
         offset += _PAGE

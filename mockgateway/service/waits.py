@@ -29,7 +29,7 @@ NEAR_MISS_LIMIT = 5
 CODE = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NearMiss(Generic[T]):
     item: T
     matched: tuple[str, ...]
@@ -77,7 +77,7 @@ class Spec(Generic[T]):
             if wanted and len(matched) == len(wanted):
                 continue
             mismatched = tuple(name for name in wanted if name not in matched)
-            scored.append((-len(matched), position, NearMiss(item, matched, mismatched)))
+            scored.append((-len(matched), position, NearMiss(item=item, matched=matched, mismatched=mismatched)))
         scored.sort(key=lambda entry: entry[:2])
         best = [miss for _, _, miss in scored]
         if any(miss.matched for miss in best):

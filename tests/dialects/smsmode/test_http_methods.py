@@ -200,7 +200,9 @@ async def test_batch_with_a_bad_line_sends_nothing(client: Client, gateway: Gate
 
 
 async def test_batch_with_an_unregistered_sender_sends_nothing(aiohttp_client: Any) -> None:
-    shop = Account("shop", credentials={"smsmode": {"access_token": "shop-token", "api_key": "k"}}, origins=("Shop",))
+    shop = Account(
+        name="shop", credentials={"smsmode": {"access_token": "shop-token", "api_key": "k"}}, origins=("Shop",)
+    )
     settings = Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, shop))
     client = await aiohttp_client(create_app(settings))
     csv = b"0612345678,Hello,Shop\n0698765432,Hello,Other\n"

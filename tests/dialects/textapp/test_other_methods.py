@@ -114,7 +114,7 @@ async def test_new_methods_by_get_as_well(client: TestClient[Any, Any]) -> None:
 
 
 async def test_test_send_sms_checks_the_sender_belongs_to_the_account(aiohttp_client: AiohttpClient) -> None:
-    shop = Account("shop", credentials={"textapp": {"login": "shop", "password": "pw"}}, origins=("Shop",))
+    shop = Account(name="shop", credentials={"textapp": {"login": "shop", "password": "pw"}}, origins=("Shop",))
     client = await aiohttp_client(create_app(Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, shop))))
     login = {"externalLogin": "shop", "password": "pw"}
 
