@@ -28,7 +28,7 @@ async def restore(store: Store, journal: JobJournal, ids: IdSource, scheduler: S
     callbacks = 0
     offset = 0
     while True:
-        page = await store.list_deliveries(EventQuery(status=DeliveryState.PENDING.value, offset=offset, limit=_PAGE))
+        page = await store.list_deliveries(EventQuery(status=DeliveryState.PENDING, offset=offset, limit=_PAGE))
         callbacks += outbox.restore(page)
         if len(page) < _PAGE:
             return Restored(jobs=len(jobs), callbacks=callbacks)
