@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from mockgateway.domain.model import Account, MessageStatus
+from mockgateway.domain.model import Account, Encoding, MessageStatus
 from mockgateway.domain.reasons import Code, Reason
+from mockgateway.encoding import Segmentation
 from mockgateway.service.events import Event
 from mockgateway.service.intake import Accepted
 from mockgateway.service.recovery import Restored
@@ -22,6 +23,7 @@ from mockgateway.service.waits import NearMiss
         (Event, {"kind": "mo", "id": "42", "account": "demo"}),
         (Accepted, {"messages": []}),
         (Restored, {"jobs": 1, "callbacks": 2}),
+        (Segmentation, {"encoding": Encoding.GSM7, "parts": ("",), "units": 0}),
         (NearMiss, {"item": "x", "matched": (), "mismatched": ()}),
         (Reason, {"name": "absent", "description": "handset absent", "retriable": True}),
         (
