@@ -10,6 +10,7 @@ import pytest
 from mockgateway.domain.model import Account, Encoding, MessageStatus
 from mockgateway.domain.reasons import Code, Reason
 from mockgateway.encoding import Segmentation
+from mockgateway.scenario.model import Reply, Scenario, Step
 from mockgateway.service.events import Event
 from mockgateway.service.intake import Accepted
 from mockgateway.service.recovery import Restored
@@ -23,6 +24,9 @@ from mockgateway.service.waits import NearMiss
         (Event, {"kind": "mo", "id": "42", "account": "demo"}),
         (Accepted, {"messages": []}),
         (Restored, {"jobs": 1, "callbacks": 2}),
+        (Scenario, {"name": "slow"}),
+        (Step, {"status": MessageStatus.SENT, "after": 1.0}),
+        (Reply, {"text": "STOP", "after": 30.0}),
         (Segmentation, {"encoding": Encoding.GSM7, "parts": ("",), "units": 0}),
         (NearMiss, {"item": "x", "matched": (), "mismatched": ()}),
         (Reason, {"name": "absent", "description": "handset absent", "retriable": True}),

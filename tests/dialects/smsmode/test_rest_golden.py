@@ -38,8 +38,8 @@ NULLS: dict[str, Any] = {
 REPLYING = Scenario(
     name="replying",
     match=Match(provider="smsmode"),
-    steps=(Step(MessageStatus.SENT, after=1.0), Step(MessageStatus.DELIVERED, after=2.0)),
-    replies=(Reply("Oui", after=60.0),),
+    steps=(Step(status=MessageStatus.SENT, after=1.0), Step(status=MessageStatus.DELIVERED, after=2.0)),
+    replies=(Reply(text="Oui", after=60.0),),
 )
 
 

@@ -124,7 +124,7 @@ async def test_form_that_is_not_utf8(client: TestClient[Any, Any]) -> None:
 async def test_scenario_answers_on_send(
     client: TestClient[Any, Any], gateway: Gateway, respond: int, status: int, code: int
 ) -> None:
-    gateway.scenarios = (Scenario("answer", on_send=OnSend(respond=respond)),)
+    gateway.scenarios = (Scenario(name="answer", on_send=OnSend(respond=respond)),)
     response = await client.post(f"{PATH}?method=SendSMS", data=send_params())
     text = await response.text()
 

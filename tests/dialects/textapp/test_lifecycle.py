@@ -14,10 +14,10 @@ REPLYING = "+447700900031"
 SCENARIOS = (
     FAILS_ABSENT,
     Scenario(
-        "replies",
+        name="replies",
         match=Match(destination=REPLYING.lstrip("+")),
-        steps=(Step(S.SENT, after=1), Step(S.DELIVERED, after=2)),
-        replies=(Reply("YES please", after=30),),
+        steps=(Step(status=S.SENT, after=1), Step(status=S.DELIVERED, after=2)),
+        replies=(Reply(text="YES please", after=30),),
     ),
 )
 
