@@ -47,7 +47,8 @@ async def send_with_dispatcher(url: str, n: int, concurrency: int) -> dict[str, 
     from mockgateway.dispatch.dispatcher import CallbackDispatcher
     from mockgateway.dispatch.policy import RetryPolicy
     from mockgateway.dispatch.transport import HttpTransport
-    from mockgateway.domain.model import Delivery, DeliveryState, EventQuery, HttpCall
+    from mockgateway.domain.model import Delivery, DeliveryState, HttpCall
+    from mockgateway.domain.queries import EventQuery
     from mockgateway.storage.memory import InMemoryStore
 
     dumps = json.dumps

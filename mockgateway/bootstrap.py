@@ -94,7 +94,7 @@ def _announce_callbacks(events: EventHub) -> Callable[[str, str], None]:
 
     def on_change(delivery_id: str, account: str) -> None:
         if events.wants("callback"):
-            events.publish(Event("callback", delivery_id, account))
+            events.publish(Event(kind="callback", id=delivery_id, account=account))
 
     return on_change
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
@@ -19,17 +18,19 @@ from mockgateway.accounts import (
     parse_limits,
     reject_unknown,
 )
-from mockgateway.domain.durations import parse_duration
+from mockgateway.config_values import (
+    ENV_PREFIX,
+    MAX_DEMO_RATE,
+    STATUS_LIST_KEYS,
+    Source,
+    duration_setting,
+    setting_change,
+    setting_label,
+)
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.model import Account
 
 __all__ = ["DEMO_ACCOUNT", "LOGIN_KEYS", "PROVIDER_CREDENTIALS", "ConfigError", "Settings", "load_config_file"]
-
-ENV_PREFIX = "MOCKGATEWAY_"
-
-STATUS_LIST_KEYS = ("SAPNotification", "sapnotification")
-#: Demo messages per second; more would be a load test, which the demo is not.
-MAX_DEMO_RATE = 1000.0
 
 #: Where a seeded run's virtual clock starts unless told otherwise: 2026-01-01T00:00:00Z, so runs replay exactly.
 REPLAY_START = 1_767_225_600.0
@@ -40,8 +41,6 @@ _SERVER_KEYS = {"max_connections", "client_timeout", "max_header_size", "workers
 MIN_HEADER_SIZE = 1024
 _OAUTH_KEYS = {"access_token_ttl", "refresh_token_ttl"}
 _LIVELINK_KEYS = {"status_list_key"}
-
-Source = Literal["env", "flag", "setting"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +99,7 @@ class Settings:
         changes: dict[str, Any] = {}
         for name, raw in values.items():
             if raw is not None:
-                changes.update(_override(name, raw, _label(name, source)))
+                changes.update(setting_change(name, raw, setting_label(name, source)))
         path = changes.pop("config_path", None)
         base = self if path is None else load_config_file(self, path)
         settings = replace(base, **changes)
@@ -161,124 +160,6 @@ def workers_problem(settings: Settings) -> str | None:
     return None
 
 
-def _workers(count: int, label: str) -> int:
-    if count < 1:
-        raise ConfigError(f"{label}: {count} is not a whole number above zero")
-    return count
-
-
-def _label(name: str, source: Source) -> str:
-    """How the person who wrote a value knows it, for error messages."""
-    if source == "env":
-        return ENV_PREFIX + name.upper()
-    if source == "flag":
-        return "--" + name.replace("_", "-")
-    return name
-
-
-def _override(name: str, raw: object, label: str) -> dict[str, Any]:
-    text = str(raw).strip()
-    match name:
-        case "host":
-            return {"host": text}
-        case "port":
-            port = _integer(text, label)
-            if not 0 <= port <= 65535:
-                raise ConfigError(f"{label}: {port} is out of range 0-65535")
-            return {"port": port}
-        case "seed":
-            return {"seed": _integer(text, label)}
-        case "clock":
-            return {"clock": _choice(text, ("real", "virtual"), label)}
-        case "store":
-            if not (text == "memory" or (text.startswith("sqlite:") and len(text) > len("sqlite:"))):
-                raise ConfigError(f"{label}: {text!r} is not 'memory' or 'sqlite:PATH'")
-            return {"store": text}
-        case "config":
-            return {"config_path": Path(text)}
-        case "scenarios":
-            return {"scenarios_dir": Path(text)}
-        case "max_connections" | "max_header_size":
-            return {name: _integer(text, label)}
-        case "workers":
-            return {"workers": _workers(_integer(text, label), label)}
-        case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout":
-            return {f"{name}_s": _duration(label, raw)}
-        case "status_list_key":
-            return {"status_list_key": _choice(text, STATUS_LIST_KEYS, label)}
-        case "demo":
-            return {"demo": _boolean(raw, label)}
-        case "demo_rate":
-            return {"demo_rate": _rate(text, label)}
-        case "start_time":
-            return {"start_time": _instant(text, label)}
-        case "tls":
-            return {"tls": _boolean(raw, label)}
-        case "tls_cert" | "tls_key" | "tls_ca_out":
-            return {name: Path(text)}
-        case "sandbox":
-            return {"sandbox": _boolean(raw, label)}
-        case "admin_token":
-            return {"admin_token": _token(text, label)}
-        case _:
-            # Unrelated MOCKGATEWAY_* variables (e.g. a test plugin's) are not ours to refuse.
-            return {}
-
-
-def _integer(text: str, label: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ConfigError(f"{label}: {text!r} is not a whole number") from None
-
-
-def _boolean(raw: object, label: str) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{label}: {raw!r} is not one of true, false (or 1, 0, yes, no, on, off)")
-
-
-def _instant(text: str, label: str) -> float:
-    """An ISO 8601 time with a zone, ``2026-01-01T00:00:00Z``: a local time would differ from host to host."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ConfigError(f"{label}: {text!r} is not an ISO 8601 time with a zone, such as 2026-01-01T00:00:00Z")
-    return moment.timestamp()
-
-
-def _rate(text: str, label: str) -> float:
-    """Messages per second: ``5``, ``5/s``, ``30/m`` or ``600/h``."""
-    number, _, unit = text.replace(" ", "").partition("/")
-    per = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}.get(unit)
-    try:
-        rate = float(number) / per if per is not None else float("nan")
-    except ValueError:
-        rate = float("nan")
-    if not 0 < rate <= MAX_DEMO_RATE:  # also refuses nan
-        raise ConfigError(f"{label}: {text!r} is not a rate such as 2, 2/s or 30/m (at most {MAX_DEMO_RATE:g}/s)")
-    return rate
-
-
-def _token(text: str, label: str) -> str:
-    if not text or any(character.isspace() for character in text):
-        raise ConfigError(f"{label}: must be a token without spaces")  # the value itself is never repeated
-    return text
-
-
-def _choice(text: str, choices: tuple[str, ...], label: str) -> str:
-    if text not in choices:
-        raise ConfigError(f"{label}: {text!r} is not one of {', '.join(choices)}")
-    return text
-
-
 def load_config_file(base: Settings, path: Path) -> Settings:
     """Read accounts and options from a YAML file; every problem names the file and the key."""
     try:
@@ -304,9 +185,9 @@ def load_config_file(base: Settings, path: Path) -> Settings:
     oauth = mapping(path, "oauth", document.get("oauth", {}))
     reject_unknown(path, "oauth", oauth, _OAUTH_KEYS)
     for key in sorted(_OAUTH_KEYS & set(oauth)):
-        changes[f"{key}_s"] = _duration(f"{path}: oauth.{key}", oauth[key])
+        changes[f"{key}_s"] = duration_setting(f"{path}: oauth.{key}", oauth[key])
     if "retention" in document:
-        changes["retention_s"] = _duration(f"{path}: retention", document["retention"])
+        changes["retention_s"] = duration_setting(f"{path}: retention", document["retention"])
     changes.update(_server_section(path, document.get("server", {})))
     livelink = mapping(path, "livelink", document.get("livelink", {}))
     reject_unknown(path, "livelink", livelink, _LIVELINK_KEYS)
@@ -330,15 +211,5 @@ def _server_section(path: Path, raw: object) -> dict[str, Any]:
                 raise ConfigError(f"{path}: server.{key}: must be a whole number of at least {least}")
             changes[key] = value
     if "client_timeout" in server:
-        changes["client_timeout_s"] = _duration(f"{path}: server.client_timeout", server["client_timeout"])
+        changes["client_timeout_s"] = duration_setting(f"{path}: server.client_timeout", server["client_timeout"])
     return changes
-
-
-def _duration(where: str, raw: object) -> float:
-    try:
-        seconds = parse_duration(raw)
-    except ValueError as error:
-        raise ConfigError(f"{where}: {error}") from error
-    if seconds <= 0:
-        raise ConfigError(f"{where}: must be longer than zero")
-    return seconds

@@ -21,7 +21,7 @@ _GSM = "gsm03.38"
 _CACHED_LENGTH = 480
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Segmentation:
     encoding: Encoding
     parts: tuple[str, ...]  #: the text of each part, in order
@@ -96,7 +96,7 @@ def _build(
 ) -> Segmentation:
     single, per_part = limits
     if units <= single:
-        return Segmentation(encoding, (text,), units)
+        return Segmentation(encoding=encoding, parts=(text,), units=units)
     if per_part < 2:
         # A two-unit character could never fit: greedy splitting would emit empty or oversized parts.
         raise ValueError(f"per-part limit must be at least 2, got {per_part}")
@@ -105,7 +105,7 @@ def _build(
         parts = tuple(text[i : i + per_part] for i in range(0, len(text), per_part))
     else:
         parts = _split(text, per_part, width)
-    return Segmentation(encoding, parts, units)
+    return Segmentation(encoding=encoding, parts=parts, units=units)
 
 
 def _split(text: str, limit: int, width: Callable[[str], int]) -> tuple[str, ...]:

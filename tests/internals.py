@@ -26,7 +26,7 @@ def transport_of(gateway: Gateway) -> object:
 
 
 def scheduler_of(gateway: Gateway) -> Scheduler:
-    return gateway._engine.scheduler
+    return gateway._engine._scheduler
 
 
 def waiting_in_lanes(timeline: FixedTimeline) -> list[object]:

@@ -128,38 +128,6 @@ class Message(msgspec.Struct, frozen=True, gc=False, kw_only=True):
 
 
 @dataclass(frozen=True, slots=True)
-class MessageQuery:
-    """Filters for listing messages; ``None`` means 'any'."""
-
-    account: str | None = None
-    destination: str | None = None
-    origin: str | None = None
-    text: str | None = None  #: case-insensitive substring
-    provider: str | None = None
-    offset: int = 0
-    limit: int = 50
-    id: str | None = None  #: one message, by its id
-
-    def matches(self, message: Message) -> bool:
-        return (
-            (self.id is None or message.id == self.id)
-            and (self.account is None or message.account == self.account)
-            and (self.destination is None or message.destination == self.destination.lstrip("+"))
-            and (self.origin is None or message.origin == self.origin)
-            and (self.provider is None or message.provider == self.provider)
-            and (self.text is None or self.text.lower() in message.text.lower())
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    items: tuple[Message, ...]
-    total: int
-    offset: int
-    limit: int
-
-
-@dataclass(frozen=True, slots=True)
 class CallbackTargets:
     """One provider's own status and reply targets for an account; ``None`` leaves the account-wide one."""
 
@@ -171,7 +139,7 @@ class CallbackTargets:
 DEFAULT_SERVICE_NUMBER = "447700900000"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Account:
     """A customer account; ``credentials`` holds one section per imitated provider."""
 
@@ -300,20 +268,3 @@ class AttemptOutcome(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     attempts: tuple[Attempt, ...]
     next_attempt_at: float | None = None
     delivered_at: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EventQuery:
-    """Filters for notifications, MOs and deliveries; ``None`` means 'any'. Time bounds are inclusive."""
-
-    account: str | None = None
-    message_id: str | None = None
-    part_id: str | None = None  #: an order id of one part
-    status: str | None = None  #: a MessageStatus value, or "nok" for every negative
-    kind: str | None = None  #: deliveries: "status" or "mo"
-    phone: str | None = None  #: MOs: the handset number
-    keyword: str | None = None  #: MOs: case-insensitive substring of the text
-    since: float | None = None
-    until: float | None = None
-    offset: int = 0
-    limit: int = 1000

@@ -39,7 +39,7 @@ STATUS_CLASSES: dict[MessageStatus, StatusClass] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Code:
     provider: str
     code: str
@@ -53,7 +53,7 @@ class Code:
         return STATUS_CLASSES[self.status]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Reason:
     name: str
     description: str
@@ -95,7 +95,9 @@ _REASON_ROWS = (
     ("billing", "billing or account credit problem", False),
     ("unknown", "failed for an unknown reason", False),
 )
-REASONS: dict[str, Reason] = {name: Reason(name, text, retriable) for name, text, retriable in _REASON_ROWS}
+REASONS: dict[str, Reason] = {
+    name: Reason(name=name, description=text, retriable=retriable) for name, text, retriable in _REASON_ROWS
+}
 
 #: A provider's generic failure code, for a reason it has no code of its own for.
 FALLBACK = {"livelink": "DB52", "textapp": "511", "mobivate": "29", "smsmode": "21"}
@@ -105,7 +107,11 @@ _Row = tuple[str, MessageStatus, str | None, str] | tuple[str, MessageStatus, st
 
 
 def _rows(provider: str, *rows: _Row) -> tuple[Code, ...]:
-    return tuple(Code(provider, *row) for row in rows)
+    """A provider's table of codes: (code, status, reason, description[, default]) a row."""
+    return tuple(
+        Code(provider=provider, code=code, status=status, reason=reason, description=description, default=any(default))
+        for code, status, reason, description, *default in rows
+    )
 
 
 CODES: tuple[Code, ...] = (

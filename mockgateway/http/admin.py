@@ -6,7 +6,7 @@ from aiohttp import web
 
 from mockgateway import __version__
 from mockgateway.clock import iso
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.http.admin_common import int_param, json_response
 from mockgateway.http.admin_filters import MESSAGES
 from mockgateway.http.keys import GATEWAY

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from mockgateway.domain.errors import InvalidRequest
-from mockgateway.domain.model import EventQuery
+from mockgateway.domain.queries import EventQuery
 from mockgateway.http.admin_common import int_param, json_body, json_response
 from mockgateway.http.admin_filters import CALLBACKS, MOS, NOTIFICATIONS, Filters
 from mockgateway.http.keys import GATEWAY

@@ -19,6 +19,7 @@ OPENAPI_PATH = "/__admin/openapi.json"
 routes = web.RouteTableDef()
 
 
+# A lazily loaded constant, not a cache of state: a static file, read once, the same for every gateway.
 @functools.cache
 def document_json() -> bytes:
     """The document as JSON, read once: it is the same for every gateway of this version."""

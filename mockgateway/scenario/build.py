@@ -59,7 +59,12 @@ def build_scenario(raw: Mapping[str, Any], source: str) -> Scenario:
         ),
         steps=tuple(_step(step) for step in raw.get("steps", ())),
         replies=tuple(
-            Reply(r["text"], parse_duration(r.get("after", 0)), _number(r.get("from")), r.get("probability"))
+            Reply(
+                text=r["text"],
+                after=parse_duration(r.get("after", 0)),
+                sender=_number(r.get("from")),
+                probability=r.get("probability"),
+            )
             for r in raw.get("replies", ())
         ),
         on_send=None if on_send is None else _on_send(on_send),

@@ -175,6 +175,7 @@ def _parse_with(loader_class: Any, text: str) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
+# A lazily loaded constant, not a cache of state: the static schema, compiled once on first use.
 @cache
 def _validator() -> jsonschema.protocols.Validator:
     import jsonschema  # here: only user scenario files need it (see load_dir)

@@ -14,7 +14,7 @@ DEFAULT_VALIDITY_S = 48 * 3600
 VALIDITY = "validity"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Match:
     """All given conditions must hold; none given matches every message."""
 
@@ -42,7 +42,7 @@ class Match:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Step:
     status: MessageStatus
     after: float | str = 0.0  #: seconds since the previous step, or VALIDITY
@@ -54,7 +54,7 @@ class Step:
     probability: float | None = None  #: the step happens with this probability
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Reply:
     text: str
     after: float = 0.0  #: seconds after the last step
@@ -66,7 +66,7 @@ class Reply:
 RETRY_AFTER_STATUSES = (429, 503)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OnSend:
     """How the send request itself is answered."""
 
@@ -75,7 +75,7 @@ class OnSend:
     retry_after: float | None = None  #: with 429 or 503: the wait the answer asks for (``Retry-After``)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario:
     name: str
     match: Match = field(default_factory=Match)
@@ -105,9 +105,9 @@ DEFAULT_SCENARIO = Scenario(
     name="default",
     description="SENT after 1 s, DELIVERED after 2 s more; RECEIVED 3 s later when a handset ACK was asked for",
     steps=(
-        Step(MessageStatus.SENT, after=1.0),
-        Step(MessageStatus.DELIVERED, after=2.0),
-        Step(MessageStatus.RECEIVED, after=3.0, when="handset_ack"),
+        Step(status=MessageStatus.SENT, after=1.0),
+        Step(status=MessageStatus.DELIVERED, after=2.0),
+        Step(status=MessageStatus.RECEIVED, after=3.0, when="handset_ack"),
     ),
 )
 
@@ -117,7 +117,7 @@ DEFAULT_SCENARIO = Scenario(
 OPTED_OUT = Scenario(
     name="opted-out",
     description="the destination replied STOP earlier: FAILED as blocked_recipient after 1 s, never SENT",
-    steps=(Step(MessageStatus.FAILED, after=1.0, reason="blocked_recipient"),),
+    steps=(Step(status=MessageStatus.FAILED, after=1.0, reason="blocked_recipient"),),
 )
 
 

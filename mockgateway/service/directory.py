@@ -10,6 +10,7 @@ from collections.abc import Container, Iterable, Mapping
 from typing import Protocol
 
 from mockgateway.clock import Clock
+from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Account, CallbackTarget
 from mockgateway.domain.state import OptOut, OptOutVia, TargetOverride
 from mockgateway.service.account_book import AccountBook
@@ -57,6 +58,16 @@ class Directory:
 
     def account(self, name: str) -> Account:
         return self._book.get(name)
+
+    def owner_of(self, recipient: str) -> Account:
+        """The account that owns the number ``recipient``; the only account, when there is one."""
+        accounts = self._book.all
+        for account in accounts.values():
+            if account.origins is not None and account.owns_origin(recipient):
+                return account
+        if len(accounts) == 1:
+            return next(iter(accounts.values()))
+        raise InvalidRequest(f"no account owns the number {recipient!r}; name the account", field="to")
 
     def set_callbacks(
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None

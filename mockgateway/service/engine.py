@@ -22,6 +22,7 @@ from mockgateway.scenario.model import Scenario
 from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
+from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.scheduler import FixedTimeline, Scheduler
 from mockgateway.service.timeline import Timelines
 
@@ -43,12 +44,12 @@ class Engine:
         events: EventHub,
         retention_s: float = 0.0,
     ) -> None:
-        self.clock = clock
-        self.ids = ids
-        self.store = store
-        self.journal = journal
-        self.outbox = outbox
-        self.scheduler = Scheduler(hold_beyond_s=retention_s)
+        self._clock = clock
+        self._ids = ids
+        self._store = store
+        self._journal = journal
+        self._outbox = outbox
+        self._scheduler = Scheduler(hold_beyond_s=retention_s)
         self._timelines = Timelines()
         self._renderers = dict(renderers)
         self._directory = directory
@@ -61,20 +62,28 @@ class Engine:
         for message, scenario in zip(messages, scenarios, strict=True):
             timeline = self._timelines.plan(message, scenario, rng)
             if isinstance(timeline, FixedTimeline):
-                self.scheduler.start(message.id, message.created_at, timeline)
+                self._scheduler.start(message.id, message.created_at, timeline)
                 planned += timeline.jobs_for(message.id, message.created_at)
             else:
-                self.scheduler.schedule(timeline)
+                self._scheduler.schedule(timeline)
                 planned += timeline
-        await self.journal.save(planned)
+        await self._journal.save(planned)
+
+    def busy_until(self, message_id: str) -> float | None:
+        """When the last job still planned for ``message_id`` falls due: retention keeps the message till then."""
+        return self._scheduler.busy_until(message_id)
+
+    async def restore(self) -> Restored:
+        """Resume the ids, the planned jobs and the pending callbacks the store and the journal kept."""
+        return await restore(self._store, self._journal, self._ids, self._scheduler, self._outbox)
 
     def next_due(self) -> float | None:
-        times = [t for t in (self.scheduler.next_due(), self.outbox.next_due()) if t is not None]
+        times = [t for t in (self._scheduler.next_due(), self._outbox.next_due()) if t is not None]
         return min(times) if times else None
 
     async def run_due(self) -> int:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
-        due = self.scheduler.take_due(self.clock.now())
+        due = self._scheduler.take_due(self._clock.now())
         # The journal hears of ran jobs a batch at a time: a restart repeats at most one batch.
         for first in range(0, len(due), _JOURNAL_BATCH):
             batch = due[first : first + _JOURNAL_BATCH]
@@ -83,21 +92,21 @@ class Engine:
                     await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
                 else:
                     await self._reply(job)
-                self.scheduler.ran(job)
-            await self.journal.forget(batch)
-        self.outbox.run_due()
+                self._scheduler.ran(job)
+            await self._journal.forget(batch)
+        self._outbox.run_due()
         return len(due)
 
     async def clear_jobs(self) -> None:
         """Forget every planned job."""
-        self.scheduler.clear()
-        await self.journal.clear()
+        self._scheduler.clear()
+        await self._journal.clear()
 
     async def _apply_status(
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
     ) -> None:
-        now = self.clock.now()
-        current = await self.store.get_message(message_id)
+        now = self._clock.now()
+        current = await self._store.get_message(message_id)
         if current is None:  # deleted meanwhile
             return
         retriable = None
@@ -108,7 +117,7 @@ class Engine:
         if message is None:
             return
         notification = Notification(
-            id=self.ids.hex(16),
+            id=self._ids.hex(16),
             message_id=message_id,
             account=message.account,
             provider=message.provider,
@@ -135,16 +144,22 @@ class Engine:
         message: Message | None = current
         while message is not None:
             updated = lifecycle.advance(message, index, status, at, reason)
-            if updated is None or await self.store.replace_message(message, updated):
+            if updated is None or await self._store.replace_message(message, updated):
                 return updated
-            message = await self.store.get_message(message.id)
+            message = await self._store.get_message(message.id)
         return None
 
     async def _notify(self, message: Message, notification: Notification) -> None:
         """Record the notification, tell the listeners and hand its callbacks out."""
-        await self.store.add_notification(notification)
+        await self._store.add_notification(notification)
         if self._events.wants("notification"):
-            event = Event("notification", notification.id, message.account, message.provider, notification.status)
+            event = Event(
+                kind="notification",
+                id=notification.id,
+                account=message.account,
+                provider=message.provider,
+                status=notification.status,
+            )
             self._events.publish(event)
         renderer = self._renderers.get(message.provider)
         if renderer is not None:
@@ -154,26 +169,26 @@ class Engine:
                 await self._send(calls, message.account, "status", notification.id, message.id)
 
     async def _reply(self, reply: Job) -> None:
-        message = await self.store.get_message(reply.message_id)
+        message = await self._store.get_message(reply.message_id)
         if message is None:
             return
         mo = MoMessage(
-            id=self.ids.numeric(),
+            id=self._ids.numeric(),
             account=message.account,
             provider=message.provider,
             sender=reply.sender or "",
             # A message sent without an origin reached the handset from the account's service number.
             recipient=message.origin or self._account(message.account, message.provider).service_number,
             text=reply.text or "",
-            received_at=self.clock.now(),
+            received_at=self._clock.now(),
             in_reply_to=message.id,
         )
         await self.accept_mo(mo, message)
 
     async def accept_mo(self, mo: MoMessage, replied_to: Message | None) -> None:
-        await self.store.add_mo(mo)
+        await self._store.add_mo(mo)
         if self._events.wants("mo"):
-            self._events.publish(Event("mo", mo.id, mo.account, mo.provider))
+            self._events.publish(Event(kind="mo", id=mo.id, account=mo.account, provider=mo.provider))
         if mo.keyword in STOP_WORDS:
             self._directory.opt_out(mo.account, mo.sender)
             await self._directory.saved()
@@ -183,10 +198,10 @@ class Engine:
             await self._send(calls, mo.account, "mo", mo.id, mo.in_reply_to)
 
     async def _send(self, calls: list[HttpCall], account: str, kind: str, subject: str, message_id: str | None) -> None:
-        now = self.clock.now()
+        now = self._clock.now()
         for call in calls:
             delivery = Delivery(
-                id=self.ids.hex(16),
+                id=self._ids.hex(16),
                 account=account,
                 kind=kind,
                 subject_id=subject,
@@ -195,8 +210,8 @@ class Engine:
                 created_at=now,
                 next_attempt_at=now,
             )
-            await self.store.save_delivery(delivery)
-            self.outbox.enqueue(delivery)
+            await self._store.save_delivery(delivery)
+            self._outbox.enqueue(delivery)
 
 
 _JOURNAL_BATCH = 512  #: jobs run between two ``JobJournal.forget`` calls

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     kind: str  #: "message", "notification", "mo", "callback", "clock" or "reset"
     id: str = ""

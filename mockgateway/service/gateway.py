@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
 
-from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
-from mockgateway.domain.errors import (
-    Conflict,
-    Forbidden,
-    InvalidRequest,
-)
+from mockgateway.clock import Clock
+from mockgateway.domain.errors import Forbidden
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
-    Message,
-    MessageQuery,
     MoMessage,
     SendRequest,
 )
@@ -25,24 +18,17 @@ from mockgateway.encoding import Segmentation, Segmenter
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
 from mockgateway.service.admission import SendAdmission
-from mockgateway.service.clock_keeper import ClockKeeper
 from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub, Listener
 from mockgateway.service.history import History
+from mockgateway.service.intake import Accepted, new_messages
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
-from mockgateway.service.recovery import Restored, restore
-from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
-from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
+from mockgateway.service.recovery import Restored
+from mockgateway.service.retention import DEFAULT_RETENTION_S
+from mockgateway.service.send_answers import Sleep, send_failure
+from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
-
-
-@dataclass(frozen=True, slots=True)
-class Accepted:
-    messages: list[Message]
-    sent: bool = True  #: False: the order was created but not sent (a provider's 201)
-    #: Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for them.
-    refused: frozenset[str] = frozenset()
 
 
 class Gateway(History):
@@ -73,9 +59,7 @@ class Gateway(History):
         self._events = events
         self.scenarios = scenarios  # indexed by the setter
         self._directory = directory
-        self._clock_keeper = ClockKeeper(clock, store.state)
         self._segment = Segmenter()
-        self._latency = SendLatency(clock, sleep)  # ``sleep``: the real clock's wait
         self._admission = admission or SendAdmission(store)
         self._engine = Engine(
             clock=clock,
@@ -88,9 +72,21 @@ class Gateway(History):
             events=events,
             retention_s=retention_s,
         )
-        self._retention = Retention(clock, store, retention_s, busy_until=self._engine.scheduler.busy_until)
-        #: Messages accepted since start-up, per provider (a reset does not clear it: it is a running total).
-        self.accepted: dict[str, int] = {}
+        self._time = Timekeeper(
+            clock=clock,
+            store=store,
+            engine=self._engine,
+            outbox=outbox,
+            events=events,
+            retention_s=retention_s,
+            sleep=sleep,
+        )
+        self._accepted: dict[str, int] = {}
+
+    @property
+    def accepted(self) -> dict[str, int]:
+        """Messages accepted since start-up, per provider (a reset does not clear it: it is a running total)."""
+        return dict(self._accepted)
 
     def subscribe(self, listener: Listener, kinds: Collection[str] | None = None) -> Callable[[], None]:
         """Tell ``listener`` what happens, as it happens (of ``kinds`` only, when given): messages, notifications,
@@ -188,7 +184,7 @@ class Gateway(History):
             on_send = next((s.on_send for s in scenarios if s.on_send is not None), None)
         if on_send is None:
             return await self._accept(request, seg, scenarios, rng, None)
-        async with self._latency.wait(on_send.latency):
+        async with self._time.send_latency(on_send.latency):
             if on_send.respond is not None and on_send.respond != 201:
                 raise send_failure(on_send)
             return await self._accept(request, seg, scenarios, rng, on_send)
@@ -196,7 +192,7 @@ class Gateway(History):
     @property
     def sends_waiting(self) -> int:
         """Sends whose answer waits for the virtual clock to pass their latency."""
-        return len(self._latency)
+        return self._time.sends_waiting
 
     async def _accept(
         self,
@@ -207,18 +203,18 @@ class Gateway(History):
         on_send: OnSend | None,
     ) -> Accepted:
         now = self._clock.now()
-        messages = self._new_messages(request, seg, now, scenarios)
+        messages = new_messages(request, seg, scenarios, now=now, numeric=self._ids.numeric)
         await self._store.add_messages(messages)
-        self.accepted[request.provider] = self.accepted.get(request.provider, 0) + len(messages)
+        self._accepted[request.provider] = self._accepted.get(request.provider, 0) + len(messages)
         events = self._events
         if events.wants("message"):
             for message in messages:
-                events.publish(Event("message", message.id, message.account, message.provider))
+                events.publish(Event(kind="message", id=message.id, account=message.account, provider=message.provider))
         if on_send is not None and on_send.respond == 201:
-            return Accepted(messages, sent=False)
+            return Accepted(messages=messages, sent=False)
         await self._engine.start(messages, scenarios, rng)
         refused = frozenset(m.id for m, scenario in zip(messages, scenarios, strict=True) if scenario.refuses)
-        return Accepted(messages, refused=refused)
+        return Accepted(messages=messages, refused=refused)
 
     def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:
         opted_out = self._directory.opted_out(request.account)
@@ -229,44 +225,11 @@ class Gateway(History):
             for number in request.destinations
         ]
 
-    def _new_messages(
-        self, request: SendRequest, seg: Segmentation, now: float, scenarios: list[Scenario]
-    ) -> list[Message]:
-        """One message per destination, under its scenario."""
-        send_at = request.send_at
-        # A deferred message is created at its sending time, so its scenario's timeline starts there.
-        created_at = now if send_at is None or send_at < now else send_at
-        numeric, parts = self._ids.numeric, len(seg.parts)
-        messages = []
-        for destination, scenario in zip(request.destinations, scenarios, strict=True):
-            part_ids = (numeric(),) if parts == 1 else tuple(numeric() for _ in range(parts))
-            messages.append(
-                Message(
-                    id=part_ids[0],
-                    account=request.account,
-                    provider=request.provider,
-                    destination=destination,
-                    origin=request.origin,
-                    text=request.text,
-                    encoding=seg.encoding,
-                    part_ids=part_ids,
-                    created_at=created_at,
-                    client_ref=request.client_ref,
-                    validity_s=request.validity_s,
-                    handset_ack=request.handset_ack,
-                    callbacks=request.callbacks,
-                    options=request.options,
-                    scenario=scenario.name,
-                    status_at=now,
-                )
-            )
-        return messages
-
     # -- replies --------------------------------------------------------------------------------
     async def inject_mo(self, sender: str, recipient: str, text: str, *, account: str | None = None) -> MoMessage:
         """A reply from handset ``sender`` to the account number ``recipient``, linked to the last message
         that number sent to that handset."""
-        owner = self.account(account) if account else self._owner_of(recipient)
+        owner = self.account(account) if account else self._directory.owner_of(recipient)
         replied = await self._last_message(owner.name, sender, recipient)
         provider = replied.provider if replied else next(iter(owner.credentials), "livelink")
         mo = MoMessage(
@@ -283,77 +246,36 @@ class Gateway(History):
         self._outbox.run_due()
         return mo
 
-    def _owner_of(self, recipient: str) -> Account:
-        accounts = self._directory.accounts
-        for account in accounts.values():
-            if account.origins is not None and account.owns_origin(recipient):
-                return account
-        if len(accounts) == 1:
-            return next(iter(accounts.values()))
-        raise InvalidRequest(f"no account owns the number {recipient!r}; name the account", field="to")
-
-    async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
-        page = await self._store.list_messages(MessageQuery(account=account, destination=handset, limit=50))
-        for message in page.items:
-            if (message.origin or "").lstrip("+") == origin.lstrip("+") or not origin:
-                return message
-        return page.items[0] if page.items else None
-
     # -- time -----------------------------------------------------------------------------------
     async def run_due(self) -> int:
         return await self._engine.run_due()
 
     def next_due(self) -> float | None:
         """The earliest of the engine's next job or callback and the next parked send."""
-        times = [t for t in (self._engine.next_due(), self._latency.next_due()) if t is not None]
-        return min(times) if times else None
+        return self._time.next_due()
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
         """Move the virtual clock, running everything that falls due in time order, and wait for it."""
-        if not isinstance(self._clock, FakeClock):
-            raise Conflict("the gateway runs on the real clock; start it with --clock virtual to advance time")
-        target = to if to is not None else self._clock.now() + (seconds or 0.0)
-        field = "seconds" if to is None else "to"
-        if target < self._clock.now():
-            raise InvalidRequest("the clock cannot go backwards", field=field)
-        if not target <= LATEST_INSTANT:  # also refuses nan
-            raise InvalidRequest(f"{field}: the clock cannot go past {iso(LATEST_INSTANT)}", field=field)
-        keeper = self._clock_keeper
-        while (due := self.next_due()) is not None and due <= target:
-            keeper.set(max(due, self._clock.now()))
-            await self._engine.run_due()
-            await self._outbox.drain()
-            await self._latency.wake(self._clock.now())
-        keeper.set(target)
-        self._events.publish(Event("clock"))
-        await self._engine.run_due()
-        await self._outbox.drain()
-        await self._latency.wake(target)
-        await self._retention.catch_up()
-        await self._store.state.flush()  # the position answered is the one a restart resumes from
-        return self._clock.now()
+        return await self._time.advance(seconds, to=to)
 
     async def purge_expired(self) -> bool:
         """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
-        self._clock_keeper.saw_time()
-        return await self._retention.tick()
+        return await self._time.purge_expired()
 
     async def open(self) -> Restored:
         """Open the store and resume what it kept, if it outlives the process: the clock, accounts' runtime
         targets, opt-outs, tokens, ids, timeline and callbacks."""
         await self._store.open()
-        await self._clock_keeper.resume()
+        await self._time.resume()
         await self._directory.load()
         await self._tokens.load()
-        engine = self._engine
-        return await restore(self._store, engine.journal, self._ids, engine.scheduler, self._outbox)
+        return await self._engine.restore()
 
     async def close(self) -> None:
         """Stop delivering callbacks, keep the clock's position, then close the store; what is still pending
         stays recorded as pending."""
         await self._outbox.close()
-        self._clock_keeper.saw_time()
-        await self._store.state.flush()
+        await self._time.keep()
         await self._store.close()
 
     async def drain(self) -> None:
@@ -367,4 +289,4 @@ class Gateway(History):
         await self._engine.clear_jobs()
         self._directory.clear_opt_outs()
         await self._store.clear()
-        self._events.publish(Event("reset"))
+        self._events.publish(Event(kind="reset"))

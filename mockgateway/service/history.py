@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mockgateway.domain.errors import NotFound
-from mockgateway.domain.model import Delivery, EventQuery, Message, MessageQuery, MoMessage, Notification, Page
+from mockgateway.domain.model import Delivery, Message, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import Outbox, Store
 
 
@@ -34,6 +35,14 @@ class History:
         if message is None:
             raise NotFound(f"no message with id {message_id!r}", field="id")
         return message
+
+    async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
+        """The last message ``account`` sent ``handset`` from ``origin`` (any origin when it is empty)."""
+        page = await self._store.list_messages(MessageQuery(account=account, destination=handset, limit=50))
+        for message in page.items:
+            if (message.origin or "").lstrip("+") == origin.lstrip("+") or not origin:
+                return message
+        return page.items[0] if page.items else None
 
     async def find_message(self, message_id: str) -> Message | None:
         """The message, or ``None`` when none has that id (any more)."""

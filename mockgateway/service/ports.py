@@ -6,18 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from mockgateway.domain.job import Job
-from mockgateway.domain.model import (
-    Account,
-    AttemptOutcome,
-    Delivery,
-    EventQuery,
-    HttpCall,
-    Message,
-    MessageQuery,
-    MoMessage,
-    Notification,
-    Page,
-)
+from mockgateway.domain.model import Account, AttemptOutcome, Delivery, HttpCall, Message, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.state_ports import StatePort
 
 #: message id -> when its last pending job falls due, or ``None`` when it has none

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockgateway.domain.model import DeliveryState, EventQuery
+from mockgateway.domain.model import DeliveryState
+from mockgateway.domain.queries import EventQuery
 from mockgateway.ids import IdSource
 from mockgateway.service.ports import JobJournal, Outbox, Store
 from mockgateway.service.scheduler import Scheduler
@@ -13,7 +14,7 @@ from mockgateway.service.scheduler import Scheduler
 _PAGE = 10_000
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Restored:
     jobs: int
     callbacks: int
@@ -27,8 +28,8 @@ async def restore(store: Store, journal: JobJournal, ids: IdSource, scheduler: S
     callbacks = 0
     offset = 0
     while True:
-        page = await store.list_deliveries(EventQuery(status=DeliveryState.PENDING.value, offset=offset, limit=_PAGE))
+        page = await store.list_deliveries(EventQuery(status=DeliveryState.PENDING, offset=offset, limit=_PAGE))
         callbacks += outbox.restore(page)
         if len(page) < _PAGE:
-            return Restored(len(jobs), callbacks)
+            return Restored(jobs=len(jobs), callbacks=callbacks)
         offset += _PAGE

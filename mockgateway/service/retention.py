@@ -25,17 +25,17 @@ class Retention:
         batch = store.purge_batch if batch is None else batch
         if window_s <= 0 or batch <= 0:
             raise ValueError("the retention window and the batch size must be positive")
-        self.clock = clock
-        self.store = store
-        self.window_s = window_s
-        self.batch = batch
+        self._clock = clock
+        self._store = store
+        self._window_s = window_s
+        self._batch = batch
         self._idle_until = float("-inf")
         self._busy_until = busy_until
 
     async def step(self) -> bool:
         """One bounded purge at the current cutoff; True when more may be due."""
-        done = await self.store.purge(self.clock.now() - self.window_s, self.batch, self._busy_until)
-        return done >= self.batch
+        done = await self._store.purge(self._clock.now() - self._window_s, self._batch, self._busy_until)
+        return done >= self._batch
 
     async def catch_up(self) -> None:
         """Purge everything due now, letting other tasks run between batches."""
@@ -49,7 +49,7 @@ class Retention:
 
         Returns True when more is due right away.
         """
-        now = self.clock.now()
+        now = self._clock.now()
         if now < self._idle_until:
             return False
         more = await self.step()

@@ -13,16 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from mockgateway.domain.errors import InvalidRequest
-from mockgateway.domain.model import (
-    Delivery,
-    DeliveryState,
-    EventQuery,
-    Message,
-    MessageQuery,
-    MessageStatus,
-    MoMessage,
-    Notification,
-)
+from mockgateway.domain.model import Delivery, DeliveryState, Message, MessageStatus, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
 
@@ -37,7 +29,7 @@ NEAR_MISS_LIMIT = 5
 CODE = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NearMiss(Generic[T]):
     item: T
     matched: tuple[str, ...]
@@ -85,7 +77,7 @@ class Spec(Generic[T]):
             if wanted and len(matched) == len(wanted):
                 continue
             mismatched = tuple(name for name in wanted if name not in matched)
-            scored.append((-len(matched), position, NearMiss(item, matched, mismatched)))
+            scored.append((-len(matched), position, NearMiss(item=item, matched=matched, mismatched=mismatched)))
         scored.sort(key=lambda entry: entry[:2])
         best = [miss for _, _, miss in scored]
         if any(miss.matched for miss in best):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mockgateway.domain.model import Delivery, DeliveryState, EventQuery
+from mockgateway.domain.model import Delivery, DeliveryState
+from mockgateway.domain.queries import EventQuery
 
 
 def kept_from(d: Delivery) -> float | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from operator import attrgetter
 
-from mockgateway.domain.model import EventQuery, MessageStatus, MoMessage, Notification
+from mockgateway.domain.model import MessageStatus, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery
 from mockgateway.storage.eventlog import Fields
 
 NEGATIVE = frozenset({MessageStatus.RETRYING, MessageStatus.FAILED})

@@ -8,16 +8,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from mockgateway.domain.model import (
-    AttemptOutcome,
-    Delivery,
-    EventQuery,
-    Message,
-    MessageQuery,
-    MoMessage,
-    Notification,
-    Page,
-)
+from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from

@@ -13,16 +13,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mockgateway.domain.model import (
-    AttemptOutcome,
-    Delivery,
-    EventQuery,
-    Message,
-    MessageQuery,
-    MoMessage,
-    Notification,
-    Page,
-)
+from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import sqlite_sql as sql
 from mockgateway.storage.sqlite_jobs import SqliteJobJournal

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from mockgateway.domain.model import EventQuery
+from mockgateway.domain.queries import EventQuery
 from mockgateway.storage.events import status_values
 from mockgateway.storage.sqlite_rows import NOTIFICATION_COLUMNS, Row
 

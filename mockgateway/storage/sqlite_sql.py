@@ -6,7 +6,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from mockgateway.domain.model import Delivery, EventQuery, Message, MessageQuery, MoMessage, Notification
+from mockgateway.domain.model import Delivery, Message, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.storage import sqlite_pages as pages
 from mockgateway.storage import sqlite_rows as rows
 from mockgateway.storage.deliveries import kept_from

@@ -18,7 +18,8 @@ from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.demo import DemoTraffic, demo_traffic
 from mockgateway.domain.errors import ConfigError
-from mockgateway.domain.model import Account, EventQuery, MessageQuery
+from mockgateway.domain.model import Account
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.waits import MESSAGES, wait_for

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
-from mockgateway.domain.model import EventQuery, MessageQuery
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.http.app import create_app
 from mockgateway.http.views import account_view
 from mockgateway.service.gateway import Gateway

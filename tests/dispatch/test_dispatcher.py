@@ -11,7 +11,8 @@ from mockgateway.clock import FakeClock
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import TransportResult
-from mockgateway.domain.model import Delivery, DeliveryState, EventQuery, HttpCall
+from mockgateway.domain.model import Delivery, DeliveryState, HttpCall
+from mockgateway.domain.queries import EventQuery
 from tests.conftest import T0
 from tests.dispatch.conftest import Factory, Receiver, SignallingStore, delivery
 

@@ -26,17 +26,8 @@ from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.errors import GatewayError
 from mockgateway.domain.lifecycle import is_final
-from mockgateway.domain.model import (
-    Account,
-    CallbackTarget,
-    EventQuery,
-    HttpCall,
-    Message,
-    MessageQuery,
-    MoMessage,
-    Notification,
-    SendRequest,
-)
+from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MoMessage, Notification, SendRequest
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.reasons import PROVIDERS
 from mockgateway.scenario.loader import load_dir, shipped_dir
 from mockgateway.scenario.model import DEFAULT_SCENARIO, OPTED_OUT, Scenario

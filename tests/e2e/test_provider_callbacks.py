@@ -168,7 +168,9 @@ async def test_a_provider_the_account_does_not_use_is_refused(client: Client) ->
 async def test_a_reply_to_a_message_without_origin_carries_the_service_number(
     client: Client, gateway: Gateway, recorder: Recorder, settings: Settings
 ) -> None:
-    gateway.scenarios = (Scenario("replies", match=Match(destination=LIVELINK_HANDSET), replies=(Reply("YES"),)),)
+    gateway.scenarios = (
+        Scenario(name="replies", match=Match(destination=LIVELINK_HANDSET), replies=(Reply(text="YES"),)),
+    )
     await livelink_send(client)
     await advance(client, 10)
     expected = settings.accounts[0].service_number

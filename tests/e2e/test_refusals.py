@@ -17,7 +17,8 @@ import pytest
 from mockgateway.bootstrap import build_gateway, callback_renderers
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
-from mockgateway.domain.model import CallbackTarget, EventQuery, HttpCall, MessageStatus, SendRequest
+from mockgateway.domain.model import CallbackTarget, HttpCall, MessageStatus, SendRequest
+from mockgateway.domain.queries import EventQuery
 from mockgateway.domain.reasons import PROVIDERS
 from mockgateway.service.gateway import Gateway
 from tests.conftest import T0

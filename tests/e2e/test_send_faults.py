@@ -11,7 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockgateway.config import Settings
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import OnSend, Scenario
 from mockgateway.service.gateway import Gateway
 from tests.conftest import basic
@@ -129,7 +129,7 @@ async def test_a_send_fault_in_the_providers_own_format(
     client: Client, gateway: Gateway, provider: str, respond: int
 ) -> None:
     retry_after = 30.5 if respond in (429, 503) else None
-    gateway.scenarios = (Scenario("fault", on_send=OnSend(respond=respond, retry_after=retry_after)),)
+    gateway.scenarios = (Scenario(name="fault", on_send=OnSend(respond=respond, retry_after=retry_after)),)
     send, answers = EXPECTED[provider]
     status, asks_to_wait, body_is_right = answers[respond]
     answer = await send(client)

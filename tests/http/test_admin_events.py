@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from mockgateway.domain.model import EventQuery, MessageQuery
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 from tests.conftest import T0
 from tests.internals import scheduler_of

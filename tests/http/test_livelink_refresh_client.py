@@ -19,7 +19,7 @@ OTHER = basic("other-app-key", "other-app-secret")
 @pytest.fixture
 def settings() -> Settings:
     other = Account(
-        "other",
+        name="other",
         credentials={"livelink": {"app_key": "other-app-key", "app_secret": "other-app-secret", "client_id": 7}},
     )
     return Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, other))

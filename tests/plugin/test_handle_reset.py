@@ -14,7 +14,7 @@ TEXTAPP = CallbackTarget(url="https://hooks.example/textapp")
 
 def configured() -> Account:
     return Account(
-        "demo",
+        name="demo",
         credentials={"textapp": {"login": "l", "password": "p"}, "mobivate": {"api_key": "k"}},
         status_callback=WIDE,
         provider_callbacks={"textapp": CallbackTargets(status=TEXTAPP)},

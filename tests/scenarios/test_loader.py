@@ -54,13 +54,13 @@ def test_a_valid_file_gives_scenario_values(tmp_path: Path) -> None:
     assert match.text_regex.search("OTP 1234")
     assert (match.account, match.provider) == ("demo", "livelink")
     assert scenario.steps == (
-        Step(MessageStatus.SENT, after=1.5),
-        Step(MessageStatus.RETRYING, after=60.0, reason="network_temporary", probability=0.5),
-        Step(MessageStatus.DELIVERED, after=0.5, part=2),
-        Step(MessageStatus.FAILED, at=VALIDITY, reason="validity_expired", code="DB65"),
-        Step(MessageStatus.RECEIVED, after=VALIDITY, when="handset_ack"),
+        Step(status=MessageStatus.SENT, after=1.5),
+        Step(status=MessageStatus.RETRYING, after=60.0, reason="network_temporary", probability=0.5),
+        Step(status=MessageStatus.DELIVERED, after=0.5, part=2),
+        Step(status=MessageStatus.FAILED, at=VALIDITY, reason="validity_expired", code="DB65"),
+        Step(status=MessageStatus.RECEIVED, after=VALIDITY, when="handset_ack"),
     )
-    assert scenario.replies == (Reply("STOP", after=30.0, sender="447700900999", probability=1),)
+    assert scenario.replies == (Reply(text="STOP", after=30.0, sender="447700900999", probability=1),)
     assert scenario.on_send == OnSend(latency=2.0)
     assert scenario.source == "good.yaml"
 

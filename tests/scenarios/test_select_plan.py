@@ -31,14 +31,14 @@ def times(scenario: Scenario, msg: Message, rng: random.Random = ALWAYS) -> list
 
 
 def test_first_matching_scenario_wins() -> None:
-    first = Scenario("first", Match(destination_prefix="4477009"))
-    second = Scenario("second", Match(destination="447700900001"))
+    first = Scenario(name="first", match=Match(destination_prefix="4477009"))
+    second = Scenario(name="second", match=Match(destination="447700900001"))
     assert select((first, second), message("447700900001"), ALWAYS) is first
     assert select((second, first), message("447700900001"), ALWAYS) is second
 
 
 def test_no_match_gives_the_default_scenario() -> None:
-    only = Scenario("only", Match(destination="447700900001"))
+    only = Scenario(name="only", match=Match(destination="447700900001"))
     assert select((only,), message("447911123456"), ALWAYS) is DEFAULT_SCENARIO
     assert select((), message("447911123456"), ALWAYS) is DEFAULT_SCENARIO
 
@@ -76,41 +76,57 @@ def test_handset_ack_step_happens_only_when_asked_for() -> None:
 
 @pytest.mark.parametrize(("validity_s", "due"), [(3600, 3600), (604800, 604800), (None, DEFAULT_VALIDITY_S)])
 def test_at_validity_is_the_messages_validity_or_the_default(validity_s: int | None, due: float) -> None:
-    scenario = Scenario("expire", steps=(Step(S.SENT, after=1), Step(S.FAILED, at=VALIDITY, reason="validity_expired")))
+    scenario = Scenario(
+        name="expire",
+        steps=(Step(status=S.SENT, after=1), Step(status=S.FAILED, at=VALIDITY, reason="validity_expired")),
+    )
     assert times(scenario, message(validity_s=validity_s)) == [(1, 0, S.SENT), (due, 0, S.FAILED)]
 
 
 def test_after_validity_counts_from_the_previous_step() -> None:
-    scenario = Scenario("late", steps=(Step(S.SENT, after=10), Step(S.FAILED, after=VALIDITY, reason="unknown")))
+    scenario = Scenario(
+        name="late", steps=(Step(status=S.SENT, after=10), Step(status=S.FAILED, after=VALIDITY, reason="unknown"))
+    )
     assert times(scenario, message(validity_s=60)) == [(10, 0, S.SENT), (70, 0, S.FAILED)]
 
 
 def test_at_sets_the_time_from_acceptance_and_later_steps_follow_it() -> None:
-    scenario = Scenario("at", steps=(Step(S.SENT, after=5), Step(S.RETRYING, at=100), Step(S.DELIVERED, after=1)))
+    scenario = Scenario(
+        name="at",
+        steps=(Step(status=S.SENT, after=5), Step(status=S.RETRYING, at=100), Step(status=S.DELIVERED, after=1)),
+    )
     assert times(scenario, message()) == [(5, 0, S.SENT), (100, 0, S.RETRYING), (101, 0, S.DELIVERED)]
 
 
 def test_a_step_without_part_applies_to_every_part_and_one_with_part_to_that_part_only() -> None:
-    scenario = Scenario("parts", steps=(Step(S.SENT, after=1), Step(S.FAILED, after=2, part=2, reason="network_final")))
+    scenario = Scenario(
+        name="parts",
+        steps=(Step(status=S.SENT, after=1), Step(status=S.FAILED, after=2, part=2, reason="network_final")),
+    )
     assert times(scenario, message(parts=3)) == [(1, 0, S.SENT), (1, 1, S.SENT), (1, 2, S.SENT), (3, 1, S.FAILED)]
 
 
 def test_a_step_for_a_part_the_message_does_not_have_is_skipped() -> None:
-    scenario = Scenario("parts", steps=(Step(S.SENT, after=1), Step(S.FAILED, after=2, part=2, reason="network_final")))
+    scenario = Scenario(
+        name="parts",
+        steps=(Step(status=S.SENT, after=1), Step(status=S.FAILED, after=2, part=2, reason="network_final")),
+    )
     assert times(scenario, message(parts=1)) == [(1, 0, S.SENT)]
 
 
 def test_planned_statuses_carry_reason_and_code() -> None:
-    scenario = Scenario("codes", steps=(Step(S.RETRYING, after=1, code="DB62"), Step(S.FAILED, reason="no_credit")))
+    scenario = Scenario(
+        name="codes", steps=(Step(status=S.RETRYING, after=1, code="DB62"), Step(status=S.FAILED, reason="no_credit"))
+    )
     statuses, _ = plan(scenario, message(), ALWAYS)
     assert [(s.reason, s.code) for s in statuses] == [(None, "DB62"), ("no_credit", None)]
 
 
 def test_replies_follow_the_last_step_from_the_destination_or_another_number() -> None:
     scenario = Scenario(
-        "replies",
-        steps=(Step(S.SENT, after=1), Step(S.DELIVERED, after=2)),
-        replies=(Reply("STOP", after=30), Reply("hi", after=5, sender="+447700900999")),
+        name="replies",
+        steps=(Step(status=S.SENT, after=1), Step(status=S.DELIVERED, after=2)),
+        replies=(Reply(text="STOP", after=30), Reply(text="hi", after=5, sender="+447700900999")),
     )
     _, replies = plan(scenario, message("447700900030"), ALWAYS)
     assert [(r.due_at - T0, r.text, r.sender) for r in replies] == [
@@ -121,7 +137,10 @@ def test_replies_follow_the_last_step_from_the_destination_or_another_number() -
 
 def test_probabilities_decide_with_the_random_draw() -> None:
     half = Scenario(
-        "half", probability=0.5, steps=(Step(S.SENT, probability=0.5),), replies=(Reply("x", probability=0.5),)
+        name="half",
+        probability=0.5,
+        steps=(Step(status=S.SENT, probability=0.5),),
+        replies=(Reply(text="x", probability=0.5),),
     )
     assert select((half,), message(), FixedRandom(0.49)) is half
     assert select((half,), message(), FixedRandom(0.5)) is DEFAULT_SCENARIO
@@ -131,10 +150,10 @@ def test_probabilities_decide_with_the_random_draw() -> None:
 
 def test_probability_replays_identically_with_the_same_seed() -> None:
     flaky = Scenario(
-        "flaky",
+        name="flaky",
         probability=0.5,
-        steps=(Step(S.SENT, after=1, probability=0.5), Step(S.DELIVERED, after=1, probability=0.5)),
-        replies=(Reply("maybe", probability=0.5),),
+        steps=(Step(status=S.SENT, after=1, probability=0.5), Step(status=S.DELIVERED, after=1, probability=0.5)),
+        replies=(Reply(text="maybe", probability=0.5),),
     )
 
     def run(seed: int) -> list[tuple[str, int, int]]:

@@ -13,12 +13,13 @@ from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import SystemClock
 from mockgateway.config import Settings
 from mockgateway.domain.errors import ProviderFailure
-from mockgateway.domain.model import EventQuery, MessageStatus, SendRequest
+from mockgateway.domain.model import MessageStatus, SendRequest
+from mockgateway.domain.queries import EventQuery
 from mockgateway.scenario.model import OnSend, Scenario, Step
 from mockgateway.service.gateway import Gateway
 from tests.conftest import T0, basic, next_turn, parked
 
-SLOW = Scenario("slow", on_send=OnSend(latency=2.0), steps=(Step(MessageStatus.SENT, after=1.0),))
+SLOW = Scenario(name="slow", on_send=OnSend(latency=2.0), steps=(Step(status=MessageStatus.SENT, after=1.0),))
 REQUEST = SendRequest(account="demo", provider="livelink", destinations=("447700909301",), text="Hi")
 
 
@@ -48,7 +49,7 @@ async def test_one_advance_answers_the_send_and_runs_its_lifecycle(gateway: Gate
 
 
 async def test_a_failure_after_a_latency_comes_when_the_clock_passes_it(gateway: Gateway) -> None:
-    gateway.scenarios = (Scenario("timeout", on_send=OnSend(respond=504, latency=10.0)),)
+    gateway.scenarios = (Scenario(name="timeout", on_send=OnSend(respond=504, latency=10.0)),)
     sending = asyncio.create_task(gateway.send(REQUEST))
     await next_turn()
     await gateway.advance(9)

@@ -7,7 +7,8 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from mockgateway.domain.job import Job
-from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, EventQuery, MessageStatus
+from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, MessageStatus
+from mockgateway.domain.queries import EventQuery
 from mockgateway.service.ports import JobJournal, Store
 from tests.conftest import T0
 from tests.storage.conftest import make_journal, make_store

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mockgateway.domain.model import EventQuery, MessageStatus
+from mockgateway.domain.model import MessageStatus
+from mockgateway.domain.queries import EventQuery
 from mockgateway.service.ports import Store
 from tests.conftest import T0
 from tests.storage.factories import message, mo, notification

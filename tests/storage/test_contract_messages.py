@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from msgspec.structs import replace
 
-from mockgateway.domain.model import EventQuery, MessageQuery, MessageStatus
+from mockgateway.domain.model import MessageStatus
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.ports import Store
 from tests.conftest import T0
 from tests.storage.factories import message, mo, notification

@@ -6,7 +6,8 @@ from __future__ import annotations
 from msgspec.structs import replace
 
 from mockgateway.domain.lifecycle import advance
-from mockgateway.domain.model import Message, MessageQuery, MessageStatus
+from mockgateway.domain.model import Message, MessageStatus
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.service.ports import Store
 from tests.conftest import T0
 from tests.storage.factories import message

@@ -8,7 +8,8 @@ import msgspec
 import pytest
 
 from mockgateway.domain.job import Job
-from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, EventQuery, MessageQuery, MessageStatus
+from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, MessageStatus
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.ports import BusyUntil, JobJournal, Store
 from tests.conftest import T0
 from tests.storage.factories import delivery, message, mo, notification

@@ -16,14 +16,8 @@ from mockgateway.config import Settings
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
-from mockgateway.domain.model import (
-    CallbackTarget,
-    DeliveryState,
-    EventQuery,
-    MessageQuery,
-    MessageStatus,
-    SendRequest,
-)
+from mockgateway.domain.model import CallbackTarget, DeliveryState, MessageStatus, SendRequest
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Store
 from mockgateway.service.retention import Retention

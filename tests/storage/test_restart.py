@@ -12,14 +12,8 @@ from msgspec.structs import replace
 from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
-from mockgateway.domain.model import (
-    CallbackTarget,
-    Delivery,
-    DeliveryState,
-    EventQuery,
-    MessageStatus,
-    SendRequest,
-)
+from mockgateway.domain.model import CallbackTarget, Delivery, DeliveryState, MessageStatus, SendRequest
+from mockgateway.domain.queries import EventQuery
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from mockgateway.storage.sqlite import SqliteStore

@@ -11,7 +11,8 @@ import pytest
 
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.job import Job
-from mockgateway.domain.model import DeliveryState, EventQuery, MessageQuery, MessageStatus
+from mockgateway.domain.model import DeliveryState, MessageStatus
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.storage.sqlite import SqliteStore
 from tests.conftest import T0
 from tests.storage.factories import delivery, message, mo, notification

@@ -6,7 +6,8 @@ from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.lifecycle import advance
-from mockgateway.domain.model import EventQuery, Message, MessageStatus, SendRequest
+from mockgateway.domain.model import Message, MessageStatus, SendRequest
+from mockgateway.domain.queries import EventQuery
 from mockgateway.storage.memory import InMemoryStore
 from tests.conftest import T0
 

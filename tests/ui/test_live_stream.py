@@ -52,8 +52,8 @@ async def open_stream(client: TestClient[Any, Any]) -> aiohttp.ClientResponse:
 
 
 def test_frame_format() -> None:
-    assert live.frame(Event("mo", "42", "demo")) == b'event: mo\ndata: {"id":"42","account":"demo"}\n\n'
-    assert live.frame(Event("clock")) == b'event: clock\ndata: {"id":"","account":null}\n\n'
+    assert live.frame(Event(kind="mo", id="42", account="demo")) == b'event: mo\ndata: {"id":"42","account":"demo"}\n\n'
+    assert live.frame(Event(kind="clock")) == b'event: clock\ndata: {"id":"","account":null}\n\n'
 
 
 async def test_a_send_shows_up_on_the_stream(client: TestClient[Any, Any], auth: dict[str, str]) -> None:

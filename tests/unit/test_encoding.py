@@ -16,7 +16,7 @@ def _gsm_units(part: str) -> int:
 
 
 def test_empty_text_is_one_empty_gsm_part() -> None:
-    assert segment("") == Segmentation(Encoding.GSM7, ("",), 0)
+    assert segment("") == Segmentation(encoding=Encoding.GSM7, parts=("",), units=0)
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_emoji_is_not_split_across_a_boundary() -> None:
 
 
 def test_force_ucs2_on_ascii_uses_ucs2_limits() -> None:
-    assert segment("a" * 70, force_ucs2=True) == Segmentation(Encoding.UCS2, ("a" * 70,), 70)
+    assert segment("a" * 70, force_ucs2=True) == Segmentation(encoding=Encoding.UCS2, parts=("a" * 70,), units=70)
     seg = segment("a" * 71, force_ucs2=True)
     assert seg.encoding is Encoding.UCS2
     assert [len(p) for p in seg.parts] == [67, 4]

@@ -12,11 +12,11 @@ def test_a_listener_of_some_kinds_hears_only_those() -> None:
     hub.subscribe(lambda e: everything.append(e.kind))
     stop = hub.subscribe(lambda e: callbacks.append(e.kind), kinds=("callback",))
     for kind in ("message", "callback", "clock"):
-        hub.publish(Event(kind))
+        hub.publish(Event(kind=kind))
     assert everything == ["message", "callback", "clock"]
     assert callbacks == ["callback"]
     stop()
-    hub.publish(Event("callback"))
+    hub.publish(Event(kind="callback"))
     assert callbacks == ["callback"]
 
 
@@ -45,5 +45,5 @@ def test_a_failing_listener_does_not_stop_the_others() -> None:
 
     hub.subscribe(broken)
     hub.subscribe(lambda e: heard.append(e.kind))
-    hub.publish(Event("message"))
+    hub.publish(Event(kind="message"))
     assert heard == ["message"]

@@ -6,7 +6,8 @@ from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
-from mockgateway.domain.model import CallbackTarget, EventQuery, SendRequest
+from mockgateway.domain.model import CallbackTarget, SendRequest
+from mockgateway.domain.queries import EventQuery
 from mockgateway.http.app import create_app
 from mockgateway.ids import SeededIds
 from mockgateway.service.engine import Engine

@@ -34,7 +34,7 @@ S = MessageStatus
 C = StatusClass
 #: Every status a notification reports (ACCEPTED is the gateway taking the message: nothing is sent for it).
 NOTIFIED = (S.SENT, S.RETRYING, S.DELIVERED, S.RECEIVED, S.FAILED)
-ACCOUNT = Account("demo")
+ACCOUNT = Account(name="demo")
 TARGET = CallbackTarget(url="https://client.example/status")
 
 

@@ -19,7 +19,8 @@ from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.dialects.fields import invalid
 from mockgateway.dialects.livelink.callbacks import Moment, ack_text, gmt_moment, operator_id
 from mockgateway.domain.lifecycle import is_final
-from mockgateway.domain.model import Account, EventQuery, MessageStatus, MoMessage, Notification
+from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
+from mockgateway.domain.queries import EventQuery
 from mockgateway.service.gateway import Gateway
 
 PAGE_SIZE = 10

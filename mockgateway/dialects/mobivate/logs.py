@@ -12,7 +12,8 @@ from mockgateway.dialects.mobivate.records import message_record, mo_record
 from mockgateway.dialects.mobivate.search import Search, parse_search
 from mockgateway.dialects.mobivate.wire import PROVIDER
 from mockgateway.domain.errors import NotFound
-from mockgateway.domain.model import Account, EventQuery, Message, MessageQuery, MessageStatus
+from mockgateway.domain.model import Account, Message, MessageStatus
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
 _ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account

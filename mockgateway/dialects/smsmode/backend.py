@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import Draft
 from mockgateway.domain.errors import GatewayError, NotFound, Unauthorized
-from mockgateway.domain.model import Account, EventQuery, Message, MessageQuery, SendRequest
+from mockgateway.domain.model import Account, Message, SendRequest
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
 #: Every account starts with this many credits (one per SMS part); a restart refills it.

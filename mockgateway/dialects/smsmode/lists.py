@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from mockgateway.dialects.smsmode import wire
 from mockgateway.dialects.smsmode.callbacks import short_number
 from mockgateway.dialects.smsmode.requests import bad, local_minute, whole_number
-from mockgateway.domain.model import EventQuery, Message, MessageQuery, MoMessage
+from mockgateway.domain.model import Message, MoMessage
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
 DEFAULT_COUNT = 50  #: documented default of both lists

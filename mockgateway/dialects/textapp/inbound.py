@@ -6,7 +6,8 @@ from mockgateway.clock import to_datetime
 from mockgateway.dialects.textapp.callbacks import international
 from mockgateway.dialects.textapp.codes import TextAppError
 from mockgateway.dialects.textapp.render import Table
-from mockgateway.domain.model import EventQuery, MoMessage
+from mockgateway.domain.model import MoMessage
+from mockgateway.domain.queries import EventQuery
 from mockgateway.service.gateway import Gateway
 
 COLUMNS = ("ID", "Originator", "Destination", "Keyword", "Date", "Time", "Body", "Network")

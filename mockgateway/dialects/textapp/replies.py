@@ -8,7 +8,8 @@ from mockgateway.dialects.textapp.codes import PROVIDER
 from mockgateway.dialects.textapp.render import Table
 from mockgateway.dialects.textapp.sendsms import STORED
 from mockgateway.domain.errors import NotFound
-from mockgateway.domain.model import EventQuery, Message, MoMessage
+from mockgateway.domain.model import Message, MoMessage
+from mockgateway.domain.queries import EventQuery
 from mockgateway.service.gateway import Gateway
 
 COLUMNS = ("ID", "ClientMessageReference", "Originator", "Destination", "Date", "Time", "Body", "OriginalBody")

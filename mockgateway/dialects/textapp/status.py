@@ -6,7 +6,8 @@ from __future__ import annotations
 from mockgateway.dialects.textapp.callbacks import code_for_status, status_code
 from mockgateway.dialects.textapp.codes import PROVIDER
 from mockgateway.dialects.textapp.render import Table
-from mockgateway.domain.model import EventQuery, Message, MessageQuery, MessageStatus, Notification
+from mockgateway.domain.model import Message, MessageStatus, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
 COLUMNS = ("CurrentPart", "TotalPart", "Destination", "StatusCode", "StatusName", "StatusDescription")

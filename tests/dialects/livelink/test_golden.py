@@ -13,7 +13,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockgateway.dialects.livelink import callbacks
-from mockgateway.domain.model import CallbackTarget, EventQuery
+from mockgateway.domain.model import CallbackTarget
+from mockgateway.domain.queries import EventQuery
 from mockgateway.service.gateway import Gateway
 from tests.conftest import basic
 from tests.dialects.livelink.conftest import GOLDEN, assert_golden

@@ -67,7 +67,7 @@ async def hooks(aiohttp_server: AiohttpServer) -> Hooks:
 @pytest.fixture
 async def two_accounts(aiohttp_client: AiohttpClient, clock: FakeClock) -> tuple[Client, Gateway]:
     """The demo account and ``shop``, whose key is ``shop-key`` and who may only send as ``Shop``."""
-    shop = Account("shop", credentials={"mobivate": {"api_key": "shop-key"}}, origins=("Shop",))
+    shop = Account(name="shop", credentials={"mobivate": {"api_key": "shop-key"}}, origins=("Shop",))
     settings = Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, shop))
     gateway = build_gateway(settings, clock=clock)
     return await aiohttp_client(create_app(settings, gateway=gateway)), gateway

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from mockgateway.domain.model import MessageQuery, SendRequest
+from mockgateway.domain.model import SendRequest
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.service.gateway import Gateway
 from tests.dialects.mobivate.conftest import AUTH, SHOP_AUTH, SINGLE, Client, assert_golden, call
 

@@ -25,7 +25,7 @@ def statuses(hooks: Hooks, path: str = "/receipt") -> list[tuple[str, int]]:
 
 
 def scenario(gateway: Gateway, destination: str, *steps: Step, replies: tuple[Reply, ...] = ()) -> None:
-    gateway.scenarios = (Scenario("test", match=Match(destination=destination), steps=steps, replies=replies),)
+    gateway.scenarios = (Scenario(name="test", match=Match(destination=destination), steps=steps, replies=replies),)
 
 
 async def test_a_message_and_its_reply_through_the_webhooks(client: Client, gateway: Gateway, hooks: Hooks) -> None:
@@ -33,9 +33,9 @@ async def test_a_message_and_its_reply_through_the_webhooks(client: Client, gate
     scenario(
         gateway,
         "44700011122",
-        Step(S.SENT, after=1),
-        Step(S.DELIVERED, after=2),
-        replies=(Reply("Yes please", after=4),),
+        Step(status=S.SENT, after=1),
+        Step(status=S.DELIVERED, after=2),
+        replies=(Reply(text="Yes please", after=4),),
     )
     sent = await call(client, "POST", "/send/single", {**SINGLE, "reference": "order-17"})
     await gateway.drain()
@@ -82,7 +82,7 @@ async def test_a_failure_reports_the_reasons_catalogue_code(
     client: Client, gateway: Gateway, hooks: Hooks, reason: str
 ) -> None:
     await register(client, hooks)
-    scenario(gateway, "44700011122", Step(S.SENT, after=1), Step(S.FAILED, after=1, reason=reason))
+    scenario(gateway, "44700011122", Step(status=S.SENT, after=1), Step(status=S.FAILED, after=1, reason=reason))
     await call(client, "POST", "/send/single", SINGLE)
     await gateway.advance(5)
     code = REASONS[reason].code_for("mobivate")
@@ -95,12 +95,15 @@ async def test_a_failure_reports_the_reasons_catalogue_code(
 @pytest.mark.parametrize(
     ("steps", "expected"),
     [
-        ((Step(S.SENT, after=1, code="2"),), [("ACCEPTED", 2)]),
-        ((Step(S.SENT, after=1, code="8"), Step(S.DELIVERED, after=1)), [("INTERIM_QUEUED", 8), ("DELIVERED", 1)]),
-        ((Step(S.RETRYING, after=1), Step(S.DELIVERED, after=1)), [("RETRY", 10), ("DELIVERED", 1)]),
-        ((Step(S.FAILED, after=1, code="22"),), [("FAILED_LIMITS_EXCEEDED", 22)]),
-        ((Step(S.FAILED, after=1, code="28"),), [("FAILED_INTERNAL_ERROR", 28)]),
-        ((Step(S.RECEIVED, after=1),), [("DELIVERED", 1)]),
+        ((Step(status=S.SENT, after=1, code="2"),), [("ACCEPTED", 2)]),
+        (
+            (Step(status=S.SENT, after=1, code="8"), Step(status=S.DELIVERED, after=1)),
+            [("INTERIM_QUEUED", 8), ("DELIVERED", 1)],
+        ),
+        ((Step(status=S.RETRYING, after=1), Step(status=S.DELIVERED, after=1)), [("RETRY", 10), ("DELIVERED", 1)]),
+        ((Step(status=S.FAILED, after=1, code="22"),), [("FAILED_LIMITS_EXCEEDED", 22)]),
+        ((Step(status=S.FAILED, after=1, code="28"),), [("FAILED_INTERNAL_ERROR", 28)]),
+        ((Step(status=S.RECEIVED, after=1),), [("DELIVERED", 1)]),
     ],
 )  # fmt: skip
 async def test_scenario_codes_reach_the_receipt(
@@ -126,9 +129,9 @@ async def test_a_failed_first_part_shows_in_the_final_receipt(client: Client, ga
     scenario(
         gateway,
         "44700011122",
-        Step(S.SENT, after=1),
-        Step(S.FAILED, after=1, part=1, reason="network_final"),
-        Step(S.DELIVERED, after=1, part=2),
+        Step(status=S.SENT, after=1),
+        Step(status=S.FAILED, after=1, part=1, reason="network_final"),
+        Step(status=S.DELIVERED, after=1, part=2),
     )
     await call(client, "POST", "/send/single", {**SINGLE, "body": "x" * 300})
     await gateway.advance(10)
@@ -148,7 +151,13 @@ async def test_an_opted_out_batch_recipient_fails_as_blacklisted(
 
 async def test_a_stop_reply_arrives_and_opts_out(client: Client, gateway: Gateway, hooks: Hooks) -> None:
     await register(client, hooks)
-    scenario(gateway, "44700011122", Step(S.SENT, after=1), Step(S.DELIVERED, after=1), replies=(Reply("STOP"),))
+    scenario(
+        gateway,
+        "44700011122",
+        Step(status=S.SENT, after=1),
+        Step(status=S.DELIVERED, after=1),
+        replies=(Reply(text="STOP"),),
+    )
     await call(client, "POST", "/send/single", SINGLE)
     await gateway.advance(5)
     assert [body["body"] for body in hooks.bodies("/incoming")] == ["STOP"]

@@ -76,8 +76,8 @@ async def test_search_by_direction(client: Client, gateway: Gateway) -> None:
 
 async def test_the_log_names_the_code_the_receipt_gave(client: Client, gateway: Gateway) -> None:
     """A scenario code without a canonical reason (4, DELETED) still shows in the log, not a generic failure."""
-    steps = (Step(MessageStatus.SENT, after=1), Step(MessageStatus.FAILED, after=1, code="4"))
-    gateway.scenarios = (Scenario("deleted", match=Match(destination="447400100004"), steps=steps),)
+    steps = (Step(status=MessageStatus.SENT, after=1), Step(status=MessageStatus.FAILED, after=1, code="4"))
+    gateway.scenarios = (Scenario(name="deleted", match=Match(destination="447400100004"), steps=steps),)
     log_id = await send(client, "bye", recipient="447400100004")
     await gateway.advance(5)
     record = await call(client, "GET", f"/message/{log_id}")
@@ -86,8 +86,8 @@ async def test_the_log_names_the_code_the_receipt_gave(client: Client, gateway: 
 
 
 async def test_a_failure_with_a_reason_shows_its_catalogue_name(client: Client, gateway: Gateway) -> None:
-    steps = (Step(MessageStatus.FAILED, after=1, reason="no_operator"),)
-    gateway.scenarios = (Scenario("no-route", match=Match(destination="447400100012"), steps=steps),)
+    steps = (Step(status=MessageStatus.FAILED, after=1, reason="no_operator"),)
+    gateway.scenarios = (Scenario(name="no-route", match=Match(destination="447400100012"), steps=steps),)
     log_id = await send(client, "hello", recipient="447400100012")
     await gateway.advance(5)
     assert (await call(client, "GET", f"/message/{log_id}"))["status"] == "FAILED_NOROUTE"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.service.gateway import Gateway
 from tests.dialects.mobivate.conftest import SINGLE, Client, Hooks, assert_golden, call, golden
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.service.gateway import Gateway
 from tests.dialects.mobivate.conftest import SINGLE, Client, call
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import Match, OnSend, Scenario
 from mockgateway.service.gateway import Gateway
 from tests.dialects.mobivate.conftest import KEY, SHOP_AUTH, SINGLE, Client, assert_golden, call, golden
@@ -112,7 +112,7 @@ async def test_a_batch_with_a_foreign_originator_sends_nothing(two_accounts: tup
 
 
 async def test_a_scenario_can_answer_the_send_with_429(client: Client, gateway: Gateway) -> None:
-    gateway.scenarios = (Scenario("busy", match=Match(destination="44700011122"), on_send=OnSend(respond=429)),)
+    gateway.scenarios = (Scenario(name="busy", match=Match(destination="44700011122"), on_send=OnSend(respond=429)),)
     body = await call(client, "POST", "/send/single", SINGLE, status=429)
     assert body == {"code": 429, "message": "Too Many Requests"}
 

@@ -20,7 +20,8 @@ from mockgateway.dialects.smsmode.wire import LOCAL_TZ
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.transport import HttpTransport
-from mockgateway.domain.model import Delivery, EventQuery
+from mockgateway.domain.model import Delivery
+from mockgateway.domain.queries import EventQuery
 from mockgateway.service.gateway import Gateway
 from mockgateway.storage.memory import InMemoryStore
 

@@ -72,7 +72,7 @@ async def test_post_takes_more_than_300_numbers(client: Client) -> None:
 
 async def test_sender_not_registered_to_the_account(aiohttp_client: Any) -> None:
     credentials: dict[str, dict[str, Scalar]] = {"smsmode": {"access_token": "shop-token", "api_key": "shop-key"}}
-    shop = Account("shop", credentials=credentials, origins=("Shop",))
+    shop = Account(name="shop", credentials=credentials, origins=("Shop",))
     settings = Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, shop))
     client = await aiohttp_client(create_app(settings))
     params = {"accessToken": "shop-token", "numero": "0612345678", "message": "x", "emetteur": "Other"}
@@ -94,7 +94,7 @@ async def test_status_calls_refused(client: Client, endpoint: str) -> None:
 
 
 async def test_status_of_another_accounts_message(aiohttp_client: Any) -> None:
-    other = Account("other", credentials={"smsmode": {"access_token": "other-token", "api_key": "other-key"}})
+    other = Account(name="other", credentials={"smsmode": {"access_token": "other-token", "api_key": "other-key"}})
     settings = Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, other))
     client = await aiohttp_client(create_app(settings))
     sms_id = await send_http(client)

@@ -54,7 +54,9 @@ def _step_status(code: str) -> MessageStatus:
 async def test_every_code_reaches_the_delivery_report(client: Client, gateway: Gateway, receiver: Receiver) -> None:
     numbers = {code: f"3361{index:07d}" for index, code in enumerate(LISTED)}
     gateway.scenarios = tuple(
-        Scenario(name=f"code-{code}", match=Match(destination=number), steps=(Step(_step_status(code), code=code),))
+        Scenario(
+            name=f"code-{code}", match=Match(destination=number), steps=(Step(status=_step_status(code), code=code),)
+        )
         for code, number in numbers.items()
     )
     sms_id = await send_http(client, numero=",".join(numbers.values()), notification_url=receiver.url("/dlr"))
@@ -70,7 +72,7 @@ async def test_reason_scenarios_report_the_reason_code(client: Client, gateway: 
     reason = next(row.reason for row in CODES if row.provider == "smsmode" and row.code == code)
     assert reason is not None
     assert REASONS[reason].code_for("smsmode") == code
-    gateway.scenarios = (Scenario(name="fails", steps=(Step(MessageStatus.FAILED, reason=reason),)),)
+    gateway.scenarios = (Scenario(name="fails", steps=(Step(status=MessageStatus.FAILED, reason=reason),)),)
     sms_id = await send_http(client)
     await gateway.advance(1)
     assert (await http_get(client, "smsStatus.do", smsID=sms_id)).split(" | ")[0] == code

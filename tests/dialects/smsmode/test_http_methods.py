@@ -8,7 +8,8 @@ import pytest
 from aiohttp import FormData
 
 from mockgateway.config import DEMO_ACCOUNT, Settings
-from mockgateway.domain.model import Account, EventQuery, MessageQuery
+from mockgateway.domain.model import Account
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from tests.dialects.smsmode.conftest import (
@@ -199,7 +200,9 @@ async def test_batch_with_a_bad_line_sends_nothing(client: Client, gateway: Gate
 
 
 async def test_batch_with_an_unregistered_sender_sends_nothing(aiohttp_client: Any) -> None:
-    shop = Account("shop", credentials={"smsmode": {"access_token": "shop-token", "api_key": "k"}}, origins=("Shop",))
+    shop = Account(
+        name="shop", credentials={"smsmode": {"access_token": "shop-token", "api_key": "k"}}, origins=("Shop",)
+    )
     settings = Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, shop))
     client = await aiohttp_client(create_app(settings))
     csv = b"0612345678,Hello,Shop\n0698765432,Hello,Other\n"

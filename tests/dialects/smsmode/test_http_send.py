@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mockgateway.dialects.smsmode import backend
-from mockgateway.domain.model import CallbackTarget, Message, MessageQuery
+from mockgateway.domain.model import CallbackTarget, Message
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import Match, OnSend, Scenario
 from mockgateway.service.gateway import Gateway
 from tests.conftest import T0

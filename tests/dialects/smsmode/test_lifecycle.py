@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from mockgateway.dialects.smsmode.wire import alnum_id
-from mockgateway.domain.model import EventQuery, MessageQuery
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 from tests.dialects.smsmode.conftest import (
     TOKEN,

@@ -20,9 +20,9 @@ async def test_a_long_message_whose_failed_part_reported_first_ends_failed(
         Scenario(
             name="part-2-fails-first",
             steps=(
-                Step(S.SENT, after=1),
-                Step(S.FAILED, after=1, part=2, reason="unknown_subscriber"),
-                Step(S.DELIVERED, after=1, part=1),
+                Step(status=S.SENT, after=1),
+                Step(status=S.FAILED, after=1, part=2, reason="unknown_subscriber"),
+                Step(status=S.DELIVERED, after=1, part=1),
             ),
         ),
     )
@@ -40,12 +40,12 @@ async def test_a_send_where_only_some_recipients_failed_gets_a_final_answer(clie
             name="retried-then-failed",
             match=Match(destination=FAILING_NUMBER),
             steps=(
-                Step(S.SENT, after=1),
-                Step(S.RETRYING, after=1, reason="network_temporary"),
-                Step(S.FAILED, after=60, reason="network_temporary"),
+                Step(status=S.SENT, after=1),
+                Step(status=S.RETRYING, after=1, reason="network_temporary"),
+                Step(status=S.FAILED, after=60, reason="network_temporary"),
             ),
         ),
-        Scenario(name="delivered", steps=(Step(S.SENT, after=1), Step(S.DELIVERED, after=1))),
+        Scenario(name="delivered", steps=(Step(status=S.SENT, after=1), Step(status=S.DELIVERED, after=1))),
     )
     sms_id = await send_http(client, numero=f"0{DELIVERED_NUMBER[2:]},0{FAILING_NUMBER[2:]}")
     await gateway.advance(5)

@@ -65,7 +65,9 @@ async def test_naive_sent_date_is_utc(client: Client) -> None:
 
 async def test_failure_report(client: Client, gateway: Gateway, receiver: Receiver) -> None:
     gateway.scenarios = (
-        Scenario(name="spam", match=Match(provider="smsmode"), steps=(Step(MessageStatus.FAILED, reason="spam"),)),
+        Scenario(
+            name="spam", match=Match(provider="smsmode"), steps=(Step(status=MessageStatus.FAILED, reason="spam"),)
+        ),
     )
     answer = await send_rest(client, HELLO | {"callbackUrlStatus": receiver.url("/status")})
     await gateway.advance(1)
@@ -84,8 +86,8 @@ async def test_account_callbacks_are_the_default(client: Client, gateway: Gatewa
         Scenario(
             name="replies",
             match=Match(provider="smsmode"),
-            steps=(Step(MessageStatus.SENT, after=1.0), Step(MessageStatus.DELIVERED, after=1.0)),
-            replies=(Reply("Yes please", after=5.0),),
+            steps=(Step(status=MessageStatus.SENT, after=1.0), Step(status=MessageStatus.DELIVERED, after=1.0)),
+            replies=(Reply(text="Yes please", after=5.0),),
         ),
     )
     answer = await send_rest(client, HELLO | {"from": "36999"})

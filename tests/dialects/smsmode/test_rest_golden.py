@@ -8,7 +8,8 @@ import pytest
 
 from mockgateway.dialects.smsmode import backend
 from mockgateway.dialects.smsmode.wire import alnum_id
-from mockgateway.domain.model import CallbackTarget, EventQuery, MessageStatus
+from mockgateway.domain.model import CallbackTarget, MessageStatus
+from mockgateway.domain.queries import EventQuery
 from mockgateway.scenario.model import Match, OnSend, Reply, Scenario, Step
 from mockgateway.service.gateway import Gateway
 from tests.dialects.smsmode.conftest import (
@@ -37,8 +38,8 @@ NULLS: dict[str, Any] = {
 REPLYING = Scenario(
     name="replying",
     match=Match(provider="smsmode"),
-    steps=(Step(MessageStatus.SENT, after=1.0), Step(MessageStatus.DELIVERED, after=2.0)),
-    replies=(Reply("Oui", after=60.0),),
+    steps=(Step(status=MessageStatus.SENT, after=1.0), Step(status=MessageStatus.DELIVERED, after=2.0)),
+    replies=(Reply(text="Oui", after=60.0),),
 )
 
 

@@ -34,12 +34,12 @@ AiohttpServer = Callable[..., Awaitable[TestServer]]
 #: A destination whose part is sent, retried, then fails as the handset could not be found (512).
 FAILING = "+447700900010"
 FAILS_ABSENT = Scenario(
-    "fails-absent",
+    name="fails-absent",
     match=Match(destination=FAILING.lstrip("+")),
     steps=(
-        Step(MessageStatus.SENT, after=1),
-        Step(MessageStatus.RETRYING, after=1),
-        Step(MessageStatus.FAILED, after=2, code="512"),
+        Step(status=MessageStatus.SENT, after=1),
+        Step(status=MessageStatus.RETRYING, after=1),
+        Step(status=MessageStatus.FAILED, after=2, code="512"),
     ),
 )
 

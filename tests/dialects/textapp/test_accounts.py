@@ -10,7 +10,7 @@ from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.errors import ConfigError
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.http.app import create_app
 from tests.conftest import T0, AiohttpClient
 from tests.dialects.textapp.conftest import post, send_params

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import OnSend, Scenario
 from mockgateway.service.gateway import Gateway
 from tests.dialects.textapp.conftest import PATH, golden, post, send_params
@@ -125,7 +125,7 @@ async def test_form_that_is_not_utf8(client: TestClient[Any, Any]) -> None:
 async def test_scenario_answers_on_send(
     client: TestClient[Any, Any], gateway: Gateway, respond: int, status: int, code: int
 ) -> None:
-    gateway.scenarios = (Scenario("answer", on_send=OnSend(respond=respond)),)
+    gateway.scenarios = (Scenario(name="answer", on_send=OnSend(respond=respond)),)
     response = await client.post(f"{PATH}?method=SendSMS", data=send_params())
     text = await response.text()
 

@@ -23,7 +23,7 @@ from tests.conftest import SHARED, T0
 
 S = MessageStatus
 P = pytest.param
-ACCOUNT = Account("demo")
+ACCOUNT = Account(name="demo")
 
 
 def message(callback: str | None = "https://example.com/dlr.aspx", parts: int = 2, **options: Scalar) -> Message:
@@ -111,13 +111,13 @@ def test_no_url_no_callback() -> None:
 
 
 def test_account_status_url_when_the_request_gives_none() -> None:
-    account = Account("demo", status_callback=CallbackTarget(url="https://example.com/status?site=1"))
+    account = Account(name="demo", status_callback=CallbackTarget(url="https://example.com/status?site=1"))
     [call] = callbacks.status_calls(message(callback=None), notification(S.SENT), account)
     assert call.url.startswith("https://example.com/status?site=1&destination=%2B447812234567&")
 
 
 def test_request_url_wins_over_the_account_url() -> None:
-    account = Account("demo", status_callback=CallbackTarget(url="https://example.com/account"))
+    account = Account(name="demo", status_callback=CallbackTarget(url="https://example.com/account"))
     [call] = callbacks.status_calls(message(), notification(S.SENT), account)
     assert urlsplit(call.url).path == "/dlr.aspx"
 
@@ -152,13 +152,13 @@ def test_other_reply_methods_push_nothing(method: int) -> None:
 
 @pytest.mark.parametrize("replied", [None, message(replyMethodID=3)], ids=["unlinked", "stored-reply"])
 def test_account_reply_url(replied: Message | None) -> None:
-    account = Account("demo", mo_callback=CallbackTarget(url="https://example.com/mo"))
+    account = Account(name="demo", mo_callback=CallbackTarget(url="https://example.com/mo"))
     [call] = callbacks.mo_calls(mo(recipient="447700900000"), account, replied)
     assert call.url.startswith("https://example.com/mo?originator=%2B447787654321&destination=%2B447700900000&")
 
 
 def test_reply_url_of_the_message_wins_over_the_account_url() -> None:
-    account = Account("demo", mo_callback=CallbackTarget(url="https://example.com/mo"))
+    account = Account(name="demo", mo_callback=CallbackTarget(url="https://example.com/mo"))
     replied = message(replyMethodID=5, replyData="https://example.com/reply")
     [call] = callbacks.mo_calls(mo(), account, replied)
     assert urlsplit(call.url).path == "/reply"

@@ -28,11 +28,15 @@ _ROW = re.compile(
 SCENARIOS = (
     FAILS_ABSENT,
     Scenario(
-        "second-part-fails",
+        name="second-part-fails",
         match=Match(destination=HALF.lstrip("+")),
-        steps=(Step(S.SENT, after=1), Step(S.DELIVERED, after=1, part=1), Step(S.FAILED, after=1, part=2)),
+        steps=(
+            Step(status=S.SENT, after=1),
+            Step(status=S.DELIVERED, after=1, part=1),
+            Step(status=S.FAILED, after=1, part=2),
+        ),
     ),
-    Scenario("delivered", steps=(Step(S.SENT, after=1), Step(S.DELIVERED, after=2))),
+    Scenario(name="delivered", steps=(Step(status=S.SENT, after=1), Step(status=S.DELIVERED, after=2))),
 )
 
 
@@ -104,7 +108,9 @@ async def test_a_destination_whose_parts_ended_differently_reports_each_final_an
 
 async def test_a_final_part_never_reads_as_in_progress(client: TestClient[Any, Any], gateway: Gateway) -> None:
     """A scenario may give a failure an intermediate code; the poll still answers a final, failed one."""
-    gateway.scenarios = (Scenario("odd", steps=(Step(S.SENT, after=1), Step(S.FAILED, after=1, code="603"))),)
+    gateway.scenarios = (
+        Scenario(name="odd", steps=(Step(status=S.SENT, after=1), Step(status=S.FAILED, after=1, code="603"))),
+    )
     await post(client, send_params(clientMessageReference="order-7"))
     await gateway.advance(10)
 

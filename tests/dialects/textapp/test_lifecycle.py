@@ -3,7 +3,8 @@ code), and a reply pushed to the replyData URL, all received over HTTP by an in-
 
 from __future__ import annotations
 
-from mockgateway.domain.model import CallbackTarget, MessageQuery, MessageStatus
+from mockgateway.domain.model import CallbackTarget, MessageStatus
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import Match, Reply, Scenario, Step
 from tests.dialects.textapp.conftest import FAILING, FAILS_ABSENT, Live, Receiver, golden, post, send_params
 
@@ -13,10 +14,10 @@ REPLYING = "+447700900031"
 SCENARIOS = (
     FAILS_ABSENT,
     Scenario(
-        "replies",
+        name="replies",
         match=Match(destination=REPLYING.lstrip("+")),
-        steps=(Step(S.SENT, after=1), Step(S.DELIVERED, after=2)),
-        replies=(Reply("YES please", after=30),),
+        steps=(Step(status=S.SENT, after=1), Step(status=S.DELIVERED, after=2)),
+        replies=(Reply(text="YES please", after=30),),
     ),
 )
 

@@ -8,7 +8,8 @@ from aiohttp.test_utils import TestClient
 
 from mockgateway.clock import FakeClock
 from mockgateway.config import DEMO_ACCOUNT, Settings
-from mockgateway.domain.model import Account, MessageQuery
+from mockgateway.domain.model import Account
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from tests.conftest import AiohttpClient
@@ -113,7 +114,7 @@ async def test_new_methods_by_get_as_well(client: TestClient[Any, Any]) -> None:
 
 
 async def test_test_send_sms_checks_the_sender_belongs_to_the_account(aiohttp_client: AiohttpClient) -> None:
-    shop = Account("shop", credentials={"textapp": {"login": "shop", "password": "pw"}}, origins=("Shop",))
+    shop = Account(name="shop", credentials={"textapp": {"login": "shop", "password": "pw"}}, origins=("Shop",))
     client = await aiohttp_client(create_app(Settings(clock="virtual", seed=7, accounts=(DEMO_ACCOUNT, shop))))
     login = {"externalLogin": "shop", "password": "pw"}
 

@@ -8,7 +8,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockgateway.dialects.textapp.sendsms import PART_SIZES
-from mockgateway.domain.model import Encoding, MessageQuery
+from mockgateway.domain.model import Encoding
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.encoding import segment
 from mockgateway.service.gateway import Gateway
 from tests.dialects.textapp.conftest import post, send_params

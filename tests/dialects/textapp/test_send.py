@@ -6,7 +6,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from mockgateway.domain.model import Encoding, MessageQuery
+from mockgateway.domain.model import Encoding
+from mockgateway.domain.queries import MessageQuery
 from mockgateway.service.gateway import Gateway
 from tests.dialects.textapp.conftest import NUMBER, PATH, golden, post, send_params
 

@@ -1,0 +1,147 @@
+"""One setting's value, read from a flag, an environment variable or the config file, with an error that names
+where the person who wrote it wrote it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from mockgateway.domain.durations import parse_duration
+from mockgateway.domain.errors import ConfigError
+
+ENV_PREFIX = "MOCKGATEWAY_"
+
+STATUS_LIST_KEYS = ("SAPNotification", "sapnotification")
+#: Demo messages per second; more would be a load test, which the demo is not.
+MAX_DEMO_RATE = 1000.0
+
+Source = Literal["env", "flag", "setting"]
+
+
+def setting_label(name: str, source: Source) -> str:
+    """How the person who wrote a value knows it, for error messages."""
+    if source == "env":
+        return ENV_PREFIX + name.upper()
+    if source == "flag":
+        return "--" + name.replace("_", "-")
+    return name
+
+
+def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
+    text = str(raw).strip()
+    match name:
+        case "host":
+            return {"host": text}
+        case "port":
+            port = _integer(text, label)
+            if not 0 <= port <= 65535:
+                raise ConfigError(f"{label}: {port} is out of range 0-65535")
+            return {"port": port}
+        case "seed":
+            return {"seed": _integer(text, label)}
+        case "clock":
+            return {"clock": _choice(text, ("real", "virtual"), label)}
+        case "store":
+            if not (text == "memory" or (text.startswith("sqlite:") and len(text) > len("sqlite:"))):
+                raise ConfigError(f"{label}: {text!r} is not 'memory' or 'sqlite:PATH'")
+            return {"store": text}
+        case "config":
+            return {"config_path": Path(text)}
+        case "scenarios":
+            return {"scenarios_dir": Path(text)}
+        case "max_connections" | "max_header_size":
+            return {name: _integer(text, label)}
+        case "workers":
+            return {"workers": _workers(_integer(text, label), label)}
+        case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout":
+            return {f"{name}_s": duration_setting(label, raw)}
+        case "status_list_key":
+            return {"status_list_key": _choice(text, STATUS_LIST_KEYS, label)}
+        case "demo":
+            return {"demo": _boolean(raw, label)}
+        case "demo_rate":
+            return {"demo_rate": _rate(text, label)}
+        case "start_time":
+            return {"start_time": _instant(text, label)}
+        case "tls":
+            return {"tls": _boolean(raw, label)}
+        case "tls_cert" | "tls_key" | "tls_ca_out":
+            return {name: Path(text)}
+        case "sandbox":
+            return {"sandbox": _boolean(raw, label)}
+        case "admin_token":
+            return {"admin_token": _token(text, label)}
+        case _:
+            # Unrelated MOCKGATEWAY_* variables (e.g. a test plugin's) are not ours to refuse.
+            return {}
+
+
+def _integer(text: str, label: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(f"{label}: {text!r} is not a whole number") from None
+
+
+def _workers(count: int, label: str) -> int:
+    if count < 1:
+        raise ConfigError(f"{label}: {count} is not a whole number above zero")
+    return count
+
+
+def _boolean(raw: object, label: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{label}: {raw!r} is not one of true, false (or 1, 0, yes, no, on, off)")
+
+
+def _instant(text: str, label: str) -> float:
+    """An ISO 8601 time with a zone, ``2026-01-01T00:00:00Z``: a local time would differ from host to host."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ConfigError(f"{label}: {text!r} is not an ISO 8601 time with a zone, such as 2026-01-01T00:00:00Z")
+    return moment.timestamp()
+
+
+def _rate(text: str, label: str) -> float:
+    """Messages per second: ``5``, ``5/s``, ``30/m`` or ``600/h``."""
+    number, _, unit = text.replace(" ", "").partition("/")
+    per = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}.get(unit)
+    try:
+        rate = float(number) / per if per is not None else float("nan")
+    except ValueError:
+        rate = float("nan")
+    if not 0 < rate <= MAX_DEMO_RATE:  # also refuses nan
+        raise ConfigError(f"{label}: {text!r} is not a rate such as 2, 2/s or 30/m (at most {MAX_DEMO_RATE:g}/s)")
+    return rate
+
+
+def _token(text: str, label: str) -> str:
+    if not text or any(character.isspace() for character in text):
+        raise ConfigError(f"{label}: must be a token without spaces")  # the value itself is never repeated
+    return text
+
+
+def _choice(text: str, choices: tuple[str, ...], label: str) -> str:
+    if text not in choices:
+        raise ConfigError(f"{label}: {text!r} is not one of {', '.join(choices)}")
+    return text
+
+
+def duration_setting(where: str, raw: object) -> float:
+    try:
+        seconds = parse_duration(raw)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from error
+    if seconds <= 0:
+        raise ConfigError(f"{where}: must be longer than zero")
+    return seconds

@@ -1,0 +1,52 @@
+"""The messages a send request creates, one per destination with one id per part, and what the send answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mockgateway.domain.model import Message, SendRequest
+from mockgateway.encoding import Segmentation
+from mockgateway.scenario.model import Scenario
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Accepted:
+    messages: list[Message]
+    sent: bool = True  #: False: the order was created but not sent (a provider's 201)
+    #: Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for them.
+    refused: frozenset[str] = frozenset()
+
+
+def new_messages(
+    request: SendRequest, seg: Segmentation, scenarios: list[Scenario], *, now: float, numeric: Callable[[], str]
+) -> list[Message]:
+    """One message per destination, under its scenario."""
+    send_at = request.send_at
+    # A deferred message is created at its sending time, so its scenario's timeline starts there.
+    created_at = now if send_at is None or send_at < now else send_at
+    parts = len(seg.parts)
+    messages = []
+    for destination, scenario in zip(request.destinations, scenarios, strict=True):
+        part_ids = (numeric(),) if parts == 1 else tuple(numeric() for _ in range(parts))
+        messages.append(
+            Message(
+                id=part_ids[0],
+                account=request.account,
+                provider=request.provider,
+                destination=destination,
+                origin=request.origin,
+                text=request.text,
+                encoding=seg.encoding,
+                part_ids=part_ids,
+                created_at=created_at,
+                client_ref=request.client_ref,
+                validity_s=request.validity_s,
+                handset_ack=request.handset_ack,
+                callbacks=request.callbacks,
+                options=request.options,
+                scenario=scenario.name,
+                status_at=now,
+            )
+        )
+    return messages

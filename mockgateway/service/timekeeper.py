@@ -1,0 +1,96 @@
+"""The gateway's time: moving the virtual clock, running what falls due on the way, and keeping its position.
+
+The ``Gateway`` owns one ``Timekeeper``; it owns the clock's keeper, the sends parked for their latency and
+retention, so that every move of time, and what it wakes, goes through one place.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+
+from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
+from mockgateway.domain.errors import Conflict, InvalidRequest
+from mockgateway.service.clock_keeper import ClockKeeper
+from mockgateway.service.engine import Engine
+from mockgateway.service.events import Event, EventHub
+from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.retention import Retention
+from mockgateway.service.send_answers import SendLatency, Sleep
+
+
+class Timekeeper:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        store: Store,
+        engine: Engine,
+        outbox: Outbox,
+        events: EventHub,
+        retention_s: float,
+        sleep: Sleep | None = None,  #: the real clock's wait for a send's latency
+    ) -> None:
+        self._clock = clock
+        self._store = store
+        self._engine = engine
+        self._outbox = outbox
+        self._events = events
+        self._keeper = ClockKeeper(clock, store.state)
+        self._latency = SendLatency(clock, sleep)
+        self._retention = Retention(clock, store, retention_s, busy_until=engine.busy_until)
+
+    def send_latency(self, seconds: float) -> AbstractAsyncContextManager[None]:
+        """Enter to wait a send's latency; the send's answer is made inside the block."""
+        return self._latency.wait(seconds)
+
+    @property
+    def sends_waiting(self) -> int:
+        return len(self._latency)
+
+    def next_due(self) -> float | None:
+        """The earliest of the engine's next job or callback and the next parked send."""
+        times = [t for t in (self._engine.next_due(), self._latency.next_due()) if t is not None]
+        return min(times) if times else None
+
+    async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
+        """Move the virtual clock, running everything that falls due in time order, and wait for it."""
+        target = self._target(seconds, to)
+        while (due := self.next_due()) is not None and due <= target:
+            await self._run_until(max(due, self._clock.now()))
+        await self._run_until(target, moved=True)
+        await self._retention.catch_up()
+        await self._store.state.flush()  # the position answered is the one a restart resumes from
+        return self._clock.now()
+
+    def _target(self, seconds: float | None, to: float | None) -> float:
+        if not isinstance(self._clock, FakeClock):
+            raise Conflict("the gateway runs on the real clock; start it with --clock virtual to advance time")
+        target = to if to is not None else self._clock.now() + (seconds or 0.0)
+        field = "seconds" if to is None else "to"
+        if target < self._clock.now():
+            raise InvalidRequest("the clock cannot go backwards", field=field)
+        if not target <= LATEST_INSTANT:  # also refuses nan
+            raise InvalidRequest(f"{field}: the clock cannot go past {iso(LATEST_INSTANT)}", field=field)
+        return target
+
+    async def _run_until(self, when: float, *, moved: bool = False) -> None:
+        self._keeper.set(when)
+        if moved:
+            self._events.publish(Event(kind="clock"))
+        await self._engine.run_due()
+        await self._outbox.drain()
+        await self._latency.wake(when)
+
+    async def purge_expired(self) -> bool:
+        """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
+        self._keeper.saw_time()
+        return await self._retention.tick()
+
+    async def resume(self) -> None:
+        """After the store opened: continue from the clock's stored position."""
+        await self._keeper.resume()
+
+    async def keep(self) -> None:
+        """Keep the clock's position now, and wait until it is stored."""
+        self._keeper.saw_time()
+        await self._store.state.flush()
