@@ -117,8 +117,8 @@ def count_in_a_worker(provider: str, notifications: int) -> None:
     """What one worker process counts: a notification per message, one MO and one timed request."""
     metrics = Metrics()
     for _ in range(notifications):
-        metrics.on_event(Event("notification", provider=provider, status="DELIVERED"))
-    metrics.on_event(Event("mo", provider=provider))
+        metrics.on_event(Event(kind="notification", provider=provider, status="DELIVERED"))
+    metrics.on_event(Event(kind="mo", provider=provider))
     metrics.observer(provider, "POST /send")(0.002)
 
 
