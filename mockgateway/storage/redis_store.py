@@ -1,0 +1,370 @@
+"""A store shared through a Redis server (``--store redis://HOST:PORT/DB``), on redis-py's asyncio client.
+
+Key layout in ``redis_keys``. The writes of one call go in one MULTI/EXEC pipeline; a status change replaces a
+message by a Lua script that compares its revision. Retention is by sorted-set scores on the gateway clock.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING
+
+from mockgateway.domain.model import (
+    AttemptOutcome,
+    Delivery,
+    EventQuery,
+    Message,
+    MessageQuery,
+    MoMessage,
+    Notification,
+    Page,
+)
+from mockgateway.service.ports import BusyUntil
+from mockgateway.storage import redis_events as events
+from mockgateway.storage.deliveries import delivery_filter, kept_from
+from mockgateway.storage.events import NotificationFilter, mo_filter, notification_filter
+from mockgateway.storage.redis_connect import connect
+from mockgateway.storage.redis_jobs import RedisJobJournal
+from mockgateway.storage.redis_keys import DELIVERY, MESSAGE, Keys, names, scored
+from mockgateway.storage.redis_state import RedisState
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+    from redis.asyncio.client import Pipeline
+
+    from mockgateway.service.ports import Store
+
+DEFAULT_PREFIX = "mockgateway:"
+_BATCH = 500
+#: KEYS: the message's hash, the retention set. ARGV: expected revision, value, new revision, kept from, id.
+_REPLACE = """
+if redis.call('HGET', KEYS[1], 'r') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'r', ARGV[3])
+redis.call('ZADD', KEYS[2], 'GT', ARGV[4], ARGV[5])
+return 1
+"""
+
+
+class RedisStore:
+    #: One purge call is a few round trips of at most this many items each.
+    purge_batch = 500
+
+    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
+        self.url = url
+        self.keys = Keys(prefix)
+        self._client: Redis | None = None
+        self._generation = 0
+        #: Opt-outs, callback targets, grants and the clock, written in order by one task chain.
+        self.state = RedisState(self._redis, self.keys)
+
+    # -- lifetime ---------------------------------------------------------------------------------
+    async def open(self) -> None:
+        if self._client is not None:
+            return
+        client = await connect(self.url)
+        self._client = client
+        self._replace = client.register_script(_REPLACE)
+        self._generation = int(await client.incr(self.keys.generation)) - 1
+        self._notifications = events.notifications(client, self.keys.notifications)
+        self._mos = events.mos(client, self.keys.mos)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self.state.flush()
+            await self._client.aclose()
+            self._client = None
+
+    def _redis(self) -> Redis:
+        if self._client is None:
+            raise RuntimeError(f"the Redis store {self.url} is not open")
+        return self._client
+
+    async def generation(self) -> int:
+        return self._generation
+
+    async def last_numeric_id(self) -> int | None:
+        score = await self._redis().zscore(self.keys.numeric_high, "high")
+        return None if score is None else int(score)
+
+    async def _sequence(self, count: int) -> int:
+        """The first of ``count`` new arrival numbers, shared by every process on this Redis."""
+        return int(await self._redis().incrby(self.keys.sequence, count)) - count + 1
+
+    def _raise_high(self, pipe: Pipeline, ids: Sequence[str]) -> None:
+        numbers = [int(i) for i in ids if i.isdigit()]
+        if numbers:
+            pipe.zadd(self.keys.numeric_high, {"high": max(numbers)}, gt=True)
+
+    # -- messages ---------------------------------------------------------------------------------
+    async def add_messages(self, messages: Sequence[Message]) -> None:
+        if not messages:
+            return
+        first, keys = await self._sequence(len(messages)), self.keys
+        async with self._redis().pipeline(transaction=True) as pipe:
+            for sequence, message in enumerate(messages, first):
+                pipe.hset(keys.message(message.id), mapping={"v": MESSAGE.encode(message), "r": message.revision})
+                pipe.zadd(keys.message_order, {message.id: sequence}, nx=True)
+                pipe.zadd(keys.messages_of(message.account), {message.id: sequence}, nx=True)
+                pipe.zadd(keys.message_kept, {message.id: _message_kept_from(message)}, gt=True)
+            self._raise_high(pipe, [part for m in messages for part in m.part_ids])
+            await pipe.execute()
+
+    async def replace_message(self, current: Message, updated: Message) -> bool:
+        keys = [self.keys.message(current.id), self.keys.message_kept]
+        args: list[bytes | str | float] = [
+            current.revision,
+            MESSAGE.encode(updated),
+            updated.revision,
+            _message_kept_from(updated),
+            current.id,
+        ]
+        return bool(await self._replace(keys=keys, args=args))
+
+    async def get_message(self, message_id: str) -> Message | None:
+        raw = await self._redis().hget(self.keys.message(message_id), "v")
+        return None if raw is None else MESSAGE.decode(raw)
+
+    async def _messages(self, ids: Sequence[bytes | str]) -> list[Message]:
+        async with self._redis().pipeline(transaction=False) as pipe:
+            for message_id in ids:
+                pipe.hget(self.keys.message(_text(message_id)), "v")
+            raws = await pipe.execute()
+        return [MESSAGE.decode(raw) for raw in raws if raw is not None]
+
+    async def _newest_first(self, query: MessageQuery | None) -> list[Message]:
+        """Every message ``query`` matches (all when ``None``), newest first."""
+        if query is not None and query.id is not None:
+            ids: list[bytes] = [query.id.encode()]
+        else:
+            account = None if query is None else query.account
+            key = self.keys.message_order if account is None else self.keys.messages_of(account)
+            ids = names(await self._redis().zrevrange(key, 0, -1))
+        matched: list[Message] = []
+        for start in range(0, len(ids), _BATCH):
+            found = await self._messages(ids[start : start + _BATCH])
+            matched.extend(m for m in found if query is None or query.matches(m))
+        return matched
+
+    async def list_messages(self, query: MessageQuery) -> Page:
+        matched = await self._newest_first(query)
+        items = tuple(matched[query.offset : query.offset + query.limit])
+        return Page(items=items, total=len(matched), offset=query.offset, limit=query.limit)
+
+    async def delete_messages(self, query: MessageQuery | None = None) -> int:
+        doomed = await self._newest_first(query)
+        await self._forget_messages(doomed)
+        return len(doomed)
+
+    async def _forget_messages(self, messages: Sequence[Message]) -> None:
+        if not messages:
+            return
+        keys = self.keys
+        async with self._redis().pipeline(transaction=True) as pipe:
+            for message in messages:
+                pipe.delete(keys.message(message.id))
+                pipe.zrem(keys.message_order, message.id)
+                pipe.zrem(keys.messages_of(message.account), message.id)
+                pipe.zrem(keys.message_kept, message.id)
+                pipe.zrem(keys.message_parked, message.id)
+            await pipe.execute()
+
+    async def count_messages(self, account: str) -> int:
+        return int(await self._redis().zcard(self.keys.messages_of(account)))
+
+    # -- notifications and MOs --------------------------------------------------------------------
+    async def add_notification(self, notification: Notification) -> None:
+        sequence = await self._sequence(1)
+        async with self._redis().pipeline(transaction=True) as pipe:
+            self._notifications.add(pipe, sequence, notification)
+            await pipe.execute()
+
+    async def list_notifications(self, query: EventQuery) -> list[Notification]:
+        orders, key, keep = await self._notification_plan(query)
+        if orders is not None:
+            found = await self._notifications.among(orders, notification_filter(query))
+            return found[query.offset : query.offset + query.limit]
+        return await self._notifications.page(key, query, keep)
+
+    async def count_notifications(self, query: EventQuery) -> int:
+        orders, key, keep = await self._notification_plan(query)
+        if orders is not None:
+            return len(await self._notifications.among(orders, notification_filter(query)))
+        return await self._notifications.count(key, query, keep)
+
+    async def _notification_plan(self, q: EventQuery) -> tuple[list[str] | None, str, NotificationFilter | None]:
+        """The order series to read (an order or a message given), else the series and its filter if needed."""
+        keep, keys = notification_filter(q), self.keys.notifications
+        if q.part_id is not None:
+            return events.order_keys(keys, (q.part_id,)), keys.all, keep
+        if q.message_id is not None:
+            message = await self.get_message(q.message_id)
+            if message is not None:
+                return events.order_keys(keys, message.part_ids), keys.all, keep
+            return None, (keys.all if q.account is None else keys.of(q.account)), keep
+        key, filtered = events.notification_series(keys, q)
+        return None, key, (keep if filtered else None)
+
+    async def add_mo(self, mo: MoMessage) -> None:
+        sequence = await self._sequence(1)
+        async with self._redis().pipeline(transaction=True) as pipe:
+            self._mos.add(pipe, sequence, mo)
+            self._raise_high(pipe, (mo.id,))
+            await pipe.execute()
+
+    async def list_mos(self, query: EventQuery) -> list[MoMessage]:
+        key, filtered = events.mo_series(self.keys.mos, query)
+        return await self._mos.page(key, query, mo_filter(query) if filtered else None)
+
+    async def count_mos(self, query: EventQuery) -> int:
+        key, filtered = events.mo_series(self.keys.mos, query)
+        return await self._mos.count(key, query, mo_filter(query) if filtered else None)
+
+    # -- callback deliveries ----------------------------------------------------------------------
+    async def save_delivery(self, delivery: Delivery) -> None:
+        sequence, keys = await self._sequence(1), self.keys
+        kept = kept_from(delivery)
+        async with self._redis().pipeline(transaction=True) as pipe:
+            pipe.hset(keys.deliveries, delivery.id, DELIVERY.encode(delivery))
+            for key in self._delivery_indexes(delivery):
+                pipe.zadd(key, {delivery.id: sequence}, nx=True)
+            if kept is None:
+                pipe.zrem(keys.delivery_kept, delivery.id)
+            else:
+                pipe.zadd(keys.delivery_kept, {delivery.id: kept})
+                self._retain(pipe, delivery, kept)
+            await pipe.execute()
+
+    def _delivery_indexes(self, delivery: Delivery) -> list[str]:
+        keys = self.keys
+        found = [keys.delivery_order, keys.deliveries_of(delivery.account)]
+        if delivery.message_id is not None:
+            found.append(keys.deliveries_for(delivery.message_id))
+        return found
+
+    def _retain(self, pipe: Pipeline, delivery: Delivery, kept: float) -> None:
+        """A finished delivery moves the retention start of what it carried to when it finished."""
+        log = self._notifications if delivery.kind == "status" else self._mos
+        log.touch(pipe, delivery.subject_id, kept)
+        if delivery.message_id is not None:
+            pipe.zadd(self.keys.message_kept, {delivery.message_id: kept}, xx=True, gt=True)
+
+    async def save_outcome(self, delivery_id: str, outcome: AttemptOutcome) -> bool:
+        saved = await self.get_delivery(delivery_id)
+        if saved is None:
+            return False
+        await self.save_delivery(saved.after(outcome))
+        return True
+
+    async def get_delivery(self, delivery_id: str) -> Delivery | None:
+        raw = await self._redis().hget(self.keys.deliveries, delivery_id)
+        return None if raw is None else DELIVERY.decode(raw)
+
+    async def _deliveries(self, ids: Sequence[bytes]) -> list[Delivery]:
+        if not ids:
+            return []
+        raws = await self._redis().hmget(self.keys.deliveries, ids)
+        return [DELIVERY.decode(raw) for raw in raws if raw is not None]
+
+    async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
+        keys, keep = self.keys, delivery_filter(query)
+        if query.message_id is not None:
+            key = keys.deliveries_for(query.message_id)
+        else:
+            key = keys.delivery_order if query.account is None else keys.deliveries_of(query.account)
+        ids = names(await self._redis().zrevrange(key, 0, -1))
+        matched: list[Delivery] = []
+        for start in range(0, len(ids), _BATCH):
+            matched.extend(d for d in await self._deliveries(ids[start : start + _BATCH]) if keep(d))
+            if len(matched) >= query.offset + query.limit:
+                break
+        return list(itertools.islice(matched, query.offset, query.offset + query.limit))
+
+    # -- pending jobs -----------------------------------------------------------------------------
+    def journal(self) -> RedisJobJournal:
+        """The pending jobs kept beside this store's data; they also keep their messages from purges."""
+        return RedisJobJournal(self._redis, self.keys)
+
+    # -- retention and reset ----------------------------------------------------------------------
+    async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
+        work = await self._notifications.purge(older_than, limit)
+        work += await self._mos.purge(older_than, limit - work)
+        work += await self._purge_messages(older_than, limit - work, busy_until)
+        work += await self._purge_deliveries(older_than, limit - work)
+        return work
+
+    async def _purge_messages(self, older_than: float, budget: int, busy_until: BusyUntil | None) -> int:
+        if budget <= 0:
+            return 0
+        redis, keys = self._redis(), self.keys
+        found = await redis.zrangebyscore(keys.message_kept, "-inf", older_than, start=0, num=budget, withscores=True)
+        due = scored(found)
+        if not due:
+            return 0
+        ids = [_text(i) for i, _ in due]
+        async with redis.pipeline(transaction=False) as pipe:
+            for message_id in ids:
+                pipe.exists(keys.jobs_of(message_id))
+            journaled = await pipe.execute()
+        busy = {i: busy_until(i) for i in ids} if busy_until is not None else {}
+        later = {i: at for i, at in busy.items() if at is not None and at > older_than}
+        parked = {i: score for i, (_, score), jobs in zip(ids, due, journaled, strict=True) if jobs}
+        doomed = [m for m in await self._messages(ids) if m.id not in later and m.id not in parked]
+        await self._forget_messages(doomed)
+        async with redis.pipeline(transaction=True) as pipe:
+            if later:
+                pipe.zadd(keys.message_kept, later, gt=True)
+            if parked:  # back in the retention set once the journal forgets their last job
+                pipe.zadd(keys.message_parked, parked, gt=True)
+            gone = [i for i in ids if i not in later]  # parked, forgotten, or deleted since
+            if gone:
+                pipe.zrem(keys.message_kept, *gone)
+            await pipe.execute()
+        return len(ids)
+
+    async def _purge_deliveries(self, older_than: float, budget: int) -> int:
+        if budget <= 0:
+            return 0
+        redis, keys = self._redis(), self.keys
+        ids = names(await redis.zrangebyscore(keys.delivery_kept, "-inf", older_than, start=0, num=budget))
+        if not ids:
+            return 0
+        found = await self._deliveries(ids)
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(keys.delivery_kept, *ids)
+            pipe.hdel(keys.deliveries, *ids)
+            for delivery in found:
+                for key in self._delivery_indexes(delivery):
+                    pipe.zrem(key, delivery.id)
+            await pipe.execute()
+        return len(ids)
+
+    async def clear(self) -> None:
+        redis = self._redis()
+        async for batch in _batched(redis.scan_iter(match=self.keys.data_pattern, count=1000)):
+            await redis.unlink(*batch)
+
+
+def _message_kept_from(m: Message) -> float:
+    return max(m.created_at, m.status_at or 0.0)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+async def _batched(keys: AsyncIterator[bytes], size: int = 1000) -> AsyncIterator[list[bytes]]:
+    batch: list[bytes] = []
+    async for key in keys:
+        batch.append(key)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+if TYPE_CHECKING:
+
+    def _is_a_store(store: RedisStore) -> Store:
+        return store  # mypy proves the store fits the service's port
