@@ -62,7 +62,7 @@ def redis_url() -> str:
 
 
 def _start() -> str:
-    port = _free_port()
+    port = free_port()
     workdir = tempfile.mkdtemp(prefix="mockgateway-redis-")
     command = [
         PACKAGE, "--bind", "127.0.0.1", "--port", str(port), "--dir", workdir,
@@ -85,7 +85,7 @@ def _stop(process: subprocess.Popen[str], workdir: str) -> None:
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

@@ -19,7 +19,8 @@ async def connect(url: str) -> Redis:
     from redis.exceptions import RedisError
 
     try:
-        client = Redis.from_url(url, socket_connect_timeout=5)
+        # RESP2: no HELLO handshake, so that a server too old for RESP3 still tells its version.
+        client = Redis.from_url(url, socket_connect_timeout=5, protocol=2)
     except ValueError as error:
         raise ConfigError(f"store {url}: not a Redis URL ({error})") from None
     try:
