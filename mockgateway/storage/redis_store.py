@@ -6,7 +6,6 @@ message by a Lua script that compares its revision. Retention is by sorted-set s
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -22,11 +21,12 @@ from mockgateway.domain.model import (
 )
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import redis_events as events
-from mockgateway.storage.deliveries import delivery_filter, kept_from
+from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import NotificationFilter, mo_filter, notification_filter
 from mockgateway.storage.redis_connect import connect
+from mockgateway.storage.redis_deliveries import RedisDeliveries
 from mockgateway.storage.redis_jobs import RedisJobJournal
-from mockgateway.storage.redis_keys import DELIVERY, MESSAGE, Keys, names, scored
+from mockgateway.storage.redis_keys import MESSAGE, Keys, names, scored
 from mockgateway.storage.redis_state import RedisState
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class RedisStore:
         self._generation = 0
         #: Opt-outs, callback targets, grants and the clock, written in order by one task chain.
         self.state = RedisState(self._redis, self.keys)
+        self._deliveries = RedisDeliveries(self._redis, self.keys)
 
     # -- lifetime ---------------------------------------------------------------------------------
     async def open(self) -> None:
@@ -222,25 +223,12 @@ class RedisStore:
 
     # -- callback deliveries ----------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
-        sequence, keys = await self._sequence(1), self.keys
-        kept = kept_from(delivery)
+        sequence, kept = await self._sequence(1), kept_from(delivery)
         async with self._redis().pipeline(transaction=True) as pipe:
-            pipe.hset(keys.deliveries, delivery.id, DELIVERY.encode(delivery))
-            for key in self._delivery_indexes(delivery):
-                pipe.zadd(key, {delivery.id: sequence}, nx=True)
-            if kept is None:
-                pipe.zrem(keys.delivery_kept, delivery.id)
-            else:
-                pipe.zadd(keys.delivery_kept, {delivery.id: kept})
+            self._deliveries.write(pipe, sequence, delivery, kept)
+            if kept is not None:
                 self._retain(pipe, delivery, kept)
             await pipe.execute()
-
-    def _delivery_indexes(self, delivery: Delivery) -> list[str]:
-        keys = self.keys
-        found = [keys.delivery_order, keys.deliveries_of(delivery.account)]
-        if delivery.message_id is not None:
-            found.append(keys.deliveries_for(delivery.message_id))
-        return found
 
     def _retain(self, pipe: Pipeline, delivery: Delivery, kept: float) -> None:
         """A finished delivery moves the retention start of what it carried to when it finished."""
@@ -257,28 +245,10 @@ class RedisStore:
         return True
 
     async def get_delivery(self, delivery_id: str) -> Delivery | None:
-        raw = await self._redis().hget(self.keys.deliveries, delivery_id)
-        return None if raw is None else DELIVERY.decode(raw)
-
-    async def _deliveries(self, ids: Sequence[bytes]) -> list[Delivery]:
-        if not ids:
-            return []
-        raws = await self._redis().hmget(self.keys.deliveries, ids)
-        return [DELIVERY.decode(raw) for raw in raws if raw is not None]
+        return await self._deliveries.get(delivery_id)
 
     async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
-        keys, keep = self.keys, delivery_filter(query)
-        if query.message_id is not None:
-            key = keys.deliveries_for(query.message_id)
-        else:
-            key = keys.delivery_order if query.account is None else keys.deliveries_of(query.account)
-        ids = names(await self._redis().zrevrange(key, 0, -1))
-        matched: list[Delivery] = []
-        for start in range(0, len(ids), _BATCH):
-            matched.extend(d for d in await self._deliveries(ids[start : start + _BATCH]) if keep(d))
-            if len(matched) >= query.offset + query.limit:
-                break
-        return list(itertools.islice(matched, query.offset, query.offset + query.limit))
+        return await self._deliveries.list(query)
 
     # -- pending jobs -----------------------------------------------------------------------------
     def journal(self) -> RedisJobJournal:
@@ -290,7 +260,7 @@ class RedisStore:
         work = await self._notifications.purge(older_than, limit)
         work += await self._mos.purge(older_than, limit - work)
         work += await self._purge_messages(older_than, limit - work, busy_until)
-        work += await self._purge_deliveries(older_than, limit - work)
+        work += await self._deliveries.purge(older_than, limit - work)
         return work
 
     async def _purge_messages(self, older_than: float, budget: int, busy_until: BusyUntil | None) -> int:
@@ -319,23 +289,6 @@ class RedisStore:
             gone = [i for i in ids if i not in later]  # parked, forgotten, or deleted since
             if gone:
                 pipe.zrem(keys.message_kept, *gone)
-            await pipe.execute()
-        return len(ids)
-
-    async def _purge_deliveries(self, older_than: float, budget: int) -> int:
-        if budget <= 0:
-            return 0
-        redis, keys = self._redis(), self.keys
-        ids = names(await redis.zrangebyscore(keys.delivery_kept, "-inf", older_than, start=0, num=budget))
-        if not ids:
-            return 0
-        found = await self._deliveries(ids)
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.zrem(keys.delivery_kept, *ids)
-            pipe.hdel(keys.deliveries, *ids)
-            for delivery in found:
-                for key in self._delivery_indexes(delivery):
-                    pipe.zrem(key, delivery.id)
             await pipe.execute()
         return len(ids)
 
