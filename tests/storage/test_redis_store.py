@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from mockgateway.bootstrap import build_store
+from mockgateway.bootstrap import build_gateway, build_store
+from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.job import Job
-from mockgateway.domain.model import MessageQuery
+from mockgateway.domain.model import EventQuery, MessageQuery, MessageStatus, SendRequest
 from mockgateway.domain.state import OptOut
 from mockgateway.storage.redis_store import RedisStore
 from tests.conftest import T0
+from tests.internals import store_of
 from tests.redis_server import free_port, redis_url
 from tests.storage.factories import message, notification
+from tests.storage.test_gateway_retention import ACK_ALL
 
 
 async def _answer_as_redis_6(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -127,5 +130,36 @@ async def test_a_reopened_store_has_everything_it_had(tmp_path: Path) -> None:
         assert await second.journal().load() == [job]
         assert [o.number for o in await second.state.load_opt_outs()] == ["447700900001"]
         assert await second.state.load_clock() == T0 + 30
+    finally:
+        await second.close()
+
+
+def _two_parts_acked() -> SendRequest:
+    """Two messages on the default timeline: SENT after 1 s, DELIVERED after 3 s."""
+    return SendRequest(
+        account="demo", provider="livelink", destinations=("33612345678", "33612345679"), text="Hi", options=ACK_ALL
+    )
+
+
+async def test_a_gateway_restarted_on_the_same_keys_resumes_its_timeline(tmp_path: Path) -> None:
+    settings = Settings(clock="virtual", seed=7, store=redis_url(), redis_prefix=f"test:{tmp_path}:")
+    clock = FakeClock(T0)
+    first = build_gateway(settings, clock=clock)
+    assert isinstance(store_of(first), RedisStore)
+    await first.open()
+    accepted = await first.send(_two_parts_acked())
+    await first.advance(1)  # SENT now; DELIVERED is due at +3 s
+    await first.close()
+
+    second = build_gateway(settings, clock=clock)
+    restored = await second.open()
+    try:
+        assert restored.jobs == 2
+        await second.advance(5)
+        statuses = [n.status for n in await second.notifications(EventQuery(status="DELIVERED"))]
+        assert statuses == [MessageStatus.DELIVERED] * 2
+        again = await second.send(_two_parts_acked())  # new ids never repeat stored ones, even with the same seed
+        old_ids = {part for m in accepted.messages for part in m.part_ids}
+        assert not old_ids & {part for m in again.messages for part in m.part_ids}
     finally:
         await second.close()
