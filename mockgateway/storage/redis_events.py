@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from mockgateway.domain.model import EventQuery, MoMessage, Notification
 from mockgateway.storage import events as ev
-from mockgateway.storage.redis_keys import MO, NOTIFICATION, Codec, EventKeys, member, names
+from mockgateway.storage import redis_scripts as scripts
+from mockgateway.storage.redis_keys import MO, NOTIFICATION, Codec, EventKeys, names
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -25,19 +26,20 @@ class RedisEvents(Generic[Item]):
     def __init__(self, redis: Redis, keys: EventKeys, codec: Codec[Item], index_keys: Callable[[Item], list[str]],
                  time: Callable[[Item], float]) -> None:  # fmt: skip
         self._redis = redis
+        self._add = redis.register_script(scripts.ADD_EVENT)
         self.keys = keys
         self._codec: Codec[Item] = codec
         self._index_keys: Callable[[Item], list[str]] = index_keys
         self._time: Callable[[Item], float] = time
 
-    def add(self, pipe: Pipeline, sequence: int, item: Item) -> None:
-        """Queue the writes that keep ``item``, which arrived ``sequence``-th."""
-        name, at, keys = member(sequence), self._time(item), self.keys
-        pipe.hset(keys.values, name, self._codec.encode(item))
-        pipe.hset(keys.members, item.id, name)
-        pipe.zadd(keys.kept, {item.id: at}, gt=True)  # a callback delivered first may have set a later start
-        for key in (keys.all, *self._index_keys(item)):
-            pipe.zadd(key, {name: at})
+    async def add(self, item: Item, counters: Sequence[str], numeric: int | None) -> None:
+        """Keep ``item``; ``counters``: the sequence and the numeric high-water mark, raised to ``numeric``."""
+        keys = self.keys
+        listed_in: list[str] = [keys.all, *self._index_keys(item)]
+        # The retention set only ever moves later: a callback delivered first may have set a later start.
+        args: list[bytes | str | float] = [item.id, self._codec.encode(item), self._time(item)]
+        args.append("" if numeric is None else numeric)
+        await self._add(keys=[counters[0], keys.values, keys.members, keys.kept, counters[1], *listed_in], args=args)
 
     def touch(self, pipe: Pipeline, item_id: str, at: float) -> None:
         """The retention of ``item_id`` starts no earlier than ``at``."""

@@ -10,24 +10,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.job import Job
+from mockgateway.storage import redis_scripts as scripts
 from mockgateway.storage.redis_keys import JOB, Keys, names
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
     from mockgateway.service.ports import JobJournal
-
-
-#: KEYS: the message's pending jobs, the parked messages, the retention set. ARGV: the message id.
-#: A message the store's purge parked because of its jobs goes back to the retention set after its last job.
-_UNPARK = """
-if redis.call('SCARD', KEYS[1]) > 0 then return 0 end
-local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
-if not score then return 0 end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], 'GT', score, ARGV[1])
-return 1
-"""
 
 
 class RedisJobJournal:
@@ -55,7 +44,7 @@ class RedisJobJournal:
             pipe.zrem(keys.jobs_due, *[job.key for job in jobs])
             for job in jobs:
                 pipe.srem(keys.jobs_of(job.message_id), job.key)
-            unpark = self._redis().register_script(_UNPARK)
+            unpark = self._redis().register_script(scripts.UNPARK)
             for message_id in {job.message_id for job in jobs}:
                 keys_of = [keys.jobs_of(message_id), keys.message_parked, keys.message_kept]
                 await unpark(keys=keys_of, args=[message_id], client=pipe)  # queued: the pipeline runs it

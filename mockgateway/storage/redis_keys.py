@@ -131,13 +131,6 @@ def scored(found: Any) -> list[tuple[bytes, float]]:
     return cast(list[tuple[bytes, float]], found)
 
 
-MEMBER_DIGITS = 16
-
-
-def member(sequence: int) -> str:
-    return f"{sequence:0{MEMBER_DIGITS}d}"
-
-
 def pair(first: str, second: str | None) -> str:
     """One hash field for two names (NUL cannot occur in either)."""
     return f"{first}\0{second or ''}"

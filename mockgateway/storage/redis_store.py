@@ -6,7 +6,7 @@ message by a Lua script that compares its revision. Retention is by sorted-set s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.model import (
@@ -21,6 +21,7 @@ from mockgateway.domain.model import (
 )
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import redis_events as events
+from mockgateway.storage import redis_scripts as scripts
 from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import NotificationFilter, mo_filter, notification_filter
 from mockgateway.storage.redis_connect import connect
@@ -37,13 +38,6 @@ if TYPE_CHECKING:
 
 DEFAULT_PREFIX = "mockgateway:"
 _BATCH = 500
-#: KEYS: the message's hash, the retention set. ARGV: expected revision, value, new revision, kept from, id.
-_REPLACE = """
-if redis.call('HGET', KEYS[1], 'r') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'r', ARGV[3])
-redis.call('ZADD', KEYS[2], 'GT', ARGV[4], ARGV[5])
-return 1
-"""
 
 
 class RedisStore:
@@ -58,6 +52,7 @@ class RedisStore:
         #: Opt-outs, callback targets, grants and the clock, written in order by one task chain.
         self.state = RedisState(self._redis, self.keys)
         self._deliveries = RedisDeliveries(self._redis, self.keys)
+        self._counters = (self.keys.sequence, self.keys.numeric_high)
 
     # -- lifetime ---------------------------------------------------------------------------------
     async def open(self) -> None:
@@ -65,7 +60,8 @@ class RedisStore:
             return
         client = await connect(self.url)
         self._client = client
-        self._replace = client.register_script(_REPLACE)
+        self._replace = client.register_script(scripts.REPLACE_MESSAGE)
+        self._add_messages = client.register_script(scripts.ADD_MESSAGES)
         self._generation = int(await client.incr(self.keys.generation)) - 1
         self._notifications = events.notifications(client, self.keys.notifications)
         self._mos = events.mos(client, self.keys.mos)
@@ -92,24 +88,18 @@ class RedisStore:
         """The first of ``count`` new arrival numbers, shared by every process on this Redis."""
         return int(await self._redis().incrby(self.keys.sequence, count)) - count + 1
 
-    def _raise_high(self, pipe: Pipeline, ids: Sequence[str]) -> None:
-        numbers = [int(i) for i in ids if i.isdigit()]
-        if numbers:
-            pipe.zadd(self.keys.numeric_high, {"high": max(numbers)}, gt=True)
-
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
         if not messages:
             return
-        first, keys = await self._sequence(len(messages)), self.keys
-        async with self._redis().pipeline(transaction=True) as pipe:
-            for sequence, message in enumerate(messages, first):
-                pipe.hset(keys.message(message.id), mapping={"v": MESSAGE.encode(message), "r": message.revision})
-                pipe.zadd(keys.message_order, {message.id: sequence}, nx=True)
-                pipe.zadd(keys.messages_of(message.account), {message.id: sequence}, nx=True)
-                pipe.zadd(keys.message_kept, {message.id: _message_kept_from(message)}, gt=True)
-            self._raise_high(pipe, [part for m in messages for part in m.part_ids])
-            await pipe.execute()
+        keys = self.keys
+        high = _highest(part for m in messages for part in m.part_ids)
+        listed: list[str] = [keys.sequence, keys.message_order, keys.message_kept, keys.numeric_high]
+        args: list[bytes | str | float] = ["" if high is None else high]
+        for m in messages:
+            listed += [keys.message(m.id), keys.messages_of(m.account)]
+            args += [m.id, MESSAGE.encode(m), m.revision, _message_kept_from(m)]
+        await self._add_messages(keys=listed, args=args)
 
     async def replace_message(self, current: Message, updated: Message) -> bool:
         keys = [self.keys.message(current.id), self.keys.message_kept]
@@ -175,10 +165,7 @@ class RedisStore:
 
     # -- notifications and MOs --------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
-        sequence = await self._sequence(1)
-        async with self._redis().pipeline(transaction=True) as pipe:
-            self._notifications.add(pipe, sequence, notification)
-            await pipe.execute()
+        await self._notifications.add(notification, self._counters, None)
 
     async def list_notifications(self, query: EventQuery) -> list[Notification]:
         orders, key, keep = await self._notification_plan(query)
@@ -207,11 +194,7 @@ class RedisStore:
         return None, key, (keep if filtered else None)
 
     async def add_mo(self, mo: MoMessage) -> None:
-        sequence = await self._sequence(1)
-        async with self._redis().pipeline(transaction=True) as pipe:
-            self._mos.add(pipe, sequence, mo)
-            self._raise_high(pipe, (mo.id,))
-            await pipe.execute()
+        await self._mos.add(mo, self._counters, _highest((mo.id,)))
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
         key, filtered = events.mo_series(self.keys.mos, query)
@@ -296,6 +279,10 @@ class RedisStore:
         redis = self._redis()
         async for batch in _batched(redis.scan_iter(match=self.keys.data_pattern, count=1000)):
             await redis.unlink(*batch)
+
+
+def _highest(ids: Iterable[str]) -> int | None:
+    return max((int(i) for i in ids if i.isdigit()), default=None)
 
 
 def _message_kept_from(m: Message) -> float:
