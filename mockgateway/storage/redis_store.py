@@ -138,9 +138,19 @@ class RedisStore:
         return matched
 
     async def list_messages(self, query: MessageQuery) -> Page:
+        if _by_account_only(query):  # the admin list's usual query: one page, not every message read
+            return await self._page_of_order(query)
         matched = await self._newest_first(query)
         items = tuple(matched[query.offset : query.offset + query.limit])
         return Page(items=items, total=len(matched), offset=query.offset, limit=query.limit)
+
+    async def _page_of_order(self, query: MessageQuery) -> Page:
+        keys, redis = self.keys, self._redis()
+        key = keys.message_order if query.account is None else keys.messages_of(query.account)
+        total = int(await redis.zcard(key))
+        ids = names(await redis.zrevrange(key, query.offset, query.offset + query.limit - 1)) if query.limit > 0 else []
+        items = tuple(await self._messages(ids))
+        return Page(items=items, total=total, offset=query.offset, limit=query.limit)
 
     async def delete_messages(self, query: MessageQuery | None = None) -> int:
         doomed = await self._newest_first(query)
@@ -279,6 +289,10 @@ class RedisStore:
         redis = self._redis()
         async for batch in _batched(redis.scan_iter(match=self.keys.data_pattern, count=1000)):
             await redis.unlink(*batch)
+
+
+def _by_account_only(q: MessageQuery) -> bool:
+    return q.id is None and q.destination is None and q.origin is None and q.text is None and q.provider is None
 
 
 def _highest(ids: Iterable[str]) -> int | None:
