@@ -4,35 +4,34 @@ message) by first-save order, and finished ones in a retention set by when they 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.model import Delivery, EventQuery
+from mockgateway.storage import redis_scripts as scripts
 from mockgateway.storage.deliveries import delivery_filter
 from mockgateway.storage.redis_keys import DELIVERY, Keys, names
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
-    from redis.asyncio.client import Pipeline
 
 _BATCH = 500
 
 
 class RedisDeliveries:
-    def __init__(self, redis: Callable[[], Redis], keys: Keys) -> None:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
+        self._save = redis.register_script(scripts.SAVE_DELIVERY)
         self._keys = keys
 
-    def write(self, pipe: Pipeline, sequence: int, delivery: Delivery, kept: float | None) -> None:
-        """Queue the writes that keep ``delivery``, first saved ``sequence``-th, retained from ``kept``."""
+    async def save(self, delivery: Delivery, kept: float | None, carried_kept: str) -> None:
+        """Keep ``delivery``, retained from ``kept`` (``None``: pending, kept whatever its age); a finished one
+        moves the retention start of what it carried (in the sorted set ``carried_kept``) and of its message."""
         keys = self._keys
-        pipe.hset(keys.deliveries, delivery.id, DELIVERY.encode(delivery))
-        for key in self._indexes(delivery):
-            pipe.zadd(key, {delivery.id: sequence}, nx=True)
-        if kept is None:
-            pipe.zrem(keys.delivery_kept, delivery.id)  # pending: kept whatever its age
-        else:
-            pipe.zadd(keys.delivery_kept, {delivery.id: kept})
+        listed = [keys.sequence, keys.deliveries, keys.delivery_kept, carried_kept, keys.message_kept]
+        args: list[bytes | str | float] = [delivery.id, DELIVERY.encode(delivery), "" if kept is None else kept]
+        args += [delivery.subject_id, delivery.message_id or ""]
+        await self._save(keys=listed + self._indexes(delivery), args=args)
 
     def _indexes(self, delivery: Delivery) -> list[str]:
         keys = self._keys
@@ -42,13 +41,13 @@ class RedisDeliveries:
         return found
 
     async def get(self, delivery_id: str) -> Delivery | None:
-        raw = await self._redis().hget(self._keys.deliveries, delivery_id)
+        raw = await self._redis.hget(self._keys.deliveries, delivery_id)
         return None if raw is None else DELIVERY.decode(raw)
 
     async def _values(self, ids: Sequence[bytes]) -> list[Delivery]:
         if not ids:
             return []
-        raws = await self._redis().hmget(self._keys.deliveries, ids)
+        raws = await self._redis.hmget(self._keys.deliveries, ids)
         return [DELIVERY.decode(raw) for raw in raws if raw is not None]
 
     async def list(self, query: EventQuery) -> list[Delivery]:
@@ -58,7 +57,7 @@ class RedisDeliveries:
             key = keys.deliveries_for(query.message_id)
         else:
             key = keys.delivery_order if query.account is None else keys.deliveries_of(query.account)
-        ids = names(await self._redis().zrevrange(key, 0, -1))
+        ids = names(await self._redis.zrevrange(key, 0, -1))
         matched: list[Delivery] = []
         for start in range(0, len(ids), _BATCH):
             matched.extend(d for d in await self._values(ids[start : start + _BATCH]) if keep(d))
@@ -70,7 +69,7 @@ class RedisDeliveries:
         """Forget at most ``budget`` finished deliveries whose retention started at or before ``older_than``."""
         if budget <= 0:
             return 0
-        redis, keys = self._redis(), self._keys
+        redis, keys = self._redis, self._keys
         ids = names(await redis.zrangebyscore(keys.delivery_kept, "-inf", older_than, start=0, num=budget))
         if not ids:
             return 0

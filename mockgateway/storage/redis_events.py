@@ -13,7 +13,6 @@ from mockgateway.storage.redis_keys import MO, NOTIFICATION, Codec, EventKeys, n
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
-    from redis.asyncio.client import Pipeline
 
 Item = TypeVar("Item", Notification, MoMessage)
 #: How many values one read fetches while filtering a series.
@@ -40,10 +39,6 @@ class RedisEvents(Generic[Item]):
         args: list[bytes | str | float] = [item.id, self._codec.encode(item), self._time(item)]
         args.append("" if numeric is None else numeric)
         await self._add(keys=[counters[0], keys.values, keys.members, keys.kept, counters[1], *listed_in], args=args)
-
-    def touch(self, pipe: Pipeline, item_id: str, at: float) -> None:
-        """The retention of ``item_id`` starts no earlier than ``at``."""
-        pipe.zadd(self.keys.kept, {item_id: at}, gt=True)
 
     # -- queries ----------------------------------------------------------------------------------------
     async def page(self, key: str, q: EventQuery, keep: Callable[[Item], bool] | None) -> list[Item]:

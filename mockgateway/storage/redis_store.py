@@ -32,7 +32,6 @@ from mockgateway.storage.redis_state import RedisState
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
-    from redis.asyncio.client import Pipeline
 
     from mockgateway.service.ports import Store
 
@@ -51,7 +50,6 @@ class RedisStore:
         self._generation = 0
         #: Opt-outs, callback targets, grants and the clock, written in order by one task chain.
         self.state = RedisState(self._redis, self.keys)
-        self._deliveries = RedisDeliveries(self._redis, self.keys)
         self._counters = (self.keys.sequence, self.keys.numeric_high)
 
     # -- lifetime ---------------------------------------------------------------------------------
@@ -65,6 +63,7 @@ class RedisStore:
         self._generation = int(await client.incr(self.keys.generation)) - 1
         self._notifications = events.notifications(client, self.keys.notifications)
         self._mos = events.mos(client, self.keys.mos)
+        self._deliveries = RedisDeliveries(client, self.keys)
 
     async def close(self) -> None:
         if self._client is not None:
@@ -83,10 +82,6 @@ class RedisStore:
     async def last_numeric_id(self) -> int | None:
         score = await self._redis().zscore(self.keys.numeric_high, "high")
         return None if score is None else int(score)
-
-    async def _sequence(self, count: int) -> int:
-        """The first of ``count`` new arrival numbers, shared by every process on this Redis."""
-        return int(await self._redis().incrby(self.keys.sequence, count)) - count + 1
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
@@ -216,19 +211,8 @@ class RedisStore:
 
     # -- callback deliveries ----------------------------------------------------------------------
     async def save_delivery(self, delivery: Delivery) -> None:
-        sequence, kept = await self._sequence(1), kept_from(delivery)
-        async with self._redis().pipeline(transaction=True) as pipe:
-            self._deliveries.write(pipe, sequence, delivery, kept)
-            if kept is not None:
-                self._retain(pipe, delivery, kept)
-            await pipe.execute()
-
-    def _retain(self, pipe: Pipeline, delivery: Delivery, kept: float) -> None:
-        """A finished delivery moves the retention start of what it carried to when it finished."""
-        log = self._notifications if delivery.kind == "status" else self._mos
-        log.touch(pipe, delivery.subject_id, kept)
-        if delivery.message_id is not None:
-            pipe.zadd(self.keys.message_kept, {delivery.message_id: kept}, xx=True, gt=True)
+        carried = self.keys.notifications if delivery.kind == "status" else self.keys.mos
+        await self._deliveries.save(delivery, kept_from(delivery), carried.kept)
 
     async def save_outcome(self, delivery_id: str, outcome: AttemptOutcome) -> bool:
         saved = await self.get_delivery(delivery_id)
