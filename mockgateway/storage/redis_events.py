@@ -26,6 +26,7 @@ class RedisEvents(Generic[Item]):
                  time: Callable[[Item], float]) -> None:  # fmt: skip
         self._redis = redis
         self._add = redis.register_script(scripts.ADD_EVENT)
+        self._forget = redis.register_script(scripts.FORGET_EVENTS)
         self.keys = keys
         self._codec: Codec[Item] = codec
         self._index_keys: Callable[[Item], list[str]] = index_keys
@@ -86,18 +87,18 @@ class RedisEvents(Generic[Item]):
         ids = names(await self._redis.zrangebyscore(keys.kept, "-inf", older_than, start=0, num=budget))
         if not ids:
             return 0
-        known = [name for name in names(await self._redis.hmget(keys.members, ids)) if name is not None]
-        items = await self._values(known)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zrem(keys.kept, *ids)
-            pipe.hdel(keys.members, *ids)
-            if known:
-                pipe.hdel(keys.values, *known)
-                pipe.zrem(keys.all, *known)
-            for name, item in zip(known, items, strict=True):
-                for key in self._index_keys(item):
-                    pipe.zrem(key, name)
-            await pipe.execute()
+        members = names(await self._redis.hmget(keys.members, ids))
+        known = [name for name in members if name is not None]
+        raws = await self._redis.hmget(keys.values, known) if known else []
+        by_member = {name: self._codec.decode(raw) for name, raw in zip(known, raws, strict=True) if raw is not None}
+        series: list[str] = []
+        args: list[bytes | str | float] = [older_than]
+        for item_id, name in zip(ids, members, strict=True):
+            item = by_member.get(name) if name is not None else None
+            listed_in = [] if item is None else self._index_keys(item)
+            series += listed_in
+            args += [item_id, name or "", len(listed_in)]
+        await self._forget(keys=[keys.kept, keys.members, keys.values, keys.all, *series], args=args)
         return len(ids)
 
 

@@ -70,3 +70,28 @@ redis.call('ZADD', KEYS[4], 'GT', ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('ZADD', KEYS[5], 'XX', 'GT', ARGV[3], ARGV[5]) end
 return 1
 """
+
+#: Notifications or MOs whose retention started at or before a cutoff, forgotten unless a callback delivered
+#: since the purge read them moved their start later.
+#: KEYS: retention set, id -> member, values, the all-accounts series, then each item's other series in turn.
+#: ARGV: the cutoff, then per item its id, its member ('' when unknown) and how many series keys it has.
+FORGET_EVENTS = """
+local k, removed = 5, 0
+local cutoff = tonumber(ARGV[1])
+for i = 2, #ARGV, 3 do
+  local id, name, n = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  local score = redis.call('ZSCORE', KEYS[1], id)
+  if score and tonumber(score) <= cutoff then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+    if name ~= '' then
+      redis.call('HDEL', KEYS[3], name)
+      redis.call('ZREM', KEYS[4], name)
+      for j = k, k + n - 1 do redis.call('ZREM', KEYS[j], name) end
+    end
+    removed = removed + 1
+  end
+  k = k + n
+end
+return removed
+"""

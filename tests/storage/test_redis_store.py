@@ -15,13 +15,13 @@ from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.job import Job
-from mockgateway.domain.model import EventQuery, MessageQuery, MessageStatus, SendRequest
+from mockgateway.domain.model import DeliveryState, EventQuery, MessageQuery, MessageStatus, SendRequest
 from mockgateway.domain.state import OptOut
 from mockgateway.storage.redis_store import RedisStore
 from tests.conftest import T0
-from tests.internals import store_of
+from tests.internals import before_event_purge_deletes, store_of
 from tests.redis_server import free_port, redis_url
-from tests.storage.factories import message, notification
+from tests.storage.factories import delivery, message, notification
 from tests.storage.test_gateway_retention import ACK_ALL
 
 
@@ -163,3 +163,21 @@ async def test_a_gateway_restarted_on_the_same_keys_resumes_its_timeline(tmp_pat
         assert not old_ids & {part for m in again.messages for part in m.part_ids}
     finally:
         await second.close()
+
+
+async def test_a_notification_delivered_while_a_purge_runs_is_kept(tmp_path: Path) -> None:
+    store = RedisStore(redis_url(), prefix=f"test:{tmp_path}:")
+    await store.open()
+    try:
+        await store.add_notification(notification("n1", at=0))
+
+        async def deliver() -> None:
+            await store.save_delivery(delivery("d1", subject="n1", state=DeliveryState.DELIVERED, delivered=100))
+
+        before_event_purge_deletes(store, deliver)
+        await store.purge(T0 + 50, store.purge_batch)
+        assert [n.id for n in await store.list_notifications(EventQuery())] == ["n1"]
+        await store.purge(T0 + 100, store.purge_batch)
+        assert await store.list_notifications(EventQuery()) == []
+    finally:
+        await store.close()
