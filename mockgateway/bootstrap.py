@@ -74,7 +74,13 @@ def build_clock(settings: Settings) -> Clock:
 
 
 def build_store(settings: Settings) -> tuple[Store, JobJournal]:
-    """``memory``, or ``sqlite:PATH``: an embedded database file that survives restarts, pending jobs included."""
+    """``memory``; ``sqlite:PATH``, an embedded database file that survives restarts, pending jobs included; or
+    ``redis://HOST:PORT/DB``, a Redis server keeping the same under ``redis_prefix``."""
+    if settings.store.startswith(("redis://", "rediss://")):
+        from mockgateway.storage.redis_store import RedisStore  # here: only this store needs redis-py
+
+        redis = RedisStore(settings.store, prefix=settings.redis_prefix)
+        return redis, redis.journal()
     if settings.store.startswith("sqlite:"):
         from mockgateway.storage.sqlite import SqliteStore  # here: most runs keep everything in memory
 

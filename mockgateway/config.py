@@ -22,10 +22,12 @@ from mockgateway.config_values import (
     ENV_PREFIX,
     MAX_DEMO_RATE,
     STATUS_LIST_KEYS,
+    STORE_FORMS,
     Source,
     duration_setting,
     setting_change,
     setting_label,
+    valid_store,
 )
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.model import Account
@@ -35,7 +37,7 @@ __all__ = ["DEMO_ACCOUNT", "LOGIN_KEYS", "PROVIDER_CREDENTIALS", "ConfigError", 
 #: Where a seeded run's virtual clock starts unless told otherwise: 2026-01-01T00:00:00Z, so runs replay exactly.
 REPLAY_START = 1_767_225_600.0
 
-_TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks", "limits", "server"}
+_TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks", "limits", "server", "store", "redis_prefix"}
 _SERVER_KEYS = {"max_connections", "client_timeout", "max_header_size", "workers"}
 #: The smallest header line limit: a request line and the usual headers must still fit.
 MIN_HEADER_SIZE = 1024
@@ -51,7 +53,8 @@ class Settings:
     scenarios_dir: Path | None = None  #: None: the shipped scenario library
     seed: int | None = None
     clock: str = "real"  #: "real" or "virtual"
-    store: str = "memory"  #: "memory" or "sqlite:PATH"
+    store: str = "memory"  #: "memory", "sqlite:PATH" or "redis://HOST:PORT/DB"
+    redis_prefix: str = "mockgateway:"  #: the Redis store's keys all start with it
     retention_s: float = 72 * 3600
     access_token_ttl_s: float = 45 * 60
     refresh_token_ttl_s: float = 60 * 60
@@ -109,8 +112,10 @@ class Settings:
     def validate(self) -> None:
         if self.clock not in ("real", "virtual"):
             raise ConfigError(f"clock: {self.clock!r} is not one of real, virtual")
-        if not (self.store == "memory" or self.store.startswith("sqlite:")):
-            raise ConfigError(f"store: {self.store!r} is not 'memory' or 'sqlite:PATH'")
+        if not valid_store(self.store):
+            raise ConfigError(f"store: {self.store!r} is not {STORE_FORMS}")
+        if not self.redis_prefix:
+            raise ConfigError("redis_prefix: must not be empty")
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port: {self.port} is out of range 0-65535")
         if not 0 < self.demo_rate <= MAX_DEMO_RATE:
@@ -188,6 +193,9 @@ def load_config_file(base: Settings, path: Path) -> Settings:
         changes[f"{key}_s"] = duration_setting(f"{path}: oauth.{key}", oauth[key])
     if "retention" in document:
         changes["retention_s"] = duration_setting(f"{path}: retention", document["retention"])
+    for key in ("store", "redis_prefix"):  # checked by ``validate`` once every layer is applied
+        if key in document:
+            changes[key] = str(document[key]).strip()
     changes.update(_server_section(path, document.get("server", {})))
     livelink = mapping(path, "livelink", document.get("livelink", {}))
     reject_unknown(path, "livelink", livelink, _LIVELINK_KEYS)

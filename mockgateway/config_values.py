@@ -43,9 +43,11 @@ def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
         case "clock":
             return {"clock": _choice(text, ("real", "virtual"), label)}
         case "store":
-            if not (text == "memory" or (text.startswith("sqlite:") and len(text) > len("sqlite:"))):
-                raise ConfigError(f"{label}: {text!r} is not 'memory' or 'sqlite:PATH'")
+            if not valid_store(text):
+                raise ConfigError(f"{label}: {text!r} is not {STORE_FORMS}")
             return {"store": text}
+        case "redis_prefix":
+            return {"redis_prefix": text}
         case "config":
             return {"config_path": Path(text)}
         case "scenarios":
@@ -75,6 +77,19 @@ def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
         case _:
             # Unrelated MOCKGATEWAY_* variables (e.g. a test plugin's) are not ours to refuse.
             return {}
+
+
+STORE_FORMS = "'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'"
+
+
+def valid_store(text: str) -> bool:
+    """``memory``, ``sqlite:PATH``, or a Redis URL (``redis://``, or ``rediss://`` for TLS)."""
+    if text == "memory":
+        return True
+    for scheme in ("sqlite:", "redis://", "rediss://"):
+        if text.startswith(scheme):
+            return len(text) > len(scheme)
+    return False
 
 
 def _integer(text: str, label: str) -> int:

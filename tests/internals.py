@@ -6,9 +6,13 @@ kept or the scheduler still plans may look behind it, through these functions on
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Store
 from mockgateway.service.scheduler import FixedTimeline, Scheduler
+from mockgateway.storage.redis_store import RedisStore
 
 
 def store_of(gateway: Gateway) -> Store:
@@ -32,3 +36,15 @@ def scheduler_of(gateway: Gateway) -> Scheduler:
 def waiting_in_lanes(timeline: FixedTimeline) -> list[object]:
     """What the scheduler's lanes for ``timeline`` hold: one item per message waiting for a step."""
     return [item for lane in timeline._lanes for item in lane.waiting]
+
+
+def before_event_purge_deletes(store: RedisStore, before: Callable[[], Awaitable[object]]) -> None:
+    """Run ``before`` each time the store's notification purge, having read what is due, deletes it."""
+    events = store._notifications
+    forget = events._forget
+
+    async def after_before(**kwargs: Any) -> Any:
+        await before()
+        return await forget(**kwargs)
+
+    events._forget = after_before  # type: ignore[assignment]

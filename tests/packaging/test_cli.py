@@ -193,7 +193,11 @@ def test_missing_config_file_named_by_variable(
         (["--port", "70000"], {}, "--port: 70000 is out of range"),
         ([], {"MOCKGATEWAY_CLOCK": "fast"}, "MOCKGATEWAY_CLOCK: 'fast' is not one of real, virtual"),
         (["--retention", "soon"], {}, "--retention: 'soon' is not a duration"),
-        ([], {"MOCKGATEWAY_STORE": "redis://x"}, "MOCKGATEWAY_STORE: 'redis://x' is not 'memory' or 'sqlite:PATH'"),
+        (
+            [],
+            {"MOCKGATEWAY_STORE": "mongodb://x"},
+            "MOCKGATEWAY_STORE: 'mongodb://x' is not 'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'",
+        ),
     ],
 )
 def test_bad_setting_names_the_variable_or_flag(

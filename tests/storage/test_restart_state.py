@@ -1,4 +1,5 @@
-"""A gateway restarted on the same SQLite file keeps opt-outs, runtime callback targets, tokens and its clock.
+"""A gateway restarted on the same SQLite file, or the same Redis keys, keeps opt-outs, runtime callback
+targets, tokens and its clock.
 
 Each "process" is an app of its own on a fresh virtual clock at its configured start, as after a real restart.
 """
@@ -20,6 +21,7 @@ from mockgateway.http.app import create_app
 from mockgateway.service.clock_keeper import ClockKeeper
 from mockgateway.storage.memory_state import InMemoryState
 from tests.conftest import T0, AiohttpClient, basic
+from tests.redis_server import redis_url
 
 Client = TestClient[Any, Any]
 Start = Callable[[], Awaitable[Client]]
@@ -28,8 +30,10 @@ LIVELINK_APP = basic("demo-app-key", "demo-app-secret")
 HANDSET = "447700900123"
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+@pytest.fixture(params=["sqlite", "redis"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if request.param == "redis":
+        return Settings(clock="virtual", seed=7, store=redis_url(), redis_prefix=f"test:{tmp_path}:")
     return Settings(clock="virtual", seed=7, store=f"sqlite:{tmp_path / 'state.db'}")
 
 

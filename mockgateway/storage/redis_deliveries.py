@@ -1,0 +1,85 @@
+"""Callback deliveries in Redis: one hash of values by id, newest-first sorted sets (all, per account, per
+message) by first-save order, and finished ones in a retention set by when they finished."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from mockgateway.domain.model import Delivery
+from mockgateway.domain.queries import EventQuery
+from mockgateway.storage import redis_scripts as scripts
+from mockgateway.storage.deliveries import delivery_filter
+from mockgateway.storage.redis_keys import DELIVERY, Keys, names
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+_BATCH = 500
+
+
+class RedisDeliveries:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self._redis = redis
+        self._save = redis.register_script(scripts.SAVE_DELIVERY)
+        self._keys = keys
+
+    async def save(self, delivery: Delivery, kept: float | None, carried_kept: str) -> None:
+        """Keep ``delivery``, retained from ``kept`` (``None``: pending, kept whatever its age); a finished one
+        moves the retention start of what it carried (in the sorted set ``carried_kept``) and of its message."""
+        keys = self._keys
+        listed = [keys.sequence, keys.deliveries, keys.delivery_kept, carried_kept, keys.message_kept]
+        args: list[bytes | str | float] = [delivery.id, DELIVERY.encode(delivery), "" if kept is None else kept]
+        args += [delivery.subject_id, delivery.message_id or ""]
+        await self._save(keys=listed + self._indexes(delivery), args=args)
+
+    def _indexes(self, delivery: Delivery) -> list[str]:
+        keys = self._keys
+        found = [keys.delivery_order, keys.deliveries_of(delivery.account)]
+        if delivery.message_id is not None:
+            found.append(keys.deliveries_for(delivery.message_id))
+        return found
+
+    async def get(self, delivery_id: str) -> Delivery | None:
+        raw = await self._redis.hget(self._keys.deliveries, delivery_id)
+        return None if raw is None else DELIVERY.decode(raw)
+
+    async def _values(self, ids: Sequence[bytes]) -> list[Delivery]:
+        if not ids:
+            return []
+        raws = await self._redis.hmget(self._keys.deliveries, ids)
+        return [DELIVERY.decode(raw) for raw in raws if raw is not None]
+
+    async def list(self, query: EventQuery) -> list[Delivery]:
+        """Newest first; read from the narrowest index, a batch at a time until the page is full."""
+        keys, keep = self._keys, delivery_filter(query)
+        if query.message_id is not None:
+            key = keys.deliveries_for(query.message_id)
+        else:
+            key = keys.delivery_order if query.account is None else keys.deliveries_of(query.account)
+        ids = names(await self._redis.zrevrange(key, 0, -1))
+        matched: list[Delivery] = []
+        for start in range(0, len(ids), _BATCH):
+            matched.extend(d for d in await self._values(ids[start : start + _BATCH]) if keep(d))
+            if len(matched) >= query.offset + query.limit:
+                break
+        return list(itertools.islice(matched, query.offset, query.offset + query.limit))
+
+    async def purge(self, older_than: float, budget: int) -> int:
+        """Forget at most ``budget`` finished deliveries whose retention started at or before ``older_than``."""
+        if budget <= 0:
+            return 0
+        redis, keys = self._redis, self._keys
+        ids = names(await redis.zrangebyscore(keys.delivery_kept, "-inf", older_than, start=0, num=budget))
+        if not ids:
+            return 0
+        found = await self._values(ids)
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(keys.delivery_kept, *ids)
+            pipe.hdel(keys.deliveries, *ids)
+            for delivery in found:
+                for key in self._indexes(delivery):
+                    pipe.zrem(key, delivery.id)
+            await pipe.execute()
+        return len(ids)

@@ -1,0 +1,142 @@
+"""The state port on Redis: each write is a task chained after the previous one, so writes keep their order
+without the synchronous callers waiting; ``flush`` awaits the last."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from mockgateway.domain.state import Grant, OptOut, TargetOverride
+from mockgateway.storage.redis_keys import GRANT, OPT_OUT, TARGETS, Keys, names, pair
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from mockgateway.service.state_ports import StatePort
+
+_log = logging.getLogger(__name__)
+Write = Callable[["Redis"], Awaitable[object]]
+
+
+class RedisState:
+    def __init__(self, redis: Callable[[], Redis], keys: Keys) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._last: asyncio.Task[None] | None = None
+        self._clock_at: float | None = None  #: the latest position not yet written
+        self._clock_queued = False
+
+    # -- opt-outs ---------------------------------------------------------------------------------------
+    def add_opt_out(self, opt_out: OptOut) -> None:
+        field = pair(opt_out.account, opt_out.number)
+        self._write(lambda r: r.hsetnx(self._keys.opt_outs, field, OPT_OUT.encode(opt_out)))
+
+    def remove_opt_out(self, account: str, number: str) -> None:
+        self._write(lambda r: r.hdel(self._keys.opt_outs, pair(account, number)))
+
+    def clear_opt_outs(self) -> None:
+        self._write(lambda r: r.delete(self._keys.opt_outs))
+
+    async def load_opt_outs(self) -> list[OptOut]:
+        await self.flush()  # after the writes made so far, as every store answers
+        raws = await self._redis().hvals(self._keys.opt_outs)
+        return sorted((OPT_OUT.decode(raw) for raw in raws), key=lambda opt_out: opt_out.at)
+
+    # -- callback targets -------------------------------------------------------------------------------
+    def save_targets(self, override: TargetOverride) -> None:
+        field = pair(override.account, override.provider)
+
+        async def save(redis: Redis) -> None:
+            sequence = await redis.incr(self._keys.sequence)
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.hset(self._keys.targets, field, TARGETS.encode(override))
+                pipe.zadd(self._keys.target_order, {field: sequence})
+                await pipe.execute()
+
+        self._write(save)
+
+    def forget_targets(self, account: str) -> None:
+        async def forget(redis: Redis) -> None:
+            mine = pair(account, "").encode()
+            fields = [f for f in names(await redis.hkeys(self._keys.targets)) if f.startswith(mine)]
+            if fields:
+                await redis.hdel(self._keys.targets, *fields)
+                await redis.zrem(self._keys.target_order, *fields)
+
+        self._write(forget)
+
+    async def load_targets(self) -> list[TargetOverride]:
+        await self.flush()  # after the writes made so far, as every store answers
+        redis = self._redis()
+        fields = names(await redis.zrange(self._keys.target_order, 0, -1))
+        raws = await redis.hmget(self._keys.targets, fields) if fields else []
+        return [TARGETS.decode(raw) for raw in raws if raw is not None]
+
+    # -- grants -----------------------------------------------------------------------------------------
+    def save_grant(self, grant: Grant) -> None:
+        async def save(redis: Redis) -> None:
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.hset(self._keys.grants, grant.access_token, GRANT.encode(grant))
+                pipe.zadd(self._keys.grant_expiry, {grant.access_token: grant.kept_until()})
+                await pipe.execute()
+
+        self._write(save)
+
+    def sweep_grants(self, now: float) -> None:
+        async def sweep(redis: Redis) -> None:
+            tokens = await redis.zrangebyscore(self._keys.grant_expiry, "-inf", now)
+            if tokens:
+                await redis.hdel(self._keys.grants, *tokens)
+                await redis.zrem(self._keys.grant_expiry, *tokens)
+
+        self._write(sweep)
+
+    async def load_grants(self, now: float) -> list[Grant]:
+        await self.flush()  # after the writes made so far, as every store answers
+        redis = self._redis()
+        tokens = names(await redis.zrangebyscore(self._keys.grant_expiry, f"({now!r}", "+inf"))
+        raws = await redis.hmget(self._keys.grants, tokens) if tokens else []
+        grants = [GRANT.decode(raw) for raw in raws if raw is not None]
+        return sorted(grants, key=lambda grant: grant.issued_at)
+
+    # -- the clock --------------------------------------------------------------------------------------
+    def save_clock(self, at: float) -> None:
+        # An advance moves the clock once per due moment: one write is queued at a time, of the latest position.
+        if self._clock_at is None or at > self._clock_at:
+            self._clock_at = at
+        if not self._clock_queued:
+            self._clock_queued = True
+            self._write(self._write_clock)
+
+    async def _write_clock(self, redis: Redis) -> None:
+        self._clock_queued = False  # first: a position set from now on queues a write of its own
+        if self._clock_at is not None:
+            await redis.zadd(self._keys.clock, {"clock": self._clock_at}, gt=True)  # never backwards
+
+    async def load_clock(self) -> float | None:
+        await self.flush()  # after the writes made so far, as every store answers
+        score = await self._redis().zscore(self._keys.clock, "clock")
+        return None if score is None else float(score)
+
+    async def flush(self) -> None:
+        if self._last is not None:
+            await asyncio.shield(self._last)
+
+    def _write(self, write: Write) -> None:
+        self._last = asyncio.get_running_loop().create_task(self._after(self._last, write))
+
+    async def _after(self, previous: asyncio.Task[None] | None, write: Write) -> None:
+        if previous is not None:
+            await asyncio.wait((previous,))  # its failure is its own, logged there
+        try:
+            await write(self._redis())
+        except Exception as error:
+            _log.error("the Redis store could not keep a state change: %s", error, exc_info=error)
+
+
+if TYPE_CHECKING:
+
+    def _is_a_state_port(state: RedisState) -> StatePort:
+        return state  # mypy proves the class fits the port

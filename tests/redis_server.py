@@ -1,0 +1,91 @@
+"""A private ``redis-server`` (Debian's package) for the tests: one per session, on a free port of 127.0.0.1.
+
+Installed with apt where it is missing and the machine allows (root and apt-get), as the browser tests do with
+Chromium. Where it cannot be had the Redis tests skip saying why, except in CI (``CI`` or
+``MOCKGATEWAY_REQUIRE_REDIS`` set), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+
+import pytest
+
+PACKAGE = "redis-server"
+_server: dict[str, str] = {}  #: "url" once started, "missing" with the reason it cannot be
+
+
+def required() -> bool:
+    return bool(os.environ.get("CI") or os.environ.get("MOCKGATEWAY_REQUIRE_REDIS"))
+
+
+def ensure_redis_server() -> str | None:
+    """Install Debian's redis-server where it is missing. Returns why it cannot be had, or None when it is there."""
+    if shutil.which(PACKAGE):
+        return None
+    apt = shutil.which("apt-get")
+    if apt is None:
+        return f"{PACKAGE} is missing and this machine has no apt-get to install the '{PACKAGE}' package"
+    if os.geteuid() != 0:
+        return f"{PACKAGE} is missing; install it as root with: apt-get install -y {PACKAGE}"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in ([apt, "update", "-q"], [apt, "install", "-y", "-q", "--no-install-recommends", PACKAGE]):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr}")
+    if not shutil.which(PACKAGE):
+        raise RuntimeError(f"the {PACKAGE} package installed, but {PACKAGE} is still missing")
+    return None
+
+
+def redis_url() -> str:
+    """The URL of this session's Redis (database 0), started on first use; skips (or fails in CI) without one."""
+    if "url" not in _server and "missing" not in _server:
+        try:
+            reason = ensure_redis_server()
+        except (RuntimeError, OSError) as error:  # apt is there but failed: a broken set-up, not a reason to skip
+            pytest.fail(f"could not install {PACKAGE}: {error}")
+        if reason is None:
+            _server["url"] = _start()
+        else:
+            _server["missing"] = reason
+    if "missing" in _server:
+        if required():
+            pytest.fail(f"the Redis tests must run here: {_server['missing']}")
+        pytest.skip(_server["missing"])
+    return _server["url"]
+
+
+def _start() -> str:
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="mockgateway-redis-")
+    command = [
+        PACKAGE, "--bind", "127.0.0.1", "--port", str(port), "--dir", workdir,
+        "--save", "", "--appendonly", "no", "--logfile", "", "--daemonize", "no",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    atexit.register(_stop, process, workdir)
+    assert process.stdout is not None
+    seen: list[str] = []
+    for line in process.stdout:  # its log says when it listens: no polling
+        seen.append(line)
+        if "Ready to accept connections" in line:
+            return f"redis://127.0.0.1:{port}/0"
+    raise RuntimeError(f"{PACKAGE} stopped before it was ready:\n{''.join(seen[-20:])}")
+
+
+def _stop(process: subprocess.Popen[str], workdir: str) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
