@@ -93,7 +93,7 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     )
     serve.add_argument("--max-header-size", metavar="BYTES", help="longest request or header line; longer gets 431")
     serve.add_argument(
-        "--workers", metavar="N", help="N processes serving one port, under a supervisor; more than 1 needs redis://"
+        "--workers", metavar="N", help="N processes serving one port, under a supervisor; 1 for now (see README)"
     )
 
 

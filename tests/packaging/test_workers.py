@@ -65,8 +65,12 @@ def test_workers_come_from_the_environment_and_the_config_file_too(
     assert "--workers: 0 is not a whole number above zero" in capsys.readouterr().err
 
 
-def test_a_shared_store_lets_workers_serve_together() -> None:
-    assert workers_problem(Settings(workers=4, store="redis://127.0.0.1:6379/0")) is None
+def test_workers_on_redis_wait_for_every_piece_of_state_to_be_shared() -> None:
+    # A token issued by one worker must be accepted by the next; each process still keeps its own copy.
+    problem = workers_problem(Settings(workers=4, store="redis://127.0.0.1:6379/0"))
+    assert problem is not None
+    assert "their own copy of issued tokens" in problem
+    assert workers_problem(Settings(workers=1, store="redis://127.0.0.1:6379/0")) is None
     assert workers_problem(Settings(workers=1)) is None  # one process owns the memory store alone
     assert workers_problem(Settings(workers=2)) is not None
 
