@@ -13,8 +13,11 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
+
+from tests.debian import ensure_package
 
 PACKAGE = "redis-server"
 _server: dict[str, str] = {}  #: "url" once started, "missing" with the reason it cannot be
@@ -26,21 +29,7 @@ def required() -> bool:
 
 def ensure_redis_server() -> str | None:
     """Install Debian's redis-server where it is missing. Returns why it cannot be had, or None when it is there."""
-    if shutil.which(PACKAGE):
-        return None
-    apt = shutil.which("apt-get")
-    if apt is None:
-        return f"{PACKAGE} is missing and this machine has no apt-get to install the '{PACKAGE}' package"
-    if os.geteuid() != 0:
-        return f"{PACKAGE} is missing; install it as root with: apt-get install -y {PACKAGE}"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in ([apt, "update", "-q"], [apt, "install", "-y", "-q", "--no-install-recommends", PACKAGE]):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr}")
-    if not shutil.which(PACKAGE):
-        raise RuntimeError(f"the {PACKAGE} package installed, but {PACKAGE} is still missing")
-    return None
+    return ensure_package(PACKAGE, Path(shutil.which(PACKAGE) or f"/usr/bin/{PACKAGE}"))
 
 
 def redis_url() -> str:

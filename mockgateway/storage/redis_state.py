@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
+from mockgateway.storage.clock_writes import LatestPosition
 from mockgateway.storage.redis_keys import GRANT, OPT_OUT, TARGETS, Keys, names, pair
 
 if TYPE_CHECKING:
@@ -25,8 +26,7 @@ class RedisState:
         self._redis = redis
         self._keys = keys
         self._last: asyncio.Task[None] | None = None
-        self._clock_at: float | None = None  #: the latest position not yet written
-        self._clock_queued = False
+        self._clock = LatestPosition()
 
     # -- opt-outs ---------------------------------------------------------------------------------------
     def add_opt_out(self, opt_out: OptOut) -> None:
@@ -103,17 +103,13 @@ class RedisState:
 
     # -- the clock --------------------------------------------------------------------------------------
     def save_clock(self, at: float) -> None:
-        # An advance moves the clock once per due moment: one write is queued at a time, of the latest position.
-        if self._clock_at is None or at > self._clock_at:
-            self._clock_at = at
-        if not self._clock_queued:
-            self._clock_queued = True
+        if self._clock.moved(at):
             self._write(self._write_clock)
 
     async def _write_clock(self, redis: Redis) -> None:
-        self._clock_queued = False  # first: a position set from now on queues a write of its own
-        if self._clock_at is not None:
-            await redis.zadd(self._keys.clock, {"clock": self._clock_at}, gt=True)  # never backwards
+        at = self._clock.to_write()
+        if at is not None:
+            await redis.zadd(self._keys.clock, {"clock": at}, gt=True)  # never backwards
 
     async def load_clock(self) -> float | None:
         await self.flush()  # after the writes made so far, as every store answers

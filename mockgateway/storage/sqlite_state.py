@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
+from mockgateway.storage.clock_writes import LatestPosition
 from mockgateway.storage.state_rows import (
     GRANT_COLUMNS,
     OPT_OUT_COLUMNS,
@@ -53,8 +54,7 @@ class SqliteState:
     def __init__(self, submit: Submit, call: Call) -> None:
         self._submit = submit
         self._call = call
-        self._clock_at: float | None = None  #: the latest position not yet written
-        self._clock_queued = False
+        self._clock = LatestPosition()
 
     # -- opt-outs ---------------------------------------------------------------------------------------
     def add_opt_out(self, opt_out: OptOut) -> None:
@@ -95,16 +95,11 @@ class SqliteState:
 
     # -- the clock --------------------------------------------------------------------------------------
     def save_clock(self, at: float) -> None:
-        # An advance moves the clock once per due moment: one write is queued at a time, of the latest position.
-        if self._clock_at is None or at > self._clock_at:
-            self._clock_at = at
-        if not self._clock_queued:
-            self._clock_queued = True
+        if self._clock.moved(at):
             self._write(self._write_clock)
 
     def _write_clock(self, db: Db) -> None:
-        self._clock_queued = False  # first: a position set from now on queues a write of its own
-        at = self._clock_at
+        at = self._clock.to_write()
         if at is not None:
             db.execute(_SAVE_CLOCK, (at,))
 

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
-import shutil
-import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
+
+from tests.debian import ensure_package
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext
@@ -37,21 +36,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 def ensure_chromium() -> str | None:
     """Install Debian's Chromium where it is missing. Returns why it cannot be had, or None when it is there."""
-    if CHROMIUM.exists():
-        return None
-    apt = shutil.which("apt-get")
-    if apt is None:
-        return f"{CHROMIUM} is missing and this machine has no apt-get to install the 'chromium' package"
-    if os.geteuid() != 0:
-        return f"{CHROMIUM} is missing; install it as root with: apt-get install -y chromium"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in ([apt, "update", "-q"], [apt, "install", "-y", "-q", "--no-install-recommends", "chromium"]):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr}")
-    if not CHROMIUM.exists():
-        raise RuntimeError(f"the chromium package installed, but {CHROMIUM} is still missing")
-    return None
+    return ensure_package("chromium", CHROMIUM)
 
 
 @asynccontextmanager
