@@ -122,8 +122,8 @@ async def _serve(kind: str, count: int, directory: Path, reply: Connection) -> N
     # Tokens outlive the jump of the virtual clock, so pulls during the purge are real pages, not 401s.
     settings = Settings(clock="virtual", seed=1, store=store, access_token_ttl_s=30 * 86400.0)
     clock = FakeClock(T0)
-    kept = build_store(settings)
-    gateway = build_gateway(settings, clock=clock, store=kept)
+    kept, journal = build_store(settings)
+    gateway = build_gateway(settings, clock=clock, store=kept, journal=journal)
     gc.collect()
     before = rss_kib()
     started = time.perf_counter()
