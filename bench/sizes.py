@@ -25,6 +25,7 @@ import re
 import sys
 import tempfile
 import time
+import traceback
 from array import array
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Iterator
@@ -82,10 +83,10 @@ def visit(value: object, path: str, sizes: Counter[str], seen: set[int]) -> None
         walk(value, path, sizes, seen)
 
 
-def stale_late(log: EventLog) -> int:
-    """Retention starts noted for rows the log no longer holds: nothing would ever remove them."""
-    series_rows = (row for series in log.accounts.values() for row in series.iterate(series.start, len(series.times)))
-    kept = {str(row[log.c.id]) for row in series_rows}
+def stale_late(log: EventLog[Any]) -> int:
+    """Retention starts noted for items the log no longer holds: nothing would ever remove them."""
+    items = (item for series in log.accounts.values() for item in series.iterate(series.start, len(series.times)))
+    kept = {log.c.id(item) for item in items}
     kept.update(log.held)
     return sum(1 for item_id in log.late if item_id not in kept)
 
@@ -164,7 +165,12 @@ def install(out: Path, every: float) -> None:
                 with out.open("a") as sink:
                     while True:
                         await asyncio.sleep(every)
-                        sink.write(json.dumps(sample(app)) + "\n")
+                        try:
+                            line = json.dumps(sample(app))
+                        except Exception:  # said at once: a sampler that dies quietly leaves an empty file
+                            traceback.print_exc()
+                            raise
+                        sink.write(line + "\n")
                         sink.flush()
 
             task = asyncio.create_task(loop())
