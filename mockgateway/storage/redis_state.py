@@ -2,7 +2,7 @@
 without the synchronous callers waiting; ``flush`` awaits the last.
 
 A write that meets an outage of Redis is tried again, with backoff, until Redis is back (the writes after it
-wait their turn, so the order holds); a closed store ends the retries."""
+wait their turn, so the order holds); closing the store waits a while for it, then ends the retries."""
 
 from __future__ import annotations
 
