@@ -1,4 +1,8 @@
-"""The ticker: on the real clock, runs due work as time passes. The only place that sleeps for real."""
+"""The ticker: on the real clock, runs due work as time passes. The only place that sleeps for real.
+
+While the store is unavailable the ticker logs it once, naps longer (backing off to a second) and carries on;
+the jobs that could not run stay planned and run once the store is back.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from mockgateway.domain.errors import StoreUnavailable
+from mockgateway.outages import Backoff, OutageLog
 from mockgateway.service.gateway import Gateway
 
 log = logging.getLogger(__name__)
@@ -16,21 +22,37 @@ MAX_NAP_S = 0.05
 
 
 async def tick_forever(gateway: Gateway) -> None:
+    outage, backoff = OutageLog(log, "running due work"), Backoff(first=MAX_NAP_S)
     while True:
         try:
-            await gateway.run_due()
-        except Exception:  # keep ticking: one bad job must not stop every lifecycle
-            log.exception("a scheduled job failed")
-        behind = await _purge(gateway)
+            await _run_due(gateway)
+            behind = await _purge(gateway)
+        except StoreUnavailable as error:
+            outage.failed(error)
+            await asyncio.sleep(backoff.next_delay())
+            continue
+        outage.recovered()
+        backoff.reset()
         due = gateway.next_due()
         nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.now()))
         await asyncio.sleep(0.0 if behind else nap)
+
+
+async def _run_due(gateway: Gateway) -> None:
+    try:
+        await gateway.run_due()
+    except StoreUnavailable:
+        raise
+    except Exception:  # keep ticking: one bad job must not stop every lifecycle
+        log.exception("a scheduled job failed")
 
 
 async def _purge(gateway: Gateway) -> bool:
     """One bounded batch of retention; True when more is due right away."""
     try:
         return await gateway.purge_expired()
+    except StoreUnavailable:
+        raise
     except Exception:
         log.exception("purging expired entries failed")
         return False

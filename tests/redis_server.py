@@ -13,6 +13,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -48,6 +52,58 @@ def redis_url() -> str:
             pytest.fail(f"the Redis tests must run here: {_server['missing']}")
         pytest.skip(_server["missing"])
     return _server["url"]
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of a test's own, on ``port`` with its files in ``workdir``, persisting every write to its
+    append-only file before it answers (``--appendfsync always``): what it acknowledged survives a SIGKILL."""
+
+    port: int
+    workdir: Path
+    process: subprocess.Popen[str] | None = None
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start it (again, on the same port and files), and return once it accepts connections."""
+        assert self.process is None, "already running"
+        command = [
+            PACKAGE, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.workdir),
+            "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--logfile", "", "--daemonize", "no",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines = iter(self.process.stdout or ())
+        for line in lines:  # its log says when it listens, its data loaded: no polling
+            self.log.append(line)
+            if "Ready to accept connections" in line:
+                # Read the rest of its log as it comes, so that the server never blocks on a full pipe.
+                threading.Thread(target=self.log.extend, args=(lines,), daemon=True).start()
+                return
+        raise RuntimeError(f"{PACKAGE} stopped before it was ready:\n{''.join(self.log[-20:])}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no last write; the port is free once this returns."""
+        assert self.process is not None, "not running"
+        self.process.kill()
+        self.process.wait(timeout=30)
+        self.process = None
+
+
+@contextmanager
+def private_redis(workdir: Path, port: int | None = None) -> Iterator[PrivateRedis]:
+    """A ``PrivateRedis`` started on ``port`` (a free one by default), always killed afterwards."""
+    redis_url()  # skips (or fails in CI) where there is no redis-server, with the reason
+    server = PrivateRedis(port=port or free_port(), workdir=workdir)
+    server.start()
+    try:
+        yield server
+    finally:
+        if server.process is not None:
+            server.kill()
 
 
 def _start() -> str:

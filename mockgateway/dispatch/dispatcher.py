@@ -16,12 +16,13 @@ import heapq
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
 
 from mockgateway.clock import Clock
 from mockgateway.dispatch.policy import RetryPolicy
+from mockgateway.dispatch.records import AttemptRecords, DeliveryLog
 from mockgateway.dispatch.transport import Transport
 from mockgateway.domain.model import Attempt, AttemptOutcome, Delivery, DeliveryState, HttpCall
 
@@ -29,14 +30,6 @@ if TYPE_CHECKING:
     from mockgateway.service.ports import Outbox
 
 log = logging.getLogger(__name__)
-
-
-class DeliveryLog(Protocol):
-    """The part of the ``Store`` the dispatcher writes to."""
-
-    async def save_delivery(self, delivery: Delivery) -> None: ...
-
-    async def save_outcome(self, delivery_id: str, outcome: AttemptOutcome) -> bool: ...
 
 
 class CallbackDispatcher:
@@ -54,7 +47,9 @@ class CallbackDispatcher:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")
         self._transport = transport
         self._clock = clock
-        self._store = store
+        #: Each attempt saved; while the store is unavailable, kept and saved later.
+        self._records = AttemptRecords(store, on_change)
+        self._recording: asyncio.Task[None] | None = None  #: a later try at what the store could not take
         self._policy = policy or RetryPolicy()
         self._concurrency = concurrency
         #: Current value of every delivery being dealt with. Deliveries are not tracked by the garbage collector,
@@ -71,8 +66,6 @@ class CallbackDispatcher:
         self._replays: set[asyncio.Task[Delivery]] = set()
         self._seq = 0
         self._closed = False
-        #: Told (delivery id, account) of every recorded attempt (the live feed listens).
-        self._on_change = on_change
 
     # -- the Outbox protocol ----------------------------------------------------------------------
     def enqueue(self, delivery: Delivery) -> None:
@@ -109,6 +102,8 @@ class CallbackDispatcher:
                 del scheduled[delivery_id]
                 self._hold(delivery_id)
                 self._ready.append(delivery_id)
+        if self._records and self._recording is None:
+            self._recording = asyncio.get_running_loop().create_task(self._record_later())
         # Enough free workers for what is ready: one stuck on a slow receiver must not hold up the next delivery.
         loop = asyncio.get_running_loop() if self._ready else None
         while loop is not None and len(self._workers) < self._concurrency and self._free() < len(self._ready):
@@ -118,12 +113,14 @@ class CallbackDispatcher:
 
     async def drain(self) -> None:
         # Workers end once the ready queue is empty; loop because retries never join it without run_due.
-        while self._workers or self._replays:
-            await asyncio.wait([*self._workers, *self._replays])
+        while self._workers or self._replays or self._recording:
+            await asyncio.wait([*self._workers, *self._replays, *([self._recording] if self._recording else [])])
+        if self._records:
+            await self._records.retry(busy=self._running)
 
     async def replay(self, delivery: Delivery) -> Delivery:
         """One more attempt now, outside the retry schedule; a 2xx makes the delivery DELIVERED."""
-        self._live.setdefault(delivery.id, delivery)
+        self._live.setdefault(delivery.id, self._records.latest(delivery))
         self._hold(delivery.id)
         task = asyncio.get_running_loop().create_task(self._attempt(delivery.id))
         self._replays.add(task)
@@ -155,7 +152,7 @@ class CallbackDispatcher:
         Call ``drain()`` first to let them finish instead.
         """
         self._closed = True
-        tasks = [*self._workers, *self._replays]
+        tasks = [*self._workers, *self._replays, *([self._recording] if self._recording else [])]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -163,6 +160,8 @@ class CallbackDispatcher:
             delivery_id = self._ready.popleft()
             self._requeue(delivery_id)
             self._release(delivery_id)
+        await self._records.retry(busy=())
+        self._records.abandon()
         await self._transport.close()
 
     def clear(self) -> None:
@@ -209,6 +208,12 @@ class CallbackDispatcher:
             # Synchronously with the empty check: run_due must never count a worker that will take nothing more.
             self._workers.discard(asyncio.current_task())
 
+    async def _record_later(self) -> None:
+        try:
+            await self._records.retry(busy=self._running)
+        finally:
+            self._recording = None
+
     def _replayed(self, task: asyncio.Task[Delivery]) -> None:
         self._replays.discard(task)
         if not task.cancelled() and task.exception() is not None:
@@ -229,11 +234,7 @@ class CallbackDispatcher:
                 live[delivery_id] = updated
             else:  # final, and no other attempt of it under way: nothing to hold it for
                 del live[delivery_id]
-            # The saved delivery is updated; only one forgotten meanwhile (a reset) is saved whole again.
-            if not await self._store.save_outcome(delivery_id, outcome):
-                await self._store.save_delivery(updated)
-            if self._on_change is not None:
-                self._on_change(delivery_id, base.account)
+            await self._records.record(delivery_id, outcome, updated)
             return updated
         except asyncio.CancelledError:
             self._requeue(delivery_id)

@@ -94,5 +94,16 @@ class ProviderFailure(GatewayError):
         self.http_status = status
 
 
+class StoreUnavailable(GatewayError):
+    """The store cannot be reached now (its server is down, restarting or loading): try again shortly."""
+
+    code = "store_unavailable"
+    http_status = 503
+    message = "the message store is unavailable, try again shortly"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, retry_after=1)
+
+
 class ConfigError(Exception):
     """A configuration or scenario file is unusable; the message names file, key and problem."""

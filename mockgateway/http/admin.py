@@ -6,6 +6,7 @@ from aiohttp import web
 
 from mockgateway import __version__
 from mockgateway.clock import iso
+from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.domain.queries import MessageQuery
 from mockgateway.http.admin_common import int_param, json_response
 from mockgateway.http.admin_filters import MESSAGES
@@ -17,15 +18,22 @@ routes = web.RouteTableDef()
 
 @routes.get("/__admin/health")
 async def health(request: web.Request) -> web.Response:
+    """503 while the store cannot be reached, so that a load balancer sends the traffic to another replica."""
     gateway = request.app[GATEWAY]
-    return json_response(
-        {
-            "status": "ok",
-            "version": __version__,
-            "time": iso(gateway.now()),
-            "clock": "virtual" if gateway.clock_is_virtual else "real",
-        }
-    )
+    try:
+        await gateway.check_store()
+    except StoreUnavailable:
+        store, status = "unavailable", 503
+    else:
+        store, status = "ok", 200
+    body = {
+        "status": store,
+        "store": store,
+        "version": __version__,
+        "time": iso(gateway.now()),
+        "clock": "virtual" if gateway.clock_is_virtual else "real",
+    }
+    return json_response(body, status)
 
 
 def message_query(request: web.Request) -> MessageQuery:

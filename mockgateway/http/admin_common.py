@@ -23,6 +23,8 @@ def error_response(error: GatewayError) -> web.Response:
     response = json_response({"error": error.code, "message": error.detail, "field": error.field}, error.http_status)
     if isinstance(error, AdminUnauthorized):
         response.headers["WWW-Authenticate"] = CHALLENGE
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

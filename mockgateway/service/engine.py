@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from mockgateway.clock import Clock
 from mockgateway.domain import lifecycle
+from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import (
     Delivery,
@@ -87,15 +88,22 @@ class Engine:
         # The journal hears of ran jobs a batch at a time: a restart repeats at most one batch.
         for first in range(0, len(due), _JOURNAL_BATCH):
             batch = due[first : first + _JOURNAL_BATCH]
-            for job in batch:
-                if job.status is not None and job.part_index is not None:
-                    await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
-                else:
-                    await self._reply(job)
+            for ran, job in enumerate(batch):
+                try:
+                    await self._run(job)
+                except StoreUnavailable:  # the job and those after it run once the store is back
+                    self._scheduler.schedule(due[first + ran :])
+                    raise
                 self._scheduler.ran(job)
             await self._journal.forget(batch)
         self._outbox.run_due()
         return len(due)
+
+    async def _run(self, job: Job) -> None:
+        if job.status is not None and job.part_index is not None:
+            await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
+        else:
+            await self._reply(job)
 
     async def clear_jobs(self) -> None:
         """Forget every planned job."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable, Collection, Mapping
 
 from mockgateway.clock import Clock
-from mockgateway.domain.errors import Forbidden
+from mockgateway.domain.errors import Forbidden, StoreUnavailable
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
@@ -271,11 +272,16 @@ class Gateway(History):
         await self._tokens.load()
         return await self._engine.restore()
 
+    async def check_store(self) -> None:
+        """Raise ``StoreUnavailable`` when the store cannot be reached now (the health check asks)."""
+        await self._store.ping()
+
     async def close(self) -> None:
         """Stop delivering callbacks, keep the clock's position, then close the store; what is still pending
         stays recorded as pending."""
         await self._outbox.close()
-        await self._time.keep()
+        with contextlib.suppress(StoreUnavailable):  # closing the store still gives it a while to come back
+            await self._time.keep()
         await self._store.close()
 
     async def drain(self) -> None:

@@ -38,6 +38,10 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
+    async def ping(self) -> None:
+        """Raise ``StoreUnavailable`` when the store cannot be reached now (a health check asks)."""
+        ...
+
     async def generation(self) -> int:
         """How many times this store's data was opened before (0: new, or not persistent)."""
         ...

@@ -47,6 +47,9 @@ class InMemoryStore:
     async def close(self) -> None:
         return None
 
+    async def ping(self) -> None:
+        return None  # in this process: reachable while it runs
+
     async def generation(self) -> int:
         return 0
 

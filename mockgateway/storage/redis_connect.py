@@ -18,9 +18,11 @@ async def connect(url: str) -> Redis:
     from redis.asyncio import Redis  # here: only this store needs redis-py
     from redis.exceptions import RedisError
 
+    from mockgateway.storage.redis_outage import CLIENT_OPTIONS
+
     try:
         # RESP2: no HELLO handshake, so that a server too old for RESP3 still tells its version.
-        client = Redis.from_url(url, socket_connect_timeout=5, protocol=2)
+        client = Redis.from_url(url, protocol=2, **CLIENT_OPTIONS)
     except ValueError as error:
         raise ConfigError(f"store {url}: not a Redis URL ({error})") from None
     try:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from mockgateway.domain.job import Job
 from mockgateway.storage import redis_scripts as scripts
 from mockgateway.storage.redis_keys import JOB, Keys, names
+from mockgateway.storage.redis_outage import translating_outages
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from mockgateway.service.ports import JobJournal
 
 
+@translating_outages
 class RedisJobJournal:
     def __init__(self, redis: Callable[[], Redis], keys: Keys) -> None:
         self._redis = redis

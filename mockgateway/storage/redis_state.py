@@ -1,5 +1,8 @@
 """The state port on Redis: each write is a task chained after the previous one, so writes keep their order
-without the synchronous callers waiting; ``flush`` awaits the last."""
+without the synchronous callers waiting; ``flush`` awaits the last.
+
+A write that meets an outage of Redis is tried again, with backoff, until Redis is back (the writes after it
+wait their turn, so the order holds); closing the store waits a while for it, then ends the retries."""
 
 from __future__ import annotations
 
@@ -8,9 +11,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
+from mockgateway.outages import Backoff, OutageLog
 from mockgateway.storage.clock_writes import LatestPosition
 from mockgateway.storage.redis_keys import GRANT, OPT_OUT, TARGETS, Keys, names, pair
+from mockgateway.storage.redis_outage import OUTAGE, translating_outages
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -18,15 +24,21 @@ if TYPE_CHECKING:
     from mockgateway.service.state_ports import StatePort
 
 _log = logging.getLogger(__name__)
+#: How long ``flush`` waits for writes held up by an outage before it answers that the store is unavailable.
+FLUSH_PATIENCE_S = 2.0
 Write = Callable[["Redis"], Awaitable[object]]
 
 
+@translating_outages
 class RedisState:
     def __init__(self, redis: Callable[[], Redis], keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
         self._last: asyncio.Task[None] | None = None
         self._clock = LatestPosition()
+        self._outage = OutageLog(_log, "keeping a state change")
+        self._backoff = Backoff()
+        self._closing = False  #: set once closing has waited long enough: an outage then drops the write
 
     # -- opt-outs ---------------------------------------------------------------------------------------
     def add_opt_out(self, opt_out: OptOut) -> None:
@@ -117,8 +129,23 @@ class RedisState:
         return None if score is None else float(score)
 
     async def flush(self) -> None:
-        if self._last is not None:
-            await asyncio.shield(self._last)
+        """Wait for the writes made so far; during an outage of Redis, raise ``StoreUnavailable`` rather than keep
+        a request waiting (the writes stay queued and are kept once Redis is back)."""
+        last = self._last
+        while last is not None and not last.done():
+            await asyncio.wait((last,), timeout=FLUSH_PATIENCE_S)
+            if not last.done() and self._outage.down:
+                raise StoreUnavailable()
+
+    async def flush_before_close(self, patience_s: float) -> None:
+        """``flush``, waiting at most ``patience_s`` for an unavailable Redis; the writes still failing after that
+        are given up, each told in the log."""
+        if self._last is None:
+            return
+        _, waiting = await asyncio.wait((self._last,), timeout=patience_s)
+        if waiting:
+            self._closing = True
+            await asyncio.wait(waiting)
 
     def _write(self, write: Write) -> None:
         self._last = asyncio.get_running_loop().create_task(self._after(self._last, write))
@@ -126,10 +153,21 @@ class RedisState:
     async def _after(self, previous: asyncio.Task[None] | None, write: Write) -> None:
         if previous is not None:
             await asyncio.wait((previous,))  # its failure is its own, logged there
-        try:
-            await write(self._redis())
-        except Exception as error:
-            _log.error("the Redis store could not keep a state change: %s", error, exc_info=error)
+        while True:
+            try:
+                await write(self._redis())
+            except OUTAGE as error:
+                if self._closing:
+                    _log.error("a state change is lost: Redis was still unavailable when the store closed (%s)", error)
+                    return
+                self._outage.failed(error)
+                await asyncio.sleep(self._backoff.next_delay())
+                continue
+            except Exception as error:
+                _log.error("the Redis store could not keep a state change: %s", error, exc_info=error)
+            self._outage.recovered()
+            self._backoff.reset()
+            return
 
 
 if TYPE_CHECKING:

@@ -26,6 +26,7 @@ from mockgateway.storage.redis_connect import connect
 from mockgateway.storage.redis_deliveries import RedisDeliveries
 from mockgateway.storage.redis_jobs import RedisJobJournal
 from mockgateway.storage.redis_keys import MESSAGE, Keys, names, scored
+from mockgateway.storage.redis_outage import translating_outages
 from mockgateway.storage.redis_state import RedisState
 
 if TYPE_CHECKING:
@@ -34,9 +35,12 @@ if TYPE_CHECKING:
     from mockgateway.service.ports import Store
 
 DEFAULT_PREFIX = "mockgateway:"
+#: How long closing waits for an unavailable Redis to take the state changes not yet kept.
+CLOSE_PATIENCE_S = 5.0
 _BATCH = 500
 
 
+@translating_outages
 class RedisStore:
     #: One purge call is a few round trips of at most this many items each.
     purge_batch = 500
@@ -65,9 +69,12 @@ class RedisStore:
 
     async def close(self) -> None:
         if self._client is not None:
-            await self.state.flush()
+            await self.state.flush_before_close(CLOSE_PATIENCE_S)
             await self._client.aclose()
             self._client = None
+
+    async def ping(self) -> None:
+        await self._redis().ping()
 
     def _redis(self) -> Redis:
         if self._client is None:

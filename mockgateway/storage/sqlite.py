@@ -60,6 +60,9 @@ class SqliteStore:
         self._executor.shutdown(wait=True)
         self._executor = None
 
+    async def ping(self) -> None:
+        return None  # a local file: there while the store is open
+
     async def generation(self) -> int:
         return self._generation
 

@@ -25,6 +25,7 @@ API_ERROR_CODES = {
     "conflict": 4090,
     "rate_limited": 4290,
     "provider_failure": 5000,
+    "store_unavailable": 5030,
     "internal_error": 5000,
 }
 

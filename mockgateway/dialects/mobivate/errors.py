@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 
 from mockgateway.dialects.base import WireResponse, retry_after
-from mockgateway.domain.errors import GatewayError
+from mockgateway.domain.errors import GatewayError, StoreUnavailable
 
 #: Statuses whose message is Mobivate's fixed phrase; 400 and 403 carry the specific problem instead.
 _PHRASES = {
@@ -28,4 +28,7 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 
 def render_error(error: GatewayError) -> WireResponse:
     status = error.http_status
-    return error_response(status, _PHRASES.get(status, error.detail), retry_after(error) or None)
+    message = _PHRASES.get(status, error.detail)
+    if isinstance(error, StoreUnavailable):  # the phrase, and why: it is the gateway's own state that is away
+        message = f"{message}: {error.detail}"
+    return error_response(status, message, retry_after(error) or None)

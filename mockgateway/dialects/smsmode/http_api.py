@@ -21,6 +21,7 @@ from mockgateway.domain.errors import (
     NotFound,
     QuotaExceeded,
     RateLimited,
+    StoreUnavailable,
     Unauthorized,
     UnknownEndpoint,
 )
@@ -60,6 +61,8 @@ def error_line(error: GatewayError) -> str:
         return "33 | Insufficient credit"
     if isinstance(error, NotFound):
         return "61 | SMS not found"
+    if isinstance(error, StoreUnavailable):
+        return f"50 | Temporarily unavailable ({error.detail})"
     if isinstance(error, RateLimited) or error.http_status == 503:
         return "50 | Temporarily unavailable"
     return "31 | Internal error"

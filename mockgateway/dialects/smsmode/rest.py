@@ -15,7 +15,7 @@ from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.backend import Backend
 from mockgateway.dialects.smsmode.requests import parse_rest
-from mockgateway.domain.errors import GatewayError, RateLimited, Unauthorized
+from mockgateway.domain.errors import GatewayError, RateLimited, StoreUnavailable, Unauthorized
 from mockgateway.domain.model import Encoding, Message
 
 MESSAGES = "/sms/v1/messages"
@@ -32,6 +32,8 @@ def render_error(error: GatewayError) -> WireResponse:
         message = "Invalid or missing X-Api-Key header"
     elif isinstance(error, RateLimited):
         message = "Too many requests"
+    elif isinstance(error, StoreUnavailable):
+        message = error.detail
     elif status >= 500:
         message = "Internal error"
     body: dict[str, Any] = {"status": status, "message": message}
