@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from mockgateway.domain.job import Job
 from mockgateway.storage import redis_scripts as scripts
+from mockgateway.storage.redis_batch import RedisBatch, Script
 from mockgateway.storage.redis_keys import JOB, Keys, names
 
 if TYPE_CHECKING:
@@ -18,37 +19,34 @@ if TYPE_CHECKING:
 
     from mockgateway.service.ports import JobJournal
 
+_SAVE = Script(scripts.SAVE_JOBS)
+_FORGET = Script(scripts.FORGET_JOBS)
+
 
 class RedisJobJournal:
-    def __init__(self, redis: Callable[[], Redis], keys: Keys) -> None:
+    def __init__(self, redis: Callable[[], Redis], keys: Keys, batch: Callable[[], RedisBatch]) -> None:
         self._redis = redis
         self._keys = keys
+        self._batch = batch
 
     async def save(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
         keys = self._keys
-        async with self._redis().pipeline(transaction=True) as pipe:
-            pipe.hset(keys.jobs, mapping={job.key: JOB.encode(job) for job in jobs})
-            pipe.zadd(keys.jobs_due, {job.key: job.due_at for job in jobs})
-            for job in jobs:
-                pipe.sadd(keys.jobs_of(job.message_id), job.key)
-            await pipe.execute()
+        listed = [keys.jobs, keys.jobs_due, *(keys.jobs_of(job.message_id) for job in jobs)]
+        args: list[bytes | str | float] = []
+        for job in jobs:
+            args += [job.key, JOB.encode(job), job.due_at]
+        await self._batch().run(_SAVE, listed, args)
 
     async def forget(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
         keys = self._keys
-        async with self._redis().pipeline(transaction=True) as pipe:
-            pipe.hdel(keys.jobs, *[job.key for job in jobs])
-            pipe.zrem(keys.jobs_due, *[job.key for job in jobs])
-            for job in jobs:
-                pipe.srem(keys.jobs_of(job.message_id), job.key)
-            unpark = self._redis().register_script(scripts.UNPARK)
-            for message_id in {job.message_id for job in jobs}:
-                keys_of = [keys.jobs_of(message_id), keys.message_parked, keys.message_kept]
-                await unpark(keys=keys_of, args=[message_id], client=pipe)  # queued: the pipeline runs it
-            await pipe.execute()
+        listed = [keys.jobs, keys.jobs_due, keys.message_parked, keys.message_kept]
+        listed += [keys.jobs_of(job.message_id) for job in jobs]
+        args = [part for job in jobs for part in (job.key, job.message_id)]
+        await self._batch().run(_FORGET, listed, args)
 
     async def load(self) -> list[Job]:
         redis = self._redis()

@@ -1,7 +1,8 @@
 """A store shared through a Redis server (``--store redis://HOST:PORT/DB``), on redis-py's asyncio client.
 
-Key layout in ``redis_keys``. The writes of one call go in one MULTI/EXEC pipeline; a status change replaces a
-message by a Lua script that compares its revision. Retention is by sorted-set scores on the gateway clock.
+Key layout in ``redis_keys``. The commands of a send and of its steps go through ``redis_batch`` (one write per
+turn of the event loop), each write one Lua script; a status change replaces a message by a script that compares
+its revision. Other writes go in one MULTI/EXEC pipeline. Retention is by sorted-set scores on the gateway clock.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mockgateway.storage import redis_events as events
 from mockgateway.storage import redis_scripts as scripts
 from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import NotificationFilter, mo_filter, notification_filter
+from mockgateway.storage.redis_batch import Address, RedisBatch, Script
 from mockgateway.storage.redis_connect import connect
 from mockgateway.storage.redis_deliveries import RedisDeliveries
 from mockgateway.storage.redis_jobs import RedisJobJournal
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 
 DEFAULT_PREFIX = "mockgateway:"
 _BATCH = 500
+_ADD_MESSAGES = Script(scripts.ADD_MESSAGES)
+_REPLACE_MESSAGE = Script(scripts.REPLACE_MESSAGE)
 
 
 class RedisStore:
@@ -45,6 +49,7 @@ class RedisStore:
         self.url = url
         self.keys = Keys(prefix)
         self._client: Redis | None = None
+        self._batch: RedisBatch | None = None
         self._generation = 0
         #: Opt-outs, callback targets, grants and the clock, written in order by one task chain.
         self.state = RedisState(self._redis, self.keys)
@@ -56,23 +61,29 @@ class RedisStore:
             return
         client = await connect(self.url)
         self._client = client
-        self._replace = client.register_script(scripts.REPLACE_MESSAGE)
-        self._add_messages = client.register_script(scripts.ADD_MESSAGES)
+        self._batch = batch = RedisBatch(Address.of(client))
         self._generation = int(await client.incr(self.keys.generation)) - 1
-        self._notifications = events.notifications(client, self.keys.notifications)
-        self._mos = events.mos(client, self.keys.mos)
-        self._deliveries = RedisDeliveries(client, self.keys)
+        self._notifications = events.notifications(client, batch, self.keys.notifications)
+        self._mos = events.mos(client, batch, self.keys.mos)
+        self._deliveries = RedisDeliveries(client, batch, self.keys)
 
     async def close(self) -> None:
         if self._client is not None:
             await self.state.flush()
+            await self._batched().close()
             await self._client.aclose()
             self._client = None
+            self._batch = None
 
     def _redis(self) -> Redis:
         if self._client is None:
             raise RuntimeError(f"the Redis store {self.url} is not open")
         return self._client
+
+    def _batched(self) -> RedisBatch:
+        if self._batch is None:
+            raise RuntimeError(f"the Redis store {self.url} is not open")
+        return self._batch
 
     async def generation(self) -> int:
         return self._generation
@@ -92,7 +103,7 @@ class RedisStore:
         for m in messages:
             listed += [keys.message(m.id), keys.messages_of(m.account)]
             args += [m.id, MESSAGE.encode(m), m.revision, _message_kept_from(m)]
-        await self._add_messages(keys=listed, args=args)
+        await self._batched().run(_ADD_MESSAGES, listed, args)
 
     async def replace_message(self, current: Message, updated: Message) -> bool:
         keys = [self.keys.message(current.id), self.keys.message_kept]
@@ -103,10 +114,10 @@ class RedisStore:
             _message_kept_from(updated),
             current.id,
         ]
-        return bool(await self._replace(keys=keys, args=args))
+        return bool(await self._batched().run(_REPLACE_MESSAGE, keys, args))
 
     async def get_message(self, message_id: str) -> Message | None:
-        raw = await self._redis().hget(self.keys.message(message_id), "v")
+        raw = await self._batched().call("HGET", self.keys.message(message_id), "v")
         return None if raw is None else MESSAGE.decode(raw)
 
     async def _messages(self, ids: Sequence[bytes | str]) -> list[Message]:
@@ -228,7 +239,7 @@ class RedisStore:
     # -- pending jobs -----------------------------------------------------------------------------
     def journal(self) -> RedisJobJournal:
         """The pending jobs kept beside this store's data; they also keep their messages from purges."""
-        return RedisJobJournal(self._redis, self.keys)
+        return RedisJobJournal(self._redis, self.keys, self._batched)
 
     # -- retention and reset ----------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
