@@ -34,7 +34,7 @@ class RedisDeliveries:
         listed = [keys.sequence, keys.deliveries, keys.delivery_kept, carried_kept, keys.message_kept]
         args: list[bytes | str | float] = [delivery.id, DELIVERY.encode(delivery), "" if kept is None else kept]
         args += [delivery.subject_id, delivery.message_id or ""]
-        await self._batch.run(_SAVE, listed + self._indexes(delivery), args)
+        self._batch.send(_SAVE, listed + self._indexes(delivery), args)  # nobody needs its answer
 
     def _indexes(self, delivery: Delivery) -> list[str]:
         keys = self._keys

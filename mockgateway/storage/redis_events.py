@@ -43,7 +43,7 @@ class RedisEvents(Generic[Item]):
         args: list[bytes | str | float] = [item.id, self._codec.encode(item), self._time(item)]
         args.append("" if numeric is None else numeric)
         listed = [counters[0], keys.values, keys.members, keys.kept, counters[1], *listed_in]
-        await self._batch.run(_ADD, listed, args)
+        self._batch.send(_ADD, listed, args)  # nobody needs its answer
 
     # -- queries ----------------------------------------------------------------------------------------
     async def page(self, key: str, q: EventQuery, keep: Callable[[Item], bool] | None) -> list[Item]:

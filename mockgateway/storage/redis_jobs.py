@@ -46,9 +46,10 @@ class RedisJobJournal:
         listed = [keys.jobs, keys.jobs_due, keys.message_parked, keys.message_kept]
         listed += [keys.jobs_of(job.message_id) for job in jobs]
         args = [part for job in jobs for part in (job.key, job.message_id)]
-        await self._batch().run(_FORGET, listed, args)
+        self._batch().send(_FORGET, listed, args)  # nobody needs its answer: a job run twice changes nothing
 
     async def load(self) -> list[Job]:
+        await self._batch().settled()
         redis = self._redis()
         ordered = names(await redis.zrange(self._keys.jobs_due, 0, -1))
         if not ordered:
@@ -57,6 +58,7 @@ class RedisJobJournal:
         return [JOB.decode(raw) for raw in raws if raw is not None]
 
     async def clear(self) -> None:
+        await self._batch().settled()
         redis = self._redis()
         doomed = [self._keys.jobs, self._keys.jobs_due]
         async for key in redis.scan_iter(match=self._keys.jobs_of_pattern, count=1000):

@@ -85,10 +85,15 @@ class RedisStore:
             raise RuntimeError(f"the Redis store {self.url} is not open")
         return self._batch
 
+    async def _settled(self) -> None:
+        """Reads through the client see the writes sent without waiting (events, deliveries, ran jobs)."""
+        await self._batched().settled()
+
     async def generation(self) -> int:
         return self._generation
 
     async def last_numeric_id(self) -> int | None:
+        await self._settled()
         score = await self._redis().zscore(self.keys.numeric_high, "high")
         return None if score is None else int(score)
 
@@ -182,6 +187,7 @@ class RedisStore:
         await self._notifications.add(notification, self._counters, None)
 
     async def list_notifications(self, query: EventQuery) -> list[Notification]:
+        await self._settled()
         orders, key, keep = await self._notification_plan(query)
         if orders is not None:
             found = await self._notifications.among(orders, notification_filter(query))
@@ -189,6 +195,7 @@ class RedisStore:
         return await self._notifications.page(key, query, keep)
 
     async def count_notifications(self, query: EventQuery) -> int:
+        await self._settled()
         orders, key, keep = await self._notification_plan(query)
         if orders is not None:
             return len(await self._notifications.among(orders, notification_filter(query)))
@@ -211,10 +218,12 @@ class RedisStore:
         await self._mos.add(mo, self._counters, _highest((mo.id,)))
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
+        await self._settled()
         key, filtered = events.mo_series(self.keys.mos, query)
         return await self._mos.page(key, query, mo_filter(query) if filtered else None)
 
     async def count_mos(self, query: EventQuery) -> int:
+        await self._settled()
         key, filtered = events.mo_series(self.keys.mos, query)
         return await self._mos.count(key, query, mo_filter(query) if filtered else None)
 
@@ -234,6 +243,7 @@ class RedisStore:
         return await self._deliveries.get(delivery_id)
 
     async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
+        await self._settled()
         return await self._deliveries.list(query)
 
     # -- pending jobs -----------------------------------------------------------------------------
@@ -243,6 +253,7 @@ class RedisStore:
 
     # -- retention and reset ----------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
+        await self._settled()
         work = await self._notifications.purge(older_than, limit)
         work += await self._mos.purge(older_than, limit - work)
         work += await self._purge_messages(older_than, limit - work, busy_until)
@@ -279,6 +290,7 @@ class RedisStore:
         return len(ids)
 
     async def clear(self) -> None:
+        await self._settled()
         redis = self._redis()
         async for batch in _batched(redis.scan_iter(match=self.keys.data_pattern, count=1000)):
             await redis.unlink(*batch)
