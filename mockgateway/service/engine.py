@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Mapping, Sequence
 
@@ -87,15 +88,21 @@ class Engine:
         # The journal hears of ran jobs a batch at a time: a restart repeats at most one batch.
         for first in range(0, len(due), _JOURNAL_BATCH):
             batch = due[first : first + _JOURNAL_BATCH]
-            for job in batch:
-                if job.status is not None and job.part_index is not None:
-                    await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
-                else:
-                    await self._reply(job)
-                self._scheduler.ran(job)
+            if self._store.steps_side_by_side:
+                await asyncio.gather(*(self._run(jobs) for jobs in _by_message(batch)))
+            else:
+                await self._run(batch)
             await self._journal.forget(batch)
         self._outbox.run_due()
         return len(due)
+
+    async def _run(self, jobs: Sequence[Job]) -> None:
+        for job in jobs:
+            if job.status is not None and job.part_index is not None:
+                await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
+            else:
+                await self._reply(job)
+            self._scheduler.ran(job)
 
     async def clear_jobs(self) -> None:
         """Forget every planned job."""
@@ -215,3 +222,11 @@ class Engine:
 
 
 _JOURNAL_BATCH = 512  #: jobs run between two ``JobJournal.forget`` calls
+
+
+def _by_message(jobs: Sequence[Job]) -> list[list[Job]]:
+    """``jobs`` by message, each message's in the order given."""
+    grouped: dict[str, list[Job]] = {}
+    for job in jobs:
+        grouped.setdefault(job.message_id, []).append(job)
+    return list(grouped.values())

@@ -75,14 +75,16 @@ end
 return #ARGV / 2
 """
 
-#: A callback delivery inserted or replaced; a finished one moves the retention start of what it carried.
+#: A callback delivery inserted (and listed in its indexes) or replaced; a finished one moves the retention start
+#: of what it carried.
 #: KEYS: sequence, values, the deliveries' retention set, the retention set of its notifications or MOs, the
 #: messages' retention set, then its newest-first indexes. ARGV: id, value, kept from ('' while pending),
 #: the notification or MO it carries, its message id ('' for none).
 SAVE_DELIVERY = """
-local at = redis.call('INCR', KEYS[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-for i = 6, #KEYS do redis.call('ZADD', KEYS[i], 'NX', at, ARGV[1]) end
+if redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) == 1 then  -- new: listed under the next number
+  local at = redis.call('INCR', KEYS[1])
+  for i = 6, #KEYS do redis.call('ZADD', KEYS[i], 'NX', at, ARGV[1]) end
+end
 if ARGV[3] == '' then
   redis.call('ZREM', KEYS[3], ARGV[1])
   return 0

@@ -44,6 +44,7 @@ _REPLACE_MESSAGE = Script(scripts.REPLACE_MESSAGE)
 class RedisStore:
     #: One purge call is a few round trips of at most this many items each.
     purge_batch = 500
+    steps_side_by_side = True  #: a turn's commands go to Redis together (``redis_batch``)
 
     def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
         self.url = url
