@@ -14,7 +14,7 @@ CPU per send (the serving process and its workers), and the redis-server's CPU p
 By default the gateway is pinned to cpu 0 and wrk and redis-server to cpu 1, and the clock is virtual: the figure
 is the accept path (the message and its planned steps kept). ``--lifecycle`` runs the real clock with a
 counting callback sink (``sink.py``) on port 9999, and sends that ask for their ACKs there (``ACKED``): each send
-then also costs its SENT and DELIVERED steps, their notifications and their two callbacks, counted until the
+then also costs its steps, their notifications and their callbacks (three of each), counted until the
 gateway and Redis are idle again after the slice (so a variant that falls behind is charged for its backlog).
 ``--unpinned`` lets every process use both cores (how ``--workers`` is meant to be used), with wrk sharing them.
 """
@@ -90,7 +90,7 @@ def gateway_command(variant: str, port: int, redis_url: str, lifecycle: bool, cp
     return cmd
 
 
-#: With ``--lifecycle``: a send that asks for its ACKs (SENT and DELIVERED), posted to the sink.
+#: With ``--lifecycle``: a send that asks for its ACKs, posted to the sink.
 ACKED = '{"destination":["447700900123"],"message":"Hello World!!","acknowledgement":true,"ackType":"MESSAGE",' \
         '"callback":"http://127.0.0.1:9999/acks"}'  # fmt: skip
 
