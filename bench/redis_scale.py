@@ -13,8 +13,9 @@ CPU per send (the serving process and its workers), and the redis-server's CPU p
 
 By default the gateway is pinned to cpu 0 and wrk and redis-server to cpu 1, and the clock is virtual: the figure
 is the accept path (the message and its planned steps kept). ``--lifecycle`` runs the real clock with a
-counting callback sink (``sink.py``) on port 9999, where ``send.lua`` points its callbacks: each send then also
-costs its SENT and DELIVERED steps, their notifications and their callbacks, all done during the slices.
+counting callback sink (``sink.py``) on port 9999, and sends that ask for their ACKs there (``ACKED``): each send
+then also costs its steps, their notifications and their callbacks (three of each), counted until the
+gateway and Redis are idle again after the slice (so a variant that falls behind is charged for its backlog).
 ``--unpinned`` lets every process use both cores (how ``--workers`` is meant to be used), with wrk sharing them.
 """
 
@@ -89,17 +90,26 @@ def gateway_command(variant: str, port: int, redis_url: str, lifecycle: bool, cp
     return cmd
 
 
-def wrk(url: str, token: str, seconds: float, cpu: str | None) -> str:
-    env = {"MG_TOKEN": token, "PATH": "/usr/bin:/bin:/usr/local/bin"}
+#: With ``--lifecycle``: a send that asks for its ACKs, posted to the sink.
+ACKED = '{"destination":["447700900123"],"message":"Hello World!!","acknowledgement":true,"ackType":"MESSAGE",' \
+        '"callback":"http://127.0.0.1:9999/acks"}'  # fmt: skip
+
+
+def wrk(url: str, token: str, seconds: float, cpu: str | None, body: str | None = None) -> str:
+    env = {"MG_TOKEN": token, "PATH": "/usr/bin:/bin:/usr/local/bin", **({"MG_BODY": body} if body else {})}
     cmd = [*pin(cpu), "wrk", "-t1", "-c32", f"-d{seconds:g}s", "--latency", "-s", str(BENCH / "send.lua"), url]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60).stdout
 
 
 def measure(gateway: subprocess.Popen[bytes], redis: subprocess.Popen[bytes], url: str, token: str,
-            seconds: float, cpu: str | None) -> dict[str, float]:  # fmt: skip
+            seconds: float, cpu: str | None, body: str | None) -> dict[str, float]:  # fmt: skip
     own = {gateway.pid, redis.pid}
     before_gateway, before_redis, before_all = tree_ticks(gateway.pid), process_ticks(redis.pid), machine_busy_ticks()
-    out = wrk(url, token, seconds, cpu)
+    started = time.monotonic()
+    out = wrk(url, token, seconds, cpu, body)
+    if body is not None:  # the lifecycle: the steps and callbacks of the slice's sends belong to its cost
+        settle(gateway.pid, redis.pid)
+    elapsed = time.monotonic() - started
     gateway_s = (tree_ticks(gateway.pid) - before_gateway) / CLK_TCK
     redis_s = (process_ticks(redis.pid) - before_redis) / CLK_TCK
     others_s = (machine_busy_ticks() - before_all) / CLK_TCK - gateway_s - redis_s
@@ -114,8 +124,21 @@ def measure(gateway: subprocess.Popen[bytes], redis: subprocess.Popen[bytes], ur
         "p99_ms": p99 / 1000,
         "gateway_us": gateway_s / requests * 1e6,
         "redis_us": redis_s / requests * 1e6,
-        "others_pct": max(0.0, others_s) / seconds * 100,  # wrk included
+        "others_pct": max(0.0, others_s) / elapsed * 100,  # wrk included
     }
+
+
+def settle(gateway: int, redis: int, quiet_ticks: int = 3, step: float = 0.5, limit: float = 60.0) -> None:
+    """Wait until the gateway and Redis have finished the work the slice started (the steps fall due seconds
+    after their send): less than ``quiet_ticks`` of their CPU in ``step`` seconds."""
+    deadline = time.monotonic() + limit
+    last = tree_ticks(gateway) + process_ticks(redis)
+    while time.monotonic() < deadline:
+        time.sleep(step)
+        now = tree_ticks(gateway) + process_ticks(redis)
+        if now - last < quiet_ticks:
+            return
+        last = now
 
 
 def sink_count() -> int:
@@ -133,6 +156,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18390)
     args = parser.parse_args()
     variants = args.variants.split(",")
+    body = ACKED if args.lifecycle else None
     server_cpu, load_cpu = (None, None) if args.unpinned else ("0", "1")
     tmp = Path(tempfile.mkdtemp(prefix="redis_scale."))
     procs: list[subprocess.Popen[bytes]] = []
@@ -146,7 +170,7 @@ def main() -> None:
         for offset, variant in enumerate(variants):
             port = args.port + offset
             cmd = gateway_command(variant, port, redis_url, args.lifecycle, server_cpu)
-            gateways[variant] = start(cmd, "listening on", tmp / f"{variant}.log")
+            gateways[variant] = start(cmd, "listening on", tmp / f"gateway-{variant}.log")
             procs.append(gateways[variant])
             base = f"http://127.0.0.1:{port}"
             urls[variant], tokens[variant] = f"{base}/api/v2/sms", token_from(base)
@@ -159,7 +183,7 @@ def main() -> None:
         for round_ in range(args.pairs):
             order = variants[round_ % len(variants) :] + variants[: round_ % len(variants)]
             for variant in order:
-                got = measure(gateways[variant], redis, urls[variant], tokens[variant], args.slice, load_cpu)
+                got = measure(gateways[variant], redis, urls[variant], tokens[variant], args.slice, load_cpu, body)
                 results[variant].append(got)
                 print(f"round {round_ + 1:2} {variant:9} {got['rps']:7.0f} sends/s  p99 {got['p99_ms']:7.2f} ms  "
                       f"gateway {got['gateway_us']:6.0f} µs/send  redis {got['redis_us']:5.0f} µs/send  "

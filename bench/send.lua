@@ -1,6 +1,7 @@
 -- wrk script: POST /api/v2/sms with a JSON body and a real bearer token.
 -- The request is the one of the limit server's sms_post.lua, so both servers do the same work.
 --   MG_TOKEN=<access token> wrk -t1 -c32 -d10s -s send.lua http://127.0.0.1:8080/api/v2/sms
+-- MG_BODY=<json> sends another body (redis_scale.py --lifecycle: one that asks for ACKs).
 -- MG_STOP_AFTER=<n> turns it into a loader that pre-fills the store: after n responses the thread stops
 -- and touches MG_DONE_FILE, so the caller can end wrk (its main thread sleeps for the whole -d).
 -- Only then is a response() callback defined: it runs Lua per request and slows wrk down.
@@ -10,7 +11,8 @@
 
 wrk.method = "POST"
 wrk.path = "/api/v2/sms"
-wrk.body = '{"destination":["447700900123"],"message":"Hello World!!","callback":"http://127.0.0.1:9999/acks"}'
+wrk.body = os.getenv("MG_BODY")
+   or '{"destination":["447700900123"],"message":"Hello World!!","callback":"http://127.0.0.1:9999/acks"}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. (os.getenv("MG_TOKEN") or "bench-token-0123456789abcdef")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 
 from mockgateway.clock import Clock
 from mockgateway.domain import lifecycle
@@ -88,22 +89,30 @@ class Engine:
         # The journal hears of ran jobs a batch at a time: a restart repeats at most one batch.
         for first in range(0, len(due), _JOURNAL_BATCH):
             batch = due[first : first + _JOURNAL_BATCH]
-            for ran, job in enumerate(batch):
-                try:
-                    await self._run(job)
-                except StoreUnavailable:  # the job and those after it run once the store is back
-                    self._scheduler.schedule(due[first + ran :])
-                    raise
-                self._scheduler.ran(job)
+            try:
+                if self._store.steps_side_by_side:
+                    await _all_of(self._run(jobs) for jobs in _by_message(batch))
+                else:
+                    await self._run(batch)
+            except StoreUnavailable:  # the later batches run once the store is back, as the failed ones do
+                self._scheduler.schedule(due[first + len(batch) :])
+                raise
             await self._journal.forget(batch)
         self._outbox.run_due()
         return len(due)
 
-    async def _run(self, job: Job) -> None:
-        if job.status is not None and job.part_index is not None:
-            await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
-        else:
-            await self._reply(job)
+    async def _run(self, jobs: Sequence[Job]) -> None:
+        """``jobs`` in order; on an outage of the store, the one that failed and those after it are kept."""
+        for ran, job in enumerate(jobs):
+            try:
+                if job.status is not None and job.part_index is not None:
+                    await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
+                else:
+                    await self._reply(job)
+            except StoreUnavailable:
+                self._scheduler.schedule(jobs[ran:])
+                raise
+            self._scheduler.ran(job)
 
     async def clear_jobs(self) -> None:
         """Forget every planned job."""
@@ -223,3 +232,19 @@ class Engine:
 
 
 _JOURNAL_BATCH = 512  #: jobs run between two ``JobJournal.forget`` calls
+
+
+async def _all_of(runs: Iterable[Awaitable[None]]) -> None:
+    """Await every run to its end, then raise the first failure, if any: none is left half-done unseen."""
+    outcomes = await asyncio.gather(*runs, return_exceptions=True)
+    failure = next((outcome for outcome in outcomes if isinstance(outcome, BaseException)), None)
+    if failure is not None:
+        raise failure
+
+
+def _by_message(jobs: Sequence[Job]) -> list[list[Job]]:
+    """``jobs`` by message, each message's in the order given."""
+    grouped: dict[str, list[Job]] = {}
+    for job in jobs:
+        grouped.setdefault(job.message_id, []).append(job)
+    return list(grouped.values())

@@ -11,18 +11,20 @@ from mockgateway.domain.model import Delivery
 from mockgateway.domain.queries import EventQuery
 from mockgateway.storage import redis_scripts as scripts
 from mockgateway.storage.deliveries import delivery_filter
+from mockgateway.storage.redis_batch import RedisBatch, Script
 from mockgateway.storage.redis_keys import DELIVERY, Keys, names
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 _BATCH = 500
+_SAVE = Script(scripts.SAVE_DELIVERY)
 
 
 class RedisDeliveries:
-    def __init__(self, redis: Redis, keys: Keys) -> None:
+    def __init__(self, redis: Redis, batch: RedisBatch, keys: Keys) -> None:
         self._redis = redis
-        self._save = redis.register_script(scripts.SAVE_DELIVERY)
+        self._batch = batch
         self._keys = keys
 
     async def save(self, delivery: Delivery, kept: float | None, carried_kept: str) -> None:
@@ -32,7 +34,7 @@ class RedisDeliveries:
         listed = [keys.sequence, keys.deliveries, keys.delivery_kept, carried_kept, keys.message_kept]
         args: list[bytes | str | float] = [delivery.id, DELIVERY.encode(delivery), "" if kept is None else kept]
         args += [delivery.subject_id, delivery.message_id or ""]
-        await self._save(keys=listed + self._indexes(delivery), args=args)
+        self._batch.send(_SAVE, listed + self._indexes(delivery), args)  # nobody needs its answer
 
     def _indexes(self, delivery: Delivery) -> list[str]:
         keys = self._keys
@@ -42,7 +44,7 @@ class RedisDeliveries:
         return found
 
     async def get(self, delivery_id: str) -> Delivery | None:
-        raw = await self._redis.hget(self._keys.deliveries, delivery_id)
+        raw = await self._batch.call("HGET", self._keys.deliveries, delivery_id)
         return None if raw is None else DELIVERY.decode(raw)
 
     async def _values(self, ids: Sequence[bytes]) -> list[Delivery]:

@@ -10,6 +10,7 @@ from mockgateway.domain.model import MoMessage, Notification
 from mockgateway.domain.queries import EventQuery
 from mockgateway.storage import events as ev
 from mockgateway.storage import redis_scripts as scripts
+from mockgateway.storage.redis_batch import RedisBatch, Script
 from mockgateway.storage.redis_keys import MO, NOTIFICATION, Codec, EventKeys, names
 
 if TYPE_CHECKING:
@@ -18,15 +19,16 @@ if TYPE_CHECKING:
 Item = TypeVar("Item", Notification, MoMessage)
 #: How many values one read fetches while filtering a series.
 _BATCH = 500
+_ADD = Script(scripts.ADD_EVENT)
 
 
 class RedisEvents(Generic[Item]):
     """One kind of event; ``index_keys`` names the sorted sets an item is listed in besides ``all``."""
 
-    def __init__(self, redis: Redis, keys: EventKeys, codec: Codec[Item], index_keys: Callable[[Item], list[str]],
-                 time: Callable[[Item], float]) -> None:  # fmt: skip
+    def __init__(self, redis: Redis, batch: RedisBatch, keys: EventKeys, codec: Codec[Item],
+                 index_keys: Callable[[Item], list[str]], time: Callable[[Item], float]) -> None:  # fmt: skip
         self._redis = redis
-        self._add = redis.register_script(scripts.ADD_EVENT)
+        self._batch = batch
         self._forget = redis.register_script(scripts.FORGET_EVENTS)
         self.keys = keys
         self._codec: Codec[Item] = codec
@@ -40,7 +42,8 @@ class RedisEvents(Generic[Item]):
         # The retention set only ever moves later: a callback delivered first may have set a later start.
         args: list[bytes | str | float] = [item.id, self._codec.encode(item), self._time(item)]
         args.append("" if numeric is None else numeric)
-        await self._add(keys=[counters[0], keys.values, keys.members, keys.kept, counters[1], *listed_in], args=args)
+        listed = [counters[0], keys.values, keys.members, keys.kept, counters[1], *listed_in]
+        self._batch.send(_ADD, listed, args)  # nobody needs its answer
 
     # -- queries ----------------------------------------------------------------------------------------
     async def page(self, key: str, q: EventQuery, keep: Callable[[Item], bool] | None) -> list[Item]:
@@ -126,12 +129,12 @@ def mo_index(keys: EventKeys) -> Callable[[MoMessage], list[str]]:
     return index_keys
 
 
-def notifications(redis: Redis, keys: EventKeys) -> RedisEvents[Notification]:
-    return RedisEvents(redis, keys, NOTIFICATION, notification_index(keys), _created_at)
+def notifications(redis: Redis, batch: RedisBatch, keys: EventKeys) -> RedisEvents[Notification]:
+    return RedisEvents(redis, batch, keys, NOTIFICATION, notification_index(keys), _created_at)
 
 
-def mos(redis: Redis, keys: EventKeys) -> RedisEvents[MoMessage]:
-    return RedisEvents(redis, keys, MO, mo_index(keys), _received_at)
+def mos(redis: Redis, batch: RedisBatch, keys: EventKeys) -> RedisEvents[MoMessage]:
+    return RedisEvents(redis, batch, keys, MO, mo_index(keys), _received_at)
 
 
 def _created_at(n: Notification) -> float:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from mockgateway.domain.job import Job
 from mockgateway.storage import redis_scripts as scripts
+from mockgateway.storage.redis_batch import RedisBatch, Script
 from mockgateway.storage.redis_keys import JOB, Keys, names
 from mockgateway.storage.redis_outage import translating_outages
 
@@ -19,40 +20,38 @@ if TYPE_CHECKING:
 
     from mockgateway.service.ports import JobJournal
 
+_SAVE = Script(scripts.SAVE_JOBS)
+_FORGET = Script(scripts.FORGET_JOBS)
+
 
 @translating_outages
 class RedisJobJournal:
-    def __init__(self, redis: Callable[[], Redis], keys: Keys) -> None:
+    def __init__(self, redis: Callable[[], Redis], keys: Keys, batch: Callable[[], RedisBatch]) -> None:
         self._redis = redis
         self._keys = keys
+        self._batch = batch
 
     async def save(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
         keys = self._keys
-        async with self._redis().pipeline(transaction=True) as pipe:
-            pipe.hset(keys.jobs, mapping={job.key: JOB.encode(job) for job in jobs})
-            pipe.zadd(keys.jobs_due, {job.key: job.due_at for job in jobs})
-            for job in jobs:
-                pipe.sadd(keys.jobs_of(job.message_id), job.key)
-            await pipe.execute()
+        listed = [keys.jobs, keys.jobs_due, *(keys.jobs_of(job.message_id) for job in jobs)]
+        args: list[bytes | str | float] = []
+        for job in jobs:
+            args += [job.key, JOB.encode(job), job.due_at]
+        await self._batch().run(_SAVE, listed, args)
 
     async def forget(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
         keys = self._keys
-        async with self._redis().pipeline(transaction=True) as pipe:
-            pipe.hdel(keys.jobs, *[job.key for job in jobs])
-            pipe.zrem(keys.jobs_due, *[job.key for job in jobs])
-            for job in jobs:
-                pipe.srem(keys.jobs_of(job.message_id), job.key)
-            unpark = self._redis().register_script(scripts.UNPARK)
-            for message_id in {job.message_id for job in jobs}:
-                keys_of = [keys.jobs_of(message_id), keys.message_parked, keys.message_kept]
-                await unpark(keys=keys_of, args=[message_id], client=pipe)  # queued: the pipeline runs it
-            await pipe.execute()
+        listed = [keys.jobs, keys.jobs_due, keys.message_parked, keys.message_kept]
+        listed += [keys.jobs_of(job.message_id) for job in jobs]
+        args = [part for job in jobs for part in (job.key, job.message_id)]
+        self._batch().send(_FORGET, listed, args)  # nobody needs its answer: a job run twice changes nothing
 
     async def load(self) -> list[Job]:
+        await self._batch().settled()
         redis = self._redis()
         ordered = names(await redis.zrange(self._keys.jobs_due, 0, -1))
         if not ordered:
@@ -61,6 +60,7 @@ class RedisJobJournal:
         return [JOB.decode(raw) for raw in raws if raw is not None]
 
     async def clear(self) -> None:
+        await self._batch().settled()
         redis = self._redis()
         doomed = [self._keys.jobs, self._keys.jobs_due]
         async for key in redis.scan_iter(match=self._keys.jobs_of_pattern, count=1000):

@@ -42,25 +42,49 @@ for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], name) end
 return name
 """
 
-#: A message the store's purge parked because of its pending jobs goes back to the retention set after its
-#: last job. KEYS: the message's pending jobs, the parked messages, the retention set. ARGV: the message id.
-UNPARK = """
-if redis.call('SCARD', KEYS[1]) > 0 then return 0 end
-local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
-if not score then return 0 end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], 'GT', score, ARGV[1])
-return 1
+#: Pending jobs noted: each by key, by due time, and in its message's set.
+#: KEYS: the jobs' values, their due times, then per job its message's set. ARGV: per job key, value, due time.
+SAVE_JOBS = """
+for i = 1, #ARGV / 3 do
+  local key = ARGV[3 * i - 2]
+  redis.call('HSET', KEYS[1], key, ARGV[3 * i - 1])
+  redis.call('ZADD', KEYS[2], ARGV[3 * i], key)
+  redis.call('SADD', KEYS[2 + i], key)
+end
+return #ARGV / 3
 """
 
-#: A callback delivery inserted or replaced; a finished one moves the retention start of what it carried.
+#: Pending jobs forgotten once run. A message the store's purge parked because of its pending jobs goes back
+#: to the retention set after its last job.
+#: KEYS: the jobs' values, their due times, the parked messages, the retention set, then per job its message's
+#: set. ARGV: per job its key and its message id.
+FORGET_JOBS = """
+for i = 1, #ARGV / 2 do
+  local key, id, of = ARGV[2 * i - 1], ARGV[2 * i], KEYS[4 + i]
+  redis.call('HDEL', KEYS[1], key)
+  redis.call('ZREM', KEYS[2], key)
+  redis.call('SREM', of, key)
+  if redis.call('SCARD', of) == 0 then
+    local score = redis.call('ZSCORE', KEYS[3], id)
+    if score then
+      redis.call('ZREM', KEYS[3], id)
+      redis.call('ZADD', KEYS[4], 'GT', score, id)
+    end
+  end
+end
+return #ARGV / 2
+"""
+
+#: A callback delivery inserted (and listed in its indexes) or replaced; a finished one moves the retention start
+#: of what it carried.
 #: KEYS: sequence, values, the deliveries' retention set, the retention set of its notifications or MOs, the
 #: messages' retention set, then its newest-first indexes. ARGV: id, value, kept from ('' while pending),
 #: the notification or MO it carries, its message id ('' for none).
 SAVE_DELIVERY = """
-local at = redis.call('INCR', KEYS[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-for i = 6, #KEYS do redis.call('ZADD', KEYS[i], 'NX', at, ARGV[1]) end
+if redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) == 1 then  -- new: listed under the next number
+  local at = redis.call('INCR', KEYS[1])
+  for i = 6, #KEYS do redis.call('ZADD', KEYS[i], 'NX', at, ARGV[1]) end
+end
 if ARGV[3] == '' then
   redis.call('ZREM', KEYS[3], ARGV[1])
   return 0

@@ -1,11 +1,14 @@
 """A store shared through a Redis server (``--store redis://HOST:PORT/DB``), on redis-py's asyncio client.
 
-Key layout in ``redis_keys``. The writes of one call go in one MULTI/EXEC pipeline; a status change replaces a
-message by a Lua script that compares its revision. Retention is by sorted-set scores on the gateway clock.
+Key layout in ``redis_keys``. The commands of a send and of its steps go through ``redis_batch`` (one write per
+turn of the event loop), each write one Lua script; a status change replaces a message by a script that compares
+its revision. Other writes go in one MULTI/EXEC pipeline. Retention is by sorted-set scores on the gateway clock.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -22,6 +25,7 @@ from mockgateway.storage import redis_events as events
 from mockgateway.storage import redis_scripts as scripts
 from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import NotificationFilter, mo_filter, notification_filter
+from mockgateway.storage.redis_batch import Address, RedisBatch, Script
 from mockgateway.storage.redis_connect import connect
 from mockgateway.storage.redis_deliveries import RedisDeliveries
 from mockgateway.storage.redis_jobs import RedisJobJournal
@@ -38,17 +42,22 @@ DEFAULT_PREFIX = "mockgateway:"
 #: How long closing waits for an unavailable Redis to take the state changes not yet kept.
 CLOSE_PATIENCE_S = 5.0
 _BATCH = 500
+log = logging.getLogger(__name__)
+_ADD_MESSAGES = Script(scripts.ADD_MESSAGES)
+_REPLACE_MESSAGE = Script(scripts.REPLACE_MESSAGE)
 
 
 @translating_outages
 class RedisStore:
     #: One purge call is a few round trips of at most this many items each.
     purge_batch = 500
+    steps_side_by_side = True  #: a turn's commands go to Redis together (``redis_batch``)
 
     def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
         self.url = url
         self.keys = Keys(prefix)
         self._client: Redis | None = None
+        self._batch: RedisBatch | None = None
         self._generation = 0
         #: Opt-outs, callback targets, grants and the clock, written in order by one task chain.
         self.state = RedisState(self._redis, self.keys)
@@ -60,18 +69,24 @@ class RedisStore:
             return
         client = await connect(self.url)
         self._client = client
-        self._replace = client.register_script(scripts.REPLACE_MESSAGE)
-        self._add_messages = client.register_script(scripts.ADD_MESSAGES)
+        self._batch = batch = RedisBatch(Address.of(client))
         self._generation = int(await client.incr(self.keys.generation)) - 1
-        self._notifications = events.notifications(client, self.keys.notifications)
-        self._mos = events.mos(client, self.keys.mos)
-        self._deliveries = RedisDeliveries(client, self.keys)
+        self._notifications = events.notifications(client, batch, self.keys.notifications)
+        self._mos = events.mos(client, batch, self.keys.mos)
+        self._deliveries = RedisDeliveries(client, batch, self.keys)
 
     async def close(self) -> None:
         if self._client is not None:
             await self.state.flush_before_close(CLOSE_PATIENCE_S)
+            try:
+                await asyncio.wait_for(self._batched().close(), CLOSE_PATIENCE_S)
+            except TimeoutError:
+                log.error(
+                    "closing: Redis at %s took none of the writes still queued for %.0f s", self.url, CLOSE_PATIENCE_S
+                )
             await self._client.aclose()
             self._client = None
+            self._batch = None
 
     async def ping(self) -> None:
         await self._redis().ping()
@@ -81,10 +96,20 @@ class RedisStore:
             raise RuntimeError(f"the Redis store {self.url} is not open")
         return self._client
 
+    def _batched(self) -> RedisBatch:
+        if self._batch is None:
+            raise RuntimeError(f"the Redis store {self.url} is not open")
+        return self._batch
+
+    async def _settled(self) -> None:
+        """Reads through the client see the writes sent without waiting (events, deliveries, ran jobs)."""
+        await self._batched().settled()
+
     async def generation(self) -> int:
         return self._generation
 
     async def last_numeric_id(self) -> int | None:
+        await self._settled()
         score = await self._redis().zscore(self.keys.numeric_high, "high")
         return None if score is None else int(score)
 
@@ -99,7 +124,7 @@ class RedisStore:
         for m in messages:
             listed += [keys.message(m.id), keys.messages_of(m.account)]
             args += [m.id, MESSAGE.encode(m), m.revision, _message_kept_from(m)]
-        await self._add_messages(keys=listed, args=args)
+        await self._batched().run(_ADD_MESSAGES, listed, args)
 
     async def replace_message(self, current: Message, updated: Message) -> bool:
         keys = [self.keys.message(current.id), self.keys.message_kept]
@@ -110,10 +135,10 @@ class RedisStore:
             _message_kept_from(updated),
             current.id,
         ]
-        return bool(await self._replace(keys=keys, args=args))
+        return bool(await self._batched().run(_REPLACE_MESSAGE, keys, args))
 
     async def get_message(self, message_id: str) -> Message | None:
-        raw = await self._redis().hget(self.keys.message(message_id), "v")
+        raw = await self._batched().call("HGET", self.keys.message(message_id), "v")
         return None if raw is None else MESSAGE.decode(raw)
 
     async def _messages(self, ids: Sequence[bytes | str]) -> list[Message]:
@@ -178,6 +203,7 @@ class RedisStore:
         await self._notifications.add(notification, self._counters, None)
 
     async def list_notifications(self, query: EventQuery) -> list[Notification]:
+        await self._settled()
         orders, key, keep = await self._notification_plan(query)
         if orders is not None:
             found = await self._notifications.among(orders, notification_filter(query))
@@ -185,6 +211,7 @@ class RedisStore:
         return await self._notifications.page(key, query, keep)
 
     async def count_notifications(self, query: EventQuery) -> int:
+        await self._settled()
         orders, key, keep = await self._notification_plan(query)
         if orders is not None:
             return len(await self._notifications.among(orders, notification_filter(query)))
@@ -207,10 +234,12 @@ class RedisStore:
         await self._mos.add(mo, self._counters, _highest((mo.id,)))
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
+        await self._settled()
         key, filtered = events.mo_series(self.keys.mos, query)
         return await self._mos.page(key, query, mo_filter(query) if filtered else None)
 
     async def count_mos(self, query: EventQuery) -> int:
+        await self._settled()
         key, filtered = events.mo_series(self.keys.mos, query)
         return await self._mos.count(key, query, mo_filter(query) if filtered else None)
 
@@ -230,15 +259,17 @@ class RedisStore:
         return await self._deliveries.get(delivery_id)
 
     async def list_deliveries(self, query: EventQuery) -> list[Delivery]:
+        await self._settled()
         return await self._deliveries.list(query)
 
     # -- pending jobs -----------------------------------------------------------------------------
     def journal(self) -> RedisJobJournal:
         """The pending jobs kept beside this store's data; they also keep their messages from purges."""
-        return RedisJobJournal(self._redis, self.keys)
+        return RedisJobJournal(self._redis, self.keys, self._batched)
 
     # -- retention and reset ----------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
+        await self._settled()
         work = await self._notifications.purge(older_than, limit)
         work += await self._mos.purge(older_than, limit - work)
         work += await self._purge_messages(older_than, limit - work, busy_until)
@@ -275,6 +306,7 @@ class RedisStore:
         return len(ids)
 
     async def clear(self) -> None:
+        await self._settled()
         redis = self._redis()
         async for batch in _batched(redis.scan_iter(match=self.keys.data_pattern, count=1000)):
             await redis.unlink(*batch)
