@@ -6,11 +6,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import msgspec
+
 from mockgateway.domain.errors import GatewayError
 
 
-@dataclass(frozen=True, slots=True)
-class WireRequest:
+# Structs rather than frozen dataclasses: one of each is made per request, and a struct's __init__ is C code
+# (a frozen dataclass sets each field through object.__setattr__).
+class WireRequest(msgspec.Struct, frozen=True, kw_only=True):
     method: str
     path: str
     query: Mapping[str, str]
@@ -21,8 +24,7 @@ class WireRequest:
     raw_query: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class WireResponse:
+class WireResponse(msgspec.Struct, frozen=True):
     status: int
     body: bytes
     content_type: str = "application/json"

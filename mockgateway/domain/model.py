@@ -57,8 +57,7 @@ class CallbackTarget(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     oauth2: OAuth2Credentials | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PartSizes:
+class PartSizes(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """Characters per part: (single-part limit, per-part limit once concatenated)."""
 
     gsm7: tuple[int, int] = (160, 153)

@@ -75,13 +75,13 @@ def _adapt(
             body = await request.read()
             raw_query = request.rel_url.raw_query_string
             wire = WireRequest(
-                request.method,
-                request.path,
-                request.query if raw_query else _NO_QUERY,  # parsing even an empty query costs a few µs
-                request.headers,
-                body,
-                request.match_info,
-                raw_query,
+                method=request.method,
+                path=request.path,
+                query=request.query if raw_query else _NO_QUERY,  # parsing even an empty query costs a few µs
+                headers=request.headers,
+                body=body,
+                params=request.match_info,
+                raw_query=raw_query,
             )
             response = await handler(wire)
         except web.HTTPRequestEntityTooLarge:

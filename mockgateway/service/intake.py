@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+import msgspec
 
 from mockgateway.domain.model import Message, SendRequest
 from mockgateway.encoding import Segmentation
 from mockgateway.scenario.model import Scenario
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Accepted:
+class Accepted(msgspec.Struct, frozen=True, kw_only=True):  # one per send: a struct's __init__ is C code
     messages: list[Message]
     sent: bool = True  #: False: the order was created but not sent (a provider's 201)
     #: Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for them.

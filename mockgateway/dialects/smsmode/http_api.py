@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry_after
 from mockgateway.dialects.smsmode import codes, lists, wire
