@@ -24,9 +24,11 @@ async def restore(store: Store, jobs: JobQueue, ids: IdSource, outbox: Outbox | 
     """Resume what the store and the job queue kept: call once, after ``store.open()`` and before serving.
 
     ``outbox``: where every pending callback resumes; ``None`` when processes share them and lease theirs."""
-    ids.resume(await store.generation(), await store.last_numeric_id())
+    generation = await store.generation()
+    ids.resume(generation, await store.last_numeric_id())
     restored_jobs = await jobs.restore()
     if outbox is None:
+        ids.share(slot=generation)
         return Restored(jobs=restored_jobs, callbacks=0)
     callbacks = 0
     offset = 0
