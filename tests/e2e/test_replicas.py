@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,15 +146,25 @@ async def send_round_robin(sessions: list[aiohttp.ClientSession], callback: str)
     return orders
 
 
-async def journal(http: aiohttp.ClientSession) -> list[dict[str, Any]]:
-    """Every callback delivery with its attempts, from the admin API, once none is pending: the receiver may
-    have answered the last ones before their processes recorded the answer. Asks again until then."""
+def settled(delivery: dict[str, Any]) -> bool:
+    return bool(delivery["state"] != "PENDING")
+
+
+def refused_once(delivery: dict[str, Any]) -> bool:
+    return bool(delivery["attempts"])
+
+
+async def journal(
+    http: aiohttp.ClientSession, ready: Callable[[dict[str, Any]], bool] = settled
+) -> list[dict[str, Any]]:
+    """Every callback delivery with its attempts, from the admin API, once each is ``ready``: the receiver
+    answers an attempt before the process records the answer. Asks again until then, or the deadline."""
     deadline = asyncio.get_running_loop().time() + DEADLINE_S
     while True:
         listed = await expect(await http.get("/__admin/callbacks", params={"limit": str(10 * SENDS)}))
         deliveries: list[dict[str, Any]] = listed["callbacks"]
-        pending = [d for d in deliveries if d["state"] == "PENDING"]
-        if not pending or asyncio.get_running_loop().time() > deadline:
+        done = len(deliveries) == SENDS * len(STATUSES) and all(ready(d) for d in deliveries)
+        if done or asyncio.get_running_loop().time() > deadline:
             return deliveries
 
 
@@ -184,7 +194,8 @@ async def test_a_process_killed_while_holding_callbacks_loses_none_of_them(
     server = await receiving(receiver)
     try:
         orders = await send_round_robin(sessions, str(server.make_url("/acks")))
-        await asyncio.wait_for(receiver.all_refused.wait(), DEADLINE_S)  # every ACK now waits for its retry
+        await asyncio.wait_for(receiver.all_refused.wait(), DEADLINE_S)
+        await journal(sessions[2], refused_once)  # every ACK's refusal recorded: each now waits for its retry
         killed = cluster.servers[0].process
         killed.kill()
         assert await asyncio.to_thread(killed.wait) == -9
