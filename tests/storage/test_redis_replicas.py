@@ -200,3 +200,17 @@ async def test_a_replica_started_after_one_died_takes_its_callbacks_at_once(
     restored = await restarted.open()
     replicas.started.append(restarted)
     assert restored.callbacks == len(held)
+
+
+async def test_retention_keeps_a_message_whose_steps_are_still_to_come(replicas: Replicas) -> None:
+    gateway = await replicas.start()
+    week = 7 * 24 * HOUR
+    # the shipped validity-expiry scenario: SENT after 1 s, FAILED once the week's validity period ends
+    waiting = SendRequest(
+        account="demo", provider="livelink", destinations=("447700900020",), text="Hi", validity_s=int(week)
+    )
+    [message] = (await gateway.send(waiting)).messages
+    await gateway.advance(to=T0 + 80 * HOUR)
+    assert (await gateway.message(message.id)).status is MessageStatus.SENT
+    await gateway.advance(to=T0 + week + 1)
+    assert (await gateway.message(message.id)).status is MessageStatus.FAILED
