@@ -86,6 +86,7 @@ class Keys:
         self.alive_prefix = f"{prefix}w:alive:"  #: per replica: its heartbeat, gone when it stops beating
         self.running_prefix = f"{data}jobs:run:"  #: per replica: the job keys it claimed, scored by due time
         self.jobs_busy = f"{data}jobs:busy"  #: hash message id -> how many of its jobs are claimed
+        self.jobs_owner = f"{self.jobs_busy}:owner"  #: hash message id -> the replica that claimed them
         self.owned_prefix = f"{data}dlv:own:"  #: per replica: the pending deliveries it holds
         self.released = f"{data}dlv:released"  #: pending deliveries no replica holds
 

@@ -43,6 +43,7 @@ class RedisJobQueue:
         self._redis = redis
         self._keys = keys
         self._journal = RedisJobJournal(redis, keys)
+        self._replica = replica
         self._running = keys.running(replica)
 
     def start(self, message_id: str, start: float, timeline: FixedTimeline) -> None:
@@ -59,7 +60,8 @@ class RedisJobQueue:
         claim = self._redis().register_script(scripts.CLAIM_JOBS)
         due: list[Job] = []
         while True:
-            found = await claim(keys=[keys.jobs_due, keys.jobs, self._running, keys.jobs_busy], args=[now, CLAIM_BATCH])
+            listed = [keys.jobs_due, keys.jobs, self._running, keys.jobs_busy, keys.jobs_owner]
+            found = await claim(keys=listed, args=[now, CLAIM_BATCH, self._replica])
             due += [JOB.decode(raw) for raw in names(found)]
             if len(found) < CLAIM_BATCH:
                 return due
@@ -69,7 +71,7 @@ class RedisJobQueue:
             return
         await self._journal.forget(jobs)
         ran = self._redis().register_script(scripts.RAN_JOBS)
-        await ran(keys=[self._running, self._keys.jobs_busy], args=[job.key for job in jobs])
+        await ran(keys=[self._running, self._keys.jobs_busy, self._keys.jobs_owner], args=[job.key for job in jobs])
 
     async def next_due(self) -> float | None:
         first = scored(await self._redis().zrange(self._keys.jobs_due, 0, 0, withscores=True))
@@ -83,7 +85,7 @@ class RedisJobQueue:
 
     async def clear(self) -> None:
         await self._journal.clear()
-        await self._redis().unlink(self._running, self._keys.jobs_busy)
+        await self._redis().unlink(self._running, self._keys.jobs_busy, self._keys.jobs_owner)
 
 
 class RedisLeases:

@@ -28,7 +28,9 @@ from tests.storage.test_gateway_retention import ACK_ALL
 AiohttpServer = Callable[..., Awaitable[TestServer]]
 HOUR = 3600.0
 TAKEN = web.AppKey("taken", Counter[bytes])
-MESSAGES = 90  #: two parts' worth of steps each: SENT after 1 s, DELIVERED after 3 s
+#: Two steps each (SENT after 1 s, DELIVERED after 3 s); more than two claim batches fall due at once, so
+#: replicas running what is due together share them.
+MESSAGES = 1200
 
 
 class Replicas:
@@ -57,10 +59,14 @@ class Replicas:
         await redis.aclose()
 
     async def run_due_everywhere_at(self, seconds: float, gateways: list[Gateway]) -> int:
+        return sum(await self.run_due_on_each_at(seconds, gateways))
+
+    async def run_due_on_each_at(self, seconds: float, gateways: list[Gateway]) -> list[int]:
+        """How many jobs each of ``gateways`` ran, all running what is due at once."""
         self.clock.set(T0 + seconds)
         ran = await asyncio.gather(*(g.run_due() for g in gateways))
         await asyncio.gather(*(g.drain() for g in gateways))
-        return sum(ran)
+        return list(ran)
 
 
 @pytest.fixture
@@ -116,9 +122,9 @@ async def test_every_step_runs_once_whichever_replica_runs_it(replicas: Replicas
     everyone = [first, *others]
     for number in range(MESSAGES // 2, MESSAGES):
         await everyone[number % 3].send(request(number))
-    ran = await replicas.run_due_everywhere_at(1, everyone)
-    ran += await replicas.run_due_everywhere_at(3, everyone)
-    assert ran == 2 * MESSAGES
+    sent = await replicas.run_due_on_each_at(1, everyone)
+    assert sum(1 for ran in sent if ran) >= 2, f"one replica ran every step: {sent}"
+    assert sum(sent) + await replicas.run_due_everywhere_at(3, everyone) == 2 * MESSAGES
     counted = await steps_run(first)
     assert len(counted) == 2 * MESSAGES
     assert set(counted.values()) == {1}
