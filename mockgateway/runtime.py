@@ -17,7 +17,7 @@ MAX_NAP_S = 0.05
 
 async def tick_forever(gateway: Gateway) -> None:
     while True:
-        ran = 0
+        ran, started = 0, gateway.now()
         try:
             ran = await gateway.run_due()
         except Exception:  # keep ticking: one bad job must not stop every lifecycle
@@ -25,7 +25,7 @@ async def tick_forever(gateway: Gateway) -> None:
         behind = await _purge(gateway)
         due = await gateway.next_due()
         nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.now()))
-        if ran == 0 and nap == 0.0:  # due but not ours to run yet (another process runs that message's step)
+        if ran == 0 and due is not None and due <= started:  # due but not ours: another process runs that message
             nap = MAX_NAP_S
         await asyncio.sleep(0.0 if behind else nap)
 
