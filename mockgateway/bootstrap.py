@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from mockgateway.clock import Clock, FakeClock, SystemClock
@@ -27,6 +28,7 @@ from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
+from mockgateway.service.work_ports import JobQueue, Leases
 from mockgateway.storage.memory import InMemoryStore
 from mockgateway.storage.memory_jobs import NoJournal
 
@@ -133,6 +135,7 @@ def build_gateway(
     else:
         kept_by = NoJournal()
     journal = journal or kept_by
+    shared = _shared_work(settings, store)
     events = EventHub()
     if outbox is None:
         transport: Transport = HttpTransport(sandbox=address_policy(settings))
@@ -156,4 +159,26 @@ def build_gateway(
         sleep=sleep,
         retention_s=settings.retention_s,
         scenarios=load_scenarios(settings.scenarios_dir or shipped_dir()),
+        jobs=None if shared is None else shared.jobs,
+        leases=None if shared is None else shared.leases,
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SharedWork:
+    """The work that processes sharing a store share: its due jobs and the leases on its callbacks."""
+
+    jobs: JobQueue
+    leases: Leases
+
+
+def _shared_work(settings: Settings, store: Store) -> SharedWork | None:
+    """On the Redis store, jobs are claimed from it and callbacks leased, so that processes sharing it each do
+    a piece of work once; on the others, the process keeps both itself."""
+    if not settings.store.startswith(("redis://", "rediss://")):
+        return None
+    from mockgateway.storage.redis_store import RedisStore  # here: only this store needs redis-py
+
+    if not isinstance(store, RedisStore):
+        return None
+    return SharedWork(jobs=store.job_queue(), leases=store.leases(settings.takeover_after_s))

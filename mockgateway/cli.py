@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 SERVE_FLAGS = (
     "host", "port", "config", "scenarios", "seed", "clock", "start_time", "store", "retention", "demo", "demo_rate",
     "tls", "tls_cert", "tls_key", "tls_ca_out", "admin_token", "sandbox", "max_connections", "client_timeout",
-    "max_header_size", "workers", "redis_prefix",
+    "max_header_size", "workers", "redis_prefix", "takeover_after",
 )  # fmt: skip
 
 
@@ -72,6 +72,11 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     )
     serve.add_argument("--redis-prefix", metavar="TEXT", help="what the Redis store's keys start with (mockgateway:)")
     serve.add_argument("--retention", metavar="DURATION", help="how long notifications stay pullable (72h)")
+    serve.add_argument(
+        "--takeover-after",
+        metavar="DURATION",
+        help="on a shared store, when another process takes over a dead one's pending callbacks (10s)",
+    )
     serve.add_argument(
         "--tls", action="store_true", default=None, help="serve HTTPS with a certificate made for 127.0.0.1/localhost"
     )

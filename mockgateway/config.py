@@ -37,7 +37,10 @@ __all__ = ["DEMO_ACCOUNT", "LOGIN_KEYS", "PROVIDER_CREDENTIALS", "ConfigError", 
 #: Where a seeded run's virtual clock starts unless told otherwise: 2026-01-01T00:00:00Z, so runs replay exactly.
 REPLAY_START = 1_767_225_600.0
 
-_TOP_KEYS = {"accounts", "oauth", "retention", "livelink", "callbacks", "limits", "server", "store", "redis_prefix"}
+_TOP_KEYS = {
+    "accounts", "oauth", "retention", "livelink", "callbacks", "limits", "server", "store", "redis_prefix",
+    "takeover_after",
+}  # fmt: skip
 _SERVER_KEYS = {"max_connections", "client_timeout", "max_header_size", "workers"}
 #: The smallest header line limit: a request line and the usual headers must still fit.
 MIN_HEADER_SIZE = 1024
@@ -56,6 +59,8 @@ class Settings:
     store: str = "memory"  #: "memory", "sqlite:PATH" or "redis://HOST:PORT/DB"
     redis_prefix: str = "mockgateway:"  #: the Redis store's keys all start with it
     retention_s: float = 72 * 3600
+    #: On a shared store: how long after a process stops beating another takes its pending callbacks over.
+    takeover_after_s: float = 10.0
     access_token_ttl_s: float = 45 * 60
     refresh_token_ttl_s: float = 60 * 60
     status_list_key: str = "SAPNotification"
@@ -124,7 +129,13 @@ class Settings:
             raise ConfigError(f"max_connections: {self.max_connections} is not a whole number above zero")
         if self.max_header_size < MIN_HEADER_SIZE:
             raise ConfigError(f"max_header_size: {self.max_header_size} is less than {MIN_HEADER_SIZE} bytes")
-        for name in ("retention_s", "access_token_ttl_s", "refresh_token_ttl_s", "client_timeout_s"):
+        for name in (
+            "retention_s",
+            "access_token_ttl_s",
+            "refresh_token_ttl_s",
+            "client_timeout_s",
+            "takeover_after_s",
+        ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name.removesuffix('_s')}: must be longer than zero")
 
@@ -196,8 +207,9 @@ def load_config_file(base: Settings, path: Path) -> Settings:
     reject_unknown(path, "oauth", oauth, _OAUTH_KEYS)
     for key in sorted(_OAUTH_KEYS & set(oauth)):
         changes[f"{key}_s"] = duration_setting(f"{path}: oauth.{key}", oauth[key])
-    if "retention" in document:
-        changes["retention_s"] = duration_setting(f"{path}: retention", document["retention"])
+    for key in ("retention", "takeover_after"):
+        if key in document:
+            changes[f"{key}_s"] = duration_setting(f"{path}: {key}", document[key])
     for key in ("store", "redis_prefix"):  # checked by ``validate`` once every layer is applied
         if key in document:
             changes[key] = str(document[key]).strip()

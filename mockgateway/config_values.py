@@ -56,7 +56,7 @@ def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
             return {name: _integer(text, label)}
         case "workers":
             return {"workers": _workers(_integer(text, label), label)}
-        case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout":
+        case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout" | "takeover_after":
             return {f"{name}_s": duration_setting(label, raw)}
         case "status_list_key":
             return {"status_list_key": _choice(text, STATUS_LIST_KEYS, label)}

@@ -26,6 +26,14 @@ class IdSource(Protocol):
         """Continue after a restart without repeating an id handed out before it."""
         ...
 
+    def share(self, slot: int) -> None:
+        """Hand out numeric ids beside other processes on one store, each with its own ``slot``."""
+        ...
+
+
+#: Processes sharing a store hand out the numeric ids of their slot modulo this: 10 digits last ~78 million ids.
+SHARED_SLOTS = 64
+
 
 class SeededIds:
     """Ids from a counter over a start drawn from the seed; ``seed=None`` draws a fresh start."""
@@ -35,9 +43,10 @@ class SeededIds:
         self._seed = seed
         self._rng = random.Random(seed if seed is not None else secrets.randbits(64))
         self._next = self._rng.randrange(1_000_000_000, 5_000_000_000)
+        self._step = 1
 
     def numeric(self) -> str:
-        self._next += 1
+        self._next += self._step
         return str(self._next)
 
     def hex(self, length: int = 32) -> str:
@@ -65,3 +74,9 @@ class SeededIds:
             self._rng.seed(f"{self._seed}/{generation}")
         if last_numeric is not None:
             self._next = max(self._next, last_numeric)
+
+    def share(self, slot: int) -> None:
+        """From now on only ids congruent to ``slot`` modulo ``SHARED_SLOTS``: processes that resumed from the same
+        highest id, each with its own slot (its store generation), never hand out the same one."""
+        self._step = SHARED_SLOTS
+        self._next += (slot - self._next - 1) % SHARED_SLOTS + 1 - SHARED_SLOTS

@@ -24,27 +24,36 @@ MAX_NAP_S = 0.05
 async def tick_forever(gateway: Gateway) -> None:
     outage, backoff = OutageLog(log, "running due work"), Backoff(first=MAX_NAP_S)
     while True:
+        ran, started = 0, gateway.now()
         try:
-            await _run_due(gateway)
+            ran = await _run_due(gateway)
             behind = await _purge(gateway)
+            due = await gateway.next_due()
         except StoreUnavailable as error:
             outage.failed(error)
             await asyncio.sleep(backoff.next_delay())
             continue
+        except Exception:  # keep ticking, whatever went wrong this time
+            log.exception("the ticker failed")
+            await asyncio.sleep(MAX_NAP_S)
+            continue
         outage.recovered()
         backoff.reset()
-        due = gateway.next_due()
         nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.now()))
+        if ran == 0 and due is not None and due <= started:  # due but not ours: another process runs that message
+            nap = MAX_NAP_S
         await asyncio.sleep(0.0 if behind else nap)
 
 
-async def _run_due(gateway: Gateway) -> None:
+async def _run_due(gateway: Gateway) -> int:
+    """How many jobs ran."""
     try:
-        await gateway.run_due()
+        return await gateway.run_due()
     except StoreUnavailable:
         raise
     except Exception:  # keep ticking: one bad job must not stop every lifecycle
         log.exception("a scheduled job failed")
+        return 0
 
 
 async def _purge(gateway: Gateway) -> bool:

@@ -10,8 +10,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mockgateway.service.gateway import Gateway
+from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import Store
 from mockgateway.service.scheduler import FixedTimeline, Scheduler
+from mockgateway.service.work_ports import JobQueue
 from mockgateway.storage.redis_store import RedisStore
 
 
@@ -30,7 +32,14 @@ def transport_of(gateway: Gateway) -> object:
 
 
 def scheduler_of(gateway: Gateway) -> Scheduler:
-    return gateway._engine._scheduler
+    """The scheduler of a gateway that keeps its jobs itself (not on a shared store)."""
+    jobs = gateway._engine._jobs
+    assert isinstance(jobs, LocalJobs)
+    return jobs._scheduler
+
+
+def job_queue_of(gateway: Gateway) -> JobQueue:
+    return gateway._engine._jobs
 
 
 def waiting_in_lanes(timeline: FixedTimeline) -> list[object]:

@@ -23,10 +23,11 @@ from mockgateway.ids import IdSource
 from mockgateway.scenario.model import Scenario
 from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
-from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
+from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.recovery import Restored, restore
-from mockgateway.service.scheduler import FixedTimeline, Scheduler
+from mockgateway.service.scheduler import FixedTimeline
 from mockgateway.service.timeline import Timelines
+from mockgateway.service.work_ports import JobQueue
 
 #: Replies that opt the handset out of further messages from the account.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -39,19 +40,17 @@ class Engine:
         clock: Clock,
         ids: IdSource,
         store: Store,
-        journal: JobJournal,
+        jobs: JobQueue,
         outbox: Outbox,
         directory: Directory,
         renderers: Mapping[str, CallbackRenderer],  #: provider -> its callback requests
         events: EventHub,
-        retention_s: float = 0.0,
     ) -> None:
         self._clock = clock
         self._ids = ids
         self._store = store
-        self._journal = journal
+        self._jobs = jobs
         self._outbox = outbox
-        self._scheduler = Scheduler(hold_beyond_s=retention_s)
         self._timelines = Timelines()
         self._renderers = dict(renderers)
         self._directory = directory
@@ -59,34 +58,35 @@ class Engine:
         self._events = events
 
     async def start(self, messages: Sequence[Message], scenarios: Sequence[Scenario], rng: random.Random) -> None:
-        """Schedule each message's timeline under its scenario, and note the jobs in the journal."""
+        """Plan each message's timeline under its scenario, and keep the jobs."""
+        jobs = self._jobs
         planned: list[Job] = []
         for message, scenario in zip(messages, scenarios, strict=True):
             timeline = self._timelines.plan(message, scenario, rng)
             if isinstance(timeline, FixedTimeline):
-                self._scheduler.start(message.id, message.created_at, timeline)
+                jobs.start(message.id, message.created_at, timeline)
                 planned += timeline.jobs_for(message.id, message.created_at)
             else:
-                self._scheduler.schedule(timeline)
+                jobs.schedule(timeline)
                 planned += timeline
-        await self._journal.save(planned)
+        await jobs.save(planned)
 
     def busy_until(self, message_id: str) -> float | None:
         """When the last job still planned for ``message_id`` falls due: retention keeps the message till then."""
-        return self._scheduler.busy_until(message_id)
+        return self._jobs.busy_until(message_id)
 
-    async def restore(self) -> Restored:
-        """Resume the ids, the planned jobs and the pending callbacks the store and the journal kept."""
-        return await restore(self._store, self._journal, self._ids, self._scheduler, self._outbox)
+    async def restore(self, *, callbacks: bool = True) -> Restored:
+        """Resume the ids, the planned jobs and (with ``callbacks``) the pending callbacks the store kept."""
+        return await restore(self._store, self._jobs, self._ids, self._outbox if callbacks else None)
 
-    def next_due(self) -> float | None:
-        times = [t for t in (self._scheduler.next_due(), self._outbox.next_due()) if t is not None]
+    async def next_due(self) -> float | None:
+        times = [t for t in (await self._jobs.next_due(), self._outbox.next_due()) if t is not None]
         return min(times) if times else None
 
     async def run_due(self) -> int:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
-        due = self._scheduler.take_due(self._clock.now())
-        # The journal hears of ran jobs a batch at a time: a restart repeats at most one batch.
+        due = await self._jobs.take_due(self._clock.now())
+        # The queue hears of ran jobs a batch at a time: a restart repeats at most one batch.
         for first in range(0, len(due), _JOURNAL_BATCH):
             batch = due[first : first + _JOURNAL_BATCH]
             try:
@@ -94,30 +94,25 @@ class Engine:
                     await _all_of(self._run(jobs) for jobs in _by_message(batch))
                 else:
                     await self._run(batch)
-            except StoreUnavailable:  # the later batches run once the store is back, as the failed ones do
-                self._scheduler.schedule(due[first + len(batch) :])
+            except StoreUnavailable:
+                # This batch and the later ones run again once the store is back; a status that got through
+                # before the outage is then refused as a repeat.
+                self._jobs.put_back(due[first:])
                 raise
-            await self._journal.forget(batch)
+            await self._jobs.ran(batch)
         self._outbox.run_due()
         return len(due)
 
     async def _run(self, jobs: Sequence[Job]) -> None:
-        """``jobs`` in order; on an outage of the store, the one that failed and those after it are kept."""
-        for ran, job in enumerate(jobs):
-            try:
-                if job.status is not None and job.part_index is not None:
-                    await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
-                else:
-                    await self._reply(job)
-            except StoreUnavailable:
-                self._scheduler.schedule(jobs[ran:])
-                raise
-            self._scheduler.ran(job)
+        for job in jobs:
+            if job.status is not None and job.part_index is not None:
+                await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
+            else:
+                await self._reply(job)
 
     async def clear_jobs(self) -> None:
         """Forget every planned job."""
-        self._scheduler.clear()
-        await self._journal.clear()
+        await self._jobs.clear()
 
     async def _apply_status(
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
@@ -231,7 +226,7 @@ class Engine:
             self._outbox.enqueue(delivery)
 
 
-_JOURNAL_BATCH = 512  #: jobs run between two ``JobJournal.forget`` calls
+_JOURNAL_BATCH = 512  #: jobs run between two ``JobQueue.ran`` calls
 
 
 async def _all_of(runs: Iterable[Awaitable[None]]) -> None:

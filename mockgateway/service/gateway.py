@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import Forbidden, StoreUnavailable
 from mockgateway.domain.model import (
     Account,
     CallbackTarget,
+    Delivery,
     MoMessage,
     SendRequest,
 )
@@ -24,12 +26,14 @@ from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub, Listener
 from mockgateway.service.history import History
 from mockgateway.service.intake import Accepted, new_messages
+from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.recovery import Restored
 from mockgateway.service.retention import DEFAULT_RETENTION_S
 from mockgateway.service.send_answers import Sleep, send_failure
 from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
+from mockgateway.service.work_ports import JobQueue, Leases, NoLeases
 
 
 class Gateway(History):
@@ -52,6 +56,8 @@ class Gateway(History):
         sleep: Sleep | None = None,
         retention_s: float = DEFAULT_RETENTION_S,
         admission: SendAdmission | None = None,
+        jobs: JobQueue | None = None,  #: None: this process's own, kept in ``journal``
+        leases: Leases | None = None,  #: None: this process alone delivers every callback
     ) -> None:
         super().__init__(store, outbox)
         self._clock = clock
@@ -62,16 +68,16 @@ class Gateway(History):
         self._directory = directory
         self._segment = Segmenter()
         self._admission = admission or SendAdmission(store)
+        self._leases = leases or NoLeases()
         self._engine = Engine(
             clock=clock,
             ids=ids,
             store=store,
-            journal=journal,
+            jobs=jobs or LocalJobs(journal, hold_beyond_s=retention_s),
             outbox=outbox,
             directory=directory,
             renderers=renderers,
             events=events,
-            retention_s=retention_s,
         )
         self._time = Timekeeper(
             clock=clock,
@@ -251,9 +257,9 @@ class Gateway(History):
     async def run_due(self) -> int:
         return await self._engine.run_due()
 
-    def next_due(self) -> float | None:
+    async def next_due(self) -> float | None:
         """The earliest of the engine's next job or callback and the next parked send."""
-        return self._time.next_due()
+        return await self._time.next_due()
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
         """Move the virtual clock, running everything that falls due in time order, and wait for it."""
@@ -270,7 +276,19 @@ class Gateway(History):
         await self._time.resume()
         await self._directory.load()
         await self._tokens.load()
-        return await self._engine.restore()
+        restored = await self._engine.restore(callbacks=not self._leases.shared)
+        taken = await self._leases.open(self._take_over)
+        return replace(restored, callbacks=restored.callbacks + taken)
+
+    def _take_over(self, deliveries: Sequence[Delivery]) -> int:
+        taken = self._outbox.restore(deliveries)
+        self._outbox.run_due()
+        return taken
+
+    async def take_over(self) -> int:
+        """Take over now the pending callbacks of gateway processes that died (on a shared store; each
+        process also does so on its own every third of the takeover time). Returns how many were taken."""
+        return await self._leases.sweep()
 
     async def check_store(self) -> None:
         """Raise ``StoreUnavailable`` when the store cannot be reached now (the health check asks)."""
@@ -278,9 +296,10 @@ class Gateway(History):
 
     async def close(self) -> None:
         """Stop delivering callbacks, keep the clock's position, then close the store; what is still pending
-        stays recorded as pending."""
+        stays recorded as pending (and, on a shared store, is released to the other processes)."""
         await self._outbox.close()
         with contextlib.suppress(StoreUnavailable):  # closing the store still gives it a while to come back
+            await self._leases.close()
             await self._time.keep()
         await self._store.close()
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from mockgateway.domain.model import DeliveryState
 from mockgateway.domain.queries import EventQuery
 from mockgateway.ids import IdSource
-from mockgateway.service.ports import JobJournal, Outbox, Store
-from mockgateway.service.scheduler import Scheduler
+from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.work_ports import JobQueue
 
 #: Pending callbacks are read back in pages of this size.
 _PAGE = 10_000
@@ -20,16 +20,21 @@ class Restored:
     callbacks: int
 
 
-async def restore(store: Store, journal: JobJournal, ids: IdSource, scheduler: Scheduler, outbox: Outbox) -> Restored:
-    """Resume what the store and the journal kept: call once, after ``store.open()`` and before serving."""
-    ids.resume(await store.generation(), await store.last_numeric_id())
-    jobs = await journal.load()
-    scheduler.schedule(jobs)
+async def restore(store: Store, jobs: JobQueue, ids: IdSource, outbox: Outbox | None) -> Restored:
+    """Resume what the store and the job queue kept: call once, after ``store.open()`` and before serving.
+
+    ``outbox``: where every pending callback resumes; ``None`` when processes share them and lease theirs."""
+    generation = await store.generation()
+    ids.resume(generation, await store.last_numeric_id())
+    restored_jobs = await jobs.restore()
+    if outbox is None:
+        ids.share(slot=generation)
+        return Restored(jobs=restored_jobs, callbacks=0)
     callbacks = 0
     offset = 0
     while True:
         page = await store.list_deliveries(EventQuery(status=DeliveryState.PENDING, offset=offset, limit=_PAGE))
         callbacks += outbox.restore(page)
         if len(page) < _PAGE:
-            return Restored(jobs=len(jobs), callbacks=callbacks)
+            return Restored(jobs=restored_jobs, callbacks=callbacks)
         offset += _PAGE

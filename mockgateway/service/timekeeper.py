@@ -47,15 +47,15 @@ class Timekeeper:
     def sends_waiting(self) -> int:
         return len(self._latency)
 
-    def next_due(self) -> float | None:
+    async def next_due(self) -> float | None:
         """The earliest of the engine's next job or callback and the next parked send."""
-        times = [t for t in (self._engine.next_due(), self._latency.next_due()) if t is not None]
+        times = [t for t in (await self._engine.next_due(), self._latency.next_due()) if t is not None]
         return min(times) if times else None
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
         """Move the virtual clock, running everything that falls due in time order, and wait for it."""
         target = self._target(seconds, to)
-        while (due := self.next_due()) is not None and due <= target:
+        while (due := await self.next_due()) is not None and due <= target:
             await self._run_until(max(due, self._clock.now()))
         await self._run_until(target, moved=True)
         await self._retention.catch_up()

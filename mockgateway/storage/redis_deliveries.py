@@ -22,16 +22,17 @@ _SAVE = Script(scripts.SAVE_DELIVERY)
 
 
 class RedisDeliveries:
-    def __init__(self, redis: Redis, batch: RedisBatch, keys: Keys) -> None:
+    def __init__(self, redis: Redis, batch: RedisBatch, keys: Keys, replica: str) -> None:
         self._redis = redis
         self._batch = batch
         self._keys = keys
+        self._owned = keys.owned(replica)  #: the pending deliveries this replica holds
 
     async def save(self, delivery: Delivery, kept: float | None, carried_kept: str) -> None:
         """Keep ``delivery``, retained from ``kept`` (``None``: pending, kept whatever its age); a finished one
         moves the retention start of what it carried (in the sorted set ``carried_kept``) and of its message."""
         keys = self._keys
-        listed = [keys.sequence, keys.deliveries, keys.delivery_kept, carried_kept, keys.message_kept]
+        listed = [keys.sequence, keys.deliveries, keys.delivery_kept, carried_kept, keys.message_kept, self._owned]
         args: list[bytes | str | float] = [delivery.id, DELIVERY.encode(delivery), "" if kept is None else kept]
         args += [delivery.subject_id, delivery.message_id or ""]
         self._batch.send(_SAVE, listed + self._indexes(delivery), args)  # nobody needs its answer

@@ -50,6 +50,11 @@ class RedisJobJournal:
         args = [part for job in jobs for part in (job.key, job.message_id)]
         self._batch().send(_FORGET, listed, args)  # nobody needs its answer: a job run twice changes nothing
 
+    async def settled(self) -> None:
+        """Wait until Redis has taken every write this process sent so far (forgotten jobs, and the notifications
+        and deliveries of the steps that ran)."""
+        await self._batch().settled()
+
     async def load(self) -> list[Job]:
         await self._batch().settled()
         redis = self._redis()

@@ -81,6 +81,14 @@ class Keys:
         self.grants = f"{prefix}s:grants"  #: hash token -> value
         self.grant_expiry = f"{prefix}s:grants:until"  #: tokens scored by when the grant may go
         self.clock = f"{prefix}s:clock"  #: sorted set of one member: raised with ZADD GT
+        # -- work shared by replicas: claimed jobs, leased callbacks, heartbeats (``redis_work``)
+        self.replicas = f"{prefix}w:replicas"  #: ids of the replicas that hold or held work
+        self.alive_prefix = f"{prefix}w:alive:"  #: per replica: its heartbeat, gone when it stops beating
+        self.running_prefix = f"{data}jobs:run:"  #: per replica: the job keys it claimed, scored by due time
+        self.jobs_busy = f"{data}jobs:busy"  #: hash message id -> how many of its jobs are claimed
+        self.jobs_owner = f"{self.jobs_busy}:owner"  #: hash message id -> the replica that claimed them
+        self.owned_prefix = f"{data}dlv:own:"  #: per replica: the pending deliveries it holds
+        self.released = f"{data}dlv:released"  #: pending deliveries no replica holds
 
     def message(self, message_id: str) -> str:
         return self.message_prefix + message_id
@@ -96,6 +104,15 @@ class Keys:
 
     def jobs_of(self, message_id: str) -> str:
         return self.jobs_of_prefix + message_id
+
+    def alive(self, replica: str) -> str:
+        return self.alive_prefix + replica
+
+    def running(self, replica: str) -> str:
+        return self.running_prefix + replica
+
+    def owned(self, replica: str) -> str:
+        return self.owned_prefix + replica
 
 
 class EventKeys:

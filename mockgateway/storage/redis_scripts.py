@@ -76,19 +76,21 @@ return #ARGV / 2
 """
 
 #: A callback delivery inserted (and listed in its indexes) or replaced; a finished one moves the retention start
-#: of what it carried.
+#: of what it carried. The replica saving a pending one holds its lease; a finished one is no longer held.
 #: KEYS: sequence, values, the deliveries' retention set, the retention set of its notifications or MOs, the
-#: messages' retention set, then its newest-first indexes. ARGV: id, value, kept from ('' while pending),
-#: the notification or MO it carries, its message id ('' for none).
+#: messages' retention set, the saving replica's held deliveries, then its newest-first indexes.
+#: ARGV: id, value, kept from ('' while pending), the notification or MO it carries, its message id ('' for none).
 SAVE_DELIVERY = """
 if redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) == 1 then  -- new: listed under the next number
   local at = redis.call('INCR', KEYS[1])
-  for i = 6, #KEYS do redis.call('ZADD', KEYS[i], 'NX', at, ARGV[1]) end
+  for i = 7, #KEYS do redis.call('ZADD', KEYS[i], 'NX', at, ARGV[1]) end
 end
 if ARGV[3] == '' then
   redis.call('ZREM', KEYS[3], ARGV[1])
+  redis.call('SADD', KEYS[6], ARGV[1])
   return 0
 end
+redis.call('SREM', KEYS[6], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[4], 'GT', ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('ZADD', KEYS[5], 'XX', 'GT', ARGV[3], ARGV[5]) end

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ from mockgateway.storage.redis_jobs import RedisJobJournal
 from mockgateway.storage.redis_keys import MESSAGE, Keys, names, scored
 from mockgateway.storage.redis_outage import translating_outages
 from mockgateway.storage.redis_state import RedisState
+from mockgateway.storage.redis_work import RedisJobQueue, RedisLeases
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -56,6 +58,8 @@ class RedisStore:
     def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
         self.url = url
         self.keys = Keys(prefix)
+        #: This process among those sharing the server: random, as the seeded ids must stay the same every run.
+        self.replica = secrets.token_hex(8)
         self._client: Redis | None = None
         self._batch: RedisBatch | None = None
         self._generation = 0
@@ -73,7 +77,7 @@ class RedisStore:
         self._generation = int(await client.incr(self.keys.generation)) - 1
         self._notifications = events.notifications(client, batch, self.keys.notifications)
         self._mos = events.mos(client, batch, self.keys.mos)
-        self._deliveries = RedisDeliveries(client, batch, self.keys)
+        self._deliveries = RedisDeliveries(client, batch, self.keys, self.replica)
 
     async def close(self) -> None:
         if self._client is not None:
@@ -266,6 +270,15 @@ class RedisStore:
     def journal(self) -> RedisJobJournal:
         """The pending jobs kept beside this store's data; they also keep their messages from purges."""
         return RedisJobJournal(self._redis, self.keys, self._batched)
+
+    def job_queue(self) -> RedisJobQueue:
+        """The due jobs, claimed by one of the processes sharing this server."""
+        return RedisJobQueue(self._redis, self.keys, self.replica, self.journal())
+
+    def leases(self, takeover_after_s: float) -> RedisLeases:
+        """This process's hold on the callbacks it delivers, taken over by another ``takeover_after_s`` after
+        it stops beating."""
+        return RedisLeases(self._redis, self.keys, self.replica, takeover_after_s)
 
     # -- retention and reset ----------------------------------------------------------------------
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:

@@ -117,6 +117,15 @@ def test_environment_and_flags_override_the_file_whoever_names_it(tmp_path: Path
     assert from_cli(["--config", str(path)], environ).access_token_ttl_s == 600
 
 
+def test_the_takeover_time_comes_from_the_file_and_must_be_positive(tmp_path: Path) -> None:
+    assert Settings().takeover_after_s == 10.0
+    assert from_cli(["--config", str(write(tmp_path, "takeover_after: 30s\n"))], {}).takeover_after_s == 30.0
+    assert Settings.from_env({"MOCKGATEWAY_TAKEOVER_AFTER": "1500ms"}).takeover_after_s == 1.5
+    assert from_cli(["--takeover-after", "2s"], {"MOCKGATEWAY_TAKEOVER_AFTER": "1500ms"}).takeover_after_s == 2.0
+    with pytest.raises(ConfigError, match="takeover-after: must be longer than zero"):
+        from_cli(["--takeover-after", "0s"], {})
+
+
 def test_a_config_flag_replaces_the_config_variable(tmp_path: Path, example: Path) -> None:
     broken = write(tmp_path, "accounts: nope\n", name="broken.yaml")
     settings = from_cli(["--config", str(example)], {"MOCKGATEWAY_CONFIG": str(broken)})

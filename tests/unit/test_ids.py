@@ -28,3 +28,13 @@ def test_a_seed_replays_every_kind_of_id() -> None:
 
 def test_without_a_seed_two_sources_differ() -> None:
     assert SeededIds().hex(32) != SeededIds().hex(32)
+
+
+def test_processes_that_resumed_from_the_same_id_never_share_one() -> None:
+    sources = [SeededIds(seed) for seed in (1, 2, 3)]
+    for slot, ids in enumerate(sources, start=5):
+        ids.resume(slot, 4_000_000_000)
+        ids.share(slot=slot)
+    handed = [int(ids.numeric()) for ids in sources for _ in range(100)]
+    assert len(set(handed)) == len(handed)
+    assert min(handed) == 4_000_000_005  # above the last stored id, and nothing between skipped for no reason

@@ -33,7 +33,7 @@ class OutageGateway:
     async def purge_expired(self) -> bool:
         return False
 
-    def next_due(self) -> float | None:
+    async def next_due(self) -> float | None:
         return None
 
     def now(self) -> float:

@@ -1,0 +1,181 @@
+"""Work that replicas on one Redis share: due jobs claimed atomically, and callback deliveries leased.
+
+``RedisJobQueue``: the journal's sorted set of due jobs is the queue. A replica claims a batch of due jobs (a
+script moves them into its own running set), runs them, and forgets them; a replica that dies leaves them in
+its running set, and another gives them back to the queue when it takes over.
+
+``RedisLeases``: the replica saving a pending delivery holds it (``SAVE_DELIVERY`` keeps the set of each
+replica's). Each replica keeps a heartbeat key whose time-to-live is the takeover time, refreshed every third of
+it, and sweeps as often: the deliveries and running jobs of a replica whose heartbeat is gone are taken over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from mockgateway.domain.job import Job
+from mockgateway.domain.model import DeliveryState
+from mockgateway.service.scheduler import FixedTimeline
+from mockgateway.service.work_ports import TakeOver
+from mockgateway.storage import redis_work_scripts as scripts
+from mockgateway.storage.redis_jobs import RedisJobJournal
+from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names, scored
+from mockgateway.storage.redis_outage import translating_outages
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from mockgateway.service.work_ports import JobQueue, Leases
+
+log = logging.getLogger(__name__)
+
+#: Jobs claimed by one script call: bounded, so that the replicas share a burst.
+CLAIM_BATCH = 512
+
+
+@translating_outages
+class RedisJobQueue:
+    """Jobs are kept as the journal keeps them; ``start``/``schedule`` plan nothing in the process."""
+
+    def __init__(self, redis: Callable[[], Redis], keys: Keys, replica: str, journal: RedisJobJournal) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._journal = journal
+        self._replica = replica
+        self._running = keys.running(replica)
+        #: Claimed jobs that could not run while Redis was away: still claimed by this replica, run first next time.
+        self._put_back: list[Job] = []
+
+    def start(self, message_id: str, start: float, timeline: FixedTimeline) -> None:
+        return None
+
+    def schedule(self, jobs: Sequence[Job]) -> None:
+        return None
+
+    async def save(self, jobs: Sequence[Job]) -> None:
+        await self._journal.save(jobs)
+
+    async def take_due(self, now: float) -> list[Job]:
+        keys = self._keys
+        claim = self._redis().register_script(scripts.CLAIM_JOBS)
+        due = list(self._put_back)
+        while True:
+            listed = [keys.jobs_due, keys.jobs, self._running, keys.jobs_busy, keys.jobs_owner]
+            found = await claim(keys=listed, args=[now, CLAIM_BATCH, self._replica])
+            due += [JOB.decode(raw) for raw in names(found)]
+            if len(found) < CLAIM_BATCH:
+                self._put_back = []
+                return sorted(due, key=_due_order)
+
+    async def ran(self, jobs: Sequence[Job]) -> None:
+        if not jobs:
+            return
+        await self._journal.forget(jobs)
+        # What the steps wrote reaches Redis before their messages are free for another replica's next steps,
+        # and before run_due returns: a read anywhere then sees them.
+        await self._journal.settled()
+        ran = self._redis().register_script(scripts.RAN_JOBS)
+        await ran(keys=[self._running, self._keys.jobs_busy, self._keys.jobs_owner], args=[job.key for job in jobs])
+
+    def put_back(self, jobs: Sequence[Job]) -> None:
+        self._put_back.extend(jobs)
+
+    async def next_due(self) -> float | None:
+        if self._put_back:
+            return min(job.due_at for job in self._put_back)
+        first = scored(await self._redis().zrange(self._keys.jobs_due, 0, 0, withscores=True))
+        return first[0][1] if first else None
+
+    def busy_until(self, message_id: str) -> float | None:
+        return None  # the store's purge parks a message while the journal has jobs for it
+
+    async def restore(self) -> int:
+        return int(await self._redis().zcard(self._keys.jobs_due))
+
+    async def clear(self) -> None:
+        await self._journal.clear()
+        await self._redis().unlink(self._running, self._keys.jobs_busy, self._keys.jobs_owner)
+
+
+def _due_order(job: Job) -> float:
+    return job.due_at
+
+
+class RedisLeases:
+    shared = True
+
+    def __init__(self, redis: Callable[[], Redis], keys: Keys, replica: str, takeover_after_s: float) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._replica = replica
+        self._ttl_ms = max(1, round(takeover_after_s * 1000))
+        self._take: TakeOver | None = None
+        self._beating: asyncio.Task[None] | None = None
+
+    async def open(self, take: TakeOver) -> int:
+        self._take = take
+        await self._beat()
+        taken = await self.sweep()
+        self._beating = asyncio.create_task(self._keep_beating(), name="mockgateway-heartbeat")
+        return taken
+
+    async def _beat(self) -> None:
+        keys = self._keys
+        async with self._redis().pipeline(transaction=True) as pipe:
+            pipe.set(keys.alive(self._replica), 1, px=self._ttl_ms)
+            pipe.sadd(keys.replicas, self._replica)
+            await pipe.execute()
+
+    async def _keep_beating(self) -> None:
+        while True:
+            await asyncio.sleep(self._ttl_ms / 3000)
+            try:
+                await self._beat()
+                await self.sweep()
+            except Exception:  # keep beating: Redis may be back at the next beat
+                log.exception("keeping the callback leases failed")
+
+    async def sweep(self) -> int:
+        if self._take is None:
+            return 0
+        keys = self._keys
+        take_over = self._redis().register_script(scripts.TAKE_OVER)
+        listed = [keys.replicas, keys.jobs_due, keys.jobs_busy, keys.owned(self._replica), keys.released]
+        prefixes = [keys.alive_prefix, keys.running_prefix, keys.owned_prefix]
+        ids = names(await take_over(keys=listed, args=[self._replica, *prefixes]))
+        if not ids:
+            return 0
+        raws = await self._redis().hmget(keys.deliveries, ids)
+        found = [DELIVERY.decode(raw) for raw in raws if raw is not None]
+        pending = [d for d in found if d.state is DeliveryState.PENDING]
+        if len(pending) < len(ids):  # finished meanwhile, or forgotten: nothing to hold
+            held = {d.id for d in pending}
+            await self._redis().srem(keys.owned(self._replica), *[i for i in ids if i.decode() not in held])
+        return self._take(pending)
+
+    async def close(self) -> None:
+        if self._beating is not None:
+            self._beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._beating
+            self._beating = None
+        if self._take is None:
+            return
+        self._take = None
+        keys, me = self._keys, self._replica
+        release = self._redis().register_script(scripts.RELEASE)
+        listed = [keys.replicas, keys.jobs_due, keys.jobs_busy, keys.owned(me), keys.released]
+        await release(keys=[*listed, keys.running(me), keys.alive(me)], args=[me])
+
+
+if TYPE_CHECKING:
+
+    def _is_a_queue(queue: RedisJobQueue) -> JobQueue:
+        return queue  # mypy proves the class fits the port
+
+    def _are_leases(leases: RedisLeases) -> Leases:
+        return leases
