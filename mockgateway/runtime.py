@@ -22,7 +22,7 @@ async def tick_forever(gateway: Gateway) -> None:
         except Exception:  # keep ticking: one bad job must not stop every lifecycle
             log.exception("a scheduled job failed")
         behind = await _purge(gateway)
-        due = gateway.next_due()
+        due = await gateway.next_due()
         nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.now()))
         await asyncio.sleep(0.0 if behind else nap)
 

@@ -77,7 +77,7 @@ class Engine:
         """Resume the ids, the planned jobs and the pending callbacks the store and the journal kept."""
         return await restore(self._store, self._journal, self._ids, self._scheduler, self._outbox)
 
-    def next_due(self) -> float | None:
+    async def next_due(self) -> float | None:
         times = [t for t in (self._scheduler.next_due(), self._outbox.next_due()) if t is not None]
         return min(times) if times else None
 

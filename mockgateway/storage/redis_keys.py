@@ -81,6 +81,10 @@ class Keys:
         self.grants = f"{prefix}s:grants"  #: hash token -> value
         self.grant_expiry = f"{prefix}s:grants:until"  #: tokens scored by when the grant may go
         self.clock = f"{prefix}s:clock"  #: sorted set of one member: raised with ZADD GT
+        # -- replicas sharing the store: their notes to each other, one clock advance at a time, tokens read
+        self.notes = f"{prefix}c:notes"  #: the pub/sub channel of every replica (see ``redis_notes``)
+        self.clock_turn = f"{prefix}s:clock:turn"  #: the lock an advance holds
+        self.grant_refresh = f"{prefix}s:grants:refresh"  #: hash unspent refresh token -> its access token
 
     def message(self, message_id: str) -> str:
         return self.message_prefix + message_id
