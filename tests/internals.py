@@ -25,7 +25,7 @@ def listener_count(gateway: Gateway) -> int:
 
 
 def wants_events(gateway: Gateway, kind: str) -> bool:
-    """Whether the gateway makes events of ``kind``: someone listens to them, on it or on a replica sharing its store."""
+    """Whether the gateway makes events of ``kind``: someone listens, on it or on a replica sharing its store."""
     return gateway._events.wants(kind)
 
 

@@ -87,9 +87,7 @@ async def test_an_advance_on_one_replica_runs_the_callbacks_of_messages_sent_thr
     assert await _clocks(replicas) == [T0 + 10] * 3
 
 
-async def test_advances_on_several_replicas_at_once_take_turns(
-    replicas: list[Replica], receiver: AckReceiver
-) -> None:
+async def test_advances_on_several_replicas_at_once_take_turns(replicas: list[Replica], receiver: AckReceiver) -> None:
     a, b, c = replicas
     order = await _send_with_acks(b.client, receiver.url)
 

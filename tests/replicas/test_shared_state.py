@@ -74,7 +74,9 @@ async def test_callback_targets_put_on_one_replica_are_in_force_on_every_replica
 
 
 async def _token(client: Client) -> dict[str, Any]:
-    return await _json(await client.post("/api/oauth/token", data={"grant_type": "client_credentials"}, headers=LIVELINK_APP))
+    return await _json(
+        await client.post("/api/oauth/token", data={"grant_type": "client_credentials"}, headers=LIVELINK_APP)
+    )
 
 
 async def _livelink_send(client: Client, access_token: str) -> int:
