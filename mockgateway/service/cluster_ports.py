@@ -49,8 +49,10 @@ class PeerChanges(Protocol):
 class Peers(Protocol):
     """The other replicas sharing the store."""
 
-    #: Whether other replicas may share the store: the virtual clock then moves through ``move_all``.
-    shared: bool
+    @property
+    def shared(self) -> bool:
+        """Whether other replicas may share the store: the virtual clock then moves through ``move_all``."""
+        ...
 
     async def join(self, changes: PeerChanges) -> None:
         """Start applying the others' changes to ``changes`` (after ``Store.open()``, before loading state)."""

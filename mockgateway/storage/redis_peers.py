@@ -72,8 +72,6 @@ class Answers:
 
 
 class RedisPeers:
-    shared = True
-
     def __init__(self, redis: Callable[[], Redis], keys: Keys, replica: str, state: RedisState) -> None:
         self._redis = redis
         self._keys = keys
@@ -88,6 +86,11 @@ class RedisPeers:
         self._steps: dict[str, Answers] = {}
         self._listening: frozenset[str] = frozenset()  #: what this replica's listeners want
         self._others: dict[str, frozenset[str]] = {}  #: replica -> what its listeners want
+
+    @property
+    def shared(self) -> bool:
+        """Only once joined: a gateway that did not open through ``Gateway.open`` moves its own clock alone."""
+        return self._changes is not None
 
     # -- lifetime ---------------------------------------------------------------------------------------
     async def join(self, changes: PeerChanges) -> None:
