@@ -171,11 +171,6 @@ def workers_problem(settings: Settings) -> str | None:
         else:
             why = "each process would keep its own messages in memory, unknown to the others"
         return f"{count} worker processes need a store they share: {why}; use --store redis://HOST:PORT/DB"
-    if count > 1:
-        return (
-            f"{count} worker processes would each keep their own copy of issued tokens, opt-outs, callback targets"
-            " set at runtime and the clock, though the Redis store holds them all; run one worker per Redis prefix"
-        )
     if settings.tls and settings.tls_cert is None:
         return "--tls makes a certificate authority per process; give the workers --tls-cert and --tls-key"
     return None

@@ -26,6 +26,11 @@ def listener_count(gateway: Gateway) -> int:
     return len(gateway._events._listeners)
 
 
+def wants_events(gateway: Gateway, kind: str) -> bool:
+    """Whether the gateway makes events of ``kind``: someone listens, on it or on a replica sharing its store."""
+    return gateway._events.wants(kind)
+
+
 def transport_of(gateway: Gateway) -> object:
     """How the gateway's callback dispatcher sends."""
     return gateway._outbox._transport  # type: ignore[attr-defined]

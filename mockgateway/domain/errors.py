@@ -105,5 +105,13 @@ class StoreUnavailable(GatewayError):
         super().__init__(message, retry_after=1)
 
 
+class ReplicaTimeout(GatewayError):
+    """Another gateway process sharing the store did not finish its part (of a clock advance) in time."""
+
+    code = "replica_timeout"
+    http_status = 504
+    message = "another gateway replica did not answer in time"
+
+
 class ConfigError(Exception):
     """A configuration or scenario file is unusable; the message names file, key and problem."""

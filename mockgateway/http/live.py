@@ -89,6 +89,7 @@ async def events(request: web.Request) -> web.StreamResponse:
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     )
     try:
+        await request.app[GATEWAY].heard_everywhere()  # and every other replica's, when the store is shared
         await response.prepare(request)
         await response.write(f"retry: {RETRY_MS}\n: connected\n\n".encode())
         await _pump(queue, response)

@@ -160,7 +160,8 @@ class Metrics:
     @contextlib.asynccontextmanager
     async def listening(self, gateway: Gateway) -> AsyncIterator[None]:
         self._gateway = gateway
-        stop = gateway.subscribe(self.on_event, kinds=("notification", "mo", "callback"))
+        # This process's work only: each replica's metrics are scraped, and summed, on their own.
+        stop = gateway.subscribe(self.on_event, kinds=("notification", "mo", "callback"), local=True)
         flusher = asyncio.get_running_loop().create_task(self.flush_accepted()) if multiprocess_dir() else None
         try:
             yield

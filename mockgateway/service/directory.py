@@ -27,7 +27,9 @@ class DirectoryState(OptOutPort, TargetPort, Protocol):
 
 class Directory:
     def __init__(self, accounts: Iterable[Account], state: DirectoryState, clock: Clock) -> None:
-        self._book = AccountBook(accounts)
+        configured = tuple(accounts)
+        self._book = AccountBook(configured)
+        self._configured = {account.name: account for account in configured}
         #: (name, provider) -> the account with that provider's own callback targets as its targets. The book's
         #: own method, not a wrapper: the engine asks for every callback it renders.
         self.as_seen_by = self._book.as_seen_by
@@ -38,14 +40,10 @@ class Directory:
 
     async def load(self) -> None:
         """Take up what the store kept (after ``Store.open()``): runtime targets, then opt-outs."""
-        accounts = self._book.all
         for override in await self._state.load_targets():
-            account = accounts.get(override.account)
-            # The configuration may have changed since: an account or provider no longer there has no targets.
-            if account is not None and (override.provider is None or override.provider in account.credentials):
-                self._apply(override)
+            self.apply_targets(override)
         for opt_out in await self._state.load_opt_outs():
-            self._opt_outs.setdefault(opt_out.account, {})[opt_out.number] = opt_out
+            self.apply_opt_out(opt_out)
 
     async def saved(self) -> None:
         """Wait until every change made so far is kept (before answering a request that made one)."""
@@ -83,6 +81,27 @@ class Directory:
         account = self._book.restore_callbacks(configured)
         self._state.forget_targets(configured.name)
         return account
+
+    # -- changes another replica made, applied to this replica's copy (nothing is written) --------------------
+    def apply_targets(self, override: TargetOverride) -> None:
+        account = self._book.all.get(override.account)
+        # The configuration may have changed since: an account or provider no longer there has no targets.
+        if account is not None and (override.provider is None or override.provider in account.credentials):
+            self._apply(override)
+
+    def apply_forgotten_targets(self, account: str) -> None:
+        configured = self._configured.get(account)
+        if configured is not None:
+            self._book.restore_callbacks(configured)
+
+    def apply_opt_out(self, opt_out: OptOut) -> None:
+        self._opt_outs.setdefault(opt_out.account, {}).setdefault(opt_out.number, opt_out)
+
+    def apply_opt_in(self, account: str, number: str) -> None:
+        self._opt_outs.get(account, {}).pop(number, None)
+
+    def apply_cleared_opt_outs(self) -> None:
+        self._opt_outs.clear()
 
     def _apply(self, override: TargetOverride) -> Account:
         return self._book.set_callbacks(

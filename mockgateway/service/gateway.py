@@ -29,6 +29,7 @@ from mockgateway.service.intake import Accepted, new_messages
 from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.recovery import Restored
+from mockgateway.service.replica import Replica
 from mockgateway.service.retention import DEFAULT_RETENTION_S
 from mockgateway.service.send_answers import Sleep, send_failure
 from mockgateway.service.timekeeper import Timekeeper
@@ -88,6 +89,8 @@ class Gateway(History):
             retention_s=retention_s,
             sleep=sleep,
         )
+        self._peers = store.peers
+        self._replica = Replica(directory=directory, tokens=tokens, events=events, time=self._time)
         self._accepted: dict[str, int] = {}
 
     @property
@@ -95,10 +98,18 @@ class Gateway(History):
         """Messages accepted since start-up, per provider (a reset does not clear it: it is a running total)."""
         return dict(self._accepted)
 
-    def subscribe(self, listener: Listener, kinds: Collection[str] | None = None) -> Callable[[], None]:
+    def subscribe(
+        self, listener: Listener, kinds: Collection[str] | None = None, *, local: bool = False
+    ) -> Callable[[], None]:
         """Tell ``listener`` what happens, as it happens (of ``kinds`` only, when given): messages, notifications,
-        MOs, callbacks, clock moves, resets. Returns the function that stops it."""
-        return self._events.subscribe(listener, kinds)
+        MOs, callbacks, clock moves, resets; with replicas sharing the store, on every replica unless ``local``.
+        Returns the function that stops it."""
+        return self._events.subscribe(listener, kinds, local=local)
+
+    async def heard_everywhere(self) -> None:
+        """After ``subscribe``: with replicas sharing the store, wait until each one tells this one of the kinds
+        subscribed to (so that nothing happening on another replica from now on is missed)."""
+        await self._peers.heard_by_all()
 
     # -- clock, ids and tokens --------------------------------------------------------------------
     def now(self) -> float:
@@ -121,12 +132,12 @@ class Gateway(History):
     def issue_token(self, account: str, scope: str, client: str | None = None) -> Grant:
         return self._tokens.issue(account, scope, client=client)
 
-    def refresh_token(self, refresh_token: str, client: str | None = None) -> Grant:
-        return self._tokens.refresh(refresh_token, client)
+    async def refresh_token(self, refresh_token: str, client: str | None = None) -> Grant:
+        return await self._tokens.refresh(refresh_token, client)
 
-    def authenticate(self, access_token: str) -> Grant:
+    async def authenticate(self, access_token: str) -> Grant:
         """The grant behind an access token; raises ``TokenUnknown`` or ``TokenExpired``."""
-        return self._tokens.authenticate(access_token)
+        return await self._tokens.authenticate(access_token)
 
     @property
     def scenarios(self) -> tuple[Scenario, ...]:
@@ -271,8 +282,12 @@ class Gateway(History):
 
     async def open(self) -> Restored:
         """Open the store and resume what it kept, if it outlives the process: the clock, accounts' runtime
-        targets, opt-outs, tokens, ids, timeline and callbacks."""
+        targets, opt-outs, tokens, ids, timeline and callbacks. With replicas sharing the store, start applying
+        what the others change, and sharing events with them."""
         await self._store.open()
+        await self._peers.join(self._replica)  # first: a change made while the state loads is not missed
+        if self._peers.shared:
+            self._events.link(self._peers.forward, self._peers.listen)
         await self._time.resume()
         await self._directory.load()
         await self._tokens.load()
@@ -301,7 +316,13 @@ class Gateway(History):
         with contextlib.suppress(StoreUnavailable):  # closing the store still gives it a while to come back
             await self._leases.close()
             await self._time.keep()
+        await self._peers.leave()
         await self._store.close()
+
+    async def caught_up(self) -> None:
+        """With replicas sharing the store: wait until what this one told the others is sent, and every change
+        made anywhere before this call is applied here."""
+        await self._peers.caught_up()
 
     async def drain(self) -> None:
         """Wait for every callback attempt started so far."""

@@ -8,6 +8,7 @@ from typing import Protocol
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import Account, AttemptOutcome, Delivery, HttpCall, Message, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
+from mockgateway.service.cluster_ports import Peers
 from mockgateway.service.state_ports import StatePort
 
 #: message id -> when its last pending job falls due, or ``None`` when it has none
@@ -33,6 +34,11 @@ class Store(Protocol):
     def state(self) -> StatePort:
         """Opt-outs, callback targets changed at runtime, issued tokens and the clock's position, kept as long as
         the store's data is."""
+        ...
+
+    @property
+    def peers(self) -> Peers:
+        """The other replicas sharing this store; none for a store of one process."""
         ...
 
     async def open(self) -> None:

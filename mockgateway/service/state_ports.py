@@ -55,6 +55,15 @@ class GrantPort(Protocol):
         """The grants with a token still good at ``now``, oldest first."""
         ...
 
+    async def find_grant(self, *, access_token: str = "", refresh_token: str = "") -> Grant | None:
+        """The grant of that token, issued by another process sharing the store (``None`` in a store of one
+        process: its token service knows every grant)."""
+        ...
+
+    async def spend_refresh(self, refresh_token: str) -> bool:
+        """Use up ``refresh_token`` once for every process sharing the store: True for the one caller that did."""
+        ...
+
 
 class ClockPort(Protocol):
     def save_clock(self, at: float) -> None:

@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager
 from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
 from mockgateway.domain.errors import Conflict, InvalidRequest
 from mockgateway.service.clock_keeper import ClockKeeper
+from mockgateway.service.cluster_ports import Peers
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
@@ -35,6 +36,7 @@ class Timekeeper:
         self._engine = engine
         self._outbox = outbox
         self._events = events
+        self._peers: Peers = store.peers
         self._keeper = ClockKeeper(clock, store.state)
         self._latency = SendLatency(clock, sleep)
         self._retention = Retention(clock, store, retention_s, busy_until=engine.busy_until)
@@ -53,11 +55,16 @@ class Timekeeper:
         return min(times) if times else None
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
-        """Move the virtual clock, running everything that falls due in time order, and wait for it."""
-        target = self._target(seconds, to)
-        while (due := await self.next_due()) is not None and due <= target:
-            await self._run_until(max(due, self._clock.now()))
-        await self._run_until(target, moved=True)
+        """Move the virtual clock, running everything that falls due in time order, and wait for it; with replicas
+        sharing the store, every replica's clock, one advance at a time."""
+        if self._peers.shared:
+            async with self._peers.clock_turn():
+                await self._advance_everywhere(self._target(seconds, to))
+        else:
+            target = self._target(seconds, to)
+            while (due := await self.next_due()) is not None and due <= target:
+                await self._run_until(max(due, self._clock.now()))
+            await self._run_until(target, moved=True)
         await self._retention.catch_up()
         await self._store.state.flush()  # the position answered is the one a restart resumes from
         return self._clock.now()
@@ -72,6 +79,22 @@ class Timekeeper:
         if not target <= LATEST_INSTANT:  # also refuses nan
             raise InvalidRequest(f"{field}: the clock cannot go past {iso(LATEST_INSTANT)}", field=field)
         return target
+
+    async def _advance_everywhere(self, target: float) -> None:
+        """Each step moves every replica and waits until each has run what fell due; the next step is the earliest
+        work any replica has left, so callbacks caused on any of them have finished when this returns."""
+        at = self._clock.now()
+        while True:
+            due = min((t for t in await self._peers.move_all(at, last=False) if t is not None), default=None)
+            if due is None or due > target:
+                break
+            at = max(due, at)
+        await self._peers.move_all(target, last=True)
+
+    async def moved_here(self, at: float, *, last: bool) -> float | None:
+        """One step of an advance, on this replica: returns when its next work falls due."""
+        await self._run_until(max(at, self._clock.now()), moved=last)
+        return await self.next_due()
 
     async def _run_until(self, when: float, *, moved: bool = False) -> None:
         self._keeper.set(when)

@@ -83,21 +83,23 @@ class TokenService:
         self._state.save_grant(grant)
         return grant
 
-    def refresh(self, refresh_token: str, client: str | None = None) -> Grant:
-        """A new grant for the refresh token's account; the old refresh token is used up.
+    async def refresh(self, refresh_token: str, client: str | None = None) -> Grant:
+        """A new grant for the refresh token's account; the old refresh token is used up, on every replica.
 
         A ``client`` that authenticated must be the one the token was issued to; another client's attempt leaves
         the token to its owner."""
         if not refresh_token:
             raise InvalidRequest("refresh_token is required", field="refresh_token")
-        grant = self._by_refresh.get(refresh_token)
-        if grant is None:
+        grant = self._by_refresh.get(refresh_token) or await self._state.find_grant(refresh_token=refresh_token)
+        if grant is None or grant.refresh_spent:
             raise TokenUnknown("unknown refresh token", field="refresh_token")
         if client is not None and client != grant.client:
             raise TokenOfAnotherClient(field="refresh_token")
-        del self._by_refresh[refresh_token]
+        self._by_refresh.pop(refresh_token, None)
+        if not await self._state.spend_refresh(refresh_token):  # another replica used it first
+            raise TokenUnknown("unknown refresh token", field="refresh_token")
         spent = replace(grant, refresh_spent=True)
-        if self._by_access.get(grant.access_token) is grant:
+        if self._by_access.get(grant.access_token) in (grant, None):
             self._by_access[grant.access_token] = spent
         self._state.save_grant(spent)
         now = self._clock.now()
@@ -105,14 +107,24 @@ class TokenService:
             raise TokenExpired(grant.refresh_expires_at, now)
         return self.issue(grant.account, grant.scope, grant.client)
 
-    def authenticate(self, access_token: str) -> Grant:
+    async def authenticate(self, access_token: str) -> Grant:
+        """The grant of ``access_token``; one issued by another replica is read from the store the first time."""
         grant = self._by_access.get(access_token)
         if grant is None:
-            raise TokenUnknown()
+            grant = await self._state.find_grant(access_token=access_token)
+            if grant is None:
+                raise TokenUnknown()
+            self._keep(grant)
         now = self._clock.now()
         if now >= grant.expires_at:
             raise TokenExpired(grant.expires_at, now)
         return grant
+
+    def apply(self, grant: Grant) -> None:
+        """A grant another replica issued or whose refresh token it used."""
+        self._keep(grant)
+        if grant.refresh_spent:
+            self._by_refresh.pop(grant.refresh_token, None)
 
     def _keep(self, grant: Grant) -> None:
         self._by_access[grant.access_token] = grant

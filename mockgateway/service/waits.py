@@ -118,6 +118,7 @@ async def wait_for(gateway: Gateway, spec: Spec[T], wanted: Wanted, within: floa
 
     stop = gateway.subscribe(listener)  # before the first look, so nothing slips between the two
     try:
+        await gateway.heard_everywhere()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while True:

@@ -15,6 +15,7 @@ from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
 from mockgateway.storage.eventlog import EventLog
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
+from mockgateway.storage.memory_peers import NoPeers
 from mockgateway.storage.memory_state import InMemoryState
 from mockgateway.storage.shared import SharedConfigs
 
@@ -41,6 +42,7 @@ class InMemoryStore:
         self._delivery_expiry = ExpiryQueue()
         self._high: int | None = None
         self.state = InMemoryState()  #: opt-outs, callback targets, grants and the clock
+        self.peers = NoPeers()  #: one process: none
 
     async def open(self) -> None:
         return None

@@ -51,6 +51,12 @@ class InMemoryState:
     async def load_grants(self, now: float) -> list[Grant]:
         return [grant for grant in self._grants.values() if now < grant.kept_until()]
 
+    async def find_grant(self, *, access_token: str = "", refresh_token: str = "") -> Grant | None:
+        return None
+
+    async def spend_refresh(self, refresh_token: str) -> bool:
+        return True
+
     def save_clock(self, at: float) -> None:
         self._clock = at if self._clock is None else max(self._clock, at)
 

@@ -89,6 +89,10 @@ class Keys:
         self.jobs_owner = f"{self.jobs_busy}:owner"  #: hash message id -> the replica that claimed them
         self.owned_prefix = f"{data}dlv:own:"  #: per replica: the pending deliveries it holds
         self.released = f"{data}dlv:released"  #: pending deliveries no replica holds
+        # -- replicas sharing the store: their notes to each other, one clock advance at a time, tokens read
+        self.notes = f"{prefix}c:notes"  #: the pub/sub channel of every replica (see ``redis_notes``)
+        self.clock_turn = f"{prefix}s:clock:turn"  #: the lock an advance holds
+        self.grant_refresh = f"{prefix}s:grants:refresh"  #: hash unspent refresh token -> its access token
 
     def message(self, message_id: str) -> str:
         return self.message_prefix + message_id

@@ -2,7 +2,10 @@
 without the synchronous callers waiting; ``flush`` awaits the last.
 
 A write that meets an outage of Redis is tried again, with backoff, until Redis is back (the writes after it
-wait their turn, so the order holds); closing the store waits a while for it, then ends the retries."""
+wait their turn, so the order holds); closing the store waits a while for it, then ends the retries.
+
+Each change is published to the other replicas as a note (``redis_notes``) in the transaction that writes it, so
+a replica that sees the note reads the change from Redis too."""
 
 from __future__ import annotations
 
@@ -16,10 +19,21 @@ from mockgateway.domain.state import Grant, OptOut, TargetOverride
 from mockgateway.outages import Backoff, OutageLog
 from mockgateway.storage.clock_writes import LatestPosition
 from mockgateway.storage.redis_keys import GRANT, OPT_OUT, TARGETS, Keys, names, pair
+from mockgateway.storage.redis_notes import (
+    GrantSaved,
+    Note,
+    OptedIn,
+    OptedOut,
+    OptOutsCleared,
+    TargetsForgotten,
+    TargetsSaved,
+    encode,
+)
 from mockgateway.storage.redis_outage import OUTAGE, translating_outages
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+    from redis.asyncio.client import Pipeline
 
     from mockgateway.service.state_ports import StatePort
 
@@ -31,9 +45,10 @@ Write = Callable[["Redis"], Awaitable[object]]
 
 @translating_outages
 class RedisState:
-    def __init__(self, redis: Callable[[], Redis], keys: Keys) -> None:
+    def __init__(self, redis: Callable[[], Redis], keys: Keys, replica: str) -> None:
         self._redis = redis
         self._keys = keys
+        self._replica = replica  #: the sender named in this replica's notes
         self._last: asyncio.Task[None] | None = None
         self._clock = LatestPosition()
         self._outage = OutageLog(_log, "keeping a state change")
@@ -43,13 +58,18 @@ class RedisState:
     # -- opt-outs ---------------------------------------------------------------------------------------
     def add_opt_out(self, opt_out: OptOut) -> None:
         field = pair(opt_out.account, opt_out.number)
-        self._write(lambda r: r.hsetnx(self._keys.opt_outs, field, OPT_OUT.encode(opt_out)))
+        note = OptedOut(sender=self._replica, opt_out=opt_out)
+        self._write(
+            lambda r: self._told(r, note, lambda pipe: pipe.hsetnx(self._keys.opt_outs, field, OPT_OUT.encode(opt_out)))
+        )
 
     def remove_opt_out(self, account: str, number: str) -> None:
-        self._write(lambda r: r.hdel(self._keys.opt_outs, pair(account, number)))
+        note = OptedIn(sender=self._replica, account=account, number=number)
+        self._write(lambda r: self._told(r, note, lambda pipe: pipe.hdel(self._keys.opt_outs, pair(account, number))))
 
     def clear_opt_outs(self) -> None:
-        self._write(lambda r: r.delete(self._keys.opt_outs))
+        note = OptOutsCleared(sender=self._replica)
+        self._write(lambda r: self._told(r, note, lambda pipe: pipe.delete(self._keys.opt_outs)))
 
     async def load_opt_outs(self) -> list[OptOut]:
         await self.flush()  # after the writes made so far, as every store answers
@@ -65,6 +85,7 @@ class RedisState:
             async with redis.pipeline(transaction=True) as pipe:
                 pipe.hset(self._keys.targets, field, TARGETS.encode(override))
                 pipe.zadd(self._keys.target_order, {field: sequence})
+                pipe.publish(self._keys.notes, encode(TargetsSaved(sender=self._replica, override=override)))
                 await pipe.execute()
 
         self._write(save)
@@ -73,9 +94,12 @@ class RedisState:
         async def forget(redis: Redis) -> None:
             mine = pair(account, "").encode()
             fields = [f for f in names(await redis.hkeys(self._keys.targets)) if f.startswith(mine)]
-            if fields:
-                await redis.hdel(self._keys.targets, *fields)
-                await redis.zrem(self._keys.target_order, *fields)
+            async with redis.pipeline(transaction=True) as pipe:
+                if fields:
+                    pipe.hdel(self._keys.targets, *fields)
+                    pipe.zrem(self._keys.target_order, *fields)
+                pipe.publish(self._keys.notes, encode(TargetsForgotten(sender=self._replica, account=account)))
+                await pipe.execute()
 
         self._write(forget)
 
@@ -92,16 +116,25 @@ class RedisState:
             async with redis.pipeline(transaction=True) as pipe:
                 pipe.hset(self._keys.grants, grant.access_token, GRANT.encode(grant))
                 pipe.zadd(self._keys.grant_expiry, {grant.access_token: grant.kept_until()})
+                if not grant.refresh_spent:
+                    pipe.hset(self._keys.grant_refresh, grant.refresh_token, grant.access_token)
+                pipe.publish(self._keys.notes, encode(GrantSaved(sender=self._replica, grant=grant)))
                 await pipe.execute()
 
         self._write(save)
 
     def sweep_grants(self, now: float) -> None:
         async def sweep(redis: Redis) -> None:
-            tokens = await redis.zrangebyscore(self._keys.grant_expiry, "-inf", now)
+            tokens = names(await redis.zrangebyscore(self._keys.grant_expiry, "-inf", now))
             if tokens:
-                await redis.hdel(self._keys.grants, *tokens)
-                await redis.zrem(self._keys.grant_expiry, *tokens)
+                raws = await redis.hmget(self._keys.grants, tokens)
+                refresh = [GRANT.decode(raw).refresh_token for raw in raws if raw is not None]
+                async with redis.pipeline(transaction=True) as pipe:
+                    pipe.hdel(self._keys.grants, *tokens)
+                    pipe.zrem(self._keys.grant_expiry, *tokens)
+                    if refresh:
+                        pipe.hdel(self._keys.grant_refresh, *refresh)
+                    await pipe.execute()
 
         self._write(sweep)
 
@@ -112,6 +145,21 @@ class RedisState:
         raws = await redis.hmget(self._keys.grants, tokens) if tokens else []
         grants = [GRANT.decode(raw) for raw in raws if raw is not None]
         return sorted(grants, key=lambda grant: grant.issued_at)
+
+    async def find_grant(self, *, access_token: str = "", refresh_token: str = "") -> Grant | None:
+        await self.flush()  # after the writes made so far, as every store answers
+        redis = self._redis()
+        if not access_token:
+            found = await redis.hget(self._keys.grant_refresh, refresh_token) if refresh_token else None
+            if found is None:
+                return None
+            access_token = found.decode() if isinstance(found, bytes) else str(found)
+        raw = await redis.hget(self._keys.grants, access_token)
+        return None if raw is None else GRANT.decode(raw)
+
+    async def spend_refresh(self, refresh_token: str) -> bool:
+        await self.flush()  # the grant was written before it is spent
+        return bool(await self._redis().hdel(self._keys.grant_refresh, refresh_token))
 
     # -- the clock --------------------------------------------------------------------------------------
     def save_clock(self, at: float) -> None:
@@ -146,6 +194,13 @@ class RedisState:
         if waiting:
             self._closing = True
             await asyncio.wait(waiting)
+
+    async def _told(self, redis: Redis, note: Note, change: Callable[[Pipeline], object]) -> None:
+        """``change`` and the note telling the other replicas of it, in one transaction."""
+        async with redis.pipeline(transaction=True) as pipe:
+            change(pipe)
+            pipe.publish(self._keys.notes, encode(note))
+            await pipe.execute()
 
     def _write(self, write: Write) -> None:
         self._last = asyncio.get_running_loop().create_task(self._after(self._last, write))

@@ -32,6 +32,7 @@ from mockgateway.storage.redis_deliveries import RedisDeliveries
 from mockgateway.storage.redis_jobs import RedisJobJournal
 from mockgateway.storage.redis_keys import MESSAGE, Keys, names, scored
 from mockgateway.storage.redis_outage import translating_outages
+from mockgateway.storage.redis_peers import RedisPeers
 from mockgateway.storage.redis_state import RedisState
 from mockgateway.storage.redis_work import RedisJobQueue, RedisLeases
 
@@ -63,8 +64,12 @@ class RedisStore:
         self._client: Redis | None = None
         self._batch: RedisBatch | None = None
         self._generation = 0
+        #: Names this process to the others sharing the store; random, unlike the (seeded) gateway ids.
+        self.replica = secrets.token_hex(8)
         #: Opt-outs, callback targets, grants and the clock, written in order by one task chain.
-        self.state = RedisState(self._redis, self.keys)
+        self.state = RedisState(self._redis, self.keys, self.replica)
+        #: The other processes sharing these keys: their changes and events, and the virtual clock's moves.
+        self.peers = RedisPeers(self._redis, self.keys, self.replica, self.state)
         self._counters = (self.keys.sequence, self.keys.numeric_high)
 
     # -- lifetime ---------------------------------------------------------------------------------

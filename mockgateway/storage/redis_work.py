@@ -105,6 +105,7 @@ def _due_order(job: Job) -> float:
     return job.due_at
 
 
+@translating_outages
 class RedisLeases:
     shared = True
 

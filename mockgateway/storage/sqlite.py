@@ -17,6 +17,7 @@ from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessag
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import sqlite_sql as sql
+from mockgateway.storage.memory_peers import NoPeers
 from mockgateway.storage.sqlite_jobs import SqliteJobJournal
 from mockgateway.storage.sqlite_schema import connect
 from mockgateway.storage.sqlite_state import SqliteState
@@ -39,6 +40,7 @@ class SqliteStore:
         self._generation = 0
         #: Opt-outs, callback targets, grants and the clock, written on this store's thread.
         self.state = SqliteState(self._submit, self._call)
+        self.peers = NoPeers()  #: the file is one process's
 
     # -- lifetime ---------------------------------------------------------------------------------
     async def open(self) -> None:

@@ -49,7 +49,7 @@ class LiveLinkDialect:
         return render_error(error)
 
     async def send_v2(self, request: WireRequest) -> WireResponse:
-        account = self.authenticate(request)
+        account = await self.authenticate(request)
         data = json_object(request.body)
         parsed = requests.parse_v2(data, account.name)
         self._check_client_id(parsed.option_value("clientId"), account)
@@ -58,7 +58,7 @@ class LiveLinkDialect:
         return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
 
     async def send_v1(self, request: WireRequest) -> WireResponse:
-        account = self.authenticate(request)
+        account = await self.authenticate(request)
         data = json_object(request.body)
         parsed = requests.parse_v1(data, account.name)
         self._check_client_id(parsed.option_value("clientId"), account)
@@ -66,14 +66,14 @@ class LiveLinkDialect:
         body = {**_v1_echo(data, account), "livelinkOrderIds": _order_ids(data, accepted.messages)}
         return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
 
-    def authenticate(self, request: WireRequest) -> Account:
+    async def authenticate(self, request: WireRequest) -> Account:
         """The account behind the request's bearer token; 401 when it is missing, unknown or expired."""
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         token = token.strip()
         if not token or scheme.lower() != "bearer":
             raise Unauthorized("Missing bearer token in the Authorization header")
         try:
-            grant = self._gateway.authenticate(token)
+            grant = await self._gateway.authenticate(token)
         except TokenUnknown:
             raise Unauthorized("Token does not match account credentials") from None
         return self._gateway.account(grant.account)

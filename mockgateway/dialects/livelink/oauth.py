@@ -45,11 +45,11 @@ class OAuthEndpoints:
         self._accounts_by_key = accounts_by_key
 
     async def token(self, request: WireRequest) -> WireResponse:
-        response = self._grant(request)
+        response = await self._grant(request)
         await self._gateway.saved()  # a token answered is a token that outlives a restart
         return response
 
-    def _grant(self, request: WireRequest) -> WireResponse:
+    async def _grant(self, request: WireRequest) -> WireResponse:
         form = _form(request.body)
         grant_type = form.get("grant_type") or request.query.get("grant_type")
         if not grant_type:
@@ -68,12 +68,12 @@ class OAuthEndpoints:
             if authorization and account is None:
                 return _bad_client()
             refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
-            return self._refresh(refresh_token, None if account is None else _app_key(account))
+            return await self._refresh(refresh_token, None if account is None else _app_key(account))
         return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
 
-    def _refresh(self, refresh_token: str, client: str | None) -> WireResponse:
+    async def _refresh(self, refresh_token: str, client: str | None) -> WireResponse:
         try:
-            grant = self._gateway.refresh_token(refresh_token, client)
+            grant = await self._gateway.refresh_token(refresh_token, client)
         except InvalidRequest:
             return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
         except TokenExpired:
@@ -102,7 +102,7 @@ class OAuthEndpoints:
         if not token:
             return oauth_error(400, "invalid_request", "The parameter 'access_token' is required")
         try:
-            grant = self._gateway.authenticate(token)
+            grant = await self._gateway.authenticate(token)
         except TokenExpired as error:
             return _denied(f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}")
         except GatewayError:

@@ -7,7 +7,7 @@ Both take a UTC window (``startUTCTime`` included, ``endUTCTime`` excluded, ``yy
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +34,7 @@ PULL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.RECE
 _MAX_KEY = 64
 _INSTANT = 1e-6  #: the smallest step the gateway clock's epoch floats resolve
 
-Authenticate = Callable[[WireRequest], Account]
+Authenticate = Callable[[WireRequest], Awaitable[Account]]
 
 
 class PullEndpoints:
@@ -45,7 +45,7 @@ class PullEndpoints:
         self._list_key = status_list_key
 
     async def status(self, request: WireRequest) -> WireResponse:
-        account = self._authenticate(request)
+        account = await self._authenticate(request)
         query = _window(request.query, account)
         status = _text(request.query, "status")
         if status is not None:
@@ -69,7 +69,7 @@ class PullEndpoints:
         return WireResponse(200, orjson.dumps(body))
 
     async def mo(self, request: WireRequest) -> WireResponse:
-        account = self._authenticate(request)
+        account = await self._authenticate(request)
         keyword = _text(request.query, "keyword")
         query = replace(_window(request.query, account), keyword=keyword)
         page = _page_index(request.query)
