@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -22,6 +24,9 @@ from mockgateway.service.gateway import Gateway
 
 #: Larger request bodies are refused in the provider's error format.
 MAX_BODY_BYTES = 1024 * 1024
+#: How long a stop waits for the gateway to close (callbacks abandoned, state flushed, the store closed).
+CLOSE_DEADLINE_S = 12.0
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.Application:
@@ -62,4 +67,7 @@ async def _lifetime(app: web.Application) -> AsyncIterator[None]:
     await gateway.open()
     async with ticking(gateway):
         yield
-    await gateway.close()
+    try:  # a stop is bounded: what is still pending stays recorded as pending for the next start
+        await asyncio.wait_for(gateway.close(), CLOSE_DEADLINE_S)
+    except TimeoutError:
+        log.error("closing the gateway took more than %.0f s; stopping without waiting longer", CLOSE_DEADLINE_S)
