@@ -22,7 +22,6 @@ from mockgateway.domain.model import DeliveryState
 from mockgateway.service.scheduler import FixedTimeline
 from mockgateway.service.work_ports import TakeOver
 from mockgateway.storage import redis_work_scripts as scripts
-from mockgateway.storage.redis_batch import RedisBatch, Script
 from mockgateway.storage.redis_jobs import RedisJobJournal
 from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names, scored
 from mockgateway.storage.redis_outage import translating_outages
@@ -34,9 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_CLAIM = Script(scripts.CLAIM_JOBS)
-_RAN = Script(scripts.RAN_JOBS)
-
 #: Jobs claimed by one script call: bounded, so that the replicas share a burst.
 CLAIM_BATCH = 512
 
@@ -45,16 +41,8 @@ CLAIM_BATCH = 512
 class RedisJobQueue:
     """Jobs are kept as the journal keeps them; ``start``/``schedule`` plan nothing in the process."""
 
-    def __init__(
-        self,
-        redis: Callable[[], Redis],
-        batch: Callable[[], RedisBatch],
-        keys: Keys,
-        replica: str,
-        journal: RedisJobJournal,
-    ) -> None:
+    def __init__(self, redis: Callable[[], Redis], keys: Keys, replica: str, journal: RedisJobJournal) -> None:
         self._redis = redis
-        self._batch = batch
         self._keys = keys
         self._journal = journal
         self._replica = replica
@@ -73,10 +61,11 @@ class RedisJobQueue:
 
     async def take_due(self, now: float) -> list[Job]:
         keys = self._keys
+        claim = self._redis().register_script(scripts.CLAIM_JOBS)
         due = list(self._put_back)
         while True:
             listed = [keys.jobs_due, keys.jobs, self._running, keys.jobs_busy, keys.jobs_owner]
-            found = await self._batch().run(_CLAIM, listed, [now, CLAIM_BATCH, self._replica])
+            found = await claim(keys=listed, args=[now, CLAIM_BATCH, self._replica])
             due += [JOB.decode(raw) for raw in names(found)]
             if len(found) < CLAIM_BATCH:
                 self._put_back = []
@@ -89,8 +78,8 @@ class RedisJobQueue:
         # What the steps wrote reaches Redis before their messages are free for another replica's next steps,
         # and before run_due returns: a read anywhere then sees them.
         await self._journal.settled()
-        keys = [self._running, self._keys.jobs_busy, self._keys.jobs_owner]
-        await self._batch().run(_RAN, keys, [job.key for job in jobs])
+        ran = self._redis().register_script(scripts.RAN_JOBS)
+        await ran(keys=[self._running, self._keys.jobs_busy, self._keys.jobs_owner], args=[job.key for job in jobs])
 
     def put_back(self, jobs: Sequence[Job]) -> None:
         self._put_back.extend(jobs)
