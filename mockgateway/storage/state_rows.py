@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
+import msgspec
 
-from mockgateway.domain.model import CallbackTarget, OAuth2Credentials
+from mockgateway.domain.model import CallbackTarget
 from mockgateway.domain.state import Grant, OptOut, OptOutVia, TargetOverride
 
 OPT_OUT_COLUMNS = ("account", "number", "at", "via")
@@ -17,6 +17,9 @@ GRANT_COLUMNS = (
 )  # fmt: skip
 #: The key of an account-wide override: a column of a primary key cannot be NULL.
 _ACCOUNT_WIDE = ""
+#: A target's column: JSON ``{"url": ..., "oauth2": {...} or null}``, as msgspec writes the struct.
+_encode = msgspec.json.Encoder().encode
+_decode_target = msgspec.json.Decoder(CallbackTarget).decode
 
 
 def opt_out_to_row(opt_out: OptOut) -> tuple[Any, ...]:
@@ -66,23 +69,8 @@ def row_to_grant(row: tuple[Any, ...]) -> Grant:
 
 
 def _target_json(target: CallbackTarget | None) -> str | None:
-    if target is None:
-        return None
-    oauth2 = target.oauth2
-    credentials = None
-    if oauth2 is not None:
-        credentials = {
-            "client_id": oauth2.client_id,
-            "client_secret": oauth2.client_secret,
-            "token_url": oauth2.token_url,
-        }
-    return orjson.dumps({"url": target.url, "oauth2": credentials}).decode()
+    return None if target is None else _encode(target).decode()
 
 
 def _json_target(text: str | None) -> CallbackTarget | None:
-    if text is None:
-        return None
-    data = orjson.loads(text)
-    oauth2 = data["oauth2"]
-    credentials = None if oauth2 is None else OAuth2Credentials(**oauth2)
-    return CallbackTarget(url=data["url"], oauth2=credentials)
+    return None if text is None else _decode_target(text)
