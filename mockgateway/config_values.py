@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from mockgateway.domain.durations import parse_duration
+from mockgateway.domain.durations import parse_duration, parse_rate
 from mockgateway.domain.errors import ConfigError
 
 ENV_PREFIX = "MOCKGATEWAY_"
@@ -129,13 +129,11 @@ def _instant(text: str, label: str) -> float:
 
 def _rate(text: str, label: str) -> float:
     """Messages per second: ``5``, ``5/s``, ``30/m`` or ``600/h``."""
-    number, _, unit = text.replace(" ", "").partition("/")
-    per = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}.get(unit)
     try:
-        rate = float(number) / per if per is not None else float("nan")
+        rate = parse_rate(text)
     except ValueError:
         rate = float("nan")
-    if not 0 < rate <= MAX_DEMO_RATE:  # also refuses nan
+    if not rate <= MAX_DEMO_RATE:  # also refuses nan
         raise ConfigError(f"{label}: {text!r} is not a rate such as 2, 2/s or 30/m (at most {MAX_DEMO_RATE:g}/s)")
     return rate
 
