@@ -76,13 +76,8 @@ async def reload_scenarios(request: web.Request) -> web.Response:
 
 
 @routes.delete("/__admin/state")
-async def reset_state(request: web.Request) -> web.Response:
-    await request.app[GATEWAY].reset()
-    return json_response({"status": "reset"})
-
-
 @routes.post("/__admin/reset")
-async def reset_alias(request: web.Request) -> web.Response:
+async def reset_state(request: web.Request) -> web.Response:
     await request.app[GATEWAY].reset()
     return json_response({"status": "reset"})
 
