@@ -202,7 +202,7 @@ def run_worker(settings: Settings, report: Connection) -> None:
 
 
 # -- the parent -------------------------------------------------------------------------------------------
-def serve_workers(settings: Settings, spawner: Callable[[Settings], Spawn] = process_spawner) -> int:
+def serve_workers(settings: Settings) -> int:
     """Serve with ``settings.workers`` processes until SIGTERM or SIGINT; the exit code of ``mockgateway serve``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     count = settings.workers or 1
@@ -210,7 +210,7 @@ def serve_workers(settings: Settings, spawner: Callable[[Settings], Spawn] = pro
         with held_port(settings.host, settings.port) as port, metrics_dir() as figures:
             each = replace(settings, port=port, workers=None)
             serving = _on_serving(each, port, figures)
-            return asyncio.run(_supervise_until_signalled(spawner(each), count, serving))
+            return asyncio.run(_supervise_until_signalled(process_spawner(each), count, serving))
     except ListenError as error:
         print(f"mockgateway: {error}", file=sys.stderr)
         return 1
