@@ -107,8 +107,19 @@ class Metrics:
 
     # -- measuring --------------------------------------------------------------------------------------
     def observer(self, provider: str, route: str) -> Callable[[float], None]:
-        """Where a route's handler reports each request's latency, in seconds."""
-        return _RouteTimer(self.requests, provider=provider, route=route)
+        """Where a route's handler reports each request's latency, in seconds.
+
+        The route's series is made at its first request: routes never called are left out, not zeros.
+        """
+        series: Histogram | None = None
+
+        def observe(seconds: float) -> None:
+            nonlocal series
+            if series is None:
+                series = self.requests.labels(provider=provider, route=route)
+            series.observe(seconds)
+
+        return observe
 
     def on_event(self, event: Event) -> None:
         kind = event.kind
@@ -183,22 +194,6 @@ class Metrics:
         every_worker = CollectorRegistry()
         MultiProcessCollector(every_worker, path=directory)  # type: ignore[no-untyped-call]  # untyped there
         return generate_latest(every_worker)
-
-
-class _RouteTimer:
-    """One route's latency series, made at its first request: routes never called are left out, not zeros."""
-
-    __slots__ = ("_family", "_labels", "_series")
-
-    def __init__(self, family: Histogram, **labels: str) -> None:
-        self._family = family
-        self._labels = labels
-        self._series: Histogram | None = None
-
-    def __call__(self, seconds: float) -> None:
-        if self._series is None:
-            self._series = self._family.labels(**self._labels)
-        self._series.observe(seconds)
 
 
 METRICS = web.AppKey("metrics", Metrics)
