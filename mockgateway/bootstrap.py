@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockgateway.clock import Clock, FakeClock, SystemClock
-from mockgateway.config import Settings
+from mockgateway.config import Settings, is_shared_store
 from mockgateway.dialects.livelink import LiveLinkCallbacks
 from mockgateway.dialects.mobivate import MobivateCallbacks
 from mockgateway.dialects.smsmode import SmsmodeCallbacks
@@ -78,7 +78,7 @@ def build_clock(settings: Settings) -> Clock:
 def build_store(settings: Settings) -> tuple[Store, JobJournal]:
     """``memory``; ``sqlite:PATH``, an embedded database file that survives restarts, pending jobs included; or
     ``redis://HOST:PORT/DB``, a Redis server keeping the same under ``redis_prefix``."""
-    if settings.store.startswith(("redis://", "rediss://")):
+    if is_shared_store(settings.store):
         from mockgateway.storage.redis_store import RedisStore  # here: only this store needs redis-py
 
         redis = RedisStore(settings.store, prefix=settings.redis_prefix)
@@ -175,7 +175,7 @@ class SharedWork:
 def _shared_work(settings: Settings, store: Store) -> SharedWork | None:
     """On the Redis store, jobs are claimed from it and callbacks leased, so that processes sharing it each do
     a piece of work once; on the others, the process keeps both itself."""
-    if not settings.store.startswith(("redis://", "rediss://")):
+    if not is_shared_store(settings.store):
         return None
     from mockgateway.storage.redis_store import RedisStore  # here: only this store needs redis-py
 
