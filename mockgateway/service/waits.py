@@ -43,8 +43,8 @@ class Spec(Generic[T]):
     noun: str
     checks: Mapping[str, Check]  #: filter name -> does the item satisfy the wanted value?
     wakes: frozenset[str]  #: event kinds after which a new match may exist
-    find: Callable[[Gateway, Wanted, int], Awaitable[list[T]]]  #: matches, newest first, at most n
-    recent: Callable[[Gateway, int], Awaitable[list[T]]]  #: anything, newest first, at most n
+    #: Matches, newest first, at most n; nothing wanted matches anything.
+    find: Callable[[Gateway, Wanted, int], Awaitable[list[T]]]
     summary: Callable[[T], str]
 
     def parse(self, params: Mapping[str, str], *, ignore: Sequence[str] = ()) -> dict[str, str]:
@@ -72,7 +72,7 @@ class Spec(Generic[T]):
     async def near_misses(self, gateway: Gateway, wanted: Wanted, limit: int = NEAR_MISS_LIMIT) -> list[NearMiss[T]]:
         """Recent items ranked by how many filters they satisfy (then by recency); full matches left out."""
         scored = []
-        for position, item in enumerate(await self.recent(gateway, NEAR_MISS_WINDOW)):
+        for position, item in enumerate(await self.find(gateway, {}, NEAR_MISS_WINDOW)):
             matched = tuple(name for name, value in wanted.items() if self.checks[name](item, value))
             if wanted and len(matched) == len(wanted):
                 continue
@@ -154,10 +154,6 @@ async def _find_messages(gateway: Gateway, wanted: Wanted, limit: int) -> list[M
     return list((await gateway.messages(_message_query(wanted, limit))).items)
 
 
-async def _recent_messages(gateway: Gateway, limit: int) -> list[Message]:
-    return list((await gateway.messages(MessageQuery(limit=limit))).items)
-
-
 def _message_summary(m: Message) -> str:
     origin = f" from {m.origin}" if m.origin else ""
     return f"message {m.id} to +{m.destination}{origin} via {m.provider}: {m.text!r} ({m.status})"
@@ -175,7 +171,6 @@ MESSAGES: Spec[Message] = Spec(
     },
     wakes=frozenset({"message", "reset"}),
     find=_find_messages,
-    recent=_recent_messages,
     summary=_message_summary,
 )
 
@@ -188,18 +183,10 @@ async def _find_notifications(gateway: Gateway, wanted: Wanted, limit: int) -> l
         part_id=wanted.get("order_id"),
         status=wanted.get("status"),
     )
-    return await _newest_notifications(gateway, query, limit)
-
-
-async def _newest_notifications(gateway: Gateway, query: EventQuery, limit: int) -> list[Notification]:
     total = await gateway.count_notifications(query)  # the store lists oldest first
     start = max(0, total - limit)
     items = await gateway.notifications(replace(query, offset=start, limit=limit))
     return items[::-1]
-
-
-async def _recent_notifications(gateway: Gateway, limit: int) -> list[Notification]:
-    return await _newest_notifications(gateway, EventQuery(), limit)
 
 
 def _notification_summary(n: Notification) -> str:
@@ -218,7 +205,6 @@ NOTIFICATIONS: Spec[Notification] = Spec(
     },
     wakes=frozenset({"notification", "reset"}),
     find=_find_notifications,
-    recent=_recent_notifications,
     summary=_notification_summary,
 )
 
@@ -231,10 +217,6 @@ async def _find_mos(gateway: Gateway, wanted: Wanted, limit: int) -> list[MoMess
     return (await gateway.mos(replace(query, offset=start, limit=limit)))[::-1]
 
 
-async def _recent_mos(gateway: Gateway, limit: int) -> list[MoMessage]:
-    return await _find_mos(gateway, {}, limit)
-
-
 MOS: Spec[MoMessage] = Spec(
     noun="MO",
     checks={
@@ -244,7 +226,6 @@ MOS: Spec[MoMessage] = Spec(
     },
     wakes=frozenset({"mo", "reset"}),
     find=_find_mos,
-    recent=_recent_mos,
     summary=lambda m: f"MO {m.id} from +{m.sender} to {m.recipient}: {m.text!r}",
 )
 
@@ -259,10 +240,6 @@ async def _find_callbacks(gateway: Gateway, wanted: Wanted, limit: int) -> list[
         limit=limit,
     )
     return await gateway.deliveries(query)
-
-
-async def _recent_callbacks(gateway: Gateway, limit: int) -> list[Delivery]:
-    return await gateway.deliveries(EventQuery(limit=limit))
 
 
 def _callback_summary(d: Delivery) -> str:
@@ -281,7 +258,6 @@ CALLBACKS: Spec[Delivery] = Spec(
     # A delivery is recorded just after the notification or MO it carries, and again after each attempt.
     wakes=frozenset({"callback", "notification", "mo", "clock", "reset"}),
     find=_find_callbacks,
-    recent=_recent_callbacks,
     summary=_callback_summary,
 )
 
