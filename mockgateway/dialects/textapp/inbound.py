@@ -5,6 +5,7 @@ from __future__ import annotations
 from mockgateway.clock import to_datetime
 from mockgateway.dialects.textapp.callbacks import international
 from mockgateway.dialects.textapp.codes import TextAppError
+from mockgateway.dialects.textapp.params import number_digits
 from mockgateway.dialects.textapp.render import Table
 from mockgateway.domain.model import MoMessage
 from mockgateway.domain.queries import EventQuery
@@ -25,12 +26,12 @@ class Inbox:
     async def take(self, account: str, number: str, keyword: str | None) -> list[MoMessage]:
         """New messages to ``number`` (any of ``+44…``, ``0044…``, ``44…`` or a short code), optionally only
         those whose first word is ``keyword``, oldest first."""
-        wanted = inbound_number(number)
+        wanted = number_digits(number)
         found = [
             mo
             for mo in await self._gateway.mos(EventQuery(account=account, limit=_ALL))
             if mo.id not in self._taken
-            and inbound_number(mo.recipient) == wanted
+            and number_digits(mo.recipient) == wanted
             and (keyword is None or mo.keyword == keyword.upper())
         ]
         self._taken.update(mo.id for mo in found)
@@ -41,7 +42,7 @@ def check_number(raw: str | None) -> str:
     if raw is None:
         raise TextAppError(309, "number: required, the inbound number or short code", field="number")
     value = raw.strip()
-    if len(inbound_number(value)) > MAX_NUMBER:
+    if len(number_digits(value)) > MAX_NUMBER:
         raise TextAppError(335, f"number: at most {MAX_NUMBER} digits", field="number")
     return value
 
@@ -51,13 +52,6 @@ def check_keyword(raw: str | None) -> str | None:
     if value is not None and len(value) > MAX_KEYWORD:
         raise TextAppError(336, f"keyword: at most {MAX_KEYWORD} characters", field="keyword")
     return value or None
-
-
-def inbound_number(value: str) -> str:
-    """A number written in any of its international forms, as its digits alone; anything else as it is."""
-    text = "".join(value.split())
-    text = text[1:] if text.startswith("+") else text[2:] if text.startswith("00") else text
-    return text
 
 
 def inbound_table(messages: list[MoMessage]) -> Table:

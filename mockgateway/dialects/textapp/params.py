@@ -11,6 +11,13 @@ from mockgateway.dialects.textapp.codes import PARAMETER_ERROR, TextAppError
 CSV_FLAG = "returnCSVString"
 
 
+def number_digits(value: str) -> str:
+    """A number written in any of its international forms (``+44…``, ``0044…``, ``44…``, spaced or not) as
+    its digits alone; anything else as it is, less its spaces."""
+    text = "".join(value.split())
+    return text[1:] if text.startswith("+") else text[2:] if text.startswith("00") else text
+
+
 class Params:
     """Looked up case-insensitively, as the ASP.NET service does (clients send ``externallogin`` as often
     as ``externalLogin``). A name given twice has its values joined with commas, again as ASP.NET does."""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, TextAppError
-from mockgateway.dialects.textapp.params import Params
+from mockgateway.dialects.textapp.params import Params, number_digits
 from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
 from mockgateway.encoding import is_gsm7, segment
 
@@ -142,12 +142,8 @@ def _request(fields: _Fields, destinations: tuple[str, ...], account: str) -> Se
 def destination(entry: str) -> Destination:
     """An international number: ``+44…``, ``0044…`` or ``44…``. Spaces go, including the one an unencoded
     ``+`` turns into on the way."""
-    text = "".join(entry.split())
-    if text.startswith("+"):
-        text = text[1:]
-    elif text.startswith("00"):
-        text = text[2:]
-    return Destination(entry.strip(), text if _INTERNATIONAL.match(text) else None)
+    digits = number_digits(entry)
+    return Destination(entry.strip(), digits if _INTERNATIONAL.match(digits) else None)
 
 
 def originator(raw: str | None, method: int) -> str:
@@ -184,8 +180,7 @@ def originator(raw: str | None, method: int) -> str:
 
 
 def _phone_digits(value: str) -> str | None:
-    text = "".join(value.split())
-    text = text[1:] if text.startswith("+") else text[2:] if text.startswith("00") else text
+    text = number_digits(value)
     return text if text.isascii() and text.isdigit() and len(text) >= 3 else None
 
 
