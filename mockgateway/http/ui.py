@@ -27,12 +27,8 @@ routes = web.RouteTableDef()
 
 
 @routes.get("/")
-async def root(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPFound(UI_PATH)
-
-
 @routes.get("/__admin/ui")
-async def ui_without_slash(request: web.Request) -> web.StreamResponse:
+async def to_ui(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(UI_PATH)
 
 
