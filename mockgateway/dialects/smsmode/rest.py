@@ -62,7 +62,7 @@ class SmsmodeRestDialect:
     async def send(self, request: WireRequest) -> WireResponse:
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
         now = self._backend.gateway.now()
-        draft = parse_rest(load_object(request.body), account.name, self._backend.new_sms_id(), now)
+        draft = parse_rest(f.json_object(request.body), account.name, self._backend.new_sms_id(), now)
         (message,) = await self._backend.send(draft)
         body = message_body(message, draft.parts, draft.encoding, now)
         body["status"] = {"value": codes.rest_value(message.status, None, scheduled=message.created_at > now)}
@@ -107,7 +107,3 @@ def message_body(message: Message, parts: int, encoding: Encoding, accepted_at: 
     }
     body.update({key: value for key, value in optional.items() if value is not None})
     return body
-
-
-def load_object(raw: bytes) -> dict[str, Any]:
-    return f.json_object(raw)
