@@ -9,6 +9,7 @@ from typing import Protocol
 import msgspec
 
 from mockgateway.domain.errors import GatewayError
+from mockgateway.domain.model import CallbackTarget, HttpCall
 
 
 # Structs rather than frozen dataclasses: one of each is made per request, and a struct's __init__ is C code
@@ -57,3 +58,14 @@ class Dialect(Protocol):
     def render_error(self, error: GatewayError) -> WireResponse:
         """The provider's own error format for ``error``."""
         ...
+
+
+# -- callback requests, as the dialects address them to a customer's target -------------------------------------
+def json_post(target: CallbackTarget, body: bytes) -> HttpCall:
+    """``body``, JSON, posted to ``target``."""
+    return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
+
+
+def query_get(target: CallbackTarget, url: str) -> HttpCall:
+    """A GET of ``url``: ``target``'s address with the callback's values in its query string."""
+    return HttpCall(method="GET", url=url, body=b"", content_type=None, oauth2=target.oauth2)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockgateway.dialects.base import json_post
 from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.mobivate import wire
 from mockgateway.dialects.mobivate.ids import hex_id, logical_id, owner_user_id
 from mockgateway.dialects.mobivate.wire import WireStatus, log_time, receipt_time, wire_status
-from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MessageStatus, MoMessage, Notification
+from mockgateway.domain.model import Account, HttpCall, Message, MessageStatus, MoMessage, Notification
 
 
 def receipt_status(message: Message, n: Notification) -> WireStatus:
@@ -28,7 +29,7 @@ def status_calls(message: Message, n: Notification, account: Account) -> list[Ht
         return []
     targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
     body = kept_json(receipt_payload(message, n))
-    return [_post(target, body) for target in targets]
+    return [json_post(target, body) for target in targets]
 
 
 def receipt_payload(message: Message, n: Notification) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def receipt_payload(message: Message, n: Notification) -> dict[str, Any]:
 def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
     if account.mo_callback is None:
         return []
-    return [_post(account.mo_callback, kept_json(incoming_payload(mo)))]
+    return [json_post(account.mo_callback, kept_json(incoming_payload(mo)))]
 
 
 def incoming_payload(mo: MoMessage) -> dict[str, Any]:
@@ -63,10 +64,6 @@ def incoming_payload(mo: MoMessage) -> dict[str, Any]:
         "logicalMessageId": logical_id(mo.id),
         "ownerUserId": owner_user_id(mo.account),
     }
-
-
-def _post(target: CallbackTarget, body: bytes) -> HttpCall:
-    return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
 
 
 class MobivateCallbacks:

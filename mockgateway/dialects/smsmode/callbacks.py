@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from mockgateway.dialects.base import json_post, query_get
 from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import REST_API
@@ -21,8 +22,8 @@ def status_calls(message: Message, n: Notification, account: Account) -> list[Ht
     if target is None or not codes.changes_recipient_status(message, n):
         return []
     if message.option("api") == REST_API:
-        return [_post(target, rest_status_body(message, n))]
-    return [_get(target, dlr_query(message, n))]
+        return [json_post(target, kept_json(rest_status_body(message, n)))]
+    return [query_get(target, with_query(target.url, dlr_query(message, n)))]
 
 
 def dlr_query(message: Message, n: Notification) -> dict[str, str]:
@@ -69,8 +70,8 @@ def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> lis
     if target is None:
         return []
     if replied_to is not None and replied_to.option("api") == REST_API:
-        return [_post(target, rest_mo_body(mo, replied_to))]
-    return [_get(target, mo_query(mo, replied_to))]
+        return [json_post(target, kept_json(rest_mo_body(mo, replied_to)))]
+    return [query_get(target, with_query(target.url, mo_query(mo, replied_to)))]
 
 
 def mo_query(mo: MoMessage, replied_to: Message | None) -> dict[str, str]:
@@ -108,16 +109,6 @@ def short_number(mo: MoMessage) -> str:
 def with_query(url: str, query: dict[str, str]) -> str:
     """``url`` with ``query`` appended (``+`` for spaces, as in smsmode's own example), keeping its own query."""
     return f"{url}{'&' if '?' in url else '?'}{urlencode(query)}"
-
-
-def _get(target: CallbackTarget, query: dict[str, str]) -> HttpCall:
-    return HttpCall(method="GET", url=with_query(target.url, query), body=b"", content_type=None, oauth2=target.oauth2)
-
-
-def _post(target: CallbackTarget, body: dict[str, Any]) -> HttpCall:
-    return HttpCall(
-        method="POST", url=target.url, body=kept_json(body), content_type="application/json", oauth2=target.oauth2
-    )
 
 
 class SmsmodeCallbacks:

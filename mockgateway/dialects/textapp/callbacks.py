@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from mockgateway.clock import to_datetime
+from mockgateway.dialects.base import query_get
 from mockgateway.dialects.textapp.codes import PROVIDER
 from mockgateway.dialects.textapp.sendsms import NO_STATUS_URL, URL
 from mockgateway.domain.model import (
@@ -42,7 +43,7 @@ def status_calls(message: Message, notification: Notification, account: Account)
         return []
     targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
     query = status_query(message, notification)
-    return [_get(target, query) for target in targets]
+    return [query_get(target, with_query(target.url, query)) for target in targets]
 
 
 def status_query(message: Message, notification: Notification) -> list[tuple[str, str]]:
@@ -60,7 +61,7 @@ def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> lis
     """A reply to a replyMethodID 5 message goes to its ``replyData`` URL; any other reply goes to the
     account's reply URL when it has one (replyMethodID 3 replies also wait for GetSMSReply)."""
     target = reply_target(replied_to) or account.mo_callback
-    return [] if target is None else [_get(target, reply_query(mo))]
+    return [] if target is None else [query_get(target, with_query(target.url, reply_query(mo)))]
 
 
 def reply_target(replied_to: Message | None) -> CallbackTarget | None:
@@ -92,10 +93,6 @@ def with_query(url: str, query: list[tuple[str, str]]) -> str:
     if "?" not in url:
         return f"{url}?{encoded}"
     return f"{url}{encoded}" if url.endswith(("?", "&")) else f"{url}&{encoded}"
-
-
-def _get(target: CallbackTarget, query: list[tuple[str, str]]) -> HttpCall:
-    return HttpCall(method="GET", url=with_query(target.url, query), body=b"", content_type=None, oauth2=target.oauth2)
 
 
 class TextAppCallbacks:
