@@ -29,49 +29,42 @@ def setting_label(name: str, source: Source) -> str:
 
 
 def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
+    """The settings field ``name`` sets, with its value; settings of one kind share a case."""
     text = str(raw).strip()
     match name:
-        case "host":
-            return {"host": text}
+        case "host" | "redis_prefix":
+            return {name: text}
         case "port":
             port = _integer(text, label)
             if not 0 <= port <= 65535:
                 raise ConfigError(f"{label}: {port} is out of range 0-65535")
             return {"port": port}
-        case "seed":
-            return {"seed": _integer(text, label)}
+        case "seed" | "max_connections" | "max_header_size":
+            return {name: _integer(text, label)}
         case "clock":
             return {"clock": _choice(text, ("real", "virtual"), label)}
         case "store":
             if not valid_store(text):
                 raise ConfigError(f"{label}: {text!r} is not {STORE_FORMS}")
             return {"store": text}
-        case "redis_prefix":
-            return {"redis_prefix": text}
         case "config":
             return {"config_path": Path(text)}
         case "scenarios":
             return {"scenarios_dir": Path(text)}
-        case "max_connections" | "max_header_size":
-            return {name: _integer(text, label)}
         case "workers":
             return {"workers": _workers(_integer(text, label), label)}
         case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout" | "takeover_after":
             return {f"{name}_s": duration_setting(label, raw)}
         case "status_list_key":
             return {"status_list_key": _choice(text, STATUS_LIST_KEYS, label)}
-        case "demo":
-            return {"demo": _boolean(raw, label)}
+        case "demo" | "tls" | "sandbox":
+            return {name: _boolean(raw, label)}
         case "demo_rate":
             return {"demo_rate": _rate(text, label)}
         case "start_time":
             return {"start_time": _instant(text, label)}
-        case "tls":
-            return {"tls": _boolean(raw, label)}
         case "tls_cert" | "tls_key" | "tls_ca_out":
             return {name: Path(text)}
-        case "sandbox":
-            return {"sandbox": _boolean(raw, label)}
         case "admin_token":
             return {"admin_token": _token(text, label)}
         case _:
