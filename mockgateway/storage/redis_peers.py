@@ -37,6 +37,7 @@ from mockgateway.storage.redis_notes import (
 )
 from mockgateway.storage.redis_outage import OUTAGE, translating_outages
 from mockgateway.storage.redis_state import RedisState
+from mockgateway.tasks import stop
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -113,9 +114,7 @@ class RedisPeers:
         with contextlib.suppress(*OUTAGE):  # a Redis that is away hears of it no more
             await self._sent()
         self._changes = None
-        self._reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._reader
+        await stop(self._reader)
         self._reader = None
         if self._pubsub is not None:
             with contextlib.suppress(*OUTAGE):
