@@ -36,6 +36,7 @@ callbacks:
   retry_delays: [2s, 2s, 2s]
 """
 LIVELINK_APP = basic("demo-app-key", "demo-app-secret")
+VIRTUAL_START = "2026-01-01T00:00:00Z"
 
 
 @dataclass
@@ -56,6 +57,8 @@ def serving(workdir: Path, *, clock: str = "real", prefixes: list[str] | None = 
     prefix = f"t{uuid4().hex}:"
     argv = [sys.executable, "-m", "mockgateway", "serve", "--host", "127.0.0.1", "--port", "0", "--clock", clock]
     argv += ["--store", redis_url(), "--scenarios", str(scenarios), "--config", str(config), "--takeover-after", "1s"]
+    if clock == "virtual":  # one start for all: each would start at its own host time, and stay apart until then
+        argv += ["--start-time", VIRTUAL_START]
     with ExitStack() as stack:
         servers = [
             stack.enter_context(running([*argv, "--redis-prefix", own], clean_environ()))

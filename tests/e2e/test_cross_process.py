@@ -1,0 +1,179 @@
+"""Three ``serve`` processes on one Redis prefix and the virtual clock answer as one gateway, whichever process a
+request reaches: what is sent through one is listed, pulled (paged consistently), waited for and streamed live
+on the others; a token of one is good on all; and ``clock/advance`` on one moves all of them and answers once
+every callback it caused, on any process, has been received.
+
+The processes live for the whole module (starting them is most of the cost); each test sends its own messages
+and looks for those, or compares what the processes answer with one another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from uuid import uuid4
+
+import aiohttp
+import pytest
+
+from tests.ack_receiver import AckReceiver, receiving
+from tests.e2e.cluster import REPLICAS, Cluster, bearer, expect, send_round_robin, serving, sessions_of
+
+pytestmark = pytest.mark.slow
+
+#: Guards against a hang only: each awaited answer is already on its way.
+GUARD_S = 30.0
+#: Every ACK and MO the gateway ever kept: the pull's window is in UTC minutes.
+WINDOW = {"startUTCTime": "200001010000", "endUTCTime": "210001010000"}
+PAGE_SIZE = 10  #: Live Link's pull pages
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    with serving(tmp_path_factory.mktemp("cluster"), clock="virtual") as started:
+        yield started
+
+
+@pytest.fixture
+async def sessions(cluster: Cluster) -> AsyncIterator[list[aiohttp.ClientSession]]:
+    async with sessions_of(cluster) as opened:
+        yield opened
+
+
+def unique() -> str:
+    return uuid4().hex[:12]
+
+
+async def send(http: aiohttp.ClientSession, token: dict[str, str], text: str, **extra: Any) -> str:
+    body = {"destination": ["33612345678"], "message": text, **extra}
+    answer = await expect(await http.post("/api/v2/sms", json=body, headers=token))
+    order: str = answer["livelinkOrderIds"][0]["livelinkOrderId"][0]
+    return order
+
+
+async def advance(http: aiohttp.ClientSession, seconds: float) -> Any:
+    return await expect(await http.post("/__admin/clock/advance", json={"seconds": seconds}))
+
+
+async def test_a_message_sent_through_one_process_is_listed_by_the_others(
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    a, b, c = sessions
+    text = f"listed {unique()}"
+    order = await send(a, await bearer(a), text)
+    for http in (b, c):
+        listed = (await expect(await http.get("/__admin/messages", params={"text": text})))["messages"]
+        assert [message["parts"] for message in listed] == [[order]]
+
+
+async def test_a_token_issued_by_one_process_is_accepted_by_the_others(sessions: list[aiohttp.ClientSession]) -> None:
+    a, b, c = sessions
+    token = await bearer(a)
+    for http in (b, c):
+        await send(http, token, f"token {unique()}")
+    refused = await b.post("/api/v2/sms", json={"destination": ["33612345678"], "message": "Hi"}, headers={
+        "Authorization": "Bearer not-issued-anywhere"
+    })  # fmt: skip
+    assert refused.status == 401
+
+
+async def _pages(sessions: list[aiohttp.ClientSession], path: str, key: str) -> list[list[dict[str, Any]]]:
+    """Every page of a Live Link pull, page N from process N modulo the processes (each with a token of its
+    own); ``key`` names the page's list."""
+    tokens = [await bearer(http) for http in sessions]
+    pages: list[list[dict[str, Any]]] = []
+    count = 1
+    while len(pages) < count:
+        replica = len(pages) % len(sessions)
+        params = {**WINDOW, "pageIndex": str(len(pages) + 1)}
+        page = await expect(await sessions[replica].get(path, params=params, headers=tokens[replica]))
+        count = page["pageCount"]
+        pages.append(page[key])
+    return pages
+
+
+async def test_status_pulls_paged_across_the_processes_give_each_ack_once(
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    orders = await send_round_robin(sessions, 2 * PAGE_SIZE + 3, message=f"pulled {unique()}")
+    await advance(sessions[1], 1)  # SENT and DELIVERED for each, on whichever process runs the step
+
+    pages = await _pages(sessions, "/api/v2/sms/status", "SAPNotification")
+    acks = [(ack["orderId"], ack["status"]) for page in pages for ack in page]
+    assert len(acks) == len(set(acks)), "an ACK was on two pages"
+    assert {(order, status) for order in orders for status in ("SENT", "DELIVERED")} <= set(acks)
+    assert acks == [
+        (ack["orderId"], ack["status"]) for page in await _pages(sessions[:1], "/api/v2/sms/status", "SAPNotification")
+        for ack in page
+    ], "the processes page the ACKs differently"  # fmt: skip
+
+
+async def test_reply_pulls_paged_across_the_processes_give_each_mo_once(sessions: list[aiohttp.ClientSession]) -> None:
+    texts = [f"reply {number} {unique()}" for number in range(PAGE_SIZE + 2)]
+    for number, text in enumerate(texts):  # each MO through the next process
+        mo = {"from": "447700900123", "to": "447700900000", "text": text, "account": "demo", "provider": "livelink"}
+        await expect(await sessions[number % REPLICAS].post("/__admin/mo", json=mo), 201)
+
+    pages = await _pages(sessions, "/api/v2/sms/mo", "sapnotification")
+    pulled = [json.dumps(mo, sort_keys=True) for page in pages for mo in page]
+    assert len(pulled) == len(set(pulled)), "an MO was on two pages"
+    assert all(any(text in mo for mo in pulled) for text in texts)
+
+
+async def test_a_wait_on_each_process_answers_for_a_message_sent_through_another(
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    a, b, c = sessions
+    text = f"Your code is {unique()}"
+    waits = [
+        asyncio.ensure_future(http.get("/__admin/messages/wait", params={"text": text, "timeout": str(GUARD_S)}))
+        for http in (b, c)
+    ]
+    await send(a, await bearer(a), text)
+    for answer in await asyncio.gather(*waits):
+        assert (await expect(answer))["text"] == text
+
+
+async def _next_event(stream: aiohttp.ClientResponse) -> tuple[str, dict[str, Any]]:
+    """The next ``event:``/``data:`` pair of a Server-Sent Events stream."""
+    kind = ""
+    while True:
+        line = (await asyncio.wait_for(stream.content.readline(), GUARD_S)).decode().strip()
+        if line.startswith("event: "):
+            kind = line.removeprefix("event: ")
+        elif line.startswith("data: ") and kind:
+            return kind, json.loads(line.removeprefix("data: "))
+
+
+async def test_the_live_stream_of_one_process_shows_a_message_sent_through_another(
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    a, _, c = sessions
+    stream = await c.get("/__admin/events")  # answered once every process forwards to it
+    try:
+        assert stream.status == 200
+        text = f"streamed {unique()}"
+        order = await send(a, await bearer(a), text)
+        [message] = (await expect(await a.get("/__admin/messages", params={"text": text})))["messages"]
+        assert message["parts"] == [order]
+        assert await _next_event(stream) == ("message", {"id": message["id"], "account": "demo"})
+    finally:
+        stream.close()
+
+
+async def test_an_advance_on_one_process_moves_all_and_answers_after_every_callback_it_caused(
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    async with receiving(AckReceiver()) as receiver:
+        acks = {"acknowledgement": True, "ackType": "MESSAGE", "callback": receiver.url}
+        orders = await send_round_robin(sessions, 2 * REPLICAS, message=f"advanced {unique()}", **acks)
+        before = (await expect(await sessions[0].get("/__admin/clock")))["epoch"]
+
+        moved = await advance(sessions[1], 1)
+
+        assert moved["epoch"] == before + 1
+        assert dict(receiver.statuses) == {order: ["SENT", "DELIVERED"] for order in orders}
+        clocks = [(await expect(await http.get("/__admin/clock")))["epoch"] for http in sessions]
+        assert clocks == [before + 1] * REPLICAS
