@@ -31,6 +31,7 @@ PAGE_SIZE = 10  #: Live Link's pull pages
 MOBIVATE = {"Authorization": "Bearer demo-mobivate-key"}
 MOBIVATE_PAGE_SIZE = 5
 TEXTAPP = "/webservice/httpservice.aspx"
+SMSMODE_PAGE_SIZE = 4
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +117,7 @@ async def test_status_pulls_paged_across_the_processes_give_each_ack_once(
 async def test_reply_pulls_paged_across_the_processes_give_each_mo_once(sessions: list[aiohttp.ClientSession]) -> None:
     texts = [f"reply {number} {unique()}" for number in range(PAGE_SIZE + 2)]
     for number, text in enumerate(texts):  # each MO through the next process
-        mo = {"from": "447700900123", "to": "447700900000", "text": text, "account": "demo", "provider": "livelink"}
+        mo = {"from": "447700900123", "to": "447700900000", "text": text, "account": "demo"}
         await expect(await sessions[number % REPLICAS].post("/__admin/mo", json=mo), 201)
 
     pages = await _pages(sessions, "/api/v2/sms/mo", "sapnotification")
@@ -149,6 +150,37 @@ async def test_message_log_pages_from_different_processes_give_each_message_once
     assert ids == one, "the processes page the log differently"
 
 
+async def _smsmode_replies(http: aiohttp.ClientSession, start: int) -> list[str]:
+    params = {"accessToken": "demo-smsmode1", "start": str(start), "offset": str(SMSMODE_PAGE_SIZE)}
+    answer = await http.get("/http/1.6/responseList.do", params=params)
+    assert answer.status == 200, await answer.text()
+    return [line for line in (await answer.text()).splitlines() if line.strip()]
+
+
+async def test_reply_list_pages_from_different_processes_give_each_reply_once(
+    sessions: list[aiohttp.ClientSession],
+) -> None:
+    handset = f"336{uuid4().int % 10**8:08d}"
+    sent = {"accessToken": "demo-smsmode1", "message": "Reply to this", "numero": handset}
+    answer = await sessions[0].get("/http/1.6/sendSMS.do", params=sent)  # a reply to it comes through smsmode
+    assert answer.status == 200, await answer.text()
+    texts = [f"answer {number} {unique()}" for number in range(2 * SMSMODE_PAGE_SIZE + 1)]
+    for number, text in enumerate(texts):  # each reply through the next process
+        mo = {"from": handset, "to": "36034", "text": text, "account": "demo"}
+        await expect(await sessions[number % REPLICAS].post("/__admin/mo", json=mo), 201)
+
+    pages: list[list[str]] = []
+    while not pages or pages[-1]:  # page N from process N modulo the processes, until an empty one
+        pages.append(await _smsmode_replies(sessions[len(pages) % REPLICAS], len(pages) * SMSMODE_PAGE_SIZE))
+    lines = [line for page in pages for line in page]
+    assert len(lines) == len(set(lines)), "a reply was on two pages"
+    assert [text for text in texts if sum(text in line for line in lines) != 1] == [], lines
+    one = [
+        line for page in range(len(pages) - 1) for line in await _smsmode_replies(sessions[0], page * SMSMODE_PAGE_SIZE)
+    ]
+    assert lines == one, "the processes page the replies differently"
+
+
 @pytest.mark.xfail(strict=True, reason="GetSMSInbound remembers what it handed out in its own process only")
 async def test_an_inbound_message_is_handed_out_once_across_the_processes(
     sessions: list[aiohttp.ClientSession],
@@ -157,7 +189,7 @@ async def test_an_inbound_message_is_handed_out_once_across_the_processes(
     inbound = f"4477009{uuid4().int % 10**5:05d}"
     texts = [f"inbound {number} {unique()}" for number in range(2)]
     for text in texts:
-        mo = {"from": "447700900123", "to": inbound, "text": text, "account": "demo", "provider": "textapp"}
+        mo = {"from": "447700900123", "to": inbound, "text": text, "account": "demo"}
         await expect(await a.post("/__admin/mo", json=mo), 201)
     ask = {"method": "GetSMSInbound", "externalLogin": "demo-login", "password": "demo-password", "number": inbound}
 
