@@ -1,5 +1,6 @@
 """A replica whose subscription to the others' notes was cut reads again, once subscribed anew, what the notes
-published meanwhile would have told it: opt-outs, runtime callback targets and the virtual clock's position."""
+published meanwhile would have told it: opt-outs added and removed, runtime callback targets and the virtual
+clock's position."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import pytest
 
 from tests.conftest import T0
 from tests.internals import notes_connection
-from tests.replicas.conftest import Client, Replica
+from tests.replicas.conftest import Client, Replica, settled
 
 MOBIVATE = {"Authorization": "Bearer demo-mobivate-key"}
 HANDSET = "447700900123"
+OPTED_IN_LATER = "447700900456"
 #: Guards against a hang only: the connection is given back by the test itself.
 GUARD_S = 30.0
 
@@ -36,6 +38,8 @@ async def test_notes_missed_while_the_subscription_was_cut_are_read_again_once_s
     replicas: list[Replica], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, _, c = replicas
+    await _json(await a.client.post("/addressbook/optout", json={"mobile": OPTED_IN_LATER}, headers=MOBIVATE))
+    await settled(replicas)
     connection = notes_connection(c.gateway)
     given_back, reconnected = asyncio.Event(), asyncio.Event()
     connect = connection.connect
@@ -49,6 +53,7 @@ async def test_notes_missed_while_the_subscription_was_cut_are_read_again_once_s
     await connection.disconnect()  # c hears nothing of the others until the connection is given back
 
     await _json(await a.client.post("/addressbook/optout", json={"mobile": HANDSET}, headers=MOBIVATE))
+    await _json(await a.client.delete("/addressbook/optout", json={"mobile": OPTED_IN_LATER}, headers=MOBIVATE))
     own = {"mo_callback": "http://127.0.0.1:9/livelink-mo"}
     await _json(await a.client.put("/__admin/accounts/demo/callbacks/livelink", json=own))
     await _json(await a.client.post("/__admin/clock/advance", json={"seconds": 60}))
