@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from mockgateway.domain.errors import ConfigError, GatewayError
 from mockgateway.domain.model import Account, SendRequest
 from mockgateway.service.gateway import Gateway
+from mockgateway.tasks import stop
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -198,6 +199,4 @@ async def demo_traffic(gateway: Gateway, *, rate: float, seed: int | None) -> As
     try:
         yield traffic
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)

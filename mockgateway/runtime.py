@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.outages import Backoff, OutageLog
 from mockgateway.service.gateway import Gateway
+from mockgateway.tasks import stop
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,4 @@ async def ticking(gateway: Gateway) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)

@@ -62,3 +62,8 @@ def before_event_purge_deletes(store: RedisStore, before: Callable[[], Awaitable
         return await forget(**kwargs)
 
     events._forget = after_before  # type: ignore[assignment]
+
+
+def notes_connection(gateway: Gateway) -> Any:
+    """The redis-py connection through which a replica on a Redis store hears the others' notes."""
+    return gateway._peers._pubsub.connection  # type: ignore[attr-defined]

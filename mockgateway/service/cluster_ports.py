@@ -45,6 +45,12 @@ class PeerChanges(Protocol):
         falls due (a job, a callback retry, a parked send), ``None`` when it has none."""
         ...
 
+    async def rejoined(self) -> None:
+        """This replica heard nothing of the others for a while (its connection was lost): read again from the
+        store what their changes would have told it, the opt-outs, the runtime targets and the clock's position
+        (tokens are read from the store whenever one is not known)."""
+        ...
+
 
 class Peers(Protocol):
     """The other replicas sharing the store."""

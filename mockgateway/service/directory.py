@@ -45,6 +45,20 @@ class Directory:
         for opt_out in await self._state.load_opt_outs():
             self.apply_opt_out(opt_out)
 
+    async def reload(self) -> None:
+        """Take up again what the store keeps, in place of this replica's copies (which missed changes another
+        replica made while this one did not hear of them): runtime targets, then opt-outs."""
+        await self._state.flush()  # this replica's own changes first
+        targets = await self._state.load_targets()
+        opt_outs = await self._state.load_opt_outs()
+        for configured in self._configured.values():
+            self._book.restore_callbacks(configured)
+        for override in targets:
+            self.apply_targets(override)
+        self._opt_outs.clear()
+        for opt_out in opt_outs:
+            self.apply_opt_out(opt_out)
+
     async def saved(self) -> None:
         """Wait until every change made so far is kept (before answering a request that made one)."""
         await self._state.flush()

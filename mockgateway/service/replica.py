@@ -50,6 +50,10 @@ class Replica:
     async def clock_moved(self, at: float, *, last: bool) -> float | None:
         return await self._time.moved_here(at, last=last)
 
+    async def rejoined(self) -> None:
+        await self._directory.reload()
+        await self._time.catch_up()
+
 
 if TYPE_CHECKING:
 

@@ -113,6 +113,12 @@ class Timekeeper:
         """After the store opened: continue from the clock's stored position."""
         await self._keeper.resume()
 
+    async def catch_up(self) -> None:
+        """On the virtual clock: take the stored position when it is ahead (another replica moved the clock while
+        this one did not hear of it)."""
+        if self._clock.virtual:
+            await self._keeper.resume()
+
     async def keep(self) -> None:
         """Keep the clock's position now, and wait until it is stored."""
         self._keeper.saw_time()

@@ -7,6 +7,7 @@ how many ``Moved`` answers to wait for. Each note names its sender, a replica id
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, cast
 
 import msgspec
@@ -88,6 +89,27 @@ class Move(Note, frozen=True, kw_only=True):
 class Moved(Note, frozen=True, kw_only=True):
     step: str
     next_due: float | None  #: when the sender's next work falls due
+
+
+class Answers:
+    """The ``Moved`` answers to one step of an advance: done once as many came as replicas were told."""
+
+    def __init__(self) -> None:
+        self.next_due: list[float | None] = []
+        self._expected: int | None = None
+        self.done = asyncio.get_running_loop().create_future()
+
+    def add(self, next_due: float | None) -> None:
+        self.next_due.append(next_due)
+        self._settle()
+
+    def expect(self, count: int) -> None:
+        self._expected = count
+        self._settle()
+
+    def _settle(self) -> None:
+        if self._expected is not None and len(self.next_due) >= self._expected and not self.done.done():
+            self.done.set_result(None)
 
 
 AnyNote = (

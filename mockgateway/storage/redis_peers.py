@@ -17,6 +17,7 @@ from mockgateway.service.cluster_ports import PeerChanges
 from mockgateway.service.events import Event
 from mockgateway.storage.redis_keys import Keys
 from mockgateway.storage.redis_notes import (
+    Answers,
     GrantSaved,
     Happened,
     Hello,
@@ -37,6 +38,7 @@ from mockgateway.storage.redis_notes import (
 )
 from mockgateway.storage.redis_outage import OUTAGE, translating_outages
 from mockgateway.storage.redis_state import RedisState
+from mockgateway.tasks import stop
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -50,27 +52,6 @@ _log = logging.getLogger(__name__)
 STEP_TIMEOUT_S = 60.0
 #: How long an advance may hold the clock before another may take it (a replica that died holding it).
 TURN_TIMEOUT_S = 600.0
-
-
-class Answers:
-    """The ``Moved`` answers to one step of an advance: done once as many came as replicas were told."""
-
-    def __init__(self) -> None:
-        self.next_due: list[float | None] = []
-        self._expected: int | None = None
-        self.done = asyncio.get_running_loop().create_future()
-
-    def add(self, next_due: float | None) -> None:
-        self.next_due.append(next_due)
-        self._settle()
-
-    def expect(self, count: int) -> None:
-        self._expected = count
-        self._settle()
-
-    def _settle(self) -> None:
-        if self._expected is not None and len(self.next_due) >= self._expected and not self.done.done():
-            self.done.set_result(None)
 
 
 @translating_outages
@@ -113,9 +94,7 @@ class RedisPeers:
         with contextlib.suppress(*OUTAGE):  # a Redis that is away hears of it no more
             await self._sent()
         self._changes = None
-        self._reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._reader
+        await stop(self._reader)
         self._reader = None
         if self._pubsub is not None:
             with contextlib.suppress(*OUTAGE):
@@ -189,7 +168,8 @@ class RedisPeers:
     # -- reading the notes ------------------------------------------------------------------------------
     async def _read(self, pubsub: PubSub, subscribed: asyncio.Future[None]) -> None:
         """Apply the notes as they come; a lost connection is logged once and listened to again (redis-py
-        subscribes anew on reconnecting): the notes published meanwhile are lost, the state they announce is not."""
+        subscribes anew on reconnecting): the notes published meanwhile are lost, so the state they announce is
+        read again once subscribed."""
         outage, backoff = OutageLog(_log, "hearing the other replicas"), Backoff()
         while True:
             try:
@@ -202,13 +182,27 @@ class RedisPeers:
                 await asyncio.sleep(backoff.next_delay())
 
     async def _take(self, message: dict[str, Any], subscribed: asyncio.Future[None]) -> None:
-        if message["type"] == "subscribe" and not subscribed.done():
-            subscribed.set_result(None)
+        if message["type"] == "subscribe":
+            if subscribed.done():  # again, after a lost connection
+                await self._rejoined()
+            else:
+                subscribed.set_result(None)
         elif message["type"] == "message":
             try:
                 await self._apply(decode(message["data"]))
             except Exception:  # one bad note must not stop the others
                 _log.exception("a note from another replica could not be applied")
+
+    async def _rejoined(self) -> None:
+        """What the notes missed while the connection was lost said is read from Redis; the others hear again
+        what this replica's listeners want, and tell again what theirs do."""
+        assert self._changes is not None  # joined before reading
+        self._send(Listening(sender=self.replica, kinds=self._listening))
+        self._send(Hello(sender=self.replica))
+        try:
+            await self._changes.rejoined()
+        except Exception:  # the next notes still apply
+            _log.exception("what the other replicas changed could not be read again")
 
     async def _apply(self, note: Note) -> None:
         changes = self._changes

@@ -12,7 +12,6 @@ it, and sweeps as often: the deliveries and running jobs of a replica whose hear
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from mockgateway.storage import redis_work_scripts as scripts
 from mockgateway.storage.redis_jobs import RedisJobJournal
 from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names, scored
 from mockgateway.storage.redis_outage import translating_outages
+from mockgateway.tasks import stop
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -160,9 +160,7 @@ class RedisLeases:
 
     async def close(self) -> None:
         if self._beating is not None:
-            self._beating.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._beating
+            await stop(self._beating)
             self._beating = None
         if self._take is None:
             return

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections import defaultdict
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
+from tests.ack_receiver import AckReceiver, receiving
 from tests.conftest import basic
 from tests.packaging.process import Server, clean_environ, running
 
@@ -34,20 +32,6 @@ DESTINATION = "33612345678"
 FINAL = "RECEIVED"
 OPTED_OUT = "447700900555"
 MOBIVATE = {"Authorization": "Bearer demo-mobivate-key"}
-
-
-class AckReceiver:
-    """Records the Live Link ACKs it gets, by order id."""
-
-    def __init__(self) -> None:
-        self.statuses: dict[str, list[str]] = defaultdict(list)
-        self.app = web.Application()
-        self.app.router.add_post("/acks", self.handle)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        ack = await request.json()
-        self.statuses[ack["messageId"]].append(ack["status"])
-        return web.Response(text="OK")
 
 
 def start_gateway(stack: ExitStack, store: Path) -> Server:
@@ -98,11 +82,8 @@ async def send_until_killed(url: str, token: str, callback: str, server: Server)
 
 async def test_every_send_answered_before_a_kill_is_kept_and_its_acks_delivered(tmp_path: Path) -> None:
     store = tmp_path / "state.db"
-    receiver = AckReceiver()
-    receiver_server = TestServer(receiver.app, host="127.0.0.1")
-    await receiver_server.start_server()
-    callback = str(receiver_server.make_url("/acks"))
-    try:
+    async with receiving(AckReceiver()) as receiver:
+        callback = receiver.url
         with ExitStack() as first_run:
             first = await asyncio.to_thread(start_gateway, first_run, store)
             async with aiohttp.ClientSession(first.url) as http:
@@ -142,5 +123,3 @@ async def test_every_send_answered_before_a_kill_is_kept_and_its_acks_delivered(
         missing = sorted(order for order in answered if FINAL not in receiver.statuses.get(order, []))
         assert not missing, f"{len(missing)} answered sends got no {FINAL} ACK, e.g. {missing[:5]}"
         assert all(receiver.statuses[order] == ["SENT", "DELIVERED", FINAL] for order in answered)
-    finally:
-        await receiver_server.close()

@@ -5,7 +5,7 @@ Each has its own virtual clock built at ``T0``, as separate processes would; the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
@@ -18,6 +18,7 @@ from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
+from tests.ack_receiver import AckReceiver, receiving
 from tests.conftest import T0, AiohttpClient
 from tests.redis_server import redis_url
 
@@ -63,3 +64,10 @@ def cluster(aiohttp_client: AiohttpClient) -> Cluster:
 @pytest.fixture
 async def replicas(cluster: Cluster) -> list[Replica]:
     return [await cluster.start() for _ in range(3)]
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[AckReceiver]:
+    """Takes Live Link ACKs at its ``url``."""
+    async with receiving(AckReceiver()) as taking:
+        yield taking

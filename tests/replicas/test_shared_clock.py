@@ -4,38 +4,14 @@ on whichever replica the message was sent through."""
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from typing import Any
 
-import pytest
-from aiohttp import web
-
+from tests.ack_receiver import AckReceiver
 from tests.conftest import T0, basic
 from tests.replicas.conftest import Client, Cluster, Replica
 
 #: Outside the magic numbers: the default timeline, SENT +1 s, DELIVERED +3 s, RECEIVED +6 s.
 DESTINATION = "33612345678"
-
-
-class AckReceiver:
-    def __init__(self) -> None:
-        self.statuses: dict[str, list[str]] = defaultdict(list)
-        self.url = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        ack = await request.json()
-        self.statuses[ack["messageId"]].append(ack["status"])
-        return web.Response(text="OK")
-
-
-@pytest.fixture
-async def receiver(aiohttp_server: Any) -> AckReceiver:
-    recorder = AckReceiver()
-    app = web.Application()
-    app.router.add_post("/acks", recorder.handle)
-    server = await aiohttp_server(app)
-    recorder.url = str(server.make_url("/acks"))
-    return recorder
 
 
 async def _json(response: Any, status: int = 200) -> Any:
