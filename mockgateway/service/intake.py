@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import msgspec
+from msgspec.structs import replace
 
 from mockgateway.domain.model import Message, SendRequest
 from mockgateway.encoding import Segmentation
@@ -22,31 +23,39 @@ def new_messages(
     request: SendRequest, seg: Segmentation, scenarios: list[Scenario], *, now: float, numeric: Callable[[], str]
 ) -> list[Message]:
     """One message per destination, under its scenario."""
-    send_at = request.send_at
-    # A deferred message is created at its sending time, so its scenario's timeline starts there.
-    created_at = now if send_at is None or send_at < now else send_at
+    shared = _shared_fields(request, seg, now)
     parts = len(seg.parts)
     messages = []
     for destination, scenario in zip(request.destinations, scenarios, strict=True):
         part_ids = (numeric(),) if parts == 1 else tuple(numeric() for _ in range(parts))
         messages.append(
-            Message(
-                id=part_ids[0],
-                account=request.account,
-                provider=request.provider,
-                destination=destination,
-                origin=request.origin,
-                text=request.text,
-                encoding=seg.encoding,
-                part_ids=part_ids,
-                created_at=created_at,
-                client_ref=request.client_ref,
-                validity_s=request.validity_s,
-                handset_ack=request.handset_ack,
-                callbacks=request.callbacks,
-                options=request.options,
-                scenario=scenario.name,
-                status_at=now,
-            )
+            replace(shared, id=part_ids[0], destination=destination, part_ids=part_ids, scenario=scenario.name)
         )
     return messages
+
+
+def _shared_fields(request: SendRequest, seg: Segmentation, now: float) -> Message:
+    """What every message of the request has in common, in a message to no one yet.
+
+    Built apart because CPython passes a call of 16 or more keywords through a dict, which costs as much as
+    the struct itself: this call has 15, the one per destination 4.
+    """
+    send_at = request.send_at
+    return Message(
+        id="",
+        account=request.account,
+        provider=request.provider,
+        destination="",
+        origin=request.origin,
+        text=request.text,
+        encoding=seg.encoding,
+        part_ids=(),
+        # A deferred message is created at its sending time, so its scenario's timeline starts there.
+        created_at=now if send_at is None or send_at < now else send_at,
+        client_ref=request.client_ref,
+        validity_s=request.validity_s,
+        handset_ack=request.handset_ack,
+        callbacks=request.callbacks,
+        options=request.options,
+        status_at=now,
+    )
