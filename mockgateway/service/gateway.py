@@ -67,7 +67,7 @@ class Gateway(History):
         self._events = events
         self.scenarios = scenarios  # indexed by the setter
         self._directory = directory
-        self._segment = Segmenter()
+        self._segments = Segmenter()
         self._admission = admission or SendAdmission(store)
         self._leases = leases or NoLeases()
         self._engine = Engine(
@@ -194,7 +194,7 @@ class Gateway(History):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
         if account.limits.active:
             await self._admission.admit(account, len(request.destinations))
-        seg = self._segment(request.text, request.force_ucs2, request.part_sizes)
+        seg = self._segments.segmentation(request.text, request.force_ucs2, request.part_sizes)
         rng = self._ids.random()
         scenarios = self._choose_scenarios(request, rng)
         on_send = None
@@ -231,8 +231,7 @@ class Gateway(History):
         if on_send is not None and on_send.respond == 201:
             return Accepted(messages=messages, sent=False)
         await self._engine.start(messages, scenarios, rng)
-        refused = frozenset(m.id for m, scenario in zip(messages, scenarios, strict=True) if scenario.refuses)
-        return Accepted(messages=messages, refused=refused)
+        return Accepted(messages=messages, scenarios=scenarios)
 
     def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:
         opted_out = self._directory.opted_out(request.account)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import msgspec
 from msgspec.structs import replace
@@ -15,8 +15,14 @@ from mockgateway.scenario.model import Scenario
 class Accepted(msgspec.Struct, frozen=True, kw_only=True):  # one per send: a struct's __init__ is C code
     messages: list[Message]
     sent: bool = True  #: False: the order was created but not sent (a provider's 201)
-    #: Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for them.
-    refused: frozenset[str] = frozenset()
+    scenarios: Sequence[Scenario] = ()  #: each message's, once it was sent
+
+    @property
+    def refused(self) -> frozenset[str]:
+        """Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for
+        them. Worked out when asked: one dialect asks."""
+        chosen = zip(self.messages, self.scenarios, strict=False)  # no scenarios: none was sent, none refused
+        return frozenset(message.id for message, scenario in chosen if scenario.refuses)
 
 
 def new_messages(
