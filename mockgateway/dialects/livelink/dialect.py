@@ -103,11 +103,11 @@ def _v1_echo(data: dict[str, Any], account: Account) -> dict[str, Any]:
     return echo if own is None else {"clientId": int(own), **echo}
 
 
-def _order_ids(data: dict[str, Any], messages: Sequence[Message]) -> list[dict[str, list[str]]]:
+def _order_ids(data: dict[str, Any], messages: Sequence[Message]) -> list[dict[str, Sequence[str]]]:
     """One entry per destination, as the client wrote it, with one order id per part."""
     raw = data["destination"]
     written = [raw] if isinstance(raw, str) else raw
     return [
-        {"destination": [destination], "livelinkOrderId": list(message.part_ids)}
+        {"destination": [destination], "livelinkOrderId": message.part_ids}  # a tuple is written as an array
         for destination, message in zip(written, messages, strict=True)
     ]

@@ -119,7 +119,7 @@ def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options:
     destinations = parse_destinations(data.get("destination"))
     # Each optional field is looked at only when the request has it: most requests have few of them.
     validity = parse_validity(f.optional_str(data, "validityPeriod", max_len=8)) if "validityPeriod" in data else None
-    origin = parse_origin(data.get("origin"))
+    origin = parse_origin(data["origin"]) if "origin" in data else None
     subject = f.optional_str(data, "subject", max_len=255) if "subject" in data else None
     options["subject"] = subject
     callbacks = parse_callbacks(data.get("callback"))
