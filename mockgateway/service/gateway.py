@@ -190,7 +190,7 @@ class Gateway(History):
     async def send(self, request: SendRequest) -> Accepted:
         """Accept one message per destination; each gets one id per part and follows its scenario."""
         account = self.account(request.account)
-        if not account.owns_origin(request.origin):
+        if request.origin is not None and not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
         if account.limits.active:
             await self._admission.admit(account, len(request.destinations))
