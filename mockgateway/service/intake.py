@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cached_property
 
 import msgspec
 from msgspec.structs import replace
@@ -12,15 +13,15 @@ from mockgateway.encoding import Segmentation
 from mockgateway.scenario.model import Scenario
 
 
-class Accepted(msgspec.Struct, frozen=True, kw_only=True):  # one per send: a struct's __init__ is C code
+class Accepted(msgspec.Struct, frozen=True, kw_only=True, dict=True):  # a struct's __init__ is C code
     messages: list[Message]
     sent: bool = True  #: False: the order was created but not sent (a provider's 201)
     scenarios: Sequence[Scenario] = ()  #: each message's, once it was sent
 
-    @property
+    @cached_property  # ``dict=True`` gives the struct the ``__dict__`` that keeps it
     def refused(self) -> frozenset[str]:
         """Ids of the messages refused unsent (an opted-out or blocked recipient): a provider bills nothing for
-        them. Worked out when asked: one dialect asks."""
+        them. Worked out when first asked: one dialect asks."""
         chosen = zip(self.messages, self.scenarios, strict=False)  # no scenarios: none was sent, none refused
         return frozenset(message.id for message, scenario in chosen if scenario.refuses)
 
