@@ -1,7 +1,7 @@
 """Provider request latency, per route: a Prometheus histogram counted here, in a process of its own.
 
 prometheus-client's ``Histogram.observe`` costs about 0.75 µs a request (two checks, a lock per value it adds
-to), a fifteenth of the Live Link send handler; a route's own bucket counts cost a bisection and two
+to), a twentieth of the Live Link send handler; a route's own bucket counts cost a bisection and two
 additions. They are read out, in the same text as the library's histogram, when a scrape collects the
 registry. Workers of ``serve --workers`` keep the library's histogram instead: a scrape reads every worker's
 samples from the files its values are written to (see ``metrics.py``).
