@@ -46,8 +46,8 @@ async def _stub(part: str, gateway: Gateway, dialect: LiveLinkDialect, request: 
     if part == "parse":
         requests.parse_v2 = lambda data, account: parsed  # type: ignore[assignment]
     elif part == "auth":
-        account = dialect.authenticate(request)
-        dialect.authenticate = lambda request: account  # type: ignore[method-assign]
+        account = await dialect.authenticate(request)
+        dialect.authenticate = lambda request: _answer(account)  # type: ignore[method-assign]
     elif part == "send":
         accepted = await gateway.send(parsed)
         gateway.send = lambda request: _answer(accepted)  # type: ignore[method-assign]

@@ -40,7 +40,8 @@ class Segmenter:
         self._limit = limit
         self._known: dict[tuple[str, bool, PartSizes], Segmentation] = {}
 
-    def __call__(self, text: str, force_ucs2: bool = False, sizes: PartSizes = STANDARD_PART_SIZES) -> Segmentation:
+    # A method, not ``__call__``: CPython calls an instance of a Python class through a slower, generic path.
+    def segmentation(self, text: str, force_ucs2: bool = False, sizes: PartSizes = STANDARD_PART_SIZES) -> Segmentation:
         if len(text) > _CACHED_LENGTH:
             return segment(text, force_ucs2, sizes)
         key = (text, force_ucs2, sizes)

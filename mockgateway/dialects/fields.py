@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
@@ -116,6 +116,10 @@ def msisdn_or_none(value: object) -> str | None:
 
 
 def http_url(value: object, name: str) -> str:
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")) or len(value) > 2048:
+    if not is_http_url(value):
         raise invalid(name, "must be an http(s) URL of at most 2048 characters")
     return value
+
+
+def is_http_url(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) <= 2048

@@ -25,6 +25,7 @@ from mockgateway import __version__
 from mockgateway.domain.model import Delivery, DeliveryState
 from mockgateway.http.admin_common import answering_errors
 from mockgateway.http.keys import GATEWAY
+from mockgateway.http.latency import RequestLatencies
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
 
@@ -32,6 +33,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 #: Seconds. The gateway answers in about a millisecond; scenarios can make a send take seconds.
 REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+REQUEST_LATENCY = "mockgateway_provider_request_duration_seconds"
+REQUEST_LATENCY_HELP = "Time to answer provider API requests (sends, polls, tokens), by provider and route."
 #: Seconds. Receivers are the user's own services, often slower than the gateway.
 CALLBACK_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 #: The classic text format; what ``generate_latest`` writes for these names.
@@ -84,13 +87,14 @@ class Metrics:
             ["kind", "outcome"],
             registry=registry,
         )
-        self.requests = Histogram(
-            "mockgateway_provider_request_duration_seconds",
-            "Time to answer provider API requests (sends, polls, tokens), by provider and route.",
-            ["provider", "route"],
-            buckets=REQUEST_BUCKETS,
-            registry=registry,
-        )
+        self.requests: Histogram | RequestLatencies
+        if multiprocess_dir():  # each observation written to the files every worker's scrape reads
+            self.requests = Histogram(
+                REQUEST_LATENCY, REQUEST_LATENCY_HELP, ["provider", "route"], buckets=REQUEST_BUCKETS, registry=registry
+            )
+        else:  # counted in this process (latency.py)
+            self.requests = RequestLatencies(REQUEST_LATENCY, REQUEST_LATENCY_HELP, REQUEST_BUCKETS)
+            registry.register(self.requests)
         self.callback_latency = Histogram(
             "mockgateway_callback_attempt_duration_seconds",
             "Time callback receivers took to answer an attempt, by kind.",
@@ -111,12 +115,15 @@ class Metrics:
 
         The route's series is made at its first request: routes never called are left out, not zeros.
         """
+        if isinstance(self.requests, RequestLatencies):
+            return self.requests.route(provider, route)
+        histogram = self.requests
         series: Histogram | None = None
 
         def observe(seconds: float) -> None:
             nonlocal series
             if series is None:
-                series = self.requests.labels(provider=provider, route=route)
+                series = histogram.labels(provider=provider, route=route)
             series.observe(seconds)
 
         return observe

@@ -23,6 +23,7 @@ from mockgateway.ids import IdSource
 from mockgateway.scenario.model import Scenario
 from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
+from mockgateway.service.planned import PlannedJobs
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.scheduler import FixedTimeline
@@ -60,15 +61,15 @@ class Engine:
     async def start(self, messages: Sequence[Message], scenarios: Sequence[Scenario], rng: random.Random) -> None:
         """Plan each message's timeline under its scenario, and keep the jobs."""
         jobs = self._jobs
-        planned: list[Job] = []
+        planned = PlannedJobs()
         for message, scenario in zip(messages, scenarios, strict=True):
             timeline = self._timelines.plan(message, scenario, rng)
             if isinstance(timeline, FixedTimeline):
                 jobs.start(message.id, message.created_at, timeline)
-                planned += timeline.jobs_for(message.id, message.created_at)
+                planned.start(message.id, message.created_at, timeline)
             else:
                 jobs.schedule(timeline)
-                planned += timeline
+                planned.draw(timeline)
         await jobs.save(planned)
 
     def busy_until(self, message_id: str) -> float | None:

@@ -10,13 +10,10 @@ from dataclasses import replace
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import Forbidden, StoreUnavailable
 from mockgateway.domain.model import (
-    Account,
-    CallbackTarget,
     Delivery,
     MoMessage,
     SendRequest,
 )
-from mockgateway.domain.state import Grant, OptOut, OptOutVia
 from mockgateway.encoding import Segmentation, Segmenter
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
@@ -24,6 +21,7 @@ from mockgateway.service.admission import SendAdmission
 from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub, Listener
+from mockgateway.service.gateway_state import StateCalls
 from mockgateway.service.history import History
 from mockgateway.service.intake import Accepted, new_messages
 from mockgateway.service.local_jobs import LocalJobs
@@ -37,9 +35,10 @@ from mockgateway.service.tokens import TokenService
 from mockgateway.service.work_ports import JobQueue, Leases, NoLeases
 
 
-class Gateway(History):
+class Gateway(History, StateCalls):
     """The one entry point of dialects, admin handlers and the test handle; it owns the engine and the parts
-    given to it, and hands none of them out. Lookups of what was recorded come from ``History``."""
+    given to it, and hands none of them out. Lookups of what was recorded come from ``History``; accounts,
+    opt-outs, tokens, the clock and ids from ``StateCalls``."""
 
     def __init__(
         self,
@@ -67,7 +66,7 @@ class Gateway(History):
         self._events = events
         self.scenarios = scenarios  # indexed by the setter
         self._directory = directory
-        self._segment = Segmenter()
+        self._segments = Segmenter()
         self._admission = admission or SendAdmission(store)
         self._leases = leases or NoLeases()
         self._engine = Engine(
@@ -111,34 +110,6 @@ class Gateway(History):
         subscribed to (so that nothing happening on another replica from now on is missed)."""
         await self._peers.heard_by_all()
 
-    # -- clock, ids and tokens --------------------------------------------------------------------
-    def now(self) -> float:
-        """The gateway's time, epoch seconds: virtual or real."""
-        return self._clock.now()
-
-    @property
-    def clock_is_virtual(self) -> bool:
-        """True when time moves only by ``advance``."""
-        return self._clock.virtual
-
-    def hex_id(self, length: int = 32) -> str:
-        """A new id of ``length`` hex digits, from the gateway's (seeded) ids."""
-        return self._ids.hex(length)
-
-    def seeded_random(self) -> random.Random:
-        """A random source drawn from the gateway's ids: the same sequence on every run with the same seed."""
-        return self._ids.random()
-
-    def issue_token(self, account: str, scope: str, client: str | None = None) -> Grant:
-        return self._tokens.issue(account, scope, client=client)
-
-    async def refresh_token(self, refresh_token: str, client: str | None = None) -> Grant:
-        return await self._tokens.refresh(refresh_token, client)
-
-    async def authenticate(self, access_token: str) -> Grant:
-        """The grant behind an access token; raises ``TokenUnknown`` or ``TokenExpired``."""
-        return await self._tokens.authenticate(access_token)
-
     @property
     def scenarios(self) -> tuple[Scenario, ...]:
         """The scenarios in force, first match wins; assigning a new tuple replaces them all."""
@@ -148,53 +119,15 @@ class Gateway(History):
     def scenarios(self, scenarios: tuple[Scenario, ...]) -> None:
         self._scenarios = ScenarioSet(scenarios)
 
-    # -- accounts -------------------------------------------------------------------------------
-    @property
-    def accounts(self) -> Mapping[str, Account]:
-        return self._directory.accounts
-
-    def account(self, name: str) -> Account:
-        return self._directory.account(name)
-
-    def set_account_callbacks(
-        self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
-    ) -> Account:
-        """Change an account's callback targets at runtime, as in a provider's portal: the account-wide ones, or
-        with ``provider`` that provider's own (``None`` there falls back to the account-wide target)."""
-        return self._directory.set_callbacks(name, status=status, mo=mo, provider=provider)
-
-    def restore_callbacks(self, configured: Account) -> Account:
-        """Put back an account's callback targets as ``configured`` has them, each provider's own included."""
-        return self._directory.restore_callbacks(configured)
-
-    async def saved(self) -> None:
-        """Wait until every change to accounts and opt-outs made so far is kept (before answering for it)."""
-        await self._directory.saved()
-
-    # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
-    def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
-        """Opt ``number`` out of ``account``'s messages; returns the opt-out in force (an earlier one stays)."""
-        return self._directory.opt_out(account, number, via=via)
-
-    def opt_in(self, account: str, number: str) -> bool:
-        return self._directory.opt_in(account, number)
-
-    def is_opted_out(self, account: str, number: str) -> bool:
-        return self._directory.is_opted_out(account, number)
-
-    def opt_outs(self, account: str) -> list[OptOut]:
-        """``account``'s opt-outs, oldest first."""
-        return self._directory.opt_outs(account)
-
     # -- sending --------------------------------------------------------------------------------
     async def send(self, request: SendRequest) -> Accepted:
         """Accept one message per destination; each gets one id per part and follows its scenario."""
         account = self.account(request.account)
-        if not account.owns_origin(request.origin):
+        if request.origin is not None and not account.owns_origin(request.origin):
             raise Forbidden(f"origin {request.origin!r} is not registered to this account", field="origin")
         if account.limits.active:
             await self._admission.admit(account, len(request.destinations))
-        seg = self._segment(request.text, request.force_ucs2, request.part_sizes)
+        seg = self._segments.segmentation(request.text, request.force_ucs2, request.part_sizes)
         rng = self._ids.random()
         scenarios = self._choose_scenarios(request, rng)
         on_send = None
@@ -231,8 +164,7 @@ class Gateway(History):
         if on_send is not None and on_send.respond == 201:
             return Accepted(messages=messages, sent=False)
         await self._engine.start(messages, scenarios, rng)
-        refused = frozenset(m.id for m, scenario in zip(messages, scenarios, strict=True) if scenario.refuses)
-        return Accepted(messages=messages, refused=refused)
+        return Accepted(messages=messages, scenarios=scenarios)
 
     def _choose_scenarios(self, request: SendRequest, rng: random.Random) -> list[Scenario]:
         opted_out = self._directory.opted_out(request.account)

@@ -70,9 +70,16 @@ class InMemoryStore:
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
-        put = self._put_message
+        kept = self._messages
         for message in messages:
-            put(message)
+            shared = self._configs.of(message)
+            message_id = shared.id
+            if message_id not in kept:
+                self._kept_per_account[shared.account] += 1
+                # A deferred message is created in the future; it arrived when it was stored.
+                created, stored = shared.created_at, shared.status_at
+                self._message_expiry.add(message_id, stored if stored is not None and stored < created else created)
+            kept[message_id] = shared
 
     async def replace_message(self, current: Message, updated: Message) -> bool:
         # Identity: a message read from this store is the very one it holds until it is replaced.
@@ -80,16 +87,6 @@ class InMemoryStore:
             return False
         self._messages[current.id] = updated
         return True
-
-    def _put_message(self, message: Message) -> None:
-        message = self._configs.of(message)
-        message_id = message.id
-        if message_id not in self._messages:
-            self._kept_per_account[message.account] += 1
-            # A deferred message is created in the future; it arrived when it was stored.
-            created, stored = message.created_at, message.status_at
-            self._message_expiry.add(message_id, stored if stored is not None and stored < created else created)
-        self._messages[message_id] = message
 
     async def get_message(self, message_id: str) -> Message | None:
         return self._messages.get(message_id)

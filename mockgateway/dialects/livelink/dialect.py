@@ -9,7 +9,7 @@ import orjson
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
 from mockgateway.dialects.fields import json_object
-from mockgateway.dialects.livelink import callbacks, requests
+from mockgateway.dialects.livelink import callbacks, common_send, requests
 from mockgateway.dialects.livelink.errors import render_error
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints
 from mockgateway.dialects.livelink.pull import PullEndpoints
@@ -50,20 +50,28 @@ class LiveLinkDialect:
 
     async def send_v2(self, request: WireRequest) -> WireResponse:
         account = await self.authenticate(request)
-        data = json_object(request.body)
-        parsed = requests.parse_v2(data, account.name)
-        self._check_client_id(parsed.option_value("clientId"), account)
+        common = common_send.decode(request.body)
+        parsed = common_send.send_request(common, account.name) if common is not None else None
+        if common is not None and parsed is not None:
+            written = common.destination
+        else:  # any other body, read and checked field by field
+            data = json_object(request.body)
+            parsed = requests.parse_v2(data, account.name)
+            if "clientId" in data:  # an option only a request that names it has
+                self._check_client_id(parsed.option_value("clientId"), account)
+            written = data["destination"]
         accepted = await self._gateway.send(parsed)
-        body = {"livelinkOrderIds": _order_ids(data, accepted.messages)}
+        body = {"livelinkOrderIds": _order_ids(written, accepted.messages)}
         return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
 
     async def send_v1(self, request: WireRequest) -> WireResponse:
         account = await self.authenticate(request)
         data = json_object(request.body)
         parsed = requests.parse_v1(data, account.name)
-        self._check_client_id(parsed.option_value("clientId"), account)
+        if "clientId" in data:
+            self._check_client_id(parsed.option_value("clientId"), account)
         accepted = await self._gateway.send(parsed)
-        body = {**_v1_echo(data, account), "livelinkOrderIds": _order_ids(data, accepted.messages)}
+        body = {**_v1_echo(data, account), "livelinkOrderIds": _order_ids(data["destination"], accepted.messages)}
         return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
 
     async def authenticate(self, request: WireRequest) -> Account:
@@ -103,11 +111,10 @@ def _v1_echo(data: dict[str, Any], account: Account) -> dict[str, Any]:
     return echo if own is None else {"clientId": int(own), **echo}
 
 
-def _order_ids(data: dict[str, Any], messages: Sequence[Message]) -> list[dict[str, list[str]]]:
+def _order_ids(destination: str | list[str], messages: Sequence[Message]) -> list[dict[str, Sequence[str]]]:
     """One entry per destination, as the client wrote it, with one order id per part."""
-    raw = data["destination"]
-    written = [raw] if isinstance(raw, str) else raw
+    written = [destination] if isinstance(destination, str) else destination
     return [
-        {"destination": [destination], "livelinkOrderId": list(message.part_ids)}
+        {"destination": [destination], "livelinkOrderId": message.part_ids}  # a tuple is written as an array
         for destination, message in zip(written, messages, strict=True)
     ]

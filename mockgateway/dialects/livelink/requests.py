@@ -119,9 +119,10 @@ def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options:
     destinations = parse_destinations(data.get("destination"))
     # Each optional field is looked at only when the request has it: most requests have few of them.
     validity = parse_validity(f.optional_str(data, "validityPeriod", max_len=8)) if "validityPeriod" in data else None
-    origin = parse_origin(data.get("origin"))
+    origin = parse_origin(data["origin"]) if "origin" in data else None
     subject = f.optional_str(data, "subject", max_len=255) if "subject" in data else None
-    options["subject"] = subject
+    if subject is not None:
+        options["subject"] = subject
     callbacks = parse_callbacks(data.get("callback"))
     return SendRequest(
         account=account,
@@ -183,14 +184,10 @@ def parse_callbacks(raw: object) -> tuple[CallbackTarget, ...]:
     if raw is None or raw == "":
         return ()
     if isinstance(raw, str):
-        return _one_callback(raw)
+        return (CallbackTarget(url=f.http_url(raw, "callback")),)
     if not isinstance(raw, list) or len(raw) > 10:
         raise f.invalid("callback", "must be a URL, a list of URLs or a list of callback objects (at most 10)")
     return tuple(_callback(item, f"callback[{i}]") for i, item in enumerate(raw))
-
-
-def _one_callback(url: str) -> tuple[CallbackTarget, ...]:
-    return (CallbackTarget(url=f.http_url(url, "callback")),)
 
 
 def _callback(item: object, name: str) -> CallbackTarget:
@@ -225,4 +222,8 @@ def _nested_str(data: dict[str, Any], key: str, name: str) -> str:
 
 
 def _compact(options: dict[str, Scalar]) -> Options:
+    """The options given: a null or false one is left out."""
+    values = options.values()
+    if None not in values and False not in values:  # most requests (``0 == False`` only costs the longer way)
+        return tuple(options.items())
     return tuple([(key, value) for key, value in options.items() if value is not None and value is not False])

@@ -1,0 +1,89 @@
+"""The ``Gateway``'s calls about accounts, opt-outs, tokens, the clock and ids: a base of the facade, as
+``History`` is its read side."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+from mockgateway.clock import Clock
+from mockgateway.domain.model import Account, CallbackTarget
+from mockgateway.domain.state import Grant, OptOut, OptOutVia
+from mockgateway.ids import IdSource
+from mockgateway.service.directory import Directory
+from mockgateway.service.tokens import TokenService
+
+
+class StateCalls:
+    """What the facade answers from its clock, ids, token service and directory (set by ``Gateway``)."""
+
+    _clock: Clock
+    _ids: IdSource
+    _tokens: TokenService
+    _directory: Directory
+
+    # -- clock, ids and tokens --------------------------------------------------------------------
+    def now(self) -> float:
+        """The gateway's time, epoch seconds: virtual or real."""
+        return self._clock.now()
+
+    @property
+    def clock_is_virtual(self) -> bool:
+        """True when time moves only by ``advance``."""
+        return self._clock.virtual
+
+    def hex_id(self, length: int = 32) -> str:
+        """A new id of ``length`` hex digits, from the gateway's (seeded) ids."""
+        return self._ids.hex(length)
+
+    def seeded_random(self) -> random.Random:
+        """A random source drawn from the gateway's ids: the same sequence on every run with the same seed."""
+        return self._ids.random()
+
+    def issue_token(self, account: str, scope: str, client: str | None = None) -> Grant:
+        return self._tokens.issue(account, scope, client=client)
+
+    async def refresh_token(self, refresh_token: str, client: str | None = None) -> Grant:
+        return await self._tokens.refresh(refresh_token, client)
+
+    async def authenticate(self, access_token: str) -> Grant:
+        """The grant behind an access token; raises ``TokenUnknown`` or ``TokenExpired``."""
+        return await self._tokens.authenticate(access_token)
+
+    # -- accounts -------------------------------------------------------------------------------
+    @property
+    def accounts(self) -> Mapping[str, Account]:
+        return self._directory.accounts
+
+    def account(self, name: str) -> Account:
+        return self._directory.account(name)
+
+    def set_account_callbacks(
+        self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
+    ) -> Account:
+        """Change an account's callback targets at runtime, as in a provider's portal: the account-wide ones, or
+        with ``provider`` that provider's own (``None`` there falls back to the account-wide target)."""
+        return self._directory.set_callbacks(name, status=status, mo=mo, provider=provider)
+
+    def restore_callbacks(self, configured: Account) -> Account:
+        """Put back an account's callback targets as ``configured`` has them, each provider's own included."""
+        return self._directory.restore_callbacks(configured)
+
+    async def saved(self) -> None:
+        """Wait until every change to accounts and opt-outs made so far is kept (before answering for it)."""
+        await self._directory.saved()
+
+    # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
+    def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
+        """Opt ``number`` out of ``account``'s messages; returns the opt-out in force (an earlier one stays)."""
+        return self._directory.opt_out(account, number, via=via)
+
+    def opt_in(self, account: str, number: str) -> bool:
+        return self._directory.opt_in(account, number)
+
+    def is_opted_out(self, account: str, number: str) -> bool:
+        return self._directory.is_opted_out(account, number)
+
+    def opt_outs(self, account: str) -> list[OptOut]:
+        """``account``'s opt-outs, oldest first."""
+        return self._directory.opt_outs(account)
