@@ -42,18 +42,6 @@ for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], name) end
 return name
 """
 
-#: Pending jobs noted: each by key, by due time, and in its message's set.
-#: KEYS: the jobs' values, their due times, then per job its message's set. ARGV: per job key, value, due time.
-SAVE_JOBS = """
-for i = 1, #ARGV / 3 do
-  local key = ARGV[3 * i - 2]
-  redis.call('HSET', KEYS[1], key, ARGV[3 * i - 1])
-  redis.call('ZADD', KEYS[2], ARGV[3 * i], key)
-  redis.call('SADD', KEYS[2 + i], key)
-end
-return #ARGV / 3
-"""
-
 #: Pending jobs forgotten once run. A message the store's purge parked because of its pending jobs goes back
 #: to the retention set after its last job.
 #: KEYS: the jobs' values, their due times, the parked messages, the retention set, then per job its message's

@@ -211,7 +211,7 @@ class RedisStore:
 
     def job_queue(self) -> RedisJobQueue:
         """The due jobs, claimed by one of the processes sharing this server."""
-        return RedisJobQueue(self._redis, self.keys, self.replica, self.journal())
+        return RedisJobQueue(self._redis, self._batched, self.keys, self.replica, self.journal())
 
     def leases(self, takeover_after_s: float) -> RedisLeases:
         """This process's hold on the callbacks it delivers, taken over by another ``takeover_after_s`` after

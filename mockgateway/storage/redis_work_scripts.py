@@ -63,15 +63,28 @@ return values
 """
 )
 
-#: Jobs that ran leave the claimer's running set, and their messages are no longer busy with them.
-#: KEYS: the claimer's running set, the busy hash, the owner hash. ARGV: the job keys.
+#: Jobs that ran are forgotten (as ``FORGET_JOBS`` forgets them: a message parked for its pending jobs goes back
+#: to the retention set after its last), leave the claimer's running set, and their messages are no longer busy
+#: with them. KEYS: the jobs' values, their due times, the parked messages, the retention set, the claimer's
+#: running set, the busy hash, the owner hash, then per job its message's set. ARGV: per job its key and message.
 RAN_JOBS = (
     _MESSAGE_OF
     + """
-for i = 1, #ARGV do
-  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then unclaimed(KEYS[2], KEYS[3], ARGV[i]) end
+for i = 1, #ARGV / 2 do
+  local key, id, of = ARGV[2 * i - 1], ARGV[2 * i], KEYS[7 + i]
+  redis.call('HDEL', KEYS[1], key)
+  redis.call('ZREM', KEYS[2], key)
+  redis.call('SREM', of, key)
+  if redis.call('SCARD', of) == 0 then
+    local score = redis.call('ZSCORE', KEYS[3], id)
+    if score then
+      redis.call('ZREM', KEYS[3], id)
+      redis.call('ZADD', KEYS[4], 'GT', score, id)
+    end
+  end
+  if redis.call('ZREM', KEYS[5], key) == 1 then unclaimed(KEYS[6], KEYS[7], key) end
 end
-return #ARGV
+return #ARGV / 2
 """
 )
 
