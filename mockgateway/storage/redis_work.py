@@ -86,8 +86,8 @@ class RedisJobQueue:
         if not jobs:
             return
         keys = self._keys
-        listed = [keys.jobs, keys.jobs_due, keys.message_parked, keys.message_kept, self._running, keys.jobs_busy]
-        listed += [keys.jobs_owner, *(keys.jobs_of(job.message_id) for job in jobs)]
+        listed = [keys.jobs, keys.message_parked, keys.message_kept, self._running, keys.jobs_busy, keys.jobs_owner]
+        listed += [keys.jobs_of(job.message_id) for job in jobs]
         args = [part for job in jobs for part in (job.key, job.message_id)]
         # Redis answers in order: once it answers this, it has taken what the steps wrote before it on this
         # connection, so their messages are free for another replica's next steps only then, and a read anywhere

@@ -54,7 +54,7 @@ for i = 1, #found, 2 do
     if value then  -- else it ran and was forgotten by a replica that died before saying so
       redis.call('ZADD', KEYS[3], found[i + 1], key)
       redis.call('HINCRBY', KEYS[4], message, 1)
-      redis.call('HSET', KEYS[5], message, ARGV[3])
+      if not owner then redis.call('HSET', KEYS[5], message, ARGV[3]) end
       values[#values + 1] = value
     end
   end
@@ -65,24 +65,25 @@ return values
 
 #: Jobs that ran are forgotten (as ``FORGET_JOBS`` forgets them: a message parked for its pending jobs goes back
 #: to the retention set after its last), leave the claimer's running set, and their messages are no longer busy
-#: with them. KEYS: the jobs' values, their due times, the parked messages, the retention set, the claimer's
-#: running set, the busy hash, the owner hash, then per job its message's set. ARGV: per job its key and message.
+#: with them. A claimed job is not in the due set; one given back to it meanwhile (its claimer was taken for
+#: dead) is dropped by the next claim, which finds its value gone. KEYS: the jobs' values, the parked messages,
+#: the retention set, the claimer's running set, the busy hash, the owner hash, then per job its message's set.
+#: ARGV: per job its key and its message id.
 RAN_JOBS = (
     _MESSAGE_OF
     + """
 for i = 1, #ARGV / 2 do
-  local key, id, of = ARGV[2 * i - 1], ARGV[2 * i], KEYS[7 + i]
+  local key, id, of = ARGV[2 * i - 1], ARGV[2 * i], KEYS[6 + i]
   redis.call('HDEL', KEYS[1], key)
-  redis.call('ZREM', KEYS[2], key)
   redis.call('SREM', of, key)
   if redis.call('SCARD', of) == 0 then
-    local score = redis.call('ZSCORE', KEYS[3], id)
+    local score = redis.call('ZSCORE', KEYS[2], id)
     if score then
-      redis.call('ZREM', KEYS[3], id)
-      redis.call('ZADD', KEYS[4], 'GT', score, id)
+      redis.call('ZREM', KEYS[2], id)
+      redis.call('ZADD', KEYS[3], 'GT', score, id)
     end
   end
-  if redis.call('ZREM', KEYS[5], key) == 1 then unclaimed(KEYS[6], KEYS[7], key) end
+  if redis.call('ZREM', KEYS[4], key) == 1 then unclaimed(KEYS[5], KEYS[6], key) end
 end
 return #ARGV / 2
 """
