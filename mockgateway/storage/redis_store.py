@@ -1,8 +1,10 @@
 """A store shared through a Redis server (``--store redis://HOST:PORT/DB``), on redis-py's asyncio client.
 
-Key layout in ``redis_keys``. The commands of a send and of its steps go through ``redis_batch`` (one write per
-turn of the event loop), each write one Lua script; a status change replaces a message by a script that compares
-its revision. Other writes go in one MULTI/EXEC pipeline. Retention is by sorted-set scores on the gateway clock.
+Key layout in ``redis_keys``; messages in ``redis_messages``, notifications and MOs in ``redis_events``,
+callback deliveries in ``redis_deliveries``, a status change with what it made in ``redis_steps``. The commands
+of a send, of its steps and of its callbacks go through ``redis_batch`` (one write per turn of the event loop):
+a Lua script where several keys must change together, plain commands otherwise. Listing, counting and purging
+go through redis-py. Retention is by sorted-set scores on the gateway clock.
 """
 
 from __future__ import annotations
@@ -56,8 +58,6 @@ class RedisStore:
         self._client: Redis | None = None
         self._batch: RedisBatch | None = None
         self._generation = 0
-        #: Names this process to the others sharing the store; random, unlike the (seeded) gateway ids.
-        self.replica = secrets.token_hex(8)
         #: Opt-outs, callback targets, grants and the clock, written in order by one task chain.
         self.state = RedisState(self._redis, self.keys, self.replica)
         #: The other processes sharing these keys: their changes and events, and the virtual clock's moves.
