@@ -75,7 +75,7 @@ class RedisJobQueue:
         keys = self._keys
         due = list(self._put_back)
         while True:
-            listed = [keys.jobs_due, keys.jobs, self._running, keys.jobs_busy, keys.jobs_owner]
+            listed = [keys.jobs_due, keys.jobs, self._running, keys.jobs_busy]
             found = await self._batch().run(_CLAIM, listed, [now, CLAIM_BATCH, self._replica])
             due += [JOB.decode(raw) for raw in names(found)]
             if len(found) < CLAIM_BATCH:
@@ -86,7 +86,7 @@ class RedisJobQueue:
         if not jobs:
             return
         keys = self._keys
-        listed = [keys.jobs, keys.message_parked, keys.message_kept, self._running, keys.jobs_busy, keys.jobs_owner]
+        listed = [keys.jobs, keys.message_parked, keys.message_kept, self._running, keys.jobs_busy]
         listed += [keys.jobs_of(job.message_id) for job in jobs]
         args = [part for job in jobs for part in (job.key, job.message_id)]
         # Redis answers in order: once it answers this, it has taken what the steps wrote before it on this
@@ -111,7 +111,7 @@ class RedisJobQueue:
 
     async def clear(self) -> None:
         await self._journal.clear()
-        await self._redis().unlink(self._running, self._keys.jobs_busy, self._keys.jobs_owner)
+        await self._redis().unlink(self._running, self._keys.jobs_busy)
 
 
 def _due_order(job: Job) -> float:
