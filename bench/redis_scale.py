@@ -17,6 +17,8 @@ counting callback sink (``sink.py``) on port 9999, and sends that ask for their 
 then also costs its steps, their notifications and their callbacks (three of each), counted until the
 gateway and Redis are idle again after the slice (so a variant that falls behind is charged for its backlog).
 ``--unpinned`` lets every process use both cores (how ``--workers`` is meant to be used), with wrk sharing them.
+``--commandstats`` adds, per Redis variant, what Redis ran per send (``INFO commandstats`` before and after each of
+its slices): calls and microseconds of each command, scripts' inner commands included.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ BENCH = REPO / "bench"
 sys.path.insert(0, str(REPO))  # for tests.redis_server
 
 from tests.redis_server import PACKAGE, ensure_redis_server, free_port  # noqa: E402
+
+Stats = dict[str, tuple[int, float]]  #: command -> (calls, microseconds), as ``INFO commandstats`` counts them
 
 
 def tree(pid: int) -> list[int]:
@@ -125,6 +129,7 @@ def measure(gateway: subprocess.Popen[bytes], redis: subprocess.Popen[bytes], ur
         "gateway_us": gateway_s / requests * 1e6,
         "redis_us": redis_s / requests * 1e6,
         "others_pct": max(0.0, others_s) / elapsed * 100,  # wrk included
+        "requests": requests,
     }
 
 
@@ -141,6 +146,33 @@ def settle(gateway: int, redis: int, quiet_ticks: int = 3, step: float = 0.5, li
         last = now
 
 
+def command_stats(redis_url: str) -> Stats:
+    import redis  # the gateway's own dependency
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        info = client.info("commandstats")
+    finally:
+        client.close()
+    return {name.removeprefix("cmdstat_"): (int(v["calls"]), float(v["usec"])) for name, v in info.items()}
+
+
+def stats_delta(before: Stats, after: Stats) -> Stats:
+    empty = (0, 0.0)
+    return {
+        name: (calls - before.get(name, empty)[0], usec - before.get(name, empty)[1])
+        for name, (calls, usec) in after.items()
+        if calls != before.get(name, empty)[0]
+    }
+
+
+def print_command_stats(variant: str, stats: Stats, sends: float) -> None:
+    total = sum(usec for _, usec in stats.values())
+    print(f"{variant}: Redis commands per send ({total / sends:.1f} µs of command time per send)")
+    for name, (calls, usec) in sorted(stats.items(), key=lambda item: -item[1][1]):
+        print(f"  {name:16} {calls / sends:6.2f} calls  {usec / sends:6.1f} µs  ({usec / max(calls, 1):5.2f} µs each)")
+
+
 def sink_count() -> int:
     with urllib.request.urlopen("http://127.0.0.1:9999/stats", timeout=5) as answer:
         return int(json.load(answer)["count"])
@@ -154,6 +186,7 @@ def main() -> None:
     parser.add_argument("--lifecycle", action="store_true", help="real clock, callbacks to a sink on :9999")
     parser.add_argument("--unpinned", action="store_true", help="no taskset: every process may use every core")
     parser.add_argument("--port", type=int, default=18390)
+    parser.add_argument("--commandstats", action="store_true", help="what Redis ran per send, command by command")
     args = parser.parse_args()
     variants = args.variants.split(",")
     body = ACKED if args.lifecycle else None
@@ -180,11 +213,20 @@ def main() -> None:
         print(f"# redis_scale {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: {mode}; {pinning}; "
               f"{args.pairs} rounds of {args.slice:g} s slices")  # fmt: skip
         results: dict[str, list[dict[str, float]]] = {variant: [] for variant in variants}
+        commands: dict[str, Stats] = {}
         for round_ in range(args.pairs):
             order = variants[round_ % len(variants) :] + variants[: round_ % len(variants)]
             for variant in order:
+                counting = args.commandstats and variant != "memory"
+                before = command_stats(redis_url) if counting else {}
                 got = measure(gateways[variant], redis, urls[variant], tokens[variant], args.slice, load_cpu, body)
                 results[variant].append(got)
+                if counting:
+                    delta = stats_delta(before, command_stats(redis_url))
+                    summed = commands.setdefault(variant, {})
+                    for name, (calls, usec) in delta.items():
+                        old = summed.get(name, (0, 0.0))
+                        summed[name] = (old[0] + calls, old[1] + usec)
                 print(f"round {round_ + 1:2} {variant:9} {got['rps']:7.0f} sends/s  p99 {got['p99_ms']:7.2f} ms  "
                       f"gateway {got['gateway_us']:6.0f} µs/send  redis {got['redis_us']:5.0f} µs/send  "
                       f"others {got['others_pct']:4.0f} %", flush=True)  # fmt: skip
@@ -192,6 +234,8 @@ def main() -> None:
             print(f"{variant:9} median {statistics.median(r['rps'] for r in rows):7.0f} sends/s, gateway "
                   f"{statistics.median(r['gateway_us'] for r in rows):6.0f} µs/send, redis "
                   f"{statistics.median(r['redis_us'] for r in rows):5.0f} µs/send")  # fmt: skip
+        for variant, stats in commands.items():
+            print_command_stats(variant, stats, sum(r["requests"] for r in results[variant]))
         if args.lifecycle:
             print(f"callbacks received by the sink: {sink_count()}")
     finally:

@@ -118,53 +118,58 @@ class Engine:
     async def _apply_status(
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None
     ) -> None:
+        """Store the message after the change with its notification and the deliveries of its callbacks, in one
+        compare-and-set; then tell the listeners and hand the callbacks out.
+
+        A lost compare-and-set means another change came first: the message is read again and the change
+        worked out on top of it. Nothing happens when the lifecycle refuses the change or the message is gone.
+        """
         now = self._clock.now()
-        current = await self._store.get_message(message_id)
-        if current is None:  # deleted meanwhile
+        message = await self._store.get_message(message_id)
+        if message is None:  # deleted meanwhile
             return
         retriable = None
         # A failure's reason is the provider's own, and a failure always carries a code, if only the generic one.
         if reason is not None or code is not None or status is MessageStatus.FAILED:
-            reason, code, retriable = resolve_step(current.provider, status, reason, code)
-        message = await self._advance(current, index, status, now, reason)
-        if message is None:
-            return
-        notification = Notification(
-            id=self._ids.hex(16),
-            message_id=message_id,
-            account=message.account,
-            provider=message.provider,
-            part_index=index,
-            part_id=message.part_ids[index],
-            status=status,
-            created_at=now,
-            reason=reason,
-            code=code,
-            retriable=retriable,
-            destination=message.destination,
-            scenario=message.scenario,
-        )
-        await self._notify(message, notification)
-
-    async def _advance(
-        self, current: Message, index: int, status: MessageStatus, at: float, reason: str | None
-    ) -> Message | None:
-        """``current`` after the change, stored; ``None`` when the lifecycle refuses it or the message is gone.
-
-        A lost compare-and-set means another change came first: the message is read again and the change
-        worked out on top of it.
-        """
-        message: Message | None = current
+            reason, code, retriable = resolve_step(message.provider, status, reason, code)
+        notification: Notification | None = None
         while message is not None:
-            updated = lifecycle.advance(message, index, status, at, reason)
-            if updated is None or await self._store.replace_message(message, updated):
-                return updated
-            message = await self._store.get_message(message.id)
-        return None
+            updated = lifecycle.advance(message, index, status, now, reason)
+            if updated is None:
+                return
+            if notification is None:  # made once: a retry keeps its id
+                notification = Notification(
+                    id=self._ids.hex(16),
+                    message_id=message_id,
+                    account=updated.account,
+                    provider=updated.provider,
+                    part_index=index,
+                    part_id=updated.part_ids[index],
+                    status=status,
+                    created_at=now,
+                    reason=reason,
+                    code=code,
+                    retriable=retriable,
+                    destination=updated.destination,
+                    scenario=updated.scenario,
+                )
+            deliveries = self._status_deliveries(updated, notification)
+            if await self._store.record_step(message, updated, notification=notification, deliveries=deliveries):
+                self._announce(updated, notification)
+                for delivery in deliveries:
+                    self._outbox.enqueue(delivery)
+                return
+            message = await self._store.get_message(message_id)
 
-    async def _notify(self, message: Message, notification: Notification) -> None:
-        """Record the notification, tell the listeners and hand its callbacks out."""
-        await self._store.add_notification(notification)
+    def _status_deliveries(self, message: Message, notification: Notification) -> list[Delivery]:
+        renderer = self._renderers.get(message.provider)
+        if renderer is None:
+            return []
+        account = self._account(message.account, message.provider)
+        calls = renderer.status_calls(message, notification, account)
+        return self._deliveries(calls, message.account, "status", notification.id, message.id)
+
+    def _announce(self, message: Message, notification: Notification) -> None:
         if self._events.wants("notification"):
             event = Event(
                 kind="notification",
@@ -174,12 +179,6 @@ class Engine:
                 status=notification.status,
             )
             self._events.publish(event)
-        renderer = self._renderers.get(message.provider)
-        if renderer is not None:
-            account = self._account(message.account, message.provider)
-            calls = renderer.status_calls(message, notification, account)
-            if calls:
-                await self._send(calls, message.account, "status", notification.id, message.id)
 
     async def _reply(self, reply: Job) -> None:
         message = await self._store.get_message(reply.message_id)
@@ -211,9 +210,16 @@ class Engine:
             await self._send(calls, mo.account, "mo", mo.id, mo.in_reply_to)
 
     async def _send(self, calls: list[HttpCall], account: str, kind: str, subject: str, message_id: str | None) -> None:
+        for delivery in self._deliveries(calls, account, kind, subject, message_id):
+            await self._store.save_delivery(delivery)
+            self._outbox.enqueue(delivery)
+
+    def _deliveries(
+        self, calls: list[HttpCall], account: str, kind: str, subject: str, message_id: str | None
+    ) -> list[Delivery]:
         now = self._clock.now()
-        for call in calls:
-            delivery = Delivery(
+        return [
+            Delivery(
                 id=self._ids.hex(16),
                 account=account,
                 kind=kind,
@@ -223,8 +229,8 @@ class Engine:
                 created_at=now,
                 next_attempt_at=now,
             )
-            await self._store.save_delivery(delivery)
-            self._outbox.enqueue(delivery)
+            for call in calls
+        ]
 
 
 _JOURNAL_BATCH = 512  #: jobs run between two ``JobQueue.ran`` calls

@@ -71,6 +71,14 @@ class Store(Protocol):
         """
         ...
 
+    async def record_step(
+        self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
+    ) -> bool:
+        """A status change with what it made: ``replace_message(current, updated)`` and, only if that succeeds,
+        ``add_notification(notification)`` and ``save_delivery`` of each of ``deliveries`` (new, PENDING), as
+        one write where the store can; False, keeping nothing, when the compare-and-set fails."""
+        ...
+
     async def get_message(self, message_id: str) -> Message | None: ...
 
     async def list_messages(self, query: MessageQuery) -> Page:

@@ -88,6 +88,16 @@ class InMemoryStore:
         self._messages[current.id] = updated
         return True
 
+    async def record_step(
+        self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
+    ) -> bool:
+        if not await self.replace_message(current, updated):
+            return False
+        await self.add_notification(notification)
+        for delivery in deliveries:
+            await self.save_delivery(delivery)
+        return True
+
     async def get_message(self, message_id: str) -> Message | None:
         return self._messages.get(message_id)
 

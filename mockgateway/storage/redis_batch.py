@@ -101,6 +101,14 @@ class RedisBatch:
         """Run ``script`` without waiting for its answer: it goes out with the commands of this turn, in order."""
         self._submit(lambda wire: wire.evalsha(script, keys, args)).add_done_callback(_log_failure)
 
+    def write(self, *command: Arg) -> None:
+        """Send ``command`` without waiting for its answer (an error is logged), in order with the others."""
+        wire = self._wire
+        if wire is not None and wire.lost is None and not self._held:
+            wire.write(command)  # no future: the common case costs a packed command and nothing else
+        else:
+            self._submit(lambda wire: wire.send(command)).add_done_callback(_log_failure)
+
     async def settled(self) -> None:
         """Wait until every command made so far has its answer (what another connection reads must see them)."""
         if self._reconnecting is not None:
@@ -196,7 +204,8 @@ class _Wire(asyncio.Protocol):
     def __init__(self) -> None:
         self._reader = hiredis.Reader(replyError=ResponseError)
         self._transport: asyncio.Transport | None = None
-        self._waiting: deque[asyncio.Future[Reply]] = deque()
+        #: In the order asked: the future of each command's answer, ``None`` for a command nobody awaits.
+        self._waiting: deque[asyncio.Future[Reply] | None] = deque()
         self._queued: list[bytes] = []
         self._loaded: set[str] = set()  #: digests of the scripts loaded on this connection
         self.lost: Exception | None = None
@@ -214,6 +223,13 @@ class _Wire(asyncio.Protocol):
         self._queued.append(hiredis.pack_command(cast(Any, tuple(command))))  # its stub allows one item only
         self._waiting.append(future)
         return future
+
+    def write(self, command: Sequence[Arg]) -> None:
+        """``command`` whose answer nobody awaits: an error in it is logged."""
+        if not self._queued:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._queued.append(hiredis.pack_command(cast(Any, tuple(command))))
+        self._waiting.append(None)
 
     def evalsha(self, script: Script, keys: Sequence[str], args: Sequence[Arg], *, again: bool = False
                 ) -> asyncio.Future[Reply]:  # fmt: skip
@@ -233,6 +249,10 @@ class _Wire(asyncio.Protocol):
         self._reader.feed(data)
         while (reply := self._reader.gets()) is not False:
             future = self._waiting.popleft()
+            if future is None:
+                if isinstance(reply, ResponseError):
+                    _log.error("the Redis store could not keep a write: %s", reply)
+                continue
             if future.done():  # its caller was cancelled
                 continue
             if isinstance(reply, ResponseError):
@@ -246,13 +266,13 @@ class _Wire(asyncio.Protocol):
         self._queued = []
         while self._waiting:
             future = self._waiting.popleft()
-            if not future.done():
+            if future is not None and not future.done():
                 future.set_exception(self.lost)
 
     async def settled(self) -> None:
-        unanswered = [answer for answer in self._waiting if not answer.done()]
-        if unanswered:
-            await asyncio.wait(unanswered)
+        """Every command asked so far is answered: Redis answers in order, so once a ``PING`` asked now is."""
+        if self._waiting:
+            await asyncio.wait((self.send(("PING",)),))
 
     async def finish(self) -> None:
         await self.settled()

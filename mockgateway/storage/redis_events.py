@@ -32,13 +32,14 @@ class RedisEvents(Generic[Item]):
         self._forget = redis.register_script(scripts.FORGET_EVENTS)
         self.keys = keys
         self._codec: Codec[Item] = codec
-        self._index_keys: Callable[[Item], list[str]] = index_keys
+        #: The sorted sets an item is listed in besides ``all``.
+        self.index_keys: Callable[[Item], list[str]] = index_keys
         self._time: Callable[[Item], float] = time
 
     async def add(self, item: Item, counters: Sequence[str], numeric: int | None) -> None:
         """Keep ``item``; ``counters``: the sequence and the numeric high-water mark, raised to ``numeric``."""
         keys = self.keys
-        listed_in: list[str] = [keys.all, *self._index_keys(item)]
+        listed_in: list[str] = [keys.all, *self.index_keys(item)]
         # The retention set only ever moves later: a callback delivered first may have set a later start.
         args: list[bytes | str | float] = [item.id, self._codec.encode(item), self._time(item)]
         args.append("" if numeric is None else numeric)
@@ -99,7 +100,7 @@ class RedisEvents(Generic[Item]):
         args: list[bytes | str | float] = [older_than]
         for item_id, name in zip(ids, members, strict=True):
             item = by_member.get(name) if name is not None else None
-            listed_in = [] if item is None else self._index_keys(item)
+            listed_in = [] if item is None else self.index_keys(item)
             series += listed_in
             args += [item_id, name or "", len(listed_in)]
         await self._forget(keys=[keys.kept, keys.members, keys.values, keys.all, *series], args=args)

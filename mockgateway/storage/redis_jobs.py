@@ -2,6 +2,8 @@
 
 Jobs are scored by due time in one sorted set, so a later step can claim the due ones atomically with a
 script (pop the lowest scores up to now); a set per message lets the store's purge keep a message with work.
+Saving is three plain commands (a script call costs Redis several times a command); the answer to the last
+says Redis took them all, as it answers in order.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ if TYPE_CHECKING:
 
     from mockgateway.service.ports import JobJournal
 
-_SAVE = Script(scripts.SAVE_JOBS)
 _FORGET = Script(scripts.FORGET_JOBS)
 
 
@@ -34,12 +35,19 @@ class RedisJobJournal:
     async def save(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
-        keys = self._keys
-        listed = [keys.jobs, keys.jobs_due, *(keys.jobs_of(job.message_id) for job in jobs)]
-        args: list[bytes | str | float] = []
+        keys, batch = self._keys, self._batch()
+        values: list[bytes | str | float] = [keys.jobs]
+        due: list[bytes | str | float] = ["ZADD", keys.jobs_due]
+        of_message: dict[str, list[str]] = {}
         for job in jobs:
-            args += [job.key, JOB.encode(job), job.due_at]
-        await self._batch().run(_SAVE, listed, args)
+            values += [job.key, JOB.encode(job)]
+            due += [job.due_at, job.key]
+            of_message.setdefault(job.message_id, []).append(job.key)
+        # Plain commands, a job claimable (in the due set) last, once its value and its message's set are there.
+        batch.write("HSET", *values)
+        for message_id, job_keys in of_message.items():
+            batch.write("SADD", keys.jobs_of(message_id), *job_keys)
+        await batch.call(*due)
 
     async def forget(self, jobs: Sequence[Job]) -> None:
         if not jobs:
@@ -49,11 +57,6 @@ class RedisJobJournal:
         listed += [keys.jobs_of(job.message_id) for job in jobs]
         args = [part for job in jobs for part in (job.key, job.message_id)]
         self._batch().send(_FORGET, listed, args)  # nobody needs its answer: a job run twice changes nothing
-
-    async def settled(self) -> None:
-        """Wait until Redis has taken every write this process sent so far (forgotten jobs, and the notifications
-        and deliveries of the steps that ran)."""
-        await self._batch().settled()
 
     async def load(self) -> list[Job]:
         await self._batch().settled()

@@ -85,8 +85,7 @@ class Keys:
         self.replicas = f"{prefix}w:replicas"  #: ids of the replicas that hold or held work
         self.alive_prefix = f"{prefix}w:alive:"  #: per replica: its heartbeat, gone when it stops beating
         self.running_prefix = f"{data}jobs:run:"  #: per replica: the job keys it claimed, scored by due time
-        self.jobs_busy = f"{data}jobs:busy"  #: hash message id -> how many of its jobs are claimed
-        self.jobs_owner = f"{self.jobs_busy}:owner"  #: hash message id -> the replica that claimed them
+        self.jobs_busy = f"{data}jobs:busy"  #: hash message id -> "<replica> <count>": who claimed how many of its jobs
         self.owned_prefix = f"{data}dlv:own:"  #: per replica: the pending deliveries it holds
         self.released = f"{data}dlv:released"  #: pending deliveries no replica holds
         # -- replicas sharing the store: their notes to each other, one clock advance at a time, tokens read

@@ -42,18 +42,6 @@ for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], name) end
 return name
 """
 
-#: Pending jobs noted: each by key, by due time, and in its message's set.
-#: KEYS: the jobs' values, their due times, then per job its message's set. ARGV: per job key, value, due time.
-SAVE_JOBS = """
-for i = 1, #ARGV / 3 do
-  local key = ARGV[3 * i - 2]
-  redis.call('HSET', KEYS[1], key, ARGV[3 * i - 1])
-  redis.call('ZADD', KEYS[2], ARGV[3 * i], key)
-  redis.call('SADD', KEYS[2 + i], key)
-end
-return #ARGV / 3
-"""
-
 #: Pending jobs forgotten once run. A message the store's purge parked because of its pending jobs goes back
 #: to the retention set after its last job.
 #: KEYS: the jobs' values, their due times, the parked messages, the retention set, then per job its message's
@@ -120,4 +108,35 @@ for i = 2, #ARGV, 3 do
   k = k + n
 end
 return removed
+"""
+
+#: A status change with what it made, in one call: the message's compare-and-set on its revision and, only if it
+#: holds, the notification (as ``ADD_EVENT`` keeps one) and its new pending deliveries (as ``SAVE_DELIVERY``
+#: keeps a new one, held by the saving replica). One ``INCRBY`` numbers them all.
+#: KEYS: the message's hash, the messages' retention set, sequence, the notifications' values, their id -> member,
+#: their retention set, the deliveries' values, their newest-first order, the replica's held deliveries, then the
+#: notification's series, then per delivery its account's and its message's newest-first indexes.
+#: ARGV: expected revision, value, new revision, kept from, message id; the notification's id, value, time and
+#: how many series it is in; then per delivery its id and value.
+RECORD_STEP = """
+if redis.call('HGET', KEYS[1], 'r') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'r', ARGV[3])
+redis.call('ZADD', KEYS[2], 'GT', ARGV[4], ARGV[5])
+local series = tonumber(ARGV[9])
+local deliveries = (#ARGV - 9) / 2
+local at = redis.call('INCRBY', KEYS[3], 1 + deliveries) - deliveries
+local name = string.format('%016d', at)
+redis.call('HSET', KEYS[4], name, ARGV[7])
+redis.call('HSET', KEYS[5], ARGV[6], name)
+redis.call('ZADD', KEYS[6], 'GT', ARGV[8], ARGV[6])
+for i = 10, 9 + series do redis.call('ZADD', KEYS[i], ARGV[8], name) end
+for d = 1, deliveries do
+  local id, k = ARGV[8 + 2 * d], 8 + series + 2 * d
+  redis.call('HSET', KEYS[7], id, ARGV[9 + 2 * d])
+  redis.call('ZADD', KEYS[8], 'NX', at + d, id)
+  redis.call('ZADD', KEYS[k], 'NX', at + d, id)
+  redis.call('ZADD', KEYS[k + 1], 'NX', at + d, id)
+  redis.call('SADD', KEYS[9], id)
+end
+return 1
 """

@@ -21,8 +21,9 @@ from mockgateway.domain.model import DeliveryState
 from mockgateway.service.scheduler import FixedTimeline
 from mockgateway.service.work_ports import TakeOver
 from mockgateway.storage import redis_work_scripts as scripts
+from mockgateway.storage.redis_batch import RedisBatch, Script
 from mockgateway.storage.redis_jobs import RedisJobJournal
-from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names, scored
+from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names
 from mockgateway.storage.redis_outage import translating_outages
 from mockgateway.tasks import stop
 
@@ -35,14 +36,25 @@ log = logging.getLogger(__name__)
 
 #: Jobs claimed by one script call: bounded, so that the replicas share a burst.
 CLAIM_BATCH = 512
+_CLAIM = Script(scripts.CLAIM_JOBS)
+_RAN = Script(scripts.RAN_JOBS)
 
 
 @translating_outages
 class RedisJobQueue:
-    """Jobs are kept as the journal keeps them; ``start``/``schedule`` plan nothing in the process."""
+    """Jobs are kept as the journal keeps them; ``start``/``schedule`` plan nothing in the process. Claims, ran
+    jobs and the next due time go through the store's batch, on the connection that carries the steps' writes."""
 
-    def __init__(self, redis: Callable[[], Redis], keys: Keys, replica: str, journal: RedisJobJournal) -> None:
+    def __init__(
+        self,
+        redis: Callable[[], Redis],
+        batch: Callable[[], RedisBatch],
+        keys: Keys,
+        replica: str,
+        journal: RedisJobJournal,
+    ) -> None:
         self._redis = redis
+        self._batch = batch
         self._keys = keys
         self._journal = journal
         self._replica = replica
@@ -61,11 +73,10 @@ class RedisJobQueue:
 
     async def take_due(self, now: float) -> list[Job]:
         keys = self._keys
-        claim = self._redis().register_script(scripts.CLAIM_JOBS)
         due = list(self._put_back)
         while True:
-            listed = [keys.jobs_due, keys.jobs, self._running, keys.jobs_busy, keys.jobs_owner]
-            found = await claim(keys=listed, args=[now, CLAIM_BATCH, self._replica])
+            listed = [keys.jobs_due, keys.jobs, self._running, keys.jobs_busy]
+            found = await self._batch().run(_CLAIM, listed, [now, CLAIM_BATCH, self._replica])
             due += [JOB.decode(raw) for raw in names(found)]
             if len(found) < CLAIM_BATCH:
                 self._put_back = []
@@ -74,12 +85,14 @@ class RedisJobQueue:
     async def ran(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
-        await self._journal.forget(jobs)
-        # What the steps wrote reaches Redis before their messages are free for another replica's next steps,
-        # and before run_due returns: a read anywhere then sees them.
-        await self._journal.settled()
-        ran = self._redis().register_script(scripts.RAN_JOBS)
-        await ran(keys=[self._running, self._keys.jobs_busy, self._keys.jobs_owner], args=[job.key for job in jobs])
+        keys = self._keys
+        listed = [keys.jobs, keys.message_parked, keys.message_kept, self._running, keys.jobs_busy]
+        listed += [keys.jobs_of(job.message_id) for job in jobs]
+        args = [part for job in jobs for part in (job.key, job.message_id)]
+        # Redis answers in order: once it answers this, it has taken what the steps wrote before it on this
+        # connection, so their messages are free for another replica's next steps only then, and a read anywhere
+        # after run_due sees them.
+        await self._batch().run(_RAN, listed, args)
 
     def put_back(self, jobs: Sequence[Job]) -> None:
         self._put_back.extend(jobs)
@@ -87,8 +100,8 @@ class RedisJobQueue:
     async def next_due(self) -> float | None:
         if self._put_back:
             return min(job.due_at for job in self._put_back)
-        first = scored(await self._redis().zrange(self._keys.jobs_due, 0, 0, withscores=True))
-        return first[0][1] if first else None
+        first = await self._batch().call("ZRANGE", self._keys.jobs_due, 0, 0, "WITHSCORES")
+        return float(first[1]) if first else None
 
     def busy_until(self, message_id: str) -> float | None:
         return None  # the store's purge parks a message while the journal has jobs for it
@@ -98,7 +111,7 @@ class RedisJobQueue:
 
     async def clear(self) -> None:
         await self._journal.clear()
-        await self._redis().unlink(self._running, self._keys.jobs_busy, self._keys.jobs_owner)
+        await self._redis().unlink(self._running, self._keys.jobs_busy)
 
 
 def _due_order(job: Job) -> float:

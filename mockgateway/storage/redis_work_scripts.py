@@ -8,15 +8,24 @@ so one message's steps never run on two replicas at once (out of order).
 
 from __future__ import annotations
 
-#: The message id of a job key; a job of a message that ran or went back to the queue: the message is no longer
-#: busy with it (the busy hash counts its claimed jobs, the owner hash names their replica).
+#: The message id of a job key; who claimed a message's jobs and how many (the busy hash holds
+#: "<replica> <count>" per busy message: one field read and written per claim); a job of a message that ran or
+#: went back to the queue: the message is no longer busy with it.
 _MESSAGE_OF = """
 local function message_of(key) return string.match(key, '^(.*):[^:]*$') end
-local function unclaimed(busy, owner, key)
+local function claimer(busy, message)
+  local held = redis.call('HGET', busy, message)
+  local replica, count = string.match(held or '', '^(%S+) (%d+)$')
+  if not replica then return nil, 0 end
+  return replica, tonumber(count)
+end
+local function unclaimed(busy, key)
   local message = message_of(key)
-  if redis.call('HINCRBY', busy, message, -1) <= 0 then
+  local replica, count = claimer(busy, message)
+  if count <= 1 then
     redis.call('HDEL', busy, message)
-    redis.call('HDEL', owner, message)
+  else
+    redis.call('HSET', busy, message, replica .. ' ' .. (count - 1))
   end
 end
 """
@@ -29,7 +38,7 @@ local function give_back(running, due, busy)
   local jobs = redis.call('ZRANGE', running, 0, -1, 'WITHSCORES')
   for i = 1, #jobs, 2 do
     redis.call('ZADD', due, jobs[i + 1], jobs[i])
-    unclaimed(busy, busy .. ':owner', jobs[i])
+    unclaimed(busy, jobs[i])
   end
   redis.call('DEL', running)
 end
@@ -37,7 +46,7 @@ end
 )
 
 #: Claim up to a batch of due jobs, earliest first, skipping those of a message busy on another replica.
-#: KEYS: the due set, the jobs' values, the claimer's running set, the busy hash, the owner hash.
+#: KEYS: the due set, the jobs' values, the claimer's running set, the busy hash.
 #: ARGV: now, the batch size, the claimer. Returns the claimed jobs' values.
 CLAIM_JOBS = (
     _MESSAGE_OF
@@ -47,14 +56,14 @@ local values = {}
 for i = 1, #found, 2 do
   local key = found[i]
   local message = message_of(key)
-  local owner = redis.call('HGET', KEYS[5], message)
+  local owner, count = claimer(KEYS[4], message)
   if not owner or owner == ARGV[3] then
     local value = redis.call('HGET', KEYS[2], key)
     redis.call('ZREM', KEYS[1], key)
     if value then  -- else it ran and was forgotten by a replica that died before saying so
       redis.call('ZADD', KEYS[3], found[i + 1], key)
-      redis.call('HINCRBY', KEYS[4], message, 1)
-      redis.call('HSET', KEYS[5], message, ARGV[3])
+      count = count + 1
+      redis.call('HSET', KEYS[4], message, ARGV[3] .. ' ' .. count)
       values[#values + 1] = value
     end
   end
@@ -63,15 +72,29 @@ return values
 """
 )
 
-#: Jobs that ran leave the claimer's running set, and their messages are no longer busy with them.
-#: KEYS: the claimer's running set, the busy hash, the owner hash. ARGV: the job keys.
+#: Jobs that ran are forgotten (as ``FORGET_JOBS`` forgets them: a message parked for its pending jobs goes back
+#: to the retention set after its last), leave the claimer's running set, and their messages are no longer busy
+#: with them. A claimed job is not in the due set; one given back to it meanwhile (its claimer was taken for
+#: dead) is dropped by the next claim, which finds its value gone. KEYS: the jobs' values, the parked messages,
+#: the retention set, the claimer's running set, the busy hash, then per job its message's set.
+#: ARGV: per job its key and its message id.
 RAN_JOBS = (
     _MESSAGE_OF
     + """
-for i = 1, #ARGV do
-  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then unclaimed(KEYS[2], KEYS[3], ARGV[i]) end
+for i = 1, #ARGV / 2 do
+  local key, id, of = ARGV[2 * i - 1], ARGV[2 * i], KEYS[5 + i]
+  redis.call('HDEL', KEYS[1], key)
+  redis.call('SREM', of, key)
+  if redis.call('SCARD', of) == 0 then
+    local score = redis.call('ZSCORE', KEYS[2], id)
+    if score then
+      redis.call('ZREM', KEYS[2], id)
+      redis.call('ZADD', KEYS[3], 'GT', score, id)
+    end
+  end
+  if redis.call('ZREM', KEYS[4], key) == 1 then unclaimed(KEYS[5], key) end
 end
-return #ARGV
+return #ARGV / 2
 """
 )
 

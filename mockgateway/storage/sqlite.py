@@ -97,6 +97,16 @@ class SqliteStore:
     async def replace_message(self, current: Message, updated: Message) -> bool:
         return await self._call(sql.replace_message, current, updated)
 
+    async def record_step(
+        self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
+    ) -> bool:
+        if not await self.replace_message(current, updated):
+            return False
+        await self.add_notification(notification)
+        for delivery in deliveries:
+            await self.save_delivery(delivery)
+        return True
+
     async def get_message(self, message_id: str) -> Message | None:
         return await self._call(sql.get_message, message_id)
 

@@ -146,3 +146,18 @@ async def test_a_script_the_server_forgot_is_loaded_again(batch: RedisBatch, red
     assert await batch.run(SET_AND_TELL, [key], ["one"]) is None
     await redis.script_flush()
     assert await batch.run(SET_AND_TELL, [key], ["two"]) == b"one"
+
+
+async def test_a_plain_write_nobody_awaits_goes_in_order_and_its_error_is_logged(
+    batch: RedisBatch, redis: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    key, other = f"t{uuid4().hex}", f"t{uuid4().hex}"
+    batch.write("SET", key, "first")  # before any connection: held, then sent in order
+    assert await batch.call("GET", key) == b"first"
+    batch.write("SET", key, "second")
+    batch.write("INCR", key)  # refused: not a number
+    assert await batch.call("GET", key) == b"second"
+    assert "could not keep a write" in caplog.text
+    batch.write("SET", other, "seen")
+    await batch.settled()
+    assert await redis.get(other) == b"seen"  # through another connection

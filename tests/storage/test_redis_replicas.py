@@ -147,6 +147,17 @@ async def test_a_batch_claimed_by_a_replica_that_died_is_run_by_another(replicas
     assert set(counted.values()) == {1}
 
 
+async def test_a_message_with_a_step_claimed_by_one_replica_waits_for_it_on_the_others(replicas: Replicas) -> None:
+    first, second = await replicas.start(), await replicas.start()
+    await first.send(request(1))
+    mine, theirs = job_queue_of(first), job_queue_of(second)
+    claimed = await mine.take_due(T0 + 1)
+    assert [job.status for job in claimed] == [MessageStatus.SENT]
+    assert await theirs.take_due(T0 + 3) == []  # its DELIVERED step is due, but the message is busy on the first
+    await mine.ran(claimed)
+    assert [job.status for job in await theirs.take_due(T0 + 3)] == [MessageStatus.DELIVERED]
+
+
 async def _held_callbacks(replicas: Replicas, gateway: Gateway, receiver: TestServer, first: int) -> set[str]:
     """Sends ten messages through ``gateway``; their SENT ACK's callback is refused once, and waits an hour."""
     url = str(receiver.make_url("/cb"))
