@@ -36,15 +36,22 @@ class RedisEvents(Generic[Item]):
         self.index_keys: Callable[[Item], list[str]] = index_keys
         self._time: Callable[[Item], float] = time
 
-    async def add(self, item: Item, counters: Sequence[str], numeric: int | None) -> None:
-        """Keep ``item``; ``counters``: the sequence and the numeric high-water mark, raised to ``numeric``."""
+    async def add(self, item: Item, counters: Sequence[str], numeric: int | None, *, confirmed: bool = False) -> None:
+        """Keep ``item``; ``counters``: the sequence and the numeric high-water mark, raised to ``numeric``.
+
+        ``confirmed``: return only once Redis has it, so that every replica lists it when the request that made
+        it is answered; otherwise the write goes out with the next turn's commands and nobody waits for it.
+        """
         keys = self.keys
         listed_in: list[str] = [keys.all, *self.index_keys(item)]
         # The retention set only ever moves later: a callback delivered first may have set a later start.
         args: list[bytes | str | float] = [item.id, self._codec.encode(item), self._time(item)]
         args.append("" if numeric is None else numeric)
         listed = [counters[0], keys.values, keys.members, keys.kept, counters[1], *listed_in]
-        self._batch.send(_ADD, listed, args)  # nobody needs its answer
+        if confirmed:
+            await self._batch.run(_ADD, listed, args)
+        else:
+            self._batch.send(_ADD, listed, args)
 
     # -- queries ----------------------------------------------------------------------------------------
     async def page(self, key: str, q: EventQuery, keep: Callable[[Item], bool] | None) -> list[Item]:

@@ -173,7 +173,9 @@ class RedisStore:
         return None, key, (keep if filtered else None)
 
     async def add_mo(self, mo: MoMessage) -> None:
-        await self._mos.add(mo, self._counters, highest((mo.id,)))
+        # An MO is made by a request (a handset's reply injected, a provider's inbound): once that is answered,
+        # a pull through any replica must find it.
+        await self._mos.add(mo, self._counters, highest((mo.id,)), confirmed=True)
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
         await self._settled()

@@ -1,9 +1,11 @@
 """What the Redis store asks Redis for on the hot paths: a step is one script call, and the outcome of a callback
 this process delivers is saved without reading the delivery back. Counted on a private server's
-``INFO commandstats``, which counts a script's inner commands too."""
+``INFO commandstats``, which counts a script's inner commands too. And which writes are waited for: an MO is
+kept before ``add_mo`` returns, so that a replica answering the request that made it has it in Redis."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,10 +14,11 @@ from redis.asyncio import Redis
 
 from mockgateway.domain.lifecycle import advance
 from mockgateway.domain.model import Attempt, AttemptOutcome, DeliveryState, MessageStatus
+from mockgateway.domain.queries import EventQuery
 from mockgateway.storage.redis_store import RedisStore
-from tests.conftest import T0
+from tests.conftest import T0, next_turn
 from tests.redis_server import private_redis
-from tests.storage.factories import delivery, message, notification
+from tests.storage.factories import delivery, message, mo, notification
 
 Counts = dict[str, int]
 
@@ -92,3 +95,17 @@ async def test_an_outcome_for_a_delivery_another_process_forgot_is_not_kept_half
     outcome = AttemptOutcome(state=DeliveryState.DELIVERED, attempts=tried, delivered_at=T0 + 5)
     assert not await store.save_outcome("d1", outcome)
     assert await store.get_delivery("d1") is None
+
+
+async def test_an_mo_is_in_redis_before_add_mo_returns(store: RedisStore, server: Redis) -> None:
+    await store.add_messages([message()])  # the store's connections are open and its scripts loaded
+    await server.execute_command("CLIENT", "PAUSE", 30_000, "WRITE")  # Redis holds every write until unpaused
+    try:
+        adding = asyncio.create_task(store.add_mo(mo("m1", at=5)))
+        for _ in range(20):
+            await next_turn()
+        assert not adding.done(), "add_mo returned before Redis had the MO"
+    finally:
+        await server.execute_command("CLIENT", "UNPAUSE")
+    await adding
+    assert [found.id for found in await store.list_mos(EventQuery(limit=10))] == ["m1"]
