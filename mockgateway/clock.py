@@ -43,6 +43,10 @@ class FakeClock:
             raise ValueError("the clock cannot go backwards")
         self._now = when
 
+    def start_at(self, when: float) -> None:
+        """Stand at ``when``, earlier or later: only at start-up, before anything was timed by this clock."""
+        self._now = when
+
     def advance(self, seconds: float) -> float:
         self.set(self._now + seconds)
         return self._now

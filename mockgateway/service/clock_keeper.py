@@ -1,6 +1,9 @@
 """The gateway clock's position, kept through the store so that it never runs backwards across a restart.
 
-The virtual clock is saved at every move and resumes where it stood (or at its configured start, if later).
+The virtual clock is saved at every move and resumes where it stood (or at its configured start, if later). On a
+store shared by replicas the stored position is the cluster's clock, which every replica moves together: one that
+starts later takes it as it is, even when its own start (by default the host's time) is later, or its clock would
+run ahead of the others' and the sends it takes would miss their advances.
 The real clock cannot be moved: a stored position later than the host's time (the host clock was set back, or
 the file comes from a faster host) is logged when the gateway starts, and the clock keeps showing the host's
 time, as clients compare it with their own. Times recorded from then on may be earlier than stored ones until
@@ -26,11 +29,15 @@ class ClockKeeper:
         self._state = state
         self._saved_at: float | None = None
 
-    async def resume(self) -> float:
-        """After ``Store.open()``: continue from the stored position. Returns how far the stored position is
+    async def resume(self, *, joining: bool = False) -> float:
+        """After ``Store.open()``: continue from the stored position; ``joining``: the store is shared with other
+        replicas, whose virtual clock this one joins wherever it stands. Returns how far the stored position is
         ahead of the clock now (0.0 when it is not), which on the real clock is only reported."""
         stored = await self._state.load_clock()
         now = self._clock.now()
+        if joining and stored is not None and isinstance(self._clock, FakeClock):
+            self._clock.start_at(stored)
+            return 0.0
         if stored is None or stored <= now:
             self.saw_time()
             return 0.0

@@ -220,7 +220,7 @@ class Gateway(History, StateCalls):
         await self._peers.join(self._replica)  # first: a change made while the state loads is not missed
         if self._peers.shared:
             self._events.link(self._peers.forward, self._peers.listen)
-        await self._time.resume()
+        await self._time.resume(joining=self._peers.shared)
         await self._directory.load()
         await self._tokens.load()
         restored = await self._engine.restore(callbacks=not self._leases.shared)

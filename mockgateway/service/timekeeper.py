@@ -109,9 +109,10 @@ class Timekeeper:
         self._keeper.saw_time()
         return await self._retention.tick()
 
-    async def resume(self) -> None:
-        """After the store opened: continue from the clock's stored position."""
-        await self._keeper.resume()
+    async def resume(self, *, joining: bool = False) -> None:
+        """After the store opened: continue from the clock's stored position (``joining`` other replicas: the
+        position they share, wherever it stands)."""
+        await self._keeper.resume(joining=joining)
 
     async def catch_up(self) -> None:
         """On the virtual clock: take the stored position when it is ahead (another replica moved the clock while

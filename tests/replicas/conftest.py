@@ -39,10 +39,11 @@ class Cluster:
         self._prefix = f"t{uuid4().hex}:"
         self.replicas: list[Replica] = []
 
-    async def start(self) -> Replica:
+    async def start(self, *, clock_at: float = T0) -> Replica:
+        """A replica whose own virtual clock is built at ``clock_at`` (a process started later: the host's time)."""
         seed = len(self.replicas) + 1
         settings = Settings(clock="virtual", seed=seed, store=redis_url(), redis_prefix=self._prefix)
-        gateway = build_gateway(settings, clock=FakeClock(T0))
+        gateway = build_gateway(settings, clock=FakeClock(clock_at))
         client = await self._aiohttp_client(create_app(settings, gateway=gateway))
         replica = Replica(client=client, gateway=gateway)
         self.replicas.append(replica)

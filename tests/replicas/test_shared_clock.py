@@ -81,3 +81,15 @@ async def test_a_replica_started_later_takes_the_shared_position(cluster: Cluste
     assert await _clocks(cluster.replicas) == [T0 + 3600] * 2
     await _advance(later.client, 1)
     assert await _clocks(cluster.replicas) == [T0 + 3601] * 2
+
+
+async def test_a_replica_started_later_joins_the_shared_clock_even_behind_its_own(
+    cluster: Cluster, receiver: AckReceiver
+) -> None:
+    first = await cluster.start()
+    await _advance(first.client, 60)
+    later = await cluster.start(clock_at=T0 + 7200)  # started an hour later, its clock at the host's time
+    assert await _clocks(cluster.replicas) == [T0 + 60] * 2
+    order = await _send_with_acks(later.client, receiver.url)  # due on the shared clock, not an hour ahead of it
+    await _advance(first.client, 10)
+    assert receiver.statuses == {order: ["SENT", "DELIVERED", "RECEIVED"]}
