@@ -88,6 +88,8 @@ class Gateway(History, StateCalls):
             retention_s=retention_s,
             sleep=sleep,
         )
+        self._tallies = store.state
+        self._retention_s = retention_s
         self._peers = store.peers
         self._replica = Replica(directory=directory, tokens=tokens, events=events, time=self._time)
         self._accepted: dict[str, int] = {}
@@ -261,10 +263,12 @@ class Gateway(History, StateCalls):
         await self._outbox.drain()
 
     async def reset(self) -> None:
-        """Forget every message, notification, MO, callback and pending event (the clock stays)."""
+        """Forget every message, notification, MO, callback and pending event, and what providers' APIs
+        counted (the clock stays)."""
         await self._outbox.drain()
         self._outbox.clear()
         await self._engine.clear_jobs()
         self._directory.clear_opt_outs()
+        self._tallies.clear_tallies()
         await self._store.clear()
         self._events.publish(Event(kind="reset"))

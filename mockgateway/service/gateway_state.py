@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from mockgateway.clock import Clock
 from mockgateway.domain.model import Account, CallbackTarget
 from mockgateway.domain.state import Grant, OptOut, OptOutVia
 from mockgateway.ids import IdSource
 from mockgateway.service.directory import Directory
+from mockgateway.service.state_ports import TallyPort
 from mockgateway.service.tokens import TokenService
 
 
@@ -21,6 +22,8 @@ class StateCalls:
     _ids: IdSource
     _tokens: TokenService
     _directory: Directory
+    _tallies: TallyPort
+    _retention_s: float
 
     # -- clock, ids and tokens --------------------------------------------------------------------
     def now(self) -> float:
@@ -49,6 +52,18 @@ class StateCalls:
     async def authenticate(self, access_token: str) -> Grant:
         """The grant behind an access token; raises ``TokenUnknown`` or ``TokenExpired``."""
         return await self._tokens.authenticate(access_token)
+
+    # -- what providers' APIs count per account ------------------------------------------------------
+    async def hand_out(self, account: str, pull: str, ids: Sequence[str]) -> list[str]:
+        """Of ``ids``, those ``pull`` (a provider's "each item once" read) had not handed out to ``account``
+        before, now handed out: once, whichever replica is asked."""
+        now = self._clock.now()
+        return await self._tallies.hand_out(account, pull, ids, now=now, forget_before=now - self._retention_s)
+
+    async def spend_credits(self, account: str, provider: str, count: int) -> int:
+        """Add ``count`` to the credits ``account`` spent on ``provider`` (a refund below zero, zero to read):
+        the total spent since the store's start or the last reset."""
+        return await self._tallies.spend_credits(account, provider, count)
 
     # -- accounts -------------------------------------------------------------------------------
     @property

@@ -9,6 +9,7 @@ made so far is kept, before an answer that promises it. Loads are made once, aft
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
@@ -73,7 +74,27 @@ class ClockPort(Protocol):
     async def load_clock(self) -> float | None: ...
 
 
-class StatePort(OptOutPort, TargetPort, GrantPort, ClockPort, Protocol):
+class TallyPort(Protocol):
+    """What a provider's API counts per account: replies handed out once by a pull, credits spent. Shared by every
+    process on a shared store; a store of one process counts them in memory, from zero at each start."""
+
+    async def hand_out(
+        self, account: str, pull: str, ids: Sequence[str], *, now: float, forget_before: float
+    ) -> list[str]:
+        """Of ``ids``, in order, those ``pull`` had not handed out to ``account`` before, now marked handed out
+        (once, however many processes ask at a time). Marks made before ``forget_before`` (whose items retention
+        purged) may be forgotten."""
+        ...
+
+    async def spend_credits(self, account: str, provider: str, count: int) -> int:
+        """Add ``count`` (less than zero: a refund; zero: only read) to the credits ``account`` spent on
+        ``provider``; returns what it spent in all."""
+        ...
+
+    def clear_tallies(self) -> None: ...
+
+
+class StatePort(OptOutPort, TargetPort, GrantPort, ClockPort, TallyPort, Protocol):
     async def flush(self) -> None:
         """Wait until every write made so far is kept."""
         ...

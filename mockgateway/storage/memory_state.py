@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
+from mockgateway.storage.process_tallies import ProcessTallies
 
 if TYPE_CHECKING:
     from mockgateway.service.state_ports import StatePort
 
 
-class InMemoryState:
+class InMemoryState(ProcessTallies):
     def __init__(self) -> None:
+        super().__init__()
         self._opt_outs: dict[tuple[str, str], OptOut] = {}
         self._targets: dict[tuple[str, str | None], TargetOverride] = {}
         self._grants: dict[str, Grant] = {}

@@ -92,6 +92,9 @@ class Keys:
         self.notes = f"{prefix}c:notes"  #: the pub/sub channel of every replica (see ``redis_notes``)
         self.clock_turn = f"{prefix}s:clock:turn"  #: the lock an advance holds
         self.grant_refresh = f"{prefix}s:grants:refresh"  #: hash unspent refresh token -> its access token
+        # -- what providers' APIs count per account, one count for every replica
+        self.handed_out = f"{prefix}s:handed"  #: account\0pull\0id, scored by when it was handed out
+        self.credits_spent = f"{prefix}s:credits"  #: hash provider\0account -> credits spent
 
     def message(self, message_id: str) -> str:
         return self.message_prefix + message_id

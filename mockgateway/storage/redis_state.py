@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.errors import StoreUnavailable
@@ -38,6 +38,15 @@ if TYPE_CHECKING:
     from mockgateway.service.state_ports import StatePort
 
 _log = logging.getLogger(__name__)
+#: Marks each id handed out unless it already was; forgets the marks older than retention keeps their items.
+_HAND_OUT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+local fresh = {}
+for i = 3, #ARGV do
+  if redis.call('ZADD', KEYS[1], 'NX', ARGV[1], ARGV[i]) == 1 then fresh[#fresh + 1] = ARGV[i] end
+end
+return fresh
+"""
 #: How long ``flush`` waits for writes held up by an outage before it answers that the store is unavailable.
 FLUSH_PATIENCE_S = 2.0
 Write = Callable[["Redis"], Awaitable[object]]
@@ -175,6 +184,24 @@ class RedisState:
         await self.flush()  # after the writes made so far, as every store answers
         score = await self._redis().zscore(self._keys.clock, "clock")
         return None if score is None else float(score)
+
+    # -- what providers' APIs count -------------------------------------------------------------------
+    async def hand_out(
+        self, account: str, pull: str, ids: Sequence[str], *, now: float, forget_before: float
+    ) -> list[str]:
+        if not ids:
+            return []
+        await self.flush()  # after a reset asked before
+        marks = [f"{account}\0{pull}\0{item}" for item in dict.fromkeys(ids)]
+        fresh = await self._redis().eval(_HAND_OUT, 1, self._keys.handed_out, now, forget_before, *marks)
+        return [bytes(mark).decode().rsplit("\0", 1)[1] for mark in fresh]
+
+    async def spend_credits(self, account: str, provider: str, count: int) -> int:
+        await self.flush()
+        return int(await self._redis().hincrby(self._keys.credits_spent, pair(provider, account), count))
+
+    def clear_tallies(self) -> None:
+        self._write(lambda r: r.delete(self._keys.handed_out, self._keys.credits_spent))
 
     async def flush(self) -> None:
         """Wait for the writes made so far; during an outage of Redis, raise ``StoreUnavailable`` rather than keep

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
 from mockgateway.storage.clock_writes import LatestPosition
+from mockgateway.storage.process_tallies import ProcessTallies
 from mockgateway.storage.state_rows import (
     GRANT_COLUMNS,
     OPT_OUT_COLUMNS,
@@ -50,8 +51,9 @@ _SAVE_CLOCK = (
 )
 
 
-class SqliteState:
+class SqliteState(ProcessTallies):
     def __init__(self, submit: Submit, call: Call) -> None:
+        super().__init__()
         self._submit = submit
         self._call = call
         self._clock = LatestPosition()

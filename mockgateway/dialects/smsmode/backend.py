@@ -13,7 +13,7 @@ from mockgateway.domain.model import Account, Message, SendRequest
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
-#: Every account starts with this many credits (one per SMS part); a restart refills it.
+#: Every account starts with this many credits (one per SMS part); a reset refills it.
 DEMO_CREDIT = 1_000_000
 #: Sends remembered by smsID; older ones are found by a scan of the store.
 _INDEX_SIZE = 100_000
@@ -33,7 +33,6 @@ class Backend:
         self._by_key = _logins(gateway, "api_key")
         self._by_pseudo = _logins(gateway, "pseudo")
         self._sends: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
-        self._spent: dict[str, int] = {}
 
     # -- accounts -------------------------------------------------------------------------------------
     def by_access_token(self, token: str | None) -> Account:
@@ -64,8 +63,11 @@ class Backend:
     def new_sms_id(self) -> str:
         return wire.new_sms_id(self.gateway.seeded_random())
 
-    def credit(self, account: str) -> int:
-        return DEMO_CREDIT - self._spent.get(account, 0)
+    async def credit(self, account: str) -> int:
+        return DEMO_CREDIT - await self._spend(account, 0)
+
+    async def _spend(self, account: str, credits: int) -> int:
+        return await self.gateway.spend_credits(account, wire.PROVIDER, credits)
 
     async def send(self, draft: Draft) -> list[Message]:
         return await self.send_all((draft,))
@@ -76,13 +78,13 @@ class Backend:
         An opted-out recipient is refused (3999) and never billed, so it needs no credit either.
         """
         account = drafts[0].request.account
-        if sum(draft.parts * self._billable(draft.request) for draft in drafts) > self.credit(account):
+        if sum(draft.parts * self._billable(draft.request) for draft in drafts) > await self.credit(account):
             raise InsufficientCredit()
         messages: list[Message] = []
         for draft in drafts:
             accepted = await self.gateway.send(draft.request)
             billed = sum(message.id not in accepted.refused for message in accepted.messages)
-            self._spent[account] = self._spent.get(account, 0) + draft.parts * billed
+            await self._spend(account, draft.parts * billed)
             messages += accepted.messages
         self._sends[drafts[0].sms_id] = (account, tuple(m.id for m in messages))
         if len(self._sends) > _INDEX_SIZE:
@@ -98,7 +100,7 @@ class Backend:
         for message in await self.messages(sms_id, account):
             await self.gateway.delete_messages(MessageQuery(id=message.id))
             if message.created_at > now:
-                self._spent[account] = self._spent.get(account, 0) - len(message.part_ids)
+                await self._spend(account, -len(message.part_ids))
         self._sends.pop(sms_id, None)
 
     async def latest_sms_id(self, numero: str, account: str) -> str:

@@ -128,7 +128,7 @@ class SmsmodeDialect:
 
     async def credit(self, request: WireRequest) -> WireResponse:
         account = self._backend.login(request_params(request))
-        return text(str(self._backend.credit(account.name)))
+        return text(str(await self._backend.credit(account.name)))
 
     async def delete(self, request: WireRequest) -> WireResponse:
         """By ``smsID``, or the latest send to ``numero``; scheduled or not, as documented."""

@@ -27,7 +27,7 @@ from mockgateway.service.gateway import Gateway
 
 PATH = "/webservice/httpservice.aspx"
 DESTINATION_COLUMNS = ("Number", "Code")
-#: Every account's balance at start-up; each SMS part sent takes one credit. A restart refills it.
+#: Every account's balance at start-up; each SMS part sent takes one credit. A reset refills it.
 START_CREDITS = 10_000
 
 Method = Callable[[Params], Awaitable[Outcome]]
@@ -48,7 +48,6 @@ class TextAppDialect:
         }
         self._inbox = ReplyInbox(gateway)
         self._inbound = Inbox(gateway)
-        self._spent: dict[str, int] = {}  #: credits used per account since start-up
         #: Method names are matched in any letter case: clients send ``sendsms`` as well as ``SendSMS``.
         self._methods: dict[str, tuple[str, Method]] = {
             "sendsms": ("SendSMS", self.send_sms),
@@ -89,7 +88,7 @@ class TextAppDialect:
         parsed = parse_send(params, account.name)
         accepted = await self._gateway.send(parsed.request)
         parts = sum(len(message.part_ids) for message in accepted.messages)
-        self._spent[account.name] = self._spent.get(account.name, 0) + parts
+        await self._gateway.spend_credits(account.name, PROVIDER, parts)
         return _sent("SendSMSResponse", parsed)
 
     async def test_send_sms(self, params: Params) -> Outcome:
@@ -124,7 +123,7 @@ class TextAppDialect:
 
     async def get_credits_left(self, params: Params) -> Outcome:
         account = self.authenticate(params)
-        left = max(START_CREDITS - self._spent.get(account.name, 0), 0)
+        left = max(START_CREDITS - await self._gateway.spend_credits(account.name, PROVIDER, 0), 0)
         return Outcome(_ROOTS["GetCreditsLeft"], OK, describe(OK), fields=(("CreditLeft", f"{left:.2f}"),))
 
     async def test_service(self, params: Params) -> Outcome:

@@ -21,7 +21,6 @@ _ALL = 1_000_000
 class Inbox:
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
-        self._taken: set[str] = set()  #: ids of inbound messages already handed out
 
     async def take(self, account: str, number: str, keyword: str | None) -> list[MoMessage]:
         """New messages to ``number`` (any of ``+44…``, ``0044…``, ``44…`` or a short code), optionally only
@@ -30,12 +29,10 @@ class Inbox:
         found = [
             mo
             for mo in await self._gateway.mos(EventQuery(account=account, limit=_ALL))
-            if mo.id not in self._taken
-            and number_digits(mo.recipient) == wanted
-            and (keyword is None or mo.keyword == keyword.upper())
+            if number_digits(mo.recipient) == wanted and (keyword is None or mo.keyword == keyword.upper())
         ]
-        self._taken.update(mo.id for mo in found)
-        return found
+        fresh = set(await self._gateway.hand_out(account, "textapp:inbound", [mo.id for mo in found]))
+        return [mo for mo in found if mo.id in fresh]
 
 
 def check_number(raw: str | None) -> str:

@@ -20,21 +20,20 @@ _ALL = 1_000_000
 class ReplyInbox:
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
-        self._taken: set[str] = set()  #: ids of replies already handed out
 
     async def take(self, account: str, reference: str | None) -> list[tuple[MoMessage, Message]]:
         """New replies to the account's replyMethodID 3 messages, for one clientMessageReference or (blank) all."""
         found = []
         for mo in await self._gateway.mos(EventQuery(account=account, limit=_ALL)):
-            if mo.id in self._taken or mo.in_reply_to is None:
+            if mo.in_reply_to is None:
                 continue
             message = await self._message(mo.in_reply_to)
             if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
                 continue
             if reference is None or message.client_ref == reference:
                 found.append((mo, message))
-        self._taken.update(mo.id for mo, _ in found)
-        return found
+        fresh = set(await self._gateway.hand_out(account, "textapp:replies", [mo.id for mo, _ in found]))
+        return [(mo, message) for mo, message in found if mo.id in fresh]
 
     async def _message(self, message_id: str) -> Message | None:
         try:

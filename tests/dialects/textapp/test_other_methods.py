@@ -39,6 +39,15 @@ async def test_credits_left_goes_down_by_one_per_part_sent(client: TestClient[An
     assert after == "#1#Transaction OK\r\n9996.00\r\n", "two destinations of two parts each"
 
 
+async def test_a_reset_refills_the_credits(client: TestClient[Any, Any]) -> None:
+    await post(client, send_params(body="x" * 200))
+    spent = await post(client, {**LOGIN, "returnCSVString": "true"}, method="GetCreditsLeft")
+    assert (await client.post("/__admin/reset")).status in (200, 204)
+    refilled = await post(client, {**LOGIN, "returnCSVString": "true"}, method="GetCreditsLeft")
+
+    assert (spent, refilled) == ("#1#Transaction OK\r\n9998.00\r\n", "#1#Transaction OK\r\n10000.00\r\n")
+
+
 async def test_credits_left_needs_a_login(client: TestClient[Any, Any]) -> None:
     text = await post(client, {"externalLogin": "demo-login"}, method="GetCreditsLeft")
     assert text.startswith("<GetCreditLeftResponse><Transaction><Code>302</Code>"), text

@@ -1,0 +1,47 @@
+"""The tallies of every store: what providers' "each item once" pulls handed out, and credits spent per account.
+
+A store of one process counts them from zero at each start; the Redis store shares them between processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from mockgateway.service.ports import Store
+from tests.conftest import T0
+
+PULL = "textapp:inbound"
+
+
+async def test_each_id_is_handed_out_once_per_account_and_pull(store: Store) -> None:
+    state = store.state
+    assert await state.hand_out("demo", PULL, ["m1", "m2"], now=T0, forget_before=0) == ["m1", "m2"]
+    assert await state.hand_out("demo", PULL, ["m2", "m3", "m3"], now=T0 + 1, forget_before=0) == ["m3"]
+    assert await state.hand_out("other", PULL, ["m1"], now=T0 + 1, forget_before=0) == ["m1"]
+    assert await state.hand_out("demo", "textapp:replies", ["m1"], now=T0 + 1, forget_before=0) == ["m1"]
+    assert await state.hand_out("demo", PULL, [], now=T0 + 1, forget_before=0) == []
+
+
+async def test_asked_at_once_an_id_goes_to_one_caller(store: Store) -> None:
+    asked = [store.state.hand_out("demo", PULL, ["m1", "m2"], now=T0, forget_before=0) for _ in range(5)]
+    given = [item for answer in await asyncio.gather(*asked) for item in answer]
+    assert sorted(given) == ["m1", "m2"]
+
+
+async def test_credits_spent_add_up_per_account_and_provider(store: Store) -> None:
+    state = store.state
+    assert await state.spend_credits("demo", "textapp", 0) == 0
+    assert await state.spend_credits("demo", "textapp", 3) == 3
+    assert await state.spend_credits("demo", "textapp", 2) == 5
+    assert await state.spend_credits("demo", "textapp", -1) == 4  # a refund
+    assert await state.spend_credits("demo", "smsmode", 0) == 0
+    assert await state.spend_credits("other", "textapp", 0) == 0
+
+
+async def test_cleared_tallies_start_again(store: Store) -> None:
+    state = store.state
+    await state.hand_out("demo", PULL, ["m1"], now=T0, forget_before=0)
+    await state.spend_credits("demo", "textapp", 7)
+    state.clear_tallies()
+    assert await state.hand_out("demo", PULL, ["m1"], now=T0, forget_before=0) == ["m1"]
+    assert await state.spend_credits("demo", "textapp", 0) == 0
