@@ -23,8 +23,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from tests.ack_receiver import AckReceiver
 from tests.conftest import basic
-from tests.e2e.test_kill_restart import DESTINATION, FINAL, AckReceiver, expect
+from tests.e2e.test_kill_restart import DESTINATION, FINAL, expect
 from tests.packaging.process import Server, clean_environ, running
 from tests.redis_server import PrivateRedis, private_redis
 
@@ -34,6 +35,8 @@ CONNECTIONS = 20
 KILL_AFTER = 100  #: sends answered 200 before Redis is killed
 OUTAGE_ANSWERS = CONNECTIONS  #: sends answered while Redis is away before it is started again
 AFTER = 100  #: sends answered 200 once it is back, before the load stops
+#: A bound on the whole load, far above what it takes: a gateway that never serves again fails, not hangs.
+LOAD_GUARD_S = 120
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Load:
     refusals: list[tuple[int, str]] = field(default_factory=list)  #: (status, body) of every other answer
     answered_after: int = 0
     killed: asyncio.Event = field(default_factory=asyncio.Event)
+    dead: asyncio.Event = field(default_factory=asyncio.Event)  #: the killed Redis has exited, its port free
     back: asyncio.Event = field(default_factory=asyncio.Event)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -61,7 +65,13 @@ async def send_through_an_outage(url: str, token: str, callback: str, redis: Pri
     headers = {"Authorization": f"Bearer {token}"}
 
     async def restart() -> None:
-        await asyncio.to_thread(redis.start)
+        # The refusals can come before the killed process has been reaped: start it again only after that.
+        await load.dead.wait()
+        try:
+            await asyncio.to_thread(redis.start)
+        except BaseException:
+            load.done.set()  # the senders stop, and the error is raised below rather than the load running on
+            raise
         load.back.set()
 
     async def sender(http: aiohttp.ClientSession) -> None:
@@ -78,6 +88,7 @@ async def send_through_an_outage(url: str, token: str, callback: str, redis: Pri
             if len(load.answered) >= KILL_AFTER and not load.killed.is_set():
                 load.killed.set()
                 await asyncio.to_thread(redis.kill)  # SIGKILL: no shutdown, no last write
+                load.dead.set()
             if sent_after_restart:
                 load.answered_after += 1
                 if load.answered_after >= AFTER:
@@ -85,9 +96,9 @@ async def send_through_an_outage(url: str, token: str, callback: str, redis: Pri
 
     restarting: list[asyncio.Task[None]] = []
     connector = aiohttp.TCPConnector(limit=CONNECTIONS)
-    async with aiohttp.ClientSession(url, connector=connector) as http:
+    async with aiohttp.ClientSession(url, connector=connector) as http, asyncio.timeout(LOAD_GUARD_S):
         await asyncio.gather(*(sender(http) for _ in range(CONNECTIONS)))
-    await asyncio.gather(*restarting)
+    await asyncio.gather(*restarting)  # raises what stopped Redis from starting again
     return load
 
 
