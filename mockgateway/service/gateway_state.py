@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import Any
 
 from mockgateway.clock import Clock
 from mockgateway.domain.model import Account, CallbackTarget
@@ -49,9 +50,11 @@ class StateCalls:
     async def refresh_token(self, refresh_token: str, client: str | None = None) -> Grant:
         return await self._tokens.refresh(refresh_token, client)
 
-    async def authenticate(self, access_token: str) -> Grant:
-        """The grant behind an access token; raises ``TokenUnknown`` or ``TokenExpired``."""
-        return await self._tokens.authenticate(access_token)
+    def authenticate(self, access_token: str) -> Coroutine[Any, Any, Grant]:
+        """The grant behind an access token; raises ``TokenUnknown`` or ``TokenExpired``.
+
+        Not a coroutine of its own: the caller awaits the token service's, one frame fewer on every request."""
+        return self._tokens.authenticate(access_token)
 
     # -- what providers' APIs count per account ------------------------------------------------------
     async def hand_out(self, account: str, pull: str, ids: Sequence[str]) -> list[str]:

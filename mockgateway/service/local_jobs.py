@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
 
 from mockgateway.domain.job import Job
 from mockgateway.service.ports import JobJournal
@@ -26,8 +26,9 @@ class LocalJobs:
     def schedule(self, jobs: Sequence[Job]) -> None:
         self._scheduler.schedule(jobs)
 
-    async def save(self, jobs: Sequence[Job]) -> None:
-        await self._journal.save(jobs)
+    def save(self, jobs: Sequence[Job]) -> Coroutine[Any, Any, None]:
+        # the journal's own coroutine, awaited by the caller: one frame fewer on every send
+        return self._journal.save(jobs)
 
     async def take_due(self, now: float) -> list[Job]:
         return self._scheduler.take_due(now)
