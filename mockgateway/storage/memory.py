@@ -18,6 +18,7 @@ from mockgateway.storage.expiry import KEEP, ExpiryQueue
 from mockgateway.storage.memory_peers import NoPeers
 from mockgateway.storage.memory_state import InMemoryState
 from mockgateway.storage.shared import SharedConfigs
+from mockgateway.storage.steps_in_turn import record_step_in_turn
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Store
@@ -91,12 +92,7 @@ class InMemoryStore:
     async def record_step(
         self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
     ) -> bool:
-        if not await self.replace_message(current, updated):
-            return False
-        await self.add_notification(notification)
-        for delivery in deliveries:
-            await self.save_delivery(delivery)
-        return True
+        return await record_step_in_turn(self, current, updated, notification=notification, deliveries=deliveries)
 
     async def get_message(self, message_id: str) -> Message | None:
         return self._messages.get(message_id)

@@ -21,6 +21,7 @@ from mockgateway.storage.memory_peers import NoPeers
 from mockgateway.storage.sqlite_jobs import SqliteJobJournal
 from mockgateway.storage.sqlite_schema import connect
 from mockgateway.storage.sqlite_state import SqliteState
+from mockgateway.storage.steps_in_turn import record_step_in_turn
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import Store
@@ -100,12 +101,7 @@ class SqliteStore:
     async def record_step(
         self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
     ) -> bool:
-        if not await self.replace_message(current, updated):
-            return False
-        await self.add_notification(notification)
-        for delivery in deliveries:
-            await self.save_delivery(delivery)
-        return True
+        return await record_step_in_turn(self, current, updated, notification=notification, deliveries=deliveries)
 
     async def get_message(self, message_id: str) -> Message | None:
         return await self._call(sql.get_message, message_id)
