@@ -11,11 +11,12 @@ import pytest
 from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.runtime import tick_forever
 from mockgateway.service.gateway import Gateway
+from tests.unit.ticker_fakes import IdleGateway
 
 FAILURES = 3
 
 
-class OutageGateway:
+class OutageGateway(IdleGateway):
     """Its store is unavailable for the first ``FAILURES`` ticks; the tick after those that succeed ends the test."""
 
     def __init__(self) -> None:
@@ -29,15 +30,6 @@ class OutageGateway:
         if self.ticks > FAILURES + 1:
             self.recovered.set()
         return 0
-
-    async def purge_expired(self) -> bool:
-        return False
-
-    async def next_due(self) -> float | None:
-        return None
-
-    def now(self) -> float:
-        return 0.0
 
 
 async def test_an_outage_is_logged_once_and_the_ticker_carries_on(caplog: pytest.LogCaptureFixture) -> None:

@@ -10,15 +10,14 @@ from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway
 from mockgateway.tasks import stop
 from tests.conftest import next_turn
+from tests.unit.ticker_fakes import IdleGateway
 
 #: Guards against a hang only: a ticker that lost its cancellation and is not cancelled again never ends.
 GUARD_S = 10.0
 
 
-class AnsweringGateway:
+class AnsweringGateway(IdleGateway):
     """Each tick waits through ``wait_for`` for an answer that the test gives."""
-
-    clock_is_virtual = False
 
     def __init__(self) -> None:
         self.answers: list[asyncio.Future[None]] = []
@@ -30,15 +29,6 @@ class AnsweringGateway:
         self.asked.set()
         await asyncio.wait_for(answer, 60.0)
         return 0
-
-    async def purge_expired(self) -> bool:
-        return False
-
-    async def next_due(self) -> float | None:
-        return None
-
-    def now(self) -> float:
-        return 0.0
 
 
 async def test_a_ticker_whose_cancellation_was_lost_is_stopped_all_the_same() -> None:
