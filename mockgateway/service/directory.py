@@ -51,11 +51,11 @@ class Directory:
         await self._state.flush()  # this replica's own changes first
         targets = await self._state.load_targets()
         opt_outs = await self._state.load_opt_outs()
-        for configured in self._configured.values():
-            self._book.restore_callbacks(configured)
+        for account in self._configured:
+            self.apply_forgotten_targets(account)
         for override in targets:
             self.apply_targets(override)
-        self._opt_outs.clear()
+        self.apply_cleared_opt_outs()
         for opt_out in opt_outs:
             self.apply_opt_out(opt_out)
 
