@@ -68,6 +68,11 @@ class StateCalls:
         the total spent since the store's start or the last reset."""
         return await self._tallies.spend_credits(account, provider, count)
 
+    async def spend_credits_within(self, account: str, provider: str, count: int, *, allowance: int) -> bool:
+        """Spend ``count`` only if the total ``account`` spent on ``provider`` stays within ``allowance``: checked
+        and spent at once, whichever replicas spend at a time."""
+        return await self._tallies.spend_credits_within(account, provider, count, allowance=allowance)
+
     # -- accounts -------------------------------------------------------------------------------
     @property
     def accounts(self) -> Mapping[str, Account]:

@@ -91,6 +91,11 @@ class TallyPort(Protocol):
         ``provider``; returns what it spent in all."""
         ...
 
+    async def spend_credits_within(self, account: str, provider: str, count: int, *, allowance: int) -> bool:
+        """Spend ``count`` only if what ``account`` spent on ``provider`` stays within ``allowance``; whether it
+        did. Checked and spent at once, however many processes spend at a time."""
+        ...
+
     def clear_tallies(self) -> None: ...
 
 

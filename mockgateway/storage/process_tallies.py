@@ -25,6 +25,12 @@ class ProcessTallies:
         self._credits_spent[account, provider] += count
         return self._credits_spent[account, provider]
 
+    async def spend_credits_within(self, account: str, provider: str, count: int, *, allowance: int) -> bool:
+        if self._credits_spent[account, provider] + count > allowance:
+            return False
+        self._credits_spent[account, provider] += count
+        return True
+
     def clear_tallies(self) -> None:
         self._handed_out.clear()
         self._credits_spent.clear()

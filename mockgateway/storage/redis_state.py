@@ -47,6 +47,12 @@ for i = 3, #ARGV do
 end
 return fresh
 """
+_SPEND_WITHIN = """
+local spent = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if spent + tonumber(ARGV[2]) > tonumber(ARGV[3]) then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+return 1
+"""
 #: How long ``flush`` waits for writes held up by an outage before it answers that the store is unavailable.
 FLUSH_PATIENCE_S = 2.0
 Write = Callable[["Redis"], Awaitable[object]]
@@ -199,6 +205,11 @@ class RedisState:
     async def spend_credits(self, account: str, provider: str, count: int) -> int:
         await self.flush()
         return int(await self._redis().hincrby(self._keys.credits_spent, pair(provider, account), count))
+
+    async def spend_credits_within(self, account: str, provider: str, count: int, *, allowance: int) -> bool:
+        await self.flush()
+        field = pair(provider, account)
+        return bool(await self._redis().eval(_SPEND_WITHIN, 1, self._keys.credits_spent, field, count, allowance))
 
     def clear_tallies(self) -> None:
         self._write(lambda r: r.delete(self._keys.handed_out, self._keys.credits_spent))

@@ -38,6 +38,21 @@ async def test_credits_spent_add_up_per_account_and_provider(store: Store) -> No
     assert await state.spend_credits("other", "textapp", 0) == 0
 
 
+async def test_credits_are_spent_only_within_the_allowance(store: Store) -> None:
+    state = store.state
+    assert await state.spend_credits_within("demo", "smsmode", 3, allowance=4)
+    assert not await state.spend_credits_within("demo", "smsmode", 2, allowance=4)
+    assert await state.spend_credits_within("demo", "smsmode", 1, allowance=4)
+    assert await state.spend_credits("demo", "smsmode", 0) == 4
+    assert await state.spend_credits_within("other", "smsmode", 4, allowance=4)
+
+
+async def test_spent_at_once_the_allowance_is_never_passed(store: Store) -> None:
+    spends = [store.state.spend_credits_within("demo", "smsmode", 2, allowance=5) for _ in range(5)]
+    assert sorted(await asyncio.gather(*spends)) == [False, False, False, True, True]
+    assert await store.state.spend_credits("demo", "smsmode", 0) == 4
+
+
 async def test_cleared_tallies_start_again(store: Store) -> None:
     state = store.state
     await state.hand_out("demo", PULL, ["m1"], now=T0, forget_before=0)

@@ -75,17 +75,24 @@ class Backend:
     async def send_all(self, drafts: Sequence[Draft]) -> list[Message]:
         """Sends under one smsID (a batch's rows), each billed; refused whole when the credit cannot cover all.
 
-        An opted-out recipient is refused (3999) and never billed, so it needs no credit either.
+        The credit is taken for the whole batch before it is sent, in one step, so sends at once (on any replica)
+        never spend past it; what a send then refused is given back. An opted-out recipient is refused (3999)
+        and never billed, so it needs no credit either.
         """
         account = drafts[0].request.account
-        if sum(draft.parts * self._billable(draft.request) for draft in drafts) > await self.credit(account):
+        reserved = sum(draft.parts * self._billable(draft.request) for draft in drafts)
+        if not await self.gateway.spend_credits_within(account, wire.PROVIDER, reserved, allowance=DEMO_CREDIT):
             raise InsufficientCredit()
         messages: list[Message] = []
-        for draft in drafts:
-            accepted = await self.gateway.send(draft.request)
-            billed = sum(message.id not in accepted.refused for message in accepted.messages)
-            await self._spend(account, draft.parts * billed)
-            messages += accepted.messages
+        billed = 0
+        try:
+            for draft in drafts:
+                accepted = await self.gateway.send(draft.request)
+                billed += draft.parts * sum(message.id not in accepted.refused for message in accepted.messages)
+                messages += accepted.messages
+        finally:
+            if billed != reserved:
+                await self._spend(account, billed - reserved)
         self._sends[drafts[0].sms_id] = (account, tuple(m.id for m in messages))
         if len(self._sends) > _INDEX_SIZE:
             self._sends.popitem(last=False)

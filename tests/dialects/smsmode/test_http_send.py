@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from mockgateway.dialects.smsmode import backend
-from mockgateway.domain.model import CallbackTarget, Message
+from mockgateway.domain.model import CallbackTarget, Message, SendRequest
 from mockgateway.domain.queries import MessageQuery
 from mockgateway.scenario.model import Match, OnSend, Scenario
 from mockgateway.service.gateway import Gateway
-from tests.conftest import T0
+from mockgateway.service.intake import Accepted
+from tests.conftest import T0, next_turn
 from tests.dialects.smsmode.conftest import (
     TOKEN,
     Client,
@@ -158,6 +161,23 @@ async def test_credit_goes_down_and_runs_out(client: Client, gateway: Gateway, m
     line = await http_get(client, "sendSMS.do", message="x" * 200, numero="0612345678")
     assert line == "33 | Insufficient credit"
     assert len(await _messages(gateway)) == 2
+
+
+async def test_sends_at_once_never_spend_past_the_credit(
+    client: Client, gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backend, "DEMO_CREDIT", 1)
+    send = gateway.send
+
+    async def send_after_a_turn(request: SendRequest) -> Accepted:  # as a store shared by replicas would
+        await next_turn()
+        return await send(request)
+
+    monkeypatch.setattr(gateway, "send", send_after_a_turn)
+    lines = await asyncio.gather(*(http_get(client, "sendSMS.do", message="Hi", numero="0612345678") for _ in range(3)))
+    assert sorted(line.split(" | ")[1] for line in lines) == ["Accepted", "Insufficient credit", "Insufficient credit"]
+    assert await http_get(client, "credit.do") == "0"
+    assert len(await _messages(gateway)) == 1
 
 
 @pytest.mark.parametrize(
