@@ -149,7 +149,7 @@ CODES: tuple[Code, ...] = (
         ("512", S.FAILED, "network_temporary", "Delivery failure - temporary problem locating handset"),
         ("513", S.FAILED, "operator_blocked", "Message rejected by network"),
         ("514", S.FAILED, None, "No delivery confirmation available"),
-        ("515", S.FAILED, "blocked_recipient", "Destination opted out"),
+        ("515", S.FAILED, "blocked_recipient", "Destination Opted-out"),
         ("516", S.FAILED, "invalid_originator", "Delivery failure - invalid originator"),
         ("599", S.FAILED, None, "Delivery failure - reason to be clarified"),
         ("600", S.SENT, None, "Delivered to network"),

@@ -8,38 +8,15 @@ from mockgateway.dialects.textapp.codes import PROVIDER
 from mockgateway.dialects.textapp.render import Table
 from mockgateway.domain.model import Message, MessageStatus, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.reasons import CODES
 from mockgateway.service.gateway import Gateway
 
 COLUMNS = ("CurrentPart", "TotalPart", "Destination", "StatusCode", "StatusName", "StatusDescription")
 #: Enough to reach every message the store still keeps.
 _ALL = 2**31
 
-#: TextApp's published delivery statuses (its StatusNotificationUrl page).
-STATUS_DESCRIPTIONS: dict[str, str] = {
-    "400": "Delivered to handset",
-    "500": "Delivery failure - age verification",
-    "501": "Delivery failure - billing issue",
-    "502": "Delivery failure - error from operator",
-    "503": "Delivery failure - expiration time exceeded",
-    "504": "Delivery failure - invalid number",
-    "505": "Delivery failure - message content",
-    "506": "Delivery failure - message is spam",
-    "507": "Delivery failure - no credit on phone",
-    "508": "Delivery failure - parental content bar",
-    "509": "Delivery failure - problem with handset's operator",
-    "510": "Delivery failure - problem with phone",
-    "511": "Delivery failure - reason unknown",
-    "512": "Delivery failure - temporary problem locating handset",
-    "513": "Message rejected by network",
-    "514": "No delivery confirmation available",
-    "515": "Destination Opted-out",
-    "516": "Delivery failure - invalid originator",
-    "599": "Delivery failure - reason to be clarified",
-    "600": "Delivered to network",
-    "601": "Sending",
-    "602": "Sent to network",
-    "603": "Message in transit and being retried",
-}
+#: TextApp's published delivery statuses (its StatusNotificationUrl page), as the catalogue words them.
+STATUS_DESCRIPTIONS: dict[str, str] = {row.code: row.description for row in CODES if row.provider == PROVIDER}
 #: The group each code's first digit puts it in: 4xx final successful, 5xx final unsuccessful, 6xx intermediate.
 STATUS_NAMES = {"4": "Delivered", "5": "Failed", "6": "Pending"}
 #: The group a part's status must be reported in: a final part never reads as still in progress.
