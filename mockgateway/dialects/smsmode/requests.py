@@ -75,7 +75,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
         text=text,
         origin=wire.sender(params.get("emetteur"), "emetteur"),
         force_ucs2=classe == "9",
-        client_ref=_ref_client(params.get("refClient")),
+        client_ref=f.optional_str(params, "refClient", max_len=MAX_REF_CLIENT) or None,
         callbacks=(CallbackTarget(url=status_url),) if status_url else (),
         options=_compact(options),
         send_at=date_envoi(params.get("date_envoi", "").strip(), now),
@@ -133,23 +133,10 @@ def whole_number(params: Mapping[str, str], name: str, default: int, low: int, h
     return int(raw)
 
 
-def _url(params: Mapping[str, Any], name: str) -> str | None:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return None
-    if not isinstance(raw, str) or not raw.startswith(("http://", "https://")) or len(raw) > 2048:
-        raise bad(name, "must be an http(s) URL of at most 2048 characters")
-    return raw
-
-
-def _ref_client(raw: object) -> str | None:
-    if raw is None or raw == "":
-        return None
-    if not isinstance(raw, str):
-        raise bad("refClient", "must be a string")
-    if len(raw) > MAX_REF_CLIENT:
-        raise bad("refClient", f"must be at most {MAX_REF_CLIENT} characters")
-    return raw
+def _url(data: Mapping[str, Any], name: str) -> str | None:
+    """An optional callback URL of either API; given empty, none."""
+    value = data.get(name)
+    return None if value is None or value == "" else f.http_url(value, name)
 
 
 def _compact(options: dict[str, Scalar]) -> tuple[tuple[str, Scalar], ...]:
@@ -176,9 +163,9 @@ def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> D
     if origin is not None and not isinstance(origin, str):
         raise f.invalid("from", "must be a string")
     ref = f.optional_str(data, "refClient", max_len=MAX_REF_CLIENT)
-    status_url = _rest_url(data, "callbackUrlStatus")
+    status_url = _url(data, "callbackUrlStatus")
     send_at = sent_date(data.get("sentDate"), now)
-    options: dict[str, Scalar] = {"api": REST_API, "smsID": sms_id, "moUrl": _rest_url(data, "callbackUrlMo")}
+    options: dict[str, Scalar] = {"api": REST_API, "smsID": sms_id, "moUrl": _url(data, "callbackUrlMo")}
     options["acceptedAt"] = now if send_at is not None else None  # a scheduled message's created_at is later
     request = SendRequest(
         account=account,
@@ -214,11 +201,6 @@ def _object(data: dict[str, Any], name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise f.invalid(name, "must be an object")
     return value
-
-
-def _rest_url(data: dict[str, Any], name: str) -> str | None:
-    value = data.get(name)
-    return None if value is None or value == "" else f.http_url(value, name)
 
 
 def sent_date(raw: object, now: float) -> float | None:
