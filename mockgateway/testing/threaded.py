@@ -9,15 +9,15 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
-from mockgateway.domain.model import Delivery, Message, MoMessage, Notification
-from mockgateway.testing.handle import DEFAULT_TIMEOUT_S, GatewayHandle
+from mockgateway.testing.handle import GatewayHandle
 from mockgateway.tls import server_tls
 
 T = TypeVar("T")
+P = ParamSpec("P")
 START_TIMEOUT_S = 30.0
 #: Beyond a wait's own timeout: how long a call may take to come back from the server's loop.
 CALL_MARGIN_S = 30.0
@@ -33,60 +33,41 @@ class SyncGatewayHandle:
         self.settings = handle.settings
         self.ca_path = handle.ca_path
         self.admin_headers = handle.admin_headers  #: the admin token's header, when the gateway has one
+        # The async handle's methods, each run in the server's loop and waited for here.
+        self.advance = self._blocking(handle.advance)
+        self.reset = self._blocking(handle.reset)
+        self.messages = self._blocking(handle.messages)
+        self.notifications = self._blocking(handle.notifications)
+        self.mos = self._blocking(handle.mos)
+        self.callbacks = self._blocking(handle.callbacks)
+        self.latest_code = self._blocking(handle.latest_code)
+        self.inject_mo = self._blocking(handle.inject_mo)
+        self.wait_for_message = self._blocking(handle.wait_for_message)
+        self.wait_for_notification = self._blocking(handle.wait_for_notification)
+        self.wait_for_mo = self._blocking(handle.wait_for_mo)
+        self.wait_for_callback = self._blocking(handle.wait_for_callback)
+        self.assert_sent = self._blocking(handle.assert_sent)
+        self.assert_no_message = self._blocking(handle.assert_no_message)
 
     def __repr__(self) -> str:
         return f"<SyncGatewayHandle {self.url}>"
 
-    def _run(self, call: Coroutine[Any, Any, T], timeout: float = 0.0) -> T:
-        return asyncio.run_coroutine_threadsafe(call, self._loop).result(timeout + CALL_MARGIN_S)
-
     def token(self, account: str = "demo") -> str:
-        return self._run(_call(self._handle.token, account))
+        return self._blocking(_call)(self._handle.token, account)
 
     def now(self) -> float:
-        return self._run(_call(self._handle.now))
+        return self._blocking(_call)(self._handle.now)
 
-    def advance(self, seconds: float) -> float:
-        return self._run(self._handle.advance(seconds))
+    def _blocking(self, method: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
+        """``method`` as a plain call, given a wait's own ``timeout`` and a margin to come back in."""
 
-    def reset(self) -> None:
-        self._run(self._handle.reset())
+        def call(*args: P.args, **kwargs: P.kwargs) -> T:
+            timeout = kwargs.get("timeout")
+            margin = (timeout if isinstance(timeout, int | float) else 0.0) + CALL_MARGIN_S
+            return asyncio.run_coroutine_threadsafe(method(*args, **kwargs), self._loop).result(margin)
 
-    def messages(self, **filters: str) -> list[Message]:
-        return self._run(self._handle.messages(**filters))
-
-    def notifications(self, **filters: str) -> list[Notification]:
-        return self._run(self._handle.notifications(**filters))
-
-    def mos(self, **filters: str) -> list[MoMessage]:
-        return self._run(self._handle.mos(**filters))
-
-    def callbacks(self, **filters: str) -> list[Delivery]:
-        return self._run(self._handle.callbacks(**filters))
-
-    def latest_code(self, to: str) -> str | None:
-        return self._run(self._handle.latest_code(to))
-
-    def inject_mo(self, from_: str, to: str, text: str, *, account: str | None = None) -> MoMessage:
-        return self._run(self._handle.inject_mo(from_, to, text, account=account))
-
-    def wait_for_message(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Message:
-        return self._run(self._handle.wait_for_message(timeout=timeout, **filters), timeout)
-
-    def wait_for_notification(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Notification:
-        return self._run(self._handle.wait_for_notification(timeout=timeout, **filters), timeout)
-
-    def wait_for_mo(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> MoMessage:
-        return self._run(self._handle.wait_for_mo(timeout=timeout, **filters), timeout)
-
-    def wait_for_callback(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Delivery:
-        return self._run(self._handle.wait_for_callback(timeout=timeout, **filters), timeout)
-
-    def assert_sent(self, **filters: str) -> Message:
-        return self._run(self._handle.assert_sent(**filters))
-
-    def assert_no_message(self, **filters: str) -> None:
-        self._run(self._handle.assert_no_message(**filters))
+        call.__doc__ = method.__doc__
+        return call
 
 
 async def _call(function: Callable[..., T], *args: Any) -> T:
