@@ -6,7 +6,7 @@ These routes are registered before ``/__admin/messages/{id}`` so that ``wait`` a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -74,24 +74,16 @@ async def _wait(request: web.Request, kind: str) -> web.Response:
     return json_response(body, status=408)
 
 
-@routes.get("/__admin/messages/wait")
-async def wait_message(request: web.Request) -> web.Response:
-    return await _wait(request, "messages")
+def _waiting_for(kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def wait(request: web.Request) -> web.Response:
+        return await _wait(request, kind)
+
+    return wait
 
 
-@routes.get("/__admin/notifications/wait")
-async def wait_notification(request: web.Request) -> web.Response:
-    return await _wait(request, "notifications")
-
-
-@routes.get("/__admin/callbacks/wait")
-async def wait_callback(request: web.Request) -> web.Response:
-    return await _wait(request, "callbacks")
-
-
-@routes.get("/__admin/mo/wait")
-async def wait_mo(request: web.Request) -> web.Response:
-    return await _wait(request, "mo")
+# ``/__admin/messages/wait``, ``/__admin/notifications/wait``, ``/__admin/mo/wait``, ``/__admin/callbacks/wait``
+for _kind in SPECS:
+    routes.get(f"/__admin/{_kind}/wait")(_waiting_for(_kind))
 
 
 @routes.get("/__admin/messages/latest")
