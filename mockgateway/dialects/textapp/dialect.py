@@ -103,9 +103,7 @@ class TextAppDialect:
 
     async def get_sms_status(self, params: Params) -> Outcome:
         account = self.authenticate(params)
-        reference = params.given("clientMessageReference")
-        if reference is None:
-            raise TextAppError(304, "clientMessageReference: required", field="clientMessageReference")
+        reference = params.required("clientMessageReference", 304)
         messages = await sent_with_reference(self._gateway, account.name, reference.strip())
         if not messages:
             detail = f"clientMessageReference: no message was sent with {reference.strip()!r}"
@@ -138,12 +136,8 @@ class TextAppDialect:
         return Outcome("GetSMSReplyResponse", OK, describe(OK), replies_table(replies))
 
     def authenticate(self, params: Params) -> Account:
-        login = params.given("externalLogin")
-        if login is None:
-            raise TextAppError(301, "externalLogin: required", field="externalLogin")
-        password = params.given("password")
-        if password is None:
-            raise TextAppError(302, "password: required", field="password")
+        login = params.required("externalLogin", 301)
+        password = params.required("password", 302)
         name = self._by_login.get(login.strip())
         account = self._gateway.accounts.get(name) if name is not None else None
         expected = str(account.credentials[PROVIDER]["password"]) if account is not None else ""

@@ -46,6 +46,13 @@ class Params:
         value = self.get(name)
         return value if value is not None and value.strip() else None
 
+    def required(self, name: str, code: int) -> str:
+        """The value; absent or blank, a refusal with ``code``, TextApp's "… missing" for the parameter."""
+        value = self.given(name)
+        if value is None:
+            raise TextAppError(code, f"{name}: required", field=name)
+        return value
+
     def wants_csv(self) -> bool:
         """``returnCSVString``: true or false in any case; absent or empty means XML."""
         raw = (self.get(CSV_FLAG) or "").strip().lower()

@@ -90,13 +90,13 @@ def parse_send(params: Params, account: str) -> ParsedSend:
 
 def _read(params: Params) -> _Fields:
     """Every parameter but the destinations' format, checked in the order the module docstring gives."""
-    billing = _required(params, "clientBillingReference", 303)
-    reference = _required(params, "clientMessageReference", 304)
+    billing = params.required("clientBillingReference", 303)
+    reference = params.required("clientMessageReference", 304)
     entries = _entries(params)
-    body = _required(params, "body", 307)
-    validity_raw = _required(params, "validity", 311)
-    charset_raw = _required(params, "characterSetID", 313)
-    method_raw = _required(params, "replyMethodID", 314)
+    body = params.required("body", 307)
+    validity_raw = params.required("validity", 311)
+    charset_raw = params.required("characterSetID", 313)
+    method_raw = params.required("replyMethodID", 314)
     validity = _number(validity_raw, "validity", range(MIN_VALIDITY_H, MAX_VALIDITY_H + 1), 362)
     charset = _number(charset_raw, "characterSetID", (UNICODE, GSM), 363)
     method = _number(method_raw, "replyMethodID", range(ALPHA, URL + 1), 364)
@@ -189,13 +189,6 @@ def gsm_only(text: str) -> str:
     if is_gsm7(text):
         return text
     return "".join(ch if is_gsm7(ch) else "?" for ch in text)
-
-
-def _required(params: Params, name: str, code: int) -> str:
-    value = params.given(name)
-    if value is None:
-        raise TextAppError(code, f"{name}: required", field=name)
-    return value
 
 
 def _entries(params: Params) -> tuple[str, ...]:
