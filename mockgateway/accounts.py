@@ -180,9 +180,7 @@ def _oauth2(path: Path, where: str, raw: object) -> OAuth2Credentials | None:
         if not isinstance(item.get(key), str):
             raise ConfigError(f"{path}: {where}.{key}: required, a string")
     _url(path, f"{where}.token_url", item["token_url"])
-    return OAuth2Credentials(
-        client_id=item["client_id"], client_secret=item["client_secret"], token_url=item["token_url"]
-    )
+    return OAuth2Credentials(**{key: item[key] for key in keys})
 
 
 def _target(path: Path, where: str, raw: object, oauth2: OAuth2Credentials | None) -> CallbackTarget | None:

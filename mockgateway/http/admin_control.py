@@ -137,7 +137,4 @@ def _target(data: dict[str, Any], key: str) -> CallbackTarget | None:
         if not isinstance(value, str) or not value:
             raise InvalidRequest(f"{key}.oauth2.{name}: required, a string", field=f"{key}.oauth2.{name}")
         values[name] = value
-    credentials = OAuth2Credentials(
-        client_id=values["client_id"], client_secret=values["client_secret"], token_url=values["token_url"]
-    )
-    return CallbackTarget(url=url, oauth2=credentials)
+    return CallbackTarget(url=url, oauth2=OAuth2Credentials(**values))
