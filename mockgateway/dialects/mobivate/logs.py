@@ -47,11 +47,8 @@ class MessageLogs:
         raise NotFound("no such message", field="id")
 
     async def _message(self, account: str, core_id: str) -> Message | None:
-        try:
-            message = await self._gateway.message(core_id)
-        except NotFound:
-            return None
-        return message if message.account == account and message.provider == PROVIDER else None
+        message = await self._gateway.find_message(core_id)
+        return message if message and message.account == account and message.provider == PROVIDER else None
 
     async def _outbound(self, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:
         page = await self._gateway.messages(MessageQuery(account=account, provider=PROVIDER, limit=_ALL))
