@@ -15,10 +15,10 @@ from mockgateway.dialects.textapp.codes import (
     describe,
     transaction_for,
 )
-from mockgateway.dialects.textapp.inbound import Inbox, check_keyword, check_number, inbound_table
+from mockgateway.dialects.textapp.inbound import check_keyword, check_number, inbound_table, take_inbound
 from mockgateway.dialects.textapp.params import Params
 from mockgateway.dialects.textapp.render import Outcome, Table, render
-from mockgateway.dialects.textapp.replies import ReplyInbox, replies_table
+from mockgateway.dialects.textapp.replies import replies_table, take_replies
 from mockgateway.dialects.textapp.sendsms import ParsedSend, parse_send
 from mockgateway.dialects.textapp.status import sent_with_reference, statuses_table
 from mockgateway.domain.errors import Forbidden, GatewayError
@@ -46,8 +46,6 @@ class TextAppDialect:
             for account in gateway.accounts.values()
             if PROVIDER in account.credentials
         }
-        self._inbox = ReplyInbox(gateway)
-        self._inbound = Inbox(gateway)
         #: Method names are matched in any letter case: clients send ``sendsms`` as well as ``SendSMS``.
         self._methods: dict[str, tuple[str, Method]] = {
             "sendsms": ("SendSMS", self.send_sms),
@@ -114,7 +112,7 @@ class TextAppDialect:
         account = self.authenticate(params)
         number = check_number(params.given("number"))
         keyword = check_keyword(params.given("keyword"))
-        found = await self._inbound.take(account.name, number, keyword)
+        found = await take_inbound(self._gateway, account.name, number, keyword)
         if not found:
             return Outcome("GetSMSInboundResponse", NO_RESULT, describe(NO_RESULT, f"number: nothing new for {number}"))
         return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound_table(found))
@@ -132,7 +130,7 @@ class TextAppDialect:
     async def get_sms_reply(self, params: Params) -> Outcome:
         account = self.authenticate(params)
         reference = params.given("clientMessageReference")
-        replies = await self._inbox.take(account.name, reference.strip() if reference else None)
+        replies = await take_replies(self._gateway, account.name, reference.strip() if reference else None)
         return Outcome("GetSMSReplyResponse", OK, describe(OK), replies_table(replies))
 
     def authenticate(self, params: Params) -> Account:

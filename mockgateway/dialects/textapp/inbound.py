@@ -18,21 +18,17 @@ MAX_KEYWORD = 20
 _ALL = 1_000_000
 
 
-class Inbox:
-    def __init__(self, gateway: Gateway) -> None:
-        self._gateway = gateway
-
-    async def take(self, account: str, number: str, keyword: str | None) -> list[MoMessage]:
-        """New messages to ``number`` (any of ``+44…``, ``0044…``, ``44…`` or a short code), optionally only
-        those whose first word is ``keyword``, oldest first."""
-        wanted = number_digits(number)
-        found = [
-            mo
-            for mo in await self._gateway.mos(EventQuery(account=account, limit=_ALL))
-            if number_digits(mo.recipient) == wanted and (keyword is None or mo.keyword == keyword.upper())
-        ]
-        fresh = set(await self._gateway.hand_out(account, "textapp:inbound", [mo.id for mo in found]))
-        return [mo for mo in found if mo.id in fresh]
+async def take_inbound(gateway: Gateway, account: str, number: str, keyword: str | None) -> list[MoMessage]:
+    """New messages to ``number`` (any of ``+44…``, ``0044…``, ``44…`` or a short code), optionally only those
+    whose first word is ``keyword``, oldest first."""
+    wanted = number_digits(number)
+    found = [
+        mo
+        for mo in await gateway.mos(EventQuery(account=account, limit=_ALL))
+        if number_digits(mo.recipient) == wanted and (keyword is None or mo.keyword == keyword.upper())
+    ]
+    fresh = set(await gateway.hand_out(account, "textapp:inbound", [mo.id for mo in found]))
+    return [mo for mo in found if mo.id in fresh]
 
 
 def check_number(raw: str | None) -> str:

@@ -7,7 +7,6 @@ from mockgateway.dialects.textapp.callbacks import international
 from mockgateway.dialects.textapp.codes import PROVIDER
 from mockgateway.dialects.textapp.render import Table
 from mockgateway.dialects.textapp.sendsms import STORED
-from mockgateway.domain.errors import NotFound
 from mockgateway.domain.model import Message, MoMessage
 from mockgateway.domain.queries import EventQuery
 from mockgateway.service.gateway import Gateway
@@ -17,29 +16,17 @@ COLUMNS = ("ID", "ClientMessageReference", "Originator", "Destination", "Date", 
 _ALL = 1_000_000
 
 
-class ReplyInbox:
-    def __init__(self, gateway: Gateway) -> None:
-        self._gateway = gateway
-
-    async def take(self, account: str, reference: str | None) -> list[tuple[MoMessage, Message]]:
-        """New replies to the account's replyMethodID 3 messages, for one clientMessageReference or (blank) all."""
-        found = []
-        for mo in await self._gateway.mos(EventQuery(account=account, limit=_ALL)):
-            if mo.in_reply_to is None:
-                continue
-            message = await self._message(mo.in_reply_to)
-            if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
-                continue
-            if reference is None or message.client_ref == reference:
-                found.append((mo, message))
-        fresh = set(await self._gateway.hand_out(account, "textapp:replies", [mo.id for mo, _ in found]))
-        return [(mo, message) for mo, message in found if mo.id in fresh]
-
-    async def _message(self, message_id: str) -> Message | None:
-        try:
-            return await self._gateway.message(message_id)
-        except NotFound:  # gone with retention
-            return None
+async def take_replies(gateway: Gateway, account: str, reference: str | None) -> list[tuple[MoMessage, Message]]:
+    """New replies to the account's replyMethodID 3 messages, for one clientMessageReference or (blank) all."""
+    found = []
+    for mo in await gateway.mos(EventQuery(account=account, limit=_ALL)):
+        message = await gateway.find_message(mo.in_reply_to) if mo.in_reply_to else None  # None: gone with retention
+        if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
+            continue
+        if reference is None or message.client_ref == reference:
+            found.append((mo, message))
+    fresh = set(await gateway.hand_out(account, "textapp:replies", [mo.id for mo, _ in found]))
+    return [(mo, message) for mo, message in found if mo.id in fresh]
 
 
 def replies_table(replies: list[tuple[MoMessage, Message]]) -> Table:
