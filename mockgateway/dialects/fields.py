@@ -54,11 +54,11 @@ def optional_str(data: Mapping[str, Any], name: str, *, max_len: int = 255) -> s
     return value
 
 
-def required_str(data: Mapping[str, Any], name: str, *, max_len: int = 255, allow_empty: bool = False) -> str:
+def required_str(data: Mapping[str, Any], name: str, *, max_len: int = 255) -> str:
     value = optional_str(data, name, max_len=max_len)
     if value is None:
         raise invalid(name, "is required")
-    if not allow_empty and not value.strip():
+    if not value.strip():
         raise invalid(name, "must not be empty")
     return value
 
