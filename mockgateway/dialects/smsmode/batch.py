@@ -11,8 +11,9 @@ import csv
 import io
 from collections.abc import Iterator, Mapping
 
+from mockgateway.dialects import fields as f
 from mockgateway.dialects.smsmode.forms import text
-from mockgateway.dialects.smsmode.requests import MAX_POST_NUMBERS, Draft, bad, parse_http
+from mockgateway.dialects.smsmode.requests import MAX_POST_NUMBERS, Draft, parse_http
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Account
 
@@ -26,18 +27,18 @@ def parse_batch(raw: bytes, params: Mapping[str, str], account: Account, campaig
     drafts: list[Draft] = []
     for line, cells in _rows(raw):
         if len(drafts) == MAX_LINES:
-            raise bad(FILE, f"has more than {MAX_LINES} lines")
+            raise f.invalid(FILE, f"has more than {MAX_LINES} lines")
         row = {**params, "numero": cells[0], "message": cells[1] if len(cells) > 1 else ""}
         row.update({name: cell for name, cell in zip(_OPTIONAL_COLUMNS, cells[2:], strict=False) if cell.strip()})
         try:
             drafts.append(parse_http(row, account.name, campaign_id, now, "POST"))
         except InvalidRequest as error:
-            raise bad(FILE, f"line {line}: {error.detail}") from None
+            raise f.invalid(FILE, f"line {line}: {error.detail}") from None
         origin = drafts[-1].request.origin
         if not account.owns_origin(origin):  # the send would refuse it, after the lines before it went out
-            raise bad(FILE, f"line {line}: emetteur: {origin!r} is not registered to this account")
+            raise f.invalid(FILE, f"line {line}: emetteur: {origin!r} is not registered to this account")
     if not drafts:
-        raise bad(FILE, "has no line to send (expected numero,message[,emetteur[,refClient]])")
+        raise f.invalid(FILE, "has no line to send (expected numero,message[,emetteur[,refClient]])")
     return drafts
 
 

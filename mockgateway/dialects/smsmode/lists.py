@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from mockgateway.dialects import fields as f
 from mockgateway.dialects.smsmode import wire
 from mockgateway.dialects.smsmode.callbacks import short_number
-from mockgateway.dialects.smsmode.requests import bad, local_minute, whole_number
+from mockgateway.dialects.smsmode.requests import local_minute, whole_number
 from mockgateway.domain.model import Message, MoMessage
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
@@ -64,12 +65,12 @@ def reply_window(params: Mapping[str, str]) -> Window:
         start = whole_number(params, "start", 0, 0, _ALL)
         return Window(start=start, count=whole_number(params, "offset", DEFAULT_COUNT, 1, MAX_COUNT))
     if not all(dates):
-        raise bad("startDate" if not dates[0] else "endDate", "startDate and endDate go together")
+        raise f.invalid("startDate" if not dates[0] else "endDate", "startDate and endDate go together")
     if params.get("start", "").strip() or params.get("offset", "").strip():
-        raise bad("start", "start and offset cannot be used with startDate and endDate")
+        raise f.invalid("start", "start and offset cannot be used with startDate and endDate")
     since, until = local_minute(dates[0], "startDate"), local_minute(dates[1], "endDate")
     if until < since:
-        raise bad("endDate", "must not be before startDate")
+        raise f.invalid("endDate", "must not be before startDate")
     return Window(count=_ALL, since=since, until=until)
 
 

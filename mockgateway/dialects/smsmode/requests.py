@@ -44,10 +44,6 @@ def missing(name: str) -> InvalidRequest:
     return InvalidRequest(f"Missing mandatory parameter: {name}", field=name)
 
 
-def bad(name: str, problem: str) -> InvalidRequest:
-    return f.invalid(name, problem)
-
-
 def required(params: Mapping[str, str], name: str) -> str:
     value = params.get(name, "")
     if not value.strip():
@@ -61,7 +57,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
     destinations = numbers(required(params, "numero"), MAX_GET_NUMBERS if method == "GET" else MAX_POST_NUMBERS)
     classe = params.get("classe_msg", "").strip() or "2"
     if classe not in CLASSES:
-        raise bad("classe_msg", "must be 2 (Pro), 4 (reply-able) or 9 (Unicode)")
+        raise f.invalid("classe_msg", "must be 2 (Pro), 4 (reply-able) or 9 (Unicode)")
     cap = whole_number(params, "nbr_msg", DEFAULT_PARTS, 1, MAX_PARTS)
     text, truncated = fit(text, classe == "9", cap)
     options: dict[str, Scalar] = {"api": HTTP_API, "smsID": sms_id, "classe_msg": int(classe), "nbr_msg": cap}
@@ -89,7 +85,7 @@ def numbers(raw: str, limit: int) -> tuple[str, ...]:
         raise missing("numero")
     if len(items) > limit:
         hint = "; send more with POST" if limit == MAX_GET_NUMBERS else ""
-        raise bad("numero", f"lists {len(items)} numbers; at most {limit}{hint}")
+        raise f.invalid("numero", f"lists {len(items)} numbers; at most {limit}{hint}")
     return tuple(wire.msisdn(item, "numero") for item in items)
 
 
@@ -121,7 +117,7 @@ def local_minute(raw: str, name: str) -> float:
         day, month, year, hour, minute = (int(group) for group in match.groups())
         return datetime(year, month, day, hour, minute, tzinfo=wire.LOCAL_TZ).timestamp()
     except ValueError:
-        raise bad(name, f"{raw!r} is not a date as ddMMyyyy-HH:mm") from None
+        raise f.invalid(name, f"{raw!r} is not a date as ddMMyyyy-HH:mm") from None
 
 
 def whole_number(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -129,7 +125,7 @@ def whole_number(params: Mapping[str, str], name: str, default: int, low: int, h
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise bad(name, f"must be a whole number from {low} to {high}")
+        raise f.invalid(name, f"must be a whole number from {low} to {high}")
     return int(raw)
 
 
