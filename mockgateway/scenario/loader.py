@@ -143,15 +143,17 @@ def _read(file: Path, schema: bool) -> tuple[list[_Entry], list[Problem]]:
     for index, raw in items:
         check_scenario(raw, ("scenarios", index), report_new)
     entries = [
-        _Entry(raw["name"], name, index, _line(root, ("scenarios", index, "name")), _build(raw, file, problems))
+        _Entry(
+            name=raw["name"],
+            file=name,
+            index=index,
+            line=_line(root, ("scenarios", index, "name")),
+            scenario=None if problems else build_scenario(raw, file.name),
+        )
         for index, raw in items
         if isinstance(raw, dict) and isinstance(raw.get("name"), str)
     ]
     return entries, problems
-
-
-def _build(raw: dict[str, Any], file: Path, problems: Sequence[Problem]) -> Scenario | None:
-    return None if problems else build_scenario(raw, file.name)
 
 
 def _parse(text: str) -> tuple[Any, yaml.Node | None]:
