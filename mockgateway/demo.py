@@ -12,7 +12,6 @@ import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.errors import ConfigError, GatewayError
@@ -54,12 +53,6 @@ REPLIES = ("Yes", "YES please", "Thanks!", "Can we make it 3pm instead?", "Who i
 MAX_IN_FLIGHT = 100
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
-    name: str
-    number: str  #: E.164 digits
-
-
 def load_faker(seed: int | None) -> Faker:
     try:
         from faker import Faker
@@ -81,7 +74,7 @@ class DemoTraffic:
         self.account = self._account(account)
         self.providers = sorted(self.account.credentials)
         numbers = self.rng.sample(range(900100, 900900), CONTACTS)
-        self.contacts = [Contact(self.fake.name(), f"447700{n}") for n in numbers]
+        self.contacts = [f"447700{n}" for n in numbers]  #: ordinary handsets, E.164 digits
         self.texted: dict[str, str] = {}  #: handset -> the origin that last texted it, for replies
         self.brands = [self._brand() for _ in range(6)]
 
@@ -131,7 +124,7 @@ class DemoTraffic:
         magic = list(MAGIC_NUMBERS)
         weights = [*MAGIC_NUMBERS.values(), ORDINARY_WEIGHT]
         pick = self.rng.choices([*magic, ""], weights)[0]
-        return pick or self.rng.choice(self.contacts).number
+        return pick or self.rng.choice(self.contacts)
 
     def _origin(self, two_way: bool) -> str:
         if self.account.origins:
