@@ -262,9 +262,24 @@ def _scheme(environ: Mapping[str, str]) -> str:
 
 
 def check_scenarios(target: str | None) -> int:
-    from mockgateway.scenario.check import check
-    from mockgateway.scenario.loader import shipped_dir
+    """Validate scenario files as the gateway loads them (a directory's ``*.yaml``, or one file): a summary per
+    file and 0, or every problem and their total and 1."""
+    from mockgateway.scenario.loader import ScenarioError, load_dir, load_file, scenario_files, shipped_dir
 
-    result = check(Path(target) if target else shipped_dir())
-    print("\n".join(result.lines), file=sys.stdout if result.ok else sys.stderr)
-    return 0 if result.ok else 1
+    path = Path(target) if target else shipped_dir()
+    files = scenario_files(path) if path.is_dir() else (path,)
+    if not files:
+        print(f"{path}: no scenario files (*.yaml, *.yml)", file=sys.stderr)
+        return 1
+    try:
+        scenarios = load_dir(path) if path.is_dir() else load_file(path)
+    except ScenarioError as error:
+        count, files_with = len(error.problems), len({problem.file for problem in error.problems})
+        total = f"{count} problem{'s' if count != 1 else ''} in {files_with} file(s)"
+        print(*error.problems, total, sep="\n", file=sys.stderr)
+        return 1
+    for file in files:
+        names = [scenario.name for scenario in scenarios if scenario.source == file.name]
+        listed = f": {', '.join(names)}" if names else ""
+        print(f"{file}: ok, {len(names)} scenario{'s' if len(names) != 1 else ''}{listed}")
+    return 0
