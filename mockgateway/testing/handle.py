@@ -105,24 +105,22 @@ class GatewayHandle:
     # -- waiting ----------------------------------------------------------------------------------------
     async def wait_for_message(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Message:
         """The newest matching message, as soon as one exists; ``WaitTimeout`` listing near misses otherwise."""
-        found: Message = await self.wait_for("messages", timeout=timeout, **filters)
-        return found
+        return await self._wait(MESSAGES, timeout, filters)
 
     async def wait_for_notification(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Notification:
-        found: Notification = await self.wait_for("notifications", timeout=timeout, **filters)
-        return found
+        return await self._wait(NOTIFICATIONS, timeout, filters)
 
     async def wait_for_mo(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> MoMessage:
-        found: MoMessage = await self.wait_for("mo", timeout=timeout, **filters)
-        return found
+        return await self._wait(MOS, timeout, filters)
 
     async def wait_for_callback(self, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Delivery:
-        found: Delivery = await self.wait_for("callbacks", timeout=timeout, **filters)
-        return found
+        return await self._wait(CALLBACKS, timeout, filters)
 
     async def wait_for(self, kind: str, *, timeout: float = DEFAULT_TIMEOUT_S, **filters: str) -> Any:
         """``kind``: messages, notifications, mo or callbacks. Waits in real time, woken by what happens."""
-        spec: Spec[Any] = SPECS[kind]
+        return await self._wait(SPECS[kind], timeout, filters)
+
+    async def _wait(self, spec: Spec[T], timeout: float, filters: Mapping[str, str]) -> T:
         wanted = _wanted(spec, filters)
         found = await wait_for(self.gateway, spec, wanted, timeout)
         if found is None:
