@@ -36,18 +36,16 @@ def server_tls(settings: Settings) -> Iterator[ServerTls | None]:
     """The TLS set-up ``settings`` ask for (None: plain HTTP); a CA file written to a temp dir is removed after."""
     if settings.tls_cert is not None and settings.tls_key is not None:
         yield ServerTls(context=_load(settings.tls_cert, settings.tls_key), ca_path=None)
-        return
-    if not settings.tls:
+    elif not settings.tls:
         yield None
-        return
-    if settings.tls_ca_out is not None:
+    elif settings.tls_ca_out is not None:
         yield made_up(settings.host, settings.tls_ca_out)
-        return
-    directory = Path(tempfile.mkdtemp(prefix="mockgateway-tls-"))
-    try:
-        yield made_up(settings.host, directory / CA_FILE_NAME)
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="mockgateway-tls-"))
+        try:
+            yield made_up(settings.host, directory / CA_FILE_NAME)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def made_up(host: str, ca_path: Path) -> ServerTls:
