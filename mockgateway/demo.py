@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.errors import ConfigError, GatewayError
-from mockgateway.domain.model import Account, SendRequest
+from mockgateway.domain.model import SendRequest
 from mockgateway.service.gateway import Gateway
 from mockgateway.tasks import stop
 
@@ -67,22 +67,16 @@ def load_faker(seed: int | None) -> Faker:
 class DemoTraffic:
     """Makes up one piece of traffic per ``step()``: mostly sends, sometimes a handset's reply."""
 
-    def __init__(self, gateway: Gateway, *, seed: int | None = None, account: str | None = None) -> None:
+    def __init__(self, gateway: Gateway, *, seed: int | None = None) -> None:
         self.gateway = gateway
         self.fake = load_faker(seed)
         self.rng = random.Random(seed)
-        self.account = self._account(account)
+        self.account = gateway.accounts.get("demo") or next(iter(gateway.accounts.values()))
         self.providers = sorted(self.account.credentials)
         numbers = self.rng.sample(range(900100, 900900), CONTACTS)
         self.contacts = [f"447700{n}" for n in numbers]  #: ordinary handsets, E.164 digits
         self.texted: dict[str, str] = {}  #: handset -> the origin that last texted it, for replies
         self.brands = [self._brand() for _ in range(6)]
-
-    def _account(self, name: str | None) -> Account:
-        accounts = self.gateway.accounts
-        if name is not None:
-            return self.gateway.account(name)
-        return accounts.get("demo") or next(iter(accounts.values()))
 
     def _brand(self) -> str:
         words = self.fake.company().replace(",", " ").replace("-", " ").split()
