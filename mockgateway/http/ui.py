@@ -33,16 +33,10 @@ async def to_ui(request: web.Request) -> web.StreamResponse:
 
 
 @routes.get(UI_PATH)
-async def index(request: web.Request) -> web.Response:
-    return _asset("index.html")
-
-
 @routes.get(UI_PATH + "{name}")
 async def asset(request: web.Request) -> web.Response:
-    return _asset(request.match_info["name"])
-
-
-def _asset(name: str) -> web.Response:
+    """A file of the UI; the page itself at the UI's own path."""
+    name = request.match_info.get("name", "index.html")
     path = STATIC_DIR / name
     content_type = CONTENT_TYPES.get(path.suffix)
     # Only plain file names of known kinds: no sub-paths, so nothing outside the directory is reachable.
