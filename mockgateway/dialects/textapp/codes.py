@@ -91,6 +91,11 @@ class TextAppError(InvalidRequest):
         self.destinations = destinations  #: (number, code) per destination, when the call got that far
 
 
+def refuse(code: int, name: str, problem: str, *, destinations: tuple[tuple[str, int], ...] = ()) -> TextAppError:
+    """The refusal of parameter ``name`` with transaction ``code``: ``"name: problem"``, naming the parameter."""
+    return TextAppError(code, f"{name}: {problem}", field=name, destinations=destinations)
+
+
 def describe(code: int, detail: str | None = None) -> str:
     """The published text for ``code``, followed by what exactly was wrong."""
     text = TRANSACTION_CODES.get(code, TRANSACTION_CODES[FAILURE])

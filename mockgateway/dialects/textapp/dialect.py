@@ -13,6 +13,7 @@ from mockgateway.dialects.textapp.codes import (
     PROVIDER,
     TextAppError,
     describe,
+    refuse,
     transaction_for,
 )
 from mockgateway.dialects.textapp.inbound import check_keyword, check_number, inbound_table, take_inbound
@@ -75,7 +76,7 @@ class TextAppDialect:
             as_csv = params.wants_csv()
             if handler is None:
                 known = ", ".join(label for label, _ in self._methods.values())
-                raise TextAppError(365, f"method: {method!r} is not one of {known}", field="method")
+                raise refuse(365, "method", f"{method!r} is not one of {known}")
             outcome = await handler(params)
         except GatewayError as error:
             outcome = _failure(root, error)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mockgateway.clock import to_datetime
 from mockgateway.dialects.textapp.callbacks import international
-from mockgateway.dialects.textapp.codes import TextAppError
+from mockgateway.dialects.textapp.codes import refuse
 from mockgateway.dialects.textapp.params import number_digits
 from mockgateway.dialects.textapp.render import Table
 from mockgateway.domain.model import MoMessage
@@ -33,17 +33,17 @@ async def take_inbound(gateway: Gateway, account: str, number: str, keyword: str
 
 def check_number(raw: str | None) -> str:
     if raw is None:
-        raise TextAppError(309, "number: required, the inbound number or short code", field="number")
+        raise refuse(309, "number", "required, the inbound number or short code")
     value = raw.strip()
     if len(number_digits(value)) > MAX_NUMBER:
-        raise TextAppError(335, f"number: at most {MAX_NUMBER} digits", field="number")
+        raise refuse(335, "number", f"at most {MAX_NUMBER} digits")
     return value
 
 
 def check_keyword(raw: str | None) -> str | None:
     value = raw.strip() if raw is not None else None
     if value is not None and len(value) > MAX_KEYWORD:
-        raise TextAppError(336, f"keyword: at most {MAX_KEYWORD} characters", field="keyword")
+        raise refuse(336, "keyword", f"at most {MAX_KEYWORD} characters")
     return value or None
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
 from mockgateway.dialects.base import WireRequest
-from mockgateway.dialects.textapp.codes import PARAMETER_ERROR, TextAppError
+from mockgateway.dialects.textapp.codes import PARAMETER_ERROR, TextAppError, refuse
 
 CSV_FLAG = "returnCSVString"
 
@@ -50,7 +50,7 @@ class Params:
         """The value; absent or blank, a refusal with ``code``, TextApp's "… missing" for the parameter."""
         value = self.given(name)
         if value is None:
-            raise TextAppError(code, f"{name}: required", field=name)
+            raise refuse(code, name, "required")
         return value
 
     def wants_csv(self) -> bool:
@@ -60,7 +60,7 @@ class Params:
             return False
         if raw == "true":
             return True
-        raise TextAppError(366, f"{CSV_FLAG}: {self.get(CSV_FLAG)!r} is not true or false", field=CSV_FLAG)
+        raise refuse(366, CSV_FLAG, f"{self.get(CSV_FLAG)!r} is not true or false")
 
 
 def _form(request: WireRequest) -> list[tuple[str, str]]:
@@ -68,10 +68,8 @@ def _form(request: WireRequest) -> list[tuple[str, str]]:
         return []
     content_type = request.headers.get("Content-Type", "").lower()
     if content_type.startswith("multipart/"):
-        raise TextAppError(
-            PARAMETER_ERROR,
-            "Content-Type: send the parameters as application/x-www-form-urlencoded, not multipart",
-            field="Content-Type",
+        raise refuse(
+            PARAMETER_ERROR, "Content-Type", "send the parameters as application/x-www-form-urlencoded, not multipart"
         )
     try:
         text = request.body.decode("utf-8")

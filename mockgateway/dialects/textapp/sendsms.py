@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, TextAppError
+from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, refuse
 from mockgateway.dialects.textapp.params import Params, number_digits
 from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
 from mockgateway.encoding import is_gsm7, segment
@@ -79,10 +79,10 @@ def parse_send(params: Params, account: str) -> ParsedSend:
     destinations = tuple(destination(entry) for entry in fields.entries)
     usable = tuple(d.digits for d in destinations if d.digits)
     if not usable:
-        raise TextAppError(
+        raise refuse(
             WRONG_DESTINATION,
-            "destinations: no number is in international format such as +447700900123",
-            field="destinations",
+            "destinations",
+            "no number is in international format such as +447700900123",
             destinations=tuple((d.number, d.code) for d in destinations),
         )
     return ParsedSend(_request(fields, usable, account), destinations)
@@ -107,9 +107,7 @@ def _read(params: Params) -> _Fields:
     text = body if charset == UNICODE else gsm_only(body)
     _fits(text, charset)
     if len(entries) > MAX_DESTINATIONS:
-        raise TextAppError(
-            333, f"destinations: {len(entries)} numbers, at most {MAX_DESTINATIONS}", field="destinations"
-        )
+        raise refuse(333, "destinations", f"{len(entries)} numbers, at most {MAX_DESTINATIONS}")
     status_url = _status_url(params.get("statusNotificationUrl"))
     return _Fields(billing, reference, entries, text, validity, charset, method, origin, reply_data, status_url)
 
@@ -151,31 +149,21 @@ def originator(raw: str | None, method: int) -> str:
     if method in REPLY_PATH_METHODS:
         return REPLY_PATH_NUMBER  # the docs ask for an empty originator here; a given one is ignored
     if raw is None:
-        raise TextAppError(305, f"originator: required with replyMethodID {method}", field="originator")
+        raise refuse(305, "originator", f"required with replyMethodID {method}")
     value = raw.strip()
     digits = _phone_digits(value)
     if method == NUMBER:
         if digits is None:
-            raise TextAppError(
-                360,
-                f"originator: {value!r} is not a phone number, which replyMethodID 4 sends from",
-                field="originator",
-            )
+            raise refuse(360, "originator", f"{value!r} is not a phone number, which replyMethodID 4 sends from")
         if len(digits) > MAX_NUMBER_ORIGINATOR:
-            raise TextAppError(332, f"originator: at most {MAX_NUMBER_ORIGINATOR} digits", field="originator")
+            raise refuse(332, "originator", f"at most {MAX_NUMBER_ORIGINATOR} digits")
         return f"+{digits}" if value.startswith(("+", "00")) else digits
     if len(value) > MAX_ALPHA_ORIGINATOR:
         if digits is not None and len(digits) <= MAX_NUMBER_ORIGINATOR:
-            raise TextAppError(
-                360, f"originator: {value!r} is a phone number; send it with replyMethodID 4", field="originator"
-            )
-        raise TextAppError(332, f"originator: at most {MAX_ALPHA_ORIGINATOR} characters", field="originator")
+            raise refuse(360, "originator", f"{value!r} is a phone number; send it with replyMethodID 4")
+        raise refuse(332, "originator", f"at most {MAX_ALPHA_ORIGINATOR} characters")
     if not _ALPHA.match(value):
-        raise TextAppError(
-            360,
-            f"originator: {value!r} must be letters, digits, spaces and . & _ - with replyMethodID 1",
-            field="originator",
-        )
+        raise refuse(360, "originator", f"{value!r} must be letters, digits, spaces and . & _ - with replyMethodID 1")
     return value
 
 
@@ -196,9 +184,7 @@ def _entries(params: Params) -> tuple[str, ...]:
     raw = params.get("destinations") or ""
     entries = tuple(entry for entry in _SEPARATORS.split(raw) if entry.strip())
     if not entries:
-        raise TextAppError(
-            306, "destinations: required, one or more numbers separated by ',' or ';'", field="destinations"
-        )
+        raise refuse(306, "destinations", "required, one or more numbers separated by ',' or ';'")
     return entries
 
 
@@ -209,7 +195,7 @@ def _number(raw: str, name: str, allowed: range | tuple[int, ...], code: int) ->
         choices = (
             f"{allowed.start}-{allowed.stop - 1}" if isinstance(allowed, range) else " or ".join(map(str, allowed))
         )
-        raise TextAppError(code, f"{name}: {raw!r} is not {choices}", field=name)
+        raise refuse(code, name, f"{raw!r} is not {choices}")
     return value
 
 
@@ -218,20 +204,18 @@ def _reply_data(raw: str | None, method: int) -> str | None:
         return None  # the docs ask for it to be empty here; a given one has nothing to do
     if raw is None:
         kind = "an email address" if method == EMAIL else "a URL"
-        raise TextAppError(308, f"replyData: required with replyMethodID {method}, {kind}", field="replyData")
+        raise refuse(308, "replyData", f"required with replyMethodID {method}, {kind}")
     value = raw.strip()
     if method == URL:
         return _url(value, "replyData")
     if "@" not in value or " " in value or len(value) > 255:
-        raise TextAppError(PARAMETER_ERROR, f"replyData: {value!r} is not an email address", field="replyData")
+        raise refuse(PARAMETER_ERROR, "replyData", f"{value!r} is not an email address")
     return value
 
 
 def _url(value: str, name: str) -> str:
     if not value.lower().startswith(("http://", "https://")) or len(value) > MAX_URL or " " in value:
-        raise TextAppError(
-            PARAMETER_ERROR, f"{name}: must be an http(s) URL of at most {MAX_URL} characters", field=name
-        )
+        raise refuse(PARAMETER_ERROR, name, f"must be an http(s) URL of at most {MAX_URL} characters")
     return value
 
 
@@ -243,7 +227,7 @@ def _status_url(raw: str | None) -> str | None:
 
 def _max_length(value: str, name: str, code: int) -> None:
     if len(value) > MAX_REFERENCE:
-        raise TextAppError(code, f"{name}: at most {MAX_REFERENCE} characters", field=name)
+        raise refuse(code, name, f"at most {MAX_REFERENCE} characters")
 
 
 def _fits(text: str, charset: int) -> None:
@@ -251,8 +235,6 @@ def _fits(text: str, charset: int) -> None:
     if parts > MAX_PARTS:
         _, per_part = PART_SIZES.ucs2 if charset == UNICODE else PART_SIZES.gsm7
         alphabet = "Unicode" if charset == UNICODE else "GSM 03.38"
-        raise TextAppError(
-            334,
-            f"body: needs {parts} parts; at most {MAX_PARTS} ({MAX_PARTS * per_part} {alphabet} characters)",
-            field="body",
+        raise refuse(
+            334, "body", f"needs {parts} parts; at most {MAX_PARTS} ({MAX_PARTS * per_part} {alphabet} characters)"
         )
