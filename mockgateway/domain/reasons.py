@@ -234,18 +234,12 @@ def reason_for_code(provider: str, code: str) -> Reason | None:
 
 
 def find_code(provider: str, code: str) -> Code | None:
-    for row in CODES:
-        if row.provider == provider and row.code == code:
-            return row
-    return None
+    return next((row for row in CODES if row.provider == provider and row.code == code), None)
 
 
 def default_code(provider: str, status: MessageStatus) -> str | None:
     """The provider's code for ``status`` when the notification names no reason of its own."""
-    for row in CODES:
-        if row.provider == provider and row.status is status and row.default:
-            return row.code
-    return None
+    return next((row.code for row in CODES if row.provider == provider and row.status is status and row.default), None)
 
 
 def is_class_code(provider: str, code: str, status: MessageStatus) -> bool:
