@@ -146,21 +146,18 @@ class GatewayHandle:
             raise AssertionError("\n".join(lines))
 
     async def _explain(self, spec: Spec[Any], wanted: Mapping[str, str], when: str) -> str:
-        return explain(spec, wanted, await spec.near_misses(self.gateway, wanted), when)
-
-
-def explain(spec: Spec[Any], wanted: Mapping[str, str], misses: list[Any], when: str) -> str:
-    """``no message with to='...' was sent.`` and the near misses, closest first, each with what differs."""
-    lines = [f"no {spec.describe(wanted).removeprefix('a ')} {when}."]
-    if not misses:
-        lines.append(f"Nothing came close: no {spec.noun} at all.")
+        """``no message with to='...' was sent.`` and the near misses, closest first, each with what differs."""
+        misses = await spec.near_misses(self.gateway, wanted)
+        lines = [f"no {spec.describe(wanted).removeprefix('a ')} {when}."]
+        if not misses:
+            lines.append(f"Nothing came close: no {spec.noun} at all.")
+            return "\n".join(lines)
+        lines.append("Near misses (closest first):")
+        for miss in misses:
+            matched = f"matches {', '.join(miss.matched)}; " if miss.matched else ""
+            differs = f"differs in {', '.join(miss.mismatched)}" if miss.mismatched else "matches"
+            lines.append(f"  - {spec.summary(miss.item)} -- {matched}{differs}")
         return "\n".join(lines)
-    lines.append("Near misses (closest first):")
-    for miss in misses:
-        matched = f"matches {', '.join(miss.matched)}; " if miss.matched else ""
-        differs = f"differs in {', '.join(miss.mismatched)}" if miss.mismatched else "matches"
-        lines.append(f"  - {spec.summary(miss.item)} -- {matched}{differs}")
-    return "\n".join(lines)
 
 
 def _wanted(spec: Spec[Any], filters: Mapping[str, str]) -> dict[str, str]:
