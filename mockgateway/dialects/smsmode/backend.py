@@ -35,14 +35,11 @@ class Backend:
         self._sends: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
 
     # -- accounts -------------------------------------------------------------------------------------
-    def by_access_token(self, token: str | None) -> Account:
-        return self._account(self._by_token, token, "accessToken")
-
     def login(self, params: Mapping[str, str]) -> Account:
         """The HTTP API 1.6 account: by ``accessToken``, else by the older ``pseudo`` + ``pass`` pair."""
         token = params.get("accessToken", "")
         if token.strip() or not params.get("pseudo", "").strip():
-            return self.by_access_token(token)
+            return self._account(self._by_token, token, "accessToken")
         name = self._by_pseudo.get(params["pseudo"].strip())
         account = self.gateway.account(name) if name is not None else None
         expected = str(account.credentials[wire.PROVIDER]["pass"]) if account is not None else ""
