@@ -12,7 +12,7 @@ from mockgateway.dialects.mobivate.records import message_record, mo_record
 from mockgateway.dialects.mobivate.search import Search, parse_search
 from mockgateway.dialects.mobivate.wire import PROVIDER
 from mockgateway.domain.errors import NotFound
-from mockgateway.domain.model import Account, Message, MessageStatus
+from mockgateway.domain.model import Account, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
@@ -37,18 +37,14 @@ class MessageLogs:
         core_id = core_id_of(request.params.get("id", ""))
         if core_id is None:
             raise NotFound("no such message", field="id")
-        message = await self._message(account.name, core_id)
-        if message is not None:
+        message = await self._gateway.find_message(core_id)
+        if message is not None and message.account == account.name and message.provider == PROVIDER:
             codes = await self._codes(EventQuery(message_id=message.id, limit=_ALL))
             return WireResponse(200, orjson.dumps(message_record(message, codes.get((message.id, message.status)))))
         for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL)):
             if mo.id == core_id and mo.provider == PROVIDER:
                 return WireResponse(200, orjson.dumps(mo_record(mo)))
         raise NotFound("no such message", field="id")
-
-    async def _message(self, account: str, core_id: str) -> Message | None:
-        message = await self._gateway.find_message(core_id)
-        return message if message and message.account == account and message.provider == PROVIDER else None
 
     async def _outbound(self, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:
         page = await self._gateway.messages(MessageQuery(account=account, provider=PROVIDER, limit=_ALL))
