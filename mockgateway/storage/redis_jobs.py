@@ -1,8 +1,8 @@
 """Pending jobs in Redis: the ``JobJournal`` that survives restarts and is shared by every process.
 
-A message's pending jobs are one entry, a hash of its step numbers to their encoded jobs, and its id waits in
-one sorted set scored by its earliest job, so that a later step can claim the due entries atomically with a
-script (see ``redis_work_scripts``). The entry is also what keeps its message from the store's purge.
+A message's planned jobs are one entry, a hash of its encoded jobs, and its id waits in one sorted set scored by
+its next job, so that a later step can claim the due entries atomically with a script (see
+``redis_work_scripts``). The entry is also what keeps its message from the store's purge.
 Saving is a plain ``HSET`` per message and one ``ZADD`` (a script call costs Redis several times a command);
 the answer to the last says Redis took them all, as it answers in order.
 """
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from mockgateway.domain.job import Job
 from mockgateway.storage import redis_work_scripts as scripts
 from mockgateway.storage.redis_batch import Arg, RedisBatch, Script
-from mockgateway.storage.redis_keys import JOB, Keys, names
+from mockgateway.storage.redis_keys import JOB, Keys, scored
 from mockgateway.storage.redis_outage import translating_outages
 
 if TYPE_CHECKING:
@@ -45,10 +45,10 @@ class RedisJobJournal:
             message_id = job.message_id
             fields = entries.get(message_id)
             if fields is None:
-                entries[message_id] = [job.step, JOB.encode(job)]
+                entries[message_id] = [field_of(job), JOB.encode(job)]
                 earliest[message_id] = job.due_at
             else:
-                fields += [job.step, JOB.encode(job)]
+                fields += [field_of(job), JOB.encode(job)]
                 earliest[message_id] = min(earliest[message_id], job.due_at)
         # Plain commands, an entry claimable (in the due set) last, once its jobs are there.
         for message_id, fields in entries.items():
@@ -64,22 +64,23 @@ class RedisJobJournal:
         keys = self._keys
         listed = [keys.jobs_due, keys.message_parked, keys.message_kept]
         listed += [keys.jobs_of(job.message_id) for job in jobs]
-        args = [part for job in jobs for part in (job.step, job.message_id)]
+        args = [part for job in jobs for part in (field_of(job), job.message_id)]
         self._batch().send(_FORGET, listed, args)  # nobody needs its answer: a job run twice changes nothing
 
     async def load(self) -> list[Job]:
-        """The jobs of the entries waiting in the due set (not those a replica claimed)."""
+        """The jobs still to run of the entries waiting in the due set (not those a replica claimed)."""
         await self._batch().settled()
         redis = self._redis()
-        ordered = names(await redis.zrange(self._keys.jobs_due, 0, -1))
-        if not ordered:
+        waiting = scored(await redis.zrange(self._keys.jobs_due, 0, -1, withscores=True))
+        if not waiting:
             return []
         async with redis.pipeline(transaction=False) as pipe:
-            for message_id in ordered:
-                pipe.hvals(self._keys.jobs_of(message_id.decode()))
+            for message_id, _ in waiting:
+                pipe.hgetall(self._keys.jobs_of(message_id.decode()))
             entries = await pipe.execute()
-        jobs = [JOB.decode(raw) for values in entries for raw in values]
-        return sorted(jobs, key=due_order)
+        jobs = [JOB.decode(raw) for entry in entries for raw in entry.values()]
+        since = {message_id.decode(): at for message_id, at in waiting}
+        return sorted((job for job in jobs if job.due_at >= since[job.message_id]), key=due_order)
 
     async def clear(self) -> None:
         await self._batch().settled()
@@ -88,6 +89,12 @@ class RedisJobJournal:
         async for key in redis.scan_iter(match=self._keys.jobs_of_pattern, count=1000):
             doomed.append(key)
         await redis.unlink(*doomed)
+
+
+def field_of(job: Job) -> str:
+    """A job's field in its message's entry: its due time first, which the scripts read (``repr``, as the
+    scores are written, so that the two compare equal)."""
+    return f"{job.due_at!r} {job.step}"
 
 
 def due_order(job: Job) -> tuple[float, int]:

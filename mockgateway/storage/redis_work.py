@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -109,23 +110,27 @@ class RedisJobQueue:
         keys = self._keys
         listed = [keys.jobs_due, self._running, keys.message_parked, keys.message_kept]
         args: list[Arg] = []
-        for message_id, steps in _steps_by_message(jobs).items():
-            listed.append(keys.jobs_of(message_id))
-            args += [message_id, self._released(message_id, len(steps)), len(steps), *steps]
+        for message_id, count in Counter(job.message_id for job in jobs).items():
+            next_due = self._released(message_id, count)
+            if next_due is not None:
+                listed.append(keys.jobs_of(message_id))
+                args += [message_id, next_due]
         # Redis answers in order: once it answers this, it has taken what the steps wrote before it on this
         # connection, so their messages are free for another replica's next steps only then, and a read anywhere
         # after run_due sees them.
         await self._batch().run(_RAN, listed, args)
 
-    def _released(self, message_id: str, ran: int) -> Arg:
-        """What ``RAN_JOBS`` does with the entry once ``ran`` more of its claimed jobs ran: '' keeps it claimed,
-        '-' forgets it, a time puts it back in the due set till then."""
+    def _released(self, message_id: str, ran: int) -> Arg | None:
+        """When the entry's next job falls due ('-': it has none) once ``ran`` more of its claimed jobs ran, if
+        that was the last of them; ``None`` while more are to run, or when it is not claimed here (the queue was
+        cleared meanwhile). Until released, a replica taking this one's over runs the claim again from its first
+        job (a status is refused as a repeat)."""
         claim = self._claims.get(message_id)
-        if claim is None:  # not claimed here (cleared meanwhile): its jobs are forgotten, the entry left as it is
-            return ""
+        if claim is None:
+            return None
         claim.unran -= ran
         if claim.unran > 0:
-            return ""
+            return None
         del self._claims[message_id]
         return "-" if claim.next_due is None else claim.next_due
 
@@ -149,13 +154,6 @@ class RedisJobQueue:
         self._claims.clear()
         await self._journal.clear()
         await self._redis().unlink(self._running)
-
-
-def _steps_by_message(jobs: Sequence[Job]) -> dict[str, list[int]]:
-    steps: dict[str, list[int]] = {}
-    for job in jobs:
-        steps.setdefault(job.message_id, []).append(job.step)
-    return steps
 
 
 @translating_outages

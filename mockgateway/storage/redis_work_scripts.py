@@ -2,18 +2,20 @@
 jobs, noting ran or forgotten ones, and taking over or releasing what a replica held. Each runs atomically, so
 no job is claimed twice and no lease is taken twice.
 
-A message's pending jobs are one entry: a hash (its step number -> the encoded job) whose id waits in the due
-set, scored by its earliest job, or in the running set of the one replica that claimed it. A claim hands out
-every job of the entry that is due and moves the entry to the claimer's running set; once they ran, the entry
-goes back to the due set at its next job's time, or is gone with its last job. So one message's steps never
-run on two replicas at once, nor out of order. The scripts read a job's due time from its msgpack value.
+A message's planned jobs are one entry: a hash of its jobs, each under "<due time> <step>", whose id waits in
+the due set or in the running set of the one replica that claimed it, scored by its next job's due time: the
+entry's jobs due before its score have run. A claim hands out the entry's jobs due from its score up to now
+and moves it to the claimer's running set; once they ran, the entry goes back to the due set at its next job's
+time, or is deleted after its last. So one message's steps never run on two replicas at once, nor out of
+order, and a step costs Redis five commands, none of them per job.
 """
 
 from __future__ import annotations
 
-#: A message whose last job is gone leaves the parked set (the store's purge parks a message while it has
-#: jobs) for the retention set.
-_UNPARKED = """
+#: A job's due time, from its field; a message whose last job is gone leaves the parked set (the store's purge
+#: parks a message while it has jobs) for the retention set.
+_ENTRIES = """
+local function due_of(field) return tonumber(string.match(field, '^%S+')) end
 local function unparked(parked, kept, id)
   local score = redis.call('ZSCORE', parked, id)
   if score then
@@ -21,70 +23,64 @@ local function unparked(parked, kept, id)
     redis.call('ZADD', kept, 'GT', score, id)
   end
 end
-local function due_of(value) return cmsgpack.unpack(value).due_at end
-local function score(at) return string.format('%.17g', at) end
 """
 
-#: Claim up to a batch of due entries, earliest first: their jobs due at or before now are handed out and the
-#: entry moves to the claimer's running set, scored by the earliest of them (to go back to the due set at that
-#: time if the claimer dies). KEYS: the due set, the claimer's running set. ARGV: now, the batch size, the entry
-#: key prefix. Returns how many entries were looked at, the values handed out, and per claimed entry with jobs
-#: left its message id and when the next of them falls due.
+#: Claim up to a batch of due entries, earliest first: each hands out its jobs due from its score up to now
+#: and moves, with its score, to the claimer's running set. KEYS: the due set, the claimer's running set.
+#: ARGV: now, the batch size, the entry key prefix. Returns how many entries were looked at, the values handed
+#: out, and per claimed entry with jobs left its message id and when the next of them falls due.
 CLAIM_JOBS = (
-    _UNPARKED
+    _ENTRIES
     + """
 local now = tonumber(ARGV[1])
-local found = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[2])
+local found = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[2], 'WITHSCORES')
 local values, later = {}, {}
-for _, id in ipairs(found) do
+for i = 1, #found, 2 do
+  local id, from = found[i], tonumber(found[i + 1])
   local fields = redis.call('HGETALL', ARGV[3] .. id)
-  local first, next_due
-  for i = 2, #fields, 2 do
-    local at = due_of(fields[i])
-    if at <= now then
-      values[#values + 1] = fields[i]
-      if not first or at < first then first = at end
-    elseif not next_due or at < next_due then
-      next_due = at
+  local handed, next_due = #values, nil
+  for j = 1, #fields, 2 do
+    local at = due_of(fields[j])
+    if at > now then
+      if not next_due or at < next_due then next_due = at end
+    elseif at >= from then
+      values[#values + 1] = fields[j + 1]
     end
   end
-  if first then
-    redis.call('ZREM', KEYS[1], id)
-    redis.call('ZADD', KEYS[2], score(first), id)
+  redis.call('ZREM', KEYS[1], id)
+  if #values > handed then
+    redis.call('ZADD', KEYS[2], found[i + 1], id)
     if next_due then
       later[#later + 1] = id
-      later[#later + 1] = score(next_due)
+      later[#later + 1] = string.format('%.17g', next_due)
     end
-  elseif next_due then  -- saved again with later jobs only: waits for them
-    redis.call('ZADD', KEYS[1], score(next_due), id)
-  else  -- its jobs were forgotten
-    redis.call('ZREM', KEYS[1], id)
+  elseif next_due then  -- its due jobs were forgotten: it waits for the next
+    redis.call('ZADD', KEYS[1], string.format('%.17g', next_due), id)
+  else
+    redis.call('DEL', ARGV[3] .. id)
   end
 end
-return {#found, values, later}
+return {#found / 2, values, later}
 """
 )
 
-#: Jobs that ran are forgotten from their entries; an entry whose claimed jobs all ran leaves the claimer's
-#: running set for the due set at its next job's time, or, with no job left, its message goes back from the
-#: parked set to the retention set. An entry no longer in the running set was given back meanwhile (its claimer
-#: was taken for dead) and is another's now: only its ran jobs are forgotten.
-#: KEYS: the due set, the claimer's running set, the parked messages, the retention set, then per entry its key.
-#: ARGV: per entry its message id, then '' (jobs of its claim are still to run), '-' (none left) or its next
-#: due time, then how many of its jobs ran, then their step numbers.
+#: Entries whose claimed jobs all ran leave the claimer's running set for the due set at their next job's time,
+#: or, with no job left, are deleted and their message goes back from the parked set to the retention set. An
+#: entry no longer in the running set was given back meanwhile (its claimer was taken for dead) and is
+#: another's now: it is left as it is. KEYS: the due set, the claimer's running set, the parked messages, the
+#: retention set, then per entry its key. ARGV: per entry its message id, then '-' (no job left) or its next
+#: due time.
 RAN_JOBS = (
-    _UNPARKED
+    _ENTRIES
     + """
-local at = 1
 for i = 5, #KEYS do
-  local id, release, count = ARGV[at], ARGV[at + 1], tonumber(ARGV[at + 2])
-  redis.call('HDEL', KEYS[i], unpack(ARGV, at + 3, at + 2 + count))
-  at = at + 3 + count
-  if release ~= '' and redis.call('ZREM', KEYS[2], id) == 1 then
-    if release == '-' then
+  local id, next_due = ARGV[2 * i - 9], ARGV[2 * i - 8]
+  if redis.call('ZREM', KEYS[2], id) == 1 then
+    if next_due == '-' then
+      redis.call('DEL', KEYS[i])
       unparked(KEYS[3], KEYS[4], id)
     else
-      redis.call('ZADD', KEYS[1], release, id)
+      redis.call('ZADD', KEYS[1], next_due, id)
     end
   end
 end
@@ -92,24 +88,29 @@ return #KEYS - 4
 """
 )
 
-#: Jobs forgotten one by one (the journal's own use, outside the claims): an entry left with jobs waits for
-#: its earliest if it was waiting; one left empty leaves the due set and unparks its message.
-#: KEYS: the due set, the parked messages, the retention set, then per job its entry's key.
-#: ARGV: per job its step number and its message id.
+#: Jobs forgotten one by one (the journal's own use, outside the claims): a waiting entry waits for its next
+#: job left, or is deleted with its message unparked when none is left. KEYS: the due set, the parked
+#: messages, the retention set, then per job its entry's key. ARGV: per job its field and its message id.
 FORGET_JOBS = (
-    _UNPARKED
+    _ENTRIES
     + """
 for i = 4, #KEYS do
-  local step, id = ARGV[2 * i - 7], ARGV[2 * i - 6]
-  if redis.call('HDEL', KEYS[i], step) == 1 then
-    local left = redis.call('HVALS', KEYS[i])
-    if #left == 0 then
+  local field, id = ARGV[2 * i - 7], ARGV[2 * i - 6]
+  if redis.call('HDEL', KEYS[i], field) == 1 then
+    local from = redis.call('ZSCORE', KEYS[1], id)
+    local next_due
+    if from then
+      for _, left in ipairs(redis.call('HKEYS', KEYS[i])) do
+        local at = due_of(left)
+        if at >= tonumber(from) and (not next_due or at < next_due) then next_due = at end
+      end
+    end
+    if next_due then
+      redis.call('ZADD', KEYS[1], string.format('%.17g', next_due), id)
+    elseif from or redis.call('EXISTS', KEYS[i]) == 0 then
       redis.call('ZREM', KEYS[1], id)
+      redis.call('DEL', KEYS[i])
       unparked(KEYS[2], KEYS[3], id)
-    else
-      local first = due_of(left[1])
-      for j = 2, #left do first = math.min(first, due_of(left[j])) end
-      redis.call('ZADD', KEYS[1], 'XX', score(first), id)
     end
   end
 end
