@@ -86,23 +86,27 @@ class RedisJobQueue:
         await self._journal.save(jobs)
 
     async def take_due(self, now: float) -> list[Job]:
-        keys, claims = self._keys, self._claims
+        keys = self._keys
         due = list(self._put_back)
         while True:
             listed = [keys.jobs_due, self._running]
             looked_at, values, later = await self._batch().run(_CLAIM, listed, [now, CLAIM_BATCH, keys.jobs_of_prefix])
             claimed = [JOB.decode(raw) for raw in names(values)]
-            next_due = {name.decode(): float(at) for name, at in zip(later[::2], later[1::2], strict=True)}
-            for job in claimed:
-                claim = claims.get(job.message_id)
-                if claim is None:
-                    claims[job.message_id] = _Claim(unran=1, next_due=next_due.get(job.message_id))
-                else:
-                    claim.unran += 1
+            self._note_claims(claimed, _next_due(later))
             due += claimed
             if looked_at < CLAIM_BATCH:
                 self._put_back = []
                 return sorted(due, key=due_order)
+
+    def _note_claims(self, claimed: list[Job], next_due: dict[str, float]) -> None:
+        """``next_due``: message id -> when the next job of its entry falls due, for those with one left."""
+        claims = self._claims
+        for job in claimed:
+            claim = claims.get(job.message_id)
+            if claim is None:
+                claims[job.message_id] = _Claim(unran=1, next_due=next_due.get(job.message_id))
+            else:
+                claim.unran += 1
 
     async def ran(self, jobs: Sequence[Job]) -> None:
         if not jobs:
@@ -154,6 +158,11 @@ class RedisJobQueue:
         self._claims.clear()
         await self._journal.clear()
         await self._redis().unlink(self._running)
+
+
+def _next_due(later: list[bytes]) -> dict[str, float]:
+    """``CLAIM_JOBS``'s list of message ids, each followed by its entry's next due time."""
+    return {name.decode(): float(at) for name, at in zip(later[::2], later[1::2], strict=True)}
 
 
 @translating_outages
