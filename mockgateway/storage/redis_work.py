@@ -73,6 +73,9 @@ class RedisJobQueue:
         self._running = keys.running(replica)
         #: message id -> its entry while this replica holds it
         self._claims: dict[str, _Claim] = {}
+        #: message id -> its entry's next due time ('-': none), for entries whose claimed jobs all ran, until
+        #: Redis took it
+        self._unsent: dict[str, Arg] = {}
         #: Claimed jobs that could not run while Redis was away: still claimed by this replica, run first next time.
         self._put_back: list[Job] = []
 
@@ -86,6 +89,8 @@ class RedisJobQueue:
         await self._journal.save(jobs)
 
     async def take_due(self, now: float) -> list[Job]:
+        if self._unsent:
+            await self._release()
         keys = self._keys
         due = list(self._put_back)
         while True:
@@ -111,18 +116,31 @@ class RedisJobQueue:
     async def ran(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
-        keys = self._keys
-        listed = [keys.jobs_due, self._running, keys.message_parked, keys.message_kept]
-        args: list[Arg] = []
+        unsent = self._unsent
         for message_id, count in Counter(job.message_id for job in jobs).items():
             next_due = self._released(message_id, count)
             if next_due is not None:
-                listed.append(keys.jobs_of(message_id))
-                args += [message_id, next_due]
-        # Redis answers in order: once it answers this, it has taken what the steps wrote before it on this
-        # connection, so their messages are free for another replica's next steps only then, and a read anywhere
-        # after run_due sees them.
-        await self._batch().run(_RAN, listed, args)
+                unsent[message_id] = next_due
+        await self._release()
+
+    async def _release(self) -> None:
+        """Sends ``RAN_JOBS`` for the entries released and not sent yet; they stay unsent if Redis is away, so
+        that the next ``take_due`` sends them again (an entry left in the running set would never run on)."""
+        keys = self._keys
+        listed = [keys.jobs_due, self._running, keys.message_parked, keys.message_kept]
+        args: list[Arg] = []
+        sending, self._unsent = self._unsent, {}
+        for message_id, next_due in sending.items():
+            listed.append(keys.jobs_of(message_id))
+            args += [message_id, next_due]
+        try:
+            # Redis answers in order: once it answers this, it has taken what the steps wrote before it on this
+            # connection, so their messages are free for another replica's next steps only then, and a read
+            # anywhere after run_due sees them.
+            await self._batch().run(_RAN, listed, args)
+        except BaseException:
+            self._unsent = sending | self._unsent
+            raise
 
     def _released(self, message_id: str, ran: int) -> Arg | None:
         """When the entry's next job falls due ('-': it has none) once ``ran`` more of its claimed jobs ran, if
@@ -156,6 +174,7 @@ class RedisJobQueue:
 
     async def clear(self) -> None:
         self._claims.clear()
+        self._unsent.clear()
         await self._journal.clear()
         await self._redis().unlink(self._running)
 

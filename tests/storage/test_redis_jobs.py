@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 from redis.asyncio import Redis
 
+from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import MessageStatus
 from mockgateway.storage.redis_store import RedisStore
 from mockgateway.storage.redis_work import RedisJobQueue
 from tests.conftest import T0
-from tests.redis_server import redis_url
+from tests.redis_server import private_redis, redis_url
 
 MESSAGE = "1000000001"
 
@@ -101,3 +103,20 @@ async def _commands(redis: Redis) -> int:
 
 
 _NOT_COUNTED = ("cmdstat_info", "cmdstat_script|load")
+
+
+async def test_an_entry_whose_release_redis_missed_is_released_once_it_is_back(tmp_path: Path) -> None:
+    with private_redis(tmp_path) as server:
+        store = RedisStore(server.url, prefix="t:")
+        await store.open()
+        try:
+            queue = store.job_queue()
+            await queue.save(_timeline())
+            claimed = await queue.take_due(T0 + 1)
+            server.kill()
+            with pytest.raises(StoreUnavailable):
+                await queue.ran(claimed)  # the step ran; Redis is away when told
+            server.start()
+            assert [job.status for job in await queue.take_due(T0 + 3)] == [MessageStatus.DELIVERED]
+        finally:
+            await store.close()
