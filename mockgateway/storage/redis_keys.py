@@ -66,8 +66,8 @@ class Keys:
         self.delivery_account_prefix = f"{data}dlv:a:"
         self.delivery_message_prefix = f"{data}dlv:m:"
         # -- pending jobs: an entry per message, claimable later by a script popping the earliest from ``jobs_due``
-        self.jobs_due = f"{data}jobs:due"  #: message ids scored by their earliest job's due time
-        self.jobs_of_prefix = f"{data}jobs:of:"  #: per message: hash step -> its pending job's value
+        self.jobs_due = f"{data}jobs:due"  #: message ids scored by their next job's due time
+        self.jobs_of_prefix = f"{data}jobs:of:"  #: per message: hash "<due time> <step>" -> its job's value
         self.jobs_of_pattern = _glob_escaped(self.jobs_of_prefix) + "*"
         # -- counters kept across a clear
         self.sequence = f"{prefix}m:seq"
