@@ -53,7 +53,8 @@ class JobQueue(Protocol):
         ...
 
     async def restore(self) -> int:
-        """After a restart: take back the jobs kept; returns how many."""
+        """After a restart: take back the jobs kept; returns how many (the Redis queue, which keeps a message's
+        jobs as one entry: how many messages have jobs waiting)."""
         ...
 
     async def clear(self) -> None:

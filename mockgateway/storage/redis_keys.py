@@ -65,10 +65,9 @@ class Keys:
         self.delivery_kept = f"{data}dlv:kept"  #: finished ids scored by their retention start
         self.delivery_account_prefix = f"{data}dlv:a:"
         self.delivery_message_prefix = f"{data}dlv:m:"
-        # -- pending jobs: claimable later by a script popping the earliest due from ``jobs_due``
-        self.jobs = f"{data}jobs"  #: hash key -> value
-        self.jobs_due = f"{data}jobs:due"  #: keys scored by due time
-        self.jobs_of_prefix = f"{data}jobs:of:"  #: per message: its pending job keys
+        # -- pending jobs: an entry per message, claimable later by a script popping the earliest from ``jobs_due``
+        self.jobs_due = f"{data}jobs:due"  #: message ids scored by their next job's due time
+        self.jobs_of_prefix = f"{data}jobs:of:"  #: per message: hash "<due time> <step>" -> its job's value
         self.jobs_of_pattern = _glob_escaped(self.jobs_of_prefix) + "*"
         # -- counters kept across a clear
         self.sequence = f"{prefix}m:seq"
@@ -84,8 +83,7 @@ class Keys:
         # -- work shared by replicas: claimed jobs, leased callbacks, heartbeats (``redis_work``)
         self.replicas = f"{prefix}w:replicas"  #: ids of the replicas that hold or held work
         self.alive_prefix = f"{prefix}w:alive:"  #: per replica: its heartbeat, gone when it stops beating
-        self.running_prefix = f"{data}jobs:run:"  #: per replica: the job keys it claimed, scored by due time
-        self.jobs_busy = f"{data}jobs:busy"  #: hash message id -> "<replica> <count>": who claimed how many of its jobs
+        self.running_prefix = f"{data}jobs:run:"  #: per replica: the message ids it claimed, scored by due time
         self.owned_prefix = f"{data}dlv:own:"  #: per replica: the pending deliveries it holds
         self.released = f"{data}dlv:released"  #: pending deliveries no replica holds
         # -- replicas sharing the store: their notes to each other, one clock advance at a time, tokens read

@@ -42,27 +42,6 @@ for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], name) end
 return name
 """
 
-#: Pending jobs forgotten once run. A message the store's purge parked because of its pending jobs goes back
-#: to the retention set after its last job.
-#: KEYS: the jobs' values, their due times, the parked messages, the retention set, then per job its message's
-#: set. ARGV: per job its key and its message id.
-FORGET_JOBS = """
-for i = 1, #ARGV / 2 do
-  local key, id, of = ARGV[2 * i - 1], ARGV[2 * i], KEYS[4 + i]
-  redis.call('HDEL', KEYS[1], key)
-  redis.call('ZREM', KEYS[2], key)
-  redis.call('SREM', of, key)
-  if redis.call('SCARD', of) == 0 then
-    local score = redis.call('ZSCORE', KEYS[3], id)
-    if score then
-      redis.call('ZREM', KEYS[3], id)
-      redis.call('ZADD', KEYS[4], 'GT', score, id)
-    end
-  end
-end
-return #ARGV / 2
-"""
-
 #: A callback delivery inserted (and listed in its indexes) or replaced; a finished one moves the retention start
 #: of what it carried. The replica saving a pending one holds its lease; a finished one is no longer held.
 #: KEYS: sequence, values, the deliveries' retention set, the retention set of its notifications or MOs, the

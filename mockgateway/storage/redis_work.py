@@ -1,8 +1,9 @@
 """Work that replicas on one Redis share: due jobs claimed atomically, and callback deliveries leased.
 
-``RedisJobQueue``: the journal's sorted set of due jobs is the queue. A replica claims a batch of due jobs (a
-script moves them into its own running set), runs them, and forgets them; a replica that dies leaves them in
-its running set, and another gives them back to the queue when it takes over.
+``RedisJobQueue``: the journal's sorted set of messages with due jobs is the queue. A replica claims a batch of
+due entries (a script hands out their due jobs and moves the entries into its own running set), runs the jobs,
+and then forgets them and puts each entry back at its next job's time; a replica that dies leaves its entries
+in its running set, and another gives them back to the queue when it takes over.
 
 ``RedisLeases``: the replica saving a pending delivery holds it (``SAVE_DELIVERY`` keeps the set of each
 replica's). Each replica keeps a heartbeat key whose time-to-live is the takeover time, refreshed every third of
@@ -13,16 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import DeliveryState
 from mockgateway.service.scheduler import FixedTimeline
 from mockgateway.service.work_ports import TakeOver
 from mockgateway.storage import redis_work_scripts as scripts
-from mockgateway.storage.redis_batch import RedisBatch, Script
-from mockgateway.storage.redis_jobs import RedisJobJournal
+from mockgateway.storage.redis_batch import Arg, RedisBatch, Script
+from mockgateway.storage.redis_jobs import RedisJobJournal, due_order
 from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names
 from mockgateway.storage.redis_outage import translating_outages
 from mockgateway.tasks import stop
@@ -34,10 +38,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Jobs claimed by one script call: bounded, so that the replicas share a burst.
+#: Entries claimed by one script call: bounded, so that the replicas share a burst.
 CLAIM_BATCH = 512
 _CLAIM = Script(scripts.CLAIM_JOBS)
 _RAN = Script(scripts.RAN_JOBS)
+
+
+class _Claim(msgspec.Struct, gc=False, kw_only=True):
+    """A message's entry this replica claimed: how many of the jobs handed out have not run yet, and when its
+    next job falls due (``None``: it has none left)."""
+
+    unran: int
+    next_due: float | None
 
 
 @translating_outages
@@ -59,6 +71,11 @@ class RedisJobQueue:
         self._journal = journal
         self._replica = replica
         self._running = keys.running(replica)
+        #: message id -> its entry while this replica holds it
+        self._claims: dict[str, _Claim] = {}
+        #: message id -> its entry's next due time ('-': none), for entries whose claimed jobs all ran, until
+        #: Redis took it
+        self._unsent: dict[str, Arg] = {}
         #: Claimed jobs that could not run while Redis was away: still claimed by this replica, run first next time.
         self._put_back: list[Job] = []
 
@@ -72,27 +89,72 @@ class RedisJobQueue:
         await self._journal.save(jobs)
 
     async def take_due(self, now: float) -> list[Job]:
+        if self._unsent:
+            await self._release()
         keys = self._keys
         due = list(self._put_back)
         while True:
-            listed = [keys.jobs_due, keys.jobs, self._running, keys.jobs_busy]
-            found = await self._batch().run(_CLAIM, listed, [now, CLAIM_BATCH, self._replica])
-            due += [JOB.decode(raw) for raw in names(found)]
-            if len(found) < CLAIM_BATCH:
+            listed = [keys.jobs_due, self._running]
+            looked_at, values, later = await self._batch().run(_CLAIM, listed, [now, CLAIM_BATCH, keys.jobs_of_prefix])
+            claimed = [JOB.decode(raw) for raw in names(values)]
+            self._note_claims(claimed, _next_due(later))
+            due += claimed
+            if looked_at < CLAIM_BATCH:
                 self._put_back = []
-                return sorted(due, key=_due_order)
+                return sorted(due, key=due_order)
+
+    def _note_claims(self, claimed: list[Job], next_due: dict[str, float]) -> None:
+        """``next_due``: message id -> when the next job of its entry falls due, for those with one left."""
+        claims = self._claims
+        for job in claimed:
+            claim = claims.get(job.message_id)
+            if claim is None:
+                claims[job.message_id] = _Claim(unran=1, next_due=next_due.get(job.message_id))
+            else:
+                claim.unran += 1
 
     async def ran(self, jobs: Sequence[Job]) -> None:
         if not jobs:
             return
+        unsent = self._unsent
+        for message_id, count in Counter(job.message_id for job in jobs).items():
+            next_due = self._released(message_id, count)
+            if next_due is not None:
+                unsent[message_id] = next_due
+        await self._release()
+
+    async def _release(self) -> None:
+        """Sends ``RAN_JOBS`` for the entries released and not sent yet; they stay unsent if Redis is away, so
+        that the next ``take_due`` sends them again (an entry left in the running set would never run on)."""
         keys = self._keys
-        listed = [keys.jobs, keys.message_parked, keys.message_kept, self._running, keys.jobs_busy]
-        listed += [keys.jobs_of(job.message_id) for job in jobs]
-        args = [part for job in jobs for part in (job.key, job.message_id)]
-        # Redis answers in order: once it answers this, it has taken what the steps wrote before it on this
-        # connection, so their messages are free for another replica's next steps only then, and a read anywhere
-        # after run_due sees them.
-        await self._batch().run(_RAN, listed, args)
+        listed = [keys.jobs_due, self._running, keys.message_parked, keys.message_kept]
+        args: list[Arg] = []
+        sending, self._unsent = self._unsent, {}
+        for message_id, next_due in sending.items():
+            listed.append(keys.jobs_of(message_id))
+            args += [message_id, next_due]
+        try:
+            # Redis answers in order: once it answers this, it has taken what the steps wrote before it on this
+            # connection, so their messages are free for another replica's next steps only then, and a read
+            # anywhere after run_due sees them.
+            await self._batch().run(_RAN, listed, args)
+        except BaseException:
+            self._unsent = sending | self._unsent
+            raise
+
+    def _released(self, message_id: str, ran: int) -> Arg | None:
+        """When the entry's next job falls due ('-': it has none) once ``ran`` more of its claimed jobs ran, if
+        that was the last of them; ``None`` while more are to run, or when it is not claimed here (the queue was
+        cleared meanwhile). Until released, a replica taking this one's over runs the claim again from its first
+        job (a status is refused as a repeat)."""
+        claim = self._claims.get(message_id)
+        if claim is None:
+            return None
+        claim.unran -= ran
+        if claim.unran > 0:
+            return None
+        del self._claims[message_id]
+        return "-" if claim.next_due is None else claim.next_due
 
     def put_back(self, jobs: Sequence[Job]) -> None:
         self._put_back.extend(jobs)
@@ -107,15 +169,19 @@ class RedisJobQueue:
         return None  # the store's purge parks a message while the journal has jobs for it
 
     async def restore(self) -> int:
+        """How many messages have jobs waiting (an entry each)."""
         return int(await self._redis().zcard(self._keys.jobs_due))
 
     async def clear(self) -> None:
+        self._claims.clear()
+        self._unsent.clear()
         await self._journal.clear()
-        await self._redis().unlink(self._running, self._keys.jobs_busy)
+        await self._redis().unlink(self._running)
 
 
-def _due_order(job: Job) -> float:
-    return job.due_at
+def _next_due(later: list[bytes]) -> dict[str, float]:
+    """``CLAIM_JOBS``'s list of message ids, each followed by its entry's next due time."""
+    return {name.decode(): float(at) for name, at in zip(later[::2], later[1::2], strict=True)}
 
 
 @translating_outages
@@ -158,7 +224,7 @@ class RedisLeases:
             return 0
         keys = self._keys
         take_over = self._redis().register_script(scripts.TAKE_OVER)
-        listed = [keys.replicas, keys.jobs_due, keys.jobs_busy, keys.owned(self._replica), keys.released]
+        listed = [keys.replicas, keys.jobs_due, keys.owned(self._replica), keys.released]
         prefixes = [keys.alive_prefix, keys.running_prefix, keys.owned_prefix]
         ids = names(await take_over(keys=listed, args=[self._replica, *prefixes]))
         if not ids:
@@ -180,7 +246,7 @@ class RedisLeases:
         self._take = None
         keys, me = self._keys, self._replica
         release = self._redis().register_script(scripts.RELEASE)
-        listed = [keys.replicas, keys.jobs_due, keys.jobs_busy, keys.owned(me), keys.released]
+        listed = [keys.replicas, keys.jobs_due, keys.owned(me), keys.released]
         await release(keys=[*listed, keys.running(me), keys.alive(me)], args=[me])
 
 
