@@ -30,6 +30,7 @@ from mockgateway.service.recovery import Restored
 from mockgateway.service.replica import Replica
 from mockgateway.service.retention import DEFAULT_RETENTION_S
 from mockgateway.service.send_answers import Sleep, send_failure
+from mockgateway.service.shared_configs import SharedConfigs
 from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
 from mockgateway.service.work_ports import JobQueue, Leases, NoLeases
@@ -67,6 +68,7 @@ class Gateway(History, StateCalls):
         self.scenarios = scenarios  # indexed by the setter
         self._directory = directory
         self._segments = Segmenter()
+        self._configs = SharedConfigs()
         self._admission = admission or SendAdmission(store)
         self._leases = leases or NoLeases()
         self._engine = Engine(
@@ -156,7 +158,7 @@ class Gateway(History, StateCalls):
         on_send: OnSend | None,
     ) -> Accepted:
         now = self._clock.now()
-        messages = new_messages(request, seg, scenarios, now=now, numeric=self._ids.numeric)
+        messages = new_messages(request, seg, scenarios, now=now, numeric=self._ids.numeric, configs=self._configs)
         await self._store.add_messages(messages)
         self._accepted[request.provider] = self._accepted.get(request.provider, 0) + len(messages)
         events = self._events
