@@ -174,10 +174,15 @@ class Gateway(History, StateCalls):
         opted_out = self._directory.opted_out(request.account)
         select = self._scenarios.select
         text, origin, account, provider = request.text, request.origin, request.account, request.provider
-        return [
-            OPTED_OUT if opted_out and number in opted_out else select(number, text, origin, account, provider, rng)
-            for number in request.destinations
-        ]
+        chosen = []
+        # A loop, not a list comprehension: on Python 3.11 that is a function of its own, and the seven names
+        # it would read from here each a cell made on every send.
+        for number in request.destinations:
+            if opted_out and number in opted_out:
+                chosen.append(OPTED_OUT)
+            else:
+                chosen.append(select(number, text, origin, account, provider, rng))
+        return chosen
 
     # -- replies --------------------------------------------------------------------------------
     async def inject_mo(self, sender: str, recipient: str, text: str, *, account: str | None = None) -> MoMessage:
