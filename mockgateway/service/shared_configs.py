@@ -23,13 +23,15 @@ class SharedConfigs:
         self._limit = limit
         self._options: dict[bytes, Options] = {}
         self._callbacks: dict[tuple[CallbackTarget, ...], tuple[CallbackTarget, ...]] = {}
+        self._last_options: Options = ()
 
     def options(self, options: Options) -> Options:
         """The shared copy of ``options``."""
-        if not options:
+        if not options or options is self._last_options:  # the very copy: a dialect's defaults, send after send
             return options
         # by their JSON: ``True == 1`` in Python, and the one must never stand in for the other
-        return self._shared(self._options, _encode(options), options)
+        self._last_options = shared = self._shared(self._options, _encode(options), options)
+        return shared
 
     def callbacks(self, callbacks: tuple[CallbackTarget, ...]) -> tuple[CallbackTarget, ...]:
         """The shared copy of ``callbacks``."""
