@@ -12,19 +12,38 @@ from mockgateway.domain.errors import GatewayError
 from mockgateway.domain.model import CallbackTarget, HttpCall
 
 
-# Structs rather than frozen dataclasses: one of each is made per request, and a struct's __init__ is C code
-# (a frozen dataclass sets each field through object.__setattr__).
-class WireRequest(msgspec.Struct, frozen=True, kw_only=True):
-    method: str
-    path: str
-    query: Mapping[str, str]
-    headers: Mapping[str, str]
-    body: bytes
-    params: Mapping[str, str]  #: path parameters
-    #: the query string as sent, still percent-encoded: for APIs whose values are not UTF-8
-    raw_query: str = ""
+class WireRequest(Protocol):
+    """A provider request as a dialect reads it. The HTTP layer reads each part from the web framework's request
+    only when a handler asks for it: the common send reads the headers and the body alone."""
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def query(self) -> Mapping[str, str]: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def params(self) -> Mapping[str, str]:
+        """The path parameters."""
+        ...
+
+    @property
+    def raw_query(self) -> str:
+        """The query string as sent, still percent-encoded: for APIs whose values are not UTF-8."""
+        ...
 
 
+# A struct rather than a frozen dataclass: one is made per request, and a struct's __init__ is C code (a frozen
+# dataclass sets each field through object.__setattr__).
 class WireResponse(msgspec.Struct, frozen=True):
     status: int
     body: bytes

@@ -6,16 +6,51 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
+import msgspec
 from aiohttp import web
 
-from mockgateway.dialects.base import Dialect, Handler, WireRequest, WireResponse
+from mockgateway.dialects.base import Dialect, Handler, WireResponse
 from mockgateway.domain.errors import BodyTooLarge, GatewayError, MethodNotAllowed, UnknownEndpoint
 from mockgateway.http.metrics import METRICS
 
 log = logging.getLogger(__name__)
 _JSON = "application/json"
 _NO_QUERY: Mapping[str, str] = MappingProxyType({})
+
+if TYPE_CHECKING:
+    from mockgateway.dialects.base import WireRequest
+
+
+class ReceivedRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """A request as the dialects read it (a ``WireRequest``): the headers and body, which every handler reads,
+    taken up front; the rest read from aiohttp's request when a handler asks (the common send never does, and
+    each is a property of aiohttp's, the path a decoding of yarl's)."""
+
+    headers: Mapping[str, str]
+    body: bytes
+    received: web.Request
+
+    @property
+    def method(self) -> str:
+        return self.received.method
+
+    @property
+    def path(self) -> str:
+        return self.received.path
+
+    @property
+    def raw_query(self) -> str:
+        return self.received.rel_url.raw_query_string
+
+    @property
+    def query(self) -> Mapping[str, str]:
+        return self.received.query if self.raw_query else _NO_QUERY  # parsing even an empty query costs a few µs
+
+    @property
+    def params(self) -> Mapping[str, str]:
+        return self.received.match_info
 
 
 def mount(app: web.Application, dialect: Dialect, max_body: int) -> None:
@@ -72,17 +107,13 @@ def _adapt(
     async def handle(request: web.Request) -> web.StreamResponse:
         started = clock()
         try:
-            body = await request.read()
-            raw_query = request.rel_url.raw_query_string
-            wire = WireRequest(
-                method=request.method,
-                path=request.path,
-                query=request.query if raw_query else _NO_QUERY,  # parsing even an empty query costs a few µs
-                headers=request.headers,
-                body=body,
-                params=request.match_info,
-                raw_query=raw_query,
-            )
+            content = request.content
+            # A body that came whole with its head, as a send's does, is taken as it is: aiohttp's read() copies
+            # it, and awaits two reads to find its end.
+            body = content.read_nowait() if content.is_eof() else await request.read()
+            if len(body) > max_body:  # as read() refuses one
+                raise web.HTTPRequestEntityTooLarge(max_size=max_body, actual_size=len(body))
+            wire = ReceivedRequest(headers=request.headers, body=body, received=request)
             response = await handler(wire)
         except web.HTTPRequestEntityTooLarge:
             too_large = BodyTooLarge(
@@ -101,6 +132,12 @@ def _adapt(
         return answer
 
     return handle
+
+
+if TYPE_CHECKING:
+
+    def _is_a_wire_request(request: ReceivedRequest) -> WireRequest:
+        return request  # mypy proves the struct fits the dialects' contract
 
 
 def _to_web(response: WireResponse) -> web.Response:

@@ -33,6 +33,8 @@ class Directory:
         #: (name, provider) -> the account with that provider's own callback targets as its targets. The book's
         #: own method, not a wrapper: the engine asks for every callback it renders.
         self.as_seen_by = self._book.as_seen_by
+        #: name -> the account (``NotFound`` when none): the book's own method too, asked twice on every send
+        self.account = self._book.get
         self._state = state
         self._clock = clock
         #: account -> number -> its opt-out; read on every send
@@ -67,9 +69,6 @@ class Directory:
     @property
     def accounts(self) -> Mapping[str, Account]:
         return self._book.all
-
-    def account(self, name: str) -> Account:
-        return self._book.get(name)
 
     def owner_of(self, recipient: str) -> Account:
         """The account that owns the number ``recipient``; the only account, when there is one."""

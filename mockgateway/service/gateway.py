@@ -30,6 +30,7 @@ from mockgateway.service.recovery import Restored
 from mockgateway.service.replica import Replica
 from mockgateway.service.retention import DEFAULT_RETENTION_S
 from mockgateway.service.send_answers import Sleep, send_failure
+from mockgateway.service.shared_configs import SharedConfigs
 from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
 from mockgateway.service.work_ports import JobQueue, Leases, NoLeases
@@ -67,6 +68,7 @@ class Gateway(History, StateCalls):
         self.scenarios = scenarios  # indexed by the setter
         self._directory = directory
         self._segments = Segmenter()
+        self._configs = SharedConfigs()
         self._admission = admission or SendAdmission(store)
         self._leases = leases or NoLeases()
         self._engine = Engine(
@@ -156,7 +158,7 @@ class Gateway(History, StateCalls):
         on_send: OnSend | None,
     ) -> Accepted:
         now = self._clock.now()
-        messages = new_messages(request, seg, scenarios, now=now, numeric=self._ids.numeric)
+        messages = new_messages(request, seg, scenarios, now=now, numeric=self._ids.numeric, configs=self._configs)
         await self._store.add_messages(messages)
         self._accepted[request.provider] = self._accepted.get(request.provider, 0) + len(messages)
         events = self._events
@@ -172,10 +174,15 @@ class Gateway(History, StateCalls):
         opted_out = self._directory.opted_out(request.account)
         select = self._scenarios.select
         text, origin, account, provider = request.text, request.origin, request.account, request.provider
-        return [
-            OPTED_OUT if opted_out and number in opted_out else select(number, text, origin, account, provider, rng)
-            for number in request.destinations
-        ]
+        chosen = []
+        # A loop, not a list comprehension: on Python 3.11 that is a function of its own, and the seven names
+        # it would read from here each a cell made on every send.
+        for number in request.destinations:
+            if opted_out and number in opted_out:
+                chosen.append(OPTED_OUT)
+            else:
+                chosen.append(select(number, text, origin, account, provider, rng))
+        return chosen
 
     # -- replies --------------------------------------------------------------------------------
     async def inject_mo(self, sender: str, recipient: str, text: str, *, account: str | None = None) -> MoMessage:

@@ -11,6 +11,7 @@ from msgspec.structs import replace
 from mockgateway.domain.model import Message, SendRequest
 from mockgateway.encoding import Segmentation
 from mockgateway.scenario.model import Scenario
+from mockgateway.service.shared_configs import SharedConfigs
 
 
 class Accepted(msgspec.Struct, frozen=True, kw_only=True, dict=True):  # a struct's __init__ is C code
@@ -27,10 +28,16 @@ class Accepted(msgspec.Struct, frozen=True, kw_only=True, dict=True):  # a struc
 
 
 def new_messages(
-    request: SendRequest, seg: Segmentation, scenarios: list[Scenario], *, now: float, numeric: Callable[[], str]
+    request: SendRequest,
+    seg: Segmentation,
+    scenarios: list[Scenario],
+    *,
+    now: float,
+    numeric: Callable[[], str],
+    configs: SharedConfigs,
 ) -> list[Message]:
-    """One message per destination, under its scenario."""
-    shared = _shared_fields(request, seg, now)
+    """One message per destination, under its scenario, holding the shared copies of its configuration."""
+    shared = _shared_fields(request, seg, now, configs)
     parts = len(seg.parts)
     messages = []
     for destination, scenario in zip(request.destinations, scenarios, strict=True):
@@ -41,7 +48,7 @@ def new_messages(
     return messages
 
 
-def _shared_fields(request: SendRequest, seg: Segmentation, now: float) -> Message:
+def _shared_fields(request: SendRequest, seg: Segmentation, now: float, configs: SharedConfigs) -> Message:
     """What every message of the request has in common, in a message to no one yet.
 
     Built apart because CPython passes a call of 16 or more keywords through a dict, which costs as much as
@@ -62,7 +69,7 @@ def _shared_fields(request: SendRequest, seg: Segmentation, now: float) -> Messa
         client_ref=request.client_ref,
         validity_s=request.validity_s,
         handset_ack=request.handset_ack,
-        callbacks=request.callbacks,
-        options=request.options,
+        callbacks=configs.callbacks(request.callbacks),
+        options=configs.options(request.options),
         status_at=now,
     )

@@ -17,7 +17,6 @@ from mockgateway.storage.eventlog import EventLog
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
 from mockgateway.storage.memory_peers import NoPeers
 from mockgateway.storage.memory_state import InMemoryState
-from mockgateway.storage.shared import SharedConfigs
 from mockgateway.storage.steps_in_turn import record_step_in_turn
 
 if TYPE_CHECKING:
@@ -33,7 +32,6 @@ class InMemoryStore:
 
     def __init__(self) -> None:
         self._messages: dict[str, Message] = {}
-        self._configs = SharedConfigs()
         self._kept_per_account: Counter[str] = Counter()  #: for an account's cap, without a scan per send
         self._message_expiry = ExpiryQueue()
         self._message_late: dict[str, float] = {}
@@ -72,15 +70,14 @@ class InMemoryStore:
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
         kept = self._messages
-        for message in messages:
-            shared = self._configs.of(message)
-            message_id = shared.id
+        for message in messages:  # kept as given: it holds the send's shared configuration (``SharedConfigs``)
+            message_id = message.id
             if message_id not in kept:
-                self._kept_per_account[shared.account] += 1
+                self._kept_per_account[message.account] += 1
                 # A deferred message is created in the future; it arrived when it was stored.
-                created, stored = shared.created_at, shared.status_at
+                created, stored = message.created_at, message.status_at
                 self._message_expiry.add(message_id, stored if stored is not None and stored < created else created)
-            kept[message_id] = shared
+            kept[message_id] = message
 
     async def replace_message(self, current: Message, updated: Message) -> bool:
         # Identity: a message read from this store is the very one it holds until it is replaced.

@@ -10,6 +10,7 @@ from msgspec.structs import replace
 
 from mockgateway.domain.lifecycle import advance
 from mockgateway.domain.model import Delivery, Message, MessageStatus, MoMessage, Notification
+from mockgateway.service.shared_configs import SharedConfigs
 from mockgateway.storage import sqlite_rows as rows
 from mockgateway.storage.memory import InMemoryStore
 from tests.storage.factories import delivery, message, mo, notification
@@ -68,14 +69,19 @@ def apart(sent: Message) -> Message:
     return msgspec.json.decode(msgspec.json.encode(sent), type=Message)
 
 
+def as_sent(built: Message, configs: SharedConfigs) -> Message:
+    """``built`` as a send makes it: holding the shared copies of its configuration (``intake.new_messages``)."""
+    return replace(built, options=configs.options(built.options), callbacks=configs.callbacks(built.callbacks))
+
+
 async def test_the_memory_store_keeps_one_copy_of_equal_request_configurations() -> None:
-    store = InMemoryStore()
+    store, configs = InMemoryStore(), SharedConfigs()
     # Built apart, as two requests would build them: equal values, distinct objects.
     first, second = apart(message("1000000001")), apart(message("1000000002"))
     counted = replace(message("1000000003"), options=(("api", "v2"), ("ackType", "MESSAGE"), ("acknowledgement", 1)))
     assert first.options is not second.options
     assert first.callbacks is not second.callbacks
-    await store.add_messages([first, second, counted])
+    await store.add_messages([as_sent(m, configs) for m in (first, second, counted)])
     kept = [await store.get_message(m.id) for m in (first, second, counted)]
     assert kept == [first, second, counted]
     assert kept[0].options is kept[1].options

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import orjson
 import pytest
 
@@ -39,3 +41,21 @@ def test_a_body_that_is_not_json_or_empty_is_refused_naming_the_body() -> None:
         with pytest.raises(InvalidRequest, match=problem) as failure:
             fields.json_object(raw)
         assert failure.value.field == "body"
+
+
+_E164 = re.compile(r"^\+?[1-9]\d{5,14}$")  # the rule a number is held to
+
+
+_ARABIC_INDIC = "".join(chr(0x0660 + int(digit)) for digit in "447700900123")  # decimal digits, as \d matches
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["447700900123", "+447700900123", " 447700900123\n", "++447700900123", "+", "", "0447700900", "123456",
+     "12345", "123456789012345", "1234567890123456", "+1234567890123456", "4" + _ARABIC_INDIC[1:], _ARABIC_INDIC,
+     "44770090012\u00b3", "447700900123\n0", "4477 00900123", "+ 447700900123", "44770090012a", "\uff11" * 7],
+)  # fmt: skip
+def test_a_number_is_valid_exactly_when_it_matches_the_rule(raw: str) -> None:
+    stripped = raw.strip()
+    expected = stripped.lstrip("+") if _E164.match(stripped) else None
+    assert fields.msisdn_or_none(raw) == expected

@@ -114,7 +114,7 @@ def _v1_echo(data: dict[str, Any], account: Account) -> dict[str, Any]:
 def _order_ids(destination: str | list[str], messages: Sequence[Message]) -> list[dict[str, Sequence[str]]]:
     """One entry per destination, as the client wrote it, with one order id per part."""
     written = [destination] if isinstance(destination, str) else destination
-    return [
-        {"destination": [destination], "livelinkOrderId": message.part_ids}  # a tuple is written as an array
-        for destination, message in zip(written, messages, strict=True)
-    ]
+    order_ids = []
+    for number, message in zip(written, messages, strict=True):  # a loop: on Python 3.11 a comprehension is a call
+        order_ids.append({"destination": [number], "livelinkOrderId": message.part_ids})  # a tuple: an array
+    return order_ids
