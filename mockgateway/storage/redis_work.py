@@ -27,7 +27,7 @@ from mockgateway.service.work_ports import TakeOver
 from mockgateway.storage import redis_work_scripts as scripts
 from mockgateway.storage.redis_batch import Arg, RedisBatch, Script
 from mockgateway.storage.redis_jobs import RedisJobJournal, due_order
-from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names
+from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names, scored
 from mockgateway.storage.redis_outage import translating_outages
 from mockgateway.tasks import stop
 
@@ -78,6 +78,9 @@ class RedisJobQueue:
         self._unsent: dict[str, Arg] = {}
         #: Claimed jobs that could not run while Redis was away: still claimed by this replica, run first next time.
         self._put_back: list[Job] = []
+        #: A claim went out and its answer never came: Redis may have moved entries this process does not know of
+        #: into its running set, where nobody would run them.
+        self._claim_unanswered = False
 
     def start(self, message_id: str, start: float, timeline: FixedTimeline) -> None:
         return None
@@ -91,17 +94,35 @@ class RedisJobQueue:
     async def take_due(self, now: float) -> list[Job]:
         if self._unsent:
             await self._release()
+        if self._claim_unanswered:
+            await self._give_back_unknown_claims()
         keys = self._keys
         due = list(self._put_back)
         while True:
             listed = [keys.jobs_due, self._running]
+            self._claim_unanswered = True
             looked_at, values, later = await self._batch().run(_CLAIM, listed, [now, CLAIM_BATCH, keys.jobs_of_prefix])
+            self._claim_unanswered = False
             claimed = [JOB.decode(raw) for raw in names(values)]
             self._note_claims(claimed, _next_due(later))
             due += claimed
             if looked_at < CLAIM_BATCH:
                 self._put_back = []
                 return sorted(due, key=due_order)
+
+    async def _give_back_unknown_claims(self) -> None:
+        """Entries in this replica's running set that it neither runs nor releases were claimed by a call whose
+        answer was lost: none of their jobs ran, so they wait again at the score they were claimed with."""
+        keys, redis = self._keys, self._redis()
+        known = self._claims.keys() | self._unsent.keys()
+        running = await redis.zrange(self._running, 0, -1, withscores=True)
+        lost = {name: at for name, at in scored(running) if name.decode() not in known}
+        if lost:
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.zrem(self._running, *lost)
+                pipe.zadd(keys.jobs_due, lost, nx=True)
+                await pipe.execute()
+        self._claim_unanswered = False
 
     def _note_claims(self, claimed: list[Job], next_due: dict[str, float]) -> None:
         """``next_due``: message id -> when the next job of its entry falls due, for those with one left."""

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import MessageStatus
+from mockgateway.storage.redis_batch import RedisBatch
 from mockgateway.storage.redis_store import RedisStore
 from mockgateway.storage.redis_work import RedisJobQueue
 from tests.conftest import T0
@@ -120,3 +123,22 @@ async def test_an_entry_whose_release_redis_missed_is_released_once_it_is_back(t
             assert [job.status for job in await queue.take_due(T0 + 3)] == [MessageStatus.DELIVERED]
         finally:
             await store.close()
+
+
+async def test_an_entry_claimed_by_a_call_whose_answer_was_lost_is_claimed_again(
+    store: RedisStore, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue, keys = store.job_queue(), store.keys
+    await queue.save(_timeline())
+    run = RedisBatch.run
+
+    async def run_then_lose_the_answer(batch: RedisBatch, *args: Any) -> Any:
+        await run(batch, *args)
+        raise RedisConnectionError("the answer was lost")
+
+    monkeypatch.setattr(RedisBatch, "run", run_then_lose_the_answer)
+    with pytest.raises(StoreUnavailable):
+        await queue.take_due(T0 + 1)
+    monkeypatch.undo()
+    assert await redis.zrange(keys.running(store.replica), 0, -1) == [MESSAGE.encode()]  # Redis did claim it
+    assert [job.status for job in await queue.take_due(T0 + 1)] == [MessageStatus.SENT]
