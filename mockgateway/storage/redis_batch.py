@@ -1,11 +1,16 @@
-"""The Redis store's hot commands, written together once per turn of the event loop on one connection.
+"""The Redis store's hot commands, written together on one connection, one batch in flight at a time.
 
 redis-py's asyncio client spends 60-120 µs of CPU on each command (a pooled connection, its lock, timeouts,
 a Python-level reply parser), several times what Redis itself spends. Here the commands that concurrent
-requests make in one turn of the loop are packed by hiredis and written in one go on one connection; Redis
-answers in the order it was asked, so a queue of futures hands each answer, or each error, to its caller.
-One caller's commands run in the order it awaits them (a compare-and-set sent after its read is answered
-after it). Replies come as Redis gives them (bytes, ints, lists, ``None``): no response callbacks.
+requests make are packed by hiredis and written in one go on one connection; Redis answers in the order it
+was asked, so a queue of futures hands each answer, or each error, to its caller. One caller's commands run
+in the order it awaits them (a compare-and-set sent after its read is answered after it). Replies come as
+Redis gives them (bytes, ints, lists, ``None``): no response callbacks.
+
+A batch is written at the end of the turn that made its first command, unless an earlier batch is still
+unanswered: then it waits for those answers and goes out with whatever was made meanwhile. Each batch costs
+Redis a read and a write of its socket, some 30 µs here (``bench/README.md``), more than most commands in it;
+an idle connection adds no wait, and a busy one writes fewer, larger batches the busier Redis is.
 
 A write whose answer nobody needs (``send``) does not wait for it: it goes with the next command that does,
 and its error, if any, is logged. Reads through another connection first wait for those (``settled``).
@@ -207,6 +212,8 @@ class _Wire(asyncio.Protocol):
         #: In the order asked: the future of each command's answer, ``None`` for a command nobody awaits.
         self._waiting: deque[asyncio.Future[Reply] | None] = deque()
         self._queued: list[bytes] = []
+        self._flush_planned = False
+        self._unanswered = 0  #: commands written whose answers have not come yet
         self._loaded: set[str] = set()  #: digests of the scripts loaded on this connection
         self.lost: Exception | None = None
 
@@ -218,18 +225,22 @@ class _Wire(asyncio.Protocol):
         if self.lost is not None:
             future.set_exception(self.lost)
             return future
-        if not self._queued:
-            asyncio.get_running_loop().call_soon(self._flush)
-        self._queued.append(hiredis.pack_command(cast(Any, tuple(command))))  # its stub allows one item only
-        self._waiting.append(future)
+        self._queue(hiredis.pack_command(cast(Any, tuple(command))), future)  # its stub allows one item only
         return future
 
     def write(self, command: Sequence[Arg]) -> None:
         """``command`` whose answer nobody awaits: an error in it is logged."""
-        if not self._queued:
-            asyncio.get_running_loop().call_soon(self._flush)
-        self._queued.append(hiredis.pack_command(cast(Any, tuple(command))))
-        self._waiting.append(None)
+        self._queue(hiredis.pack_command(cast(Any, tuple(command))), None)
+
+    def _queue(self, packed: bytes, future: asyncio.Future[Reply] | None) -> None:
+        self._queued.append(packed)
+        self._waiting.append(future)
+        if not self._flush_planned and not self._unanswered:
+            self._plan_flush()
+
+    def _plan_flush(self) -> None:
+        self._flush_planned = True
+        asyncio.get_running_loop().call_soon(self._flush)
 
     def evalsha(self, script: Script, keys: Sequence[str], args: Sequence[Arg], *, again: bool = False
                 ) -> asyncio.Future[Reply]:  # fmt: skip
@@ -241,13 +252,16 @@ class _Wire(asyncio.Protocol):
         return self.send(("EVALSHA", script.sha, len(keys), *keys, *args))
 
     def _flush(self) -> None:
+        self._flush_planned = False
         queued, self._queued = self._queued, []
-        if self._transport is not None and self.lost is None:
+        if self._transport is not None and self.lost is None and queued:
+            self._unanswered += len(queued)
             self._transport.write(b"".join(queued))
 
     def data_received(self, data: bytes) -> None:
         self._reader.feed(data)
         while (reply := self._reader.gets()) is not False:
+            self._unanswered -= 1
             future = self._waiting.popleft()
             if future is None:
                 if isinstance(reply, ResponseError):
@@ -259,6 +273,8 @@ class _Wire(asyncio.Protocol):
                 future.set_exception(_outage_or(reply))
             else:
                 future.set_result(reply)
+        if not self._unanswered and self._queued and not self._flush_planned:
+            self._plan_flush()  # after the callers just answered, so what they make next goes in this batch
 
     def connection_lost(self, exc: Exception | None) -> None:
         why = f": {exc}" if exc is not None else ""

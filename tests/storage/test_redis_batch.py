@@ -44,6 +44,31 @@ class RecordingServer(asyncio.Protocol):
             self._transport.write(b"-ERR refused\r\n" if command[0] == b"FAIL" else b":%s\r\n" % command[1])
 
 
+class HoldingServer(RecordingServer):
+    """Answers nothing until ``release`` is set: what the client writes meanwhile is read but not answered."""
+
+    def __init__(self, reads: list[list[list[bytes]]], release: asyncio.Event) -> None:
+        super().__init__(reads)
+        self._held = b""
+        self._release = release
+        self._waiter: asyncio.Task[None] | None = None
+
+    def data_received(self, data: bytes) -> None:
+        if self._release.is_set():
+            super().data_received(data)
+            return
+        self._held += data
+        self._reads.append([])  # one read, its commands filled in once answered
+        if self._waiter is None:
+            self._waiter = asyncio.get_running_loop().create_task(self._answer_later())
+
+    async def _answer_later(self) -> None:
+        await self._release.wait()
+        held, self._held = self._held, b""
+        del self._reads[-1]
+        super().data_received(held)
+
+
 @pytest.fixture
 async def recorded() -> AsyncIterator[tuple[RedisBatch, list[list[list[bytes]]]]]:
     reads: list[list[list[bytes]]] = []
@@ -76,6 +101,29 @@ async def test_the_commands_of_one_turn_are_written_together_and_each_caller_get
     answers = await asyncio.gather(*(batch.call("ECHO", n) for n in range(1, 51)))
     assert answers == list(range(1, 51))
     assert reads[1:] == [[[b"ECHO", str(n).encode()] for n in range(1, 51)]]
+
+
+async def test_commands_made_while_a_batch_is_unanswered_go_out_together_once_its_answers_come() -> None:
+    reads: list[list[list[bytes]]] = []
+    release = asyncio.Event()
+    server = await asyncio.get_running_loop().create_server(lambda: HoldingServer(reads, release), "127.0.0.1", 0)
+    batch = RedisBatch(Address(host="127.0.0.1", port=server.sockets[0].getsockname()[1]))
+    try:
+        first = asyncio.ensure_future(batch.call("ECHO", 1))
+        while not reads:  # connected, and the first batch written
+            await next_turn()
+        later = []
+        for n in range(2, 6):  # each in a turn of its own, which would each have been a batch
+            later.append(asyncio.ensure_future(batch.call("ECHO", n)))
+            await next_turn()
+        assert len(reads) == 1
+        release.set()
+        assert [await first, *await asyncio.gather(*later)] == [1, 2, 3, 4, 5]
+        assert reads == [[[b"ECHO", b"1"]], [[b"ECHO", str(n).encode()] for n in range(2, 6)]]
+    finally:
+        release.set()
+        await batch.close()
+        server.close()
 
 
 async def test_an_error_reaches_only_the_caller_whose_command_failed(
