@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 
 #: Longest nap between looks at the timeline: new work scheduled meanwhile waits at most this long.
 MAX_NAP_S = 0.05
+#: Shortest nap between two ticks that ran work: a step runs at most this late, and the steps falling due
+#: within it run in one tick, sharing its round trips to the store (``bench/README.md``, "Ticks").
+MIN_NAP_S = 0.005
 
 
 async def tick_forever(gateway: Gateway) -> None:
@@ -40,10 +43,17 @@ async def tick_forever(gateway: Gateway) -> None:
             continue
         outage.recovered()
         backoff.reset()
-        nap = MAX_NAP_S if due is None else min(MAX_NAP_S, max(0.0, due - gateway.now()))
-        if ran == 0 and due is not None and due <= started:  # due but not ours: another process runs that message
-            nap = MAX_NAP_S
-        await asyncio.sleep(0.0 if behind else nap)
+        await asyncio.sleep(0.0 if behind else nap(ran=ran, due=due, started=started, now=gateway.now()))
+
+
+def nap(*, ran: int, due: float | None, started: float, now: float) -> float:
+    """How long to wait before the next tick, which began at ``started``, ran ``ran`` jobs and left the next
+    due at ``due``."""
+    if due is None:
+        return MAX_NAP_S
+    if ran == 0 and due <= started:  # due but not ours: another process runs that message
+        return MAX_NAP_S
+    return min(MAX_NAP_S, max(MIN_NAP_S if ran else 0.0, due - now))
 
 
 async def _run_due(gateway: Gateway) -> int:
