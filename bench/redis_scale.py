@@ -18,7 +18,8 @@ then also costs its steps, their notifications and their callbacks (three of eac
 gateway and Redis are idle again after the slice (so a variant that falls behind is charged for its backlog).
 ``--unpinned`` lets every process use both cores (how ``--workers`` is meant to be used), with wrk sharing them.
 ``--commandstats`` adds, per Redis variant, what Redis ran per send (``INFO commandstats`` before and after each of
-its slices): calls and microseconds of each command, scripts' inner commands included.
+its slices): calls and microseconds of each command, scripts' inner commands included, and how many socket reads
+(batches of commands) and KiB it received.
 """
 
 from __future__ import annotations
@@ -152,9 +153,13 @@ def command_stats(redis_url: str) -> Stats:
     client = redis.Redis.from_url(redis_url)
     try:
         info = client.info("commandstats")
+        stats = client.info("stats")
     finally:
         client.close()
-    return {name.removeprefix("cmdstat_"): (int(v["calls"]), float(v["usec"])) for name, v in info.items()}
+    found = {name.removeprefix("cmdstat_"): (int(v["calls"]), float(v["usec"])) for name, v in info.items()}
+    found["(socket reads)"] = (int(stats["total_reads_processed"]), 0.0)  # each a batch of a client's commands
+    found["(KiB received)"] = (int(stats["total_net_input_bytes"]) // 1024, 0.0)
+    return found
 
 
 def stats_delta(before: Stats, after: Stats) -> Stats:
