@@ -19,6 +19,7 @@ from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.sandbox import AddressPolicy
 from mockgateway.dispatch.transport import HttpTransport, Transport
 from mockgateway.domain.errors import ConfigError
+from mockgateway.domain.model import Delivery
 from mockgateway.ids import IdSource, SeededIds
 from mockgateway.scenario.loader import load_dir, shipped_dir
 from mockgateway.scenario.model import Scenario
@@ -97,12 +98,21 @@ def callback_renderers() -> dict[str, CallbackRenderer]:
     return {renderer.provider: renderer for renderer in renderers}
 
 
-def _announce_callbacks(events: EventHub) -> Callable[[str, str], None]:
+def _announce_callbacks(events: EventHub) -> Callable[[Delivery], None]:
     """The dispatcher's report of each recorded attempt, published as a "callback" event when one listens."""
 
-    def on_change(delivery_id: str, account: str) -> None:
+    def on_change(delivery: Delivery) -> None:
         if events.wants("callback"):
-            events.publish(Event(kind="callback", id=delivery_id, account=account))
+            last = delivery.attempts[-1] if delivery.attempts else None
+            event = Event(
+                kind="callback",
+                id=delivery.id,
+                account=delivery.account,
+                status=delivery.outcome,
+                carries=delivery.kind,
+                latency_ms=None if last is None else last.latency_ms,
+            )
+            events.publish(event)
 
     return on_change
 

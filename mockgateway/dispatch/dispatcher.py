@@ -41,7 +41,7 @@ class CallbackDispatcher:
         policy: RetryPolicy | None = None,
         *,
         concurrency: int = 64,
-        on_change: Callable[[str, str], None] | None = None,
+        on_change: Callable[[Delivery], None] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency}")

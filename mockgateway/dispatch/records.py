@@ -27,9 +27,9 @@ class DeliveryLog(Protocol):
 
 
 class AttemptRecords:
-    def __init__(self, store: DeliveryLog, on_change: Callable[[str, str], None] | None) -> None:
+    def __init__(self, store: DeliveryLog, on_change: Callable[[Delivery], None] | None) -> None:
         self._store = store
-        #: Told (delivery id, account) of every recorded attempt (the live feed listens).
+        #: Told of every recorded attempt, with the delivery it left (the live feed and the metrics listen).
         self._on_change = on_change
         self._unrecorded: dict[str, Delivery] = {}  #: delivery id -> the delivery after its last unrecorded attempt
         self._outage = OutageLog(log, "recording callback attempts")
@@ -73,7 +73,7 @@ class AttemptRecords:
         self._unrecorded.pop(delivery_id, None)
         self._outage.recovered()
         if self._on_change is not None:
-            self._on_change(delivery_id, delivery.account)
+            self._on_change(delivery)
 
     def abandon(self) -> None:
         """At shutdown: tell what could not be recorded."""

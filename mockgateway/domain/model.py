@@ -249,6 +249,14 @@ class Delivery(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     next_attempt_at: float | None = None
     delivered_at: float | None = None
 
+    @property
+    def outcome(self) -> str:
+        """What the latest attempt came to: ``delivered``, ``retry`` (another attempt is planned) or ``failed``."""
+        last = self.attempts[-1] if self.attempts else None
+        if last is not None and last.status is not None and 200 <= last.status < 300:
+            return "delivered"
+        return "retry" if self.state is DeliveryState.PENDING else "failed"
+
     def after(self, outcome: AttemptOutcome) -> Delivery:
         """This delivery as an attempt left it."""
         return msgspec.structs.replace(

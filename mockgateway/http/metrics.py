@@ -22,7 +22,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from mockgateway import __version__
-from mockgateway.domain.model import Delivery, DeliveryState
 from mockgateway.http.admin_common import answering_errors
 from mockgateway.http.keys import GATEWAY
 from mockgateway.http.latency import RequestLatencies
@@ -43,14 +42,6 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 #: Seconds between a worker's copies of the gateway's accepted count into its samples file.
 ACCEPTED_FLUSH_S = 1.0
-
-
-def callback_outcome(delivery: Delivery) -> str:
-    """What the latest attempt came to: ``delivered``, ``retry`` (another attempt is planned) or ``failed``."""
-    last = delivery.attempts[-1] if delivery.attempts else None
-    if last is not None and last.status is not None and 200 <= last.status < 300:
-        return "delivered"
-    return "retry" if delivery.state is DeliveryState.PENDING else "failed"
 
 
 def multiprocess_dir() -> str | None:
@@ -105,8 +96,6 @@ class Metrics:
         #: The notification series by (provider, status): a dict lookup per notification, not ``labels()``'s 3 µs.
         self._notification_series: dict[tuple[str, str], Counter] = {}
         self._accepted_counted: dict[str, int] = {}  #: the gateway's running totals as last copied, per provider
-        self._unread: list[str] = []  #: callback deliveries whose latest attempt is still to be read
-        self._reader: asyncio.Task[None] | None = None
         self._gateway: Gateway | None = None
 
     # -- measuring --------------------------------------------------------------------------------------
@@ -138,26 +127,11 @@ class Metrics:
             series.inc()
         elif kind == "mo":
             self.mos.labels(provider=event.provider or "unknown").inc()
-        elif kind == "callback" and self._gateway is not None:
-            # The event names the delivery; its attempts (outcome, latency) are read from the store soon after.
-            self._unread.append(event.id)
-            if self._reader is None or self._reader.done():
-                self._reader = asyncio.get_running_loop().create_task(self.settle())
-
-    async def settle(self) -> None:
-        """Read the attempts announced so far, and copy the gateway's count of accepted messages."""
-        while self._unread and (gateway := self._gateway) is not None:
-            unread, self._unread = self._unread, []
-            # Side by side: a shared store answers them in one round trip, not one each.
-            for delivery in await asyncio.gather(*(gateway.find_delivery(i) for i in unread)):
-                if delivery is not None:
-                    self.count_attempt(delivery)
-        self.count_accepted()
-
-    def count_attempt(self, delivery: Delivery) -> None:
-        self.callbacks.labels(kind=delivery.kind, outcome=callback_outcome(delivery)).inc()
-        if delivery.attempts:
-            self.callback_latency.labels(kind=delivery.kind).observe(delivery.attempts[-1].latency_ms / 1000)
+        elif kind == "callback":
+            carried = event.carries or "status"
+            self.callbacks.labels(kind=carried, outcome=event.status or "failed").inc()
+            if event.latency_ms is not None:
+                self.callback_latency.labels(kind=carried).observe(event.latency_ms / 1000)
 
     def count_accepted(self) -> None:
         """Accepted messages are counted by the gateway itself (an event per message would tax the send path)."""
@@ -185,12 +159,10 @@ class Metrics:
             yield
         finally:
             stop()
-            for task in (self._reader, flusher):
-                if task is not None:
-                    task.cancel()
-                    # It may have been reading from a store that has closed meanwhile: nothing left to count.
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await task
+            if flusher is not None:
+                flusher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await flusher
 
     # -- the text format ----------------------------------------------------------------------------------
     def render(self) -> bytes:
@@ -208,7 +180,7 @@ METRICS = web.AppKey("metrics", Metrics)
 
 async def metrics_endpoint(request: web.Request) -> web.Response:
     metrics = request.app[METRICS]
-    await metrics.settle()
+    metrics.count_accepted()
     return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
 

@@ -23,6 +23,8 @@ class Event:
     account: str | None = None
     provider: str | None = None  #: the provider dialect involved, when one is
     status: str | None = None  #: a notification's status; a callback attempt's outcome (delivered, retry, failed)
+    carries: str | None = None  #: what a callback carried: "status" or "mo"
+    latency_ms: float | None = None  #: how long a callback's receiver took to answer the attempt
 
 
 Listener = Callable[[Event], None]

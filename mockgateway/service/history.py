@@ -68,9 +68,6 @@ class History:
         """Callback deliveries, newest first; ``status`` filters on their state."""
         return await self._store.list_deliveries(query)
 
-    async def find_delivery(self, delivery_id: str) -> Delivery | None:
-        return await self._store.get_delivery(delivery_id)
-
     async def delivery(self, delivery_id: str) -> Delivery:
         delivery = await self._store.get_delivery(delivery_id)
         if delivery is None:

@@ -362,7 +362,7 @@ async def test_every_recorded_attempt_is_announced(
 ) -> None:
     receiver.scripts["/cb"] = [500]
     told: list[tuple[str, str]] = []
-    dispatcher = make_dispatcher(on_change=lambda delivery_id, account: told.append((delivery_id, account)))
+    dispatcher = make_dispatcher(on_change=lambda changed: told.append((changed.id, changed.account)))
     dispatcher.enqueue(delivery(receiver.url("/cb")))  # never saved before: the first attempt saves it whole
     dispatcher.run_due()
     await dispatcher.drain()

@@ -48,7 +48,7 @@ async def test_an_attempt_the_store_could_not_take_is_recorded_once_it_is_back(
 ) -> None:
     changes: list[str] = []
     dispatcher = CallbackDispatcher(
-        HttpTransport(), clock, flaky, RetryPolicy(delays=(1.0,)), on_change=lambda d, _: changes.append(d)
+        HttpTransport(), clock, flaky, RetryPolicy(delays=(1.0,)), on_change=lambda d: changes.append(d.id)
     )
     try:
         waiting = delivery(receiver.url("/cb"))
