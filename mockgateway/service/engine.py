@@ -199,23 +199,26 @@ class Engine:
             received_at=self._clock.now(),
             in_reply_to=message.id,
         )
-        await self.accept_mo(mo, message)
+        await self.accept_mo(mo, message, made_by=reply)
 
-    async def accept_mo(self, mo: MoMessage, replied_to: Message | None) -> None:
-        await self._store.add_mo(mo)
+    async def accept_mo(self, mo: MoMessage, replied_to: Message | None, *, made_by: Job | None = None) -> None:
+        """Keep ``mo`` with the deliveries of its callbacks; ``made_by``: the reply job that made it, which the
+        store forgets with it, so that the job run again after a crash or a takeover makes no second MO."""
+        renderer = self._renderers.get(mo.provider)
+        calls = [] if renderer is None else renderer.mo_calls(mo, self._account(mo.account, mo.provider), replied_to)
+        deliveries = self._deliveries(calls, mo.account, "mo", mo.id, mo.in_reply_to)
+        if made_by is None:
+            await self._store.add_mo(mo)
+            for delivery in deliveries:
+                await self._store.save_delivery(delivery)
+        else:
+            await self._store.add_reply(mo, deliveries=deliveries, job=made_by)
         if self._events.wants("mo"):
             self._events.publish(Event(kind="mo", id=mo.id, account=mo.account, provider=mo.provider))
         if mo.keyword in STOP_WORDS:
             self._directory.opt_out(mo.account, mo.sender)
             await self._directory.saved()
-        renderer = self._renderers.get(mo.provider)
-        if renderer is not None:
-            calls = renderer.mo_calls(mo, self._account(mo.account, mo.provider), replied_to)
-            await self._send(calls, mo.account, "mo", mo.id, mo.in_reply_to)
-
-    async def _send(self, calls: list[HttpCall], account: str, kind: str, subject: str, message_id: str | None) -> None:
-        for delivery in self._deliveries(calls, account, kind, subject, message_id):
-            await self._store.save_delivery(delivery)
+        for delivery in deliveries:
             self._outbox.enqueue(delivery)
 
     def _deliveries(

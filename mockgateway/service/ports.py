@@ -106,6 +106,12 @@ class Store(Protocol):
 
     async def add_mo(self, mo: MoMessage) -> None: ...
 
+    async def add_reply(self, mo: MoMessage, *, deliveries: Sequence[Delivery], job: Job) -> None:
+        """The MO a reply ``job`` made, with the PENDING ``deliveries`` of its callbacks: ``save_delivery`` of
+        each, then ``add_mo``. Where jobs are journaled the journal forgets ``job`` with the MO, in one write, so
+        a job run again after a crash or by a replica taking over makes no second MO."""
+        ...
+
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
         """Oldest first (by ``received_at``, then arrival)."""
         ...

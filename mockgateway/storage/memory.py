@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
@@ -180,6 +181,11 @@ class InMemoryStore:
     async def add_mo(self, mo: MoMessage) -> None:
         self._mos.add(mo)
         self._saw_ids((mo.id,))
+
+    async def add_reply(self, mo: MoMessage, *, deliveries: Sequence[Delivery], job: Job) -> None:
+        for delivery in deliveries:  # no journal here: a job runs once in the process that holds it
+            await self.save_delivery(delivery)
+        await self.add_mo(mo)
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
         keep, key, residual = self._mo_plan(query)

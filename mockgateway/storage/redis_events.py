@@ -36,11 +36,20 @@ class RedisEvents(Generic[Item]):
         self.index_keys: Callable[[Item], list[str]] = index_keys
         self._time: Callable[[Item], float] = time
 
-    async def add(self, item: Item, counters: Sequence[str], numeric: int | None, *, confirmed: bool = False) -> None:
+    async def add(
+        self,
+        item: Item,
+        counters: Sequence[str],
+        numeric: int | None,
+        *,
+        confirmed: bool = False,
+        forget_job: tuple[str, str] | None = None,
+    ) -> None:
         """Keep ``item``; ``counters``: the sequence and the numeric high-water mark, raised to ``numeric``.
 
         ``confirmed``: return only once Redis has it, so that every replica lists it when the request that made
         it is answered; otherwise the write goes out with the next turn's commands and nobody waits for it.
+        ``forget_job``: the entry and the field of the job that made it, forgotten with it.
         """
         keys = self.keys
         listed_in: list[str] = [keys.all, *self.index_keys(item)]
@@ -48,6 +57,9 @@ class RedisEvents(Generic[Item]):
         args: list[bytes | str | float] = [item.id, self._codec.encode(item), self._time(item)]
         args.append("" if numeric is None else numeric)
         listed = [counters[0], keys.values, keys.members, keys.kept, counters[1], *listed_in]
+        if forget_job is not None:
+            listed.append(forget_job[0])
+            args.append(forget_job[1])
         if confirmed:
             await self._batch.run(_ADD, listed, args)
         else:

@@ -29,16 +29,23 @@ if ARGV[1] ~= '' then redis.call('ZADD', KEYS[4], 'GT', ARGV[1], 'high') end
 return n
 """
 
-#: A notification or MO under a zero-padded arrival number, so that equal times list in arrival order.
-#: KEYS: sequence, values, id -> member, retention set, numeric high-water mark, then every series it is in.
-#: ARGV: id, value, time, the numeric id ('' for none).
+#: A notification or MO under a zero-padded arrival number, so that equal times list in arrival order; an MO a
+#: reply job made forgets that job in the same call, so that the job run again makes none.
+#: KEYS: sequence, values, id -> member, retention set, numeric high-water mark, then every series it is in, then
+#: (a reply's MO) its job's entry. ARGV: id, value, time, the numeric id ('' for none), (a reply's MO) its job's
+#: field in the entry.
 ADD_EVENT = """
+local series_end = #KEYS
+if ARGV[5] then
+  redis.call('HDEL', KEYS[#KEYS], ARGV[5])
+  series_end = #KEYS - 1
+end
 local name = string.format('%016d', redis.call('INCR', KEYS[1]))
 redis.call('HSET', KEYS[2], name, ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], name)
 redis.call('ZADD', KEYS[4], 'GT', ARGV[3], ARGV[1])
 if ARGV[4] ~= '' then redis.call('ZADD', KEYS[5], 'GT', ARGV[4], 'high') end
-for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], name) end
+for i = 6, series_end do redis.call('ZADD', KEYS[i], ARGV[3], name) end
 return name
 """
 

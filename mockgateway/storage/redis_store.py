@@ -15,6 +15,7 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
@@ -24,7 +25,7 @@ from mockgateway.storage.events import NotificationFilter, mo_filter, notificati
 from mockgateway.storage.redis_batch import Address, RedisBatch
 from mockgateway.storage.redis_connect import connect
 from mockgateway.storage.redis_deliveries import RedisDeliveries
-from mockgateway.storage.redis_jobs import RedisJobJournal
+from mockgateway.storage.redis_jobs import RedisJobJournal, field_of
 from mockgateway.storage.redis_keys import Keys
 from mockgateway.storage.redis_messages import RedisMessages, highest
 from mockgateway.storage.redis_outage import translating_outages
@@ -176,6 +177,12 @@ class RedisStore:
         # An MO is made by a request (a handset's reply injected, a provider's inbound): once that is answered,
         # a pull through any replica must find it.
         await self._mos.add(mo, self._counters, highest((mo.id,)), confirmed=True)
+
+    async def add_reply(self, mo: MoMessage, *, deliveries: Sequence[Delivery], job: Job) -> None:
+        for delivery in deliveries:  # sent before the MO, on the same connection: Redis takes them in order
+            await self.save_delivery(delivery)
+        job_entry = (self.keys.jobs_of(job.message_id), field_of(job))
+        await self._mos.add(mo, self._counters, highest((mo.id,)), confirmed=True, forget_job=job_entry)
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
         await self._settled()

@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from mockgateway.domain.job import Job
 from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
@@ -129,6 +130,9 @@ class SqliteStore:
 
     async def add_mo(self, mo: MoMessage) -> None:
         await self._call(sql.insert_mo, mo, int(mo.id) if mo.id.isdigit() else None)
+
+    async def add_reply(self, mo: MoMessage, *, deliveries: Sequence[Delivery], job: Job) -> None:
+        await self._call(sql.insert_reply, mo, int(mo.id) if mo.id.isdigit() else None, deliveries, job.key)
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
         return await self._call(sql.list_mos, query)

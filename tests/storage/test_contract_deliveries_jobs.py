@@ -12,7 +12,7 @@ from mockgateway.domain.queries import EventQuery
 from mockgateway.service.ports import JobJournal, Store
 from tests.conftest import T0
 from tests.storage.conftest import make_journal, make_store
-from tests.storage.factories import delivery
+from tests.storage.factories import delivery, mo
 
 
 async def test_a_delivery_comes_back_as_it_went_in_and_saving_again_replaces_it(store: Store) -> None:
@@ -120,3 +120,17 @@ async def test_saved_jobs_come_back_after_a_restart_and_ran_ones_do_not(store_ki
     finally:
         await second.close()
     assert restored == ([] if store_kind == "memory" else [jobs[1], jobs[3]])
+
+
+async def test_a_reply_keeps_its_mo_and_deliveries_and_its_job_is_forgotten_with_them(
+    store: Store, journal: JobJournal, store_kind: str
+) -> None:
+    jobs = _jobs()
+    reply = jobs[2]
+    await journal.save(jobs)
+    made = delivery("d1", kind="mo", subject="1000000009")
+    await store.add_reply(mo("1000000009", at=9), deliveries=[made], job=reply)
+    assert [m.id for m in await store.list_mos(EventQuery())] == ["1000000009"]
+    assert await store.get_delivery("d1") == made
+    # A restart, or a replica taking the claim over, would not run it again: no second MO.
+    assert await journal.load() == ([] if store_kind == "memory" else [jobs[1], jobs[3], jobs[0]])

@@ -158,6 +158,25 @@ async def test_a_message_with_a_step_claimed_by_one_replica_waits_for_it_on_the_
     assert [job.status for job in await theirs.take_due(T0 + 3)] == [MessageStatus.DELIVERED]
 
 
+async def test_a_reply_run_by_a_replica_that_died_before_noting_it_ran_is_not_made_again(
+    replicas: Replicas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead, survivor = await replicas.start(), await replicas.start()
+    replying = SendRequest(account="demo", provider="livelink", destinations=("447700900031",), text="Hello")
+    sent = (await dead.send(replying)).messages[0]  # "reply-yes": SENT, DELIVERED, then the handset replies
+    monkeypatch.setattr(job_queue_of(dead), "ran", _never_told)  # it dies before telling the queue
+    assert await replicas.run_due_everywhere_at(HOUR, [dead]) == 3
+    await replicas.kill(dead)
+    await survivor.take_over()
+    await replicas.run_due_everywhere_at(HOUR, [survivor])  # what the dead one claimed is run again
+    replies = await survivor.mos(EventQuery(message_id=sent.id))
+    assert [mo.text for mo in replies] == ["YES please"]
+
+
+async def _never_told(jobs: object) -> None:
+    """A ``JobQueue.ran`` that never reaches Redis."""
+
+
 async def _held_callbacks(replicas: Replicas, gateway: Gateway, receiver: TestServer, first: int) -> set[str]:
     """Sends ten messages through ``gateway``; their SENT ACK's callback is refused once, and waits an hour."""
     url = str(receiver.make_url("/cb"))
