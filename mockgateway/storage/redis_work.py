@@ -99,7 +99,7 @@ class RedisJobQueue:
         keys = self._keys
         due = list(self._put_back)
         while True:
-            listed = [keys.jobs_due, self._running]
+            listed = [keys.jobs_due, self._running, keys.message_parked, keys.message_kept]
             self._claim_unanswered = True
             looked_at, values, later = await self._batch().run(_CLAIM, listed, [now, CLAIM_BATCH, keys.jobs_of_prefix])
             self._claim_unanswered = False

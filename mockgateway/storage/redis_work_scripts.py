@@ -26,8 +26,9 @@ end
 """
 
 #: Claim up to a batch of due entries, earliest first: each hands out its jobs due from its score up to now
-#: and moves, with its score, to the claimer's running set. KEYS: the due set, the claimer's running set.
-#: ARGV: now, the batch size, the entry key prefix. Returns how many entries were looked at, the values handed
+#: and moves, with its score, to the claimer's running set; one with no job left is deleted, its message unparked.
+#: KEYS: the due set, the claimer's running set, the parked messages, the retention set. ARGV: now, the batch
+#: size, the entry key prefix. Returns how many entries were looked at, the values handed
 #: out, and per claimed entry with jobs left its message id and when the next of them falls due.
 CLAIM_JOBS = (
     _ENTRIES
@@ -56,8 +57,9 @@ for i = 1, #found, 2 do
     end
   elseif next_due then  -- its due jobs were forgotten: it waits for the next
     redis.call('ZADD', KEYS[1], string.format('%.17g', next_due), id)
-  else
+  else  -- nothing left to run (its last job, a reply, forgot itself before a takeover gave the entry back)
     redis.call('DEL', ARGV[3] .. id)
+    unparked(KEYS[3], KEYS[4], id)
   end
 end
 return {#found / 2, values, later}

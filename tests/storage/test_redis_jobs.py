@@ -19,6 +19,7 @@ from mockgateway.storage.redis_store import RedisStore
 from mockgateway.storage.redis_work import RedisJobQueue
 from tests.conftest import T0
 from tests.redis_server import private_redis, redis_url
+from tests.storage.factories import mo
 
 MESSAGE = "1000000001"
 
@@ -142,3 +143,21 @@ async def test_an_entry_claimed_by_a_call_whose_answer_was_lost_is_claimed_again
     monkeypatch.undo()
     assert await redis.zrange(keys.running(store.replica), 0, -1) == [MESSAGE.encode()]  # Redis did claim it
     assert [job.status for job in await queue.take_due(T0 + 1)] == [MessageStatus.SENT]
+
+
+async def test_an_entry_given_back_with_no_job_left_goes_and_its_message_leaves_the_parked_set(
+    store: RedisStore, redis: Redis
+) -> None:
+    queue, keys = store.job_queue(), store.keys
+    reply = Job(message_id=MESSAGE, step=0, due_at=T0 + 30, text="YES please", sender="447700900001")
+    await queue.save([reply])
+    await redis.zadd(keys.message_parked, {MESSAGE: T0})  # retention reached it while its reply was to come
+    assert await queue.take_due(T0 + 30) == [reply]
+    await store.add_reply(mo("1000000009", at=30), deliveries=[], job=reply)  # and its claimer dies
+    # A takeover gives the entry back at its claimed score.
+    await redis.zrem(keys.running(store.replica), MESSAGE)
+    await redis.zadd(keys.jobs_due, {MESSAGE: T0 + 30})
+    assert await queue.take_due(T0 + 30) == []
+    assert await redis.zscore(keys.jobs_due, MESSAGE) is None
+    assert await redis.zscore(keys.message_parked, MESSAGE) is None
+    assert await redis.zscore(keys.message_kept, MESSAGE) == T0
