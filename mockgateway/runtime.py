@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 #: Longest nap between looks at the timeline: new work scheduled meanwhile waits at most this long.
 MAX_NAP_S = 0.05
 #: Shortest nap between two ticks that ran work: a step runs at most this late, and the steps falling due
-#: within it run in one tick, sharing its round trips to the store (``bench/README.md``, "Ticks").
+#: within it run in one tick, sharing its round trips to the store (``bench/README.md``, "Fewer round trips").
 MIN_NAP_S = 0.005
 
 

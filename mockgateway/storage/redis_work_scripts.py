@@ -26,10 +26,10 @@ end
 """
 
 #: Claim up to a batch of due entries, earliest first: each hands out its jobs due from its score up to now
-#: and moves, with its score, to the claimer's running set; one with no job left is deleted, its message unparked.
-#: KEYS: the due set, the claimer's running set, the parked messages, the retention set. ARGV: now, the batch
-#: size, the entry key prefix. Returns how many entries were looked at, the values handed
-#: out, and per claimed entry with jobs left its message id and when the next of them falls due.
+#: and moves, with its score, to the claimer's running set; one with no job left is deleted, its message
+#: unparked. KEYS: the due set, the claimer's running set, the parked messages, the retention set. ARGV: now,
+#: the batch size, the entry key prefix. Returns how many entries were looked at, the values handed out, and
+#: per claimed entry with jobs left its message id and when the next of them falls due.
 CLAIM_JOBS = (
     _ENTRIES
     + """

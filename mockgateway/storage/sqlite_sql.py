@@ -209,18 +209,20 @@ def count_events(db: Db, table: str, q: EventQuery) -> int:
 
 def insert_mo(db: Db, mo: MoMessage, number: int | None) -> None:
     with transaction(db):
-        db.execute(_INSERT_MO, (*rows.mo_row(mo), mo.received_at))
-        if number is not None:
-            db.execute(_RAISE_HIGH, (number,))
+        _insert_mo(db, mo, number)
+
+
+def _insert_mo(db: Db, mo: MoMessage, number: int | None) -> None:
+    db.execute(_INSERT_MO, (*rows.mo_row(mo), mo.received_at))
+    if number is not None:
+        db.execute(_RAISE_HIGH, (number,))
 
 
 def insert_reply(db: Db, mo: MoMessage, number: int | None, deliveries: Sequence[Delivery], job_key: str) -> None:
     """A reply's MO and its PENDING deliveries, its job forgotten, in one transaction."""
     with transaction(db):
         db.executemany(_UPSERT_DELIVERY, [rows.delivery_row(delivery, None) for delivery in deliveries])
-        db.execute(_INSERT_MO, (*rows.mo_row(mo), mo.received_at))
-        if number is not None:
-            db.execute(_RAISE_HIGH, (number,))
+        _insert_mo(db, mo, number)
         db.execute("DELETE FROM jobs WHERE key = ?", (job_key,))
 
 
