@@ -167,7 +167,7 @@ class RedisJobQueue:
         """When the entry's next job falls due ('-': it has none) once ``ran`` more of its claimed jobs ran, if
         that was the last of them; ``None`` while more are to run, or when it is not claimed here (the queue was
         cleared meanwhile). Until released, a replica taking this one's over runs the claim again from its first
-        job (a status is refused as a repeat)."""
+        job (a status is refused as a repeat; a reply that ran forgot its job when its MO was kept)."""
         claim = self._claims.get(message_id)
         if claim is None:
             return None
