@@ -7,26 +7,19 @@ so a persistent store gives it all back after a restart (``load``).
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
-from typing import Protocol
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Account, CallbackTarget
 from mockgateway.domain.state import OptOut, OptOutVia, TargetOverride
 from mockgateway.service.account_book import AccountBook
-from mockgateway.service.state_ports import OptOutPort, TargetPort
+from mockgateway.service.state_ports import StatePort
 
 _NONE: frozenset[str] = frozenset()
 
 
-class DirectoryState(OptOutPort, TargetPort, Protocol):
-    """What the directory keeps through the store."""
-
-    async def flush(self) -> None: ...
-
-
 class Directory:
-    def __init__(self, accounts: Iterable[Account], state: DirectoryState, clock: Clock) -> None:
+    def __init__(self, accounts: Iterable[Account], state: StatePort, clock: Clock) -> None:
         configured = tuple(accounts)
         self._book = AccountBook(configured)
         self._configured = {account.name: account for account in configured}
