@@ -85,8 +85,7 @@ class Engine:
         return await restore(self._store, self._jobs, self._ids, self._outbox if callbacks else None)
 
     async def next_due(self) -> float | None:
-        times = [t for t in (await self._jobs.next_due(), self._outbox.next_due()) if t is not None]
-        return min(times) if times else None
+        return min((t for t in (await self._jobs.next_due(), self._outbox.next_due()) if t is not None), default=None)
 
     async def run_due(self) -> int:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
@@ -116,7 +115,6 @@ class Engine:
                 await self._reply(job)
 
     async def clear_jobs(self) -> None:
-        """Forget every planned job."""
         await self._jobs.clear()
 
     async def _apply_status(

@@ -50,9 +50,8 @@ class Timekeeper:
         return len(self._latency)
 
     async def next_due(self) -> float | None:
-        """The earliest of the engine's next job or callback and the next parked send."""
-        times = [t for t in (await self._engine.next_due(), self._latency.next_due()) if t is not None]
-        return min(times) if times else None
+        due = (await self._engine.next_due(), self._latency.next_due())
+        return min((t for t in due if t is not None), default=None)
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
         """Move the virtual clock, running everything that falls due in time order, and wait for it; with replicas

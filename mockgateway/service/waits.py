@@ -139,8 +139,8 @@ def one_time_code(text: str) -> str | None:
 
 
 # -- messages ---------------------------------------------------------------------------------------------
-def _message_query(wanted: Wanted, limit: int) -> MessageQuery:
-    return MessageQuery(
+async def _find_messages(gateway: Gateway, wanted: Wanted, limit: int) -> list[Message]:
+    query = MessageQuery(
         account=wanted.get("account"),
         destination=wanted.get("to"),
         origin=wanted.get("from"),
@@ -148,10 +148,7 @@ def _message_query(wanted: Wanted, limit: int) -> MessageQuery:
         provider=wanted.get("provider"),
         limit=limit,
     )
-
-
-async def _find_messages(gateway: Gateway, wanted: Wanted, limit: int) -> list[Message]:
-    return list((await gateway.messages(_message_query(wanted, limit))).items)
+    return list((await gateway.messages(query)).items)
 
 
 def _message_summary(m: Message) -> str:
