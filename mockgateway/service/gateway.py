@@ -26,7 +26,7 @@ from mockgateway.service.history import History
 from mockgateway.service.intake import Accepted, new_messages
 from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
-from mockgateway.service.recovery import Restored
+from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.replica import Replica
 from mockgateway.service.retention import DEFAULT_RETENTION_S
 from mockgateway.service.send_answers import Sleep, send_failure
@@ -71,11 +71,12 @@ class Gateway(History, StateCalls):
         self._configs = SharedConfigs()
         self._admission = admission or SendAdmission(store)
         self._leases = leases or NoLeases()
+        self._jobs = jobs or LocalJobs(journal, hold_beyond_s=retention_s)
         self._engine = Engine(
             clock=clock,
             ids=ids,
             store=store,
-            jobs=jobs or LocalJobs(journal, hold_beyond_s=retention_s),
+            jobs=self._jobs,
             outbox=outbox,
             directory=directory,
             renderers=renderers,
@@ -85,6 +86,7 @@ class Gateway(History, StateCalls):
             clock=clock,
             store=store,
             engine=self._engine,
+            busy_until=self._jobs.busy_until,
             outbox=outbox,
             events=events,
             retention_s=retention_s,
@@ -232,7 +234,7 @@ class Gateway(History, StateCalls):
         await self._time.resume(joining=self._peers.shared)
         await self._directory.load()
         await self._tokens.load()
-        restored = await self._engine.restore(callbacks=not self._leases.shared)
+        restored = await restore(self._store, self._jobs, self._ids, None if self._leases.shared else self._outbox)
         taken = await self._leases.open(self._take_over)
         return replace(restored, callbacks=restored.callbacks + taken)
 
@@ -274,7 +276,7 @@ class Gateway(History, StateCalls):
         counted (the clock stays)."""
         await self._outbox.drain()
         self._outbox.clear()
-        await self._engine.clear_jobs()
+        await self._jobs.clear()
         self._directory.clear_opt_outs()
         self._tallies.clear_tallies()
         await self._store.clear()

@@ -14,7 +14,7 @@ from mockgateway.service.clock_keeper import ClockKeeper
 from mockgateway.service.cluster_ports import Peers
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
-from mockgateway.service.ports import Outbox, Store
+from mockgateway.service.ports import BusyUntil, Outbox, Store
 from mockgateway.service.retention import Retention
 from mockgateway.service.send_answers import SendLatency, Sleep
 
@@ -26,6 +26,7 @@ class Timekeeper:
         clock: Clock,
         store: Store,
         engine: Engine,
+        busy_until: BusyUntil,
         outbox: Outbox,
         events: EventHub,
         retention_s: float,
@@ -39,7 +40,7 @@ class Timekeeper:
         self._peers: Peers = store.peers
         self._keeper = ClockKeeper(clock, store.state)
         self._latency = SendLatency(clock, sleep)
-        self._retention = Retention(clock, store, retention_s, busy_until=engine.busy_until)
+        self._retention = Retention(clock, store, retention_s, busy_until=busy_until)
 
     def send_latency(self, seconds: float) -> AbstractAsyncContextManager[None]:
         """Enter to wait a send's latency; the send's answer is made inside the block."""
