@@ -28,8 +28,8 @@ from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.replica import Replica
-from mockgateway.service.retention import DEFAULT_RETENTION_S
-from mockgateway.service.send_answers import Sleep, send_failure
+from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
+from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
 from mockgateway.service.shared_configs import SharedConfigs
 from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
@@ -82,15 +82,15 @@ class Gateway(History, StateCalls):
             renderers=renderers,
             events=events,
         )
+        self._latency = SendLatency(clock, sleep)
         self._time = Timekeeper(
             clock=clock,
             store=store,
             engine=self._engine,
-            busy_until=self._jobs.busy_until,
             outbox=outbox,
             events=events,
-            retention_s=retention_s,
-            sleep=sleep,
+            latency=self._latency,
+            retention=Retention(clock, store, retention_s, busy_until=self._jobs.busy_until),
         )
         self._tallies = store.state
         self._retention_s = retention_s
@@ -141,7 +141,7 @@ class Gateway(History, StateCalls):
             on_send = next((s.on_send for s in scenarios if s.on_send is not None), None)
         if on_send is None:
             return await self._accept(request, seg, scenarios, rng, None)
-        async with self._time.send_latency(on_send.latency):
+        async with self._latency.wait(on_send.latency):
             if on_send.respond is not None and on_send.respond != 201:
                 raise send_failure(on_send)
             return await self._accept(request, seg, scenarios, rng, on_send)
@@ -149,7 +149,7 @@ class Gateway(History, StateCalls):
     @property
     def sends_waiting(self) -> int:
         """Sends whose answer waits for the virtual clock to pass their latency."""
-        return self._time.sends_waiting
+        return len(self._latency)
 
     async def _accept(
         self,

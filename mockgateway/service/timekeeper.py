@@ -1,12 +1,10 @@
 """The gateway's time: moving the virtual clock, running what falls due on the way, and keeping its position.
 
-The ``Gateway`` owns one ``Timekeeper``; it owns the clock's keeper, the sends parked for their latency and
-retention, so that every move of time, and what it wakes, goes through one place.
+The ``Gateway`` owns one ``Timekeeper``; it owns the clock's keeper, and is given the sends parked for their latency
+and retention, so that every move of time, and what it wakes, goes through one place.
 """
 
 from __future__ import annotations
-
-from contextlib import AbstractAsyncContextManager
 
 from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
 from mockgateway.domain.errors import Conflict, InvalidRequest
@@ -14,9 +12,9 @@ from mockgateway.service.clock_keeper import ClockKeeper
 from mockgateway.service.cluster_ports import Peers
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
-from mockgateway.service.ports import BusyUntil, Outbox, Store
+from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.retention import Retention
-from mockgateway.service.send_answers import SendLatency, Sleep
+from mockgateway.service.send_answers import SendLatency
 
 
 class Timekeeper:
@@ -26,11 +24,10 @@ class Timekeeper:
         clock: Clock,
         store: Store,
         engine: Engine,
-        busy_until: BusyUntil,
         outbox: Outbox,
         events: EventHub,
-        retention_s: float,
-        sleep: Sleep | None = None,  #: the real clock's wait for a send's latency
+        latency: SendLatency,
+        retention: Retention,
     ) -> None:
         self._clock = clock
         self._store = store
@@ -39,16 +36,8 @@ class Timekeeper:
         self._events = events
         self._peers: Peers = store.peers
         self._keeper = ClockKeeper(clock, store.state)
-        self._latency = SendLatency(clock, sleep)
-        self._retention = Retention(clock, store, retention_s, busy_until=busy_until)
-
-    def send_latency(self, seconds: float) -> AbstractAsyncContextManager[None]:
-        """Enter to wait a send's latency; the send's answer is made inside the block."""
-        return self._latency.wait(seconds)
-
-    @property
-    def sends_waiting(self) -> int:
-        return len(self._latency)
+        self._latency = latency
+        self._retention = retention
 
     async def next_due(self) -> float | None:
         due = (await self._engine.next_due(), self._latency.next_due())
