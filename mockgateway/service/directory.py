@@ -78,7 +78,7 @@ class Directory:
     ) -> Account:
         """The account-wide targets, or with ``provider`` that provider's own (``None`` there: the account's)."""
         override = TargetOverride(account=name, provider=provider, status=status, mo=mo)
-        account = self._apply(override)
+        account = self._book.set_callbacks(override)
         self._state.save_targets(override)
         return account
 
@@ -93,7 +93,7 @@ class Directory:
         account = self._book.all.get(override.account)
         # The configuration may have changed since: an account or provider no longer there has no targets.
         if account is not None and (override.provider is None or override.provider in account.credentials):
-            self._apply(override)
+            self._book.set_callbacks(override)
 
     def apply_forgotten_targets(self, account: str) -> None:
         configured = self._configured.get(account)
@@ -108,11 +108,6 @@ class Directory:
 
     def apply_cleared_opt_outs(self) -> None:
         self._opt_outs.clear()
-
-    def _apply(self, override: TargetOverride) -> Account:
-        return self._book.set_callbacks(
-            override.account, status=override.status, mo=override.mo, provider=override.provider
-        )
 
     # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
     def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
