@@ -252,7 +252,6 @@ class Delivery(msgspec.Struct, frozen=True, gc=False, kw_only=True):
         return "retry" if self.state is DeliveryState.PENDING else "failed"
 
     def after(self, outcome: AttemptOutcome) -> Delivery:
-        """This delivery as an attempt left it."""
         return msgspec.structs.replace(
             self,
             state=outcome.state,

@@ -110,6 +110,5 @@ class Timekeeper:
             await self._keeper.resume()
 
     async def keep(self) -> None:
-        """Keep the clock's position now, and wait until it is stored."""
         self._keeper.saw_time()
         await self._store.state.flush()
