@@ -208,7 +208,9 @@ def _explain(error: jsonschema.ValidationError) -> list[tuple[KeyPath, str]]:
         return [((key,), "required key is missing") for key in missing]
     if "errorMessage" in schema:
         message = str(schema["errorMessage"])
-        return [((), f"{_show(instance)} {message}" if _is_scalar(instance) else message)]
+        if isinstance(instance, str | int | float | bool | None):
+            message = f"{_show(instance)} {message}"
+        return [((), message)]
     if error.validator == "enum" and isinstance(error.validator_value, list):
         return [((), f"{_show(instance)} is not one of: {', '.join(str(v) for v in error.validator_value)}")]
     return [((), error.message)]
@@ -255,10 +257,6 @@ def _key_path(parts: KeyPath) -> str:
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or TOP
-
-
-def _is_scalar(value: object) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
 
 
 def _show(value: object) -> str:
