@@ -45,7 +45,6 @@ class AccountBook:
         return self._put(replace(account, provider_callbacks=own))
 
     def restore_callbacks(self, configured: Account) -> Account:
-        """The targets as ``configured`` has them, each provider's own included."""
         return self._put(
             replace(
                 self.get(configured.name),

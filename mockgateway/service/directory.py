@@ -76,14 +76,12 @@ class Directory:
     def set_callbacks(
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
     ) -> Account:
-        """The account-wide targets, or with ``provider`` that provider's own (``None`` there: the account's)."""
         override = TargetOverride(account=name, provider=provider, status=status, mo=mo)
         account = self._book.set_callbacks(override)
         self._state.save_targets(override)
         return account
 
     def restore_callbacks(self, configured: Account) -> Account:
-        """The targets as ``configured`` has them, each provider's own included."""
         account = self._book.restore_callbacks(configured)
         self._state.forget_targets(configured.name)
         return account
@@ -135,7 +133,6 @@ class Directory:
         return self._opt_outs.get(account, _NONE)
 
     def opt_outs(self, account: str) -> list[OptOut]:
-        """``account``'s opt-outs, oldest first."""
         return sorted(self._opt_outs.get(account, {}).values(), key=lambda opt_out: opt_out.at)
 
     def clear_opt_outs(self) -> None:

@@ -94,7 +94,6 @@ class Timekeeper:
         await self._latency.wake(when)
 
     async def purge_expired(self) -> bool:
-        """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
         self._keeper.saw_time()
         return await self._retention.tick()
 
