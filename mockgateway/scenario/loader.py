@@ -81,7 +81,7 @@ class _Entry:
     name: str
     file: str
     index: int  #: position in its file
-    line: int | None
+    line: int
     scenario: Scenario | None  #: None when its file has problems
 
 
@@ -104,9 +104,9 @@ def _duplicates(entries: Sequence[_Entry]) -> Iterator[Problem]:
     for entry in entries:
         seen = first.setdefault(entry.name, entry)
         if seen is not entry:
-            where = seen.file if seen.line is None else f"{seen.file}:{seen.line}"
             path = f"scenarios[{entry.index}].name"
-            yield Problem(entry.file, entry.line, path, f"duplicate name {entry.name!r} (first used at {where})")
+            first_use = f"first used at {seen.file}:{seen.line}"
+            yield Problem(entry.file, entry.line, path, f"duplicate name {entry.name!r} ({first_use})")
 
 
 def _read(file: Path, schema: bool) -> tuple[list[_Entry], list[Problem]]:
