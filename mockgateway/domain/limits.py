@@ -17,7 +17,6 @@ class Limits:
         return self.send_rate is not None or self.max_messages is not None
 
     def merged_over(self, defaults: Limits) -> Limits:
-        """These limits, with ``defaults`` where these set none."""
         return Limits(
             send_rate=defaults.send_rate if self.send_rate is None else self.send_rate,
             max_messages=defaults.max_messages if self.max_messages is None else self.max_messages,

@@ -86,10 +86,7 @@ class SendRequest(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     send_at: float | None = None  #: deferred sending (gateway-clock epoch): the lifecycle starts then, not now
 
     def option_value(self, name: str) -> Scalar:
-        for key, value in self.options:
-            if key == name:
-                return value
-        return None
+        return next((value for key, value in self.options if key == name), None)
 
 
 class Message(msgspec.Struct, frozen=True, gc=False, kw_only=True):
@@ -120,10 +117,7 @@ class Message(msgspec.Struct, frozen=True, gc=False, kw_only=True):
         return self.part_statuses[index] if self.part_statuses else MessageStatus.ACCEPTED
 
     def option(self, name: str, default: Scalar = None) -> Scalar:
-        for key, value in self.options:
-            if key == name:
-                return value
-        return default
+        return next((value for key, value in self.options if key == name), default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +252,6 @@ class Delivery(msgspec.Struct, frozen=True, gc=False, kw_only=True):
         return "retry" if self.state is DeliveryState.PENDING else "failed"
 
     def after(self, outcome: AttemptOutcome) -> Delivery:
-        """This delivery as an attempt left it."""
         return msgspec.structs.replace(
             self,
             state=outcome.state,

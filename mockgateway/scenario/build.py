@@ -103,17 +103,10 @@ def _check_step(step: Mapping[str, Any], where: KeyPath, report: Report, provide
         report((*where, "reason"), f"unknown reason {reason!r} (known: {', '.join(sorted(REASONS))})")
     code = step.get("code")
     if isinstance(code, str | int) and not isinstance(code, bool):
-        status = _status(step.get("status"))
+        status = MessageStatus.__members__.get(str(step.get("status") or "").upper())  # its names are its values
         problem = _code_problem(str(code), reason if reason in REASONS else None, provider, status)
         if problem:
             report((*where, "code"), problem)
-
-
-def _status(raw: object) -> MessageStatus | None:
-    try:
-        return MessageStatus(str(raw or "").upper())
-    except ValueError:
-        return None
 
 
 def _code_problem(code: str, reason: str | None, provider: str | None, status: MessageStatus | None) -> str | None:

@@ -81,7 +81,7 @@ class _Entry:
     name: str
     file: str
     index: int  #: position in its file
-    line: int | None
+    line: int
     scenario: Scenario | None  #: None when its file has problems
 
 
@@ -104,9 +104,9 @@ def _duplicates(entries: Sequence[_Entry]) -> Iterator[Problem]:
     for entry in entries:
         seen = first.setdefault(entry.name, entry)
         if seen is not entry:
-            where = seen.file if seen.line is None else f"{seen.file}:{seen.line}"
             path = f"scenarios[{entry.index}].name"
-            yield Problem(entry.file, entry.line, path, f"duplicate name {entry.name!r} (first used at {where})")
+            first_use = f"first used at {seen.file}:{seen.line}"
+            yield Problem(entry.file, entry.line, path, f"duplicate name {entry.name!r} ({first_use})")
 
 
 def _read(file: Path, schema: bool) -> tuple[list[_Entry], list[Problem]]:
@@ -208,7 +208,9 @@ def _explain(error: jsonschema.ValidationError) -> list[tuple[KeyPath, str]]:
         return [((key,), "required key is missing") for key in missing]
     if "errorMessage" in schema:
         message = str(schema["errorMessage"])
-        return [((), f"{_show(instance)} {message}" if _is_scalar(instance) else message)]
+        if isinstance(instance, str | int | float | bool | None):
+            message = f"{_show(instance)} {message}"
+        return [((), message)]
     if error.validator == "enum" and isinstance(error.validator_value, list):
         return [((), f"{_show(instance)} is not one of: {', '.join(str(v) for v in error.validator_value)}")]
     return [((), error.message)]
@@ -255,10 +257,6 @@ def _key_path(parts: KeyPath) -> str:
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or TOP
-
-
-def _is_scalar(value: object) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
 
 
 def _show(value: object) -> str:

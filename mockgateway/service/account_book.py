@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from mockgateway.domain.errors import InvalidRequest, NotFound
-from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
+from mockgateway.domain.model import Account, CallbackTargets
+from mockgateway.domain.state import TargetOverride
 
 
 class AccountBook:
@@ -33,20 +34,17 @@ class AccountBook:
             account = self._as_seen_by[key] = self.get(name).for_provider(provider)
         return account
 
-    def set_callbacks(
-        self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
-    ) -> Account:
-        """The account-wide targets, or with ``provider`` that provider's own (``None`` there: the account's)."""
-        account = self.get(name)
+    def set_callbacks(self, override: TargetOverride) -> Account:
+        account = self.get(override.account)
+        provider = override.provider
         if provider is None:
-            return self._put(replace(account, status_callback=status, mo_callback=mo))
+            return self._put(replace(account, status_callback=override.status, mo_callback=override.mo))
         if provider not in account.credentials:
-            raise InvalidRequest(f"account {name!r} has no {provider} credentials", field="provider")
-        own = {**account.provider_callbacks, provider: CallbackTargets(status=status, mo=mo)}
+            raise InvalidRequest(f"account {account.name!r} has no {provider} credentials", field="provider")
+        own = {**account.provider_callbacks, provider: CallbackTargets(status=override.status, mo=override.mo)}
         return self._put(replace(account, provider_callbacks=own))
 
     def restore_callbacks(self, configured: Account) -> Account:
-        """The targets as ``configured`` has them, each provider's own included."""
         return self._put(
             replace(
                 self.get(configured.name),

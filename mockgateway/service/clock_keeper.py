@@ -53,7 +53,6 @@ class ClockKeeper:
         return stored - now
 
     def set(self, when: float) -> None:
-        """Move the virtual clock to ``when`` and keep that position."""
         if not isinstance(self._clock, FakeClock):
             raise TypeError("only the virtual clock can be moved")
         self._clock.set(when)

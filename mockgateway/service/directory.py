@@ -7,26 +7,19 @@ so a persistent store gives it all back after a restart (``load``).
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
-from typing import Protocol
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Account, CallbackTarget
 from mockgateway.domain.state import OptOut, OptOutVia, TargetOverride
 from mockgateway.service.account_book import AccountBook
-from mockgateway.service.state_ports import OptOutPort, TargetPort
+from mockgateway.service.state_ports import StatePort
 
 _NONE: frozenset[str] = frozenset()
 
 
-class DirectoryState(OptOutPort, TargetPort, Protocol):
-    """What the directory keeps through the store."""
-
-    async def flush(self) -> None: ...
-
-
 class Directory:
-    def __init__(self, accounts: Iterable[Account], state: DirectoryState, clock: Clock) -> None:
+    def __init__(self, accounts: Iterable[Account], state: StatePort, clock: Clock) -> None:
         configured = tuple(accounts)
         self._book = AccountBook(configured)
         self._configured = {account.name: account for account in configured}
@@ -83,14 +76,12 @@ class Directory:
     def set_callbacks(
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
     ) -> Account:
-        """The account-wide targets, or with ``provider`` that provider's own (``None`` there: the account's)."""
         override = TargetOverride(account=name, provider=provider, status=status, mo=mo)
-        account = self._apply(override)
+        account = self._book.set_callbacks(override)
         self._state.save_targets(override)
         return account
 
     def restore_callbacks(self, configured: Account) -> Account:
-        """The targets as ``configured`` has them, each provider's own included."""
         account = self._book.restore_callbacks(configured)
         self._state.forget_targets(configured.name)
         return account
@@ -100,7 +91,7 @@ class Directory:
         account = self._book.all.get(override.account)
         # The configuration may have changed since: an account or provider no longer there has no targets.
         if account is not None and (override.provider is None or override.provider in account.credentials):
-            self._apply(override)
+            self._book.set_callbacks(override)
 
     def apply_forgotten_targets(self, account: str) -> None:
         configured = self._configured.get(account)
@@ -115,11 +106,6 @@ class Directory:
 
     def apply_cleared_opt_outs(self) -> None:
         self._opt_outs.clear()
-
-    def _apply(self, override: TargetOverride) -> Account:
-        return self._book.set_callbacks(
-            override.account, status=override.status, mo=override.mo, provider=override.provider
-        )
 
     # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
     def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
@@ -147,7 +133,6 @@ class Directory:
         return self._opt_outs.get(account, _NONE)
 
     def opt_outs(self, account: str) -> list[OptOut]:
-        """``account``'s opt-outs, oldest first."""
         return sorted(self._opt_outs.get(account, {}).values(), key=lambda opt_out: opt_out.at)
 
     def clear_opt_outs(self) -> None:

@@ -26,7 +26,6 @@ from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.planned import PlannedJobs
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
-from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.scheduler import FixedTimeline
 from mockgateway.service.timeline import Timelines
 from mockgateway.service.work_ports import JobQueue
@@ -76,17 +75,8 @@ class Engine:
                 planned.draw(timeline)
         return jobs.save(planned)
 
-    def busy_until(self, message_id: str) -> float | None:
-        """When the last job still planned for ``message_id`` falls due: retention keeps the message till then."""
-        return self._jobs.busy_until(message_id)
-
-    async def restore(self, *, callbacks: bool = True) -> Restored:
-        """Resume the ids, the planned jobs and (with ``callbacks``) the pending callbacks the store kept."""
-        return await restore(self._store, self._jobs, self._ids, self._outbox if callbacks else None)
-
     async def next_due(self) -> float | None:
-        times = [t for t in (await self._jobs.next_due(), self._outbox.next_due()) if t is not None]
-        return min(times) if times else None
+        return min((t for t in (await self._jobs.next_due(), self._outbox.next_due()) if t is not None), default=None)
 
     async def run_due(self) -> int:
         """Run every job due now, then start the callback attempts due now. Returns how many jobs ran."""
@@ -114,10 +104,6 @@ class Engine:
                 await self._apply_status(job.message_id, job.part_index, job.status, job.reason, job.code)
             else:
                 await self._reply(job)
-
-    async def clear_jobs(self) -> None:
-        """Forget every planned job."""
-        await self._jobs.clear()
 
     async def _apply_status(
         self, message_id: str, index: int, status: MessageStatus, reason: str | None, code: str | None

@@ -50,7 +50,6 @@ class EventHub:
         announce(self._interest)
 
     def others_listen(self, kinds: frozenset[str]) -> None:
-        """The kinds the other replicas' listeners want now."""
         self._others = kinds
         self._wanted.clear()
 

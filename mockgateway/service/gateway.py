@@ -26,10 +26,10 @@ from mockgateway.service.history import History
 from mockgateway.service.intake import Accepted, new_messages
 from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
-from mockgateway.service.recovery import Restored
+from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.replica import Replica
-from mockgateway.service.retention import DEFAULT_RETENTION_S
-from mockgateway.service.send_answers import Sleep, send_failure
+from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
+from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
 from mockgateway.service.shared_configs import SharedConfigs
 from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
@@ -71,24 +71,26 @@ class Gateway(History, StateCalls):
         self._configs = SharedConfigs()
         self._admission = admission or SendAdmission(store)
         self._leases = leases or NoLeases()
+        self._jobs = jobs or LocalJobs(journal, hold_beyond_s=retention_s)
         self._engine = Engine(
             clock=clock,
             ids=ids,
             store=store,
-            jobs=jobs or LocalJobs(journal, hold_beyond_s=retention_s),
+            jobs=self._jobs,
             outbox=outbox,
             directory=directory,
             renderers=renderers,
             events=events,
         )
+        self._latency = SendLatency(clock, sleep)
         self._time = Timekeeper(
             clock=clock,
             store=store,
             engine=self._engine,
             outbox=outbox,
             events=events,
-            retention_s=retention_s,
-            sleep=sleep,
+            latency=self._latency,
+            retention=Retention(clock, store, retention_s, busy_until=self._jobs.busy_until),
         )
         self._tallies = store.state
         self._retention_s = retention_s
@@ -139,7 +141,7 @@ class Gateway(History, StateCalls):
             on_send = next((s.on_send for s in scenarios if s.on_send is not None), None)
         if on_send is None:
             return await self._accept(request, seg, scenarios, rng, None)
-        async with self._time.send_latency(on_send.latency):
+        async with self._latency.wait(on_send.latency):
             if on_send.respond is not None and on_send.respond != 201:
                 raise send_failure(on_send)
             return await self._accept(request, seg, scenarios, rng, on_send)
@@ -147,7 +149,7 @@ class Gateway(History, StateCalls):
     @property
     def sends_waiting(self) -> int:
         """Sends whose answer waits for the virtual clock to pass their latency."""
-        return self._time.sends_waiting
+        return len(self._latency)
 
     async def _accept(
         self,
@@ -232,7 +234,7 @@ class Gateway(History, StateCalls):
         await self._time.resume(joining=self._peers.shared)
         await self._directory.load()
         await self._tokens.load()
-        restored = await self._engine.restore(callbacks=not self._leases.shared)
+        restored = await restore(self._store, self._jobs, self._ids, None if self._leases.shared else self._outbox)
         taken = await self._leases.open(self._take_over)
         return replace(restored, callbacks=restored.callbacks + taken)
 
@@ -274,7 +276,7 @@ class Gateway(History, StateCalls):
         counted (the clock stays)."""
         await self._outbox.drain()
         self._outbox.clear()
-        await self._engine.clear_jobs()
+        await self._jobs.clear()
         self._directory.clear_opt_outs()
         self._tallies.clear_tallies()
         await self._store.clear()

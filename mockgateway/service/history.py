@@ -23,12 +23,8 @@ class History:
 
     async def asked_handset_ack(self, message_ids: Iterable[str]) -> set[str]:
         """Those of ``message_ids`` whose client asked for a handset acknowledgement (their DELIVERED is not final)."""
-        asked = set()
-        for message_id in set(message_ids):
-            message = await self._store.get_message(message_id)
-            if message is not None and message.handset_ack:
-                asked.add(message_id)
-        return asked
+        messages = [await self._store.get_message(message_id) for message_id in set(message_ids)]
+        return {message.id for message in messages if message is not None and message.handset_ack}
 
     async def message(self, message_id: str) -> Message:
         message = await self._store.get_message(message_id)

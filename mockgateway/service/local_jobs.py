@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockgateway.domain.job import Job
 from mockgateway.service.ports import JobJournal
-from mockgateway.service.scheduler import FixedTimeline, Scheduler
-
-if TYPE_CHECKING:
-    from mockgateway.service.work_ports import JobQueue
+from mockgateway.service.scheduler import Scheduler
 
 
 class LocalJobs:
     """The scheduler is the record; the journal (none for the in-memory store) keeps it across restarts."""
 
     def __init__(self, journal: JobJournal, *, hold_beyond_s: float = 0.0) -> None:
-        self._scheduler = Scheduler(hold_beyond_s=hold_beyond_s)
+        self._scheduler = scheduler = Scheduler(hold_beyond_s=hold_beyond_s)
         self._journal = journal
-
-    def start(self, message_id: str, start: float, timeline: FixedTimeline) -> None:
-        self._scheduler.start(message_id, start, timeline)
-
-    def schedule(self, jobs: Sequence[Job]) -> None:
-        self._scheduler.schedule(jobs)
+        # The scheduler's own methods, not wrappers: ``start`` is called for every message sent.
+        self.start = scheduler.start
+        self.schedule = scheduler.schedule
+        self.put_back = scheduler.schedule
+        self.busy_until = scheduler.busy_until
 
     def save(self, jobs: Sequence[Job]) -> Coroutine[Any, Any, None]:
         # the journal's own coroutine, awaited by the caller: one frame fewer on every send
@@ -39,14 +35,8 @@ class LocalJobs:
             scheduler_ran(job)
         await self._journal.forget(jobs)
 
-    def put_back(self, jobs: Sequence[Job]) -> None:
-        self._scheduler.schedule(jobs)
-
     async def next_due(self) -> float | None:
         return self._scheduler.next_due()
-
-    def busy_until(self, message_id: str) -> float | None:
-        return self._scheduler.busy_until(message_id)
 
     async def restore(self) -> int:
         jobs = await self._journal.load()
@@ -56,9 +46,3 @@ class LocalJobs:
     async def clear(self) -> None:
         self._scheduler.clear()
         await self._journal.clear()
-
-
-if TYPE_CHECKING:
-
-    def _is_a_queue(queue: LocalJobs) -> JobQueue:
-        return queue  # mypy proves the class fits the port

@@ -147,9 +147,7 @@ class Store(Protocol):
         """
         ...
 
-    async def clear(self) -> None:
-        """Forget everything."""
-        ...
+    async def clear(self) -> None: ...
 
 
 class JobJournal(Protocol):
@@ -168,9 +166,7 @@ class JobJournal(Protocol):
         has none to give back."""
         ...
 
-    async def clear(self) -> None:
-        """Forget every job."""
-        ...
+    async def clear(self) -> None: ...
 
 
 class Outbox(Protocol):

@@ -55,7 +55,6 @@ class _Lane:
         self.waiting: deque[_Waiting] = deque()
 
     def entry(self, waiting: _Waiting) -> _Entry:
-        """The step's job for a waiting message."""
         job = _replace(self.step, message_id=waiting.message_id, due_at=waiting.due_at)
         return _Entry(due_at=waiting.due_at, seq=waiting.seq, job=job)
 
@@ -73,7 +72,6 @@ class FixedTimeline:
         self._lanes = tuple(_Lane(step) for step in self.steps)
 
     def jobs_for(self, message_id: str, start: float) -> list[Job]:
-        """The timeline's jobs for a message that starts at ``start``."""
         return [_replace(step, message_id=message_id, due_at=start + step.due_at) for step in self.steps]
 
 
@@ -92,7 +90,6 @@ class Scheduler:
         return len(self._heap) + sum(len(lane.waiting) for lane in self._lanes)
 
     def start(self, message_id: str, start: float, timeline: FixedTimeline) -> None:
-        """Schedule a message's fixed timeline from ``start``."""
         active = self._lanes
         seq = self._next
         self._next += len(timeline.steps)

@@ -26,7 +26,6 @@ class SharedConfigs:
         self._last_options: Options = ()
 
     def options(self, options: Options) -> Options:
-        """The shared copy of ``options``."""
         if not options or options is self._last_options:  # the very copy: a dialect's defaults, send after send
             return options
         # by their JSON: ``True == 1`` in Python, and the one must never stand in for the other
@@ -34,7 +33,6 @@ class SharedConfigs:
         return shared
 
     def callbacks(self, callbacks: tuple[CallbackTarget, ...]) -> tuple[CallbackTarget, ...]:
-        """The shared copy of ``callbacks``."""
         return self._shared(self._callbacks, callbacks, callbacks) if callbacks else callbacks
 
     def _shared(self, memory: dict[K, V], key: K, value: V) -> V:

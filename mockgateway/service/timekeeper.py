@@ -1,12 +1,10 @@
 """The gateway's time: moving the virtual clock, running what falls due on the way, and keeping its position.
 
-The ``Gateway`` owns one ``Timekeeper``; it owns the clock's keeper, the sends parked for their latency and
-retention, so that every move of time, and what it wakes, goes through one place.
+The ``Gateway`` owns one ``Timekeeper``; it owns the clock's keeper, and is given the sends parked for their latency
+and retention, so that every move of time, and what it wakes, goes through one place.
 """
 
 from __future__ import annotations
-
-from contextlib import AbstractAsyncContextManager
 
 from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
 from mockgateway.domain.errors import Conflict, InvalidRequest
@@ -16,7 +14,7 @@ from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.retention import Retention
-from mockgateway.service.send_answers import SendLatency, Sleep
+from mockgateway.service.send_answers import SendLatency
 
 
 class Timekeeper:
@@ -28,8 +26,8 @@ class Timekeeper:
         engine: Engine,
         outbox: Outbox,
         events: EventHub,
-        retention_s: float,
-        sleep: Sleep | None = None,  #: the real clock's wait for a send's latency
+        latency: SendLatency,
+        retention: Retention,
     ) -> None:
         self._clock = clock
         self._store = store
@@ -38,21 +36,12 @@ class Timekeeper:
         self._events = events
         self._peers: Peers = store.peers
         self._keeper = ClockKeeper(clock, store.state)
-        self._latency = SendLatency(clock, sleep)
-        self._retention = Retention(clock, store, retention_s, busy_until=engine.busy_until)
-
-    def send_latency(self, seconds: float) -> AbstractAsyncContextManager[None]:
-        """Enter to wait a send's latency; the send's answer is made inside the block."""
-        return self._latency.wait(seconds)
-
-    @property
-    def sends_waiting(self) -> int:
-        return len(self._latency)
+        self._latency = latency
+        self._retention = retention
 
     async def next_due(self) -> float | None:
-        """The earliest of the engine's next job or callback and the next parked send."""
-        times = [t for t in (await self._engine.next_due(), self._latency.next_due()) if t is not None]
-        return min(times) if times else None
+        due = (await self._engine.next_due(), self._latency.next_due())
+        return min((t for t in due if t is not None), default=None)
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
         """Move the virtual clock, running everything that falls due in time order, and wait for it; with replicas
@@ -105,7 +94,6 @@ class Timekeeper:
         await self._latency.wake(when)
 
     async def purge_expired(self) -> bool:
-        """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
         self._keeper.saw_time()
         return await self._retention.tick()
 
@@ -121,6 +109,5 @@ class Timekeeper:
             await self._keeper.resume()
 
     async def keep(self) -> None:
-        """Keep the clock's position now, and wait until it is stored."""
         self._keeper.saw_time()
         await self._store.state.flush()

@@ -7,7 +7,6 @@ tokens back after a restart (``load``) until they expire.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Protocol
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import InvalidRequest, Unauthorized
@@ -35,17 +34,11 @@ class TokenOfAnotherClient(Unauthorized):
     message = "refresh token was issued to another client"
 
 
-class GrantState(GrantPort, Protocol):
-    """What the token service keeps through the store."""
-
-    async def flush(self) -> None: ...
-
-
 class TokenService:
     """Issues, refreshes and checks tokens. Expired grants are swept as new ones are issued."""
 
     def __init__(
-        self, clock: Clock, ids: IdSource, access_ttl_s: float, refresh_ttl_s: float, *, state: GrantState
+        self, clock: Clock, ids: IdSource, access_ttl_s: float, refresh_ttl_s: float, *, state: GrantPort
     ) -> None:
         self._clock = clock
         self._ids = ids
@@ -61,10 +54,6 @@ class TokenService:
         for grant in grants:
             self._keep(grant)
         return len(grants)
-
-    async def saved(self) -> None:
-        """Wait until every grant issued so far is kept (before answering with one)."""
-        await self._state.flush()
 
     def issue(self, account: str, scope: str, client: str | None = None) -> Grant:
         now = self._clock.now()

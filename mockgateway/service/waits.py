@@ -71,18 +71,17 @@ class Spec(Generic[T]):
 
     async def near_misses(self, gateway: Gateway, wanted: Wanted, limit: int = NEAR_MISS_LIMIT) -> list[NearMiss[T]]:
         """Recent items ranked by how many filters they satisfy (then by recency); full matches left out."""
-        scored = []
-        for position, item in enumerate(await self.find(gateway, {}, NEAR_MISS_WINDOW)):
+        misses = []
+        for item in await self.find(gateway, {}, NEAR_MISS_WINDOW):
             matched = tuple(name for name, value in wanted.items() if self.checks[name](item, value))
             if wanted and len(matched) == len(wanted):
                 continue
             mismatched = tuple(name for name in wanted if name not in matched)
-            scored.append((-len(matched), position, NearMiss(item=item, matched=matched, mismatched=mismatched)))
-        scored.sort(key=lambda entry: entry[:2])
-        best = [miss for _, _, miss in scored]
-        if any(miss.matched for miss in best):
-            best = [miss for miss in best if miss.matched]
-        return best[:limit]
+            misses.append(NearMiss(item=item, matched=matched, mismatched=mismatched))
+        misses.sort(key=lambda miss: -len(miss.matched))  # a stable sort: the newest first among equals
+        if any(miss.matched for miss in misses):
+            misses = [miss for miss in misses if miss.matched]
+        return misses[:limit]
 
 
 def _normalise(noun: str, name: str, raw: str) -> str:
@@ -139,8 +138,8 @@ def one_time_code(text: str) -> str | None:
 
 
 # -- messages ---------------------------------------------------------------------------------------------
-def _message_query(wanted: Wanted, limit: int) -> MessageQuery:
-    return MessageQuery(
+async def _find_messages(gateway: Gateway, wanted: Wanted, limit: int) -> list[Message]:
+    query = MessageQuery(
         account=wanted.get("account"),
         destination=wanted.get("to"),
         origin=wanted.get("from"),
@@ -148,10 +147,7 @@ def _message_query(wanted: Wanted, limit: int) -> MessageQuery:
         provider=wanted.get("provider"),
         limit=limit,
     )
-
-
-async def _find_messages(gateway: Gateway, wanted: Wanted, limit: int) -> list[Message]:
-    return list((await gateway.messages(_message_query(wanted, limit))).items)
+    return list((await gateway.messages(query)).items)
 
 
 def _message_summary(m: Message) -> str:

@@ -43,9 +43,7 @@ class JobQueue(Protocol):
         hands them out again."""
         ...
 
-    async def next_due(self) -> float | None:
-        """When the earliest job falls due, if any."""
-        ...
+    async def next_due(self) -> float | None: ...
 
     def busy_until(self, message_id: str) -> float | None:
         """When the last job planned for the message falls due, for a queue that the store's retention does not
@@ -57,9 +55,7 @@ class JobQueue(Protocol):
         jobs as one entry: how many messages have jobs waiting)."""
         ...
 
-    async def clear(self) -> None:
-        """Forget every planned job."""
-        ...
+    async def clear(self) -> None: ...
 
 
 #: Takes deliveries over: hands them to this process's outbox; returns how many it took.
