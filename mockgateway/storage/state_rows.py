@@ -54,18 +54,12 @@ def grant_to_row(grant: Grant) -> tuple[Any, ...]:
 
 
 def row_to_grant(row: tuple[Any, ...]) -> Grant:
-    access, refresh, account, scope, client, issued_at, expires_at, refresh_expires_at, spent = row
-    return Grant(
-        account=account,
-        access_token=access,
-        refresh_token=refresh,
-        issued_at=float(issued_at),
-        expires_at=float(expires_at),
-        refresh_expires_at=float(refresh_expires_at),
-        scope=scope,
-        client=client,
-        refresh_spent=bool(spent),
+    grant = dict(zip(GRANT_COLUMNS, row, strict=True))
+    grant.update(
+        {column: float(grant[column]) for column in ("issued_at", "expires_at", "refresh_expires_at")},
+        refresh_spent=bool(grant["refresh_spent"]),
     )
+    return Grant(**grant)
 
 
 def _target_json(target: CallbackTarget | None) -> str | None:
