@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 
 import prometheus_client
 from aiohttp import web
@@ -27,8 +27,6 @@ from mockgateway.http.keys import GATEWAY
 from mockgateway.http.latency import RequestLatencies
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 #: Seconds. The gateway answers in about a millisecond; scenarios can make a send take seconds.
 REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -184,7 +182,7 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
     return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
 
-def install(app: web.Application) -> Metrics:
+def install(app: web.Application) -> None:
     """Add the endpoint and the listener; call before mounting provider endpoints so they are timed."""
     metrics = app[METRICS] = Metrics()
     app.router.add_get("/__admin/metrics", answering_errors(metrics_endpoint))  # asks for the admin token
@@ -194,4 +192,3 @@ def install(app: web.Application) -> Metrics:
             yield
 
     app.cleanup_ctx.append(lifetime)
-    return metrics
