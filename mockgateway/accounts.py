@@ -91,16 +91,19 @@ def _account(path: Path, where: str, raw: object) -> Account:
     origins = item.get("origins")
     if origins is not None and not (isinstance(origins, list) and all(_is_origin(o) for o in origins)):
         raise ConfigError(f"{path}: {where}.origins: must be a list of strings")
-    own_targets = {
-        provider: _own_targets(path, f"{where}.{provider}", item[provider], oauth2) for provider in credentials
+    provider_callbacks = {
+        provider: _targets(path, f"{where}.{provider}", item[provider], oauth2)
+        for provider in credentials
+        if _TARGET_KEYS & set(item[provider])
     }
+    targets = _targets(path, where, item, oauth2)
     return Account(
         name=name,
         credentials=credentials,
-        status_callback=_target(path, f"{where}.status_callback_url", item.get("status_callback_url"), oauth2),
-        mo_callback=_target(path, f"{where}.mo_callback_url", item.get("mo_callback_url"), oauth2),
+        status_callback=targets.status,
+        mo_callback=targets.mo,
         origins=None if origins is None else tuple(str(o) for o in origins),
-        provider_callbacks={provider: own for provider, own in own_targets.items() if own is not None},
+        provider_callbacks=provider_callbacks,
         service_number=_service_number(path, f"{where}.service_number", item.get("service_number")),
         limits=parse_limits(path, f"{where}.limits", item.get("limits")),
     )
@@ -124,12 +127,8 @@ def parse_limits(path: Path, where: str, raw: object) -> Limits:
     return Limits(send_rate=send_rate, max_messages=cap)
 
 
-def _own_targets(
-    path: Path, where: str, section: dict[str, Any], oauth2: OAuth2Credentials | None
-) -> CallbackTargets | None:
-    """A provider section's own ``status_callback_url`` / ``mo_callback_url``, if it sets either."""
-    if not _TARGET_KEYS & set(section):
-        return None
+def _targets(path: Path, where: str, section: dict[str, Any], oauth2: OAuth2Credentials | None) -> CallbackTargets:
+    """The ``status_callback_url`` and ``mo_callback_url`` of an account, or of one of its provider sections."""
     return CallbackTargets(
         status=_target(path, f"{where}.status_callback_url", section.get("status_callback_url"), oauth2),
         mo=_target(path, f"{where}.mo_callback_url", section.get("mo_callback_url"), oauth2),

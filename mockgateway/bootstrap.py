@@ -30,8 +30,7 @@ from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Stor
 from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
 from mockgateway.service.work_ports import JobQueue, Leases
-from mockgateway.storage.memory import InMemoryStore
-from mockgateway.storage.memory_jobs import NoJournal
+from mockgateway.storage.memory import InMemoryStore, NoJournal
 
 ALLOW_NETWORKS = "allow_networks"
 

@@ -21,7 +21,7 @@ from mockgateway.storage.memory_state import InMemoryState
 from mockgateway.storage.steps_in_turn import record_step_in_turn
 
 if TYPE_CHECKING:
-    from mockgateway.service.ports import Store
+    from mockgateway.service.ports import JobJournal, Store
 
 
 class InMemoryStore:
@@ -273,7 +273,27 @@ class InMemoryStore:
         self._delivery_expiry.clear()
 
 
+class NoJournal:
+    """The ``JobJournal`` beside this store: nothing outlives the process, and the engine's scheduler is the only
+    record of pending jobs."""
+
+    async def save(self, jobs: Sequence[Job]) -> None:
+        return None
+
+    async def forget(self, jobs: Sequence[Job]) -> None:
+        return None
+
+    async def load(self) -> list[Job]:
+        return []
+
+    async def clear(self) -> None:
+        return None
+
+
 if TYPE_CHECKING:
 
     def _is_a_store(store: InMemoryStore) -> Store:
         return store  # mypy proves the store fits the service's port
+
+    def _is_a_journal(journal: NoJournal) -> JobJournal:
+        return journal  # mypy proves the class fits the service's port
