@@ -1,4 +1,5 @@
-"""The SQLite store's columns, and one converter pair per value: the struct to its columns and back.
+"""The SQLite store's columns, and one converter pair per value (state values included): the struct to its
+columns and back.
 
 The only place that knows the order of a table's columns. Repeating compound fields (callback targets,
 options, attempts) are msgspec JSON text; enum members go in as their values.
@@ -25,6 +26,7 @@ from mockgateway.domain.model import (
     OAuth2Credentials,
     Options,
 )
+from mockgateway.domain.state import Grant, OptOut, OptOutVia, TargetOverride
 
 Row: TypeAlias = tuple[Any, ...]
 
@@ -43,8 +45,17 @@ DELIVERY_COLUMNS = (
     "id", "account", "kind", "subject_id", "message_id", "method", "url", "body", "content_type", "oauth2",
     "created_at", "state", "attempts", "next_attempt_at", "delivered_at", "kept_from",
 )  # fmt: skip
+OPT_OUT_COLUMNS = ("account", "number", "at", "via")
+TARGET_COLUMNS = ("account", "provider", "status", "mo")
+GRANT_COLUMNS = (
+    "access_token", "refresh_token", "account", "scope", "client", "issued_at", "expires_at", "refresh_expires_at",
+    "refresh_spent",
+)  # fmt: skip
+#: The key of an account-wide override: a column of a primary key cannot be NULL.
+_ACCOUNT_WIDE = ""
 
 _encode = msgspec.json.Encoder().encode
+_target = msgspec.json.Decoder(CallbackTarget).decode
 _targets = msgspec.json.Decoder(tuple[CallbackTarget, ...]).decode
 _options = msgspec.json.Decoder(Options).decode
 _attempts = msgspec.json.Decoder(tuple[Attempt, ...]).decode
@@ -145,3 +156,44 @@ def record_to_job(r: Row) -> Job:
         text=None if text is None else str(text),
         sender=None if sender is None else str(sender),
     )
+
+
+# -- state: opt-outs, callback targets, grants ----------------------------------------------------
+def opt_out_to_row(opt_out: OptOut) -> Row:
+    return (opt_out.account, opt_out.number, opt_out.at, opt_out.via.value)
+
+
+def row_to_opt_out(row: Row) -> OptOut:
+    account, number, at, via = row
+    return OptOut(account=account, number=number, at=float(at), via=OptOutVia(via))
+
+
+def override_to_row(override: TargetOverride) -> Row:
+    provider = _ACCOUNT_WIDE if override.provider is None else override.provider
+    return (override.account, provider, _json(override.status), _json(override.mo))
+
+
+def row_to_override(row: Row) -> TargetOverride:
+    account, provider, status, mo = row
+    return TargetOverride(
+        account=account,
+        provider=None if provider == _ACCOUNT_WIDE else provider,
+        status=_target(status) if status else None,
+        mo=_target(mo) if mo else None,
+    )
+
+
+def grant_to_row(grant: Grant) -> Row:
+    return (
+        grant.access_token, grant.refresh_token, grant.account, grant.scope, grant.client, grant.issued_at,
+        grant.expires_at, grant.refresh_expires_at, int(grant.refresh_spent),
+    )  # fmt: skip
+
+
+def row_to_grant(row: Row) -> Grant:
+    grant = dict(zip(GRANT_COLUMNS, row, strict=True))
+    grant.update(
+        {column: float(grant[column]) for column in ("issued_at", "expires_at", "refresh_expires_at")},
+        refresh_spent=bool(grant["refresh_spent"]),
+    )
+    return Grant(**grant)

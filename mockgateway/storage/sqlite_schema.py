@@ -12,12 +12,14 @@ from typing import Any
 from mockgateway.domain.errors import ConfigError
 from mockgateway.storage.sqlite_rows import (
     DELIVERY_COLUMNS,
+    GRANT_COLUMNS,
     JOB_COLUMNS,
     MESSAGE_COLUMNS,
     MO_COLUMNS,
     NOTIFICATION_COLUMNS,
+    OPT_OUT_COLUMNS,
+    TARGET_COLUMNS,
 )
-from mockgateway.storage.state_rows import GRANT_COLUMNS, OPT_OUT_COLUMNS, TARGET_COLUMNS
 
 #: 2 added the state tables (opt-outs, callback targets, grants) and the messages' revision column; a version-1
 #: file is migrated when opened.
