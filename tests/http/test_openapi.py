@@ -90,7 +90,7 @@ def test_the_document_ships_in_the_package() -> None:
     import tomllib
     from pathlib import Path
 
-    from mockgateway.http.admin_openapi import DOCUMENT_PATH
+    from mockgateway.http.ui import DOCUMENT_PATH
 
     root = Path(__file__).resolve().parents[2]
     package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
