@@ -36,7 +36,6 @@ ALLOW_NETWORKS = "allow_networks"
 
 
 def load_scenarios(directory: Path) -> tuple[Scenario, ...]:
-    """The directory's scenarios."""
     # The shipped library is checked against the JSON Schema by the test suite; skipping that check here spares
     # start-up the import of the validator, about a tenth of a second (start-up must take under one).
     return load_dir(directory, schema=directory.resolve() != shipped_dir().resolve())

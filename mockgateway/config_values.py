@@ -52,7 +52,10 @@ def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
         case "scenarios":
             return {"scenarios_dir": Path(text)}
         case "workers":
-            return {"workers": _workers(_integer(text, label), label)}
+            count = _integer(text, label)
+            if count < 1:
+                raise ConfigError(f"{label}: {count} is not a whole number above zero")
+            return {"workers": count}
         case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout" | "takeover_after":
             return {f"{name}_s": duration_setting(label, raw)}
         case "status_list_key":
@@ -90,12 +93,6 @@ def _integer(text: str, label: str) -> int:
         return int(text)
     except ValueError:
         raise ConfigError(f"{label}: {text!r} is not a whole number") from None
-
-
-def _workers(count: int, label: str) -> int:
-    if count < 1:
-        raise ConfigError(f"{label}: {count} is not a whole number above zero")
-    return count
 
 
 def _boolean(raw: object, label: str) -> bool:

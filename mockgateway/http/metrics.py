@@ -27,6 +27,7 @@ from mockgateway.http.keys import GATEWAY
 from mockgateway.http.latency import RequestLatencies
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
+from mockgateway.tasks import stop
 
 #: Seconds. The gateway answers in about a millisecond; scenarios can make a send take seconds.
 REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -151,16 +152,14 @@ class Metrics:
     async def listening(self, gateway: Gateway) -> AsyncIterator[None]:
         self._gateway = gateway
         # This process's work only: each replica's metrics are scraped, and summed, on their own.
-        stop = gateway.subscribe(self.on_event, kinds=("notification", "mo", "callback"), local=True)
+        unsubscribe = gateway.subscribe(self.on_event, kinds=("notification", "mo", "callback"), local=True)
         flusher = asyncio.get_running_loop().create_task(self.flush_accepted()) if multiprocess_dir() else None
         try:
             yield
         finally:
-            stop()
+            unsubscribe()
             if flusher is not None:
-                flusher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await flusher
+                await stop(flusher)
 
     # -- the text format ----------------------------------------------------------------------------------
     def render(self) -> bytes:

@@ -28,12 +28,13 @@ class ExpiryQueue:
         self._later: list[tuple[float, int, str]] = []
         self._seq = itertools.count()
 
-    def __len__(self) -> int:
-        return len(self._fresh) + len(self._later)
-
     def add(self, key: str, arrived_at: float) -> None:
         """Queue ``key``, which arrived (on the gateway clock) at ``arrived_at``; its retention starts no earlier."""
         self._fresh.append((arrived_at, key))
+
+    def hold(self, key: str, until: float) -> None:
+        """Look at ``key`` again once the cutoff reaches ``until``."""
+        heapq.heappush(self._later, (until, next(self._seq), key))
 
     def purge(self, older_than: float, budget: int, lookup: Lookup, forget: Callable[[str], None]) -> int:
         work = 0
@@ -53,5 +54,4 @@ class ExpiryQueue:
         if kept_from <= older_than:
             forget(key)
         else:
-            again = older_than + RECHECK_S if kept_from == KEEP else kept_from
-            heapq.heappush(self._later, (again, next(self._seq), key))
+            self.hold(key, older_than + RECHECK_S if kept_from == KEEP else kept_from)
