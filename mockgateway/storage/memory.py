@@ -18,13 +18,13 @@ from mockgateway.storage.eventlog import EventLog
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
 from mockgateway.storage.memory_peers import NoPeers
 from mockgateway.storage.memory_state import InMemoryState
-from mockgateway.storage.steps_in_turn import record_step_in_turn
+from mockgateway.storage.steps_in_turn import StepsInTurn
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import JobJournal, Store
 
 
-class InMemoryStore:
+class InMemoryStore(StepsInTurn):
     """Keeps the values themselves: they are immutable and untracked by the garbage collector."""
 
     #: About 2-3 ms of work per purge call with a million stored ACKs.
@@ -86,11 +86,6 @@ class InMemoryStore:
             return False
         self._messages[current.id] = updated
         return True
-
-    async def record_step(
-        self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
-    ) -> bool:
-        return await record_step_in_turn(self, current, updated, notification=notification, deliveries=deliveries)
 
     async def get_message(self, message_id: str) -> Message | None:
         return self._messages.get(message_id)

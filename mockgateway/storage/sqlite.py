@@ -22,7 +22,7 @@ from mockgateway.storage.memory_peers import NoPeers
 from mockgateway.storage.sqlite_rows import job_to_record, record_to_job
 from mockgateway.storage.sqlite_schema import connect
 from mockgateway.storage.sqlite_state import SqliteState
-from mockgateway.storage.steps_in_turn import record_step_in_turn
+from mockgateway.storage.steps_in_turn import StepsInTurn
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import JobJournal, Store
@@ -32,7 +32,7 @@ T = TypeVar("T")
 OnConnection = Callable[..., Awaitable[Any]]
 
 
-class SqliteStore:
+class SqliteStore(StepsInTurn):
     #: About 4 ms per purge call (deleting also updates six indexes); queries wait behind it on the thread.
     purge_batch = 200
     steps_side_by_side = False  #: one connection, one statement at a time
@@ -100,11 +100,6 @@ class SqliteStore:
 
     async def replace_message(self, current: Message, updated: Message) -> bool:
         return await self._call(sql.replace_message, current, updated)
-
-    async def record_step(
-        self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
-    ) -> bool:
-        return await record_step_in_turn(self, current, updated, notification=notification, deliveries=deliveries)
 
     async def get_message(self, message_id: str) -> Message | None:
         return await self._call(sql.get_message, message_id)

@@ -9,13 +9,14 @@ from mockgateway.domain.model import Delivery, Message, Notification
 from mockgateway.service.ports import Store
 
 
-async def record_step_in_turn(
-    store: Store, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
-) -> bool:
-    """``Store.record_step`` as a compare-and-set, then the notification, then each delivery."""
-    if not await store.replace_message(current, updated):
-        return False
-    await store.add_notification(notification)
-    for delivery in deliveries:
-        await store.save_delivery(delivery)
-    return True
+class StepsInTurn:
+    async def record_step(
+        self: Store, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
+    ) -> bool:
+        """``Store.record_step`` as a compare-and-set, then the notification, then each delivery."""
+        if not await self.replace_message(current, updated):
+            return False
+        await self.add_notification(notification)
+        for delivery in deliveries:
+            await self.save_delivery(delivery)
+        return True
