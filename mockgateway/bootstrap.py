@@ -14,10 +14,9 @@ from mockgateway.dialects.mobivate import MobivateCallbacks
 from mockgateway.dialects.smsmode import SmsmodeCallbacks
 from mockgateway.dialects.textapp import TextAppCallbacks
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
-from mockgateway.dispatch.ordered import OrderedTransport
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.sandbox import AddressPolicy
-from mockgateway.dispatch.transport import HttpTransport, Transport
+from mockgateway.dispatch.transport import HttpTransport, OrderedTransport, Transport
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.model import Delivery
 from mockgateway.ids import IdSource, SeededIds
