@@ -74,8 +74,7 @@ def parse_accounts(path: Path, raw: object) -> tuple[Account, ...]:
 
 
 def _account(path: Path, where: str, raw: object) -> Account:
-    item = mapping(path, where, raw)
-    reject_unknown(path, where, item, _ACCOUNT_KEYS | set(PROVIDER_CREDENTIALS))
+    item = mapping(path, where, raw, _ACCOUNT_KEYS | set(PROVIDER_CREDENTIALS))
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{path}: {where}.name: required, a non-empty string")
@@ -113,8 +112,7 @@ def parse_limits(path: Path, where: str, raw: object) -> Limits:
     """``{send_rate: 50/s, max_messages: 100000}``; either may be left out."""
     if raw is None:
         return NO_LIMITS
-    item = mapping(path, where, raw)
-    reject_unknown(path, where, item, _LIMIT_KEYS)
+    item = mapping(path, where, raw, _LIMIT_KEYS)
     send_rate = None
     if item.get("send_rate") is not None:
         try:
@@ -149,10 +147,9 @@ def _is_origin(value: object) -> bool:
 
 
 def _credentials(path: Path, where: str, provider: str, raw: object) -> dict[str, Any]:
-    section = mapping(path, where, raw)
     schema = PROVIDER_CREDENTIALS[provider]
     optional = OPTIONAL_CREDENTIALS.get(provider, {})
-    reject_unknown(path, where, section, set(schema) | set(optional) | _TARGET_KEYS)
+    section = mapping(path, where, raw, set(schema) | set(optional) | _TARGET_KEYS)
     if any(key in section for key in optional):
         schema = schema | optional
     values: dict[str, Any] = {}
@@ -172,9 +169,8 @@ def _credentials(path: Path, where: str, provider: str, raw: object) -> dict[str
 def _oauth2(path: Path, where: str, raw: object) -> OAuth2Credentials | None:
     if raw is None:
         return None
-    item = mapping(path, where, raw)
     keys = ("client_id", "client_secret", "token_url")
-    reject_unknown(path, where, item, set(keys))
+    item = mapping(path, where, raw, set(keys))
     for key in keys:
         if not isinstance(item.get(key), str):
             raise ConfigError(f"{path}: {where}.{key}: required, a string")
@@ -197,9 +193,11 @@ def _url(path: Path, where: str, raw: object) -> str:
     return str(raw)
 
 
-def mapping(path: Path, where: str, raw: object) -> dict[str, Any]:
+def mapping(path: Path, where: str, raw: object, allowed: set[str]) -> dict[str, Any]:
+    """``raw`` as a mapping with only ``allowed`` keys."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: {where}: must be a mapping")
+    reject_unknown(path, where, raw, allowed)
     return raw
 
 

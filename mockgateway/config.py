@@ -198,8 +198,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
         defaults = parse_limits(path, "limits", document["limits"])
         accounts = changes.get("accounts", base.accounts)
         changes["accounts"] = tuple(replace(a, limits=a.limits.merged_over(defaults)) for a in accounts)
-    oauth = mapping(path, "oauth", document.get("oauth", {}))
-    reject_unknown(path, "oauth", oauth, _OAUTH_KEYS)
+    oauth = mapping(path, "oauth", document.get("oauth", {}), _OAUTH_KEYS)
     for key in sorted(_OAUTH_KEYS & set(oauth)):
         changes[f"{key}_s"] = duration_setting(f"{path}: oauth.{key}", oauth[key])
     for key in ("retention", "takeover_after"):
@@ -209,8 +208,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
         if key in document:
             changes[key] = str(document[key]).strip()
     changes.update(_server_section(path, document.get("server", {})))
-    livelink = mapping(path, "livelink", document.get("livelink", {}))
-    reject_unknown(path, "livelink", livelink, _LIVELINK_KEYS)
+    livelink = mapping(path, "livelink", document.get("livelink", {}), _LIVELINK_KEYS)
     if "status_list_key" in livelink:
         if livelink["status_list_key"] not in STATUS_LIST_KEYS:
             raise ConfigError(f"{path}: livelink.status_list_key: must be one of {', '.join(STATUS_LIST_KEYS)}")
@@ -221,8 +219,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
 
 def _server_section(path: Path, raw: object) -> dict[str, Any]:
     """``server``: the connection limits (see ``Settings``), each checked here so that the error names the file."""
-    server = mapping(path, "server", raw)
-    reject_unknown(path, "server", server, _SERVER_KEYS)
+    server = mapping(path, "server", raw, _SERVER_KEYS)
     changes: dict[str, Any] = {}
     for key, least in (("max_connections", 1), ("max_header_size", MIN_HEADER_SIZE), ("workers", 1)):
         if key in server:
