@@ -15,10 +15,10 @@ from typing import Protocol
 import aiohttp
 import msgspec
 
-from mockgateway.dispatch.http11 import ConnectionFailed, Http11Client, InvalidResponse
+from mockgateway.dispatch.http11 import Http11Client
 from mockgateway.dispatch.oauth2 import TokenCache, TokenError
 from mockgateway.dispatch.sandbox import AddressPolicy
-from mockgateway.dispatch.wire import refusal
+from mockgateway.dispatch.wire import ConnectionFailed, InvalidResponse, refusal
 from mockgateway.domain.model import HttpCall, OAuth2Credentials
 
 
