@@ -112,8 +112,8 @@ class SqliteStore(StepsInTurn):
         return await self._call(sql.delete_messages, query)
 
     async def count_messages(self, account: str) -> int:
-        row = await self._call(sql.one, sql.COUNT_MESSAGES, (account,))
-        return 0 if row is None else int(row[0] or 0)
+        rows = await self._call(sql.all_rows, sql.COUNT_MESSAGES, (account,))
+        return int(rows[0][0])
 
     # -- notifications and MOs --------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
