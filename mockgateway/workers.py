@@ -14,7 +14,6 @@ import contextlib
 import logging
 import multiprocessing
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -259,14 +258,13 @@ def held_port(host: str, port: int) -> Iterator[int]:
 @contextlib.contextmanager
 def metrics_dir() -> Iterator[Path]:
     """A fresh directory for the workers' metrics files, named to them by the environment they inherit."""
-    directory = Path(tempfile.mkdtemp(prefix="mockgateway-metrics-"))
-    before = os.environ.get(MULTIPROC_DIR)
-    os.environ[MULTIPROC_DIR] = str(directory)
-    try:
-        yield directory
-    finally:
-        if before is None:
-            os.environ.pop(MULTIPROC_DIR, None)
-        else:
-            os.environ[MULTIPROC_DIR] = before
-        shutil.rmtree(directory, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="mockgateway-metrics-", ignore_cleanup_errors=True) as directory:
+        before = os.environ.get(MULTIPROC_DIR)
+        os.environ[MULTIPROC_DIR] = directory
+        try:
+            yield Path(directory)
+        finally:
+            if before is None:
+                os.environ.pop(MULTIPROC_DIR, None)
+            else:
+                os.environ[MULTIPROC_DIR] = before
