@@ -16,9 +16,8 @@ from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
 from mockgateway.storage.eventlog import EventLog
 from mockgateway.storage.expiry import KEEP, ExpiryQueue
-from mockgateway.storage.memory_peers import NoPeers
 from mockgateway.storage.memory_state import InMemoryState
-from mockgateway.storage.steps_in_turn import StepsInTurn
+from mockgateway.storage.one_process import NoPeers, StepsInTurn
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import JobJournal, Store

@@ -1,55 +1,14 @@
-"""The state port in memory: it answers like the SQLite one but lives only as long as the process.
-
-``ProcessTallies`` is the part that the state ports of both stores one process owns keep alike, in memory.
-"""
+"""The state port in memory: it answers like the SQLite one but lives only as long as the process."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
+from mockgateway.storage.one_process import ProcessTallies
 
 if TYPE_CHECKING:
     from mockgateway.service.state_ports import StatePort
-
-
-class ProcessTallies:
-    """Hand-outs and credits counted in memory: a restart starts them again (the SQLite file keeps neither)."""
-
-    def __init__(self) -> None:
-        self._handed_out: dict[tuple[str, str], set[str]] = {}
-        self._credits_spent: Counter[tuple[str, str]] = Counter()
-
-    async def hand_out(
-        self, account: str, pull: str, ids: Sequence[str], *, now: float, forget_before: float
-    ) -> list[str]:
-        handed = self._handed_out.setdefault((account, pull), set())
-        fresh = [item for item in dict.fromkeys(ids) if item not in handed]
-        handed.update(fresh)
-        return fresh
-
-    async def spend_credits(self, account: str, provider: str, count: int) -> int:
-        self._credits_spent[account, provider] += count
-        return self._credits_spent[account, provider]
-
-    async def spend_credits_within(self, account: str, provider: str, count: int, *, allowance: int) -> bool:
-        if self._credits_spent[account, provider] + count > allowance:
-            return False
-        self._credits_spent[account, provider] += count
-        return True
-
-    def clear_tallies(self) -> None:
-        self._handed_out.clear()
-        self._credits_spent.clear()
-
-    # One process owns the store: its token service knows every grant, and every refresh is its own to spend.
-    async def find_grant(self, *, access_token: str = "", refresh_token: str = "") -> Grant | None:
-        return None
-
-    async def spend_refresh(self, refresh_token: str) -> bool:
-        return True
 
 
 class InMemoryState(ProcessTallies):

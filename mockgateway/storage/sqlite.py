@@ -18,11 +18,10 @@ from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessag
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import sqlite_sql as sql
-from mockgateway.storage.memory_peers import NoPeers
+from mockgateway.storage.one_process import NoPeers, StepsInTurn
 from mockgateway.storage.sqlite_rows import job_to_record, record_to_job
 from mockgateway.storage.sqlite_schema import connect
 from mockgateway.storage.sqlite_state import SqliteState
-from mockgateway.storage.steps_in_turn import StepsInTurn
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import JobJournal, Store

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
 from mockgateway.storage.clock_writes import LatestPosition
-from mockgateway.storage.memory_state import ProcessTallies
+from mockgateway.storage.one_process import ProcessTallies
 from mockgateway.storage.sqlite_rows import (
     GRANT_COLUMNS,
     OPT_OUT_COLUMNS,
