@@ -14,8 +14,7 @@ from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
-from mockgateway.storage.eventlog import EventLog
-from mockgateway.storage.expiry import KEEP, ExpiryQueue
+from mockgateway.storage.eventlog import KEEP, EventLog, ExpiryQueue
 from mockgateway.storage.memory_state import InMemoryState
 from mockgateway.storage.one_process import NoPeers, StepsInTurn
 
