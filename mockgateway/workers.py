@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import multiprocessing
 import os
@@ -208,7 +209,7 @@ def serve_workers(settings: Settings) -> int:
     try:
         with held_port(settings.host, settings.port) as port, metrics_dir() as figures:
             each = replace(settings, port=port, workers=None)
-            serving = _on_serving(each, port, figures)
+            serving = functools.partial(_announce_workers, each, port, figures)
             return asyncio.run(_supervise_until_signalled(process_spawner(each), count, serving))
     except ListenError as error:
         print(f"mockgateway: {error}", file=sys.stderr)
@@ -223,13 +224,10 @@ async def _supervise_until_signalled(spawn: Spawn, count: int, on_serving: Calla
     return await supervise(spawn, count, stop, on_serving=on_serving)
 
 
-def _on_serving(settings: Settings, port: int, figures: Path) -> Callable[[list[Worker]], None]:
-    def on_serving(workers: list[Worker]) -> None:
-        pids = ", ".join(str(worker.pid) for worker in workers)
-        print(f"mockgateway workers serving: {len(workers)} (pids {pids}); metrics kept in {figures}", flush=True)
-        announce(settings, port)
-
-    return on_serving
+def _announce_workers(settings: Settings, port: int, figures: Path, workers: list[Worker]) -> None:
+    pids = ", ".join(str(worker.pid) for worker in workers)
+    print(f"mockgateway workers serving: {len(workers)} (pids {pids}); metrics kept in {figures}", flush=True)
+    announce(settings, port)
 
 
 @contextlib.contextmanager

@@ -60,11 +60,9 @@ class InMemoryStore(StepsInTurn):
         return self._high
 
     def _saw_ids(self, ids: Iterable[str]) -> None:
-        for i in ids:
-            if i.isdigit():
-                number = int(i)
-                if self._high is None or number > self._high:
-                    self._high = number
+        high = max((int(i) for i in ids if i.isdigit()), default=None)
+        if high is not None and (self._high is None or high > self._high):
+            self._high = high
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:

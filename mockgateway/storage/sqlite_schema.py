@@ -104,13 +104,11 @@ def connect(path: Path) -> tuple[sqlite3.Connection, int]:
         db.create_function("contains_ci", 2, _contains_ci, deterministic=True)
         _check_schema(db, path)
         return db, _next_generation(db)
-    except ConfigError:
+    except BaseException as error:
         if db is not None:
             db.close()
-        raise
-    except (sqlite3.Error, OSError) as error:
-        if db is not None:
-            db.close()
+        if not isinstance(error, sqlite3.Error | OSError):
+            raise
         raise ConfigError(f"{path}: cannot use this file as the SQLite store: {error}") from error
 
 
