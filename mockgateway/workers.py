@@ -237,16 +237,13 @@ def held_port(host: str, port: int) -> Iterator[int]:
     Bound here with SO_REUSEPORT and never listened on, so it takes no connections: it keeps the port for the
     workers, and a port another program holds is reported before any worker starts.
     """
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-        holder = socket.socket(family, kind, proto)
-    except OSError as error:
-        raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
-    with holder:
-        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    with contextlib.ExitStack() as closing:
         try:
+            family, kind, proto, _, address = socket.getaddrinfo(
+                host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )[0]
+            holder = closing.enter_context(socket.socket(family, kind, proto))
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             holder.bind(address)
         except OSError as error:  # most often: the port is taken
             raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error

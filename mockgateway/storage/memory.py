@@ -30,6 +30,12 @@ class InMemoryStore(StepsInTurn):
     steps_side_by_side = False  #: every call answers at once
 
     def __init__(self) -> None:
+        self._empty()
+        self._high: int | None = None
+        self.state = InMemoryState()  #: opt-outs, callback targets, grants and the clock
+        self.peers = NoPeers()  #: one process: none
+
+    def _empty(self) -> None:
         self._messages: dict[str, Message] = {}
         self._kept_per_account: Counter[str] = Counter()  #: for an account's cap, without a scan per send
         self._message_expiry = ExpiryQueue()
@@ -38,9 +44,6 @@ class InMemoryStore(StepsInTurn):
         self._mos = EventLog(ev.MO_FIELDS)
         self._deliveries: dict[str, Delivery] = {}
         self._delivery_expiry = ExpiryQueue()
-        self._high: int | None = None
-        self.state = InMemoryState()  #: opt-outs, callback targets, grants and the clock
-        self.peers = NoPeers()  #: one process: none
 
     async def open(self) -> None:
         return None
@@ -254,14 +257,7 @@ class InMemoryStore(StepsInTurn):
         return work
 
     async def clear(self) -> None:
-        self._messages.clear()
-        self._kept_per_account.clear()
-        self._message_expiry.clear()
-        self._message_late.clear()
-        self._notifications.clear()
-        self._mos.clear()
-        self._deliveries.clear()
-        self._delivery_expiry.clear()
+        self._empty()
 
 
 class NoJournal:
