@@ -80,12 +80,8 @@ STORE_FORMS = "'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'"
 
 def valid_store(text: str) -> bool:
     """``memory``, ``sqlite:PATH``, or a Redis URL (``redis://``, or ``rediss://`` for TLS)."""
-    if text == "memory":
-        return True
-    for scheme in ("sqlite:", "redis://", "rediss://"):
-        if text.startswith(scheme):
-            return len(text) > len(scheme)
-    return False
+    schemes = ("sqlite:", "redis://", "rediss://")
+    return text == "memory" or any(text.startswith(scheme) and len(text) > len(scheme) for scheme in schemes)
 
 
 def _integer(text: str, label: str) -> int:

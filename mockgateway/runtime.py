@@ -52,9 +52,7 @@ async def tick_forever(gateway: Gateway) -> None:
 def nap(*, ran: int, due: float | None, started: float, now: float) -> float:
     """How long to wait before the next tick, which began at ``started``, ran ``ran`` jobs and left the next
     due at ``due``."""
-    if due is None:
-        return MAX_NAP_S
-    if ran == 0 and due <= started:  # due but not ours: another process runs that message
+    if due is None or (ran == 0 and due <= started):  # nothing due, or due but not ours: another process runs it
         return MAX_NAP_S
     return min(MAX_NAP_S, max(MIN_NAP_S if ran else 0.0, due - now))
 

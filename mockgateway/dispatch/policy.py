@@ -47,9 +47,7 @@ class RetryPolicy:
 
     def should_retry(self, status: int | None, *, oauth2: bool = False) -> bool:
         """``None`` (no answer: connection error, timeout, no token) is always worth another try."""
-        if status is None:
-            return True
-        return status in self.retry_statuses or (oauth2 and status in self.oauth2_retry_statuses)
+        return status is None or status in self.retry_statuses or (oauth2 and status in self.oauth2_retry_statuses)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, object], *, other_keys: tuple[str, ...] = ()) -> RetryPolicy:
