@@ -118,7 +118,9 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
         with transaction(db):
             db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
             db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            _create(db)
+            _execute_all(db, _TABLES + _STATE_TABLES)
+            for trigger in TALLY_TRIGGERS:
+                db.execute(trigger)
         return
     if "schema_version" not in tables:
         raise ConfigError(f"{path}: is an SQLite database but not a mockgateway store (no schema_version table)")
@@ -138,12 +140,6 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
     problem = db.execute("PRAGMA quick_check(1)").fetchone()
     if problem is None or problem[0] != "ok":
         raise ConfigError(f"{path}: the SQLite store is damaged: {problem[0] if problem else 'no answer'}")
-
-
-def _create(db: sqlite3.Connection) -> None:
-    _execute_all(db, _TABLES + _STATE_TABLES)
-    for trigger in TALLY_TRIGGERS:
-        db.execute(trigger)
 
 
 def _next_generation(db: sqlite3.Connection) -> int:
