@@ -45,9 +45,7 @@ class AddressPolicy:
     def refusal(self, address: str) -> str | None:
         """Why a connection to ``address`` (an IP literal) is refused, or None when it is allowed."""
         ip = _plain(ipaddress.ip_address(address.partition("%")[0]))
-        if any(ip in network for network in self.allowed):
-            return None
-        kind = _kind(ip)
+        kind = None if any(ip in network for network in self.allowed) else _kind(ip)
         if kind is None:
             return None
         return f"refused by the sandbox: {ip} is {kind} address (list it in callbacks.allow_networks to allow it)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
@@ -247,10 +248,7 @@ class InMemoryStore(StepsInTurn):
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
         work = self._notifications.purge(older_than, limit)
         work += self._mos.purge(older_than, limit - work)
-
-        def retention(message_id: str) -> float | None:
-            return self._message_retention(message_id, busy_until)
-
+        retention = functools.partial(self._message_retention, busy_until=busy_until)
         work += self._message_expiry.purge(older_than, limit - work, retention, self._forget_message)
         expiry = self._delivery_expiry
         work += expiry.purge(older_than, limit - work, self._delivery_retention, self._forget_delivery)

@@ -70,8 +70,13 @@ def many(db: Db, statement: str, records: list[Row]) -> None:
         db.executemany(statement, records)
 
 
+def notification_values(n: Notification) -> tuple[Any, ...]:
+    """What ``INSERT_NOTIFICATION`` takes for a notification."""
+    return (*rows.notification_row(n), pages.minute_of(n.created_at), n.created_at)
+
+
 def insert_notification(db: Db, n: Notification) -> None:
-    db.execute(INSERT_NOTIFICATION, (*rows.notification_row(n), pages.minute_of(n.created_at), n.created_at))
+    db.execute(INSERT_NOTIFICATION, notification_values(n))
 
 
 def last_numeric_id(db: Db) -> int | None:
