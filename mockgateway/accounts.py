@@ -74,8 +74,7 @@ def parse_accounts(path: Path, raw: object) -> tuple[Account, ...]:
 
 
 def _account(path: Path, where: str, raw: object) -> Account:
-    item = mapping(path, where, raw)
-    reject_unknown(path, where, item, _ACCOUNT_KEYS | set(PROVIDER_CREDENTIALS))
+    item = mapping(path, where, raw, _ACCOUNT_KEYS | set(PROVIDER_CREDENTIALS))
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{path}: {where}.name: required, a non-empty string")
@@ -91,16 +90,19 @@ def _account(path: Path, where: str, raw: object) -> Account:
     origins = item.get("origins")
     if origins is not None and not (isinstance(origins, list) and all(_is_origin(o) for o in origins)):
         raise ConfigError(f"{path}: {where}.origins: must be a list of strings")
-    own_targets = {
-        provider: _own_targets(path, f"{where}.{provider}", item[provider], oauth2) for provider in credentials
+    provider_callbacks = {
+        provider: _targets(path, f"{where}.{provider}", item[provider], oauth2)
+        for provider in credentials
+        if _TARGET_KEYS & set(item[provider])
     }
+    targets = _targets(path, where, item, oauth2)
     return Account(
         name=name,
         credentials=credentials,
-        status_callback=_target(path, f"{where}.status_callback_url", item.get("status_callback_url"), oauth2),
-        mo_callback=_target(path, f"{where}.mo_callback_url", item.get("mo_callback_url"), oauth2),
+        status_callback=targets.status,
+        mo_callback=targets.mo,
         origins=None if origins is None else tuple(str(o) for o in origins),
-        provider_callbacks={provider: own for provider, own in own_targets.items() if own is not None},
+        provider_callbacks=provider_callbacks,
         service_number=_service_number(path, f"{where}.service_number", item.get("service_number")),
         limits=parse_limits(path, f"{where}.limits", item.get("limits")),
     )
@@ -110,8 +112,7 @@ def parse_limits(path: Path, where: str, raw: object) -> Limits:
     """``{send_rate: 50/s, max_messages: 100000}``; either may be left out."""
     if raw is None:
         return NO_LIMITS
-    item = mapping(path, where, raw)
-    reject_unknown(path, where, item, _LIMIT_KEYS)
+    item = mapping(path, where, raw, _LIMIT_KEYS)
     send_rate = None
     if item.get("send_rate") is not None:
         try:
@@ -124,12 +125,8 @@ def parse_limits(path: Path, where: str, raw: object) -> Limits:
     return Limits(send_rate=send_rate, max_messages=cap)
 
 
-def _own_targets(
-    path: Path, where: str, section: dict[str, Any], oauth2: OAuth2Credentials | None
-) -> CallbackTargets | None:
-    """A provider section's own ``status_callback_url`` / ``mo_callback_url``, if it sets either."""
-    if not _TARGET_KEYS & set(section):
-        return None
+def _targets(path: Path, where: str, section: dict[str, Any], oauth2: OAuth2Credentials | None) -> CallbackTargets:
+    """The ``status_callback_url`` and ``mo_callback_url`` of an account, or of one of its provider sections."""
     return CallbackTargets(
         status=_target(path, f"{where}.status_callback_url", section.get("status_callback_url"), oauth2),
         mo=_target(path, f"{where}.mo_callback_url", section.get("mo_callback_url"), oauth2),
@@ -150,10 +147,9 @@ def _is_origin(value: object) -> bool:
 
 
 def _credentials(path: Path, where: str, provider: str, raw: object) -> dict[str, Any]:
-    section = mapping(path, where, raw)
     schema = PROVIDER_CREDENTIALS[provider]
     optional = OPTIONAL_CREDENTIALS.get(provider, {})
-    reject_unknown(path, where, section, set(schema) | set(optional) | _TARGET_KEYS)
+    section = mapping(path, where, raw, set(schema) | set(optional) | _TARGET_KEYS)
     if any(key in section for key in optional):
         schema = schema | optional
     values: dict[str, Any] = {}
@@ -173,9 +169,8 @@ def _credentials(path: Path, where: str, provider: str, raw: object) -> dict[str
 def _oauth2(path: Path, where: str, raw: object) -> OAuth2Credentials | None:
     if raw is None:
         return None
-    item = mapping(path, where, raw)
     keys = ("client_id", "client_secret", "token_url")
-    reject_unknown(path, where, item, set(keys))
+    item = mapping(path, where, raw, set(keys))
     for key in keys:
         if not isinstance(item.get(key), str):
             raise ConfigError(f"{path}: {where}.{key}: required, a string")
@@ -198,9 +193,11 @@ def _url(path: Path, where: str, raw: object) -> str:
     return str(raw)
 
 
-def mapping(path: Path, where: str, raw: object) -> dict[str, Any]:
+def mapping(path: Path, where: str, raw: object, allowed: set[str]) -> dict[str, Any]:
+    """``raw`` as a mapping with only ``allowed`` keys."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: {where}: must be a mapping")
+    reject_unknown(path, where, raw, allowed)
     return raw
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mockgateway.clock import Clock, FakeClock, SystemClock
 from mockgateway.config import Settings, is_shared_store
@@ -14,10 +14,9 @@ from mockgateway.dialects.mobivate import MobivateCallbacks
 from mockgateway.dialects.smsmode import SmsmodeCallbacks
 from mockgateway.dialects.textapp import TextAppCallbacks
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
-from mockgateway.dispatch.ordered import OrderedTransport
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.sandbox import AddressPolicy
-from mockgateway.dispatch.transport import HttpTransport, Transport
+from mockgateway.dispatch.transport import HttpTransport, OrderedTransport, Transport
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.model import Delivery
 from mockgateway.ids import IdSource, SeededIds
@@ -29,15 +28,15 @@ from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.send_answers import Sleep
 from mockgateway.service.tokens import TokenService
-from mockgateway.service.work_ports import JobQueue, Leases
-from mockgateway.storage.memory import InMemoryStore
-from mockgateway.storage.memory_jobs import NoJournal
+from mockgateway.storage.memory import InMemoryStore, NoJournal
+
+if TYPE_CHECKING:
+    from mockgateway.storage.redis_store import RedisStore
 
 ALLOW_NETWORKS = "allow_networks"
 
 
 def load_scenarios(directory: Path) -> tuple[Scenario, ...]:
-    """The directory's scenarios."""
     # The shipped library is checked against the JSON Schema by the test suite; skipping that check here spares
     # start-up the import of the validator, about a tenth of a second (start-up must take under one).
     return load_dir(directory, schema=directory.resolve() != shipped_dir().resolve())
@@ -145,7 +144,7 @@ def build_gateway(
     else:
         kept_by = NoJournal()
     journal = journal or kept_by
-    shared = _shared_work(settings, store)
+    shared = _shared_store(settings, store)
     events = EventHub()
     if outbox is None:
         transport: Transport = HttpTransport(sandbox=address_policy(settings))
@@ -169,26 +168,16 @@ def build_gateway(
         sleep=sleep,
         retention_s=settings.retention_s,
         scenarios=load_scenarios(settings.scenarios_dir or shipped_dir()),
-        jobs=None if shared is None else shared.jobs,
-        leases=None if shared is None else shared.leases,
+        jobs=None if shared is None else shared.job_queue(),
+        leases=None if shared is None else shared.leases(settings.takeover_after_s),
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SharedWork:
-    """The work that processes sharing a store share: its due jobs and the leases on its callbacks."""
-
-    jobs: JobQueue
-    leases: Leases
-
-
-def _shared_work(settings: Settings, store: Store) -> SharedWork | None:
-    """On the Redis store, jobs are claimed from it and callbacks leased, so that processes sharing it each do
-    a piece of work once; on the others, the process keeps both itself."""
+def _shared_store(settings: Settings, store: Store) -> RedisStore | None:
+    """The Redis store, from which jobs are claimed and on which callbacks are leased, so that processes sharing
+    it each do a piece of work once; None for the others, where the process keeps both itself."""
     if not is_shared_store(settings.store):
         return None
     from mockgateway.storage.redis_store import RedisStore  # here: only this store needs redis-py
 
-    if not isinstance(store, RedisStore):
-        return None
-    return SharedWork(jobs=store.job_queue(), leases=store.leases(settings.takeover_after_s))
+    return store if isinstance(store, RedisStore) else None

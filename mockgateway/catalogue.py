@@ -1,8 +1,8 @@
-"""The catalogue as Markdown, for the README: canonical reasons across providers, and each provider's codes."""
+"""The catalogue as Markdown, for the README: canonical reasons across providers."""
 
 from __future__ import annotations
 
-from mockgateway.domain.reasons import CODES, FALLBACK, PROVIDERS, REASONS
+from mockgateway.domain.reasons import FALLBACK, PROVIDERS, REASONS
 
 _TITLES = {"livelink": "Live Link 365", "textapp": "TextApp", "mobivate": "Mobivate", "smsmode": "smsmode"}
 
@@ -17,18 +17,6 @@ def reasons_table() -> str:
         own = dict(reason.codes)
         cells = [own.get(p) or f"{FALLBACK[p]}*" for p in PROVIDERS]
         lines.append(f"| `{reason.name}` | {'yes' if reason.retriable else 'no'} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def codes_table(provider: str) -> str:
-    lines = ["| code | status | kind | reason | meaning |", "|---|---|---|---|---|"]
-    seen: set[str] = set()
-    for row in CODES:
-        if row.provider != provider or row.code in seen:
-            continue
-        seen.add(row.code)
-        kind = row.status_class.value
-        lines.append(f"| `{row.code}` | {row.status.value} | {kind} | {row.reason or ''} | {row.description} |")
     return "\n".join(lines)
 
 

@@ -162,12 +162,14 @@ async def _serve(settings: Settings, ready: Ready | None) -> None:
         # Inside the try: a start-up that fails (e.g. an unusable store file) still undoes what it began.
         await runner.setup()
         with server_tls(settings) as tls:
-            await _listen(runner, settings, tls, ready)
+            await _listen_until_stopped(runner, settings, tls, ready)
     finally:
         await runner.cleanup()
 
 
-async def _listen(runner: web.AppRunner, settings: Settings, tls: ServerTls | None, ready: Ready | None) -> None:
+async def _listen_until_stopped(
+    runner: web.AppRunner, settings: Settings, tls: ServerTls | None, ready: Ready | None
+) -> None:
     from mockgateway.http.limits import listen
 
     try:
@@ -176,26 +178,22 @@ async def _listen(runner: web.AppRunner, settings: Settings, tls: ServerTls | No
     except OSError as error:  # most often: the port is taken
         raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
     try:
-        await _until_stopped(settings, tls, listener.port, ready)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # A worker leaves SIGINT (Ctrl-C reaches the whole process group) to its parent, which answers with SIGTERM.
+        for sig in (signal.SIGTERM,) if ready is not None else (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        # What start-up made (modules, routes, tables: ~50k objects) lives as long as the process. Frozen, it is
+        # never walked again by a full collection, which would cost tens of milliseconds each time: p99 latency.
+        gc.collect()  # once, so that start-up garbage is freed rather than frozen
+        gc.freeze()
+        if ready is not None:
+            ready(listener.port)  # the parent speaks for its workers
+        else:
+            announce(settings, listener.port, ca_path=None if tls is None else tls.ca_path)
+        await stop.wait()
     finally:
         listener.close()
-
-
-async def _until_stopped(settings: Settings, tls: ServerTls | None, port: int, ready: Ready | None) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    # A worker leaves SIGINT (Ctrl-C reaches the whole process group) to its parent, which answers with SIGTERM.
-    for sig in (signal.SIGTERM,) if ready is not None else (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    # What start-up made (modules, routes, tables: ~50k objects) lives as long as the process. Frozen, it is
-    # never walked again by a full collection, which would cost tens of milliseconds each time: p99 latency.
-    gc.collect()  # once, so that start-up garbage is freed rather than frozen
-    gc.freeze()
-    if ready is not None:
-        ready(port)  # the parent speaks for its workers
-    else:
-        announce(settings, port, ca_path=None if tls is None else tls.ca_path)
-    await stop.wait()
 
 
 def announce(settings: Settings, port: int, *, ca_path: Path | None = None) -> None:

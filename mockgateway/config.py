@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,13 +129,7 @@ class Settings:
             raise ConfigError(f"max_connections: {self.max_connections} is not a whole number above zero")
         if self.max_header_size < MIN_HEADER_SIZE:
             raise ConfigError(f"max_header_size: {self.max_header_size} is less than {MIN_HEADER_SIZE} bytes")
-        for name in (
-            "retention_s",
-            "access_token_ttl_s",
-            "refresh_token_ttl_s",
-            "client_timeout_s",
-            "takeover_after_s",
-        ):
+        for name in (setting.name for setting in fields(self) if setting.name.endswith("_s")):  # the durations
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name.removesuffix('_s')}: must be longer than zero")
 
@@ -198,8 +192,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
         defaults = parse_limits(path, "limits", document["limits"])
         accounts = changes.get("accounts", base.accounts)
         changes["accounts"] = tuple(replace(a, limits=a.limits.merged_over(defaults)) for a in accounts)
-    oauth = mapping(path, "oauth", document.get("oauth", {}))
-    reject_unknown(path, "oauth", oauth, _OAUTH_KEYS)
+    oauth = mapping(path, "oauth", document.get("oauth", {}), _OAUTH_KEYS)
     for key in sorted(_OAUTH_KEYS & set(oauth)):
         changes[f"{key}_s"] = duration_setting(f"{path}: oauth.{key}", oauth[key])
     for key in ("retention", "takeover_after"):
@@ -209,8 +202,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
         if key in document:
             changes[key] = str(document[key]).strip()
     changes.update(_server_section(path, document.get("server", {})))
-    livelink = mapping(path, "livelink", document.get("livelink", {}))
-    reject_unknown(path, "livelink", livelink, _LIVELINK_KEYS)
+    livelink = mapping(path, "livelink", document.get("livelink", {}), _LIVELINK_KEYS)
     if "status_list_key" in livelink:
         if livelink["status_list_key"] not in STATUS_LIST_KEYS:
             raise ConfigError(f"{path}: livelink.status_list_key: must be one of {', '.join(STATUS_LIST_KEYS)}")
@@ -221,8 +213,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
 
 def _server_section(path: Path, raw: object) -> dict[str, Any]:
     """``server``: the connection limits (see ``Settings``), each checked here so that the error names the file."""
-    server = mapping(path, "server", raw)
-    reject_unknown(path, "server", server, _SERVER_KEYS)
+    server = mapping(path, "server", raw, _SERVER_KEYS)
     changes: dict[str, Any] = {}
     for key, least in (("max_connections", 1), ("max_header_size", MIN_HEADER_SIZE), ("workers", 1)):
         if key in server:

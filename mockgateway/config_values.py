@@ -52,7 +52,10 @@ def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
         case "scenarios":
             return {"scenarios_dir": Path(text)}
         case "workers":
-            return {"workers": _workers(_integer(text, label), label)}
+            count = _integer(text, label)
+            if count < 1:
+                raise ConfigError(f"{label}: {count} is not a whole number above zero")
+            return {"workers": count}
         case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout" | "takeover_after":
             return {f"{name}_s": duration_setting(label, raw)}
         case "status_list_key":
@@ -77,12 +80,8 @@ STORE_FORMS = "'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'"
 
 def valid_store(text: str) -> bool:
     """``memory``, ``sqlite:PATH``, or a Redis URL (``redis://``, or ``rediss://`` for TLS)."""
-    if text == "memory":
-        return True
-    for scheme in ("sqlite:", "redis://", "rediss://"):
-        if text.startswith(scheme):
-            return len(text) > len(scheme)
-    return False
+    schemes = ("sqlite:", "redis://", "rediss://")
+    return text == "memory" or any(text.startswith(scheme) and len(text) > len(scheme) for scheme in schemes)
 
 
 def _integer(text: str, label: str) -> int:
@@ -90,12 +89,6 @@ def _integer(text: str, label: str) -> int:
         return int(text)
     except ValueError:
         raise ConfigError(f"{label}: {text!r} is not a whole number") from None
-
-
-def _workers(count: int, label: str) -> int:
-    if count < 1:
-        raise ConfigError(f"{label}: {count} is not a whole number above zero")
-    return count
 
 
 def _boolean(raw: object, label: str) -> bool:

@@ -115,9 +115,7 @@ class DemoTraffic:
             del self.texted[handset]
 
     def _destination(self) -> str:
-        magic = list(MAGIC_NUMBERS)
-        weights = [*MAGIC_NUMBERS.values(), ORDINARY_WEIGHT]
-        pick = self.rng.choices([*magic, ""], weights)[0]
+        pick = self.rng.choices([*MAGIC_NUMBERS, ""], [*MAGIC_NUMBERS.values(), ORDINARY_WEIGHT])[0]
         return pick or self.rng.choice(self.contacts)
 
     def _origin(self, two_way: bool) -> str:
@@ -179,7 +177,6 @@ async def _safely(traffic: DemoTraffic) -> None:
 
 @contextlib.asynccontextmanager
 async def demo_traffic(gateway: Gateway, *, rate: float, seed: int | None) -> AsyncIterator[DemoTraffic]:
-    """Generate traffic while the context is open."""
     traffic = DemoTraffic(gateway, seed=seed)
     task = asyncio.create_task(run(traffic, rate), name="mockgateway-demo")
     log.info("demo traffic: %g messages per second for account %r", rate, traffic.account.name)

@@ -39,7 +39,6 @@ class SeededIds:
     """Ids from a counter over a start drawn from the seed; ``seed=None`` draws a fresh start."""
 
     def __init__(self, seed: int | None = None) -> None:
-        self._seeded = seed is not None
         self._seed = seed
         self._rng = random.Random(seed if seed is not None else secrets.randbits(64))
         self._next = self._rng.randrange(1_000_000_000, 5_000_000_000)
@@ -57,7 +56,7 @@ class SeededIds:
         return number.to_bytes(length // 2, "big").hex().upper()
 
     def token(self) -> str:
-        if self._seeded:
+        if self._seed is not None:
             return f"{self._rng.getrandbits(160):040x}"
         return secrets.token_hex(20)
 
@@ -70,7 +69,7 @@ class SeededIds:
         A seeded run would otherwise replay its first run's random ids; each generation gets a stream of its
         own, so runs stay reproducible and stored ids are not handed out twice.
         """
-        if self._seeded and generation > 0:
+        if self._seed is not None and generation > 0:
             self._rng.seed(f"{self._seed}/{generation}")
         if last_numeric is not None:
             self._next = max(self._next, last_numeric)

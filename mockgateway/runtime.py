@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
+from typing import TypeVar
 
 from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.outages import Backoff, OutageLog
@@ -17,6 +18,7 @@ from mockgateway.service.gateway import Gateway
 from mockgateway.tasks import stop
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Longest nap between looks at the timeline: new work scheduled meanwhile waits at most this long.
 MAX_NAP_S = 0.05
@@ -30,8 +32,9 @@ async def tick_forever(gateway: Gateway) -> None:
     while True:
         ran, started = 0, gateway.now()
         try:
-            ran = await _run_due(gateway)
-            behind = await _purge(gateway)
+            ran = await _guarded(gateway.run_due(), "a scheduled job failed", 0)  # how many jobs ran
+            # One bounded batch of retention; True when more is due right away.
+            behind = await _guarded(gateway.purge_expired(), "purging expired entries failed", False)
             due = await gateway.next_due()
         except StoreUnavailable as error:
             outage.failed(error)
@@ -49,33 +52,21 @@ async def tick_forever(gateway: Gateway) -> None:
 def nap(*, ran: int, due: float | None, started: float, now: float) -> float:
     """How long to wait before the next tick, which began at ``started``, ran ``ran`` jobs and left the next
     due at ``due``."""
-    if due is None:
-        return MAX_NAP_S
-    if ran == 0 and due <= started:  # due but not ours: another process runs that message
+    if due is None or (ran == 0 and due <= started):  # nothing due, or due but not ours: another process runs it
         return MAX_NAP_S
     return min(MAX_NAP_S, max(MIN_NAP_S if ran else 0.0, due - now))
 
 
-async def _run_due(gateway: Gateway) -> int:
-    """How many jobs ran."""
+async def _guarded(work: Awaitable[T], failure: str, otherwise: T) -> T:
+    """``work``'s result; a failure other than the store's is logged and answered ``otherwise``: one bad job must
+    not stop every lifecycle."""
     try:
-        return await gateway.run_due()
-    except StoreUnavailable:
-        raise
-    except Exception:  # keep ticking: one bad job must not stop every lifecycle
-        log.exception("a scheduled job failed")
-        return 0
-
-
-async def _purge(gateway: Gateway) -> bool:
-    """One bounded batch of retention; True when more is due right away."""
-    try:
-        return await gateway.purge_expired()
+        return await work
     except StoreUnavailable:
         raise
     except Exception:
-        log.exception("purging expired entries failed")
-        return False
+        log.exception(failure)
+        return otherwise
 
 
 @contextlib.asynccontextmanager

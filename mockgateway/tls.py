@@ -7,7 +7,6 @@ the file written here (its path is printed at start-up and handed to tests by th
 from __future__ import annotations
 
 import contextlib
-import shutil
 import ssl
 import tempfile
 from collections.abc import Iterator
@@ -41,11 +40,8 @@ def server_tls(settings: Settings) -> Iterator[ServerTls | None]:
     elif settings.tls_ca_out is not None:
         yield made_up(settings.host, settings.tls_ca_out)
     else:
-        directory = Path(tempfile.mkdtemp(prefix="mockgateway-tls-"))
-        try:
-            yield made_up(settings.host, directory / CA_FILE_NAME)
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix="mockgateway-tls-", ignore_cleanup_errors=True) as directory:
+            yield made_up(settings.host, Path(directory) / CA_FILE_NAME)
 
 
 def made_up(host: str, ca_path: Path) -> ServerTls:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import multiprocessing
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -209,7 +209,7 @@ def serve_workers(settings: Settings) -> int:
     try:
         with held_port(settings.host, settings.port) as port, metrics_dir() as figures:
             each = replace(settings, port=port, workers=None)
-            serving = _on_serving(each, port, figures)
+            serving = functools.partial(_announce_workers, each, port, figures)
             return asyncio.run(_supervise_until_signalled(process_spawner(each), count, serving))
     except ListenError as error:
         print(f"mockgateway: {error}", file=sys.stderr)
@@ -224,13 +224,10 @@ async def _supervise_until_signalled(spawn: Spawn, count: int, on_serving: Calla
     return await supervise(spawn, count, stop, on_serving=on_serving)
 
 
-def _on_serving(settings: Settings, port: int, figures: Path) -> Callable[[list[Worker]], None]:
-    def on_serving(workers: list[Worker]) -> None:
-        pids = ", ".join(str(worker.pid) for worker in workers)
-        print(f"mockgateway workers serving: {len(workers)} (pids {pids}); metrics kept in {figures}", flush=True)
-        announce(settings, port)
-
-    return on_serving
+def _announce_workers(settings: Settings, port: int, figures: Path, workers: list[Worker]) -> None:
+    pids = ", ".join(str(worker.pid) for worker in workers)
+    print(f"mockgateway workers serving: {len(workers)} (pids {pids}); metrics kept in {figures}", flush=True)
+    announce(settings, port)
 
 
 @contextlib.contextmanager
@@ -240,16 +237,13 @@ def held_port(host: str, port: int) -> Iterator[int]:
     Bound here with SO_REUSEPORT and never listened on, so it takes no connections: it keeps the port for the
     workers, and a port another program holds is reported before any worker starts.
     """
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-        holder = socket.socket(family, kind, proto)
-    except OSError as error:
-        raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
-    with holder:
-        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    with contextlib.ExitStack() as closing:
         try:
+            family, kind, proto, _, address = socket.getaddrinfo(
+                host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )[0]
+            holder = closing.enter_context(socket.socket(family, kind, proto))
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             holder.bind(address)
         except OSError as error:  # most often: the port is taken
             raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
@@ -259,14 +253,13 @@ def held_port(host: str, port: int) -> Iterator[int]:
 @contextlib.contextmanager
 def metrics_dir() -> Iterator[Path]:
     """A fresh directory for the workers' metrics files, named to them by the environment they inherit."""
-    directory = Path(tempfile.mkdtemp(prefix="mockgateway-metrics-"))
-    before = os.environ.get(MULTIPROC_DIR)
-    os.environ[MULTIPROC_DIR] = str(directory)
-    try:
-        yield directory
-    finally:
-        if before is None:
-            os.environ.pop(MULTIPROC_DIR, None)
-        else:
-            os.environ[MULTIPROC_DIR] = before
-        shutil.rmtree(directory, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="mockgateway-metrics-", ignore_cleanup_errors=True) as directory:
+        before = os.environ.get(MULTIPROC_DIR)
+        os.environ[MULTIPROC_DIR] = directory
+        try:
+            yield Path(directory)
+        finally:
+            if before is None:
+                os.environ.pop(MULTIPROC_DIR, None)
+            else:
+                os.environ[MULTIPROC_DIR] = before

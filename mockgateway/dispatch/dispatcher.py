@@ -81,10 +81,7 @@ class CallbackDispatcher:
 
     def next_due(self) -> float | None:
         self._discard_stale()
-        heap, fresh = self._heap, self._fresh
-        if heap and fresh:
-            return min(heap[0][0], fresh[0][0])
-        return heap[0][0] if heap else fresh[0][0] if fresh else None
+        return min((queue[0][0] for queue in (self._heap, self._fresh) if queue), default=None)
 
     def run_due(self) -> None:
         if self._closed:

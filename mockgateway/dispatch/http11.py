@@ -30,16 +30,7 @@ from yarl import URL
 
 from mockgateway.dispatch.http11_pool import Pool
 from mockgateway.dispatch.sandbox import AddressPolicy
-from mockgateway.dispatch.wire import (
-    EXCERPT,
-    ClosedBeforeAnswer,
-    Connection,
-    ConnectionFailed,
-    InvalidResponse,
-    WriteBatch,
-)
-
-__all__ = ["EXCERPT", "ConnectionFailed", "Http11Client", "InvalidResponse", "Target"]
+from mockgateway.dispatch.wire import ClosedBeforeAnswer, Connection, WriteBatch
 
 #: Idle connections are closed after this long, as aiohttp's default keep-alive does.
 IDLE_S = 15.0

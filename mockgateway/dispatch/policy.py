@@ -14,6 +14,9 @@ DEFAULT_RETRY_STATUSES: frozenset[int] = frozenset({408, 429, *range(500, 600)})
 #: With OAuth2 a 401 usually means the receiver stopped honouring our cached token: a fresh one may pass.
 DEFAULT_OAUTH2_RETRY_STATUSES: frozenset[int] = frozenset({401})
 
+#: Per attempt, token fetch included.
+DEFAULT_TIMEOUT_S = 10.0
+
 _KEYS = ("retry_delays", "timeout")
 
 
@@ -22,7 +25,7 @@ class RetryPolicy:
     """At most ``len(delays) + 1`` attempts; ``delays[i]`` is the wait after failed attempt ``i + 1``."""
 
     delays: tuple[float, ...] = DEFAULT_DELAYS
-    timeout_s: float = 10.0  #: per attempt, token fetch included
+    timeout_s: float = DEFAULT_TIMEOUT_S
     retry_statuses: frozenset[int] = DEFAULT_RETRY_STATUSES
     oauth2_retry_statuses: frozenset[int] = DEFAULT_OAUTH2_RETRY_STATUSES
 
@@ -44,9 +47,7 @@ class RetryPolicy:
 
     def should_retry(self, status: int | None, *, oauth2: bool = False) -> bool:
         """``None`` (no answer: connection error, timeout, no token) is always worth another try."""
-        if status is None:
-            return True
-        return status in self.retry_statuses or (oauth2 and status in self.oauth2_retry_statuses)
+        return status is None or status in self.retry_statuses or (oauth2 and status in self.oauth2_retry_statuses)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, object], *, other_keys: tuple[str, ...] = ()) -> RetryPolicy:
@@ -59,15 +60,10 @@ class RetryPolicy:
         unknown = sorted(str(key) for key in raw if key not in known)
         if unknown:
             raise ValueError(f"{unknown[0]}: unknown key (expected one of: {', '.join(known)})")
-        policy = cls()
-        delays = policy.delays
-        if "retry_delays" in raw:
-            delays = _delays(raw["retry_delays"])
-        timeout = policy.timeout_s
-        if "timeout" in raw:
-            timeout = _duration("timeout", raw["timeout"])
-            if timeout <= 0:
-                raise ValueError("timeout: must be more than 0")
+        delays = _delays(raw["retry_delays"]) if "retry_delays" in raw else DEFAULT_DELAYS
+        timeout = _duration("timeout", raw["timeout"]) if "timeout" in raw else DEFAULT_TIMEOUT_S
+        if timeout <= 0:
+            raise ValueError("timeout: must be more than 0")
         return cls(delays=delays, timeout_s=timeout)
 
 

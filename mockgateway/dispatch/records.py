@@ -34,8 +34,7 @@ class AttemptRecords:
         self._unrecorded: dict[str, Delivery] = {}  #: delivery id -> the delivery after its last unrecorded attempt
         self._outage = OutageLog(log, "recording callback attempts")
 
-    def __bool__(self) -> bool:
-        """Whether some attempts wait to be recorded."""
+    def __bool__(self) -> bool:  # whether some attempts wait to be recorded
         return bool(self._unrecorded)
 
     def latest(self, delivery: Delivery) -> Delivery:

@@ -45,17 +45,10 @@ class AddressPolicy:
     def refusal(self, address: str) -> str | None:
         """Why a connection to ``address`` (an IP literal) is refused, or None when it is allowed."""
         ip = _plain(ipaddress.ip_address(address.partition("%")[0]))
-        if any(ip in network for network in self.allowed):
-            return None
-        kind = _kind(ip)
+        kind = None if any(ip in network for network in self.allowed) else _kind(ip)
         if kind is None:
             return None
         return f"refused by the sandbox: {ip} is {kind} address (list it in callbacks.allow_networks to allow it)"
-
-    def check(self, address: str) -> None:
-        reason = self.refusal(address)
-        if reason is not None:
-            raise SandboxRefused(reason)
 
     def first_allowed(self, host: str, addresses: Iterable[str]) -> str:
         """The first resolved address of ``host`` the sandbox allows; raises ``SandboxRefused`` when none is."""
@@ -70,7 +63,9 @@ class AddressPolicy:
     def socket_factory(self, info: tuple[Any, ...]) -> socket.socket:
         """For aiohttp's connector: the socket for one resolved address (a ``getaddrinfo`` entry), if allowed."""
         family, kind, proto, _, sockaddr = info
-        self.check(str(sockaddr[0]))
+        reason = self.refusal(str(sockaddr[0]))
+        if reason is not None:
+            raise SandboxRefused(reason)
         return socket.socket(family=family, type=kind, proto=proto)
 
 

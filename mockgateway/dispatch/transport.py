@@ -1,25 +1,112 @@
 """Sending one callback over HTTP: plain ``http://`` through the lean HTTP/1.1 client, the rest through aiohttp.
 
 aiohttp is the only other HTTP client in the package: ``https://`` receivers, unusual URLs and OAuth2 token
-requests go through it.
+requests go through it. Bearer tokens for receivers that want OAuth2 client credentials (RFC 6749 section 4.4)
+are cached per client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 import aiohttp
 import msgspec
 
-from mockgateway.dispatch.http11 import ConnectionFailed, Http11Client, InvalidResponse
-from mockgateway.dispatch.oauth2 import TokenCache, TokenError
+from mockgateway.dispatch.http11 import Http11Client
 from mockgateway.dispatch.sandbox import AddressPolicy
-from mockgateway.dispatch.wire import refusal
+from mockgateway.dispatch.wire import ConnectionFailed, InvalidResponse, refusal
 from mockgateway.domain.model import HttpCall, OAuth2Credentials
+
+#: Fetches a token: POSTs the client-credentials grant to the token URL, returns (status, body).
+Fetch = Callable[[OAuth2Credentials], Awaitable[tuple[int, bytes]]]
+Key = tuple[str, str]
+
+#: RFC 6749 lets ``expires_in`` be left out; a short guess keeps a stale token from living long.
+DEFAULT_LIFETIME_S = 300.0
+#: Renew this early (at most) so a token does not run out while a callback is on its way.
+_MARGIN_S = 30.0
+
+
+class TokenError(Exception):
+    """No usable token: the message says what the token endpoint did."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    value: str
+    usable_until: float
+
+
+class TokenCache:
+    def __init__(self, fetch: Fetch, *, now: Callable[[], float]) -> None:
+        self._fetch = fetch
+        self._now = now
+        self._tokens: dict[Key, _Token] = {}
+        self._locks: dict[Key, asyncio.Lock] = {}
+
+    async def get(self, credentials: OAuth2Credentials) -> str:
+        key = (credentials.token_url, credentials.client_id)
+        token = self._fresh(key)
+        if token is not None:
+            return token
+        # One fetch per client at a time: 64 callbacks starting together must not ask for 64 tokens.
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            token = self._fresh(key)
+            if token is not None:
+                return token
+            status, body = await self._fetch(credentials)
+            value, lifetime = parse_token_response(credentials.token_url, status, body)
+            self._tokens[key] = _Token(value, self._now() + lifetime - min(_MARGIN_S, lifetime / 10))
+            return value
+
+    def drop(self, credentials: OAuth2Credentials, token: str) -> None:
+        """Forget ``token`` after a receiver refused it; a newer token fetched meanwhile stays."""
+        key = (credentials.token_url, credentials.client_id)
+        cached = self._tokens.get(key)
+        if cached is not None and cached.value == token:
+            del self._tokens[key]
+
+    def _fresh(self, key: Key) -> str | None:
+        cached = self._tokens.get(key)
+        if cached is None or cached.usable_until <= self._now():
+            return None
+        return cached.value
+
+
+def parse_token_response(url: str, status: int, body: bytes) -> tuple[str, float]:
+    """``(access_token, lifetime in seconds)`` from a token endpoint's answer, or ``TokenError``."""
+    if not 200 <= status < 300:
+        raise TokenError(refusal(f"token endpoint {url}", status, body))
+    try:
+        document = json.loads(body)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        raise TokenError(f"token endpoint {url} answered {status} without a JSON object")
+    token = document.get("access_token")
+    if not isinstance(token, str) or not token:
+        raise TokenError(f"token endpoint {url} answered {status} without an access_token")
+    return token, _lifetime(url, document.get("expires_in"))
+
+
+def _lifetime(url: str, raw: object) -> float:
+    if raw is None:
+        return DEFAULT_LIFETIME_S
+    try:
+        # Some servers send the number as a string; RFC 6749 means seconds either way.
+        seconds = float(raw) if isinstance(raw, int | float | str) and not isinstance(raw, bool) else -1.0
+    except ValueError:
+        seconds = -1.0
+    if not math.isfinite(seconds) or seconds < 0:
+        raise TokenError(f"token endpoint {url}: expires_in {raw!r} is not a number of seconds")
+    return seconds
 
 
 class TransportResult(msgspec.Struct, frozen=True, gc=False, kw_only=True):
@@ -148,3 +235,35 @@ class HttpTransport:
 def _basic(user: str, password: str) -> str:
     # Sent as given, like `curl -u`: receivers compare the raw pair far more often than they URL-decode it.
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+class OrderedTransport:
+    """Wraps a ``Transport`` so that each URL has at most one attempt in flight, in the order they came: what a
+    replayed run needs.
+
+    Attempts that fall due together go out in parallel, and over parallel connections a receiver may see them in
+    any order. A seeded run on the virtual clock promises the same callbacks in the same order on every run, so
+    there each receiver URL gets its next callback only once it has answered the one before (callbacks to other
+    receivers still go meanwhile). Waiters take their turn first come, first served, as ``asyncio.Lock`` serves them.
+    """
+
+    def __init__(self, inner: Transport) -> None:
+        self._inner = inner
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}  #: url -> (its lock, attempts holding or waiting)
+
+    async def send(self, call: HttpCall, timeout_s: float) -> TransportResult:
+        url = call.url
+        lock, users = self._turns.get(url) or (asyncio.Lock(), 0)
+        self._turns[url] = (lock, users + 1)
+        try:
+            async with lock:
+                return await self._inner.send(call, timeout_s)
+        finally:
+            lock, users = self._turns[url]
+            if users > 1:
+                self._turns[url] = (lock, users - 1)
+            else:  # nobody else waits for this receiver: forget it, so the table holds only busy receivers
+                del self._turns[url]
+
+    async def close(self) -> None:
+        await self._inner.close()

@@ -1,17 +1,72 @@
-"""``/__admin``: health, messages and accounts."""
+"""``/__admin``: health, accounts, messages, and notifications, MOs and callback deliveries (inspection, injection
+and replay).
+
+Each list accepts only its own query parameters: a misspelt filter or an unknown value is a 400 naming it. A list
+that ignored what it did not know would answer a typo (``?acount=shop``) with every item, which a test then takes
+for a match.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from mockgateway import __version__
 from mockgateway.clock import iso
-from mockgateway.domain.errors import StoreUnavailable
-from mockgateway.domain.queries import MessageQuery
-from mockgateway.http.admin_common import int_param, json_response
-from mockgateway.http.admin_filters import MESSAGES
+from mockgateway.domain.errors import InvalidRequest, StoreUnavailable
+from mockgateway.domain.model import DeliveryState, MessageStatus
+from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.reasons import PROVIDERS
+from mockgateway.http.admin_common import int_param, json_body, json_response
 from mockgateway.http.keys import GATEWAY
-from mockgateway.http.views import account_view, message_view
+from mockgateway.http.views import account_view, delivery_view, message_view, mo_view, notification_view
+
+PAGING = ("offset", "limit")
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What one list endpoint filters on; ``choices`` are the closed sets of values, matched in any case."""
+
+    names: tuple[str, ...]
+    choices: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def check(self, query: Mapping[str, str]) -> None:
+        allowed = (*self.names, *PAGING)
+        unknown = sorted(set(query) - set(allowed))
+        if unknown:
+            raise InvalidRequest(
+                f"unknown filter {', '.join(unknown)} (expected one of {', '.join(allowed)})", field=unknown[0]
+            )
+        for name, choices in self.choices.items():
+            value = query.get(name, "")
+            if value and value.lower() not in choices:
+                expected = ", ".join(sorted(choices))
+                raise InvalidRequest(f"{name}: {value!r} is not one of {expected}", field=name)
+
+
+def _lower(values: Collection[str]) -> frozenset[str]:
+    return frozenset(value.lower() for value in values)
+
+
+_NOTIFICATION_STATUSES = _lower([*(status.value for status in MessageStatus), "nok", "all"])
+_DELIVERY_STATES = _lower([state.value for state in DeliveryState])
+
+MESSAGES = Filters(
+    names=("account", "destination", "to", "origin", "from", "text", "provider"),
+    choices={"provider": frozenset(PROVIDERS)},
+)
+NOTIFICATIONS = Filters(
+    names=("account", "message", "message_id", "order_id", "orderId", "status", "state"),
+    choices={"status": _NOTIFICATION_STATUSES, "state": _NOTIFICATION_STATUSES},
+)
+MOS = Filters(names=("account", "message", "message_id", "from", "phone", "text", "keyword"))
+CALLBACKS = Filters(
+    names=("account", "message", "message_id", "kind", "state", "status"),
+    choices={"kind": frozenset({"status", "mo"}), "state": _DELIVERY_STATES, "status": _DELIVERY_STATES},
+)
 
 routes = web.RouteTableDef()
 
@@ -82,3 +137,68 @@ async def delete_messages(request: web.Request) -> web.Response:
 async def list_accounts(request: web.Request) -> web.Response:
     accounts = request.app[GATEWAY].accounts.values()
     return json_response({"accounts": [account_view(a) for a in accounts]})
+
+
+def event_query(request: web.Request, filters: Filters) -> EventQuery:
+    q = request.query
+    filters.check(q)
+    return EventQuery(
+        account=q.get("account") or None,
+        message_id=q.get("message") or q.get("message_id") or None,
+        part_id=q.get("order_id") or q.get("orderId") or None,
+        status=q.get("status") or q.get("state") or None,
+        kind=q.get("kind", "").lower() or None,
+        phone=(q.get("from") or q.get("phone") or "").strip().lstrip("+") or None,
+        keyword=q.get("text") or q.get("keyword") or None,
+        offset=int_param(request, "offset", 0, maximum=10**9),
+        limit=int_param(request, "limit", 100, minimum=1, maximum=10_000),
+    )
+
+
+@routes.get("/__admin/notifications")
+async def list_notifications(request: web.Request) -> web.Response:
+    gateway = request.app[GATEWAY]
+    items = await gateway.notifications(event_query(request, NOTIFICATIONS))
+    asked = await gateway.asked_handset_ack(n.message_id for n in items)
+    return json_response({"notifications": [notification_view(n, handset_ack=n.message_id in asked) for n in items]})
+
+
+@routes.get("/__admin/mo")
+async def list_mos(request: web.Request) -> web.Response:
+    items = await request.app[GATEWAY].mos(event_query(request, MOS))
+    return json_response({"mo": [mo_view(m) for m in items]})
+
+
+@routes.post("/__admin/mo")
+async def inject_mo(request: web.Request) -> web.Response:
+    data = await json_body(request)
+    values = {}
+    for key in ("from", "to", "text"):
+        value = data.get(key)
+        if not isinstance(value, str) or (key != "text" and not value.strip()):
+            raise InvalidRequest(f"{key}: required, a string", field=key)
+        values[key] = value.strip() if key != "text" else value
+    sender = values["from"].lstrip("+")
+    if not sender.isdigit() or not 6 <= len(sender) <= 15:
+        raise InvalidRequest("from: must be an international phone number", field="from")
+    account = data.get("account")
+    if account is not None and not isinstance(account, str):
+        raise InvalidRequest("account: must be a string", field="account")
+    mo = await request.app[GATEWAY].inject_mo(sender, values["to"], values["text"], account=account)
+    return json_response(mo_view(mo), status=201)
+
+
+@routes.get("/__admin/callbacks")
+async def list_callbacks(request: web.Request) -> web.Response:
+    items = await request.app[GATEWAY].deliveries(event_query(request, CALLBACKS))
+    return json_response({"callbacks": [delivery_view(d) for d in items]})
+
+
+@routes.get("/__admin/callbacks/{id}")
+async def get_callback(request: web.Request) -> web.Response:
+    return json_response(delivery_view(await request.app[GATEWAY].delivery(request.match_info["id"])))
+
+
+@routes.post("/__admin/callbacks/{id}/replay")
+async def replay_callback(request: web.Request) -> web.Response:
+    return json_response(delivery_view(await request.app[GATEWAY].replay(request.match_info["id"])))

@@ -1,7 +1,14 @@
-"""Shared plumbing of the admin API: JSON in and out, errors as ``{"error", "message", "field"}``."""
+"""Shared plumbing of the admin API: the admin token, JSON in and out, errors as ``{"error", "message", "field"}``.
+
+With ``--admin-token`` set, every ``/__admin`` route asks for the token but the health check (for load balancers
+and container probes), the UI's page and files and the OpenAPI document: they hold no data, and a browser cannot
+send a bearer token when it opens a page. The page asks for the token once, keeps it for the tab, and sends it
+with every call.
+"""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,10 +16,31 @@ import orjson
 from aiohttp import web
 
 from mockgateway.dialects.fields import json_object
-from mockgateway.domain.errors import GatewayError, InvalidRequest
-from mockgateway.http.admin_auth import CHALLENGE, PUBLIC_PATHS, AdminUnauthorized, check_admin_token
+from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
+from mockgateway.http.keys import SETTINGS
 
 AdminHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+#: Routes open to anyone.
+PUBLIC_PATHS = frozenset(
+    {"/", "/__admin/health", "/__admin/openapi.json", "/__admin/ui", "/__admin/ui/", "/__admin/ui/{name}"}
+)
+CHALLENGE = 'Bearer realm="mockgateway admin"'
+
+
+class AdminUnauthorized(Unauthorized):
+    message = "this gateway's admin API needs its token: send 'Authorization: Bearer <token>'"
+
+
+def check_admin_token(request: web.Request) -> None:
+    """Raise ``AdminUnauthorized`` unless the request carries the configured token (or none is configured)."""
+    expected = request.app[SETTINGS].admin_token
+    if expected is None:
+        return
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    # compare_digest: the time taken does not tell how many leading characters were right.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        raise AdminUnauthorized()
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:

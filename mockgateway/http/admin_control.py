@@ -83,35 +83,29 @@ async def reset_state(request: web.Request) -> web.Response:
 
 
 @routes.put("/__admin/accounts/{name}/callbacks")
-async def set_callbacks(request: web.Request) -> web.Response:
-    """Like a provider portal's settings: ``{"status_callback": URL|{url, oauth2}|null, "mo_callback": ...}``."""
-    gateway = request.app[GATEWAY]
-    current = gateway.account(request.match_info["name"])
-    data = await json_body(request)
-    status = _target(data, "status_callback") if "status_callback" in data else current.status_callback
-    mo = _target(data, "mo_callback") if "mo_callback" in data else current.mo_callback
-    account = gateway.set_account_callbacks(current.name, status=status, mo=mo)
-    await gateway.saved()  # answered: kept, even if the process is killed right after
-    return json_response(account_view(account))
-
-
 @routes.put("/__admin/accounts/{name}/callbacks/{provider}")
-async def set_provider_callbacks(request: web.Request) -> web.Response:
-    """One provider's own targets, same body; ``null`` there falls back to the account-wide target."""
+async def set_callbacks(request: web.Request) -> web.Response:
+    """Like a provider portal's settings: ``{"status_callback": URL|{url, oauth2}|null, "mo_callback": ...}``.
+
+    Under a provider, that provider's own targets, where ``null`` falls back to the account-wide target.
+    """
     gateway = request.app[GATEWAY]
     current = gateway.account(request.match_info["name"])
-    provider = request.match_info["provider"]
-    if provider not in current.credentials:
+    provider = request.match_info.get("provider")
+    if provider is None:
+        own = CallbackTargets(status=current.status_callback, mo=current.mo_callback)
+    elif provider in current.credentials:
+        own = current.provider_callbacks.get(provider, CallbackTargets())
+    else:
         known = ", ".join(sorted(current.credentials))
         raise NotFound(
             f"provider: account {current.name!r} has no {provider!r} credentials (it has {known})", field="provider"
         )
     data = await json_body(request)
-    own = current.provider_callbacks.get(provider, CallbackTargets())
     status = _target(data, "status_callback") if "status_callback" in data else own.status
     mo = _target(data, "mo_callback") if "mo_callback" in data else own.mo
     account = gateway.set_account_callbacks(current.name, status=status, mo=mo, provider=provider)
-    await gateway.saved()
+    await gateway.saved()  # answered: kept, even if the process is killed right after
     return json_response(account_view(account))
 
 

@@ -6,7 +6,8 @@ These routes are registered before ``/__admin/messages/{id}`` so that ``wait`` a
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -74,16 +75,9 @@ async def _wait(request: web.Request, kind: str) -> web.Response:
     return json_response(body, status=408)
 
 
-def _waiting_for(kind: str) -> Callable[[web.Request], Awaitable[web.Response]]:
-    async def wait(request: web.Request) -> web.Response:
-        return await _wait(request, kind)
-
-    return wait
-
-
 # ``/__admin/messages/wait``, ``/__admin/notifications/wait``, ``/__admin/mo/wait``, ``/__admin/callbacks/wait``
 for _kind in SPECS:
-    routes.get(f"/__admin/{_kind}/wait")(_waiting_for(_kind))
+    routes.get(f"/__admin/{_kind}/wait")(functools.partial(_wait, kind=_kind))
 
 
 @routes.get("/__admin/messages/latest")

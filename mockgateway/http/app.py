@@ -15,7 +15,7 @@ from mockgateway.dialects.livelink import LiveLinkDialect
 from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
-from mockgateway.http import admin, admin_control, admin_events, admin_openapi, admin_wait, live, metrics, ui
+from mockgateway.http import admin, admin_control, admin_wait, live, metrics, ui
 from mockgateway.http.admin_common import admin_routes
 from mockgateway.http.keys import GATEWAY, SETTINGS
 from mockgateway.http.provider import mount, mount_fallbacks
@@ -44,9 +44,8 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     for dialect in dialects:
         mount(app, dialect, MAX_BODY_BYTES)
     # The wait routes come first: /__admin/messages/wait must not be taken for a message id.
-    for routes in (admin_wait.routes, admin.routes, admin_events.routes, admin_control.routes, admin_openapi.routes):
+    for routes in (admin_wait.routes, admin.routes, admin_control.routes, ui.routes):
         app.router.add_routes(admin_routes(routes))
-    app.router.add_routes(admin_routes(ui.routes))
     live.install(app)  # the UI's event stream, ended at shutdown
     for dialect in dialects:  # last: they take what no route above answers
         mount_fallbacks(app, dialect)

@@ -99,11 +99,9 @@ class ConnectionGuard:
         self._max = settings.max_connections
         self._timeout = settings.client_timeout_s
         self._kwargs = handler_args(settings)
-        self.refused = 0
 
     def __call__(self) -> asyncio.Protocol:
         if len(self._server.connections) >= self._max:
-            self.refused += 1
             return _Refusal()
         return _GuardedHandler(self._server, loop=asyncio.get_running_loop(), **self._kwargs)
 
@@ -124,7 +122,6 @@ class Listener:
 
     def __init__(self, server: asyncio.Server, guard: ConnectionGuard) -> None:
         self._server = server
-        self.guard = guard
         self._sweeper = asyncio.get_running_loop().create_task(guard.sweep())
 
     @property

@@ -53,7 +53,6 @@ class LiveStreams:
                 queue.put_nowait(_CLOSE)
 
     async def wait_idle(self) -> None:
-        """Return once no stream is open."""
         await self._idle.wait()
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 
 import prometheus_client
 from aiohttp import web
@@ -27,8 +27,7 @@ from mockgateway.http.keys import GATEWAY
 from mockgateway.http.latency import RequestLatencies
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+from mockgateway.tasks import stop
 
 #: Seconds. The gateway answers in about a millisecond; scenarios can make a send take seconds.
 REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -153,16 +152,14 @@ class Metrics:
     async def listening(self, gateway: Gateway) -> AsyncIterator[None]:
         self._gateway = gateway
         # This process's work only: each replica's metrics are scraped, and summed, on their own.
-        stop = gateway.subscribe(self.on_event, kinds=("notification", "mo", "callback"), local=True)
+        unsubscribe = gateway.subscribe(self.on_event, kinds=("notification", "mo", "callback"), local=True)
         flusher = asyncio.get_running_loop().create_task(self.flush_accepted()) if multiprocess_dir() else None
         try:
             yield
         finally:
-            stop()
+            unsubscribe()
             if flusher is not None:
-                flusher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await flusher
+                await stop(flusher)
 
     # -- the text format ----------------------------------------------------------------------------------
     def render(self) -> bytes:
@@ -184,7 +181,7 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
     return web.Response(body=metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
 
-def install(app: web.Application) -> Metrics:
+def install(app: web.Application) -> None:
     """Add the endpoint and the listener; call before mounting provider endpoints so they are timed."""
     metrics = app[METRICS] = Metrics()
     app.router.add_get("/__admin/metrics", answering_errors(metrics_endpoint))  # asks for the admin token
@@ -194,4 +191,3 @@ def install(app: web.Application) -> Metrics:
             yield
 
     app.cleanup_ctx.append(lifetime)
-    return metrics

@@ -56,7 +56,6 @@ class ReceivedRequest(msgspec.Struct, frozen=True, kw_only=True):
 def mount(app: web.Application, dialect: Dialect, max_body: int) -> None:
     metrics = app.get(METRICS)
     for endpoint in dialect.endpoints():
-        # request latency, per route
         observe = metrics.observer(dialect.name, f"{endpoint.method} {endpoint.path}") if metrics else _ignore
         app.router.add_route(endpoint.method, endpoint.path, _adapt(dialect, endpoint.handler, max_body, observe))
 

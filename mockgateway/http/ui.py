@@ -1,16 +1,26 @@
-"""The web UI: static files shipped in the package, served under ``/__admin/ui/``; ``/`` leads there."""
+"""The web UI: static files shipped in the package, served under ``/__admin/ui/``; ``/`` leads there. And
+``/__admin/openapi.json``: the admin API's OpenAPI 3 document, shipped in the package as YAML.
+
+Both are open without the admin token: they describe the API and hold no data.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import Any
 
+import orjson
+import yaml
 from aiohttp import web
 
+from mockgateway import __version__
 from mockgateway.domain.errors import NotFound
 
 STATIC_DIR = Path(__file__).with_name("static")
 UI_PATH = "/__admin/ui/"
+DOCUMENT_PATH = Path(__file__).with_name("openapi") / "admin.yaml"
 
 # Explicit types: guessing from the platform's MIME tables can serve modules as text/plain, which browsers refuse.
 CONTENT_TYPES = {
@@ -49,3 +59,16 @@ async def asset(request: web.Request) -> web.Response:
         charset=charset,
         headers={"Cache-Control": "no-cache"},
     )
+
+
+# A lazily loaded constant, not a cache of state: a static file, read once, the same for every gateway.
+@functools.cache
+def document_json() -> bytes:
+    document: dict[str, Any] = yaml.safe_load(DOCUMENT_PATH.read_text(encoding="utf-8"))
+    document["info"]["version"] = __version__
+    return orjson.dumps(document)
+
+
+@routes.get("/__admin/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.Response(body=document_json(), content_type="application/json", headers={"Cache-Control": "no-cache"})

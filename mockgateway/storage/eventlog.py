@@ -1,10 +1,11 @@
-"""Notifications or MOs of every account, indexed for the pull queries and purged from the oldest end.
+"""Notifications or MOs of every account, indexed for the pull queries and purged from the oldest end; and the
+expiry queue of other keyed items.
 
 One ``Series`` per account plus one per extra key (such as account and status), all subsequences of the
 account's series, so the item at an account's front is also at the front of each of its other series. Purging
 walks the accounts' fronts. An item whose retention started later than its time (its callback was delivered
-later) is set aside in ``held``, with a heap entry, out of the series; held items are older than every item
-still in a series, so a query lists them first.
+later) is set aside in ``held``, out of the series, until an ``ExpiryQueue`` finds it due; held items are older
+than every item still in a series, so a query lists them first.
 
 A retention start can also be noted for an item already forgotten: its callback was delivered after the
 window had passed it (a receiver down for longer than the window, or a backlog). Nothing would ever remove such
@@ -28,6 +29,56 @@ from mockgateway.storage.series import Series
 
 Item = TypeVar("Item")
 _SHARDS = 16384  #: about 30 orders per shard with a million ACKs
+#: The retention start of a live item, ``KEEP`` while it must be kept whatever its age, ``None`` once it is gone.
+Lookup = Callable[[str], float | None]
+KEEP = float("inf")
+#: An item that must be kept for now is looked at again once the cutoff moved this far.
+RECHECK_S = 60.0
+
+
+class ExpiryQueue:
+    """Which keyed items (messages, callback deliveries) to forget, oldest first, in bounded steps.
+
+    Items enter a queue in arrival order. A purge pops the front while it arrived before the cutoff; one whose
+    retention started later (or that must be kept for now) goes to a heap ordered by that later start and is
+    looked at again once the cutoff passes it. No step costs more than O(log n).
+    """
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self._fresh: deque[tuple[float, str]] = deque()
+        self._later: list[tuple[float, int, str]] = []
+        self._seq = itertools.count()
+
+    def add(self, key: str, arrived_at: float) -> None:
+        """Queue ``key``, which arrived (on the gateway clock) at ``arrived_at``; its retention starts no earlier."""
+        self._fresh.append((arrived_at, key))
+
+    def hold(self, key: str, until: float) -> None:
+        """Look at ``key`` again once the cutoff reaches ``until``."""
+        heapq.heappush(self._later, (until, next(self._seq), key))
+
+    def purge(self, older_than: float, budget: int, lookup: Lookup, forget: Callable[[str], None]) -> int:
+        work = 0
+        while work < budget and self._fresh and self._fresh[0][0] <= older_than:
+            _, key = self._fresh.popleft()
+            work += 1
+            self._settle(key, lookup(key), older_than, forget)
+        while work < budget and self._later and self._later[0][0] <= older_than:
+            _, _, key = heapq.heappop(self._later)
+            work += 1
+            self._settle(key, lookup(key), older_than, forget)
+        return work
+
+    def _settle(self, key: str, kept_from: float | None, older_than: float, forget: Callable[[str], None]) -> None:
+        if kept_from is None:
+            return
+        if kept_from <= older_than:
+            forget(key)
+        else:
+            self.hold(key, older_than + RECHECK_S if kept_from == KEEP else kept_from)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +104,7 @@ class EventLog(Generic[Item]):
         self.held: dict[str, Item] = {}
         self.late: dict[str, float] = {}  #: retention starts later than the item's own time
         self._noted: deque[str] = deque()  #: ids of ``late``, in the order they entered it
-        self._later: list[tuple[float, int, str]] = []  #: heap over held items
-        self._seq = itertools.count()
+        self._held_expiry = ExpiryQueue()
 
     def add(self, item: Item) -> None:
         c = self.c  # read once: every notification comes through here
@@ -106,7 +156,7 @@ class EventLog(Generic[Item]):
         """
         held = [item for item in self.held.values() if keep(item)]
         if key is None:
-            parts = [self._items(s, since, until) for s in self.accounts.values()]
+            parts = [series.iterate(*series.window(since, until)) for series in self.accounts.values()]
             merged = heapq.merge(*parts, key=self.c.time)
             return held, (item for item in merged if residual is None or residual(item)), -1
         series = self._series(key)
@@ -138,11 +188,6 @@ class EventLog(Generic[Item]):
         held, items, counted = self.select(key, since, until, keep, residual)
         return len(held) + (counted if counted >= 0 else sum(1 for _ in items))
 
-    @staticmethod
-    def _items(series: Series[Item], since: float | None, until: float | None) -> Iterator[Item]:
-        lo, hi = series.window(since, until)
-        return series.iterate(lo, hi)
-
     # -- retention -----------------------------------------------------------------------------------
     def purge(self, older_than: float, budget: int) -> int:
         """Forget items whose retention started at or before ``older_than``; at most ``budget`` steps."""
@@ -156,21 +201,17 @@ class EventLog(Generic[Item]):
                     self._forget(item)
                 else:
                     self.held[item_id] = item
-                    heapq.heappush(self._later, (kept, next(self._seq), item_id))
+                    self._held_expiry.hold(item_id, kept)
                 work += 1
-        while work < budget and self._later and self._later[0][0] <= older_than:
-            _, _, item_id = heapq.heappop(self._later)
-            work += 1
-            item = self.held.get(item_id)
-            if item is None:
-                continue
-            kept = self.late.get(item_id, self.c.time(item))
-            if kept <= older_than:
-                del self.held[item_id]
-                self._forget(item)
-            else:
-                heapq.heappush(self._later, (kept, next(self._seq), item_id))
+        work += self._held_expiry.purge(older_than, budget - work, self._held_retention, self._forget_held)
         return self._drop_notes(older_than, budget, work)
+
+    def _held_retention(self, item_id: str) -> float | None:
+        item = self.held.get(item_id)
+        return None if item is None else self.late.get(item_id, self.c.time(item))
+
+    def _forget_held(self, item_id: str) -> None:
+        self._forget(self.held.pop(item_id))
 
     def _drop_notes(self, older_than: float, budget: int, work: int) -> int:
         """Forget the retention starts at or before ``older_than``, oldest noted first; returns the work done."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
@@ -14,17 +15,15 @@ from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
-from mockgateway.storage.eventlog import EventLog
-from mockgateway.storage.expiry import KEEP, ExpiryQueue
-from mockgateway.storage.memory_peers import NoPeers
+from mockgateway.storage.eventlog import KEEP, EventLog, ExpiryQueue
 from mockgateway.storage.memory_state import InMemoryState
-from mockgateway.storage.steps_in_turn import record_step_in_turn
+from mockgateway.storage.one_process import NoPeers, StepsInTurn
 
 if TYPE_CHECKING:
-    from mockgateway.service.ports import Store
+    from mockgateway.service.ports import JobJournal, Store
 
 
-class InMemoryStore:
+class InMemoryStore(StepsInTurn):
     """Keeps the values themselves: they are immutable and untracked by the garbage collector."""
 
     #: About 2-3 ms of work per purge call with a million stored ACKs.
@@ -32,6 +31,12 @@ class InMemoryStore:
     steps_side_by_side = False  #: every call answers at once
 
     def __init__(self) -> None:
+        self._empty()
+        self._high: int | None = None
+        self.state = InMemoryState()  #: opt-outs, callback targets, grants and the clock
+        self.peers = NoPeers()  #: one process: none
+
+    def _empty(self) -> None:
         self._messages: dict[str, Message] = {}
         self._kept_per_account: Counter[str] = Counter()  #: for an account's cap, without a scan per send
         self._message_expiry = ExpiryQueue()
@@ -40,9 +45,6 @@ class InMemoryStore:
         self._mos = EventLog(ev.MO_FIELDS)
         self._deliveries: dict[str, Delivery] = {}
         self._delivery_expiry = ExpiryQueue()
-        self._high: int | None = None
-        self.state = InMemoryState()  #: opt-outs, callback targets, grants and the clock
-        self.peers = NoPeers()  #: one process: none
 
     async def open(self) -> None:
         return None
@@ -62,11 +64,9 @@ class InMemoryStore:
         return self._high
 
     def _saw_ids(self, ids: Iterable[str]) -> None:
-        for i in ids:
-            if i.isdigit():
-                number = int(i)
-                if self._high is None or number > self._high:
-                    self._high = number
+        high = max((int(i) for i in ids if i.isdigit()), default=None)
+        if high is not None and (self._high is None or high > self._high):
+            self._high = high
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
@@ -86,11 +86,6 @@ class InMemoryStore:
             return False
         self._messages[current.id] = updated
         return True
-
-    async def record_step(
-        self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
-    ) -> bool:
-        return await record_step_in_turn(self, current, updated, notification=notification, deliveries=deliveries)
 
     async def get_message(self, message_id: str) -> Message | None:
         return self._messages.get(message_id)
@@ -253,27 +248,37 @@ class InMemoryStore:
     async def purge(self, older_than: float, limit: int, busy_until: BusyUntil | None = None) -> int:
         work = self._notifications.purge(older_than, limit)
         work += self._mos.purge(older_than, limit - work)
-
-        def retention(message_id: str) -> float | None:
-            return self._message_retention(message_id, busy_until)
-
+        retention = functools.partial(self._message_retention, busy_until=busy_until)
         work += self._message_expiry.purge(older_than, limit - work, retention, self._forget_message)
         expiry = self._delivery_expiry
         work += expiry.purge(older_than, limit - work, self._delivery_retention, self._forget_delivery)
         return work
 
     async def clear(self) -> None:
-        self._messages.clear()
-        self._kept_per_account.clear()
-        self._message_expiry.clear()
-        self._message_late.clear()
-        self._notifications.clear()
-        self._mos.clear()
-        self._deliveries.clear()
-        self._delivery_expiry.clear()
+        self._empty()
+
+
+class NoJournal:
+    """The ``JobJournal`` beside this store: nothing outlives the process, and the engine's scheduler is the only
+    record of pending jobs."""
+
+    async def save(self, jobs: Sequence[Job]) -> None:
+        return None
+
+    async def forget(self, jobs: Sequence[Job]) -> None:
+        return None
+
+    async def load(self) -> list[Job]:
+        return []
+
+    async def clear(self) -> None:
+        return None
 
 
 if TYPE_CHECKING:
 
     def _is_a_store(store: InMemoryStore) -> Store:
         return store  # mypy proves the store fits the service's port
+
+    def _is_a_journal(journal: NoJournal) -> JobJournal:
+        return journal  # mypy proves the class fits the service's port

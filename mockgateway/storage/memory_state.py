@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
-from mockgateway.storage.process_tallies import ProcessTallies
+from mockgateway.storage.one_process import ProcessTallies
 
 if TYPE_CHECKING:
     from mockgateway.service.state_ports import StatePort
@@ -52,12 +52,6 @@ class InMemoryState(ProcessTallies):
 
     async def load_grants(self, now: float) -> list[Grant]:
         return [grant for grant in self._grants.values() if now < grant.kept_until()]
-
-    async def find_grant(self, *, access_token: str = "", refresh_token: str = "") -> Grant | None:
-        return None
-
-    async def spend_refresh(self, refresh_token: str) -> bool:
-        return True
 
     def save_clock(self, at: float) -> None:
         self._clock = at if self._clock is None else max(self._clock, at)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,19 +18,20 @@ from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessag
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
 from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import sqlite_sql as sql
-from mockgateway.storage.memory_peers import NoPeers
-from mockgateway.storage.sqlite_jobs import SqliteJobJournal
+from mockgateway.storage.one_process import NoPeers, StepsInTurn
+from mockgateway.storage.sqlite_rows import job_to_record, record_to_job
 from mockgateway.storage.sqlite_schema import connect
 from mockgateway.storage.sqlite_state import SqliteState
-from mockgateway.storage.steps_in_turn import record_step_in_turn
 
 if TYPE_CHECKING:
-    from mockgateway.service.ports import Store
+    from mockgateway.service.ports import JobJournal, Store
 
 T = TypeVar("T")
+#: Runs ``fn(connection, *args)`` on the store's thread (``SqliteStore._call``).
+OnConnection = Callable[..., Awaitable[Any]]
 
 
-class SqliteStore:
+class SqliteStore(StepsInTurn):
     #: About 4 ms per purge call (deleting also updates six indexes); queries wait behind it on the thread.
     purge_batch = 200
     steps_side_by_side = False  #: one connection, one statement at a time
@@ -99,11 +100,6 @@ class SqliteStore:
     async def replace_message(self, current: Message, updated: Message) -> bool:
         return await self._call(sql.replace_message, current, updated)
 
-    async def record_step(
-        self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
-    ) -> bool:
-        return await record_step_in_turn(self, current, updated, notification=notification, deliveries=deliveries)
-
     async def get_message(self, message_id: str) -> Message | None:
         return await self._call(sql.get_message, message_id)
 
@@ -115,8 +111,8 @@ class SqliteStore:
         return await self._call(sql.delete_messages, query)
 
     async def count_messages(self, account: str) -> int:
-        row = await self._call(sql.one, sql.COUNT_MESSAGES, (account,))
-        return 0 if row is None else int(row[0] or 0)
+        rows = await self._call(sql.all_rows, sql.COUNT_MESSAGES, (account,))
+        return int(rows[0][0])
 
     # -- notifications and MOs --------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
@@ -159,7 +155,8 @@ class SqliteStore:
 
     # -- pending jobs -----------------------------------------------------------------------------
     def journal(self) -> SqliteJobJournal:
-        """The pending jobs kept in this store's file; they also keep their messages from purges."""
+        """The pending jobs kept in this store's file; they also keep their messages from purges, so a long
+        timeline outlives the retention window."""
         return SqliteJobJournal(self._call)
 
     # -- retention and reset ----------------------------------------------------------------------
@@ -170,7 +167,32 @@ class SqliteStore:
         await self._call(sql.clear)
 
 
+class SqliteJobJournal:
+    """Pending jobs in the ``jobs`` table: the ``JobJournal`` that survives restarts."""
+
+    def __init__(self, call: OnConnection) -> None:
+        self._call = call
+
+    async def save(self, jobs: Sequence[Job]) -> None:
+        if jobs:
+            await self._call(sql.many, sql.INSERT_JOB, [job_to_record(job) for job in jobs])
+
+    async def forget(self, jobs: Sequence[Job]) -> None:
+        if jobs:
+            await self._call(sql.many, "DELETE FROM jobs WHERE key = ?", [(job.key,) for job in jobs])
+
+    async def load(self) -> list[Job]:
+        records = await self._call(sql.all_rows, sql.ALL_JOBS, ())
+        return [record_to_job(r) for r in records]
+
+    async def clear(self) -> None:
+        await self._call(sql.many, "DELETE FROM jobs", [()])
+
+
 if TYPE_CHECKING:
 
     def _is_a_store(store: SqliteStore) -> Store:
         return store  # mypy proves the store fits the service's port
+
+    def _is_a_journal(journal: SqliteJobJournal) -> JobJournal:
+        return journal  # mypy proves the class fits the service's port

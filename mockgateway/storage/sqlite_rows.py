@@ -1,4 +1,5 @@
-"""The SQLite store's columns, and one converter pair per value: the struct to its columns and back.
+"""The SQLite store's columns, and one converter pair per value (state values included): the struct to its
+columns and back.
 
 The only place that knows the order of a table's columns. Repeating compound fields (callback targets,
 options, attempts) are msgspec JSON text; enum members go in as their values.
@@ -25,6 +26,7 @@ from mockgateway.domain.model import (
     OAuth2Credentials,
     Options,
 )
+from mockgateway.domain.state import Grant, OptOut, OptOutVia, TargetOverride
 
 Row: TypeAlias = tuple[Any, ...]
 
@@ -43,8 +45,17 @@ DELIVERY_COLUMNS = (
     "id", "account", "kind", "subject_id", "message_id", "method", "url", "body", "content_type", "oauth2",
     "created_at", "state", "attempts", "next_attempt_at", "delivered_at", "kept_from",
 )  # fmt: skip
+OPT_OUT_COLUMNS = ("account", "number", "at", "via")
+TARGET_COLUMNS = ("account", "provider", "status", "mo")
+GRANT_COLUMNS = (
+    "access_token", "refresh_token", "account", "scope", "client", "issued_at", "expires_at", "refresh_expires_at",
+    "refresh_spent",
+)  # fmt: skip
+#: The key of an account-wide override: a column of a primary key cannot be NULL.
+_ACCOUNT_WIDE = ""
 
 _encode = msgspec.json.Encoder().encode
+_target = msgspec.json.Decoder(CallbackTarget).decode
 _targets = msgspec.json.Decoder(tuple[CallbackTarget, ...]).decode
 _options = msgspec.json.Decoder(Options).decode
 _attempts = msgspec.json.Decoder(tuple[Attempt, ...]).decode
@@ -66,31 +77,17 @@ def message_row(m: Message) -> Row:
 
 
 def row_message(row: Row) -> Message:
-    (id_, account, provider, destination, origin, text, encoding, part_ids, created_at, status, client_ref,
-     validity_s, handset_ack, callbacks, options, scenario, status_at, reason, part_statuses,
-     revision) = row  # fmt: skip
-    return Message(
-        id=id_,
-        account=account,
-        provider=provider,
-        destination=destination,
-        origin=origin,
-        text=text,
-        encoding=Encoding(encoding),
-        part_ids=tuple(part_ids.split(" ")),
-        created_at=created_at,
-        status=MessageStatus(status),
-        client_ref=client_ref,
-        validity_s=validity_s,
-        handset_ack=bool(handset_ack),
-        callbacks=_targets(callbacks) if callbacks else (),
-        options=_options(options) if options else (),
-        scenario=scenario,
-        status_at=status_at,
-        reason=reason,
-        part_statuses=tuple(map(MessageStatus, part_statuses.split(" "))) if part_statuses else (),
-        revision=revision,
+    m = dict(zip(MESSAGE_COLUMNS, row, strict=True))
+    m.update(
+        encoding=Encoding(m["encoding"]),
+        part_ids=tuple(m["part_ids"].split(" ")),
+        status=MessageStatus(m["status"]),
+        handset_ack=bool(m["handset_ack"]),
+        callbacks=_targets(m["callbacks"]) if m["callbacks"] else (),
+        options=_options(m["options"]) if m["options"] else (),
+        part_statuses=tuple(map(MessageStatus, m["part_statuses"].split(" "))) if m["part_statuses"] else (),
     )
+    return Message(**m)
 
 
 # -- notifications and MOs ------------------------------------------------------------------------
@@ -102,23 +99,9 @@ def notification_row(n: Notification) -> Row:
 
 
 def row_notification(row: Row) -> Notification:
-    (id_, message_id, account, provider, part_index, part_id, status, created_at, reason, code, retriable,
-     destination, scenario) = row  # fmt: skip
-    return Notification(
-        id=id_,
-        message_id=message_id,
-        account=account,
-        provider=provider,
-        part_index=part_index,
-        part_id=part_id,
-        status=MessageStatus(status),
-        created_at=created_at,
-        reason=reason,
-        code=code,
-        retriable=None if retriable is None else bool(retriable),
-        destination=destination,
-        scenario=scenario,
-    )
+    n = dict(zip(NOTIFICATION_COLUMNS, row, strict=True))
+    n.update(status=MessageStatus(n["status"]), retriable=None if n["retriable"] is None else bool(n["retriable"]))
+    return Notification(**n)
 
 
 def mo_row(m: MoMessage) -> Row:
@@ -126,17 +109,7 @@ def mo_row(m: MoMessage) -> Row:
 
 
 def row_mo(row: Row) -> MoMessage:
-    id_, account, provider, sender, recipient, text, received_at, in_reply_to = row
-    return MoMessage(
-        id=id_,
-        account=account,
-        provider=provider,
-        sender=sender,
-        recipient=recipient,
-        text=text,
-        received_at=received_at,
-        in_reply_to=in_reply_to,
-    )
+    return MoMessage(**dict(zip(MO_COLUMNS, row, strict=True)))
 
 
 # -- callback deliveries --------------------------------------------------------------------------
@@ -150,27 +123,16 @@ def delivery_row(d: Delivery, kept_from: float | None) -> Row:
 
 
 def row_delivery(row: Row) -> Delivery:
-    (id_, account, kind, subject_id, message_id, method, url, body, content_type, oauth2, created_at, state,
-     attempts, next_attempt_at, delivered_at, _kept_from) = row  # fmt: skip
-    return Delivery(
-        id=id_,
-        account=account,
-        kind=kind,
-        subject_id=subject_id,
-        message_id=message_id,
-        call=HttpCall(
-            method=method,
-            url=url,
-            body=body,
-            content_type=content_type,
-            oauth2=_oauth2(oauth2) if oauth2 else None,
-        ),
-        created_at=created_at,
-        state=DeliveryState(state),
-        attempts=_attempts(attempts) if attempts else (),
-        next_attempt_at=next_attempt_at,
-        delivered_at=delivered_at,
+    d = dict(zip(DELIVERY_COLUMNS, row, strict=True))
+    call = {column: d.pop(column) for column in ("method", "url", "body", "content_type", "oauth2")}
+    call["oauth2"] = _oauth2(call["oauth2"]) if call["oauth2"] else None
+    del d["kept_from"]  # the store's own column
+    d.update(
+        call=HttpCall(**call),
+        state=DeliveryState(d["state"]),
+        attempts=_attempts(d["attempts"]) if d["attempts"] else (),
     )
+    return Delivery(**d)
 
 
 # -- pending jobs ----------------------------------------------------------------------------------
@@ -194,3 +156,44 @@ def record_to_job(r: Row) -> Job:
         text=None if text is None else str(text),
         sender=None if sender is None else str(sender),
     )
+
+
+# -- state: opt-outs, callback targets, grants ----------------------------------------------------
+def opt_out_to_row(opt_out: OptOut) -> Row:
+    return (opt_out.account, opt_out.number, opt_out.at, opt_out.via.value)
+
+
+def row_to_opt_out(row: Row) -> OptOut:
+    account, number, at, via = row
+    return OptOut(account=account, number=number, at=float(at), via=OptOutVia(via))
+
+
+def override_to_row(override: TargetOverride) -> Row:
+    provider = _ACCOUNT_WIDE if override.provider is None else override.provider
+    return (override.account, provider, _json(override.status), _json(override.mo))
+
+
+def row_to_override(row: Row) -> TargetOverride:
+    account, provider, status, mo = row
+    return TargetOverride(
+        account=account,
+        provider=None if provider == _ACCOUNT_WIDE else provider,
+        status=_target(status) if status else None,
+        mo=_target(mo) if mo else None,
+    )
+
+
+def grant_to_row(grant: Grant) -> Row:
+    return (
+        grant.access_token, grant.refresh_token, grant.account, grant.scope, grant.client, grant.issued_at,
+        grant.expires_at, grant.refresh_expires_at, int(grant.refresh_spent),
+    )  # fmt: skip
+
+
+def row_to_grant(row: Row) -> Grant:
+    grant = dict(zip(GRANT_COLUMNS, row, strict=True))
+    grant.update(
+        {column: float(grant[column]) for column in ("issued_at", "expires_at", "refresh_expires_at")},
+        refresh_spent=bool(grant["refresh_spent"]),
+    )
+    return Grant(**grant)

@@ -1,22 +1,25 @@
-"""The SQLite store's schema, and the checks made when a database file is opened."""
+"""The SQLite store's schema, and the checks and migration made when a database file is opened."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from mockgateway.domain.errors import ConfigError
-from mockgateway.storage.sqlite_migrate import migrate_from_1
 from mockgateway.storage.sqlite_rows import (
     DELIVERY_COLUMNS,
+    GRANT_COLUMNS,
     JOB_COLUMNS,
     MESSAGE_COLUMNS,
     MO_COLUMNS,
     NOTIFICATION_COLUMNS,
+    OPT_OUT_COLUMNS,
+    TARGET_COLUMNS,
 )
-from mockgateway.storage.state_rows import GRANT_COLUMNS, OPT_OUT_COLUMNS, TARGET_COLUMNS
 
 #: 2 added the state tables (opt-outs, callback targets, grants) and the messages' revision column; a version-1
 #: file is migrated when opened.
@@ -101,13 +104,11 @@ def connect(path: Path) -> tuple[sqlite3.Connection, int]:
         db.create_function("contains_ci", 2, _contains_ci, deterministic=True)
         _check_schema(db, path)
         return db, _next_generation(db)
-    except ConfigError:
+    except BaseException as error:
         if db is not None:
             db.close()
-        raise
-    except (sqlite3.Error, OSError) as error:
-        if db is not None:
-            db.close()
+        if not isinstance(error, sqlite3.Error | OSError):
+            raise
         raise ConfigError(f"{path}: cannot use this file as the SQLite store: {error}") from error
 
 
@@ -117,7 +118,9 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
         with transaction(db):
             db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
             db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-            _create(db)
+            _execute_all(db, _TABLES + _STATE_TABLES)
+            for trigger in TALLY_TRIGGERS:
+                db.execute(trigger)
         return
     if "schema_version" not in tables:
         raise ConfigError(f"{path}: is an SQLite database but not a mockgateway store (no schema_version table)")
@@ -139,12 +142,6 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
         raise ConfigError(f"{path}: the SQLite store is damaged: {problem[0] if problem else 'no answer'}")
 
 
-def _create(db: sqlite3.Connection) -> None:
-    _execute_all(db, _TABLES + _STATE_TABLES)
-    for trigger in TALLY_TRIGGERS:
-        db.execute(trigger)
-
-
 def _next_generation(db: sqlite3.Connection) -> int:
     with transaction(db):
         row = db.execute("SELECT value FROM meta WHERE key = 'opened'").fetchone()
@@ -154,9 +151,34 @@ def _next_generation(db: sqlite3.Connection) -> int:
 
 
 def _migrate_from_1(db: sqlite3.Connection) -> None:
+    """Version 1 had no state tables and no message revision, and kept its compound columns as JSON arrays of
+    field values; version 2 keeps them as JSON objects named by field, as msgspec writes the structs. One
+    transaction: every step lands, or none."""
     with transaction(db):
-        migrate_from_1(db, lambda connection: _execute_all(connection, _STATE_TABLES))
+        _execute_all(db, _STATE_TABLES)
+        db.execute("ALTER TABLE messages ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")
+        _rewrite(db, "messages", "callbacks", _targets)
+        _rewrite(db, "deliveries", "oauth2", _oauth2)
+        _rewrite(db, "deliveries", "attempts", _attempts)
         db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+def _rewrite(db: sqlite3.Connection, table: str, column: str, convert: Callable[[list[Any]], object]) -> None:
+    rows = db.execute(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+    for row_id, raw in rows:
+        db.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (json.dumps(convert(json.loads(raw))), row_id))
+
+
+def _oauth2(fields: list[object]) -> dict[str, object]:
+    return dict(zip(("client_id", "client_secret", "token_url"), fields, strict=True))
+
+
+def _targets(targets: list[list[object]]) -> list[dict[str, object]]:
+    return [{"url": url, "oauth2": _oauth2(oauth2) if oauth2 else None} for url, *oauth2 in targets]
+
+
+def _attempts(attempts: list[list[object]]) -> list[dict[str, object]]:
+    return [dict(zip(("at", "status", "latency_ms", "error"), attempt, strict=True)) for attempt in attempts]
 
 
 def _execute_all(db: sqlite3.Connection, statements: str) -> None:

@@ -61,10 +61,6 @@ _EVENTS = {
 }
 
 
-def one(db: Db, statement: str, args: Sequence[Any]) -> Any:
-    return db.execute(statement, args).fetchone()
-
-
 def all_rows(db: Db, statement: str, args: Sequence[Any]) -> list[Any]:
     return db.execute(statement, args).fetchall()
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
 from mockgateway.storage.clock_writes import LatestPosition
-from mockgateway.storage.process_tallies import ProcessTallies
-from mockgateway.storage.state_rows import (
+from mockgateway.storage.one_process import ProcessTallies
+from mockgateway.storage.sqlite_rows import (
     GRANT_COLUMNS,
     OPT_OUT_COLUMNS,
     TARGET_COLUMNS,
@@ -96,12 +96,6 @@ class SqliteState(ProcessTallies):
         return [row_to_grant(row) for row in rows]
 
     # -- the clock --------------------------------------------------------------------------------------
-    async def find_grant(self, *, access_token: str = "", refresh_token: str = "") -> Grant | None:
-        return None  # the file is one process's: its token service knows every grant
-
-    async def spend_refresh(self, refresh_token: str) -> bool:
-        return True
-
     def save_clock(self, at: float) -> None:
         if self._clock.moved(at):
             self._write(self._write_clock)

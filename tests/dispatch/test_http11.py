@@ -13,8 +13,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from mockgateway.dispatch import http11
-from mockgateway.dispatch.http11 import ConnectionFailed, Http11Client, InvalidResponse
+from mockgateway.dispatch.http11 import Http11Client
 from mockgateway.dispatch.transport import HttpTransport
+from mockgateway.dispatch.wire import ConnectionFailed, InvalidResponse
 from mockgateway.domain.model import HttpCall
 
 AiohttpServer = Callable[..., Awaitable[TestServer]]

@@ -6,8 +6,7 @@ import asyncio
 
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
-from mockgateway.dispatch.ordered import OrderedTransport
-from mockgateway.dispatch.transport import TransportResult
+from mockgateway.dispatch.transport import OrderedTransport, TransportResult
 from mockgateway.domain.model import HttpCall
 from tests.internals import transport_of
 

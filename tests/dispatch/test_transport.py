@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockgateway.dispatch.oauth2 import TokenError, parse_token_response
-from mockgateway.dispatch.transport import HttpTransport
+from mockgateway.dispatch.transport import HttpTransport, TokenError, parse_token_response
 from mockgateway.domain.model import HttpCall
 from tests.dispatch.conftest import Receiver
 

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from mockgateway.cli import open_admin_warning
 from mockgateway.config import ConfigError, Settings
-from mockgateway.http.admin_auth import PUBLIC_PATHS
+from mockgateway.http.admin_common import PUBLIC_PATHS
 from mockgateway.http.app import create_app
 from tests.conftest import basic
 

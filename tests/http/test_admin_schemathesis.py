@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from mockgateway.config import Settings
-from mockgateway.http.admin_openapi import document_json
+from mockgateway.http.ui import document_json
 from tests.served import Served, served_in_thread
 
 TOKEN = "s3cret-admin-token"

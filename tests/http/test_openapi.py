@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockgateway.config import Settings
-from mockgateway.http.admin_filters import CALLBACKS, MESSAGES, MOS, NOTIFICATIONS, PAGING, Filters
+from mockgateway.http.admin import CALLBACKS, MESSAGES, MOS, NOTIFICATIONS, PAGING, Filters
 from mockgateway.http.app import create_app
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
@@ -49,7 +49,7 @@ async def test_the_document_describes_exactly_the_admin_routes_served(client: Te
 
 
 async def test_every_operation_but_the_public_ones_asks_for_the_bearer_token(client: TestClient[Any, Any]) -> None:
-    from mockgateway.http.admin_auth import PUBLIC_PATHS
+    from mockgateway.http.admin_common import PUBLIC_PATHS
 
     document = await served_document(client)
     assert document["components"]["securitySchemes"]["adminToken"]["scheme"] == "bearer"
@@ -90,7 +90,7 @@ def test_the_document_ships_in_the_package() -> None:
     import tomllib
     from pathlib import Path
 
-    from mockgateway.http.admin_openapi import DOCUMENT_PATH
+    from mockgateway.http.ui import DOCUMENT_PATH
 
     root = Path(__file__).resolve().parents[2]
     package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from mockgateway.service.ports import JobJournal, Store
-from mockgateway.storage.memory import InMemoryStore
-from mockgateway.storage.memory_jobs import NoJournal
+from mockgateway.storage.memory import InMemoryStore, NoJournal
 from mockgateway.storage.redis_store import RedisStore
 from mockgateway.storage.sqlite import SqliteStore
 from tests.redis_server import redis_url
