@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import msgspec
 
 from mockgateway.domain.errors import GatewayError
-from mockgateway.domain.model import CallbackTarget, HttpCall
+from mockgateway.domain.model import Account, CallbackTarget, HttpCall
 
 
 class WireRequest(Protocol):
@@ -77,6 +77,16 @@ class Dialect(Protocol):
     def render_error(self, error: GatewayError) -> WireResponse:
         """The provider's own error format for ``error``."""
         ...
+
+
+def logins(accounts: Iterable[Account], provider: str, credential: str) -> dict[str, str]:
+    """Account names by their ``provider`` ``credential`` (a key, a login); the account itself is looked up per
+    request, as its callbacks may change."""
+    return {
+        str(account.credentials[provider][credential]): account.name
+        for account in accounts
+        if credential in account.credentials.get(provider, {})
+    }
 
 
 # -- callback requests, as the dialects address them to a customer's target -------------------------------------

@@ -8,6 +8,7 @@ from typing import Any, TypeGuard
 import orjson
 
 from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.model import Options, Scalar
 
 
 def json_object(raw: bytes, *, empty_ok: bool = False) -> dict[str, Any]:
@@ -34,6 +35,14 @@ def kept_json(payload: object) -> bytes:
     building the bodies. A copy frees the block at once, for the next body to reuse.
     """
     return b"%b" % orjson.dumps(payload)
+
+
+def compact(options: dict[str, Scalar]) -> Options:
+    """A request's options as kept: those given, a null or false one left out."""
+    values = options.values()
+    if None not in values and False not in values:  # most requests (``0 == False`` only costs the longer way)
+        return tuple(options.items())
+    return tuple([(key, value) for key, value in options.items() if value is not None and value is not False])
 
 
 def invalid(name: str, problem: str) -> InvalidRequest:

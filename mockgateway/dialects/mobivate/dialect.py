@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import orjson
 
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
 from mockgateway.dialects.mobivate.errors import render_error
 from mockgateway.dialects.mobivate.logs import MessageLogs
 from mockgateway.dialects.mobivate.optouts import OptOuts
@@ -21,7 +21,7 @@ from mockgateway.dialects.mobivate.requests import (
 )
 from mockgateway.dialects.mobivate.webhooks import Webhooks
 from mockgateway.dialects.mobivate.wire import PROVIDER
-from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
+from mockgateway.domain.errors import Forbidden, Unauthorized
 from mockgateway.domain.model import Account
 from mockgateway.service.gateway import Gateway
 
@@ -33,15 +33,11 @@ KEY_IS_VALID = {"message": "API Key is valid"}
 class MobivateDialect:
     name = PROVIDER
     path_roots: tuple[str, ...] = ("/send", "/message", "/addressbook", "/optout", "/webhooks")
+    render_error = staticmethod(render_error)
 
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
-        #: API key -> account name; the account itself is looked up per request as its callbacks may change.
-        self._by_key = {
-            str(account.credentials[PROVIDER]["api_key"]): account.name
-            for account in gateway.accounts.values()
-            if PROVIDER in account.credentials
-        }
+        self._by_key = logins(gateway.accounts.values(), PROVIDER, "api_key")
         self.logs = MessageLogs(gateway)
         self.optouts = OptOuts(gateway)
         self.webhooks = Webhooks(gateway)
@@ -63,9 +59,6 @@ class MobivateDialect:
             Endpoint("POST", "/webhooks/incoming", guarded(self.webhooks.incoming)),
             Endpoint("POST", "/webhooks/click", guarded(self.webhooks.click)),
         )
-
-    def render_error(self, error: GatewayError) -> WireResponse:
-        return render_error(error)
 
     def authenticate(self, request: WireRequest, *, legacy: bool = False) -> Account:
         """The account behind ``Authorization: Bearer <API key>`` (or ``?api_key=`` where ``legacy``)."""

@@ -162,5 +162,5 @@ def send_request(account: str, message: Outgoing, *, campaign_id: str | None, ba
         part_sizes=PART_SIZES,
         client_ref=message.reference,
         callbacks=callbacks,
-        options=tuple((key, value) for key, value in options.items() if value is not None),
+        options=f.compact(options),
     )

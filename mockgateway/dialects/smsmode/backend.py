@@ -6,6 +6,7 @@ import hmac
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
+from mockgateway.dialects.base import logins
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import Draft
 from mockgateway.domain.errors import GatewayError, NotFound, Unauthorized
@@ -28,10 +29,10 @@ class InsufficientCredit(GatewayError):
 class Backend:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        #: credential -> account name; the account itself is looked up per request as its callbacks may change
-        self._by_token = _logins(gateway, "access_token")
-        self._by_key = _logins(gateway, "api_key")
-        self._by_pseudo = _logins(gateway, "pseudo")
+        accounts = gateway.accounts.values()
+        self._by_token = logins(accounts, wire.PROVIDER, "access_token")
+        self._by_key = logins(accounts, wire.PROVIDER, "api_key")
+        self._by_pseudo = logins(accounts, wire.PROVIDER, "pseudo")
         self._sends: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
 
     # -- accounts -------------------------------------------------------------------------------------
@@ -135,11 +136,3 @@ class Backend:
         """The recipient's current status code, as a poll reports it."""
         events = await self.gateway.notifications(EventQuery(message_id=message.id))
         return codes.current_code(message, events, self.gateway.now())
-
-
-def _logins(gateway: Gateway, key: str) -> dict[str, str]:
-    return {
-        str(account.credentials[wire.PROVIDER][key]): account.name
-        for account in gateway.accounts.values()
-        if wire.PROVIDER in account.credentials and key in account.credentials[wire.PROVIDER]
-    }

@@ -74,6 +74,7 @@ class SmsmodeDialect:
 
     name = PROVIDER
     path_roots: tuple[str, ...] = ("/http",)
+    render_error = staticmethod(render_error)
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
@@ -92,9 +93,6 @@ class SmsmodeDialect:
         return tuple(
             Endpoint(method, f"{BASE}/{path}", handler) for path, handler in routes for method in ("GET", "POST")
         )
-
-    def render_error(self, error: GatewayError) -> WireResponse:
-        return render_error(error)
 
     async def send(self, request: WireRequest) -> WireResponse:
         params = request_params(request)

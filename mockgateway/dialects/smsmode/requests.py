@@ -73,7 +73,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
         force_ucs2=classe == "9",
         client_ref=f.optional_str(params, "refClient", max_len=MAX_REF_CLIENT) or None,
         callbacks=(CallbackTarget(url=status_url),) if status_url else (),
-        options=_compact(options),
+        options=f.compact(options),
         send_at=date_envoi(params.get("date_envoi", "").strip(), now),
     )
     return _draft(request, sms_id)
@@ -135,10 +135,6 @@ def _url(data: Mapping[str, Any], name: str) -> str | None:
     return None if value is None or value == "" else f.http_url(value, name)
 
 
-def _compact(options: dict[str, Scalar]) -> tuple[tuple[str, Scalar], ...]:
-    return tuple((key, value) for key, value in options.items() if value is not None and value is not False)
-
-
 def _draft(request: SendRequest, sms_id: str) -> Draft:
     seg = segment(request.text, force_ucs2=request.force_ucs2)
     return Draft(request, sms_id, len(seg.parts), seg.encoding)
@@ -172,7 +168,7 @@ def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> D
         force_ucs2=encoding == "UNICODE",
         client_ref=ref,
         callbacks=(CallbackTarget(url=status_url),) if status_url else (),
-        options=_compact(options),
+        options=f.compact(options),
         send_at=send_at,
     )
     draft = _draft(request, sms_id)

@@ -46,6 +46,7 @@ def render_error(error: GatewayError) -> WireResponse:
 class SmsmodeRestDialect:
     name = wire.PROVIDER
     path_roots: tuple[str, ...] = ("/sms",)
+    render_error = staticmethod(render_error)
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
@@ -55,9 +56,6 @@ class SmsmodeRestDialect:
             Endpoint("POST", MESSAGES, self.send),
             Endpoint("GET", MESSAGES + "/{messageId}", self.get),
         )
-
-    def render_error(self, error: GatewayError) -> WireResponse:
-        return render_error(error)
 
     async def send(self, request: WireRequest) -> WireResponse:
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable, Sequence
 
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
 from mockgateway.dialects.textapp.codes import (
     NO_RESULT,
     NOT_AUTHORISED,
@@ -42,11 +42,7 @@ class TextAppDialect:
 
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
-        self._by_login = {
-            str(account.credentials[PROVIDER]["login"]): account.name
-            for account in gateway.accounts.values()
-            if PROVIDER in account.credentials
-        }
+        self._by_login = logins(gateway.accounts.values(), PROVIDER, "login")
         #: Method names are matched in any letter case: clients send ``sendsms`` as well as ``SendSMS``.
         self._methods: dict[str, tuple[str, Method]] = {
             "sendsms": ("SendSMS", self.send_sms),

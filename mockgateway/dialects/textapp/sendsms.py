@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mockgateway.dialects.fields import compact
 from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, refuse
 from mockgateway.dialects.textapp.params import Params, number_digits
 from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
@@ -133,7 +134,7 @@ def _request(fields: _Fields, destinations: tuple[str, ...], account: str) -> Se
         validity_s=fields.validity_h * 3600,
         client_ref=fields.reference,
         callbacks=(CallbackTarget(url=fields.status_url),) if fields.status_url else (),
-        options=tuple((key, value) for key, value in options.items() if value is not None),
+        options=compact(options),
     )
 
 
