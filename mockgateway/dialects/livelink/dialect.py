@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
 
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
 from mockgateway.dialects.fields import json_object
-from mockgateway.dialects.livelink import callbacks, common_send, requests
-from mockgateway.dialects.livelink.errors import render_error
+from mockgateway.dialects.livelink import common_send, errors, requests
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints
 from mockgateway.dialects.livelink.pull import PullEndpoints
-from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
-from mockgateway.domain.model import Account, Message
+from mockgateway.domain.errors import Forbidden, Unauthorized
+from mockgateway.domain.model import Account, Message, SendRequest
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.tokens import TokenUnknown
 
@@ -24,16 +23,12 @@ PROVIDER = requests.PROVIDER
 class LiveLinkDialect:
     name = PROVIDER
     path_roots: tuple[str, ...] = ("/api",)
+    render_error = staticmethod(errors.render_error)
 
     def __init__(self, gateway: Gateway, *, status_list_key: str = "SAPNotification") -> None:
         self._gateway = gateway
-        self._by_key = {
-            str(account.credentials[PROVIDER]["app_key"]): account
-            for account in gateway.accounts.values()
-            if PROVIDER in account.credentials
-        }
-        self._oauth = OAuthEndpoints(gateway, self._by_key)
-        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key, callbacks.AckCallbacks().moment)
+        self._oauth = OAuthEndpoints(gateway, logins(gateway.accounts.values(), PROVIDER, "app_key"))
+        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key)
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
@@ -45,33 +40,26 @@ class LiveLinkDialect:
             Endpoint("GET", "/api/v2/sms/mo", self._pull.mo),
         )
 
-    def render_error(self, error: GatewayError) -> WireResponse:
-        return render_error(error)
-
     async def send_v2(self, request: WireRequest) -> WireResponse:
         account = await self.authenticate(request)
         common = common_send.decode(request.body)
         parsed = common_send.send_request(common, account.name) if common is not None else None
         if common is not None and parsed is not None:
-            written = common.destination
-        else:  # any other body, read and checked field by field
-            data = json_object(request.body)
-            parsed = requests.parse_v2(data, account.name)
-            if "clientId" in data:  # an option only a request that names it has
-                self._check_client_id(parsed.option_value("clientId"), account)
-            written = data["destination"]
-        accepted = await self._gateway.send(parsed)
-        body = {"livelinkOrderIds": _order_ids(written, accepted.messages)}
-        return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
+            return await self._send(parsed, common.destination, {})
+        data = json_object(request.body)  # any other body, read and checked field by field
+        parsed = _own_client_id(requests.parse_v2(data, account.name), data, account)
+        return await self._send(parsed, data["destination"], {})
 
     async def send_v1(self, request: WireRequest) -> WireResponse:
         account = await self.authenticate(request)
         data = json_object(request.body)
-        parsed = requests.parse_v1(data, account.name)
-        if "clientId" in data:
-            self._check_client_id(parsed.option_value("clientId"), account)
+        parsed = _own_client_id(requests.parse_v1(data, account.name), data, account)
+        return await self._send(parsed, data["destination"], _v1_echo(data, account))
+
+    async def _send(self, parsed: SendRequest, written: str | list[str], echo: Mapping[str, Any]) -> WireResponse:
+        """Sends ``parsed``; the answer is ``echo`` (v1's) and the order ids of the destinations as ``written``."""
         accepted = await self._gateway.send(parsed)
-        body = {**_v1_echo(data, account), "livelinkOrderIds": _order_ids(data["destination"], accepted.messages)}
+        body = {**echo, "livelinkOrderIds": _order_ids(written, accepted.messages)}
         return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
 
     async def authenticate(self, request: WireRequest) -> Account:
@@ -86,10 +74,13 @@ class LiveLinkDialect:
             raise Unauthorized("Token does not match account credentials") from None
         return self._gateway.account(grant.account)
 
-    @staticmethod
-    def _check_client_id(client_id: object, account: Account) -> None:
-        if client_id is not None and client_id != account.credentials[PROVIDER].get("client_id"):
-            raise Forbidden(f"clientId {client_id} does not belong to this account", field="clientId")
+
+def _own_client_id(parsed: SendRequest, data: dict[str, Any], account: Account) -> SendRequest:
+    """``parsed``, once its ``clientId`` (an option only a request that names it has) is found to be the account's."""
+    client_id = parsed.option_value("clientId") if "clientId" in data else None
+    if client_id is not None and client_id != account.credentials[PROVIDER].get("client_id"):
+        raise Forbidden(f"clientId {client_id} does not belong to this account", field="clientId")
+    return parsed
 
 
 _V1_ECHO = frozenset(

@@ -52,28 +52,21 @@ def status_line(status: int) -> str:
         return str(status)
 
 
-def error_body(status: int, api_code: int, user_message: str, debug_message: str) -> bytes:
-    return orjson.dumps(
-        {
-            "httpStatusCode": status_line(status),
-            "apiErrorCode": api_code,
-            "userMessage": user_message,
-            "debugMessage": debug_message,
-            "docUrl": DOC_URL,
-        }
-    )
+def expired(error: TokenExpired) -> str:
+    return f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}"
 
 
 def render_error(error: GatewayError) -> WireResponse:
     status = error.http_status
-    if isinstance(error, TokenExpired):
-        debug = f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}"
-    else:
-        debug = error.detail
-    user = error.detail if status == 400 else _USER_MESSAGES.get(status, "Internal server error")
+    body = {
+        "httpStatusCode": status_line(status),
+        "apiErrorCode": API_ERROR_CODES.get(error.code, 5000),
+        "userMessage": error.detail if status == 400 else _USER_MESSAGES.get(status, "Internal server error"),
+        "debugMessage": expired(error) if isinstance(error, TokenExpired) else error.detail,
+        "docUrl": DOC_URL,
+    }
     headers = {"WWW-Authenticate": 'Bearer realm="livelink"'} if status == 401 else retry_after(error)
-    body = error_body(status, API_ERROR_CODES.get(error.code, 5000), user, debug)
-    return WireResponse(status, body, headers=headers or None)
+    return WireResponse(status, orjson.dumps(body), headers=headers or None)
 
 
 def _stamp(epoch: float) -> str:

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs
 
 import orjson
 
-from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.livelink.errors import expired
+from mockgateway.dialects.livelink.requests import PROVIDER
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
-from mockgateway.domain.model import Account
 from mockgateway.domain.state import Grant
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.tokens import TokenExpired, TokenOfAnotherClient
@@ -40,9 +40,9 @@ def grant_body(grant: Grant) -> bytes:
 
 
 class OAuthEndpoints:
-    def __init__(self, gateway: Gateway, accounts_by_key: Mapping[str, Account]) -> None:
+    def __init__(self, gateway: Gateway, names_by_key: Mapping[str, str]) -> None:
         self._gateway = gateway
-        self._accounts_by_key = accounts_by_key
+        self._by_key = names_by_key
 
     async def token(self, request: WireRequest) -> WireResponse:
         response = await self._grant(request)
@@ -56,19 +56,16 @@ class OAuthEndpoints:
             return oauth_error(400, "invalid_request", "The parameter 'grant_type' is required")
         authorization = request.headers.get("Authorization", "")
         if grant_type == "client_credentials":
-            account = self._client(authorization)
-            if account is None:
+            client = self._client(authorization)
+            if client is None:
                 return _bad_client()
-            return WireResponse(
-                200, grant_body(self._gateway.issue_token(account.name, SCOPE, client=_app_key(account)))
-            )
+            return WireResponse(200, grant_body(self._gateway.issue_token(self._by_key[client], SCOPE, client=client)))
         if grant_type == "refresh_token":
             # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
-            account = self._client(authorization) if authorization else None
-            if authorization and account is None:
+            client = self._client(authorization) if authorization else None
+            if authorization and client is None:
                 return _bad_client()
-            refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
-            return await self._refresh(refresh_token, None if account is None else _app_key(account))
+            return await self._refresh(form.get("refresh_token") or request.query.get("refresh_token", ""), client)
         return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
 
     async def _refresh(self, refresh_token: str, client: str | None) -> WireResponse:
@@ -84,7 +81,8 @@ class OAuthEndpoints:
             return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
         return WireResponse(200, grant_body(grant))
 
-    def _client(self, authorization: str) -> Account | None:
+    def _client(self, authorization: str) -> str | None:
+        """The app key (the OAuth client a grant is issued to) of Basic credentials whose secret is its account's."""
         scheme, _, encoded = authorization.partition(" ")
         if scheme.lower() != "basic":
             return None
@@ -92,10 +90,10 @@ class OAuthEndpoints:
             key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return None
-        account = self._accounts_by_key.get(key)
-        if account is None or account.credentials["livelink"]["app_secret"] != secret:
+        name = self._by_key.get(key)
+        if name is None or self._gateway.account(name).credentials[PROVIDER]["app_secret"] != secret:
             return None
-        return account
+        return key
 
     async def validate(self, request: WireRequest) -> WireResponse:
         token = _token_from_body(request)
@@ -104,7 +102,7 @@ class OAuthEndpoints:
         try:
             grant = await self._gateway.authenticate(token)
         except TokenExpired as error:
-            return _denied(f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}")
+            return _denied(expired(error))
         except GatewayError:
             return _denied(f"access_denied: {token} is not a valid access_token")
         remaining = round(grant.expires_at - grant.issued_at)
@@ -113,11 +111,6 @@ class OAuthEndpoints:
             "messageBody": f"token is valid, scope {grant.scope}, lifetime {remaining}s",
         }
         return WireResponse(200, orjson.dumps(body))
-
-
-def _app_key(account: Account) -> str:
-    """The OAuth client a grant is issued to."""
-    return str(account.credentials["livelink"]["app_key"])
 
 
 def _bad_client() -> WireResponse:
@@ -150,7 +143,3 @@ def _token_from_body(request: WireRequest) -> str:
     if "access_token" in form:
         return form["access_token"]
     return request.query.get("access_token") or raw.decode("utf-8", "replace")
-
-
-def _stamp(epoch: float) -> str:
-    return to_datetime(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -17,7 +17,7 @@ import orjson
 from mockgateway.clock import iso
 from mockgateway.dialects.base import WireRequest, WireResponse
 from mockgateway.dialects.fields import invalid
-from mockgateway.dialects.livelink.callbacks import Moment, ack_text, gmt_moment, operator_id
+from mockgateway.dialects.livelink.callbacks import ack_text, client_id, operator_id
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery
@@ -38,9 +38,8 @@ Authenticate = Callable[[WireRequest], Awaitable[Account]]
 
 
 class PullEndpoints:
-    def __init__(self, gateway: Gateway, authenticate: Authenticate, status_list_key: str, moment: Moment) -> None:
+    def __init__(self, gateway: Gateway, authenticate: Authenticate, status_list_key: str) -> None:
         self._gateway = gateway
-        self._moment = moment
         self._authenticate = authenticate
         self._list_key = status_list_key
 
@@ -61,10 +60,7 @@ class PullEndpoints:
             "clientId": client_id(account),
             "pageCount": _pages(total),
             "pageIndex": page,
-            self._list_key: [
-                ack_item(n, await self._reached(n), handset_ack=n.message_id in asked, moment=self._moment)
-                for n in items
-            ],
+            self._list_key: [ack_item(n, await self._reached(n), handset_ack=n.message_id in asked) for n in items],
         }
         return WireResponse(200, orjson.dumps(body))
 
@@ -93,14 +89,7 @@ class PullEndpoints:
         return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
 
 
-def client_id(account: Account) -> str:
-    value = account.credentials.get("livelink", {}).get("client_id")
-    return account.name if value is None else str(value)
-
-
-def ack_item(
-    n: Notification, reached: MessageStatus, *, handset_ack: bool = False, moment: Moment = gmt_moment
-) -> dict[str, Any]:
+def ack_item(n: Notification, reached: MessageStatus, *, handset_ack: bool = False) -> dict[str, Any]:
     """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example.
 
     ``status`` is ``reached``, a value of the spec's enum; an error ACK's code is in ``finalStatusIndicator``.
@@ -109,7 +98,7 @@ def ack_item(
     return {
         "finalStatusIndicator": n.code or (FINAL if is_final(n.status, handset_ack) else NOT_FINAL),
         "internalStatusId": n.code or n.status.value,
-        "messageBody": ack_text(n, moment=moment),
+        "messageBody": ack_text(n),
         "operatorId": operator_id(n.destination),
         "orderId": n.part_id,
         "recipient": f"+{n.destination}",

@@ -10,7 +10,6 @@ from mockgateway.dialects import fields as f
 from mockgateway.domain.model import (
     CallbackTarget,
     OAuth2Credentials,
-    Options,
     Scalar,
     SendRequest,
 )
@@ -57,7 +56,7 @@ def parse_v1(data: dict[str, Any], account: str) -> SendRequest:
     ack_type = f.optional_enum(data, "ackType", ACK_TYPES)
     options: dict[str, Scalar] = {"api": "v1", "ackType": ack_type or "ORDER", "acknowledgement": True}
     options.update(parse_ack_flags(f.optional_str(data, "ackFlags", max_len=1024)))
-    _common_options(data, options)
+    options.update({name: check(data, name) for name, check in _COMMON_OPTIONS.items()})
     options["operatorId"] = f.optional_str(data, "operatorId", max_len=16)
     return _request(data, account, text, encoding in ("UCS2", "BIG5", "GB2312"), options)
 
@@ -81,11 +80,6 @@ def parse_ack_flags(raw: str | None) -> dict[str, Scalar]:
             raise f.invalid("ackFlags", f"{item.strip()!r} is not '<ackFlag>: true|false' for a flag not yet given")
         flags[match.group(2)] = match.group(4).lower() == "true"
     return flags
-
-
-def _common_options(data: dict[str, Any], options: dict[str, Scalar]) -> None:
-    for name, check in _COMMON_OPTIONS.items():
-        options[name] = check(data, name)
 
 
 def _pid(data: Mapping[str, Any], name: str) -> str | None:
@@ -135,7 +129,7 @@ def _request(data: dict[str, Any], account: str, text: str, ucs2: bool, options:
         client_ref=subject,
         handset_ack=options["ackType"] == "MESSAGE",  # the ask for a handset ACK
         callbacks=callbacks,
-        options=_compact(options),
+        options=f.compact(options),
     )
 
 
@@ -219,11 +213,3 @@ def _nested_str(data: dict[str, Any], key: str, name: str) -> str:
     if not isinstance(value, str) or not value:
         raise f.invalid(name, "is required, a non-empty string")
     return value
-
-
-def _compact(options: dict[str, Scalar]) -> Options:
-    """The options given: a null or false one is left out."""
-    values = options.values()
-    if None not in values and False not in values:  # most requests (``0 == False`` only costs the longer way)
-        return tuple(options.items())
-    return tuple([(key, value) for key, value in options.items() if value is not None and value is not False])
