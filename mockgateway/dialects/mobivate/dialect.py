@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from http import HTTPStatus
 
 import orjson
 
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
-from mockgateway.dialects.mobivate.errors import render_error
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins, retry_after
 from mockgateway.dialects.mobivate.logs import MessageLogs
 from mockgateway.dialects.mobivate.optouts import OptOuts
 from mockgateway.dialects.mobivate.records import campaign_record, sent_record
@@ -21,13 +21,24 @@ from mockgateway.dialects.mobivate.requests import (
 )
 from mockgateway.dialects.mobivate.webhooks import Webhooks
 from mockgateway.dialects.mobivate.wire import PROVIDER
-from mockgateway.domain.errors import Forbidden, Unauthorized
+from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
 from mockgateway.domain.model import Account
 from mockgateway.service.gateway import Gateway
 
 AccountHandler = Callable[[Account, WireRequest], Awaitable[WireResponse]]
 #: The answer of ``GET /auth/test`` to a key that works; any other key gets the usual 401.
 KEY_IS_VALID = {"message": "API Key is valid"}
+#: Statuses whose message is Mobivate's fixed phrase, the HTTP one; 400 and 403 carry the specific problem instead.
+_PHRASED = frozenset({401, 402, 404, 405, 409, 429, 500, 502, 503, 504})
+
+
+def render_error(error: GatewayError) -> WireResponse:
+    """Mobivate's error body: ``{"code": <HTTP status>, "message": "<text>"}``."""
+    status = error.http_status
+    message = HTTPStatus(status).phrase if status in _PHRASED else error.detail
+    if isinstance(error, StoreUnavailable):  # the phrase, and why: it is the gateway's own state that is away
+        message = f"{message}: {error.detail}"
+    return WireResponse(status, orjson.dumps({"code": status, "message": message}), headers=retry_after(error) or None)
 
 
 class MobivateDialect:
