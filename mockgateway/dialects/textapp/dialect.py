@@ -6,6 +6,7 @@ import hmac
 from collections.abc import Awaitable, Callable, Sequence
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
+from mockgateway.dialects.textapp import inbound
 from mockgateway.dialects.textapp.codes import (
     NO_RESULT,
     NOT_AUTHORISED,
@@ -16,10 +17,8 @@ from mockgateway.dialects.textapp.codes import (
     refuse,
     transaction_for,
 )
-from mockgateway.dialects.textapp.inbound import check_keyword, check_number, inbound_table, take_inbound
 from mockgateway.dialects.textapp.params import Params
 from mockgateway.dialects.textapp.render import Outcome, Table, render
-from mockgateway.dialects.textapp.replies import replies_table, take_replies
 from mockgateway.dialects.textapp.sendsms import ParsedSend, parse_send
 from mockgateway.dialects.textapp.status import sent_with_reference, statuses_table
 from mockgateway.domain.errors import Forbidden, GatewayError
@@ -107,12 +106,12 @@ class TextAppDialect:
 
     async def get_sms_inbound(self, params: Params) -> Outcome:
         account = self.authenticate(params)
-        number = check_number(params.given("number"))
-        keyword = check_keyword(params.given("keyword"))
-        found = await take_inbound(self._gateway, account.name, number, keyword)
+        number = inbound.check_number(params.given("number"))
+        keyword = inbound.check_keyword(params.given("keyword"))
+        found = await inbound.take_inbound(self._gateway, account.name, number, keyword)
         if not found:
             return Outcome("GetSMSInboundResponse", NO_RESULT, describe(NO_RESULT, f"number: nothing new for {number}"))
-        return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound_table(found))
+        return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound.inbound_table(found))
 
     async def get_credits_left(self, params: Params) -> Outcome:
         account = self.authenticate(params)
@@ -127,8 +126,8 @@ class TextAppDialect:
     async def get_sms_reply(self, params: Params) -> Outcome:
         account = self.authenticate(params)
         reference = params.given("clientMessageReference")
-        replies = await take_replies(self._gateway, account.name, reference.strip() if reference else None)
-        return Outcome("GetSMSReplyResponse", OK, describe(OK), replies_table(replies))
+        replies = await inbound.take_replies(self._gateway, account.name, reference.strip() if reference else None)
+        return Outcome("GetSMSReplyResponse", OK, describe(OK), inbound.replies_table(replies))
 
     def authenticate(self, params: Params) -> Account:
         login = params.required("externalLogin", 301)
