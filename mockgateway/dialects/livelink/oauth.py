@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 import orjson
 
+from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import WireRequest, WireResponse
-from mockgateway.dialects.livelink.errors import expired
 from mockgateway.dialects.livelink.requests import PROVIDER
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
 from mockgateway.domain.state import Grant
@@ -123,10 +123,9 @@ def _denied(message: str) -> WireResponse:
 
 def _form(body: bytes) -> dict[str, str]:
     try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))  # a repeated name: its last value
     except UnicodeDecodeError:
         return {}
-    return {key: values[-1] for key, values in parsed.items()}
 
 
 def _token_from_body(request: WireRequest) -> str:
@@ -143,3 +142,12 @@ def _token_from_body(request: WireRequest) -> str:
     if "access_token" in form:
         return form["access_token"]
     return request.query.get("access_token") or raw.decode("utf-8", "replace")
+
+
+def expired(error: TokenExpired) -> str:
+    """What an expired token is told, by the token validation and by every call of the API alike."""
+    return f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}"
+
+
+def _stamp(epoch: float) -> str:
+    return to_datetime(epoch).strftime("%Y-%m-%dT%H:%M:%SZ")
