@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import msgspec
+import orjson
 
 from mockgateway.domain.errors import GatewayError
 from mockgateway.domain.model import Account, CallbackTarget, HttpCall
@@ -49,6 +50,10 @@ class WireResponse(msgspec.Struct, frozen=True):
     body: bytes
     content_type: str = "application/json"
     headers: Mapping[str, str] | None = None
+
+
+def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None) -> WireResponse:
+    return WireResponse(status, orjson.dumps(body), headers=headers)
 
 
 Handler = Callable[[WireRequest], Awaitable[WireResponse]]

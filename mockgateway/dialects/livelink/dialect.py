@@ -6,9 +6,7 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
-import orjson
-
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins, retry_after
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.fields import json_object
 from mockgateway.dialects.livelink import common_send, requests
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints, expired
@@ -71,7 +69,7 @@ def render_error(error: GatewayError) -> WireResponse:
         "docUrl": DOC_URL,
     }
     headers = {"WWW-Authenticate": 'Bearer realm="livelink"'} if status == 401 else retry_after(error)
-    return WireResponse(status, orjson.dumps(body), headers=headers or None)
+    return json_response(body, status, headers or None)
 
 
 class LiveLinkDialect:
@@ -114,7 +112,7 @@ class LiveLinkDialect:
         """Sends ``parsed``; the answer is ``echo`` (v1's) and the order ids of the destinations as ``written``."""
         accepted = await self._gateway.send(parsed)
         body = {**echo, "livelinkOrderIds": _order_ids(written, accepted.messages)}
-        return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
+        return json_response(body, 200 if accepted.sent else 201)
 
     async def authenticate(self, request: WireRequest) -> Account:
         """The account behind the request's bearer token; 401 when it is missing, unknown or expired."""

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from mockgateway.clock import to_datetime
-from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.livelink.requests import PROVIDER
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
 from mockgateway.domain.state import Grant
@@ -22,12 +22,11 @@ SCOPE = "livelink:api livelink:pollData"
 
 def oauth_error(status: int, error: str, description: str) -> WireResponse:
     headers = {"WWW-Authenticate": 'Basic realm="livelink"'} if status == 401 else None
-    body = orjson.dumps({"error": error, "error_description": description})
-    return WireResponse(status, body, headers=headers)
+    return json_response({"error": error, "error_description": description}, status, headers)
 
 
-def grant_body(grant: Grant) -> bytes:
-    return orjson.dumps(
+def granted(grant: Grant) -> WireResponse:
+    return json_response(
         {
             "access_token": grant.access_token,
             "token_type": "Bearer",
@@ -59,7 +58,7 @@ class OAuthEndpoints:
             client = self._client(authorization)
             if client is None:
                 return _bad_client()
-            return WireResponse(200, grant_body(self._gateway.issue_token(self._by_key[client], SCOPE, client=client)))
+            return granted(self._gateway.issue_token(self._by_key[client], SCOPE, client=client))
         if grant_type == "refresh_token":
             # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
             client = self._client(authorization) if authorization else None
@@ -79,7 +78,7 @@ class OAuthEndpoints:
             return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
         except Unauthorized:
             return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
-        return WireResponse(200, grant_body(grant))
+        return granted(grant)
 
     def _client(self, authorization: str) -> str | None:
         """The app key (the OAuth client a grant is issued to) of Basic credentials whose secret is its account's."""
@@ -110,7 +109,7 @@ class OAuthEndpoints:
             "status": "success",
             "messageBody": f"token is valid, scope {grant.scope}, lifetime {remaining}s",
         }
-        return WireResponse(200, orjson.dumps(body))
+        return json_response(body)
 
 
 def _bad_client() -> WireResponse:
@@ -118,7 +117,7 @@ def _bad_client() -> WireResponse:
 
 
 def _denied(message: str) -> WireResponse:
-    return WireResponse(401, orjson.dumps({"message": message}))
+    return json_response({"message": message}, 401)
 
 
 def _form(body: bytes) -> dict[str, str]:

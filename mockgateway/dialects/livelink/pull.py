@@ -12,10 +12,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
 from mockgateway.clock import iso
-from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.fields import invalid
 from mockgateway.dialects.livelink.callbacks import ack_text, client_id, operator_id
 from mockgateway.domain.lifecycle import is_final
@@ -62,7 +60,7 @@ class PullEndpoints:
             "pageIndex": page,
             self._list_key: [ack_item(n, await self._reached(n), handset_ack=n.message_id in asked) for n in items],
         }
-        return WireResponse(200, orjson.dumps(body))
+        return json_response(body)
 
     async def mo(self, request: WireRequest) -> WireResponse:
         account = await self._authenticate(request)
@@ -76,7 +74,7 @@ class PullEndpoints:
             "pageIndex": page,
             "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
         }
-        return WireResponse(200, orjson.dumps(body))
+        return json_response(body)
 
     async def _reached(self, n: Notification) -> MessageStatus:
         """The status ``n``'s part had reached by then: its own, or for an error the furthest before it."""

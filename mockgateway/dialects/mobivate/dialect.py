@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 
-import orjson
-
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins, retry_after
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.mobivate.logs import MessageLogs
 from mockgateway.dialects.mobivate.optouts import OptOuts
 from mockgateway.dialects.mobivate.records import campaign_record, sent_record
@@ -38,7 +36,7 @@ def render_error(error: GatewayError) -> WireResponse:
     message = HTTPStatus(status).phrase if status in _PHRASED else error.detail
     if isinstance(error, StoreUnavailable):  # the phrase, and why: it is the gateway's own state that is away
         message = f"{message}: {error.detail}"
-    return WireResponse(status, orjson.dumps({"code": status, "message": message}), headers=retry_after(error) or None)
+    return json_response({"code": status, "message": message}, status, retry_after(error) or None)
 
 
 class MobivateDialect:
@@ -92,7 +90,7 @@ class MobivateDialect:
         """``GET /auth/test``: whether a key would be let in, checked as every other call checks it."""
         # Integrations call it with ``?api_key=`` as well as with the header.
         self.authenticate(request, legacy=True)
-        return WireResponse(200, orjson.dumps(KEY_IS_VALID))
+        return json_response(KEY_IS_VALID)
 
     async def send_single(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request, legacy=True)
@@ -102,7 +100,7 @@ class MobivateDialect:
         batch_id = self._gateway.hex_id(32)
         req = send_request(account.name, outgoing, campaign_id=campaign_id, batch_id=batch_id, callbacks=targets)
         accepted = await self._gateway.send(req)
-        return WireResponse(200, orjson.dumps(sent_record(accepted.messages[0])))
+        return json_response(sent_record(accepted.messages[0]))
 
     async def _send_batch(self, account: Account, request: WireRequest) -> WireResponse:
         campaign = parse_batch(load_json_object(request.body))
@@ -113,7 +111,7 @@ class MobivateDialect:
                 account.name, outgoing, campaign_id=campaign_id, batch_id=campaign_id, callbacks=campaign.callbacks
             )
             await self._gateway.send(req)
-        return WireResponse(200, orjson.dumps(campaign_record(campaign_id, campaign, chosen)))
+        return json_response(campaign_record(campaign_id, campaign, chosen))
 
     def _recipients(self, account: Account, campaign: Campaign) -> list[Outgoing]:
         """The messages that go out: duplicates and opted-out numbers dropped when the campaign says so.

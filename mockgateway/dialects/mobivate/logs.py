@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
-from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.mobivate.ids import core_id_of
 from mockgateway.dialects.mobivate.records import message_record, mo_record
 from mockgateway.dialects.mobivate.search import Search, parse_search
@@ -31,7 +29,7 @@ class MessageLogs:
         if search.direction in (None, "MO"):
             found.extend(await self._incoming(account.name, search))
         found.sort(key=lambda item: item[0], reverse=True)
-        return WireResponse(200, orjson.dumps(search.slice([record for _, record in found])))
+        return json_response(search.slice([record for _, record in found]))
 
     async def one(self, account: Account, request: WireRequest) -> WireResponse:
         core_id = core_id_of(request.params.get("id", ""))
@@ -40,10 +38,10 @@ class MessageLogs:
         message = await self._gateway.find_message(core_id)
         if message is not None and message.account == account.name and message.provider == PROVIDER:
             codes = await self._codes(EventQuery(message_id=message.id, limit=_ALL))
-            return WireResponse(200, orjson.dumps(message_record(message, codes.get((message.id, message.status)))))
+            return json_response(message_record(message, codes.get((message.id, message.status))))
         for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL)):
             if mo.id == core_id and mo.provider == PROVIDER:
-                return WireResponse(200, orjson.dumps(mo_record(mo)))
+                return json_response(mo_record(mo))
         raise NotFound("no such message", field="id")
 
     async def _outbound(self, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:

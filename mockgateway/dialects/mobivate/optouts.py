@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from mockgateway.dialects import fields as f
-from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.mobivate.records import optout_record
 from mockgateway.dialects.mobivate.requests import load_json_object
 from mockgateway.dialects.mobivate.search import parse_search
@@ -33,12 +31,12 @@ class OptOuts:
             for entry in reversed(self._gateway.opt_outs(account.name))  # newest first
             if search.within(entry.at)
         ]
-        return WireResponse(200, orjson.dumps(search.slice(records)))
+        return json_response(search.slice(records))
 
     async def add(self, account: Account, request: WireRequest) -> WireResponse:
         entry = self._gateway.opt_out(account.name, _mobile(request.body), via=OptOutVia.API)
         await self._gateway.saved()
-        return WireResponse(200, orjson.dumps(_entry(entry)))
+        return json_response(_entry(entry))
 
     async def delete(self, account: Account, request: WireRequest) -> WireResponse:
         mobile = _mobile(request.body)
@@ -47,7 +45,7 @@ class OptOuts:
             raise NotFound(f"{mobile} is not opted out", field="mobile")
         self._gateway.opt_in(account.name, mobile)
         await self._gateway.saved()
-        return WireResponse(200, orjson.dumps(_entry(entry)))
+        return json_response(_entry(entry))
 
 
 def _entry(entry: OptOut) -> dict[str, Any]:

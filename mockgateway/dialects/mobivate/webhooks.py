@@ -7,10 +7,8 @@ click URL is kept but never called, as the gateway shortens no links.
 
 from __future__ import annotations
 
-import orjson
-
 from mockgateway.dialects import fields as f
-from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.mobivate.requests import load_json_object
 from mockgateway.dialects.mobivate.wire import PROVIDER
 from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
@@ -54,4 +52,4 @@ def _url(request: WireRequest) -> str:
 
 
 def _registered(kind: str, url: str) -> WireResponse:
-    return WireResponse(200, orjson.dumps({"type": kind, "url": url}))
+    return json_response({"type": kind, "url": url})

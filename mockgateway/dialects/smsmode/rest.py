@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import orjson
-
 from mockgateway.dialects import fields as f
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry_after
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, retry_after
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.backend import Backend
 from mockgateway.dialects.smsmode.requests import parse_rest
@@ -40,7 +38,7 @@ def render_error(error: GatewayError) -> WireResponse:
     if field is not None and status < 500:
         body["field"] = field
     headers = {"WWW-Authenticate": 'ApiKey header="X-Api-Key"'} if status == 401 else retry_after(error)
-    return WireResponse(status, orjson.dumps(body), headers=headers or None)
+    return json_response(body, status, headers or None)
 
 
 class SmsmodeRestDialect:
@@ -64,7 +62,7 @@ class SmsmodeRestDialect:
         (message,) = await self._backend.send(draft)
         body = message_body(message, draft.parts, draft.encoding, now)
         body["status"] = {"value": codes.rest_value(message.status, None, scheduled=message.created_at > now)}
-        return WireResponse(201, orjson.dumps(body))
+        return json_response(body, 201)
 
     async def get(self, request: WireRequest) -> WireResponse:
         """The message with its current status (not documented publicly; shaped like the send's answer)."""
@@ -81,7 +79,7 @@ class SmsmodeRestDialect:
             "code": int(code),
             "description": codes.description(code),
         }
-        return WireResponse(200, orjson.dumps(body))
+        return json_response(body)
 
 
 def message_body(message: Message, parts: int, encoding: Encoding, accepted_at: float) -> dict[str, Any]:
