@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 
+from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
-from mockgateway.dialects.mobivate.logs import MessageLogs
-from mockgateway.dialects.mobivate.optouts import OptOuts
+from mockgateway.dialects.mobivate import logs, optouts
 from mockgateway.dialects.mobivate.records import campaign_record, sent_record
 from mockgateway.dialects.mobivate.requests import (
     Campaign,
@@ -17,13 +17,12 @@ from mockgateway.dialects.mobivate.requests import (
     parse_single,
     send_request,
 )
-from mockgateway.dialects.mobivate.webhooks import Webhooks
 from mockgateway.dialects.mobivate.wire import PROVIDER
 from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
-from mockgateway.domain.model import Account
+from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
 from mockgateway.service.gateway import Gateway
 
-AccountHandler = Callable[[Account, WireRequest], Awaitable[WireResponse]]
+AccountHandler = Callable[[Gateway, Account, WireRequest], Awaitable[WireResponse]]
 #: The answer of ``GET /auth/test`` to a key that works; any other key gets the usual 401.
 KEY_IS_VALID = {"message": "API Key is valid"}
 #: Statuses whose message is Mobivate's fixed phrase, the HTTP one; 400 and 403 carry the specific problem instead.
@@ -47,26 +46,23 @@ class MobivateDialect:
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
         self._by_key = logins(gateway.accounts.values(), PROVIDER, "api_key")
-        self.logs = MessageLogs(gateway)
-        self.optouts = OptOuts(gateway)
-        self.webhooks = Webhooks(gateway)
 
     def endpoints(self) -> Sequence[Endpoint]:
         guarded = self._guarded
         return (
             Endpoint("GET", "/auth/test", self.test_key),
             Endpoint("POST", "/send/single", self.send_single),
-            Endpoint("POST", "/send/batch", guarded(self._send_batch)),
-            Endpoint("GET", "/message", guarded(self.logs.search)),
-            Endpoint("GET", "/message/{id}", guarded(self.logs.one)),
-            Endpoint("GET", "/addressbook/optout", guarded(self.optouts.listing)),
-            Endpoint("POST", "/addressbook/optout", guarded(self.optouts.add)),
-            Endpoint("DELETE", "/addressbook/optout", guarded(self.optouts.delete)),
+            Endpoint("POST", "/send/batch", guarded(send_batch)),
+            Endpoint("GET", "/message", guarded(logs.search)),
+            Endpoint("GET", "/message/{id}", guarded(logs.one)),
+            Endpoint("GET", "/addressbook/optout", guarded(optouts.listing)),
+            Endpoint("POST", "/addressbook/optout", guarded(optouts.add)),
+            Endpoint("DELETE", "/addressbook/optout", guarded(optouts.delete)),
             # The documentation's heading says /addressbook/optout while its example calls /optout.
-            Endpoint("DELETE", "/optout", guarded(self.optouts.delete)),
-            Endpoint("POST", "/webhooks/receipt", guarded(self.webhooks.receipt)),
-            Endpoint("POST", "/webhooks/incoming", guarded(self.webhooks.incoming)),
-            Endpoint("POST", "/webhooks/click", guarded(self.webhooks.click)),
+            Endpoint("DELETE", "/optout", guarded(optouts.delete)),
+            Endpoint("POST", "/webhooks/receipt", guarded(receipt_webhook)),
+            Endpoint("POST", "/webhooks/incoming", guarded(incoming_webhook)),
+            Endpoint("POST", "/webhooks/click", guarded(click_webhook)),
         )
 
     def authenticate(self, request: WireRequest, *, legacy: bool = False) -> Account:
@@ -82,7 +78,7 @@ class MobivateDialect:
 
     def _guarded(self, handler: AccountHandler) -> Callable[[WireRequest], Awaitable[WireResponse]]:
         async def handle(request: WireRequest) -> WireResponse:
-            return await handler(self.authenticate(request), request)
+            return await handler(self._gateway, self.authenticate(request), request)
 
         return handle
 
@@ -102,33 +98,74 @@ class MobivateDialect:
         accepted = await self._gateway.send(req)
         return json_response(sent_record(accepted.messages[0]))
 
-    async def _send_batch(self, account: Account, request: WireRequest) -> WireResponse:
-        campaign = parse_batch(load_json_object(request.body))
-        chosen = self._recipients(account, campaign)
-        campaign_id = self._gateway.hex_id(32)
-        for outgoing in chosen:
-            req = send_request(
-                account.name, outgoing, campaign_id=campaign_id, batch_id=campaign_id, callbacks=campaign.callbacks
-            )
-            await self._gateway.send(req)
-        return json_response(campaign_record(campaign_id, campaign, chosen))
 
-    def _recipients(self, account: Account, campaign: Campaign) -> list[Outgoing]:
-        """The messages that go out: duplicates and opted-out numbers dropped when the campaign says so.
+async def send_batch(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    campaign = parse_batch(load_json_object(request.body))
+    chosen = _recipients(gateway, account, campaign)
+    campaign_id = gateway.hex_id(32)
+    for outgoing in chosen:
+        req = send_request(
+            account.name, outgoing, campaign_id=campaign_id, batch_id=campaign_id, callbacks=campaign.callbacks
+        )
+        await gateway.send(req)
+    return json_response(campaign_record(campaign_id, campaign, chosen))
 
-        Every originator is checked first, so a refused batch sends nothing.
-        """
-        for i, outgoing in enumerate(campaign.messages):
-            if not account.owns_origin(outgoing.originator):
-                name = f"messages[{i}].originator"
-                raise Forbidden(f"{name}: {outgoing.originator!r} is not registered to this account", field=name)
-        chosen: list[Outgoing] = []
-        seen: set[str] = set()
-        for outgoing in campaign.messages:
-            if campaign.exclude_duplicates and outgoing.recipient in seen:
-                continue
-            seen.add(outgoing.recipient)
-            if campaign.exclude_optouts and self._gateway.is_opted_out(account.name, outgoing.recipient):
-                continue
-            chosen.append(outgoing)
-        return chosen
+
+def _recipients(gateway: Gateway, account: Account, campaign: Campaign) -> list[Outgoing]:
+    """The messages that go out: duplicates and opted-out numbers dropped when the campaign says so.
+
+    Every originator is checked first, so a refused batch sends nothing.
+    """
+    for i, outgoing in enumerate(campaign.messages):
+        if not account.owns_origin(outgoing.originator):
+            name = f"messages[{i}].originator"
+            raise Forbidden(f"{name}: {outgoing.originator!r} is not registered to this account", field=name)
+    chosen: list[Outgoing] = []
+    seen: set[str] = set()
+    for outgoing in campaign.messages:
+        if campaign.exclude_duplicates and outgoing.recipient in seen:
+            continue
+        seen.add(outgoing.recipient)
+        if campaign.exclude_optouts and gateway.is_opted_out(account.name, outgoing.recipient):
+            continue
+        chosen.append(outgoing)
+    return chosen
+
+
+# -- webhook registration: ``POST /webhooks/receipt | incoming | click`` with ``{"url": ...}``. Mobivate documents the
+# request only; the answer here is ``{"type": <kind>, "url": <url>}``. Receipt and incoming URLs become the account's
+# Mobivate status and reply callbacks (its other providers keep theirs); a click URL is checked and answered, never
+# called, as the gateway shortens no links.
+async def receipt_webhook(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    url = _url(request)
+    current = account.status_target(PROVIDER)
+    own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
+    target = CallbackTarget(url=url, oauth2=current.oauth2 if current else None)
+    gateway.set_account_callbacks(account.name, status=target, mo=own.mo, provider=PROVIDER)
+    await gateway.saved()
+    return _registered("receipt", url)
+
+
+async def incoming_webhook(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    url = _url(request)
+    current = account.mo_target(PROVIDER)
+    own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
+    target = CallbackTarget(url=url, oauth2=current.oauth2 if current else None)
+    gateway.set_account_callbacks(account.name, status=own.status, mo=target, provider=PROVIDER)
+    await gateway.saved()
+    return _registered("incoming", url)
+
+
+async def click_webhook(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    return _registered("click", _url(request))
+
+
+def _url(request: WireRequest) -> str:
+    data = load_json_object(request.body)
+    if data.get("url") is None:
+        raise f.invalid("url", "is required")
+    return f.http_url(data["url"], "url")
+
+
+def _registered(kind: str, url: str) -> WireResponse:
+    return json_response({"type": kind, "url": url})

@@ -1,63 +1,125 @@
-"""Message logs: ``GET /message`` (search) and ``GET /message/{id}``, outbound (MT) and incoming (MO)."""
+"""Message logs: ``GET /message`` (search) and ``GET /message/{id}``, outbound (MT) and incoming (MO); the query
+parameters of the log and opt-out searches (date range, paging and direction)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.mobivate.ids import core_id_of
 from mockgateway.dialects.mobivate.records import message_record, mo_record
-from mockgateway.dialects.mobivate.search import Search, parse_search
-from mockgateway.dialects.mobivate.wire import PROVIDER
+from mockgateway.dialects.mobivate.wire import PROVIDER, parse_date
 from mockgateway.domain.errors import NotFound
 from mockgateway.domain.model import Account, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
 _ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 10
+DIRECTIONS = ("MO", "MT")
+T = TypeVar("T")
 
 
-class MessageLogs:
-    def __init__(self, gateway: Gateway) -> None:
-        self._gateway = gateway
+@dataclass(frozen=True, slots=True)
+class Search:
+    """``start`` inclusive, ``end`` exclusive (a bare end date covers its whole day); pages count from 1."""
 
-    async def search(self, account: Account, request: WireRequest) -> WireResponse:
-        search = parse_search(request.query, with_direction=True)
-        found: list[tuple[float, dict[str, Any]]] = []
-        if search.direction in (None, "MT"):
-            found.extend(await self._outbound(account.name, search))
-        if search.direction in (None, "MO"):
-            found.extend(await self._incoming(account.name, search))
-        found.sort(key=lambda item: item[0], reverse=True)
-        return json_response(search.slice([record for _, record in found]))
+    start: float | None = None
+    end: float | None = None
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    direction: str | None = None  #: None: both
 
-    async def one(self, account: Account, request: WireRequest) -> WireResponse:
-        core_id = core_id_of(request.params.get("id", ""))
-        if core_id is None:
-            raise NotFound("no such message", field="id")
-        message = await self._gateway.find_message(core_id)
-        if message is not None and message.account == account.name and message.provider == PROVIDER:
-            codes = await self._codes(EventQuery(message_id=message.id, limit=_ALL))
-            return json_response(message_record(message, codes.get((message.id, message.status))))
-        for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL)):
-            if mo.id == core_id and mo.provider == PROVIDER:
-                return json_response(mo_record(mo))
+    def within(self, moment: float) -> bool:
+        return (self.start is None or moment >= self.start) and (self.end is None or moment < self.end)
+
+    def slice(self, items: Sequence[T]) -> list[T]:
+        first = (self.page - 1) * self.page_size
+        return list(items[first : first + self.page_size])
+
+
+def parse_search(query: Mapping[str, str], *, with_direction: bool = False) -> Search:
+    start = _date(query, "startDate")
+    end = _date(query, "endDate", end=True)
+    if start is not None and end is not None and end <= start:
+        raise f.invalid("endDate", "must be after startDate")
+    direction = None
+    if with_direction and query.get("direction", "").strip():
+        direction = query["direction"].strip().upper()
+        if direction not in DIRECTIONS:
+            raise f.invalid("direction", f"{query['direction']!r} is not one of MO, MT")
+    return Search(
+        start=start,
+        end=end,
+        page=_integer(query, "page", 1, minimum=1, maximum=1_000_000),
+        page_size=_integer(query, "pageSize", DEFAULT_PAGE_SIZE, minimum=1, maximum=MAX_PAGE_SIZE),
+        direction=direction,
+    )
+
+
+def _date(query: Mapping[str, str], name: str, *, end: bool = False) -> float | None:
+    raw = query.get(name, "")
+    return parse_date(raw, name, end=end) if raw.strip() else None
+
+
+def _integer(query: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = query.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise f.invalid(name, f"{raw!r} is not a whole number") from None
+    if not minimum <= value <= maximum:
+        raise f.invalid(name, f"must be between {minimum} and {maximum}")
+    return value
+
+
+async def search(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    search = parse_search(request.query, with_direction=True)
+    found: list[tuple[float, dict[str, Any]]] = []
+    if search.direction in (None, "MT"):
+        found.extend(await _outbound(gateway, account.name, search))
+    if search.direction in (None, "MO"):
+        found.extend(await _incoming(gateway, account.name, search))
+    found.sort(key=lambda item: item[0], reverse=True)
+    return json_response(search.slice([record for _, record in found]))
+
+
+async def one(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    core_id = core_id_of(request.params.get("id", ""))
+    if core_id is None:
         raise NotFound("no such message", field="id")
+    message = await gateway.find_message(core_id)
+    if message is not None and message.account == account.name and message.provider == PROVIDER:
+        codes = await _codes(gateway, EventQuery(message_id=message.id, limit=_ALL))
+        return json_response(message_record(message, codes.get((message.id, message.status))))
+    for mo in await gateway.mos(EventQuery(account=account.name, limit=_ALL)):
+        if mo.id == core_id and mo.provider == PROVIDER:
+            return json_response(mo_record(mo))
+    raise NotFound("no such message", field="id")
 
-    async def _outbound(self, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:
-        page = await self._gateway.messages(MessageQuery(account=account, provider=PROVIDER, limit=_ALL))
-        matched = [m for m in page.items if search.within(m.created_at)]
-        if not matched:
-            return []
-        codes = await self._codes(EventQuery(account=account, since=search.start, limit=_ALL))
-        return [(m.created_at, message_record(m, codes.get((m.id, m.status)))) for m in matched]
 
-    async def _incoming(self, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:
-        mos = await self._gateway.mos(EventQuery(account=account, since=search.start, limit=_ALL))
-        mine = [mo for mo in mos if mo.provider == PROVIDER and search.within(mo.received_at)]
-        return [(mo.received_at, mo_record(mo)) for mo in mine]
+async def _outbound(gateway: Gateway, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:
+    page = await gateway.messages(MessageQuery(account=account, provider=PROVIDER, limit=_ALL))
+    matched = [m for m in page.items if search.within(m.created_at)]
+    if not matched:
+        return []
+    codes = await _codes(gateway, EventQuery(account=account, since=search.start, limit=_ALL))
+    return [(m.created_at, message_record(m, codes.get((m.id, m.status)))) for m in matched]
 
-    async def _codes(self, query: EventQuery) -> dict[tuple[str, MessageStatus], str | None]:
-        """The code last reported for each (message, status), so the log names what the receipts said."""
-        notes = await self._gateway.notifications(query)
-        return {(n.message_id, n.status): n.code for n in notes if n.provider == PROVIDER}
+
+async def _incoming(gateway: Gateway, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:
+    mos = await gateway.mos(EventQuery(account=account, since=search.start, limit=_ALL))
+    mine = [mo for mo in mos if mo.provider == PROVIDER and search.within(mo.received_at)]
+    return [(mo.received_at, mo_record(mo)) for mo in mine]
+
+
+async def _codes(gateway: Gateway, query: EventQuery) -> dict[tuple[str, MessageStatus], str | None]:
+    """The code last reported for each (message, status), so the log names what the receipts said."""
+    notes = await gateway.notifications(query)
+    return {(n.message_id, n.status): n.code for n in notes if n.provider == PROVIDER}

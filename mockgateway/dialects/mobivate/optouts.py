@@ -10,9 +10,9 @@ from typing import Any
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
+from mockgateway.dialects.mobivate.logs import parse_search
 from mockgateway.dialects.mobivate.records import optout_record
 from mockgateway.dialects.mobivate.requests import load_json_object
-from mockgateway.dialects.mobivate.search import parse_search
 from mockgateway.dialects.mobivate.wire import epoch_ms
 from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.domain.model import Account
@@ -20,32 +20,30 @@ from mockgateway.domain.state import OptOut, OptOutVia
 from mockgateway.service.gateway import Gateway
 
 
-class OptOuts:
-    def __init__(self, gateway: Gateway) -> None:
-        self._gateway = gateway
+async def listing(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    search = parse_search(request.query)
+    records = [
+        optout_record(account.name, entry.number, entry.at, entry.via.value)
+        for entry in reversed(gateway.opt_outs(account.name))  # newest first
+        if search.within(entry.at)
+    ]
+    return json_response(search.slice(records))
 
-    async def listing(self, account: Account, request: WireRequest) -> WireResponse:
-        search = parse_search(request.query)
-        records = [
-            optout_record(account.name, entry.number, entry.at, entry.via.value)
-            for entry in reversed(self._gateway.opt_outs(account.name))  # newest first
-            if search.within(entry.at)
-        ]
-        return json_response(search.slice(records))
 
-    async def add(self, account: Account, request: WireRequest) -> WireResponse:
-        entry = self._gateway.opt_out(account.name, _mobile(request.body), via=OptOutVia.API)
-        await self._gateway.saved()
-        return json_response(_entry(entry))
+async def add(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    entry = gateway.opt_out(account.name, _mobile(request.body), via=OptOutVia.API)
+    await gateway.saved()
+    return json_response(_entry(entry))
 
-    async def delete(self, account: Account, request: WireRequest) -> WireResponse:
-        mobile = _mobile(request.body)
-        entry = next((e for e in self._gateway.opt_outs(account.name) if e.number == mobile), None)
-        if entry is None:
-            raise NotFound(f"{mobile} is not opted out", field="mobile")
-        self._gateway.opt_in(account.name, mobile)
-        await self._gateway.saved()
-        return json_response(_entry(entry))
+
+async def delete(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    mobile = _mobile(request.body)
+    entry = next((e for e in gateway.opt_outs(account.name) if e.number == mobile), None)
+    if entry is None:
+        raise NotFound(f"{mobile} is not opted out", field="mobile")
+    gateway.opt_in(account.name, mobile)
+    await gateway.saved()
+    return json_response(_entry(entry))
 
 
 def _entry(entry: OptOut) -> dict[str, Any]:
