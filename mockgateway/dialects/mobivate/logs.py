@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
-from mockgateway.dialects.mobivate.ids import core_id_of
 from mockgateway.dialects.mobivate.records import message_record, mo_record
-from mockgateway.dialects.mobivate.wire import PROVIDER, parse_date
+from mockgateway.dialects.mobivate.wire import PROVIDER, core_id_of, parse_date
 from mockgateway.domain.errors import NotFound
 from mockgateway.domain.model import Account, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from mockgateway.dialects.mobivate.ids import hex_id, uuid_of
 from mockgateway.dialects.mobivate.requests import Campaign, Outgoing
-from mockgateway.dialects.mobivate.wire import epoch_ms, log_time, wire_status
+from mockgateway.dialects.mobivate.wire import epoch_ms, hex_id, log_time, uuid_of, wire_status
 from mockgateway.domain.model import Message, MessageStatus, MoMessage
 from mockgateway.encoding import segment
 
