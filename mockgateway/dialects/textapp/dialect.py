@@ -30,7 +30,7 @@ DESTINATION_COLUMNS = ("Number", "Code")
 #: Every account's balance at start-up; each SMS part sent takes one credit. A reset refills it.
 START_CREDITS = 10_000
 
-Method = Callable[[Params], Awaitable[Outcome]]
+Method = Callable[[Params, Account], Awaitable[Outcome]]
 #: Roots that are not the method's name and "Response": TextApp writes "Credit" singular in this one.
 _ROOTS = {"GetCreditsLeft": "GetCreditLeftResponse"}
 
@@ -72,22 +72,20 @@ class TextAppDialect:
             if handler is None:
                 known = ", ".join(label for label, _ in self._methods.values())
                 raise refuse(365, "method", f"{method!r} is not one of {known}")
-            outcome = await handler(params)
+            outcome = await handler(params, self.authenticate(params))
         except GatewayError as error:
             outcome = _failure(root, error)
         return render(outcome, as_csv=as_csv)
 
-    async def send_sms(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
+    async def send_sms(self, params: Params, account: Account) -> Outcome:
         parsed = parse_send(params, account.name)
         accepted = await self._gateway.send(parsed.request)
         parts = sum(len(message.part_ids) for message in accepted.messages)
         await self._gateway.spend_credits(account.name, PROVIDER, parts)
         return _sent("SendSMSResponse", parsed)
 
-    async def test_send_sms(self, params: Params) -> Outcome:
+    async def test_send_sms(self, params: Params, account: Account) -> Outcome:
         """Checked exactly as SendSMS, the sender name included, and answered the same; nothing is sent."""
-        account = self.authenticate(params)
         parsed = parse_send(params, account.name)
         if not account.owns_origin(parsed.request.origin):
             raise Forbidden(
@@ -95,8 +93,7 @@ class TextAppDialect:
             )
         return _sent("TestSendSMSResponse", parsed)
 
-    async def get_sms_status(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
+    async def get_sms_status(self, params: Params, account: Account) -> Outcome:
         reference = params.required("clientMessageReference", 304)
         messages = await sent_with_reference(self._gateway, account.name, reference.strip())
         if not messages:
@@ -104,8 +101,7 @@ class TextAppDialect:
             return Outcome("GetSMSStatusResponse", NO_RESULT, describe(NO_RESULT, detail))
         return Outcome("GetSMSStatusResponse", OK, describe(OK), await statuses_table(self._gateway, messages))
 
-    async def get_sms_inbound(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
+    async def get_sms_inbound(self, params: Params, account: Account) -> Outcome:
         number = inbound.check_number(params.given("number"))
         keyword = inbound.check_keyword(params.given("keyword"))
         found = await inbound.take_inbound(self._gateway, account.name, number, keyword)
@@ -113,18 +109,15 @@ class TextAppDialect:
             return Outcome("GetSMSInboundResponse", NO_RESULT, describe(NO_RESULT, f"number: nothing new for {number}"))
         return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound.inbound_table(found))
 
-    async def get_credits_left(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
+    async def get_credits_left(self, params: Params, account: Account) -> Outcome:
         left = max(START_CREDITS - await self._gateway.spend_credits(account.name, PROVIDER, 0), 0)
         return Outcome(_ROOTS["GetCreditsLeft"], OK, describe(OK), fields=(("CreditLeft", f"{left:.2f}"),))
 
-    async def test_service(self, params: Params) -> Outcome:
-        self.authenticate(params)
+    async def test_service(self, params: Params, account: Account) -> Outcome:
         fields = (("Company", ""), ("Status", "Service Running"))
         return Outcome("TestServiceResponse", OK, describe(OK), fields=fields)
 
-    async def get_sms_reply(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
+    async def get_sms_reply(self, params: Params, account: Account) -> Outcome:
         reference = params.given("clientMessageReference")
         replies = await inbound.take_replies(self._gateway, account.name, reference.strip() if reference else None)
         return Outcome("GetSMSReplyResponse", OK, describe(OK), inbound.replies_table(replies))
