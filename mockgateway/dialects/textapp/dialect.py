@@ -13,13 +13,15 @@ from mockgateway.dialects.textapp.codes import (
     NOT_AUTHORISED,
     OK,
     PROVIDER,
+    Outcome,
+    Table,
     TextAppError,
     describe,
     refuse,
+    render,
     transaction_for,
 )
 from mockgateway.dialects.textapp.params import Params
-from mockgateway.dialects.textapp.render import Outcome, Table, render
 from mockgateway.dialects.textapp.sendsms import ParsedSend, parse_send
 from mockgateway.domain.errors import Forbidden, GatewayError
 from mockgateway.domain.model import Account, Message, MessageStatus, Notification

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from mockgateway.clock import to_datetime
 from mockgateway.dialects.textapp.callbacks import international
-from mockgateway.dialects.textapp.codes import PROVIDER, refuse
+from mockgateway.dialects.textapp.codes import PROVIDER, Table, refuse
 from mockgateway.dialects.textapp.params import number_digits
-from mockgateway.dialects.textapp.render import Table
 from mockgateway.dialects.textapp.sendsms import STORED
 from mockgateway.domain.model import Message, MoMessage
 from mockgateway.domain.queries import EventQuery
