@@ -11,8 +11,9 @@ from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Options, Scalar
 
 
-def json_object(raw: bytes, *, empty_ok: bool = False) -> dict[str, Any]:
-    """A request body that must be one JSON object (an empty body is ``{}`` when ``empty_ok``)."""
+def json_object(raw: bytes, *, empty_ok: bool = False, why: bool = True) -> dict[str, Any]:
+    """A request body that must be one JSON object (an empty body is ``{}`` when ``empty_ok``); a body that is not
+    JSON is told the parser's reason too when ``why``."""
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
@@ -20,7 +21,8 @@ def json_object(raw: bytes, *, empty_ok: bool = False) -> dict[str, Any]:
             if empty_ok:
                 return {}
             raise invalid("body", "the request body is empty; a JSON object is expected") from None
-        raise invalid("body", f"the request body is not valid JSON: {error}") from None
+        reason = f": {error}" if why else ""
+        raise invalid("body", f"the request body is not valid JSON{reason}") from None
     if not isinstance(data, dict):
         raise invalid("body", "the request body must be a JSON object")
     return data

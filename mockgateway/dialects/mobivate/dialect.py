@@ -12,7 +12,6 @@ from mockgateway.dialects.mobivate.records import campaign_record, sent_record
 from mockgateway.dialects.mobivate.requests import (
     Campaign,
     Outgoing,
-    load_json_object,
     parse_batch,
     parse_single,
     send_request,
@@ -90,7 +89,7 @@ class MobivateDialect:
 
     async def send_single(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request, legacy=True)
-        outgoing, campaign_id, targets = parse_single(load_json_object(request.body))
+        outgoing, campaign_id, targets = parse_single(f.json_object(request.body, why=False))
         if self._gateway.is_opted_out(account.name, outgoing.recipient):
             raise Forbidden(f"Recipient is opted out: {outgoing.recipient}", field="recipient")
         batch_id = self._gateway.hex_id(32)
@@ -100,7 +99,7 @@ class MobivateDialect:
 
 
 async def send_batch(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
-    campaign = parse_batch(load_json_object(request.body))
+    campaign = parse_batch(f.json_object(request.body, why=False))
     chosen = _recipients(gateway, account, campaign)
     campaign_id = gateway.hex_id(32)
     for outgoing in chosen:
@@ -161,7 +160,7 @@ async def click_webhook(gateway: Gateway, account: Account, request: WireRequest
 
 
 def _url(request: WireRequest) -> str:
-    data = load_json_object(request.body)
+    data = f.json_object(request.body, why=False)
     if data.get("url") is None:
         raise f.invalid("url", "is required")
     return f.http_url(data["url"], "url")

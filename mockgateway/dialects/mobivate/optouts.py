@@ -12,7 +12,6 @@ from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.mobivate.logs import parse_search
 from mockgateway.dialects.mobivate.records import optout_record
-from mockgateway.dialects.mobivate.requests import load_json_object
 from mockgateway.dialects.mobivate.wire import epoch_ms
 from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.domain.model import Account
@@ -51,7 +50,7 @@ def _entry(entry: OptOut) -> dict[str, Any]:
 
 
 def _mobile(body: bytes) -> str:
-    data = load_json_object(body)
+    data = f.json_object(body, why=False)
     raw = data.get("mobile")
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
