@@ -6,12 +6,12 @@ the API (note ``API``).
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.mobivate.logs import parse_search
-from mockgateway.dialects.mobivate.records import optout_record
 from mockgateway.dialects.mobivate.wire import epoch_ms
 from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.domain.model import Account
@@ -22,7 +22,7 @@ from mockgateway.service.gateway import Gateway
 async def listing(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
     search = parse_search(request.query)
     records = [
-        optout_record(account.name, entry.number, entry.at, entry.via.value)
+        {"id": _id(account.name, entry), **_entry(entry)}
         for entry in reversed(gateway.opt_outs(account.name))  # newest first
         if search.within(entry.at)
     ]
@@ -47,6 +47,12 @@ async def delete(gateway: Gateway, account: Account, request: WireRequest) -> Wi
 
 def _entry(entry: OptOut) -> dict[str, Any]:
     return {"mobile": entry.number, "note": entry.via.value, "created": epoch_ms(entry.at)}
+
+
+def _id(account: str, entry: OptOut) -> int:
+    """A stable integer id per opt-out entry (a number opted out again gets a new one)."""
+    digest = hashlib.sha1(f"{account}:{entry.number}:{epoch_ms(entry.at)}".encode()).hexdigest()
+    return int(digest[:8], 16) % 900_000_000 + 100_000_000
 
 
 def _mobile(body: bytes) -> str:

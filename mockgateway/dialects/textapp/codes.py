@@ -188,7 +188,7 @@ def to_xml(outcome: Outcome) -> str:
 
 def to_csv(outcome: Outcome) -> str:
     out = io.StringIO()
-    out.write(f"#{outcome.code}#{_one_line(outcome.description)}\r\n")
+    out.write(f"#{outcome.code}#{' '.join(outcome.description.split())}\r\n")  # on one line
     writer = csv.writer(out, lineterminator="\r\n")
     if outcome.fields:
         writer.writerow(value for _, value in outcome.fields)
@@ -199,7 +199,3 @@ def to_csv(outcome: Outcome) -> str:
 
 def _text(value: str) -> str:
     return escape(_NOT_XML.sub("", value))
-
-
-def _one_line(value: str) -> str:
-    return " ".join(value.split())

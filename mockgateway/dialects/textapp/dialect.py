@@ -120,10 +120,11 @@ class TextAppDialect:
     async def get_sms_status(self, params: Params, account: Account) -> Outcome:
         """The current status of every part of every destination of a message, found by the
         ``clientMessageReference`` it was sent with, in the codes of TextApp's status notifications."""
-        reference = params.required("clientMessageReference", 304)
-        messages = await sent_with_reference(self._gateway, account.name, reference.strip())
+        reference = params.required("clientMessageReference", 304).strip()
+        page = await self._gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
+        messages = [message for message in reversed(page.items) if message.client_ref == reference]  # oldest first
         if not messages:
-            detail = f"clientMessageReference: no message was sent with {reference.strip()!r}"
+            detail = f"clientMessageReference: no message was sent with {reference!r}"
             return Outcome("GetSMSStatusResponse", NO_RESULT, describe(NO_RESULT, detail))
         return Outcome("GetSMSStatusResponse", OK, describe(OK), await statuses_table(self._gateway, messages))
 
@@ -175,16 +176,11 @@ def _destinations(destinations: tuple[tuple[str, int], ...]) -> Table:
     return Table("Destinations", "Destination", DESTINATION_COLUMNS, rows)
 
 
-async def sent_with_reference(gateway: Gateway, account: str, reference: str) -> list[Message]:
-    """The account's TextApp messages sent with ``reference``, oldest first (one per destination)."""
-    page = await gateway.messages(MessageQuery(account=account, provider=PROVIDER, limit=_ALL))
-    return [message for message in reversed(page.items) if message.client_ref == reference]
-
-
 async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:
     rows: list[tuple[str, ...]] = []
     for message in messages:
-        latest = await _latest_per_part(gateway, message)
+        notifications = await gateway.notifications(EventQuery(message_id=message.id, limit=_ALL))
+        latest = {n.part_index: n for n in notifications}  # oldest first: the last of each part wins
         total = len(message.part_ids)
         for index in range(total):
             code = part_code(message.part_status(index), latest.get(index))
@@ -199,8 +195,3 @@ def part_code(status: MessageStatus, latest: Notification | None) -> str:
     group = _GROUP[status]
     candidates = (status_code(latest) if latest is not None else None, code_for_status(status))
     return next((code for code in candidates if code in STATUS_DESCRIPTIONS and code[0] == group), _DEFAULTS[group])
-
-
-async def _latest_per_part(gateway: Gateway, message: Message) -> dict[int, Notification]:
-    notifications = await gateway.notifications(EventQuery(message_id=message.id, limit=_ALL))
-    return {notification.part_index: notification for notification in notifications}  # oldest first: last wins
