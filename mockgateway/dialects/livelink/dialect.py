@@ -8,7 +8,7 @@ from typing import Any
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.fields import json_object
-from mockgateway.dialects.livelink import common_send, requests
+from mockgateway.dialects.livelink import requests
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints, expired
 from mockgateway.dialects.livelink.pull import PullEndpoints
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
@@ -94,8 +94,8 @@ class LiveLinkDialect:
 
     async def send_v2(self, request: WireRequest) -> WireResponse:
         account = await self.authenticate(request)
-        common = common_send.decode(request.body)
-        parsed = common_send.send_request(common, account.name) if common is not None else None
+        common = requests.decode_common(request.body)
+        parsed = requests.common_request(common, account.name) if common is not None else None
         if common is not None and parsed is not None:
             return await self._send(parsed, common.destination, {})
         data = json_object(request.body)  # any other body, read and checked field by field
