@@ -7,9 +7,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from mockgateway.dialects.base import Endpoint, Handler, WireRequest, WireResponse, retry_after
 from mockgateway.dialects.smsmode import codes, lists, wire
 from mockgateway.dialects.smsmode.backend import Backend, InsufficientCredit
-from mockgateway.dialects.smsmode.batch import FILE, parse_batch
 from mockgateway.dialects.smsmode.forms import request_params, uploaded
-from mockgateway.dialects.smsmode.requests import missing, parse_http, required
+from mockgateway.dialects.smsmode.requests import FILE, missing, parse_batch, parse_http, required
 from mockgateway.dialects.smsmode.wire import PROVIDER
 from mockgateway.domain.errors import (
     BodyTooLarge,
