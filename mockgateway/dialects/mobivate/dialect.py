@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
-from mockgateway.dialects.mobivate import logs, optouts
+from mockgateway.dialects.mobivate import lists
 from mockgateway.dialects.mobivate.records import campaign_record, sent_record
 from mockgateway.dialects.mobivate.requests import (
     Campaign,
@@ -52,13 +52,13 @@ class MobivateDialect:
             Endpoint("GET", "/auth/test", self.test_key),
             Endpoint("POST", "/send/single", self.send_single),
             Endpoint("POST", "/send/batch", guarded(send_batch)),
-            Endpoint("GET", "/message", guarded(logs.search)),
-            Endpoint("GET", "/message/{id}", guarded(logs.one)),
-            Endpoint("GET", "/addressbook/optout", guarded(optouts.listing)),
-            Endpoint("POST", "/addressbook/optout", guarded(optouts.add)),
-            Endpoint("DELETE", "/addressbook/optout", guarded(optouts.delete)),
+            Endpoint("GET", "/message", guarded(lists.search)),
+            Endpoint("GET", "/message/{id}", guarded(lists.one)),
+            Endpoint("GET", "/addressbook/optout", guarded(lists.optout_list)),
+            Endpoint("POST", "/addressbook/optout", guarded(lists.optout_add)),
+            Endpoint("DELETE", "/addressbook/optout", guarded(lists.optout_delete)),
             # The documentation's heading says /addressbook/optout while its example calls /optout.
-            Endpoint("DELETE", "/optout", guarded(optouts.delete)),
+            Endpoint("DELETE", "/optout", guarded(lists.optout_delete)),
             Endpoint("POST", "/webhooks/receipt", guarded(receipt_webhook)),
             Endpoint("POST", "/webhooks/incoming", guarded(incoming_webhook)),
             Endpoint("POST", "/webhooks/click", guarded(click_webhook)),

@@ -1,4 +1,4 @@
-"""Send requests of both smsmode APIs (HTTP 1.6 parameters, REST JSON) parsed into core terms."""
+"""Send requests of both smsmode APIs (HTTP 1.6 parameters and batch files, REST JSON) parsed into core terms."""
 
 from __future__ import annotations
 

@@ -1,8 +1,13 @@
-"""Message logs: ``GET /message`` (search) and ``GET /message/{id}``, outbound (MT) and incoming (MO); the query
-parameters of the log and opt-out searches (date range, paging and direction)."""
+"""The account's searchable lists and the query parameters they share (date range, paging and direction).
+
+Message logs: ``GET /message`` (search) and ``GET /message/{id}``, outbound (MT) and incoming (MO). The opt-out
+list: ``/addressbook/optout`` (list, add, delete) and ``DELETE /optout``. The list is the core's, so a handset that
+replied STOP is on it (note ``MO``) next to numbers added through the API (note ``API``).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -10,10 +15,11 @@ from typing import Any, TypeVar
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.mobivate.records import message_record, mo_record
-from mockgateway.dialects.mobivate.wire import PROVIDER, core_id_of, parse_date
-from mockgateway.domain.errors import NotFound
+from mockgateway.dialects.mobivate.wire import PROVIDER, core_id_of, epoch_ms, parse_date
+from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.domain.model import Account, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.state import OptOut, OptOutVia
 from mockgateway.service.gateway import Gateway
 
 _ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account
@@ -122,3 +128,51 @@ async def _codes(gateway: Gateway, query: EventQuery) -> dict[tuple[str, Message
     """The code last reported for each (message, status), so the log names what the receipts said."""
     notes = await gateway.notifications(query)
     return {(n.message_id, n.status): n.code for n in notes if n.provider == PROVIDER}
+
+
+# -- the opt-out list -------------------------------------------------------------------------------------------
+async def optout_list(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    search = parse_search(request.query)
+    records = [
+        {"id": _id(account.name, entry), **_entry(entry)}
+        for entry in reversed(gateway.opt_outs(account.name))  # newest first
+        if search.within(entry.at)
+    ]
+    return json_response(search.slice(records))
+
+
+async def optout_add(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    entry = gateway.opt_out(account.name, _mobile(request.body), via=OptOutVia.API)
+    await gateway.saved()
+    return json_response(_entry(entry))
+
+
+async def optout_delete(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    mobile = _mobile(request.body)
+    entry = next((e for e in gateway.opt_outs(account.name) if e.number == mobile), None)
+    if entry is None:
+        raise NotFound(f"{mobile} is not opted out", field="mobile")
+    gateway.opt_in(account.name, mobile)
+    await gateway.saved()
+    return json_response(_entry(entry))
+
+
+def _entry(entry: OptOut) -> dict[str, Any]:
+    return {"mobile": entry.number, "note": entry.via.value, "created": epoch_ms(entry.at)}
+
+
+def _id(account: str, entry: OptOut) -> int:
+    """A stable integer id per opt-out entry (a number opted out again gets a new one)."""
+    digest = hashlib.sha1(f"{account}:{entry.number}:{epoch_ms(entry.at)}".encode()).hexdigest()
+    return int(digest[:8], 16) % 900_000_000 + 100_000_000
+
+
+def _mobile(body: bytes) -> str:
+    data = f.json_object(body, why=False)
+    raw = data.get("mobile")
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    try:
+        return f.msisdn(raw, "mobile")
+    except InvalidRequest:
+        raise InvalidRequest("Invalid mobile number", field="mobile") from None
