@@ -24,8 +24,6 @@ from mockgateway.service.gateway import Gateway
 PAGE_SIZE = 10
 #: ``status`` values (compared without regard to case) and the core filter each stands for.
 STATUS_FILTERS = {"all": None, "nok": "nok", "sent": "SENT", "delivered": "DELIVERED", "received": "RECEIVED"}
-#: ``finalStatusIndicator`` of an ACK without an error code (an error ACK carries its code, e.g. DB62).
-FINAL, NOT_FINAL = "FINAL", "NOT_FINAL"
 #: The swagger's ``PollStatus.status`` values, from the least to the furthest a part can get. An error ACK has no
 #: value of its own there: it shows the furthest of these its part had reached (SENT at least: Live Link took it).
 PULL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.RECEIVED)
@@ -94,7 +92,7 @@ def ack_item(n: Notification, reached: MessageStatus, *, handset_ack: bool = Fal
     DELIVERED is final only when the message asked for no handset acknowledgement (``handset_ack``).
     """
     return {
-        "finalStatusIndicator": n.code or (FINAL if is_final(n.status, handset_ack) else NOT_FINAL),
+        "finalStatusIndicator": n.code or ("FINAL" if is_final(n.status, handset_ack) else "NOT_FINAL"),  # e.g. DB62
         "internalStatusId": n.code or n.status.value,
         "messageBody": ack_text(n),
         "operatorId": operator_id(n.destination),

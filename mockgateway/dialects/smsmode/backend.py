@@ -67,10 +67,7 @@ class Backend:
     async def _spend(self, account: str, credits: int) -> int:
         return await self.gateway.spend_credits(account, wire.PROVIDER, credits)
 
-    async def send(self, draft: Draft) -> list[Message]:
-        return await self.send_all((draft,))
-
-    async def send_all(self, drafts: Sequence[Draft]) -> list[Message]:
+    async def send(self, drafts: Sequence[Draft]) -> list[Message]:
         """Sends under one smsID (a batch's rows), each billed; refused whole when the credit cannot cover all.
 
         The credit is taken for the whole batch before it is sent, in one step, so sends at once (on any replica)

@@ -105,7 +105,7 @@ class SmsmodeDialect:
     async def send(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
         now = self._backend.gateway.now()
         draft = parse_http(params, account.name, self._backend.new_sms_id(), now, request.method)
-        await self._backend.send(draft)
+        await self._backend.send((draft,))
         return text(f"0 | Accepted | {draft.sms_id}")
 
     async def send_batch(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
@@ -115,7 +115,7 @@ class SmsmodeDialect:
             raise missing(FILE)
         campaign_id = self._backend.new_sms_id()
         drafts = parse_batch(raw, params, account, campaign_id, self._backend.gateway.now())
-        await self._backend.send_all(drafts)
+        await self._backend.send(drafts)
         return text(f"0 | Accepted | {campaign_id}")
 
     async def sms_status(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:

@@ -59,7 +59,7 @@ class SmsmodeRestDialect:
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
         now = self._backend.gateway.now()
         draft = parse_rest(f.json_object(request.body), account.name, self._backend.new_sms_id(), now)
-        (message,) = await self._backend.send(draft)
+        (message,) = await self._backend.send((draft,))
         body = message_body(message, draft.parts, draft.encoding, now)
         body["status"] = {"value": codes.rest_value(message.status, None, scheduled=message.created_at > now)}
         return json_response(body, 201)
