@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from http import HTTPStatus
 
 from mockgateway.dialects import fields as f
@@ -59,9 +60,9 @@ class MobivateDialect:
             Endpoint("DELETE", "/addressbook/optout", guarded(lists.optout_delete)),
             # The documentation's heading says /addressbook/optout while its example calls /optout.
             Endpoint("DELETE", "/optout", guarded(lists.optout_delete)),
-            Endpoint("POST", "/webhooks/receipt", guarded(receipt_webhook)),
-            Endpoint("POST", "/webhooks/incoming", guarded(incoming_webhook)),
-            Endpoint("POST", "/webhooks/click", guarded(click_webhook)),
+            Endpoint("POST", "/webhooks/receipt", guarded(partial(webhook, kind="receipt"))),
+            Endpoint("POST", "/webhooks/incoming", guarded(partial(webhook, kind="incoming"))),
+            Endpoint("POST", "/webhooks/click", guarded(partial(webhook, kind="click"))),
         )
 
     def authenticate(self, request: WireRequest, *, legacy: bool = False) -> Account:
@@ -132,39 +133,20 @@ def _recipients(gateway: Gateway, account: Account, campaign: Campaign) -> list[
 
 
 # -- webhook registration: ``POST /webhooks/receipt | incoming | click`` with ``{"url": ...}``. Mobivate documents the
-# request only; the answer here is ``{"type": <kind>, "url": <url>}``. Receipt and incoming URLs become the account's
-# Mobivate status and reply callbacks (its other providers keep theirs); a click URL is checked and answered, never
-# called, as the gateway shortens no links.
-async def receipt_webhook(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
-    url = _url(request)
-    current = account.status_target(PROVIDER)
-    own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
-    target = CallbackTarget(url=url, oauth2=current.oauth2 if current else None)
-    gateway.set_account_callbacks(account.name, status=target, mo=own.mo, provider=PROVIDER)
-    await gateway.saved()
-    return _registered("receipt", url)
-
-
-async def incoming_webhook(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
-    url = _url(request)
-    current = account.mo_target(PROVIDER)
-    own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
-    target = CallbackTarget(url=url, oauth2=current.oauth2 if current else None)
-    gateway.set_account_callbacks(account.name, status=own.status, mo=target, provider=PROVIDER)
-    await gateway.saved()
-    return _registered("incoming", url)
-
-
-async def click_webhook(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
-    return _registered("click", _url(request))
-
-
-def _url(request: WireRequest) -> str:
+# request only; the answer here is ``{"type": <kind>, "url": <url>}``.
+async def webhook(gateway: Gateway, account: Account, request: WireRequest, *, kind: str) -> WireResponse:
+    """A receipt or incoming URL becomes the account's Mobivate status or reply callback (its other providers keep
+    theirs), with the OAuth of the one it replaces; a click URL is only answered, as the gateway shortens no links."""
     data = f.json_object(request.body, why=False)
     if data.get("url") is None:
         raise f.invalid("url", "is required")
-    return f.http_url(data["url"], "url")
-
-
-def _registered(kind: str, url: str) -> WireResponse:
+    url = f.http_url(data["url"], "url")
+    if kind != "click":
+        receipt = kind == "receipt"
+        current = account.status_target(PROVIDER) if receipt else account.mo_target(PROVIDER)
+        target = CallbackTarget(url=url, oauth2=current.oauth2 if current else None)
+        own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
+        status, mo = (target, own.mo) if receipt else (own.status, target)
+        gateway.set_account_callbacks(account.name, status=status, mo=mo, provider=PROVIDER)
+        await gateway.saved()
     return json_response({"type": kind, "url": url})
