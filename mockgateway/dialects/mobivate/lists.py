@@ -88,9 +88,15 @@ async def search(gateway: Gateway, account: Account, request: WireRequest) -> Wi
     search = parse_search(request.query, with_direction=True)
     found: list[tuple[float, dict[str, Any]]] = []
     if search.direction in (None, "MT"):
-        found.extend(await _outbound(gateway, account.name, search))
+        page = await gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
+        matched = [m for m in page.items if search.within(m.created_at)]
+        receipts = EventQuery(account=account.name, since=search.start, limit=_ALL)
+        codes = await _codes(gateway, receipts) if matched else {}
+        found.extend((m.created_at, message_record(m, codes.get((m.id, m.status)))) for m in matched)
     if search.direction in (None, "MO"):
-        found.extend(await _incoming(gateway, account.name, search))
+        mos = await gateway.mos(EventQuery(account=account.name, since=search.start, limit=_ALL))
+        mine = [mo for mo in mos if mo.provider == PROVIDER and search.within(mo.received_at)]
+        found.extend((mo.received_at, mo_record(mo)) for mo in mine)
     found.sort(key=lambda item: item[0], reverse=True)
     return json_response(search.slice([record for _, record in found]))
 
@@ -107,21 +113,6 @@ async def one(gateway: Gateway, account: Account, request: WireRequest) -> WireR
         if mo.id == core_id and mo.provider == PROVIDER:
             return json_response(mo_record(mo))
     raise NotFound("no such message", field="id")
-
-
-async def _outbound(gateway: Gateway, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:
-    page = await gateway.messages(MessageQuery(account=account, provider=PROVIDER, limit=_ALL))
-    matched = [m for m in page.items if search.within(m.created_at)]
-    if not matched:
-        return []
-    codes = await _codes(gateway, EventQuery(account=account, since=search.start, limit=_ALL))
-    return [(m.created_at, message_record(m, codes.get((m.id, m.status)))) for m in matched]
-
-
-async def _incoming(gateway: Gateway, account: str, search: Search) -> list[tuple[float, dict[str, Any]]]:
-    mos = await gateway.mos(EventQuery(account=account, since=search.start, limit=_ALL))
-    mine = [mo for mo in mos if mo.provider == PROVIDER and search.within(mo.received_at)]
-    return [(mo.received_at, mo_record(mo)) for mo in mine]
 
 
 async def _codes(gateway: Gateway, query: EventQuery) -> dict[tuple[str, MessageStatus], str | None]:
