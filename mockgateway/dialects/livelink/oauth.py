@@ -105,11 +105,8 @@ class OAuthEndpoints:
         except GatewayError:
             return _denied(f"access_denied: {token} is not a valid access_token")
         remaining = round(grant.expires_at - grant.issued_at)
-        body = {
-            "status": "success",
-            "messageBody": f"token is valid, scope {grant.scope}, lifetime {remaining}s",
-        }
-        return json_response(body)
+        message = f"token is valid, scope {grant.scope}, lifetime {remaining}s"
+        return json_response({"status": "success", "messageBody": message})
 
 
 def _bad_client() -> WireResponse:

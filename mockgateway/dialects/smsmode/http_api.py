@@ -135,7 +135,9 @@ class SmsmodeDialect:
         """By ``smsID``, or the latest send to ``numero``; scheduled or not, as documented."""
         sms_id = params.get("smsID", "").strip()
         if not sms_id:
-            sms_id = await self._backend.latest_sms_id(_numero(params), account.name)
+            if not params.get("numero", "").strip():
+                raise missing("smsID")
+            sms_id = await self._backend.latest_sms_id(wire.msisdn(params["numero"], "numero"), account.name)
         await self._backend.delete(sms_id, account.name)
         return text("0 | SMS message deleted")
 
@@ -148,9 +150,3 @@ class SmsmodeDialect:
 
     async def _messages(self, params: dict[str, str], account: Account) -> list[Message]:
         return await self._backend.messages(required(params, "smsID").strip(), account.name)
-
-
-def _numero(params: dict[str, str]) -> str:
-    if not params.get("numero", "").strip():
-        raise missing("smsID")
-    return wire.msisdn(params["numero"], "numero")
