@@ -8,9 +8,8 @@ from typing import Any
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.fields import json_object
-from mockgateway.dialects.livelink import requests
+from mockgateway.dialects.livelink import pull, requests
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints, expired
-from mockgateway.dialects.livelink.pull import PullEndpoints
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
 from mockgateway.domain.model import Account, Message, SendRequest
 from mockgateway.service.gateway import Gateway
@@ -80,7 +79,7 @@ class LiveLinkDialect:
     def __init__(self, gateway: Gateway, *, status_list_key: str = "SAPNotification") -> None:
         self._gateway = gateway
         self._oauth = OAuthEndpoints(gateway, logins(gateway.accounts.values(), PROVIDER, "app_key"))
-        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key)
+        self._list_key = status_list_key
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
@@ -88,8 +87,8 @@ class LiveLinkDialect:
             Endpoint("POST", "/api/oauth/token/validate", self._oauth.validate),
             Endpoint("POST", "/api/v2/sms", self.send_v2),
             Endpoint("POST", "/api/messages", self.send_v1),
-            Endpoint("GET", "/api/v2/sms/status", self._pull.status),
-            Endpoint("GET", "/api/v2/sms/mo", self._pull.mo),
+            Endpoint("GET", "/api/v2/sms/status", self.pull_status),
+            Endpoint("GET", "/api/v2/sms/mo", self.pull_mo),
         )
 
     async def send_v2(self, request: WireRequest) -> WireResponse:
@@ -113,6 +112,12 @@ class LiveLinkDialect:
         accepted = await self._gateway.send(parsed)
         body = {**echo, "livelinkOrderIds": _order_ids(written, accepted.messages)}
         return json_response(body, 200 if accepted.sent else 201)
+
+    async def pull_status(self, request: WireRequest) -> WireResponse:
+        return await pull.status(self._gateway, await self.authenticate(request), request.query, self._list_key)
+
+    async def pull_mo(self, request: WireRequest) -> WireResponse:
+        return await pull.mo(self._gateway, await self.authenticate(request), request.query)
 
     async def authenticate(self, request: WireRequest) -> Account:
         """The account behind the request's bearer token; 401 when it is missing, unknown or expired."""

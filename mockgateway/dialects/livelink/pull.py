@@ -7,13 +7,13 @@ Both take a UTC window (``startUTCTime`` included, ``endUTCTime`` excluded, ``yy
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from mockgateway.clock import iso
-from mockgateway.dialects.base import WireRequest, WireResponse, json_response
+from mockgateway.dialects.base import WireResponse, json_response
 from mockgateway.dialects.fields import invalid
 from mockgateway.dialects.livelink.callbacks import ack_text, client_id, operator_id
 from mockgateway.domain.lifecycle import is_final
@@ -30,59 +30,49 @@ PULL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.RECE
 _MAX_KEY = 64
 _INSTANT = 1e-6  #: the smallest step the gateway clock's epoch floats resolve
 
-Authenticate = Callable[[WireRequest], Awaitable[Account]]
+
+async def status(gateway: Gateway, account: Account, params: Mapping[str, str], list_key: str) -> WireResponse:
+    query = _window(params, account)
+    status = _text(params, "status")
+    if status is not None:
+        if status.lower() not in STATUS_FILTERS:
+            raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
+        query = replace(query, status=STATUS_FILTERS[status.lower()])
+    query = replace(query, part_id=_text(params, "orderId"))
+    page = _page_index(params)
+    total = await gateway.count_notifications(query)
+    items = await gateway.notifications(_page(query, page, total))
+    asked = await gateway.asked_handset_ack(n.message_id for n in items)
+    body = {
+        "clientId": client_id(account),
+        "pageCount": _pages(total),
+        "pageIndex": page,
+        list_key: [ack_item(n, await _reached(gateway, n), handset_ack=n.message_id in asked) for n in items],
+    }
+    return json_response(body)
 
 
-class PullEndpoints:
-    def __init__(self, gateway: Gateway, authenticate: Authenticate, status_list_key: str) -> None:
-        self._gateway = gateway
-        self._authenticate = authenticate
-        self._list_key = status_list_key
+async def mo(gateway: Gateway, account: Account, params: Mapping[str, str]) -> WireResponse:
+    keyword = _text(params, "keyword")
+    query = replace(_window(params, account), keyword=keyword)
+    page = _page_index(params)
+    total = await gateway.count_mos(query)
+    items = await gateway.mos(_page(query, page, total))
+    body = {
+        "pageCount": _pages(total),
+        "pageIndex": page,
+        "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
+    }
+    return json_response(body)
 
-    async def status(self, request: WireRequest) -> WireResponse:
-        account = await self._authenticate(request)
-        query = _window(request.query, account)
-        status = _text(request.query, "status")
-        if status is not None:
-            if status.lower() not in STATUS_FILTERS:
-                raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
-            query = replace(query, status=STATUS_FILTERS[status.lower()])
-        query = replace(query, part_id=_text(request.query, "orderId"))
-        page = _page_index(request.query)
-        total = await self._gateway.count_notifications(query)
-        items = await self._gateway.notifications(_page(query, page, total))
-        asked = await self._gateway.asked_handset_ack(n.message_id for n in items)
-        body = {
-            "clientId": client_id(account),
-            "pageCount": _pages(total),
-            "pageIndex": page,
-            self._list_key: [ack_item(n, await self._reached(n), handset_ack=n.message_id in asked) for n in items],
-        }
-        return json_response(body)
 
-    async def mo(self, request: WireRequest) -> WireResponse:
-        account = await self._authenticate(request)
-        keyword = _text(request.query, "keyword")
-        query = replace(_window(request.query, account), keyword=keyword)
-        page = _page_index(request.query)
-        total = await self._gateway.count_mos(query)
-        items = await self._gateway.mos(_page(query, page, total))
-        body = {
-            "pageCount": _pages(total),
-            "pageIndex": page,
-            "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
-        }
-        return json_response(body)
-
-    async def _reached(self, n: Notification) -> MessageStatus:
-        """The status ``n``'s part had reached by then: its own, or for an error the furthest before it."""
-        if n.status in PULL_STATUSES:
-            return n.status
-        earlier = await self._gateway.notifications(
-            EventQuery(account=n.account, part_id=n.part_id, until=n.created_at)
-        )
-        reached = [e.status for e in earlier if e.status in PULL_STATUSES]
-        return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
+async def _reached(gateway: Gateway, n: Notification) -> MessageStatus:
+    """The status ``n``'s part had reached by then: its own, or for an error the furthest before it."""
+    if n.status in PULL_STATUSES:
+        return n.status
+    earlier = await gateway.notifications(EventQuery(account=n.account, part_id=n.part_id, until=n.created_at))
+    reached = [e.status for e in earlier if e.status in PULL_STATUSES]
+    return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
 
 
 def ack_item(n: Notification, reached: MessageStatus, *, handset_ack: bool = False) -> dict[str, Any]:
