@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from mockgateway.clock import iso, to_datetime
 from mockgateway.dialects.base import json_post
@@ -24,6 +24,9 @@ from mockgateway.domain.model import (
     Options,
 )
 from mockgateway.encoding import is_gsm7
+
+#: The time and date (GMT) of a whole second.
+Moment = Callable[[int], tuple[str, str]]
 
 _WIRE_STATUS = {
     MessageStatus.SENT: "SENT",
@@ -63,32 +66,63 @@ class AckSettings:
         return "ackFinalOnly" not in self.flags or is_final(status, handset_ack)
 
 
-# Remembered per distinct set of request options: clients send the same few. Equal options mean equal settings,
-# as every setting is a string compared or a flag taken as a bool, which ``True == 1`` does not confuse.
-@lru_cache(maxsize=1024)
 def ack_settings(options: Options) -> AckSettings:
     return AckSettings(dict(options).get("ackType", "ORDER"), frozenset(name for name, value in options if value))
 
 
-def status_calls(message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-    settings = ack_settings(message.options)
-    if not settings.wants(notification.status, message.handset_ack):
-        return []
-    targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
-    if not targets:
-        return []
-    body = kept_json(ack_payload(message, notification, settings))
-    return [json_post(target, body) for target in targets]
+#: Entries each of ``AckCallbacks``'s memories holds at most.
+_REMEMBERED = 1024
+Key = TypeVar("Key")
+Value = TypeVar("Value")
 
 
-def ack_payload(message: Message, n: Notification, settings: AckSettings) -> dict[str, Any]:
+class AckCallbacks:
+    """Renders the status ACKs of one dialect instance, and the clock strings of its pulled ACKs.
+
+    Two bounded memories, each forgotten whole when full: the ACK settings of each distinct set of request
+    options (clients send the same few; equal options mean equal settings, as every setting is a string compared
+    or a flag taken as a bool, which ``True == 1`` does not confuse), and the clock strings of recent seconds
+    (notifications fall due together).
+    """
+
+    def __init__(self) -> None:
+        self._settings: dict[Options, AckSettings] = {}
+        self._moments: dict[int, tuple[str, str]] = {}
+
+    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
+        settings = self._settings.get(message.options) or _remember(
+            self._settings, message.options, ack_settings(message.options)
+        )
+        if not settings.wants(notification.status, message.handset_ack):
+            return []
+        targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
+        if not targets:
+            return []
+        body = kept_json(ack_payload(message, notification, settings, self.moment))
+        return [json_post(target, body) for target in targets]
+
+    def moment(self, second: int) -> tuple[str, str]:
+        """``gmt_moment``, remembered."""
+        return self._moments.get(second) or _remember(self._moments, second, gmt_moment(second))
+
+
+def _remember(memory: dict[Key, Value], key: Key, value: Value) -> Value:
+    if len(memory) >= _REMEMBERED:
+        memory.clear()
+    memory[key] = value
+    return value
+
+
+def ack_payload(
+    message: Message, n: Notification, settings: AckSettings, moment: Moment | None = None
+) -> dict[str, Any]:
     flags = settings.flags
     status, code, destination = n.status, n.code, message.destination
     payload: dict[str, Any] = {
         "messageId": n.part_id,
         "recipient": f"+{destination}",
         "status": wire_status(status),
-        "message": ack_text(n, gmt="ackTimeInGMT" in flags),
+        "message": ack_text(n, gmt="ackTimeInGMT" in flags, moment=moment),
     }
     if "ackOperatorId" in flags:
         payload["operatorId"] = operator_id(destination)
@@ -115,10 +149,10 @@ def ack_payload(message: Message, n: Notification, settings: AckSettings) -> dic
     return payload
 
 
-def ack_text(n: Notification, *, gmt: bool = True) -> str:
+def ack_text(n: Notification, *, gmt: bool = True, moment: Moment | None = None) -> str:
     """The sentence an ACK carries, e.g. "Message 1 of the order 123 ... has been delivered at ..."."""
     if gmt:
-        (clock, day), zone = gmt_moment(math.floor(n.created_at)), "(GMT)"
+        (clock, day), zone = (moment or gmt_moment)(math.floor(n.created_at)), "(GMT)"
     else:
         local = to_datetime(n.created_at).astimezone()
         clock, day, zone = f"{local:%H:%M:%S}", f"{local:%d-%m-%Y}", f"({zone_label(local)})"
@@ -141,7 +175,6 @@ def zone_label(moment: datetime) -> str:
     return "GMT" if not hours and not rest else f"GMT{sign}{hours:02}:{rest:02}"
 
 
-@lru_cache(maxsize=1024)  # notifications fall due together
 def gmt_moment(second: int) -> tuple[str, str]:
     """Time and date (GMT) of a whole second."""
     moment = to_datetime(second)
@@ -203,10 +236,8 @@ def client_id(account: Account) -> str:
     return account.name if value is None else str(value)
 
 
-class LiveLinkCallbacks:
+class LiveLinkCallbacks(AckCallbacks):
     """Live Link's callback requests: the part of the dialect the engine is given, needing no gateway."""
 
     provider = PROVIDER
-    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
-    status_calls = staticmethod(status_calls)
     mo_calls = staticmethod(mo_calls)

@@ -9,6 +9,7 @@ from typing import Any
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.fields import json_object
 from mockgateway.dialects.livelink import pull, requests
+from mockgateway.dialects.livelink.callbacks import AckCallbacks
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints, expired
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
 from mockgateway.domain.model import Account, Message, SendRequest
@@ -80,6 +81,7 @@ class LiveLinkDialect:
         self._gateway = gateway
         self._oauth = OAuthEndpoints(gateway, logins(gateway.accounts.values(), PROVIDER, "app_key"))
         self._list_key = status_list_key
+        self._acks = AckCallbacks()  #: its memory of the clock strings of pulled ACKs
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
@@ -114,7 +116,8 @@ class LiveLinkDialect:
         return json_response(body, 200 if accepted.sent else 201)
 
     async def pull_status(self, request: WireRequest) -> WireResponse:
-        return await pull.status(self._gateway, await self.authenticate(request), request.query, self._list_key)
+        account = await self.authenticate(request)
+        return await pull.status(self._gateway, account, request.query, self._list_key, self._acks.moment)
 
     async def pull_mo(self, request: WireRequest) -> WireResponse:
         return await pull.mo(self._gateway, await self.authenticate(request), request.query)

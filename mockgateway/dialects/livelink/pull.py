@@ -15,7 +15,7 @@ from typing import Any
 from mockgateway.clock import iso
 from mockgateway.dialects.base import WireResponse, json_response
 from mockgateway.dialects.fields import invalid
-from mockgateway.dialects.livelink.callbacks import ack_text, client_id, operator_id
+from mockgateway.dialects.livelink.callbacks import Moment, ack_text, client_id, operator_id
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery
@@ -31,7 +31,9 @@ _MAX_KEY = 64
 _INSTANT = 1e-6  #: the smallest step the gateway clock's epoch floats resolve
 
 
-async def status(gateway: Gateway, account: Account, params: Mapping[str, str], list_key: str) -> WireResponse:
+async def status(
+    gateway: Gateway, account: Account, params: Mapping[str, str], list_key: str, moment: Moment
+) -> WireResponse:
     query = _window(params, account)
     status = _text(params, "status")
     if status is not None:
@@ -47,7 +49,9 @@ async def status(gateway: Gateway, account: Account, params: Mapping[str, str], 
         "clientId": client_id(account),
         "pageCount": _pages(total),
         "pageIndex": page,
-        list_key: [ack_item(n, await _reached(gateway, n), handset_ack=n.message_id in asked) for n in items],
+        list_key: [
+            ack_item(n, await _reached(gateway, n), handset_ack=n.message_id in asked, moment=moment) for n in items
+        ],
     }
     return json_response(body)
 
@@ -75,7 +79,9 @@ async def _reached(gateway: Gateway, n: Notification) -> MessageStatus:
     return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
 
 
-def ack_item(n: Notification, reached: MessageStatus, *, handset_ack: bool = False) -> dict[str, Any]:
+def ack_item(
+    n: Notification, reached: MessageStatus, *, handset_ack: bool = False, moment: Moment | None = None
+) -> dict[str, Any]:
     """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example.
 
     ``status`` is ``reached``, a value of the spec's enum; an error ACK's code is in ``finalStatusIndicator``.
@@ -84,7 +90,7 @@ def ack_item(n: Notification, reached: MessageStatus, *, handset_ack: bool = Fal
     return {
         "finalStatusIndicator": n.code or ("FINAL" if is_final(n.status, handset_ack) else "NOT_FINAL"),  # e.g. DB62
         "internalStatusId": n.code or n.status.value,
-        "messageBody": ack_text(n),
+        "messageBody": ack_text(n, moment=moment),
         "operatorId": operator_id(n.destination),
         "orderId": n.part_id,
         "recipient": f"+{n.destination}",
