@@ -162,18 +162,15 @@ class TextAppDialect:
 
 
 def _sent(root: str, parsed: ParsedSend) -> Outcome:
-    return Outcome(root, OK, describe(OK), _destinations(parsed.destinations))
+    rows = tuple((d.number, str(d.code)) for d in parsed.destinations)
+    return Outcome(root, OK, describe(OK), Table("Destinations", "Destination", DESTINATION_COLUMNS, rows))
 
 
 def _failure(root: str, error: GatewayError) -> Outcome:
     code, description, status = transaction_for(error)
     destinations = error.destinations if isinstance(error, TextAppError) else ()
-    return Outcome(root, code, description, _destinations(destinations) if destinations else None, status)
-
-
-def _destinations(destinations: tuple[tuple[str, int], ...]) -> Table:
-    rows = tuple((number, str(code)) for number, code in destinations)
-    return Table("Destinations", "Destination", DESTINATION_COLUMNS, rows)
+    table = Table("Destinations", "Destination", DESTINATION_COLUMNS, tuple((n, str(c)) for n, c in destinations))
+    return Outcome(root, code, description, table if destinations else None, status)
 
 
 async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:

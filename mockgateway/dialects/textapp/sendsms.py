@@ -42,10 +42,23 @@ _SEPARATORS = re.compile("[,;]")
 
 
 @dataclass(frozen=True, slots=True)
+class Destination:
+    written: str
+    digits: str | None  #: E.164 digits; None when the number is in the wrong format
+
+    @property
+    def number(self) -> str:
+        return f"+{self.digits}" if self.digits else self.written
+
+    @property
+    def code(self) -> int:
+        return OK if self.digits else WRONG_DESTINATION
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedSend:
     request: SendRequest
-    #: (number as answered, code) of every destination as written, usable or not
-    destinations: tuple[tuple[str, int], ...]
+    destinations: tuple[Destination, ...]  #: every destination as written, usable or not
 
 
 def parse_send(params: Params, account: str) -> ParsedSend:
@@ -70,18 +83,14 @@ def parse_send(params: Params, account: str) -> ParsedSend:
         raise refuse(333, "destinations", f"{len(entries)} numbers, at most {MAX_DESTINATIONS}")
     # None: absent (the account's URL applies); "": given empty, no notifications
     status_url = _status_url(params.get("statusNotificationUrl"))
-    digits = [destination(entry) for entry in entries]
-    usable = tuple(number for number in digits if number)
-    destinations = tuple(
-        (f"+{number}", OK) if number else (entry.strip(), WRONG_DESTINATION)
-        for entry, number in zip(entries, digits, strict=True)
-    )
+    destinations = tuple(destination(entry) for entry in entries)
+    usable = tuple(d.digits for d in destinations if d.digits)
     if not usable:
         raise refuse(
             WRONG_DESTINATION,
             "destinations",
             "no number is in international format such as +447700900123",
-            destinations=destinations,
+            destinations=tuple((d.number, d.code) for d in destinations),
         )
     options: dict[str, Scalar] = {
         "clientBillingReference": billing,
@@ -108,11 +117,11 @@ def parse_send(params: Params, account: str) -> ParsedSend:
     return ParsedSend(request, destinations)
 
 
-def destination(entry: str) -> str | None:
-    """The E.164 digits of an international number, ``+44…``, ``0044…`` or ``44…``; None in any other format.
-    Spaces go, including the one an unencoded ``+`` turns into on the way."""
+def destination(entry: str) -> Destination:
+    """An international number: ``+44…``, ``0044…`` or ``44…``. Spaces go, including the one an unencoded
+    ``+`` turns into on the way."""
     digits = number_digits(entry)
-    return digits if _INTERNATIONAL.match(digits) else None
+    return Destination(written=entry.strip(), digits=digits if _INTERNATIONAL.match(digits) else None)
 
 
 def originator(raw: str | None, method: int) -> str:
