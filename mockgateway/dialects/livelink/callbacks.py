@@ -67,7 +67,8 @@ class AckSettings:
 
 
 def ack_settings(options: Options) -> AckSettings:
-    return AckSettings(dict(options).get("ackType", "ORDER"), frozenset(name for name, value in options if value))
+    ack_type = dict(options).get("ackType", "ORDER")
+    return AckSettings(ack_type=ack_type, flags=frozenset(name for name, value in options if value))
 
 
 #: Entries each of ``AckCallbacks``'s memories holds at most.
