@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import msgspec
+import orjson
 
 from mockgateway.domain.errors import GatewayError
-from mockgateway.domain.model import CallbackTarget, HttpCall
+from mockgateway.domain.model import Account, CallbackTarget, HttpCall
 
 
 class WireRequest(Protocol):
@@ -51,6 +52,10 @@ class WireResponse(msgspec.Struct, frozen=True):
     headers: Mapping[str, str] | None = None
 
 
+def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None) -> WireResponse:
+    return WireResponse(status, orjson.dumps(body), headers=headers)
+
+
 Handler = Callable[[WireRequest], Awaitable[WireResponse]]
 
 
@@ -77,6 +82,16 @@ class Dialect(Protocol):
     def render_error(self, error: GatewayError) -> WireResponse:
         """The provider's own error format for ``error``."""
         ...
+
+
+def logins(accounts: Iterable[Account], provider: str, credential: str) -> dict[str, str]:
+    """Account names by their ``provider`` ``credential`` (a key, a login); the account itself is looked up per
+    request, as its callbacks may change."""
+    return {
+        str(account.credentials[provider][credential]): account.name
+        for account in accounts
+        if credential in account.credentials.get(provider, {})
+    }
 
 
 # -- callback requests, as the dialects address them to a customer's target -------------------------------------

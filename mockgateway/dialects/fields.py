@@ -8,10 +8,12 @@ from typing import Any, TypeGuard
 import orjson
 
 from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.model import Options, Scalar
 
 
-def json_object(raw: bytes, *, empty_ok: bool = False) -> dict[str, Any]:
-    """A request body that must be one JSON object (an empty body is ``{}`` when ``empty_ok``)."""
+def json_object(raw: bytes, *, empty_ok: bool = False, why: bool = True) -> dict[str, Any]:
+    """A request body that must be one JSON object (an empty body is ``{}`` when ``empty_ok``); a body that is not
+    JSON is told the parser's reason too when ``why``."""
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
@@ -19,7 +21,8 @@ def json_object(raw: bytes, *, empty_ok: bool = False) -> dict[str, Any]:
             if empty_ok:
                 return {}
             raise invalid("body", "the request body is empty; a JSON object is expected") from None
-        raise invalid("body", f"the request body is not valid JSON: {error}") from None
+        reason = f": {error}" if why else ""
+        raise invalid("body", f"the request body is not valid JSON{reason}") from None
     if not isinstance(data, dict):
         raise invalid("body", "the request body must be a JSON object")
     return data
@@ -34,6 +37,14 @@ def kept_json(payload: object) -> bytes:
     building the bodies. A copy frees the block at once, for the next body to reuse.
     """
     return b"%b" % orjson.dumps(payload)
+
+
+def compact(options: dict[str, Scalar]) -> Options:
+    """A request's options as kept: those given, a null or false one left out."""
+    values = options.values()
+    if None not in values and False not in values:  # most requests (``0 == False`` only costs the longer way)
+        return tuple(options.items())
+    return tuple([(key, value) for key, value in options.items() if value is not None and value is not False])
 
 
 def invalid(name: str, problem: str) -> InvalidRequest:

@@ -7,15 +7,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeAlias
+from typing import Any, TypeVar
 
 from mockgateway.clock import iso, to_datetime
+from mockgateway.dialects.base import json_post
 from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.livelink.requests import PROVIDER
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import (
     Account,
-    CallbackTarget,
     HttpCall,
     Message,
     MessageStatus,
@@ -26,7 +26,7 @@ from mockgateway.domain.model import (
 from mockgateway.encoding import is_gsm7
 
 #: The time and date (GMT) of a whole second.
-Moment: TypeAlias = Callable[[int], tuple[str, str]]
+Moment = Callable[[int], tuple[str, str]]
 
 _WIRE_STATUS = {
     MessageStatus.SENT: "SENT",
@@ -52,48 +52,38 @@ def wire_status(status: MessageStatus) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AckSettings:
-    """What a message's request options say about its ACKs, read once per distinct set of options."""
+    """What a message's request options say about its ACKs: its ``ackType`` and the options it set true (the ACK
+    flags among them, such as ``ackOperatorId``)."""
 
     ack_type: object
-    acknowledgement: bool
-    final_only: bool
-    operator_id: bool
-    country_code: bool
-    final_status: bool
-    internal_status: bool
-    delivered_time: bool
-    mt_received_time: bool
-    tpoa: bool
-    gmt: bool
-
-    @classmethod
-    def of(cls, message: Message) -> AckSettings:
-        flag = message.option
-        return cls(
-            flag("ackType", "ORDER"), bool(flag("acknowledgement")), bool(flag("ackFinalOnly")),
-            bool(flag("ackOperatorId")), bool(flag("ackCountryCode")), bool(flag("ackFinalStatus")),
-            bool(flag("ackInternalStatus")), bool(flag("ackDeliveredTime")), bool(flag("ackMTReceivedTime")),
-            bool(flag("ackTpoa")), bool(flag("ackTimeInGMT")),
-        )  # fmt: skip
+    flags: frozenset[str]
 
     def wants(self, status: MessageStatus, handset_ack: bool) -> bool:
-        if self.ack_type == "NONE" or not self.acknowledgement:
+        if self.ack_type == "NONE" or "acknowledgement" not in self.flags:
             return False
         if self.ack_type == "ORDER" and status not in _ORDER_LEVEL:
             return False
-        return not self.final_only or is_final(status, handset_ack)
+        return "ackFinalOnly" not in self.flags or is_final(status, handset_ack)
+
+
+def ack_settings(options: Options) -> AckSettings:
+    ack_type = dict(options).get("ackType", "ORDER")
+    return AckSettings(ack_type=ack_type, flags=frozenset(name for name, value in options if value))
 
 
 #: Entries each of ``AckCallbacks``'s memories holds at most.
 _REMEMBERED = 1024
+Key = TypeVar("Key")
+Value = TypeVar("Value")
 
 
 class AckCallbacks:
     """Renders the status ACKs of one dialect instance, and the clock strings of its pulled ACKs.
 
-    Two bounded memories: the ACK settings of each distinct set of request options (clients send the same few;
-    equal options mean equal settings, as every setting is a string compared or a flag taken as a bool, which
-    ``True == 1`` does not confuse), and the clock strings of recent seconds (notifications fall due together).
+    Two bounded memories, each forgotten whole when full: the ACK settings of each distinct set of request
+    options (clients send the same few; equal options mean equal settings, as every setting is a string compared
+    or a flag taken as a bool, which ``True == 1`` does not confuse), and the clock strings of recent seconds
+    (notifications fall due together).
     """
 
     def __init__(self) -> None:
@@ -101,47 +91,43 @@ class AckCallbacks:
         self._moments: dict[int, tuple[str, str]] = {}
 
     def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        settings = self.settings(message)
+        settings = self._settings.get(message.options) or _remember(
+            self._settings, message.options, ack_settings(message.options)
+        )
         if not settings.wants(notification.status, message.handset_ack):
             return []
         targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
         if not targets:
             return []
         body = kept_json(ack_payload(message, notification, settings, self.moment))
-        return [_post(target, body) for target in targets]
-
-    def settings(self, message: Message) -> AckSettings:
-        settings = self._settings.get(message.options)
-        if settings is None:
-            if len(self._settings) >= _REMEMBERED:
-                self._settings.clear()
-            settings = self._settings[message.options] = AckSettings.of(message)
-        return settings
+        return [json_post(target, body) for target in targets]
 
     def moment(self, second: int) -> tuple[str, str]:
         """``gmt_moment``, remembered."""
-        moment = self._moments.get(second)
-        if moment is None:
-            if len(self._moments) >= _REMEMBERED:
-                self._moments.clear()
-            moment = self._moments[second] = gmt_moment(second)
-        return moment
+        return self._moments.get(second) or _remember(self._moments, second, gmt_moment(second))
+
+
+def _remember(memory: dict[Key, Value], key: Key, value: Value) -> Value:
+    if len(memory) >= _REMEMBERED:
+        memory.clear()
+    memory[key] = value
+    return value
 
 
 def ack_payload(
-    message: Message, n: Notification, settings: AckSettings | None = None, moment: Moment | None = None
+    message: Message, n: Notification, settings: AckSettings, moment: Moment | None = None
 ) -> dict[str, Any]:
-    flags = settings or AckSettings.of(message)
+    flags = settings.flags
     status, code, destination = n.status, n.code, message.destination
     payload: dict[str, Any] = {
         "messageId": n.part_id,
         "recipient": f"+{destination}",
         "status": wire_status(status),
-        "message": ack_text(n, gmt=flags.gmt, moment=moment or gmt_moment),
+        "message": ack_text(n, gmt="ackTimeInGMT" in flags, moment=moment),
     }
-    if flags.operator_id:
+    if "ackOperatorId" in flags:
         payload["operatorId"] = operator_id(destination)
-    if flags.country_code:
+    if "ackCountryCode" in flags:
         payload["countryCode"] = country_code(destination)
     if code is not None:
         payload["errorCode"] = code
@@ -149,15 +135,15 @@ def ack_payload(
     elif status is MessageStatus.RETRYING:
         # Live Link is retrying itself: a customer who resent now could get the message to the handset twice.
         payload["retriable"] = False
-    if flags.final_status:
+    if "ackFinalStatus" in flags:
         payload["finalStatus"] = is_final(status, message.handset_ack)
-    if flags.internal_status:
+    if "ackInternalStatus" in flags:
         payload["internalStatus"] = code or status.value
-    if flags.delivered_time and status in (MessageStatus.DELIVERED, MessageStatus.RECEIVED):
+    if "ackDeliveredTime" in flags and status in (MessageStatus.DELIVERED, MessageStatus.RECEIVED):
         payload["deliveredTime"] = iso(n.created_at)
-    if flags.mt_received_time:
+    if "ackMTReceivedTime" in flags:
         payload["mtReceivedTime"] = iso(message.created_at)
-    if flags.tpoa and message.origin:
+    if "ackTpoa" in flags and message.origin:
         payload["tpoa"] = message.origin
     if message.client_ref:
         payload["subject"] = message.client_ref
@@ -218,21 +204,20 @@ def operator_id(msisdn: str) -> int:
 def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
     if account.mo_callback is None:
         return []
-    return [_post(account.mo_callback, kept_json(mo_payload(mo, account, replied_to)))]
+    return [json_post(account.mo_callback, kept_json(mo_payload(mo, account, replied_to)))]
 
 
 def mo_payload(mo: MoMessage, account: Account, replied_to: Message | None) -> dict[str, Any]:
     """The documented MO shape; a text outside GSM 03.38 travels hex-encoded with ``dcs: UTF8``."""
     gsm = is_gsm7(mo.text)
     received = to_datetime(mo.received_at)
-    client_id = account.credentials.get("livelink", {}).get("client_id")
     return {
         "message": mo.text if gsm else mo.text.encode("utf-8").hex(),
         "messageId": mo.id,
         "msisdn": f"+{mo.sender}",
         "originatingAddress": mo.recipient,
         "parameters": {
-            "accountId": str(client_id) if client_id is not None else account.name,
+            "accountId": client_id(account),
             "dcs": "7b" if gsm else "UTF8",
             "keyword": mo.keyword,
             "messageClass": "1",
@@ -246,8 +231,10 @@ def mo_payload(mo: MoMessage, account: Account, replied_to: Message | None) -> d
     }
 
 
-def _post(target: CallbackTarget, body: bytes) -> HttpCall:
-    return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
+def client_id(account: Account) -> str:
+    """The account's number at Live Link, else its name."""
+    value = account.credentials.get(PROVIDER, {}).get("client_id")
+    return account.name if value is None else str(value)
 
 
 class LiveLinkCallbacks(AckCallbacks):

@@ -2,38 +2,86 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
-import orjson
-
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.fields import json_object
-from mockgateway.dialects.livelink import callbacks, common_send, requests
-from mockgateway.dialects.livelink.errors import render_error
-from mockgateway.dialects.livelink.oauth import OAuthEndpoints
-from mockgateway.dialects.livelink.pull import PullEndpoints
+from mockgateway.dialects.livelink import pull, requests
+from mockgateway.dialects.livelink.callbacks import AckCallbacks
+from mockgateway.dialects.livelink.oauth import OAuthEndpoints, expired
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
-from mockgateway.domain.model import Account, Message
+from mockgateway.domain.model import Account, Message, SendRequest
 from mockgateway.service.gateway import Gateway
-from mockgateway.service.tokens import TokenUnknown
+from mockgateway.service.tokens import TokenExpired, TokenUnknown
 
 PROVIDER = requests.PROVIDER
+DOC_URL = "https://livelink.sapdigitalinterconnect.com/documentation/"
+
+#: ``apiErrorCode`` per core error code. Live Link documents the field but not its values; these are ours.
+API_ERROR_CODES = {
+    "invalid_request": 4000,
+    "unauthorized": 4010,
+    "quota_exceeded": 4020,
+    "forbidden": 4030,
+    "not_found": 4040,
+    "method_not_allowed": 4050,
+    "body_too_large": 4130,
+    "conflict": 4090,
+    "rate_limited": 4290,
+    "provider_failure": 5000,
+    "store_unavailable": 5030,
+    "internal_error": 5000,
+}
+
+_USER_MESSAGES = {
+    400: "The request is invalid",
+    401: "Authentication failed",
+    402: "The account's message allowance is used up",
+    403: "You may not send this request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "The request body is too large",
+    429: "Too many requests, slow down",
+    502: "Bad gateway",
+    503: "Service unavailable, try again later",
+    504: "Gateway timeout",
+}
+
+
+def status_line(status: int) -> str:
+    """``httpStatusCode`` as Live Link writes it, e.g. ``400 BAD_REQUEST``."""
+    try:
+        return f"{status} {HTTPStatus(status).name}"
+    except ValueError:
+        return str(status)
+
+
+def render_error(error: GatewayError) -> WireResponse:
+    """Live Link's error body: the ``LiveLinkResponse`` error fields of its published spec."""
+    status = error.http_status
+    body = {
+        "httpStatusCode": status_line(status),
+        "apiErrorCode": API_ERROR_CODES.get(error.code, 5000),
+        "userMessage": error.detail if status == 400 else _USER_MESSAGES.get(status, "Internal server error"),
+        "debugMessage": expired(error) if isinstance(error, TokenExpired) else error.detail,
+        "docUrl": DOC_URL,
+    }
+    headers = {"WWW-Authenticate": 'Bearer realm="livelink"'} if status == 401 else retry_after(error)
+    return json_response(body, status, headers or None)
 
 
 class LiveLinkDialect:
     name = PROVIDER
     path_roots: tuple[str, ...] = ("/api",)
+    render_error = staticmethod(render_error)
 
     def __init__(self, gateway: Gateway, *, status_list_key: str = "SAPNotification") -> None:
         self._gateway = gateway
-        self._by_key = {
-            str(account.credentials[PROVIDER]["app_key"]): account
-            for account in gateway.accounts.values()
-            if PROVIDER in account.credentials
-        }
-        self._oauth = OAuthEndpoints(gateway, self._by_key)
-        self._pull = PullEndpoints(gateway, self.authenticate, status_list_key, callbacks.AckCallbacks().moment)
+        self._oauth = OAuthEndpoints(gateway, logins(gateway.accounts.values(), PROVIDER, "app_key"))
+        self._list_key = status_list_key
+        self._acks = AckCallbacks()  #: its memory of the clock strings of pulled ACKs
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
@@ -41,38 +89,38 @@ class LiveLinkDialect:
             Endpoint("POST", "/api/oauth/token/validate", self._oauth.validate),
             Endpoint("POST", "/api/v2/sms", self.send_v2),
             Endpoint("POST", "/api/messages", self.send_v1),
-            Endpoint("GET", "/api/v2/sms/status", self._pull.status),
-            Endpoint("GET", "/api/v2/sms/mo", self._pull.mo),
+            Endpoint("GET", "/api/v2/sms/status", self.pull_status),
+            Endpoint("GET", "/api/v2/sms/mo", self.pull_mo),
         )
-
-    def render_error(self, error: GatewayError) -> WireResponse:
-        return render_error(error)
 
     async def send_v2(self, request: WireRequest) -> WireResponse:
         account = await self.authenticate(request)
-        common = common_send.decode(request.body)
-        parsed = common_send.send_request(common, account.name) if common is not None else None
+        common = requests.decode_common(request.body)
+        parsed = requests.common_request(common, account.name) if common is not None else None
         if common is not None and parsed is not None:
-            written = common.destination
-        else:  # any other body, read and checked field by field
-            data = json_object(request.body)
-            parsed = requests.parse_v2(data, account.name)
-            if "clientId" in data:  # an option only a request that names it has
-                self._check_client_id(parsed.option_value("clientId"), account)
-            written = data["destination"]
-        accepted = await self._gateway.send(parsed)
-        body = {"livelinkOrderIds": _order_ids(written, accepted.messages)}
-        return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
+            return await self._send(parsed, common.destination, {})
+        data = json_object(request.body)  # any other body, read and checked field by field
+        parsed = _own_client_id(requests.parse_v2(data, account.name), data, account)
+        return await self._send(parsed, data["destination"], {})
 
     async def send_v1(self, request: WireRequest) -> WireResponse:
         account = await self.authenticate(request)
         data = json_object(request.body)
-        parsed = requests.parse_v1(data, account.name)
-        if "clientId" in data:
-            self._check_client_id(parsed.option_value("clientId"), account)
+        parsed = _own_client_id(requests.parse_v1(data, account.name), data, account)
+        return await self._send(parsed, data["destination"], _v1_echo(data, account))
+
+    async def _send(self, parsed: SendRequest, written: str | list[str], echo: Mapping[str, Any]) -> WireResponse:
+        """Sends ``parsed``; the answer is ``echo`` (v1's) and the order ids of the destinations as ``written``."""
         accepted = await self._gateway.send(parsed)
-        body = {**_v1_echo(data, account), "livelinkOrderIds": _order_ids(data["destination"], accepted.messages)}
-        return WireResponse(200 if accepted.sent else 201, orjson.dumps(body))
+        body = {**echo, "livelinkOrderIds": _order_ids(written, accepted.messages)}
+        return json_response(body, 200 if accepted.sent else 201)
+
+    async def pull_status(self, request: WireRequest) -> WireResponse:
+        account = await self.authenticate(request)
+        return await pull.status(self._gateway, account, request.query, self._list_key, self._acks.moment)
+
+    async def pull_mo(self, request: WireRequest) -> WireResponse:
+        return await pull.mo(self._gateway, await self.authenticate(request), request.query)
 
     async def authenticate(self, request: WireRequest) -> Account:
         """The account behind the request's bearer token; 401 when it is missing, unknown or expired."""
@@ -86,10 +134,13 @@ class LiveLinkDialect:
             raise Unauthorized("Token does not match account credentials") from None
         return self._gateway.account(grant.account)
 
-    @staticmethod
-    def _check_client_id(client_id: object, account: Account) -> None:
-        if client_id is not None and client_id != account.credentials[PROVIDER].get("client_id"):
-            raise Forbidden(f"clientId {client_id} does not belong to this account", field="clientId")
+
+def _own_client_id(parsed: SendRequest, data: dict[str, Any], account: Account) -> SendRequest:
+    """``parsed``, once its ``clientId`` (an option only a request that names it has) is found to be the account's."""
+    client_id = parsed.option_value("clientId") if "clientId" in data else None
+    if client_id is not None and client_id != account.credentials[PROVIDER].get("client_id"):
+        raise Forbidden(f"clientId {client_id} does not belong to this account", field="clientId")
+    return parsed
 
 
 _V1_ECHO = frozenset(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 import orjson
 
 from mockgateway.clock import to_datetime
-from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.base import WireRequest, WireResponse, json_response
+from mockgateway.dialects.livelink.requests import PROVIDER
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
-from mockgateway.domain.model import Account
 from mockgateway.domain.state import Grant
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.tokens import TokenExpired, TokenOfAnotherClient
@@ -22,12 +22,11 @@ SCOPE = "livelink:api livelink:pollData"
 
 def oauth_error(status: int, error: str, description: str) -> WireResponse:
     headers = {"WWW-Authenticate": 'Basic realm="livelink"'} if status == 401 else None
-    body = orjson.dumps({"error": error, "error_description": description})
-    return WireResponse(status, body, headers=headers)
+    return json_response({"error": error, "error_description": description}, status, headers)
 
 
-def grant_body(grant: Grant) -> bytes:
-    return orjson.dumps(
+def granted(grant: Grant) -> WireResponse:
+    return json_response(
         {
             "access_token": grant.access_token,
             "token_type": "Bearer",
@@ -40,9 +39,9 @@ def grant_body(grant: Grant) -> bytes:
 
 
 class OAuthEndpoints:
-    def __init__(self, gateway: Gateway, accounts_by_key: Mapping[str, Account]) -> None:
+    def __init__(self, gateway: Gateway, names_by_key: Mapping[str, str]) -> None:
         self._gateway = gateway
-        self._accounts_by_key = accounts_by_key
+        self._by_key = names_by_key
 
     async def token(self, request: WireRequest) -> WireResponse:
         response = await self._grant(request)
@@ -56,19 +55,16 @@ class OAuthEndpoints:
             return oauth_error(400, "invalid_request", "The parameter 'grant_type' is required")
         authorization = request.headers.get("Authorization", "")
         if grant_type == "client_credentials":
-            account = self._client(authorization)
-            if account is None:
+            client = self._client(authorization)
+            if client is None:
                 return _bad_client()
-            return WireResponse(
-                200, grant_body(self._gateway.issue_token(account.name, SCOPE, client=_app_key(account)))
-            )
+            return granted(self._gateway.issue_token(self._by_key[client], SCOPE, client=client))
         if grant_type == "refresh_token":
             # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
-            account = self._client(authorization) if authorization else None
-            if authorization and account is None:
+            client = self._client(authorization) if authorization else None
+            if authorization and client is None:
                 return _bad_client()
-            refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
-            return await self._refresh(refresh_token, None if account is None else _app_key(account))
+            return await self._refresh(form.get("refresh_token") or request.query.get("refresh_token", ""), client)
         return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
 
     async def _refresh(self, refresh_token: str, client: str | None) -> WireResponse:
@@ -82,9 +78,10 @@ class OAuthEndpoints:
             return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
         except Unauthorized:
             return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
-        return WireResponse(200, grant_body(grant))
+        return granted(grant)
 
-    def _client(self, authorization: str) -> Account | None:
+    def _client(self, authorization: str) -> str | None:
+        """The app key (the OAuth client a grant is issued to) of Basic credentials whose secret is its account's."""
         scheme, _, encoded = authorization.partition(" ")
         if scheme.lower() != "basic":
             return None
@@ -92,10 +89,10 @@ class OAuthEndpoints:
             key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return None
-        account = self._accounts_by_key.get(key)
-        if account is None or account.credentials["livelink"]["app_secret"] != secret:
+        name = self._by_key.get(key)
+        if name is None or self._gateway.account(name).credentials[PROVIDER]["app_secret"] != secret:
             return None
-        return account
+        return key
 
     async def validate(self, request: WireRequest) -> WireResponse:
         token = _token_from_body(request)
@@ -104,20 +101,12 @@ class OAuthEndpoints:
         try:
             grant = await self._gateway.authenticate(token)
         except TokenExpired as error:
-            return _denied(f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}")
+            return _denied(expired(error))
         except GatewayError:
             return _denied(f"access_denied: {token} is not a valid access_token")
         remaining = round(grant.expires_at - grant.issued_at)
-        body = {
-            "status": "success",
-            "messageBody": f"token is valid, scope {grant.scope}, lifetime {remaining}s",
-        }
-        return WireResponse(200, orjson.dumps(body))
-
-
-def _app_key(account: Account) -> str:
-    """The OAuth client a grant is issued to."""
-    return str(account.credentials["livelink"]["app_key"])
+        message = f"token is valid, scope {grant.scope}, lifetime {remaining}s"
+        return json_response({"status": "success", "messageBody": message})
 
 
 def _bad_client() -> WireResponse:
@@ -125,15 +114,14 @@ def _bad_client() -> WireResponse:
 
 
 def _denied(message: str) -> WireResponse:
-    return WireResponse(401, orjson.dumps({"message": message}))
+    return json_response({"message": message}, 401)
 
 
 def _form(body: bytes) -> dict[str, str]:
     try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))  # a repeated name: its last value
     except UnicodeDecodeError:
         return {}
-    return {key: values[-1] for key, values in parsed.items()}
 
 
 def _token_from_body(request: WireRequest) -> str:
@@ -150,6 +138,11 @@ def _token_from_body(request: WireRequest) -> str:
     if "access_token" in form:
         return form["access_token"]
     return request.query.get("access_token") or raw.decode("utf-8", "replace")
+
+
+def expired(error: TokenExpired) -> str:
+    """What an expired token is told, by the token validation and by every call of the API alike."""
+    return f"JWT expired at {_stamp(error.expired_at)}. Current time: {_stamp(error.now)}"
 
 
 def _stamp(epoch: float) -> str:

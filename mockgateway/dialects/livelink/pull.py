@@ -7,17 +7,15 @@ Both take a UTC window (``startUTCTime`` included, ``endUTCTime`` excluded, ``yy
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
 from mockgateway.clock import iso
-from mockgateway.dialects.base import WireRequest, WireResponse
+from mockgateway.dialects.base import WireResponse, json_response
 from mockgateway.dialects.fields import invalid
-from mockgateway.dialects.livelink.callbacks import Moment, ack_text, gmt_moment, operator_id
+from mockgateway.dialects.livelink.callbacks import Moment, ack_text, client_id, operator_id
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery
@@ -26,80 +24,63 @@ from mockgateway.service.gateway import Gateway
 PAGE_SIZE = 10
 #: ``status`` values (compared without regard to case) and the core filter each stands for.
 STATUS_FILTERS = {"all": None, "nok": "nok", "sent": "SENT", "delivered": "DELIVERED", "received": "RECEIVED"}
-#: ``finalStatusIndicator`` of an ACK without an error code (an error ACK carries its code, e.g. DB62).
-FINAL, NOT_FINAL = "FINAL", "NOT_FINAL"
 #: The swagger's ``PollStatus.status`` values, from the least to the furthest a part can get. An error ACK has no
 #: value of its own there: it shows the furthest of these its part had reached (SENT at least: Live Link took it).
 PULL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.RECEIVED)
 _MAX_KEY = 64
 _INSTANT = 1e-6  #: the smallest step the gateway clock's epoch floats resolve
 
-Authenticate = Callable[[WireRequest], Awaitable[Account]]
+
+async def status(
+    gateway: Gateway, account: Account, params: Mapping[str, str], list_key: str, moment: Moment
+) -> WireResponse:
+    query = _window(params, account)
+    status = _text(params, "status")
+    if status is not None:
+        if status.lower() not in STATUS_FILTERS:
+            raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
+        query = replace(query, status=STATUS_FILTERS[status.lower()])
+    query = replace(query, part_id=_text(params, "orderId"))
+    page = _page_index(params)
+    total = await gateway.count_notifications(query)
+    items = await gateway.notifications(_page(query, page, total))
+    asked = await gateway.asked_handset_ack(n.message_id for n in items)
+    body = {
+        "clientId": client_id(account),
+        "pageCount": _pages(total),
+        "pageIndex": page,
+        list_key: [
+            ack_item(n, await _reached(gateway, n), handset_ack=n.message_id in asked, moment=moment) for n in items
+        ],
+    }
+    return json_response(body)
 
 
-class PullEndpoints:
-    def __init__(self, gateway: Gateway, authenticate: Authenticate, status_list_key: str, moment: Moment) -> None:
-        self._gateway = gateway
-        self._moment = moment
-        self._authenticate = authenticate
-        self._list_key = status_list_key
-
-    async def status(self, request: WireRequest) -> WireResponse:
-        account = await self._authenticate(request)
-        query = _window(request.query, account)
-        status = _text(request.query, "status")
-        if status is not None:
-            if status.lower() not in STATUS_FILTERS:
-                raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
-            query = replace(query, status=STATUS_FILTERS[status.lower()])
-        query = replace(query, part_id=_text(request.query, "orderId"))
-        page = _page_index(request.query)
-        total = await self._gateway.count_notifications(query)
-        items = await self._gateway.notifications(_page(query, page, total))
-        asked = await self._gateway.asked_handset_ack(n.message_id for n in items)
-        body = {
-            "clientId": client_id(account),
-            "pageCount": _pages(total),
-            "pageIndex": page,
-            self._list_key: [
-                ack_item(n, await self._reached(n), handset_ack=n.message_id in asked, moment=self._moment)
-                for n in items
-            ],
-        }
-        return WireResponse(200, orjson.dumps(body))
-
-    async def mo(self, request: WireRequest) -> WireResponse:
-        account = await self._authenticate(request)
-        keyword = _text(request.query, "keyword")
-        query = replace(_window(request.query, account), keyword=keyword)
-        page = _page_index(request.query)
-        total = await self._gateway.count_mos(query)
-        items = await self._gateway.mos(_page(query, page, total))
-        body = {
-            "pageCount": _pages(total),
-            "pageIndex": page,
-            "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
-        }
-        return WireResponse(200, orjson.dumps(body))
-
-    async def _reached(self, n: Notification) -> MessageStatus:
-        """The status ``n``'s part had reached by then: its own, or for an error the furthest before it."""
-        if n.status in PULL_STATUSES:
-            return n.status
-        earlier = await self._gateway.notifications(
-            EventQuery(account=n.account, part_id=n.part_id, until=n.created_at)
-        )
-        reached = [e.status for e in earlier if e.status in PULL_STATUSES]
-        return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
+async def mo(gateway: Gateway, account: Account, params: Mapping[str, str]) -> WireResponse:
+    keyword = _text(params, "keyword")
+    query = replace(_window(params, account), keyword=keyword)
+    page = _page_index(params)
+    total = await gateway.count_mos(query)
+    items = await gateway.mos(_page(query, page, total))
+    body = {
+        "pageCount": _pages(total),
+        "pageIndex": page,
+        "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
+    }
+    return json_response(body)
 
 
-def client_id(account: Account) -> str:
-    value = account.credentials.get("livelink", {}).get("client_id")
-    return account.name if value is None else str(value)
+async def _reached(gateway: Gateway, n: Notification) -> MessageStatus:
+    """The status ``n``'s part had reached by then: its own, or for an error the furthest before it."""
+    if n.status in PULL_STATUSES:
+        return n.status
+    earlier = await gateway.notifications(EventQuery(account=n.account, part_id=n.part_id, until=n.created_at))
+    reached = [e.status for e in earlier if e.status in PULL_STATUSES]
+    return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
 
 
 def ack_item(
-    n: Notification, reached: MessageStatus, *, handset_ack: bool = False, moment: Moment = gmt_moment
+    n: Notification, reached: MessageStatus, *, handset_ack: bool = False, moment: Moment | None = None
 ) -> dict[str, Any]:
     """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example.
 
@@ -107,7 +88,7 @@ def ack_item(
     DELIVERED is final only when the message asked for no handset acknowledgement (``handset_ack``).
     """
     return {
-        "finalStatusIndicator": n.code or (FINAL if is_final(n.status, handset_ack) else NOT_FINAL),
+        "finalStatusIndicator": n.code or ("FINAL" if is_final(n.status, handset_ack) else "NOT_FINAL"),  # e.g. DB62
         "internalStatusId": n.code or n.status.value,
         "messageBody": ack_text(n, moment=moment),
         "operatorId": operator_id(n.destination),

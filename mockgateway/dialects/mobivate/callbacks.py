@@ -12,16 +12,14 @@ from typing import Any
 from mockgateway.dialects.base import json_post
 from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.mobivate import wire
-from mockgateway.dialects.mobivate.ids import hex_id, logical_id, owner_user_id
-from mockgateway.dialects.mobivate.wire import WireStatus, log_time, receipt_time, wire_status
 from mockgateway.domain.model import Account, HttpCall, Message, MessageStatus, MoMessage, Notification
 
 
-def receipt_status(message: Message, n: Notification) -> WireStatus:
+def receipt_status(message: Message, n: Notification) -> wire.WireStatus:
     """The message's status after ``n``: the notification's own code when it set that status."""
     if message.status is n.status or (n.status is MessageStatus.RECEIVED and message.status.is_final):
-        return wire_status(n.status, n.code, n.reason)
-    return wire_status(message.status, None, message.reason)
+        return wire.wire_status(n.status, n.code, n.reason)
+    return wire.wire_status(message.status, None, message.reason)
 
 
 def status_calls(message: Message, n: Notification, account: Account) -> list[HttpCall]:
@@ -35,10 +33,10 @@ def status_calls(message: Message, n: Notification, account: Account) -> list[Ht
 def receipt_payload(message: Message, n: Notification) -> dict[str, Any]:
     status = receipt_status(message, n)
     return {
-        "deliveryMessageId": hex_id(message.id),
+        "deliveryMessageId": wire.hex_id(message.id),
         "batchId": message.option("batchId"),
         "clientReference": message.client_ref,
-        "created": receipt_time(n.created_at),
+        "created": wire.receipt_time(n.created_at),
         "status": status.name,
         "statusCode": status.code,
         "parts": len(message.part_ids),
@@ -55,14 +53,14 @@ def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> lis
 def incoming_payload(mo: MoMessage) -> dict[str, Any]:
     """For an incoming message ``originator`` is the handset and ``recipient`` the account's number."""
     return {
-        "id": hex_id(mo.id),
+        "id": wire.hex_id(mo.id),
         "originator": mo.sender,
         "recipient": mo.recipient,
         "body": mo.text,
-        "created": log_time(mo.received_at),
-        "inReplyTo": hex_id(mo.in_reply_to) if mo.in_reply_to else None,
-        "logicalMessageId": logical_id(mo.id),
-        "ownerUserId": owner_user_id(mo.account),
+        "created": wire.log_time(mo.received_at),
+        "inReplyTo": wire.hex_id(mo.in_reply_to) if mo.in_reply_to else None,
+        "logicalMessageId": wire.logical_id(mo.id),
+        "ownerUserId": wire.owner_user_id(mo.account),
     }
 
 

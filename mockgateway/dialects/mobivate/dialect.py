@@ -3,69 +3,67 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from http import HTTPStatus
 
-import orjson
-
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
-from mockgateway.dialects.mobivate.errors import render_error
-from mockgateway.dialects.mobivate.logs import MessageLogs
-from mockgateway.dialects.mobivate.optouts import OptOuts
+from mockgateway.dialects import fields as f
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
+from mockgateway.dialects.mobivate import lists
 from mockgateway.dialects.mobivate.records import campaign_record, sent_record
 from mockgateway.dialects.mobivate.requests import (
     Campaign,
     Outgoing,
-    load_json_object,
     parse_batch,
     parse_single,
     send_request,
 )
-from mockgateway.dialects.mobivate.webhooks import Webhooks
 from mockgateway.dialects.mobivate.wire import PROVIDER
-from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
-from mockgateway.domain.model import Account
+from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
+from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
 from mockgateway.service.gateway import Gateway
 
-AccountHandler = Callable[[Account, WireRequest], Awaitable[WireResponse]]
+AccountHandler = Callable[[Gateway, Account, WireRequest], Awaitable[WireResponse]]
 #: The answer of ``GET /auth/test`` to a key that works; any other key gets the usual 401.
 KEY_IS_VALID = {"message": "API Key is valid"}
+#: Statuses whose message is Mobivate's fixed phrase, the HTTP one; 400 and 403 carry the specific problem instead.
+_PHRASED = frozenset({401, 402, 404, 405, 409, 429, 500, 502, 503, 504})
+
+
+def render_error(error: GatewayError) -> WireResponse:
+    """Mobivate's error body: ``{"code": <HTTP status>, "message": "<text>"}``."""
+    status = error.http_status
+    message = HTTPStatus(status).phrase if status in _PHRASED else error.detail
+    if isinstance(error, StoreUnavailable):  # the phrase, and why: it is the gateway's own state that is away
+        message = f"{message}: {error.detail}"
+    return json_response({"code": status, "message": message}, status, retry_after(error) or None)
 
 
 class MobivateDialect:
     name = PROVIDER
     path_roots: tuple[str, ...] = ("/send", "/message", "/addressbook", "/optout", "/webhooks")
+    render_error = staticmethod(render_error)
 
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
-        #: API key -> account name; the account itself is looked up per request as its callbacks may change.
-        self._by_key = {
-            str(account.credentials[PROVIDER]["api_key"]): account.name
-            for account in gateway.accounts.values()
-            if PROVIDER in account.credentials
-        }
-        self.logs = MessageLogs(gateway)
-        self.optouts = OptOuts(gateway)
-        self.webhooks = Webhooks(gateway)
+        self._by_key = logins(gateway.accounts.values(), PROVIDER, "api_key")
 
     def endpoints(self) -> Sequence[Endpoint]:
         guarded = self._guarded
         return (
             Endpoint("GET", "/auth/test", self.test_key),
             Endpoint("POST", "/send/single", self.send_single),
-            Endpoint("POST", "/send/batch", guarded(self._send_batch)),
-            Endpoint("GET", "/message", guarded(self.logs.search)),
-            Endpoint("GET", "/message/{id}", guarded(self.logs.one)),
-            Endpoint("GET", "/addressbook/optout", guarded(self.optouts.listing)),
-            Endpoint("POST", "/addressbook/optout", guarded(self.optouts.add)),
-            Endpoint("DELETE", "/addressbook/optout", guarded(self.optouts.delete)),
+            Endpoint("POST", "/send/batch", guarded(send_batch)),
+            Endpoint("GET", "/message", guarded(lists.search)),
+            Endpoint("GET", "/message/{id}", guarded(lists.one)),
+            Endpoint("GET", "/addressbook/optout", guarded(lists.optout_list)),
+            Endpoint("POST", "/addressbook/optout", guarded(lists.optout_add)),
+            Endpoint("DELETE", "/addressbook/optout", guarded(lists.optout_delete)),
             # The documentation's heading says /addressbook/optout while its example calls /optout.
-            Endpoint("DELETE", "/optout", guarded(self.optouts.delete)),
-            Endpoint("POST", "/webhooks/receipt", guarded(self.webhooks.receipt)),
-            Endpoint("POST", "/webhooks/incoming", guarded(self.webhooks.incoming)),
-            Endpoint("POST", "/webhooks/click", guarded(self.webhooks.click)),
+            Endpoint("DELETE", "/optout", guarded(lists.optout_delete)),
+            Endpoint("POST", "/webhooks/receipt", guarded(partial(webhook, kind="receipt"))),
+            Endpoint("POST", "/webhooks/incoming", guarded(partial(webhook, kind="incoming"))),
+            Endpoint("POST", "/webhooks/click", guarded(partial(webhook, kind="click"))),
         )
-
-    def render_error(self, error: GatewayError) -> WireResponse:
-        return render_error(error)
 
     def authenticate(self, request: WireRequest, *, legacy: bool = False) -> Account:
         """The account behind ``Authorization: Bearer <API key>`` (or ``?api_key=`` where ``legacy``)."""
@@ -80,7 +78,7 @@ class MobivateDialect:
 
     def _guarded(self, handler: AccountHandler) -> Callable[[WireRequest], Awaitable[WireResponse]]:
         async def handle(request: WireRequest) -> WireResponse:
-            return await handler(self.authenticate(request), request)
+            return await handler(self._gateway, self.authenticate(request), request)
 
         return handle
 
@@ -88,45 +86,67 @@ class MobivateDialect:
         """``GET /auth/test``: whether a key would be let in, checked as every other call checks it."""
         # Integrations call it with ``?api_key=`` as well as with the header.
         self.authenticate(request, legacy=True)
-        return WireResponse(200, orjson.dumps(KEY_IS_VALID))
+        return json_response(KEY_IS_VALID)
 
     async def send_single(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request, legacy=True)
-        outgoing, campaign_id, targets = parse_single(load_json_object(request.body))
+        outgoing, campaign_id, targets = parse_single(f.json_object(request.body, why=False))
         if self._gateway.is_opted_out(account.name, outgoing.recipient):
             raise Forbidden(f"Recipient is opted out: {outgoing.recipient}", field="recipient")
         batch_id = self._gateway.hex_id(32)
         req = send_request(account.name, outgoing, campaign_id=campaign_id, batch_id=batch_id, callbacks=targets)
         accepted = await self._gateway.send(req)
-        return WireResponse(200, orjson.dumps(sent_record(accepted.messages[0])))
+        return json_response(sent_record(accepted.messages[0]))
 
-    async def _send_batch(self, account: Account, request: WireRequest) -> WireResponse:
-        campaign = parse_batch(load_json_object(request.body))
-        chosen = self._recipients(account, campaign)
-        campaign_id = self._gateway.hex_id(32)
-        for outgoing in chosen:
-            req = send_request(
-                account.name, outgoing, campaign_id=campaign_id, batch_id=campaign_id, callbacks=campaign.callbacks
-            )
-            await self._gateway.send(req)
-        return WireResponse(200, orjson.dumps(campaign_record(campaign_id, campaign, chosen)))
 
-    def _recipients(self, account: Account, campaign: Campaign) -> list[Outgoing]:
-        """The messages that go out: duplicates and opted-out numbers dropped when the campaign says so.
+async def send_batch(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    campaign = parse_batch(f.json_object(request.body, why=False))
+    chosen = _recipients(gateway, account, campaign)
+    campaign_id = gateway.hex_id(32)
+    for outgoing in chosen:
+        req = send_request(
+            account.name, outgoing, campaign_id=campaign_id, batch_id=campaign_id, callbacks=campaign.callbacks
+        )
+        await gateway.send(req)
+    return json_response(campaign_record(campaign_id, campaign, chosen))
 
-        Every originator is checked first, so a refused batch sends nothing.
-        """
-        for i, outgoing in enumerate(campaign.messages):
-            if not account.owns_origin(outgoing.originator):
-                name = f"messages[{i}].originator"
-                raise Forbidden(f"{name}: {outgoing.originator!r} is not registered to this account", field=name)
-        chosen: list[Outgoing] = []
-        seen: set[str] = set()
-        for outgoing in campaign.messages:
-            if campaign.exclude_duplicates and outgoing.recipient in seen:
-                continue
-            seen.add(outgoing.recipient)
-            if campaign.exclude_optouts and self._gateway.is_opted_out(account.name, outgoing.recipient):
-                continue
-            chosen.append(outgoing)
-        return chosen
+
+def _recipients(gateway: Gateway, account: Account, campaign: Campaign) -> list[Outgoing]:
+    """The messages that go out: duplicates and opted-out numbers dropped when the campaign says so.
+
+    Every originator is checked first, so a refused batch sends nothing.
+    """
+    for i, outgoing in enumerate(campaign.messages):
+        if not account.owns_origin(outgoing.originator):
+            name = f"messages[{i}].originator"
+            raise Forbidden(f"{name}: {outgoing.originator!r} is not registered to this account", field=name)
+    chosen: list[Outgoing] = []
+    seen: set[str] = set()
+    for outgoing in campaign.messages:
+        if campaign.exclude_duplicates and outgoing.recipient in seen:
+            continue
+        seen.add(outgoing.recipient)
+        if campaign.exclude_optouts and gateway.is_opted_out(account.name, outgoing.recipient):
+            continue
+        chosen.append(outgoing)
+    return chosen
+
+
+# -- webhook registration: ``POST /webhooks/receipt | incoming | click`` with ``{"url": ...}``. Mobivate documents the
+# request only; the answer here is ``{"type": <kind>, "url": <url>}``.
+async def webhook(gateway: Gateway, account: Account, request: WireRequest, *, kind: str) -> WireResponse:
+    """A receipt or incoming URL becomes the account's Mobivate status or reply callback (its other providers keep
+    theirs), with the OAuth of the one it replaces; a click URL is only answered, as the gateway shortens no links."""
+    data = f.json_object(request.body, why=False)
+    if data.get("url") is None:
+        raise f.invalid("url", "is required")
+    url = f.http_url(data["url"], "url")
+    if kind != "click":
+        receipt = kind == "receipt"
+        current = account.status_target(PROVIDER) if receipt else account.mo_target(PROVIDER)
+        target = CallbackTarget(url=url, oauth2=current.oauth2 if current else None)
+        own = account.provider_callbacks.get(PROVIDER, CallbackTargets())
+        status, mo = (target, own.mo) if receipt else (own.status, target)
+        gateway.set_account_callbacks(account.name, status=status, mo=mo, provider=PROVIDER)
+        await gateway.saved()
+    return json_response({"type": kind, "url": url})

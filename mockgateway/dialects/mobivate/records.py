@@ -1,13 +1,11 @@
-"""Mobivate's JSON records: send answers, message logs, campaigns and opt-outs."""
+"""Mobivate's JSON records: send answers, message logs and campaigns."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from mockgateway.dialects.mobivate.ids import hex_id, uuid_of
 from mockgateway.dialects.mobivate.requests import Campaign, Outgoing
-from mockgateway.dialects.mobivate.wire import epoch_ms, log_time, wire_status
+from mockgateway.dialects.mobivate.wire import hex_id, log_time, uuid_of, wire_status
 from mockgateway.domain.model import Message, MessageStatus, MoMessage
 from mockgateway.encoding import segment
 
@@ -98,13 +96,3 @@ def campaign_record(campaign_id: str, campaign: Campaign, accepted: list[Outgoin
             for m in accepted
         ],
     }
-
-
-def optout_record(account: str, mobile: str, created: float, note: str) -> dict[str, Any]:
-    return {"id": optout_id(account, mobile, created), "mobile": mobile, "note": note, "created": epoch_ms(created)}
-
-
-def optout_id(account: str, mobile: str, created: float) -> int:
-    """A stable integer id per opt-out entry (a number opted out again gets a new one)."""
-    digest = hashlib.sha1(f"{account}:{mobile}:{epoch_ms(created)}".encode()).hexdigest()
-    return int(digest[:8], 16) % 900_000_000 + 100_000_000

@@ -6,11 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.mobivate.wire import PROVIDER, parse_moment
-from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
 
 MAX_BATCH = 1000
@@ -20,18 +17,6 @@ MAX_BODY_CHARS = 1600
 PART_SIZES = PartSizes(gsm7=(160, 153), ucs2=(70, 67))
 _ALPHA_SENDER = re.compile(r"^[A-Za-z0-9 .&'_-]{1,11}$")
 _NUMERIC_SENDER = re.compile(r"^\+?\d{1,15}$")
-
-
-def load_json_object(body: bytes) -> dict[str, Any]:
-    if not body.strip():
-        raise InvalidRequest("body: the request body is empty; a JSON object is expected", field="body")
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise InvalidRequest("body: the request body is not valid JSON", field="body") from None
-    if not isinstance(data, dict):
-        raise InvalidRequest("body: the request body must be a JSON object", field="body")
-    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,5 +147,5 @@ def send_request(account: str, message: Outgoing, *, campaign_id: str | None, ba
         part_sizes=PART_SIZES,
         client_ref=message.reference,
         callbacks=callbacks,
-        options=tuple((key, value) for key, value in options.items() if value is not None),
+        options=f.compact(options),
     )

@@ -6,6 +6,7 @@ import hmac
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
+from mockgateway.dialects.base import logins
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import Draft
 from mockgateway.domain.errors import GatewayError, NotFound, Unauthorized
@@ -28,10 +29,10 @@ class InsufficientCredit(GatewayError):
 class Backend:
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        #: credential -> account name; the account itself is looked up per request as its callbacks may change
-        self._by_token = _logins(gateway, "access_token")
-        self._by_key = _logins(gateway, "api_key")
-        self._by_pseudo = _logins(gateway, "pseudo")
+        accounts = gateway.accounts.values()
+        self._by_token = logins(accounts, wire.PROVIDER, "access_token")
+        self._by_key = logins(accounts, wire.PROVIDER, "api_key")
+        self._by_pseudo = logins(accounts, wire.PROVIDER, "pseudo")
         self._sends: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
 
     # -- accounts -------------------------------------------------------------------------------------
@@ -66,10 +67,7 @@ class Backend:
     async def _spend(self, account: str, credits: int) -> int:
         return await self.gateway.spend_credits(account, wire.PROVIDER, credits)
 
-    async def send(self, draft: Draft) -> list[Message]:
-        return await self.send_all((draft,))
-
-    async def send_all(self, drafts: Sequence[Draft]) -> list[Message]:
+    async def send(self, drafts: Sequence[Draft]) -> list[Message]:
         """Sends under one smsID (a batch's rows), each billed; refused whole when the credit cannot cover all.
 
         The credit is taken for the whole batch before it is sent, in one step, so sends at once (on any replica)
@@ -135,11 +133,3 @@ class Backend:
         """The recipient's current status code, as a poll reports it."""
         events = await self.gateway.notifications(EventQuery(message_id=message.id))
         return codes.current_code(message, events, self.gateway.now())
-
-
-def _logins(gateway: Gateway, key: str) -> dict[str, str]:
-    return {
-        str(account.credentials[wire.PROVIDER][key]): account.name
-        for account in gateway.accounts.values()
-        if wire.PROVIDER in account.credentials and key in account.credentials[wire.PROVIDER]
-    }

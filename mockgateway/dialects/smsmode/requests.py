@@ -1,9 +1,11 @@
-"""Send requests of both smsmode APIs (HTTP 1.6 parameters, REST JSON) parsed into core terms."""
+"""Send requests of both smsmode APIs (HTTP 1.6 parameters and batch files, REST JSON) parsed into core terms."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,8 +13,9 @@ from typing import Any
 from mockgateway.clock import to_datetime
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.smsmode import wire
+from mockgateway.dialects.smsmode.forms import text as form_text
 from mockgateway.domain.errors import InvalidRequest
-from mockgateway.domain.model import CallbackTarget, Encoding, PartSizes, Scalar, SendRequest
+from mockgateway.domain.model import Account, CallbackTarget, Encoding, PartSizes, Scalar, SendRequest
 from mockgateway.encoding import segment
 
 HTTP_API = "http"
@@ -27,6 +30,8 @@ ENCODINGS = ("GSM7", "UNICODE")  #: the REST API's ``body.encoding``
 CLASSES = ("2", "4", "9")  #: 2 = Pro (default), 4 = reply-able, 9 = Unicode
 #: Single-part limits used as the per-part size too: cutting at them gives the longest text that fits one part.
 _UNSPLIT = PartSizes(gsm7=(160, 160), ucs2=(70, 70))
+FILE = "fichier"  #: ``sendSMSBatch.do``'s uploaded file
+_OPTIONAL_COLUMNS = ("emetteur", "refClient")  #: the file's third and fourth columns
 _DATE_ENVOI = re.compile(r"^(\d{2})(\d{2})(\d{4})-(\d{2}):(\d{2})$")
 
 
@@ -73,7 +78,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
         force_ucs2=classe == "9",
         client_ref=f.optional_str(params, "refClient", max_len=MAX_REF_CLIENT) or None,
         callbacks=(CallbackTarget(url=status_url),) if status_url else (),
-        options=_compact(options),
+        options=f.compact(options),
         send_at=date_envoi(params.get("date_envoi", "").strip(), now),
     )
     return _draft(request, sms_id)
@@ -135,10 +140,6 @@ def _url(data: Mapping[str, Any], name: str) -> str | None:
     return None if value is None or value == "" else f.http_url(value, name)
 
 
-def _compact(options: dict[str, Scalar]) -> tuple[tuple[str, Scalar], ...]:
-    return tuple((key, value) for key, value in options.items() if value is not None and value is not False)
-
-
 def _draft(request: SendRequest, sms_id: str) -> Draft:
     seg = segment(request.text, force_ucs2=request.force_ucs2)
     return Draft(request, sms_id, len(seg.parts), seg.encoding)
@@ -172,7 +173,7 @@ def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> D
         force_ucs2=encoding == "UNICODE",
         client_ref=ref,
         callbacks=(CallbackTarget(url=status_url),) if status_url else (),
-        options=_compact(options),
+        options=f.compact(options),
         send_at=send_at,
     )
     draft = _draft(request, sms_id)
@@ -213,3 +214,44 @@ def sent_date(raw: object, now: float) -> float | None:
         moment = moment.replace(tzinfo=to_datetime(0).tzinfo)
     when = moment.timestamp()
     return when if when > now else None
+
+
+# -- sendSMSBatch.do --------------------------------------------------------------------------------------------
+def parse_batch(raw: bytes, params: Mapping[str, str], account: Account, campaign_id: str, now: float) -> list[Draft]:
+    """``sendSMSBatch.do``: one message per line of an uploaded CSV file, all under one campaign id.
+
+    Columns, as documented: ``numero``, ``message``, ``emetteur`` and (in the 3.4 example) a fourth, read as that
+    line's ``refClient``. An empty ``emetteur`` or ``refClient`` falls back to the request's parameter of that name.
+    A first line naming the columns is skipped. The file is ISO-8859-15 (UTF-8 is taken too, as for every value).
+
+    Every line is checked before any is sent: one bad line refuses the whole file, naming the line.
+    """
+    drafts: list[Draft] = []
+    for line, cells in _rows(raw):
+        if len(drafts) == MAX_POST_NUMBERS:  # our limit, as for numbers in one POST; smsmode documents none
+            raise f.invalid(FILE, f"has more than {MAX_POST_NUMBERS} lines")
+        row = {**params, "numero": cells[0], "message": cells[1] if len(cells) > 1 else ""}
+        row.update({name: cell for name, cell in zip(_OPTIONAL_COLUMNS, cells[2:], strict=False) if cell.strip()})
+        try:
+            drafts.append(parse_http(row, account.name, campaign_id, now, "POST"))
+        except InvalidRequest as error:
+            raise f.invalid(FILE, f"line {line}: {error.detail}") from None
+        origin = drafts[-1].request.origin
+        if not account.owns_origin(origin):  # the send would refuse it, after the lines before it went out
+            raise f.invalid(FILE, f"line {line}: emetteur: {origin!r} is not registered to this account")
+    if not drafts:
+        raise f.invalid(FILE, "has no line to send (expected numero,message[,emetteur[,refClient]])")
+    return drafts
+
+
+def _rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Non-empty CSV records with the file line each starts on; the column names' line is skipped."""
+    reader = csv.reader(io.StringIO(form_text(raw).lstrip("\ufeff")))
+    line = 1
+    for cells in reader:
+        first_line, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in cells):
+            continue
+        if first_line == 1 and cells[0].strip().lower() == "numero":
+            continue
+        yield first_line, cells

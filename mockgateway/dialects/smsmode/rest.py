@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import orjson
-
 from mockgateway.dialects import fields as f
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, retry_after
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, retry_after
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.backend import Backend
 from mockgateway.dialects.smsmode.requests import parse_rest
@@ -40,12 +38,13 @@ def render_error(error: GatewayError) -> WireResponse:
     if field is not None and status < 500:
         body["field"] = field
     headers = {"WWW-Authenticate": 'ApiKey header="X-Api-Key"'} if status == 401 else retry_after(error)
-    return WireResponse(status, orjson.dumps(body), headers=headers or None)
+    return json_response(body, status, headers or None)
 
 
 class SmsmodeRestDialect:
     name = wire.PROVIDER
     path_roots: tuple[str, ...] = ("/sms",)
+    render_error = staticmethod(render_error)
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
@@ -56,17 +55,14 @@ class SmsmodeRestDialect:
             Endpoint("GET", MESSAGES + "/{messageId}", self.get),
         )
 
-    def render_error(self, error: GatewayError) -> WireResponse:
-        return render_error(error)
-
     async def send(self, request: WireRequest) -> WireResponse:
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
         now = self._backend.gateway.now()
         draft = parse_rest(f.json_object(request.body), account.name, self._backend.new_sms_id(), now)
-        (message,) = await self._backend.send(draft)
+        (message,) = await self._backend.send((draft,))
         body = message_body(message, draft.parts, draft.encoding, now)
         body["status"] = {"value": codes.rest_value(message.status, None, scheduled=message.created_at > now)}
-        return WireResponse(201, orjson.dumps(body))
+        return json_response(body, 201)
 
     async def get(self, request: WireRequest) -> WireResponse:
         """The message with its current status (not documented publicly; shaped like the send's answer)."""
@@ -83,7 +79,7 @@ class SmsmodeRestDialect:
             "code": int(code),
             "description": codes.description(code),
         }
-        return WireResponse(200, orjson.dumps(body))
+        return json_response(body)
 
 
 def message_body(message: Message, parts: int, encoding: Encoding, accepted_at: float) -> dict[str, Any]:

@@ -5,25 +5,28 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable, Sequence
 
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
+from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
+from mockgateway.dialects.textapp import inbound
+from mockgateway.dialects.textapp.callbacks import code_for_status, status_code
 from mockgateway.dialects.textapp.codes import (
     NO_RESULT,
     NOT_AUTHORISED,
     OK,
     PROVIDER,
+    Outcome,
+    Table,
     TextAppError,
     describe,
     refuse,
+    render,
     transaction_for,
 )
-from mockgateway.dialects.textapp.inbound import check_keyword, check_number, inbound_table, take_inbound
 from mockgateway.dialects.textapp.params import Params
-from mockgateway.dialects.textapp.render import Outcome, Table, render
-from mockgateway.dialects.textapp.replies import replies_table, take_replies
 from mockgateway.dialects.textapp.sendsms import ParsedSend, parse_send
-from mockgateway.dialects.textapp.status import sent_with_reference, statuses_table
 from mockgateway.domain.errors import Forbidden, GatewayError
-from mockgateway.domain.model import Account
+from mockgateway.domain.model import Account, Message, MessageStatus, Notification
+from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.reasons import CODES
 from mockgateway.service.gateway import Gateway
 
 PATH = "/webservice/httpservice.aspx"
@@ -31,9 +34,29 @@ DESTINATION_COLUMNS = ("Number", "Code")
 #: Every account's balance at start-up; each SMS part sent takes one credit. A reset refills it.
 START_CREDITS = 10_000
 
-Method = Callable[[Params], Awaitable[Outcome]]
+Method = Callable[[Params, Account], Awaitable[Outcome]]
 #: Roots that are not the method's name and "Response": TextApp writes "Credit" singular in this one.
 _ROOTS = {"GetCreditsLeft": "GetCreditLeftResponse"}
+
+STATUS_COLUMNS = ("CurrentPart", "TotalPart", "Destination", "StatusCode", "StatusName", "StatusDescription")
+#: Enough to reach every message the store still keeps.
+_ALL = 2**31
+
+#: TextApp's published delivery statuses (its StatusNotificationUrl page), as the catalogue words them.
+STATUS_DESCRIPTIONS: dict[str, str] = {row.code: row.description for row in CODES if row.provider == PROVIDER}
+#: The group each code's first digit puts it in: 4xx final successful, 5xx final unsuccessful, 6xx intermediate.
+STATUS_NAMES = {"4": "Delivered", "5": "Failed", "6": "Pending"}
+#: The group a part's status must be reported in: a final part never reads as still in progress.
+_GROUP = {
+    MessageStatus.ACCEPTED: "6",
+    MessageStatus.SENT: "6",
+    MessageStatus.RETRYING: "6",
+    MessageStatus.DELIVERED: "4",
+    MessageStatus.RECEIVED: "4",
+    MessageStatus.FAILED: "5",
+}
+#: Only should the catalogue give a status no code of its group.
+_DEFAULTS = {"4": "400", "5": "511", "6": "601"}
 
 
 class TextAppDialect:
@@ -42,11 +65,7 @@ class TextAppDialect:
 
     def __init__(self, gateway: Gateway) -> None:
         self._gateway = gateway
-        self._by_login = {
-            str(account.credentials[PROVIDER]["login"]): account.name
-            for account in gateway.accounts.values()
-            if PROVIDER in account.credentials
-        }
+        self._by_login = logins(gateway.accounts.values(), PROVIDER, "login")
         #: Method names are matched in any letter case: clients send ``sendsms`` as well as ``SendSMS``.
         self._methods: dict[str, tuple[str, Method]] = {
             "sendsms": ("SendSMS", self.send_sms),
@@ -77,22 +96,20 @@ class TextAppDialect:
             if handler is None:
                 known = ", ".join(label for label, _ in self._methods.values())
                 raise refuse(365, "method", f"{method!r} is not one of {known}")
-            outcome = await handler(params)
+            outcome = await handler(params, self.authenticate(params))
         except GatewayError as error:
             outcome = _failure(root, error)
         return render(outcome, as_csv=as_csv)
 
-    async def send_sms(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
+    async def send_sms(self, params: Params, account: Account) -> Outcome:
         parsed = parse_send(params, account.name)
         accepted = await self._gateway.send(parsed.request)
         parts = sum(len(message.part_ids) for message in accepted.messages)
         await self._gateway.spend_credits(account.name, PROVIDER, parts)
         return _sent("SendSMSResponse", parsed)
 
-    async def test_send_sms(self, params: Params) -> Outcome:
+    async def test_send_sms(self, params: Params, account: Account) -> Outcome:
         """Checked exactly as SendSMS, the sender name included, and answered the same; nothing is sent."""
-        account = self.authenticate(params)
         parsed = parse_send(params, account.name)
         if not account.owns_origin(parsed.request.origin):
             raise Forbidden(
@@ -100,39 +117,37 @@ class TextAppDialect:
             )
         return _sent("TestSendSMSResponse", parsed)
 
-    async def get_sms_status(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
-        reference = params.required("clientMessageReference", 304)
-        messages = await sent_with_reference(self._gateway, account.name, reference.strip())
+    async def get_sms_status(self, params: Params, account: Account) -> Outcome:
+        """The current status of every part of every destination of a message, found by the
+        ``clientMessageReference`` it was sent with, in the codes of TextApp's status notifications."""
+        reference = params.required("clientMessageReference", 304).strip()
+        page = await self._gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
+        messages = [message for message in reversed(page.items) if message.client_ref == reference]  # oldest first
         if not messages:
-            detail = f"clientMessageReference: no message was sent with {reference.strip()!r}"
+            detail = f"clientMessageReference: no message was sent with {reference!r}"
             return Outcome("GetSMSStatusResponse", NO_RESULT, describe(NO_RESULT, detail))
         return Outcome("GetSMSStatusResponse", OK, describe(OK), await statuses_table(self._gateway, messages))
 
-    async def get_sms_inbound(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
-        number = check_number(params.given("number"))
-        keyword = check_keyword(params.given("keyword"))
-        found = await take_inbound(self._gateway, account.name, number, keyword)
+    async def get_sms_inbound(self, params: Params, account: Account) -> Outcome:
+        number = inbound.check_number(params.given("number"))
+        keyword = inbound.check_keyword(params.given("keyword"))
+        found = await inbound.take_inbound(self._gateway, account.name, number, keyword)
         if not found:
             return Outcome("GetSMSInboundResponse", NO_RESULT, describe(NO_RESULT, f"number: nothing new for {number}"))
-        return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound_table(found))
+        return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound.inbound_table(found))
 
-    async def get_credits_left(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
+    async def get_credits_left(self, params: Params, account: Account) -> Outcome:
         left = max(START_CREDITS - await self._gateway.spend_credits(account.name, PROVIDER, 0), 0)
         return Outcome(_ROOTS["GetCreditsLeft"], OK, describe(OK), fields=(("CreditLeft", f"{left:.2f}"),))
 
-    async def test_service(self, params: Params) -> Outcome:
-        self.authenticate(params)
+    async def test_service(self, params: Params, account: Account) -> Outcome:
         fields = (("Company", ""), ("Status", "Service Running"))
         return Outcome("TestServiceResponse", OK, describe(OK), fields=fields)
 
-    async def get_sms_reply(self, params: Params) -> Outcome:
-        account = self.authenticate(params)
+    async def get_sms_reply(self, params: Params, account: Account) -> Outcome:
         reference = params.given("clientMessageReference")
-        replies = await take_replies(self._gateway, account.name, reference.strip() if reference else None)
-        return Outcome("GetSMSReplyResponse", OK, describe(OK), replies_table(replies))
+        replies = await inbound.take_replies(self._gateway, account.name, reference.strip() if reference else None)
+        return Outcome("GetSMSReplyResponse", OK, describe(OK), inbound.replies_table(replies))
 
     def authenticate(self, params: Params) -> Account:
         login = params.required("externalLogin", 301)
@@ -156,3 +171,24 @@ def _failure(root: str, error: GatewayError) -> Outcome:
     destinations = error.destinations if isinstance(error, TextAppError) else ()
     table = Table("Destinations", "Destination", DESTINATION_COLUMNS, tuple((n, str(c)) for n, c in destinations))
     return Outcome(root, code, description, table if destinations else None, status)
+
+
+async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:
+    rows: list[tuple[str, ...]] = []
+    for message in messages:
+        notifications = await gateway.notifications(EventQuery(message_id=message.id, limit=_ALL))
+        latest = {n.part_index: n for n in notifications}  # oldest first: the last of each part wins
+        total = len(message.part_ids)
+        for index in range(total):
+            code = part_code(message.part_status(index), latest.get(index))
+            name = STATUS_NAMES[code[0]]
+            rows.append((str(index + 1), str(total), f"+{message.destination}", code, name, STATUS_DESCRIPTIONS[code]))
+    return Table("Statuses", "Status", STATUS_COLUMNS, tuple(rows))
+
+
+def part_code(status: MessageStatus, latest: Notification | None) -> str:
+    """The code the part's latest notification carried, when it is a published one in the group of the part's
+    status; else the status's own code (a part with no notification yet is 601 "Sending")."""
+    group = _GROUP[status]
+    candidates = (status_code(latest) if latest is not None else None, code_for_status(status))
+    return next((code for code in candidates if code in STATUS_DESCRIPTIONS and code[0] == group), _DEFAULTS[group])

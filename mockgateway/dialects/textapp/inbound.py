@@ -1,17 +1,22 @@
-"""``GetSMSInbound``: messages handsets sent to one of the account's inbound numbers, each handed out once."""
+"""``GetSMSInbound`` and ``GetSMSReply``: messages handsets sent, each handed out once.
+
+``GetSMSInbound`` hands out the messages to one of the account's inbound numbers (replies as well as new
+messages); ``GetSMSReply`` the replies to its replyMethodID 3 messages, as TextApp documents.
+"""
 
 from __future__ import annotations
 
 from mockgateway.clock import to_datetime
 from mockgateway.dialects.textapp.callbacks import international
-from mockgateway.dialects.textapp.codes import refuse
+from mockgateway.dialects.textapp.codes import PROVIDER, Table, refuse
 from mockgateway.dialects.textapp.params import number_digits
-from mockgateway.dialects.textapp.render import Table
-from mockgateway.domain.model import MoMessage
+from mockgateway.dialects.textapp.sendsms import STORED
+from mockgateway.domain.model import Message, MoMessage
 from mockgateway.domain.queries import EventQuery
 from mockgateway.service.gateway import Gateway
 
-COLUMNS = ("ID", "Originator", "Destination", "Keyword", "Date", "Time", "Body", "Network")
+INBOUND_COLUMNS = ("ID", "Originator", "Destination", "Keyword", "Date", "Time", "Body", "Network")
+REPLY_COLUMNS = ("ID", "ClientMessageReference", "Originator", "Destination", "Date", "Time", "Body", "OriginalBody")
 MAX_NUMBER = 16
 MAX_KEYWORD = 20
 #: Enough to reach every inbound message the store still keeps.
@@ -48,10 +53,44 @@ def check_keyword(raw: str | None) -> str | None:
 
 
 def inbound_table(messages: list[MoMessage]) -> Table:
-    rows = []
-    for mo in messages:
-        received = to_datetime(mo.received_at)
-        date, time = received.strftime("%Y-%m-%d"), received.strftime("%H:%M:%S")
-        # The gateway has no operator behind a handset, so Network stays empty.
-        rows.append((mo.id, f"+{mo.sender}", international(mo.recipient), mo.keyword, date, time, mo.text, ""))
-    return Table("SMSInbounds", "InboundSMS", COLUMNS, tuple(rows))
+    # The gateway has no operator behind a handset, so Network stays empty.
+    rows = [
+        (mo.id, f"+{mo.sender}", international(mo.recipient), mo.keyword, *_received(mo), mo.text, "")
+        for mo in messages
+    ]
+    return Table("SMSInbounds", "InboundSMS", INBOUND_COLUMNS, tuple(rows))
+
+
+async def take_replies(gateway: Gateway, account: str, reference: str | None) -> list[tuple[MoMessage, Message]]:
+    """New replies to the account's replyMethodID 3 messages, for one clientMessageReference or (blank) all."""
+    found = []
+    for mo in await gateway.mos(EventQuery(account=account, limit=_ALL)):
+        message = await gateway.find_message(mo.in_reply_to) if mo.in_reply_to else None  # None: gone with retention
+        if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
+            continue
+        if reference is None or message.client_ref == reference:
+            found.append((mo, message))
+    fresh = set(await gateway.hand_out(account, "textapp:replies", [mo.id for mo, _ in found]))
+    return [(mo, message) for mo, message in found if mo.id in fresh]
+
+
+def replies_table(replies: list[tuple[MoMessage, Message]]) -> Table:
+    rows = [
+        (
+            str(number),
+            message.client_ref or "",
+            f"+{mo.sender}",
+            international(mo.recipient),
+            *_received(mo),
+            mo.text,
+            message.text,
+        )
+        for number, (mo, message) in enumerate(replies, start=1)
+    ]
+    return Table("Replies", "Reply", REPLY_COLUMNS, tuple(rows))
+
+
+def _received(mo: MoMessage) -> tuple[str, str]:
+    """The Date and Time columns."""
+    received = to_datetime(mo.received_at)
+    return received.strftime("%Y-%m-%d"), received.strftime("%H:%M:%S")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mockgateway.dialects.fields import compact
 from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, refuse
 from mockgateway.dialects.textapp.params import Params, number_digits
 from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
@@ -60,36 +61,8 @@ class ParsedSend:
     destinations: tuple[Destination, ...]  #: every destination as written, usable or not
 
 
-@dataclass(frozen=True, slots=True)
-class _Fields:
-    billing: str
-    reference: str
-    entries: tuple[str, ...]
-    text: str
-    validity_h: int
-    charset: int
-    method: int
-    origin: str
-    reply_data: str | None
-    status_url: str | None  #: None: absent (the account's URL applies); "": given empty, no notifications
-
-
 def parse_send(params: Params, account: str) -> ParsedSend:
-    fields = _read(params)
-    destinations = tuple(destination(entry) for entry in fields.entries)
-    usable = tuple(d.digits for d in destinations if d.digits)
-    if not usable:
-        raise refuse(
-            WRONG_DESTINATION,
-            "destinations",
-            "no number is in international format such as +447700900123",
-            destinations=tuple((d.number, d.code) for d in destinations),
-        )
-    return ParsedSend(_request(fields, usable, account), destinations)
-
-
-def _read(params: Params) -> _Fields:
-    """Every parameter but the destinations' format, checked in the order the module docstring gives."""
+    """Every parameter checked in the order the module docstring gives."""
     billing = params.required("clientBillingReference", 303)
     reference = params.required("clientMessageReference", 304)
     entries = _entries(params)
@@ -97,7 +70,7 @@ def _read(params: Params) -> _Fields:
     validity_raw = params.required("validity", 311)
     charset_raw = params.required("characterSetID", 313)
     method_raw = params.required("replyMethodID", 314)
-    validity = _number(validity_raw, "validity", range(MIN_VALIDITY_H, MAX_VALIDITY_H + 1), 362)
+    validity_h = _number(validity_raw, "validity", range(MIN_VALIDITY_H, MAX_VALIDITY_H + 1), 362)
     charset = _number(charset_raw, "characterSetID", (UNICODE, GSM), 363)
     method = _number(method_raw, "replyMethodID", range(ALPHA, URL + 1), 364)
     origin = originator(params.given("originator"), method)
@@ -108,40 +81,47 @@ def _read(params: Params) -> _Fields:
     _fits(text, charset)
     if len(entries) > MAX_DESTINATIONS:
         raise refuse(333, "destinations", f"{len(entries)} numbers, at most {MAX_DESTINATIONS}")
+    # None: absent (the account's URL applies); "": given empty, no notifications
     status_url = _status_url(params.get("statusNotificationUrl"))
-    return _Fields(billing, reference, entries, text, validity, charset, method, origin, reply_data, status_url)
-
-
-def _request(fields: _Fields, destinations: tuple[str, ...], account: str) -> SendRequest:
+    destinations = tuple(destination(entry) for entry in entries)
+    usable = tuple(d.digits for d in destinations if d.digits)
+    if not usable:
+        raise refuse(
+            WRONG_DESTINATION,
+            "destinations",
+            "no number is in international format such as +447700900123",
+            destinations=tuple((d.number, d.code) for d in destinations),
+        )
     options: dict[str, Scalar] = {
-        "clientBillingReference": fields.billing,
-        "characterSetID": fields.charset,
-        "replyMethodID": fields.method,
-        "replyData": fields.reply_data,
-        "validityHours": fields.validity_h,
+        "clientBillingReference": billing,
+        "characterSetID": charset,
+        "replyMethodID": method,
+        "replyData": reply_data,
+        "validityHours": validity_h,
         # Kept only when given empty: TextApp then sends no status notifications at all.
-        NO_STATUS_URL: "" if fields.status_url == "" else None,
+        NO_STATUS_URL: "" if status_url == "" else None,
     }
-    return SendRequest(
+    request = SendRequest(
         account=account,
         provider=PROVIDER,
-        destinations=destinations,
-        text=fields.text,
-        origin=fields.origin,
-        force_ucs2=fields.charset == UNICODE,
+        destinations=usable,
+        text=text,
+        origin=origin,
+        force_ucs2=charset == UNICODE,
         part_sizes=PART_SIZES,
-        validity_s=fields.validity_h * 3600,
-        client_ref=fields.reference,
-        callbacks=(CallbackTarget(url=fields.status_url),) if fields.status_url else (),
-        options=tuple((key, value) for key, value in options.items() if value is not None),
+        validity_s=validity_h * 3600,
+        client_ref=reference,
+        callbacks=(CallbackTarget(url=status_url),) if status_url else (),
+        options=compact(options),
     )
+    return ParsedSend(request, destinations)
 
 
 def destination(entry: str) -> Destination:
     """An international number: ``+44…``, ``0044…`` or ``44…``. Spaces go, including the one an unencoded
     ``+`` turns into on the way."""
     digits = number_digits(entry)
-    return Destination(entry.strip(), digits if _INTERNATIONAL.match(digits) else None)
+    return Destination(written=entry.strip(), digits=digits if _INTERNATIONAL.match(digits) else None)
 
 
 def originator(raw: str | None, method: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from mockgateway.dialects.livelink import common_send, requests
+from mockgateway.dialects.livelink import requests
 from mockgateway.domain.errors import InvalidRequest
 
 NUMBER = "447700909001"
@@ -47,21 +47,21 @@ OTHER = (
 
 @pytest.mark.parametrize("body", COMMON)
 def test_a_common_send_is_the_request_parse_v2_makes_of_it(body: bytes) -> None:
-    common = common_send.decode(body)
+    common = requests.decode_common(body)
     assert common is not None
-    assert common_send.send_request(common, "demo") == requests.parse_v2(orjson.loads(body), "demo")
+    assert requests.common_request(common, "demo") == requests.parse_v2(orjson.loads(body), "demo")
     assert common.destination == orjson.loads(body)["destination"]  # as written, for the answer
 
 
 @pytest.mark.parametrize("body", OTHER)
 def test_any_other_body_is_left_to_parse_v2(body: bytes) -> None:
-    common = common_send.decode(body)
-    assert common is None or common_send.send_request(common, "demo") is None
+    common = requests.decode_common(body)
+    assert common is None or requests.common_request(common, "demo") is None
 
 
 def test_parse_v2_gives_the_common_options_to_a_send_that_sets_none() -> None:
     parsed = requests.parse_v2({"destination": NUMBER, "message": "hi"}, "demo")
-    assert parsed.options == common_send.DEFAULT_OPTIONS
+    assert parsed.options == requests.DEFAULT_OPTIONS
 
 
 @pytest.mark.parametrize("body", OTHER[3:12])

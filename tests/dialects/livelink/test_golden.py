@@ -122,7 +122,7 @@ async def test_ack_callback_bodies(traffic: Traffic) -> None:
     gateway = traffic.gateway
     account = dataclasses.replace(gateway.account("demo"), status_callback=RECEIVER)
     pushed = []
-    acks = callbacks.AckCallbacks()
+    acks = callbacks.LiveLinkCallbacks()
     for n in await gateway.notifications(EventQuery(account="demo")):
         message = await gateway.message(n.message_id)
         pushed += [orjson.loads(call.body) for call in acks.status_calls(message, n, account)]

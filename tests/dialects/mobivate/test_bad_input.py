@@ -181,7 +181,7 @@ async def test_another_accounts_message_is_404(two_accounts: tuple[Client, Gatew
 
 
 async def test_another_providers_message_is_404(client: Client, gateway: Gateway) -> None:
-    from mockgateway.dialects.mobivate.ids import hex_id
+    from mockgateway.dialects.mobivate.wire import hex_id
 
     accepted = await gateway.send(
         SendRequest(account="demo", provider="livelink", destinations=("447400100001",), text="Hi")

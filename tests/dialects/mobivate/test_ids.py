@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from mockgateway.dialects.mobivate.ids import core_id_of, hex_id, logical_id, owner_user_id, uuid_of
+from mockgateway.dialects.mobivate.wire import core_id_of, hex_id, logical_id, owner_user_id, uuid_of
 
 HEX32 = re.compile(r"^[0-9A-F]{32}$")
 

@@ -3,7 +3,7 @@ only receipt is its refusal, and its log record costs nothing."""
 
 from __future__ import annotations
 
-from mockgateway.dialects.mobivate.ids import hex_id
+from mockgateway.dialects.mobivate.wire import hex_id
 from mockgateway.domain.queries import MessageQuery
 from mockgateway.service.gateway import Gateway
 from tests.dialects.mobivate.conftest import SINGLE, Client, Hooks, call

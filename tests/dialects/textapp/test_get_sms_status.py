@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockgateway.dialects.textapp.status import STATUS_DESCRIPTIONS
+from mockgateway.dialects.textapp.dialect import STATUS_DESCRIPTIONS
 from mockgateway.domain.model import MessageStatus
 from mockgateway.scenario.model import Match, Scenario, Step
 from mockgateway.service.gateway import Gateway

@@ -1,0 +1,169 @@
+"""The account's searchable lists and the query parameters they share (date range, paging and direction).
+
+Message logs: ``GET /message`` (search) and ``GET /message/{id}``, outbound (MT) and incoming (MO). The opt-out
+list: ``/addressbook/optout`` (list, add, delete) and ``DELETE /optout``. The list is the core's, so a handset that
+replied STOP is on it (note ``MO``) next to numbers added through the API (note ``API``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from mockgateway.dialects import fields as f
+from mockgateway.dialects.base import WireRequest, WireResponse, json_response
+from mockgateway.dialects.mobivate.records import message_record, mo_record
+from mockgateway.dialects.mobivate.wire import PROVIDER, core_id_of, epoch_ms, parse_date
+from mockgateway.domain.errors import InvalidRequest, NotFound
+from mockgateway.domain.model import Account, MessageStatus
+from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.state import OptOut, OptOutVia
+from mockgateway.service.gateway import Gateway
+
+_ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 10
+DIRECTIONS = ("MO", "MT")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """``start`` inclusive, ``end`` exclusive (a bare end date covers its whole day); pages count from 1."""
+
+    start: float | None = None
+    end: float | None = None
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    direction: str | None = None  #: None: both
+
+    def within(self, moment: float) -> bool:
+        return (self.start is None or moment >= self.start) and (self.end is None or moment < self.end)
+
+    def slice(self, items: Sequence[T]) -> list[T]:
+        first = (self.page - 1) * self.page_size
+        return list(items[first : first + self.page_size])
+
+
+def parse_search(query: Mapping[str, str], *, with_direction: bool = False) -> Search:
+    start = _date(query, "startDate")
+    end = _date(query, "endDate", end=True)
+    if start is not None and end is not None and end <= start:
+        raise f.invalid("endDate", "must be after startDate")
+    direction = None
+    if with_direction and query.get("direction", "").strip():
+        direction = query["direction"].strip().upper()
+        if direction not in DIRECTIONS:
+            raise f.invalid("direction", f"{query['direction']!r} is not one of MO, MT")
+    return Search(
+        start=start,
+        end=end,
+        page=_integer(query, "page", 1, minimum=1, maximum=1_000_000),
+        page_size=_integer(query, "pageSize", DEFAULT_PAGE_SIZE, minimum=1, maximum=MAX_PAGE_SIZE),
+        direction=direction,
+    )
+
+
+def _date(query: Mapping[str, str], name: str, *, end: bool = False) -> float | None:
+    raw = query.get(name, "")
+    return parse_date(raw, name, end=end) if raw.strip() else None
+
+
+def _integer(query: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = query.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise f.invalid(name, f"{raw!r} is not a whole number") from None
+    if not minimum <= value <= maximum:
+        raise f.invalid(name, f"must be between {minimum} and {maximum}")
+    return value
+
+
+async def search(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    search = parse_search(request.query, with_direction=True)
+    found: list[tuple[float, dict[str, Any]]] = []
+    if search.direction in (None, "MT"):
+        page = await gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
+        matched = [m for m in page.items if search.within(m.created_at)]
+        receipts = EventQuery(account=account.name, since=search.start, limit=_ALL)
+        codes = await _codes(gateway, receipts) if matched else {}
+        found.extend((m.created_at, message_record(m, codes.get((m.id, m.status)))) for m in matched)
+    if search.direction in (None, "MO"):
+        mos = await gateway.mos(EventQuery(account=account.name, since=search.start, limit=_ALL))
+        mine = [mo for mo in mos if mo.provider == PROVIDER and search.within(mo.received_at)]
+        found.extend((mo.received_at, mo_record(mo)) for mo in mine)
+    found.sort(key=lambda item: item[0], reverse=True)
+    return json_response(search.slice([record for _, record in found]))
+
+
+async def one(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    core_id = core_id_of(request.params.get("id", ""))
+    if core_id is None:
+        raise NotFound("no such message", field="id")
+    message = await gateway.find_message(core_id)
+    if message is not None and message.account == account.name and message.provider == PROVIDER:
+        codes = await _codes(gateway, EventQuery(message_id=message.id, limit=_ALL))
+        return json_response(message_record(message, codes.get((message.id, message.status))))
+    for mo in await gateway.mos(EventQuery(account=account.name, limit=_ALL)):
+        if mo.id == core_id and mo.provider == PROVIDER:
+            return json_response(mo_record(mo))
+    raise NotFound("no such message", field="id")
+
+
+async def _codes(gateway: Gateway, query: EventQuery) -> dict[tuple[str, MessageStatus], str | None]:
+    """The code last reported for each (message, status), so the log names what the receipts said."""
+    notes = await gateway.notifications(query)
+    return {(n.message_id, n.status): n.code for n in notes if n.provider == PROVIDER}
+
+
+# -- the opt-out list -------------------------------------------------------------------------------------------
+async def optout_list(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    search = parse_search(request.query)
+    records = [
+        {"id": _id(account.name, entry), **_entry(entry)}
+        for entry in reversed(gateway.opt_outs(account.name))  # newest first
+        if search.within(entry.at)
+    ]
+    return json_response(search.slice(records))
+
+
+async def optout_add(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    entry = gateway.opt_out(account.name, _mobile(request.body), via=OptOutVia.API)
+    await gateway.saved()
+    return json_response(_entry(entry))
+
+
+async def optout_delete(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
+    mobile = _mobile(request.body)
+    entry = next((e for e in gateway.opt_outs(account.name) if e.number == mobile), None)
+    if entry is None:
+        raise NotFound(f"{mobile} is not opted out", field="mobile")
+    gateway.opt_in(account.name, mobile)
+    await gateway.saved()
+    return json_response(_entry(entry))
+
+
+def _entry(entry: OptOut) -> dict[str, Any]:
+    return {"mobile": entry.number, "note": entry.via.value, "created": epoch_ms(entry.at)}
+
+
+def _id(account: str, entry: OptOut) -> int:
+    """A stable integer id per opt-out entry (a number opted out again gets a new one)."""
+    digest = hashlib.sha1(f"{account}:{entry.number}:{epoch_ms(entry.at)}".encode()).hexdigest()
+    return int(digest[:8], 16) % 900_000_000 + 100_000_000
+
+
+def _mobile(body: bytes) -> str:
+    data = f.json_object(body, why=False)
+    raw = data.get("mobile")
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    try:
+        return f.msisdn(raw, "mobile")
+    except InvalidRequest:
+        raise InvalidRequest("Invalid mobile number", field="mobile") from None
