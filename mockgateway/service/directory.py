@@ -1,4 +1,5 @@
-"""Who the gateway serves: the accounts, their callback targets changed at runtime, and the numbers opted out.
+"""Who the gateway serves: the accounts, their callback targets changed at runtime (as in a provider's portal),
+and the numbers opted out.
 
 The one owner of that state: the gateway and the engine are given it, and every change goes to the state port,
 so a persistent store gives it all back after a restart (``load``).
@@ -7,12 +8,12 @@ so a persistent store gives it all back after a restart (``load``).
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Mapping
+from dataclasses import replace
 
 from mockgateway.clock import Clock
-from mockgateway.domain.errors import InvalidRequest
-from mockgateway.domain.model import Account, CallbackTarget
+from mockgateway.domain.errors import InvalidRequest, NotFound
+from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
 from mockgateway.domain.state import OptOut, OptOutVia, TargetOverride
-from mockgateway.service.account_book import AccountBook
 from mockgateway.service.state_ports import StatePort
 
 _NONE: frozenset[str] = frozenset()
@@ -20,14 +21,10 @@ _NONE: frozenset[str] = frozenset()
 
 class Directory:
     def __init__(self, accounts: Iterable[Account], state: StatePort, clock: Clock) -> None:
-        configured = tuple(accounts)
-        self._book = AccountBook(configured)
-        self._configured = {account.name: account for account in configured}
-        #: (name, provider) -> the account with that provider's own callback targets as its targets. The book's
-        #: own method, not a wrapper: the engine asks for every callback it renders.
-        self.as_seen_by = self._book.as_seen_by
-        #: name -> the account (``NotFound`` when none): the book's own method too, asked twice on every send
-        self.account = self._book.get
+        self._configured = {account.name: account for account in accounts}
+        self._accounts = dict(self._configured)  #: as they are now, with their runtime targets
+        #: (account, provider) -> the account as that provider's dialect sees it; cleared on every change
+        self._as_seen_by: dict[tuple[str, str], Account] = {}
         self._state = state
         self._clock = clock
         #: account -> number -> its opt-out; read on every send
@@ -61,11 +58,25 @@ class Directory:
     # -- accounts ---------------------------------------------------------------------------------------
     @property
     def accounts(self) -> Mapping[str, Account]:
-        return self._book.all
+        return self._accounts
+
+    def account(self, name: str) -> Account:
+        try:
+            return self._accounts[name]
+        except KeyError:
+            raise NotFound(f"no account named {name!r}", field="account") from None
+
+    def as_seen_by(self, name: str, provider: str) -> Account:
+        """The account with ``provider``'s own callback targets as its targets (see ``Account.for_provider``)."""
+        key = (name, provider)
+        account = self._as_seen_by.get(key)
+        if account is None:
+            account = self._as_seen_by[key] = self.account(name).for_provider(provider)
+        return account
 
     def owner_of(self, recipient: str) -> Account:
         """The account that owns the number ``recipient``; the only account, when there is one."""
-        accounts = self._book.all
+        accounts = self._accounts
         for account in accounts.values():
             if account.origins is not None and account.owns_origin(recipient):
                 return account
@@ -77,26 +88,51 @@ class Directory:
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
     ) -> Account:
         override = TargetOverride(account=name, provider=provider, status=status, mo=mo)
-        account = self._book.set_callbacks(override)
+        account = self._override(override)
         self._state.save_targets(override)
         return account
 
     def restore_callbacks(self, configured: Account) -> Account:
-        account = self._book.restore_callbacks(configured)
+        account = self._restore(configured)
         self._state.forget_targets(configured.name)
+        return account
+
+    def _override(self, override: TargetOverride) -> Account:
+        account = self.account(override.account)
+        provider = override.provider
+        if provider is None:
+            return self._put(replace(account, status_callback=override.status, mo_callback=override.mo))
+        if provider not in account.credentials:
+            raise InvalidRequest(f"account {account.name!r} has no {provider} credentials", field="provider")
+        own = {**account.provider_callbacks, provider: CallbackTargets(status=override.status, mo=override.mo)}
+        return self._put(replace(account, provider_callbacks=own))
+
+    def _restore(self, configured: Account) -> Account:
+        return self._put(
+            replace(
+                self.account(configured.name),
+                status_callback=configured.status_callback,
+                mo_callback=configured.mo_callback,
+                provider_callbacks=configured.provider_callbacks,
+            )
+        )
+
+    def _put(self, account: Account) -> Account:
+        self._accounts[account.name] = account
+        self._as_seen_by.clear()
         return account
 
     # -- changes another replica made, applied to this replica's copy (nothing is written) --------------------
     def apply_targets(self, override: TargetOverride) -> None:
-        account = self._book.all.get(override.account)
+        account = self._accounts.get(override.account)
         # The configuration may have changed since: an account or provider no longer there has no targets.
         if account is not None and (override.provider is None or override.provider in account.credentials):
-            self._book.set_callbacks(override)
+            self._override(override)
 
     def apply_forgotten_targets(self, account: str) -> None:
         configured = self._configured.get(account)
         if configured is not None:
-            self._book.restore_callbacks(configured)
+            self._restore(configured)
 
     def apply_opt_out(self, opt_out: OptOut) -> None:
         self._opt_outs.setdefault(opt_out.account, {}).setdefault(opt_out.number, opt_out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Coroutine, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mockgateway.clock import Clock
@@ -13,12 +14,14 @@ from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import (
     Delivery,
+    DeliveryState,
     HttpCall,
     Message,
     MessageStatus,
     MoMessage,
     Notification,
 )
+from mockgateway.domain.queries import EventQuery
 from mockgateway.domain.reasons import resolve_step
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import Scenario
@@ -32,6 +35,16 @@ from mockgateway.service.work_ports import JobQueue
 
 #: Replies that opt the handset out of further messages from the account.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+#: Pending callbacks are read back after a restart in pages of this size.
+_PAGE = 10_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Restored:
+    """What a restart resumed: jobs (see ``JobQueue.restore``) and pending callbacks."""
+
+    jobs: int
+    callbacks: int
 
 
 class Engine:
@@ -74,6 +87,26 @@ class Engine:
                 jobs.schedule(timeline)
                 planned.draw(timeline)
         return jobs.save(planned)
+
+    async def restore(self, *, callbacks: bool) -> Restored:
+        """Resume what the store and the job queue kept: call once, after ``store.open()`` and before serving.
+
+        ``callbacks``: every pending callback resumes here; False when processes share them and lease theirs."""
+        generation = await self._store.generation()
+        self._ids.resume(generation, await self._store.last_numeric_id())
+        jobs = await self._jobs.restore()
+        if not callbacks:
+            self._ids.share(slot=generation)
+            return Restored(jobs=jobs, callbacks=0)
+        restored = 0
+        offset = 0
+        while True:
+            query = EventQuery(status=DeliveryState.PENDING, offset=offset, limit=_PAGE)
+            page = await self._store.list_deliveries(query)
+            restored += self._outbox.restore(page)
+            if len(page) < _PAGE:
+                return Restored(jobs=jobs, callbacks=restored)
+            offset += _PAGE
 
     async def next_due(self) -> float | None:
         return min((t for t in (await self._jobs.next_due(), self._outbox.next_due()) if t is not None), default=None)

@@ -19,14 +19,13 @@ from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
 from mockgateway.service.admission import SendAdmission
 from mockgateway.service.directory import Directory
-from mockgateway.service.engine import Engine
+from mockgateway.service.engine import Engine, Restored
 from mockgateway.service.events import Event, EventHub, Listener
 from mockgateway.service.gateway_state import StateCalls
 from mockgateway.service.history import History
 from mockgateway.service.intake import Accepted, new_messages
 from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
-from mockgateway.service.recovery import Restored, restore
 from mockgateway.service.replica import Replica
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
@@ -234,7 +233,7 @@ class Gateway(History, StateCalls):
         await self._time.resume(joining=self._peers.shared)
         await self._directory.load()
         await self._tokens.load()
-        restored = await restore(self._store, self._jobs, self._ids, None if self._leases.shared else self._outbox)
+        restored = await self._engine.restore(callbacks=not self._leases.shared)
         taken = await self._leases.open(self._take_over)
         return replace(restored, callbacks=restored.callbacks + taken)
 

@@ -11,9 +11,9 @@ from mockgateway.domain.model import Account, Encoding, MessageStatus
 from mockgateway.domain.reasons import Code, Reason
 from mockgateway.encoding import Segmentation
 from mockgateway.scenario.model import Reply, Scenario, Step
+from mockgateway.service.engine import Restored
 from mockgateway.service.events import Event
 from mockgateway.service.intake import Accepted
-from mockgateway.service.recovery import Restored
 from mockgateway.service.waits import NearMiss
 
 
