@@ -23,13 +23,12 @@ from mockgateway.service.engine import Engine, Restored
 from mockgateway.service.events import Event, EventHub, Listener
 from mockgateway.service.gateway_state import StateCalls
 from mockgateway.service.history import History
-from mockgateway.service.intake import Accepted, new_messages
+from mockgateway.service.intake import Accepted, SharedConfigs, new_messages
 from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.replica import Replica
 from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
-from mockgateway.service.shared_configs import SharedConfigs
 from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
 from mockgateway.service.work_ports import JobQueue, Leases, NoLeases

@@ -10,7 +10,7 @@ from msgspec.structs import replace
 
 from mockgateway.domain.lifecycle import advance
 from mockgateway.domain.model import Delivery, Message, MessageStatus, MoMessage, Notification
-from mockgateway.service.shared_configs import SharedConfigs
+from mockgateway.service.intake import SharedConfigs
 from mockgateway.storage import sqlite_rows as rows
 from mockgateway.storage.memory import InMemoryStore
 from tests.storage.factories import delivery, message, mo, notification

@@ -7,8 +7,7 @@ import itertools
 from mockgateway.domain.model import CallbackTarget, Message, Options, SendRequest
 from mockgateway.encoding import segment
 from mockgateway.scenario.model import DEFAULT_SCENARIO
-from mockgateway.service.intake import new_messages
-from mockgateway.service.shared_configs import SharedConfigs
+from mockgateway.service.intake import SharedConfigs, new_messages
 from mockgateway.storage.memory import InMemoryStore
 
 _NUMBERS = itertools.count(1000000001)
