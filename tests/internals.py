@@ -10,9 +10,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mockgateway.service.gateway import Gateway
-from mockgateway.service.local_jobs import LocalJobs
 from mockgateway.service.ports import Store
-from mockgateway.service.scheduler import FixedTimeline, Scheduler
+from mockgateway.service.scheduler import FixedTimeline, LocalJobs, Scheduler
 from mockgateway.service.work_ports import JobQueue
 from mockgateway.storage.redis_store import RedisStore
 

@@ -1,6 +1,6 @@
 """Ports for work that several gateway processes on one store share: planned jobs and callback leases.
 
-One process alone keeps both in itself (``service/local_jobs.LocalJobs``, ``NoLeases``); processes sharing a
+One process alone keeps both in itself (``service/scheduler.LocalJobs``, ``NoLeases``); processes sharing a
 store (the Redis one) claim due jobs from it and lease the callbacks they deliver, so each step runs once and
 a callback held by a process that died is taken over by another.
 """
