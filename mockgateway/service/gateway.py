@@ -26,10 +26,9 @@ from mockgateway.service.history import History
 from mockgateway.service.intake import Accepted, SharedConfigs, new_messages
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.replica import Replica
-from mockgateway.service.retention import DEFAULT_RETENTION_S, Retention
 from mockgateway.service.scheduler import LocalJobs
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
-from mockgateway.service.timekeeper import Timekeeper
+from mockgateway.service.timekeeper import DEFAULT_RETENTION_S, Retention, Timekeeper
 from mockgateway.service.tokens import TokenService
 from mockgateway.service.work_ports import JobQueue, Leases, NoLeases
 

@@ -20,7 +20,7 @@ from mockgateway.domain.model import CallbackTarget, DeliveryState, MessageStatu
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.ports import Store
-from mockgateway.service.retention import Retention
+from mockgateway.service.timekeeper import Retention
 from tests.conftest import T0
 from tests.storage.conftest import make_journal, make_store
 from tests.storage.factories import HOUR, notification

@@ -13,8 +13,8 @@ from mockgateway.ids import SeededIds
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import EventHub
 from mockgateway.service.gateway import Gateway
-from mockgateway.service.retention import Retention
 from mockgateway.service.scheduler import Scheduler
+from mockgateway.service.timekeeper import Retention
 from mockgateway.service.tokens import TokenService
 from mockgateway.storage.memory import InMemoryStore
 from tests.conftest import T0
