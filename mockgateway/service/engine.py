@@ -27,10 +27,9 @@ from mockgateway.ids import IdSource
 from mockgateway.scenario.model import Scenario
 from mockgateway.service.directory import Directory
 from mockgateway.service.events import Event, EventHub
-from mockgateway.service.planned import PlannedJobs
 from mockgateway.service.ports import CallbackRenderer, Outbox, Store
 from mockgateway.service.scheduler import FixedTimeline
-from mockgateway.service.timeline import Timelines
+from mockgateway.service.timeline import PlannedJobs, Timelines
 from mockgateway.service.work_ports import JobQueue
 
 #: Replies that opt the handset out of further messages from the account.

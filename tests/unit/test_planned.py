@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import MessageStatus
-from mockgateway.service.planned import PlannedJobs
 from mockgateway.service.scheduler import FixedTimeline
+from mockgateway.service.timeline import PlannedJobs
 
 SENT = Job(message_id="", step=0, due_at=0.0, part_index=0, status=MessageStatus.SENT)
 DELIVERED = Job(message_id="", step=1, due_at=5.0, part_index=0, status=MessageStatus.DELIVERED)
