@@ -21,11 +21,10 @@ from mockgateway.service.admission import SendAdmission
 from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine, Restored
 from mockgateway.service.events import Event, EventHub, Listener
-from mockgateway.service.gateway_state import StateCalls
+from mockgateway.service.gateway_state import Replica, StateCalls
 from mockgateway.service.history import History
 from mockgateway.service.intake import Accepted, SharedConfigs, new_messages
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
-from mockgateway.service.replica import Replica
 from mockgateway.service.scheduler import LocalJobs
 from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
 from mockgateway.service.timekeeper import DEFAULT_RETENTION_S, Retention, Timekeeper

@@ -1,5 +1,6 @@
 """The ``Gateway``'s calls about accounts, opt-outs, tokens, the clock and ids: a base of the facade, as
-``History`` is its read side."""
+``History`` is its read side; and, when replicas share a store, the changes the others made to that state,
+applied to this replica's own copies (``Replica``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from mockgateway.domain.model import Account, CallbackTarget
 from mockgateway.domain.state import Grant, OptOut, OptOutVia
 from mockgateway.ids import IdSource
 from mockgateway.service.directory import Directory
+from mockgateway.service.events import EventHub
 from mockgateway.service.state_ports import TallyPort
+from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
 
 
@@ -110,3 +113,24 @@ class StateCalls:
     def opt_outs(self, account: str) -> list[OptOut]:
         """``account``'s opt-outs, oldest first."""
         return self._directory.opt_outs(account)
+
+
+class Replica:
+    """The ``PeerChanges`` given to ``Peers.join``: each change goes to the part of the gateway that owns that state."""
+
+    def __init__(self, *, directory: Directory, tokens: TokenService, events: EventHub, time: Timekeeper) -> None:
+        self.opted_out = directory.apply_opt_out
+        self.opted_in = directory.apply_opt_in
+        self.opt_outs_cleared = directory.apply_cleared_opt_outs
+        self.targets_saved = directory.apply_targets
+        self.targets_forgotten = directory.apply_forgotten_targets
+        self.grant_saved = tokens.apply
+        self.happened = events.deliver
+        self.others_listen = events.others_listen
+        self.clock_moved = time.moved_here
+        self._directory = directory
+        self._time = time
+
+    async def rejoined(self) -> None:
+        await self._directory.reload()
+        await self._time.catch_up()
