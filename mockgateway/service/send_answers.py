@@ -13,7 +13,7 @@ import heapq
 import itertools
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import Forbidden, GatewayError, ProviderFailure, RateLimited, Unauthorized
@@ -50,13 +50,24 @@ class SendLatency:
         """Sends parked on the virtual clock."""
         return len(self._parked)
 
-    def wait(self, seconds: float) -> AbstractAsyncContextManager[None]:
+    @asynccontextmanager
+    async def wait(self, seconds: float) -> AsyncIterator[None]:
         """Enter to wait; the send's answer is made inside the block."""
-        if not seconds:
-            return nullcontext()
-        if self._clock.virtual:
-            return self._parked_until(self._clock.now() + seconds)
-        return nullcontext() if self._sleep is None else _slept(self._sleep, seconds)
+        if not seconds or not self._clock.virtual:
+            if seconds and self._sleep is not None:
+                await self._sleep(seconds)
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        resumed: asyncio.Future[None] = loop.create_future()
+        finished: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._parked, (self._clock.now() + seconds, next(self._arrivals), resumed, finished))
+        try:
+            await resumed
+            yield
+        finally:
+            if not finished.done():
+                finished.set_result(None)
 
     def next_due(self) -> float | None:
         return self._parked[0][0] if self._parked else None
@@ -68,22 +79,3 @@ class SendLatency:
             if not resumed.done():  # a send whose client went away was cancelled meanwhile
                 resumed.set_result(None)
             await finished
-
-    @asynccontextmanager
-    async def _parked_until(self, when: float) -> AsyncIterator[None]:
-        loop = asyncio.get_running_loop()
-        resumed: asyncio.Future[None] = loop.create_future()
-        finished: asyncio.Future[None] = loop.create_future()
-        heapq.heappush(self._parked, (when, next(self._arrivals), resumed, finished))
-        try:
-            await resumed
-            yield
-        finally:
-            if not finished.done():
-                finished.set_result(None)
-
-
-@asynccontextmanager
-async def _slept(sleep: Sleep, seconds: float) -> AsyncIterator[None]:
-    await sleep(seconds)
-    yield
