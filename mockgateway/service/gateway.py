@@ -17,7 +17,6 @@ from mockgateway.domain.model import (
 from mockgateway.encoding import Segmentation, Segmenter
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
-from mockgateway.service.admission import SendAdmission
 from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine, Restored
 from mockgateway.service.events import Event, EventHub, Listener
@@ -26,7 +25,7 @@ from mockgateway.service.history import History
 from mockgateway.service.intake import Accepted, SharedConfigs, new_messages
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.scheduler import LocalJobs
-from mockgateway.service.send_answers import SendLatency, Sleep, send_failure
+from mockgateway.service.send_answers import SendAdmission, SendLatency, Sleep, send_failure
 from mockgateway.service.timekeeper import DEFAULT_RETENTION_S, Retention, Timekeeper
 from mockgateway.service.tokens import TokenService
 from mockgateway.service.work_ports import JobQueue, Leases, NoLeases

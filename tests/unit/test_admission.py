@@ -11,7 +11,7 @@ from mockgateway.domain.durations import parse_rate
 from mockgateway.domain.errors import QuotaExceeded, RateLimited
 from mockgateway.domain.limits import Limits
 from mockgateway.domain.model import Account
-from mockgateway.service.admission import SendAdmission
+from mockgateway.service.send_answers import SendAdmission
 from mockgateway.storage.memory import InMemoryStore
 from tests.storage.factories import message
 
