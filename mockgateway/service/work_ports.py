@@ -20,40 +20,32 @@ class JobQueue(Protocol):
 
     def start(self, message_id: str, start: float, timeline: FixedTimeline) -> None:
         """Plan a message's fixed timeline from ``start`` (kept by the following ``save``)."""
-        ...
 
     def schedule(self, jobs: Sequence[Job]) -> None:
         """Plan jobs of a timeline drawn for one message (kept by the following ``save``)."""
-        ...
 
     async def save(self, jobs: Sequence[Job]) -> None:
         """Keep the jobs just planned, so that they outlive the process (or reach the other processes)."""
-        ...
 
     async def take_due(self, now: float) -> list[Job]:
         """Jobs due at or before ``now``, in due order, each handed to one taker only; empty when none."""
-        ...
 
     async def ran(self, jobs: Sequence[Job]) -> None:
         """Note that jobs ``take_due`` handed out ran."""
-        ...
 
     def put_back(self, jobs: Sequence[Job]) -> None:
         """Jobs ``take_due`` handed out that could not run (the store was unavailable): the next ``take_due``
         hands them out again."""
-        ...
 
     async def next_due(self) -> float | None: ...
 
     def busy_until(self, message_id: str) -> float | None:
         """When the last job planned for the message falls due, for a queue that the store's retention does not
         already ask (``None``: nothing to keep it for)."""
-        ...
 
     async def restore(self) -> int:
         """After a restart: take back the jobs kept; returns how many (the Redis queue, which keeps a message's
         jobs as one entry: how many messages have jobs waiting)."""
-        ...
 
     async def clear(self) -> None: ...
 
@@ -71,15 +63,12 @@ class Leases(Protocol):
     async def open(self, take: TakeOver) -> int:
         """Start holding leases: orphaned deliveries and those of dead processes go to ``take`` now and on every
         later sweep. Returns how many were taken now."""
-        ...
 
     async def sweep(self) -> int:
         """Take over now what dead processes held; returns how many deliveries were taken."""
-        ...
 
     async def close(self) -> None:
         """Stop, and release what this process still holds, so that the next process takes it at once."""
-        ...
 
 
 class NoLeases:
