@@ -52,7 +52,6 @@ class Directory:
             self.apply_opt_out(opt_out)
 
     async def saved(self) -> None:
-        """Wait until every change made so far is kept (before answering a request that made one)."""
         await self._state.flush()
 
     # -- accounts ---------------------------------------------------------------------------------------
@@ -145,7 +144,6 @@ class Directory:
 
     # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
     def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
-        """Opt ``number`` out; one already opted out keeps its time and origin. Returns the opt-out in force."""
         numbers = self._opt_outs.setdefault(account, {})
         digits = number.lstrip("+")
         kept = numbers.get(digits)

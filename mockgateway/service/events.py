@@ -56,8 +56,6 @@ class EventHub:
     def subscribe(
         self, listener: Listener, kinds: Collection[str] | None = None, *, local: bool = False
     ) -> Callable[[], None]:
-        """Call ``listener`` for every event (of ``kinds`` only, when given) from now on; returns the function
-        that stops it. ``local``: of this replica only, not of the others sharing its store."""
         entry = (listener, None if kinds is None else frozenset(kinds))
         entries = self._local if local else self._listeners
         entries.append(entry)

@@ -211,7 +211,8 @@ class Gateway(History, StateCalls):
         return await self._time.next_due()
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
-        """Move the virtual clock, running everything that falls due in time order, and wait for it."""
+        """Move the virtual clock, running everything that falls due in time order, and wait for it; with replicas
+        sharing the store, every replica's clock, one advance at a time."""
         return await self._time.advance(seconds, to=to)
 
     async def purge_expired(self) -> bool:

@@ -96,7 +96,6 @@ class SendLatency:
         self._arrivals = itertools.count()
 
     def __len__(self) -> int:
-        """Sends parked on the virtual clock."""
         return len(self._parked)
 
     @asynccontextmanager

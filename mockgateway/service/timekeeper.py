@@ -51,8 +51,6 @@ class Timekeeper:
         return min((t for t in due if t is not None), default=None)
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
-        """Move the virtual clock, running everything that falls due in time order, and wait for it; with replicas
-        sharing the store, every replica's clock, one advance at a time."""
         if self._peers.shared:
             async with self._peers.clock_turn():
                 await self._advance_everywhere(self._target(seconds, to))
@@ -105,8 +103,6 @@ class Timekeeper:
         return await self._retention.tick()
 
     async def resume(self, *, joining: bool = False) -> None:
-        """After the store opened: continue from the clock's stored position (``joining`` other replicas: the
-        position they share, wherever it stands)."""
         await self._keeper.resume(joining=joining)
 
     async def catch_up(self) -> None:
