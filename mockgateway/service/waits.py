@@ -53,12 +53,7 @@ class Spec(Generic[T]):
         if unknown:
             allowed = ", ".join((*self.checks, *ignore))
             raise InvalidRequest(f"unknown filter {', '.join(unknown)} (expected {allowed})", field=unknown[0])
-        wanted = {}
-        for name in self.checks:
-            raw = params.get(name)
-            if raw is not None and raw.strip():
-                wanted[name] = _normalise(self.noun, name, raw)
-        return wanted
+        return {name: _normalise(self.noun, name, params[name]) for name in self.checks if params.get(name, "").strip()}
 
     def describe(self, wanted: Wanted) -> str:
         if not wanted:
