@@ -31,15 +31,9 @@ class Directory:
         self._opt_outs: dict[str, dict[str, OptOut]] = {}
 
     async def load(self) -> None:
-        """Take up what the store kept (after ``Store.open()``): runtime targets, then opt-outs."""
-        for override in await self._state.load_targets():
-            self.apply_targets(override)
-        for opt_out in await self._state.load_opt_outs():
-            self.apply_opt_out(opt_out)
-
-    async def reload(self) -> None:
-        """Take up again what the store keeps, in place of this replica's copies (which missed changes another
-        replica made while this one did not hear of them): runtime targets, then opt-outs."""
+        """Take up what the store keeps (after ``Store.open()``, and again in place of this replica's copies when
+        they missed changes another replica made while this one did not hear of them): runtime targets, then
+        opt-outs."""
         await self._state.flush()  # this replica's own changes first
         targets = await self._state.load_targets()
         opt_outs = await self._state.load_opt_outs()

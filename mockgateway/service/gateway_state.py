@@ -132,5 +132,5 @@ class Replica:
         self._time = time
 
     async def rejoined(self) -> None:
-        await self._directory.reload()
+        await self._directory.load()
         await self._time.catch_up()
