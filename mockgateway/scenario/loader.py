@@ -6,6 +6,7 @@ matches a message wins (see ``model.select``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -161,10 +162,8 @@ def _parse(text: str) -> tuple[Any, yaml.Node | None]:
     # pure-Python loader so problems are worded the same on every installation.
     fast = getattr(yaml, "CSafeLoader", None)
     if fast is not None:
-        try:
+        with contextlib.suppress(yaml.YAMLError):
             return _parse_with(fast, text)
-        except yaml.YAMLError:
-            pass
     return _parse_with(yaml.SafeLoader, text)
 
 
