@@ -20,8 +20,7 @@ from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
 from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine, Restored
 from mockgateway.service.events import Event, EventHub, Listener
-from mockgateway.service.gateway_state import Replica, StateCalls
-from mockgateway.service.history import History
+from mockgateway.service.gateway_state import History, Replica, StateCalls
 from mockgateway.service.intake import Accepted, SharedConfigs, new_messages
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
 from mockgateway.service.scheduler import LocalJobs
