@@ -31,8 +31,8 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from mockgateway.config import Settings
 from mockgateway.dialects.base import WireRequest
 from mockgateway.dialects.livelink import LiveLinkDialect, requests
+from mockgateway.http.admin_common import GATEWAY
 from mockgateway.http.app import create_app
-from mockgateway.http.keys import GATEWAY
 from mockgateway.service.gateway import Gateway
 
 BODY = b'{"destination":["447700900123"],"message":"Hello World!!","callback":"http://127.0.0.1:9999/acks"}'

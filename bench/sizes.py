@@ -184,7 +184,7 @@ def install(out: Path, every: float) -> None:
 
 
 def short(path: str) -> str:
-    """``app[<AppKey(mockgateway.http.keys.gateway, ...)>].store`` as ``gateway.store``."""
+    """``app[<AppKey(mockgateway.http.admin_common.gateway, ...)>].store`` as ``gateway.store``."""
     return re.sub(r"app\[<AppKey\([\w.]*\.(\w+),[^>]*\)>\]", r"\1", path)
 
 

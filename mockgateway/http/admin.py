@@ -19,8 +19,7 @@ from mockgateway.domain.errors import InvalidRequest, StoreUnavailable
 from mockgateway.domain.model import DeliveryState, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.reasons import PROVIDERS
-from mockgateway.http.admin_common import int_param, json_body, json_response
-from mockgateway.http.keys import GATEWAY
+from mockgateway.http.admin_common import GATEWAY, int_param, json_body, json_response
 from mockgateway.http.views import account_view, delivery_view, message_view, mo_view, notification_view
 
 PAGING = ("offset", "limit")

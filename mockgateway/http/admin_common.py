@@ -1,4 +1,5 @@
-"""Shared plumbing of the admin API: the admin token, JSON in and out, errors as ``{"error", "message", "field"}``.
+"""Shared plumbing of the admin API: the app's typed keys, the admin token, JSON in and out, errors as
+``{"error", "message", "field"}``.
 
 With ``--admin-token`` set, every ``/__admin`` route asks for the token but the health check (for load balancers
 and container probes), the UI's page and files and the OpenAPI document: they hold no data, and a browser cannot
@@ -15,10 +16,13 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from mockgateway.config import Settings
 from mockgateway.dialects.fields import json_object
 from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
-from mockgateway.http.keys import SETTINGS
+from mockgateway.service.gateway import Gateway
 
+GATEWAY = web.AppKey("gateway", Gateway)
+SETTINGS = web.AppKey("settings", Settings)
 AdminHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 #: Routes open to anyone.

@@ -10,8 +10,7 @@ from aiohttp import web
 from mockgateway.clock import iso
 from mockgateway.domain.errors import ConfigError, InvalidRequest, NotFound
 from mockgateway.domain.model import CallbackTarget, CallbackTargets, OAuth2Credentials
-from mockgateway.http.admin_common import json_body, json_response
-from mockgateway.http.keys import GATEWAY, SETTINGS
+from mockgateway.http.admin_common import GATEWAY, SETTINGS, json_body, json_response
 from mockgateway.http.views import account_view, scenario_view
 from mockgateway.scenario.loader import load_dir, shipped_dir
 

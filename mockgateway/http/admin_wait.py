@@ -13,8 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from mockgateway.domain.errors import InvalidRequest, NotFound
-from mockgateway.http.admin_common import json_response
-from mockgateway.http.keys import GATEWAY
+from mockgateway.http.admin_common import GATEWAY, json_response
 from mockgateway.http.views import delivery_view, message_view, mo_view, notification_view
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.waits import SPECS, Spec, one_time_code, wait_for

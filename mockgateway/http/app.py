@@ -16,8 +16,7 @@ from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
 from mockgateway.http import admin, admin_control, admin_wait, live, metrics, ui
-from mockgateway.http.admin_common import admin_routes
-from mockgateway.http.keys import GATEWAY, SETTINGS
+from mockgateway.http.admin_common import GATEWAY, SETTINGS, admin_routes
 from mockgateway.http.provider import mount, mount_fallbacks
 from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway

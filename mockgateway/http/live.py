@@ -9,8 +9,7 @@ import logging
 import orjson
 from aiohttp import web
 
-from mockgateway.http.admin_common import answering_errors
-from mockgateway.http.keys import GATEWAY
+from mockgateway.http.admin_common import GATEWAY, answering_errors
 from mockgateway.service.events import Event
 
 log = logging.getLogger(__name__)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import prometheus_client
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 
-from mockgateway.http.latency import RequestLatencies
-from mockgateway.http.metrics import REQUEST_BUCKETS
+from mockgateway.http.metrics import REQUEST_BUCKETS, RequestLatencies
 
 #: On a bound, between bounds, below the first and beyond the last: each lands where the library puts it.
 SECONDS = (0.0005, 0.0004, 0.00051, 0.001, 0.003, 0.1, 0.25000001, 10.0, 12.5, 0.0)
