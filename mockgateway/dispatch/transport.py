@@ -209,7 +209,9 @@ class HttpTransport:
 
     async def _fetch_token(self, credentials: OAuth2Credentials) -> tuple[int, bytes]:
         form = {"grant_type": "client_credentials"}
-        headers = {"Authorization": _basic(credentials.client_id, credentials.client_secret)}
+        # Sent as given, like `curl -u`: receivers compare the raw pair far more often than they URL-decode it.
+        basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode("ascii")
+        headers = {"Authorization": f"Basic {basic}"}
         try:
             async with self._open().post(
                 credentials.token_url, data=form, headers=headers, allow_redirects=False
@@ -230,11 +232,6 @@ class HttpTransport:
                 cookie_jar=aiohttp.DummyCookieJar(),  # receivers must not see each other's cookies
             )
         return self._session
-
-
-def _basic(user: str, password: str) -> str:
-    # Sent as given, like `curl -u`: receivers compare the raw pair far more often than they URL-decode it.
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 class OrderedTransport:

@@ -137,25 +137,20 @@ def row_delivery(row: Row) -> Delivery:
 
 # -- pending jobs ----------------------------------------------------------------------------------
 def job_to_record(job: Job) -> Row:
-    """The job as a row of ``JOB_COLUMNS``."""
     status = None if job.status is None else job.status.value
     return (job.key, job.message_id, job.due_at, job.part_index, status, job.reason, job.code, job.text,
             job.sender)  # fmt: skip
 
 
-def record_to_job(r: Row) -> Job:
-    key, message_id, due_at, part_index, status, reason, code, text, sender = r
-    return Job(
-        message_id=str(message_id),
-        step=int(str(key).rpartition(":")[2]),  # the key is "<message id>:<step>"
-        due_at=float(due_at or 0.0),
-        part_index=None if part_index is None else int(part_index),
-        status=None if status is None else MessageStatus(str(status)),
-        reason=None if reason is None else str(reason),
-        code=None if code is None else str(code),
-        text=None if text is None else str(text),
-        sender=None if sender is None else str(sender),
+def record_to_job(record: Row) -> Job:
+    job = dict(zip(JOB_COLUMNS, record, strict=True))
+    key = job.pop("key")
+    job.update(
+        step=int(key.rpartition(":")[2]),  # the key is "<message id>:<step>"
+        due_at=float(job["due_at"]),
+        status=None if job["status"] is None else MessageStatus(job["status"]),
     )
+    return Job(**job)
 
 
 # -- state: opt-outs, callback targets, grants ----------------------------------------------------
