@@ -16,8 +16,7 @@ from mockgateway.service.ports import BusyUntil
 from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
 from mockgateway.storage.eventlog import KEEP, EventLog, ExpiryQueue
-from mockgateway.storage.memory_state import InMemoryState
-from mockgateway.storage.one_process import NoPeers, StepsInTurn
+from mockgateway.storage.one_process import InMemoryState, NoPeers, StepsInTurn
 
 if TYPE_CHECKING:
     from mockgateway.service.ports import JobJournal, Store

@@ -19,7 +19,7 @@ from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.http.app import create_app
 from mockgateway.service.clock_keeper import ClockKeeper
-from mockgateway.storage.memory_state import InMemoryState
+from mockgateway.storage.one_process import InMemoryState
 from tests.conftest import T0, AiohttpClient, basic
 from tests.redis_server import redis_url
 
