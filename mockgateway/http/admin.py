@@ -1,28 +1,38 @@
 """``/__admin``: health, accounts, messages, and notifications, MOs and callback deliveries (inspection, injection
-and replay).
+and replay, and waiting for them).
 
 Each list accepts only its own query parameters: a misspelt filter or an unknown value is a 400 naming it. A list
 that ignored what it did not know would answer a typo (``?acount=shop``) with every item, which a test then takes
 for a match.
+
+``/__admin/.../wait`` answers as soon as what a test expects exists, or 408 with the closest near misses;
+``/__admin/messages/latest`` the newest message to a number, with the one-time code in its text. These routes
+come before ``/__admin/messages/{id}`` so that ``wait`` and ``latest`` are not ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import functools
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
 from mockgateway import __version__
 from mockgateway.clock import iso
-from mockgateway.domain.errors import InvalidRequest, StoreUnavailable
+from mockgateway.domain.errors import InvalidRequest, NotFound, StoreUnavailable
 from mockgateway.domain.model import DeliveryState, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.reasons import PROVIDERS
 from mockgateway.http.admin_common import GATEWAY, int_param, json_body, json_response
 from mockgateway.http.views import account_view, delivery_view, message_view, mo_view, notification_view
+from mockgateway.service.gateway import Gateway
+from mockgateway.service.waits import SPECS, Spec, one_time_code, wait_for
 
 PAGING = ("offset", "limit")
+DEFAULT_WAIT_S = 5.0
+MAX_WAIT_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +78,74 @@ CALLBACKS = Filters(
 )
 
 routes = web.RouteTableDef()
+
+VIEWS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "messages": message_view,
+    "notifications": notification_view,
+    "mo": mo_view,
+    "callbacks": delivery_view,
+}
+
+
+def _timeout(request: web.Request) -> float:
+    raw = request.query.get("timeout", "").strip().removesuffix("s")
+    if not raw:
+        return DEFAULT_WAIT_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise InvalidRequest(f"timeout: {raw!r} is not a number of seconds", field="timeout") from None
+    if not 0 <= seconds <= MAX_WAIT_S:  # also refuses nan
+        raise InvalidRequest(f"timeout: must be between 0 and {MAX_WAIT_S:g} seconds", field="timeout")
+    return seconds
+
+
+async def _viewer(gateway: Gateway, kind: str, items: list[Any]) -> Callable[[Any], dict[str, Any]]:
+    """How ``items`` of ``kind`` are shown; a notification's ``final`` depends on its message's handset ACK."""
+    if kind != "notifications":
+        return VIEWS[kind]
+    asked = await gateway.asked_handset_ack(n.message_id for n in items)
+    return lambda n: notification_view(n, handset_ack=n.message_id in asked)
+
+
+async def _wait(request: web.Request, kind: str) -> web.Response:
+    spec: Spec[Any] = SPECS[kind]
+    wanted = spec.parse(request.query, ignore=("timeout",))
+    timeout = _timeout(request)
+    gateway = request.app[GATEWAY]
+    found = await wait_for(gateway, spec, wanted, timeout)
+    view = await _viewer(gateway, kind, [] if found is None else [found])
+    if found is not None:
+        return json_response(view(found))
+    misses = await spec.near_misses(gateway, wanted)
+    view = await _viewer(gateway, kind, [m.item for m in misses])
+    body = {
+        "error": "timeout",
+        "message": f"no {spec.describe(wanted).removeprefix('a ')} within {timeout:g} s",
+        "field": None,
+        "near_misses": [
+            {"matched": list(m.matched), "mismatched": list(m.mismatched), "item": view(m.item)} for m in misses
+        ],
+    }
+    return json_response(body, status=408)
+
+
+# ``/__admin/messages/wait``, ``/__admin/notifications/wait``, ``/__admin/mo/wait``, ``/__admin/callbacks/wait``
+for _kind in SPECS:
+    routes.get(f"/__admin/{_kind}/wait")(functools.partial(_wait, kind=_kind))
+
+
+@routes.get("/__admin/messages/latest")
+async def latest_message(request: web.Request) -> web.Response:
+    """The newest message to ``to`` (other message filters allowed), with ``code``: its first 4-8 digit number."""
+    spec = SPECS["messages"]
+    wanted = spec.parse(request.query)
+    if "to" not in wanted:
+        raise InvalidRequest("to: required, the handset number", field="to")
+    message = await spec.newest(request.app[GATEWAY], wanted)
+    if message is None:
+        raise NotFound(f"no {spec.describe(wanted).removeprefix('a ')}", field="to")
+    return json_response({**message_view(message), "code": one_time_code(message.text)})
 
 
 @routes.get("/__admin/health")
@@ -158,8 +236,8 @@ def event_query(request: web.Request, filters: Filters) -> EventQuery:
 async def list_notifications(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY]
     items = await gateway.notifications(event_query(request, NOTIFICATIONS))
-    asked = await gateway.asked_handset_ack(n.message_id for n in items)
-    return json_response({"notifications": [notification_view(n, handset_ack=n.message_id in asked) for n in items]})
+    view = await _viewer(gateway, "notifications", items)
+    return json_response({"notifications": [view(n) for n in items]})
 
 
 @routes.get("/__admin/mo")
