@@ -15,7 +15,7 @@ from mockgateway.dialects.livelink import LiveLinkDialect
 from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
-from mockgateway.http import admin, admin_control, live, metrics, ui
+from mockgateway.http import admin, admin_control, metrics, ui
 from mockgateway.http.admin_common import GATEWAY, SETTINGS, admin_routes
 from mockgateway.http.provider import mount, mount_fallbacks
 from mockgateway.runtime import ticking
@@ -44,7 +44,7 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
         mount(app, dialect, MAX_BODY_BYTES)
     for routes in (admin.routes, admin_control.routes, ui.routes):
         app.router.add_routes(admin_routes(routes))
-    live.install(app)  # the UI's event stream, ended at shutdown
+    ui.install_event_stream(app)  # ended at shutdown
     for dialect in dialects:  # last: they take what no route above answers
         mount_fallbacks(app, dialect)
     app.cleanup_ctx.append(_lifetime)

@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from mockgateway.config import Settings
-from mockgateway.http import live
+from mockgateway.http import ui
 from mockgateway.http.app import create_app
 from mockgateway.service.events import Event
 from mockgateway.service.gateway import Gateway
@@ -52,8 +52,8 @@ async def open_stream(client: TestClient[Any, Any]) -> aiohttp.ClientResponse:
 
 
 def test_frame_format() -> None:
-    assert live.frame(Event(kind="mo", id="42", account="demo")) == b'event: mo\ndata: {"id":"42","account":"demo"}\n\n'
-    assert live.frame(Event(kind="clock")) == b'event: clock\ndata: {"id":"","account":null}\n\n'
+    assert ui.frame(Event(kind="mo", id="42", account="demo")) == b'event: mo\ndata: {"id":"42","account":"demo"}\n\n'
+    assert ui.frame(Event(kind="clock")) == b'event: clock\ndata: {"id":"","account":null}\n\n'
 
 
 async def test_a_send_shows_up_on_the_stream(client: TestClient[Any, Any], auth: dict[str, str]) -> None:
@@ -99,13 +99,13 @@ async def test_callback_attempts_show_up_on_the_stream(
 
 
 async def test_keep_alive_comments_while_idle(client: TestClient[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(live, "KEEPALIVE_S", 0.01)
+    monkeypatch.setattr(ui, "KEEPALIVE_S", 0.01)
     stream = await open_stream(client)
     assert await next_frame(stream.content) == b": keep-alive\n\n"
 
 
 async def test_a_departed_client_is_unsubscribed(client: TestClient[Any, Any], gateway: Gateway) -> None:
-    streams = client.app[live.STREAMS]
+    streams = client.app[ui.STREAMS]
     before = listeners(gateway)
     stream = await open_stream(client)
     assert len(streams) == 1
@@ -132,9 +132,9 @@ async def production_server(settings: Settings, gateway: Gateway) -> AsyncIterat
 async def test_a_departed_client_is_noticed_by_the_next_write(
     production_server: tuple[web.AppRunner, str], gateway: Gateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(live, "KEEPALIVE_S", 0.01)
+    monkeypatch.setattr(ui, "KEEPALIVE_S", 0.01)
     runner, base = production_server
-    streams = runner.app[live.STREAMS]
+    streams = runner.app[ui.STREAMS]
     before = listeners(gateway)
     async with aiohttp.ClientSession() as session:
         response = await session.get(f"{base}/__admin/events")
