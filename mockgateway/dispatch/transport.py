@@ -93,12 +93,9 @@ def parse_token_response(url: str, status: int, body: bytes) -> tuple[str, float
     token = document.get("access_token")
     if not isinstance(token, str) or not token:
         raise TokenError(f"token endpoint {url} answered {status} without an access_token")
-    return token, _lifetime(url, document.get("expires_in"))
-
-
-def _lifetime(url: str, raw: object) -> float:
+    raw = document.get("expires_in")
     if raw is None:
-        return DEFAULT_LIFETIME_S
+        return token, DEFAULT_LIFETIME_S
     try:
         # Some servers send the number as a string; RFC 6749 means seconds either way.
         seconds = float(raw) if isinstance(raw, int | float | str) and not isinstance(raw, bool) else -1.0
@@ -106,7 +103,7 @@ def _lifetime(url: str, raw: object) -> float:
         seconds = -1.0
     if not math.isfinite(seconds) or seconds < 0:
         raise TokenError(f"token endpoint {url}: expires_in {raw!r} is not a number of seconds")
-    return seconds
+    return token, seconds
 
 
 class TransportResult(msgspec.Struct, frozen=True, gc=False, kw_only=True):

@@ -45,9 +45,6 @@ class ExpiryQueue:
     """
 
     def __init__(self) -> None:
-        self.clear()
-
-    def clear(self) -> None:
         self._fresh: deque[tuple[float, str]] = deque()
         self._later: list[tuple[float, int, str]] = []
         self._seq = itertools.count()
@@ -95,9 +92,6 @@ class Fields(Generic[Item]):
 class EventLog(Generic[Item]):
     def __init__(self, fields: Fields[Item]) -> None:
         self.c = fields
-        self.clear()
-
-    def clear(self) -> None:
         self.accounts: dict[str, Series[Item]] = {}
         self.series: dict[Hashable, Series[Item]] = {}
         self._exact: list[dict[str, tuple[Item, ...]] | None] = [None] * _SHARDS
