@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import logging
@@ -12,16 +13,10 @@ import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mockgateway import __version__
 from mockgateway.config import Settings
 from mockgateway.domain.errors import ConfigError
-
-if TYPE_CHECKING:
-    from aiohttp import web
-
-    from mockgateway.tls import ServerTls
 
 #: ``serve`` flags that are settings; each has a ``MOCKGATEWAY_<NAME>`` variable.
 SERVE_FLAGS = (
@@ -154,30 +149,21 @@ async def _serve(settings: Settings, ready: Ready | None) -> None:
     from aiohttp import web
 
     from mockgateway.http.app import create_app
-    from mockgateway.http.limits import handler_args
+    from mockgateway.http.limits import handler_args, listen
     from mockgateway.tls import server_tls
 
     runner = web.AppRunner(create_app(settings), handle_signals=False, **handler_args(settings))
-    try:
-        # Inside the try: a start-up that fails (e.g. an unusable store file) still undoes what it began.
+    async with contextlib.AsyncExitStack() as undo:
+        # Before the set-up: a start-up that fails (e.g. an unusable store file) still undoes what it began.
+        undo.push_async_callback(runner.cleanup)
         await runner.setup()
-        with server_tls(settings) as tls:
-            await _listen_until_stopped(runner, settings, tls, ready)
-    finally:
-        await runner.cleanup()
-
-
-async def _listen_until_stopped(
-    runner: web.AppRunner, settings: Settings, tls: ServerTls | None, ready: Ready | None
-) -> None:
-    from mockgateway.http.limits import listen
-
-    try:
-        context = None if tls is None else tls.context
-        listener = await listen(runner, settings, ssl_context=context, reuse_port=ready is not None)
-    except OSError as error:  # most often: the port is taken
-        raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
-    try:
+        tls = undo.enter_context(server_tls(settings))
+        try:
+            context = None if tls is None else tls.context
+            listener = await listen(runner, settings, ssl_context=context, reuse_port=ready is not None)
+        except OSError as error:  # most often: the port is taken
+            raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
+        undo.callback(listener.close)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         # A worker leaves SIGINT (Ctrl-C reaches the whole process group) to its parent, which answers with SIGTERM.
@@ -192,8 +178,6 @@ async def _listen_until_stopped(
         else:
             announce(settings, listener.port, ca_path=None if tls is None else tls.ca_path)
         await stop.wait()
-    finally:
-        listener.close()
 
 
 def announce(settings: Settings, port: int, *, ca_path: Path | None = None) -> None:
