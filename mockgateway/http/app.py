@@ -1,23 +1,30 @@
-"""The application factory."""
+"""The application factory, and the provider routes it mounts: each dialect's endpoints, where every failure is
+rendered in that provider's own error format."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
+import msgspec
 from aiohttp import web
 
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
 from mockgateway.demo import demo_traffic
+from mockgateway.dialects.base import Dialect, Handler, WireResponse
 from mockgateway.dialects.livelink import LiveLinkDialect
 from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
+from mockgateway.domain.errors import BodyTooLarge, GatewayError, MethodNotAllowed, UnknownEndpoint
 from mockgateway.http import admin, admin_control, metrics, ui
 from mockgateway.http.admin_common import GATEWAY, SETTINGS, admin_routes
-from mockgateway.http.provider import mount, mount_fallbacks
+from mockgateway.http.metrics import METRICS
 from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway
 
@@ -26,6 +33,11 @@ MAX_BODY_BYTES = 1024 * 1024
 #: How long a stop waits for the gateway to close (callbacks abandoned, state flushed, the store closed).
 CLOSE_DEADLINE_S = 12.0
 log = logging.getLogger(__name__)
+_JSON = "application/json"
+_NO_QUERY: Mapping[str, str] = MappingProxyType({})
+
+if TYPE_CHECKING:
+    from mockgateway.dialects.base import WireRequest
 
 
 def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.Application:
@@ -68,3 +80,134 @@ async def _lifetime(app: web.Application) -> AsyncIterator[None]:
         await asyncio.wait_for(gateway.close(), CLOSE_DEADLINE_S)
     except TimeoutError:
         log.error("closing the gateway took more than %.0f s; stopping without waiting longer", CLOSE_DEADLINE_S)
+
+
+class ReceivedRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """A request as the dialects read it (a ``WireRequest``): the headers and body, which every handler reads,
+    taken up front; the rest read from aiohttp's request when a handler asks (the common send never does, and
+    each is a property of aiohttp's, the path a decoding of yarl's)."""
+
+    headers: Mapping[str, str]
+    body: bytes
+    received: web.Request
+
+    @property
+    def method(self) -> str:
+        return self.received.method
+
+    @property
+    def path(self) -> str:
+        return self.received.path
+
+    @property
+    def raw_query(self) -> str:
+        return self.received.rel_url.raw_query_string
+
+    @property
+    def query(self) -> Mapping[str, str]:
+        return self.received.query if self.raw_query else _NO_QUERY  # parsing even an empty query costs a few µs
+
+    @property
+    def params(self) -> Mapping[str, str]:
+        return self.received.match_info
+
+
+def mount(app: web.Application, dialect: Dialect, max_body: int) -> None:
+    metrics = app.get(METRICS)
+    for endpoint in dialect.endpoints():
+        observe = metrics.observer(dialect.name, f"{endpoint.method} {endpoint.path}") if metrics else _ignore
+        app.router.add_route(endpoint.method, endpoint.path, _adapt(dialect, endpoint.handler, max_body, observe))
+
+
+def mount_fallbacks(app: web.Application, dialect: Dialect) -> None:
+    """After every dialect is mounted: what no endpoint answers under the dialect's roots, it answers as an error.
+
+    The router tries these catch-all routes last, so they cost the requests that do match nothing.
+    """
+    paths = {endpoint.path for endpoint in dialect.endpoints()}
+    resources = [resource for resource in app.router.resources() if resource.canonical in paths]
+    fallback = _fallback(dialect, resources)
+    for root in dialect.path_roots:
+        app.router.add_route("*", root + "{tail:(?:/.*)?}", fallback)
+
+
+def _fallback(
+    dialect: Dialect, resources: list[web.AbstractResource]
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        allowed: set[str] = set()
+        for resource in resources:
+            allowed |= (await resource.resolve(request))[1]
+        methods = ", ".join(sorted(allowed))
+        error: GatewayError
+        if allowed:
+            text = f"{request.method} is not allowed on {request.path} (allowed: {methods})"
+            error = MethodNotAllowed(text)
+        else:
+            error = UnknownEndpoint(f"nothing is served at {request.path}")
+        response = dialect.render_error(error)
+        headers = {**(response.headers or {}), **({"Allow": methods} if allowed else {})}
+        return _to_web(WireResponse(response.status, response.body, response.content_type, headers or None))
+
+    return handle
+
+
+def _ignore(seconds: float) -> None:
+    return None
+
+
+def _adapt(
+    dialect: Dialect, handler: Handler, max_body: int, observe: Callable[[float], None]
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    clock = time.perf_counter
+
+    # One frame per request: no middleware or timing wrapper around it, since this is the send path.
+    async def handle(request: web.Request) -> web.StreamResponse:
+        started = clock()
+        try:
+            content = request.content
+            # A body that came whole with its head, as a send's does, is taken as it is: aiohttp's read() copies
+            # it, and awaits two reads to find its end.
+            body = content.read_nowait() if content.is_eof() else await request.read()
+            if len(body) > max_body:  # as read() refuses one
+                raise web.HTTPRequestEntityTooLarge(max_size=max_body, actual_size=len(body))
+            wire = ReceivedRequest(headers=request.headers, body=body, received=request)
+            response = await handler(wire)
+        except web.HTTPRequestEntityTooLarge:
+            too_large = BodyTooLarge(
+                f"the request body is larger than {max_body} bytes, the most accepted", field="body"
+            )
+            response = dialect.render_error(too_large)
+        except GatewayError as error:
+            response = dialect.render_error(error)
+        except ConnectionResetError:  # the client is gone (or its body was overdue): no one to answer
+            return web.Response(status=408)
+        except Exception:
+            log.exception("unexpected failure in %s %s", request.method, request.path)
+            response = dialect.render_error(GatewayError())
+        answer = _to_web(response)
+        observe(clock() - started)
+        return answer
+
+    return handle
+
+
+if TYPE_CHECKING:
+
+    def _is_a_wire_request(request: ReceivedRequest) -> WireRequest:
+        return request  # mypy proves the struct fits the dialects' contract
+
+
+def _to_web(response: WireResponse) -> web.Response:
+    if response.headers is None and response.content_type == _JSON:  # the common answer, without parsing
+        return web.Response(status=response.status, body=response.body, content_type=_JSON)
+    # aiohttp takes the charset apart from the media type ("text/xml; charset=utf-8").
+    content_type, _, parameters = response.content_type.partition(";")
+    charset = parameters.partition("charset=")[2].strip() or None
+    return web.Response(
+        status=response.status,
+        body=response.body,
+        content_type=content_type.strip(),
+        charset=charset,
+        headers=response.headers,
+    )

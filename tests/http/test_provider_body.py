@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, make_mocked_request
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse
 from mockgateway.domain.errors import GatewayError
-from mockgateway.http.provider import mount
+from mockgateway.http.app import mount
 from tests.conftest import next_turn
 
 MOST = 16  #: bytes a body may have here
