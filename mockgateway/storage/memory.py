@@ -215,10 +215,8 @@ class InMemoryStore(StepsInTurn):
         kept = kept_from(delivery)
         if kept is None:
             return
-        if delivery.kind == "status":
-            self._notifications.touch(delivery.subject_id, kept)
-        else:
-            self._mos.touch(delivery.subject_id, kept)
+        carried = self._notifications if delivery.kind == "status" else self._mos
+        carried.touch(delivery.subject_id, kept)
         message_id = delivery.message_id
         if message_id is not None and message_id in self._messages:
             late = self._message_late
