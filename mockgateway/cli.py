@@ -190,16 +190,13 @@ def announce(settings: Settings, port: int, *, ca_path: Path | None = None) -> N
         print(warning, file=sys.stderr, flush=True)
 
 
-OPEN_ADMIN_WARNING = (
-    "mockgateway: WARNING: listening on {host} without --admin-token: anyone who can reach this address can "
-    "read every account's messages and reset the sandbox through /__admin"
-)
-
-
 def open_admin_warning(settings: Settings) -> str | None:
     """What to tell whoever starts an admin API that others can reach without a token."""
     if settings.admin_token is None and not is_loopback(settings.host):
-        return OPEN_ADMIN_WARNING.format(host=settings.host)
+        return (
+            f"mockgateway: WARNING: listening on {settings.host} without --admin-token: anyone who can reach this "
+            "address can read every account's messages and reset the sandbox through /__admin"
+        )
     return None
 
 
