@@ -24,7 +24,6 @@ from mockgateway.dialects.textapp import TextAppDialect
 from mockgateway.domain.errors import BodyTooLarge, GatewayError, MethodNotAllowed, UnknownEndpoint
 from mockgateway.http import admin, admin_control, metrics, ui
 from mockgateway.http.admin_common import GATEWAY, SETTINGS, admin_routes
-from mockgateway.http.metrics import METRICS
 from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway
 
@@ -113,9 +112,9 @@ class ReceivedRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def mount(app: web.Application, dialect: Dialect, max_body: int) -> None:
-    metrics = app.get(METRICS)
+    timed_by = app.get(metrics.METRICS)
     for endpoint in dialect.endpoints():
-        observe = metrics.observer(dialect.name, f"{endpoint.method} {endpoint.path}") if metrics else _ignore
+        observe = timed_by.observer(dialect.name, f"{endpoint.method} {endpoint.path}") if timed_by else _ignore
         app.router.add_route(endpoint.method, endpoint.path, _adapt(dialect, endpoint.handler, max_body, observe))
 
 
