@@ -217,7 +217,10 @@ def healthcheck(url: str | None, timeout: float) -> int:
     import urllib.error
     import urllib.request
 
-    url = url or f"{_scheme(os.environ)}://127.0.0.1:{os.environ.get('MOCKGATEWAY_PORT', '8080')}/__admin/health"
+    # https when the gateway's variables turn TLS on, as in a container started with them.
+    tls = os.environ.get("MOCKGATEWAY_TLS", "").strip().lower() in ("1", "true", "yes", "on")
+    scheme = "https" if tls or os.environ.get("MOCKGATEWAY_TLS_CERT") else "http"
+    url = url or f"{scheme}://127.0.0.1:{os.environ.get('MOCKGATEWAY_PORT', '8080')}/__admin/health"
     # Whether this machine's own gateway is alive, not whom to trust: its certificate may name another host.
     context = ssl._create_unverified_context() if url.startswith("https:") else None  # noqa: SLF001
     try:
@@ -232,12 +235,6 @@ def healthcheck(url: str | None, timeout: float) -> int:
         return 1
     print(f"healthy: {url}")
     return 0
-
-
-def _scheme(environ: Mapping[str, str]) -> str:
-    """``https`` when the gateway's variables turn TLS on, as in a container started with them."""
-    tls = environ.get("MOCKGATEWAY_TLS", "").strip().lower() in ("1", "true", "yes", "on")
-    return "https" if tls or environ.get("MOCKGATEWAY_TLS_CERT") else "http"
 
 
 def check_scenarios(target: str | None) -> int:
