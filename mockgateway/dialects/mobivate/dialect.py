@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from http import HTTPStatus
+from typing import Any
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.mobivate import lists
-from mockgateway.dialects.mobivate.records import campaign_record, sent_record
 from mockgateway.dialects.mobivate.requests import (
     Campaign,
     Outgoing,
@@ -17,9 +17,9 @@ from mockgateway.dialects.mobivate.requests import (
     parse_single,
     send_request,
 )
-from mockgateway.dialects.mobivate.wire import PROVIDER
+from mockgateway.dialects.mobivate.wire import PROVIDER, uuid_of
 from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
-from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
+from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets, Message
 from mockgateway.service.gateway import Gateway
 
 AccountHandler = Callable[[Gateway, Account, WireRequest], Awaitable[WireResponse]]
@@ -130,6 +130,42 @@ def _recipients(gateway: Gateway, account: Account, campaign: Campaign) -> list[
             continue
         chosen.append(outgoing)
     return chosen
+
+
+def sent_record(message: Message) -> dict[str, Any]:
+    """The answer of ``/send/single``."""
+    return {
+        "id": uuid_of(message.id),
+        "originator": message.origin,
+        "recipient": message.destination,
+        "body": message.text,
+        "routeId": message.option("routeId"),
+        "reference": message.client_ref,
+        "campaignId": message.option("campaignId"),
+    }
+
+
+def campaign_record(campaign_id: str, campaign: Campaign, accepted: list[Outgoing]) -> dict[str, Any]:
+    return {
+        "id": campaign_id,
+        "name": campaign.name,
+        "routeId": campaign.route_id,
+        "shortenUrls": campaign.shorten_urls,
+        "spreadHours": campaign.spread_hours,
+        "excludeOptouts": campaign.exclude_optouts,
+        "excludeDuplicates": campaign.exclude_duplicates,
+        "scheduleDateTime": campaign.schedule,
+        "recipients": [
+            {
+                "originator": m.originator,
+                "recipient": m.recipient,
+                "text": m.text,
+                "reference": m.reference,
+                "routeId": m.own_route_id,
+            }
+            for m in accepted
+        ],
+    }
 
 
 # -- webhook registration: ``POST /webhooks/receipt | incoming | click`` with ``{"url": ...}``. Mobivate documents the
