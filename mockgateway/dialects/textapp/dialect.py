@@ -5,9 +5,9 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable, Sequence
 
+from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
-from mockgateway.dialects.textapp import inbound
-from mockgateway.dialects.textapp.callbacks import code_for_status, status_code
+from mockgateway.dialects.textapp.callbacks import code_for_status, international, status_code
 from mockgateway.dialects.textapp.codes import (
     NO_RESULT,
     NOT_AUTHORISED,
@@ -21,10 +21,10 @@ from mockgateway.dialects.textapp.codes import (
     render,
     transaction_for,
 )
-from mockgateway.dialects.textapp.params import Params
-from mockgateway.dialects.textapp.sendsms import ParsedSend, parse_send
+from mockgateway.dialects.textapp.params import Params, number_digits
+from mockgateway.dialects.textapp.sendsms import STORED, ParsedSend, parse_send
 from mockgateway.domain.errors import Forbidden, GatewayError
-from mockgateway.domain.model import Account, Message, MessageStatus, Notification
+from mockgateway.domain.model import Account, Message, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.reasons import CODES
 from mockgateway.service.gateway import Gateway
@@ -38,8 +38,12 @@ Method = Callable[[Params, Account], Awaitable[Outcome]]
 #: Roots that are not the method's name and "Response": TextApp writes "Credit" singular in this one.
 _ROOTS = {"GetCreditsLeft": "GetCreditLeftResponse"}
 
+INBOUND_COLUMNS = ("ID", "Originator", "Destination", "Keyword", "Date", "Time", "Body", "Network")
+REPLY_COLUMNS = ("ID", "ClientMessageReference", "Originator", "Destination", "Date", "Time", "Body", "OriginalBody")
+MAX_NUMBER = 16
+MAX_KEYWORD = 20
 STATUS_COLUMNS = ("CurrentPart", "TotalPart", "Destination", "StatusCode", "StatusName", "StatusDescription")
-#: Enough to reach every message the store still keeps.
+#: Enough to reach every message and reply the store still keeps.
 _ALL = 2**31
 
 #: TextApp's published delivery statuses (its StatusNotificationUrl page), as the catalogue words them.
@@ -129,12 +133,35 @@ class TextAppDialect:
         return Outcome("GetSMSStatusResponse", OK, describe(OK), await statuses_table(self._gateway, messages))
 
     async def get_sms_inbound(self, params: Params, account: Account) -> Outcome:
-        number = inbound.check_number(params.given("number"))
-        keyword = inbound.check_keyword(params.given("keyword"))
-        found = await inbound.take_inbound(self._gateway, account.name, number, keyword)
-        if not found:
+        """New messages (replies as well) to one of the account's inbound numbers, written as any of ``+44…``,
+        ``0044…``, ``44…`` or a short code, each handed out once; with ``keyword``, only those whose first word
+        it is."""
+        number = params.given("number")
+        if number is None:
+            raise refuse(309, "number", "required, the inbound number or short code")
+        number = number.strip()
+        wanted = number_digits(number)
+        if len(wanted) > MAX_NUMBER:
+            raise refuse(335, "number", f"at most {MAX_NUMBER} digits")
+        keyword = (params.given("keyword") or "").strip()
+        if len(keyword) > MAX_KEYWORD:
+            raise refuse(336, "keyword", f"at most {MAX_KEYWORD} characters")
+        found = [
+            mo
+            for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL))
+            if number_digits(mo.recipient) == wanted and (not keyword or mo.keyword == keyword.upper())
+        ]
+        fresh = set(await self._gateway.hand_out(account.name, "textapp:inbound", [mo.id for mo in found]))
+        if not fresh:
             return Outcome("GetSMSInboundResponse", NO_RESULT, describe(NO_RESULT, f"number: nothing new for {number}"))
-        return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound.inbound_table(found))
+        # The gateway has no operator behind a handset, so Network stays empty.
+        rows = [
+            (mo.id, f"+{mo.sender}", international(mo.recipient), mo.keyword, *_received(mo), mo.text, "")
+            for mo in found
+            if mo.id in fresh
+        ]
+        table = Table("SMSInbounds", "InboundSMS", INBOUND_COLUMNS, tuple(rows))
+        return Outcome("GetSMSInboundResponse", OK, describe(OK), table)
 
     async def get_credits_left(self, params: Params, account: Account) -> Outcome:
         left = max(START_CREDITS - await self._gateway.spend_credits(account.name, PROVIDER, 0), 0)
@@ -145,9 +172,31 @@ class TextAppDialect:
         return Outcome("TestServiceResponse", OK, describe(OK), fields=fields)
 
     async def get_sms_reply(self, params: Params, account: Account) -> Outcome:
+        """New replies to the account's replyMethodID 3 messages, each handed out once, for one
+        ``clientMessageReference`` or (blank) all."""
         reference = params.given("clientMessageReference")
-        replies = await inbound.take_replies(self._gateway, account.name, reference.strip() if reference else None)
-        return Outcome("GetSMSReplyResponse", OK, describe(OK), inbound.replies_table(replies))
+        found = []
+        for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL)):
+            message = await self._gateway.find_message(mo.in_reply_to) if mo.in_reply_to else None  # None: purged
+            if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
+                continue
+            if reference is None or message.client_ref == reference.strip():
+                found.append((mo, message))
+        fresh = set(await self._gateway.hand_out(account.name, "textapp:replies", [mo.id for mo, _ in found]))
+        replies = [(mo, message) for mo, message in found if mo.id in fresh]
+        rows = [
+            (
+                str(number),
+                message.client_ref or "",
+                f"+{mo.sender}",
+                international(mo.recipient),
+                *_received(mo),
+                mo.text,
+                message.text,
+            )
+            for number, (mo, message) in enumerate(replies, start=1)
+        ]
+        return Outcome("GetSMSReplyResponse", OK, describe(OK), Table("Replies", "Reply", REPLY_COLUMNS, tuple(rows)))
 
     def authenticate(self, params: Params) -> Account:
         login = params.required("externalLogin", 301)
@@ -192,3 +241,9 @@ def part_code(status: MessageStatus, latest: Notification | None) -> str:
     group = _GROUP[status]
     candidates = (status_code(latest) if latest is not None else None, code_for_status(status))
     return next((code for code in candidates if code in STATUS_DESCRIPTIONS and code[0] == group), _DEFAULTS[group])
+
+
+def _received(mo: MoMessage) -> tuple[str, str]:
+    """The Date and Time columns."""
+    received = to_datetime(mo.received_at)
+    return received.strftime("%Y-%m-%d"), received.strftime("%H:%M:%S")
