@@ -97,16 +97,16 @@ class TextAppError(InvalidRequest):
         detail: str,
         *,
         field: str | None = None,
-        destinations: tuple[tuple[str, int], ...] = (),
+        table: Table | None = None,
     ) -> None:
         super().__init__(detail, field=field)
         self.tx_code = tx_code
-        self.destinations = destinations  #: (number, code) per destination, when the call got that far
+        self.table = table  #: the destinations, when the call got that far
 
 
-def refuse(code: int, name: str, problem: str, *, destinations: tuple[tuple[str, int], ...] = ()) -> TextAppError:
+def refuse(code: int, name: str, problem: str, *, table: Table | None = None) -> TextAppError:
     """The refusal of parameter ``name`` with transaction ``code``: ``"name: problem"``, naming the parameter."""
-    return TextAppError(code, f"{name}: {problem}", field=name, destinations=destinations)
+    return TextAppError(code, f"{name}: {problem}", field=name, table=table)
 
 
 def describe(code: int, detail: str | None = None) -> str:

@@ -22,7 +22,7 @@ from mockgateway.dialects.textapp.codes import (
     transaction_for,
 )
 from mockgateway.dialects.textapp.params import Params, number_digits
-from mockgateway.dialects.textapp.sendsms import STORED, ParsedSend, parse_send
+from mockgateway.dialects.textapp.sendsms import STORED, ParsedSend, destinations_table, parse_send
 from mockgateway.domain.errors import Forbidden, GatewayError
 from mockgateway.domain.model import Account, Message, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
@@ -30,7 +30,6 @@ from mockgateway.domain.reasons import CODES
 from mockgateway.service.gateway import Gateway
 
 PATH = "/webservice/httpservice.aspx"
-DESTINATION_COLUMNS = ("Number", "Code")
 #: Every account's balance at start-up; each SMS part sent takes one credit. A reset refills it.
 START_CREDITS = 10_000
 
@@ -211,15 +210,12 @@ class TextAppDialect:
 
 
 def _sent(root: str, parsed: ParsedSend) -> Outcome:
-    rows = tuple((d.number, str(d.code)) for d in parsed.destinations)
-    return Outcome(root, OK, describe(OK), Table("Destinations", "Destination", DESTINATION_COLUMNS, rows))
+    return Outcome(root, OK, describe(OK), destinations_table(parsed.destinations))
 
 
 def _failure(root: str, error: GatewayError) -> Outcome:
     code, description, status = transaction_for(error)
-    destinations = error.destinations if isinstance(error, TextAppError) else ()
-    table = Table("Destinations", "Destination", DESTINATION_COLUMNS, tuple((n, str(c)) for n, c in destinations))
-    return Outcome(root, code, description, table if destinations else None, status)
+    return Outcome(root, code, description, error.table if isinstance(error, TextAppError) else None, status)
 
 
 async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from mockgateway.dialects.fields import compact
-from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, refuse
+from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, Table, refuse
 from mockgateway.dialects.textapp.params import Params, number_digits
 from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
 from mockgateway.encoding import is_gsm7, segment
@@ -90,7 +90,7 @@ def parse_send(params: Params, account: str) -> ParsedSend:
             WRONG_DESTINATION,
             "destinations",
             "no number is in international format such as +447700900123",
-            destinations=tuple((d.number, d.code) for d in destinations),
+            table=destinations_table(destinations),
         )
     options: dict[str, Scalar] = {
         "clientBillingReference": billing,
@@ -115,6 +115,11 @@ def parse_send(params: Params, account: str) -> ParsedSend:
         options=compact(options),
     )
     return ParsedSend(request, destinations)
+
+
+def destinations_table(destinations: tuple[Destination, ...]) -> Table:
+    rows = tuple((d.number, str(d.code)) for d in destinations)
+    return Table("Destinations", "Destination", ("Number", "Code"), rows)
 
 
 def destination(entry: str) -> Destination:
