@@ -28,13 +28,7 @@ from mockgateway.encoding import is_gsm7
 #: The time and date (GMT) of a whole second.
 Moment = Callable[[int], tuple[str, str]]
 
-_WIRE_STATUS = {
-    MessageStatus.SENT: "SENT",
-    MessageStatus.DELIVERED: "DELIVERED",
-    MessageStatus.RECEIVED: "RECEIVED",
-    MessageStatus.RETRYING: "ERROR",
-    MessageStatus.FAILED: "ERROR",
-}
+_ERRORS = frozenset({MessageStatus.RETRYING, MessageStatus.FAILED})  #: both are an ERROR at Live Link
 #: ORDER-level ACKs come from Live Link itself; the SMS-C and handset ACKs need ackType MESSAGE.
 _ORDER_LEVEL = frozenset({MessageStatus.SENT, MessageStatus.RETRYING, MessageStatus.FAILED})
 _VERBS = {
@@ -44,10 +38,6 @@ _VERBS = {
     MessageStatus.RETRYING: "could not be delivered yet and is being retried",
     MessageStatus.FAILED: "could not be delivered",
 }
-
-
-def wire_status(status: MessageStatus) -> str:
-    return _WIRE_STATUS.get(status) or status.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +93,6 @@ class AckCallbacks:
         return [json_post(target, body) for target in targets]
 
     def moment(self, second: int) -> tuple[str, str]:
-        """``gmt_moment``, remembered."""
         return self._moments.get(second) or _remember(self._moments, second, gmt_moment(second))
 
 
@@ -122,7 +111,7 @@ def ack_payload(
     payload: dict[str, Any] = {
         "messageId": n.part_id,
         "recipient": f"+{destination}",
-        "status": wire_status(status),
+        "status": "ERROR" if status in _ERRORS else status.value,
         "message": ack_text(n, gmt="ackTimeInGMT" in flags, moment=moment),
     }
     if "ackOperatorId" in flags:
@@ -177,7 +166,6 @@ def zone_label(moment: datetime) -> str:
 
 
 def gmt_moment(second: int) -> tuple[str, str]:
-    """Time and date (GMT) of a whole second."""
     moment = to_datetime(second)
     return f"{moment:%H:%M:%S}", f"{moment:%d-%m-%Y}"
 

@@ -122,16 +122,16 @@ def _text(query: Mapping[str, str], name: str) -> str | None:
 
 
 def _utc(query: Mapping[str, str], name: str) -> float:
-    raw = query.get(name)
-    if raw is None or not raw.strip():
+    raw = query.get(name, "")
+    text = raw.strip()
+    if not text:
         raise invalid(name, "is required, a UTC time in yyyyMMddHHmm format")
     try:
-        if len(raw.strip()) != 12 or not raw.strip().isdigit():
+        if len(text) != 12 or not text.isdigit():
             raise ValueError(raw)
-        moment = datetime.strptime(raw.strip(), "%Y%m%d%H%M").replace(tzinfo=UTC)
+        return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=UTC).timestamp()
     except ValueError:
         raise invalid(name, f"{raw!r} is not a UTC time in yyyyMMddHHmm format, e.g. 201709011230") from None
-    return moment.timestamp()
 
 
 def _window(query: Mapping[str, str], account: Account) -> EventQuery:
@@ -144,8 +144,8 @@ def _window(query: Mapping[str, str], account: Account) -> EventQuery:
 
 
 def _page_index(query: Mapping[str, str]) -> int:
-    raw = query.get("pageIndex")
-    if raw is None or raw == "":
+    raw = query.get("pageIndex", "")
+    if not raw:
         return 1
     if not raw.strip().isdigit() or len(raw.strip()) > 9:
         raise invalid("pageIndex", f"{raw!r} is not a page number (1, 2, ...)")
