@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from mockgateway.dialects.base import WireResponse
@@ -109,17 +110,11 @@ def refuse(code: int, name: str, problem: str, *, table: Table | None = None) ->
     return TextAppError(code, f"{name}: {problem}", field=name, table=table)
 
 
-def describe(code: int, detail: str | None = None) -> str:
-    """The published text for ``code``, followed by what exactly was wrong."""
-    text = TRANSACTION_CODES.get(code, TRANSACTION_CODES[FAILURE])
-    return f"{text} ({detail})" if detail else text
-
-
-def transaction_for(error: GatewayError) -> tuple[int, str, int]:
-    """(transaction code, description, HTTP status) for any error a call can end with."""
+def failure(error: GatewayError) -> Outcome:
+    """The answer to any error a call can end with."""
     if isinstance(error, UnknownEndpoint | MethodNotAllowed):
         # No method answers there: the service's own "method not found", with the HTTP status telling why.
-        return METHOD_NOT_FOUND, describe(METHOD_NOT_FOUND, error.detail), error.http_status
+        return Outcome(code=METHOD_NOT_FOUND, detail=error.detail, http_status=error.http_status)
     if isinstance(error, QuotaExceeded):
         code = INSUFFICIENT_CREDITS
     elif isinstance(error, TextAppError):
@@ -137,7 +132,8 @@ def transaction_for(error: GatewayError) -> tuple[int, str, int]:
     # TextApp reports refusals in the transaction code; only the gateway failing itself, or a body larger than
     # the server reads (refused before the service sees the call), is an HTTP error.
     status = error.http_status if error.http_status >= 500 or isinstance(error, BodyTooLarge) else 200
-    return code, describe(code, error.detail), status
+    table = error.table if isinstance(error, TextAppError) else None
+    return Outcome(code=code, detail=error.detail, table=table, http_status=status)
 
 
 #: Characters XML 1.0 cannot carry at all; a handset's reply could contain them.
@@ -152,28 +148,33 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
-    root: str  #: e.g. "SendSMSResponse"
-    code: int
-    description: str
+    code: int = OK
+    detail: str | None = None  #: what exactly was wrong, after the code's published text
     table: Table | None = None
     http_status: int = 200
-    #: Single values after the transaction, e.g. ("CreditLeft", "175.60"); one CSV line holds them all.
-    fields: tuple[tuple[str, str], ...] = ()
+    #: Single values after the transaction, e.g. CreditLeft: 175.60; one CSV line holds them all.
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:
+        text = TRANSACTION_CODES.get(self.code, TRANSACTION_CODES[FAILURE])
+        return f"{text} ({self.detail})" if self.detail else text
 
 
-def render(outcome: Outcome, *, as_csv: bool) -> WireResponse:
+def render(root: str, outcome: Outcome, *, as_csv: bool) -> WireResponse:
+    """``outcome`` as the answer ``root`` (e.g. ``SendSMSResponse``) names in XML."""
     if as_csv:
         return WireResponse(outcome.http_status, to_csv(outcome).encode("utf-8"), "text/plain; charset=utf-8")
-    return WireResponse(outcome.http_status, to_xml(outcome).encode("utf-8"), "text/xml; charset=utf-8")
+    return WireResponse(outcome.http_status, to_xml(root, outcome).encode("utf-8"), "text/xml; charset=utf-8")
 
 
-def to_xml(outcome: Outcome) -> str:
+def to_xml(root: str, outcome: Outcome) -> str:
     parts = [
-        f"<{outcome.root}><Transaction><Code>{outcome.code}</Code>",
+        f"<{root}><Transaction><Code>{outcome.code}</Code>",
         f"<Description>{_text(outcome.description)}</Description></Transaction>",
-        *(f"<{name}>{_text(value)}</{name}>" for name, value in outcome.fields),
+        *(f"<{name}>{_text(value)}</{name}>" for name, value in outcome.fields.items()),
     ]
     table = outcome.table
     if table is not None:
@@ -182,7 +183,7 @@ def to_xml(outcome: Outcome) -> str:
             cells = "".join(f"<{name}>{_text(value)}</{name}>" for name, value in zip(table.columns, row, strict=True))
             parts.append(f"<{table.item}>{cells}</{table.item}>")
         parts.append(f"</{table.container}>")
-    parts.append(f"</{outcome.root}>")
+    parts.append(f"</{root}>")
     return "".join(parts)
 
 
@@ -191,7 +192,7 @@ def to_csv(outcome: Outcome) -> str:
     out.write(f"#{outcome.code}#{' '.join(outcome.description.split())}\r\n")  # on one line
     writer = csv.writer(out, lineterminator="\r\n")
     if outcome.fields:
-        writer.writerow(value for _, value in outcome.fields)
+        writer.writerow(outcome.fields.values())
     if outcome.table is not None:
         writer.writerows(outcome.table.rows)
     return out.getvalue()

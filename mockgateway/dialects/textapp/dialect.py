@@ -11,18 +11,16 @@ from mockgateway.dialects.textapp.callbacks import code_for_status, internationa
 from mockgateway.dialects.textapp.codes import (
     NO_RESULT,
     NOT_AUTHORISED,
-    OK,
     PROVIDER,
     Outcome,
     Table,
     TextAppError,
-    describe,
+    failure,
     refuse,
     render,
-    transaction_for,
 )
 from mockgateway.dialects.textapp.params import Params, number_digits
-from mockgateway.dialects.textapp.sendsms import STORED, ParsedSend, destinations_table, parse_send
+from mockgateway.dialects.textapp.sendsms import STORED, destinations_table, parse_send
 from mockgateway.domain.errors import Forbidden, GatewayError
 from mockgateway.domain.model import Account, Message, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
@@ -85,7 +83,7 @@ class TextAppDialect:
 
     def render_error(self, error: GatewayError) -> WireResponse:
         """For failures before the call could be read (e.g. a body too large): XML, TextApp's default."""
-        return render(_failure("Response", error), as_csv=False)
+        return render("Response", failure(error), as_csv=False)
 
     async def http_service(self, request: WireRequest) -> WireResponse:
         as_csv = False
@@ -101,15 +99,15 @@ class TextAppDialect:
                 raise refuse(365, "method", f"{method!r} is not one of {known}")
             outcome = await handler(params, self.authenticate(params))
         except GatewayError as error:
-            outcome = _failure(root, error)
-        return render(outcome, as_csv=as_csv)
+            outcome = failure(error)
+        return render(root, outcome, as_csv=as_csv)
 
     async def send_sms(self, params: Params, account: Account) -> Outcome:
         parsed = parse_send(params, account.name)
         accepted = await self._gateway.send(parsed.request)
         parts = sum(len(message.part_ids) for message in accepted.messages)
         await self._gateway.spend_credits(account.name, PROVIDER, parts)
-        return _sent("SendSMSResponse", parsed)
+        return Outcome(table=destinations_table(parsed.destinations))
 
     async def test_send_sms(self, params: Params, account: Account) -> Outcome:
         """Checked exactly as SendSMS, the sender name included, and answered the same; nothing is sent."""
@@ -118,7 +116,7 @@ class TextAppDialect:
             raise Forbidden(
                 f"originator: {parsed.request.origin!r} is not registered to this account", field="originator"
             )
-        return _sent("TestSendSMSResponse", parsed)
+        return Outcome(table=destinations_table(parsed.destinations))
 
     async def get_sms_status(self, params: Params, account: Account) -> Outcome:
         """The current status of every part of every destination of a message, found by the
@@ -127,9 +125,8 @@ class TextAppDialect:
         page = await self._gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
         messages = [message for message in reversed(page.items) if message.client_ref == reference]  # oldest first
         if not messages:
-            detail = f"clientMessageReference: no message was sent with {reference!r}"
-            return Outcome("GetSMSStatusResponse", NO_RESULT, describe(NO_RESULT, detail))
-        return Outcome("GetSMSStatusResponse", OK, describe(OK), await statuses_table(self._gateway, messages))
+            return Outcome(code=NO_RESULT, detail=f"clientMessageReference: no message was sent with {reference!r}")
+        return Outcome(table=await statuses_table(self._gateway, messages))
 
     async def get_sms_inbound(self, params: Params, account: Account) -> Outcome:
         """New messages (replies as well) to one of the account's inbound numbers, written as any of ``+44…``,
@@ -152,23 +149,21 @@ class TextAppDialect:
         ]
         fresh = set(await self._gateway.hand_out(account.name, "textapp:inbound", [mo.id for mo in found]))
         if not fresh:
-            return Outcome("GetSMSInboundResponse", NO_RESULT, describe(NO_RESULT, f"number: nothing new for {number}"))
+            return Outcome(code=NO_RESULT, detail=f"number: nothing new for {number}")
         # The gateway has no operator behind a handset, so Network stays empty.
         rows = [
             (mo.id, f"+{mo.sender}", international(mo.recipient), mo.keyword, *_received(mo), mo.text, "")
             for mo in found
             if mo.id in fresh
         ]
-        table = Table("SMSInbounds", "InboundSMS", INBOUND_COLUMNS, tuple(rows))
-        return Outcome("GetSMSInboundResponse", OK, describe(OK), table)
+        return Outcome(table=Table("SMSInbounds", "InboundSMS", INBOUND_COLUMNS, tuple(rows)))
 
     async def get_credits_left(self, params: Params, account: Account) -> Outcome:
         left = max(START_CREDITS - await self._gateway.spend_credits(account.name, PROVIDER, 0), 0)
-        return Outcome(_ROOTS["GetCreditsLeft"], OK, describe(OK), fields=(("CreditLeft", f"{left:.2f}"),))
+        return Outcome(fields={"CreditLeft": f"{left:.2f}"})
 
     async def test_service(self, params: Params, account: Account) -> Outcome:
-        fields = (("Company", ""), ("Status", "Service Running"))
-        return Outcome("TestServiceResponse", OK, describe(OK), fields=fields)
+        return Outcome(fields={"Company": "", "Status": "Service Running"})
 
     async def get_sms_reply(self, params: Params, account: Account) -> Outcome:
         """New replies to the account's replyMethodID 3 messages, each handed out once, for one
@@ -195,7 +190,7 @@ class TextAppDialect:
             )
             for number, (mo, message) in enumerate(replies, start=1)
         ]
-        return Outcome("GetSMSReplyResponse", OK, describe(OK), Table("Replies", "Reply", REPLY_COLUMNS, tuple(rows)))
+        return Outcome(table=Table("Replies", "Reply", REPLY_COLUMNS, tuple(rows)))
 
     def authenticate(self, params: Params) -> Account:
         login = params.required("externalLogin", 301)
@@ -207,15 +202,6 @@ class TextAppDialect:
         if not hmac.compare_digest(password.encode(), expected.encode()) or account is None:
             raise TextAppError(NOT_AUTHORISED, "externalLogin and password do not match an account", field="password")
         return account
-
-
-def _sent(root: str, parsed: ParsedSend) -> Outcome:
-    return Outcome(root, OK, describe(OK), destinations_table(parsed.destinations))
-
-
-def _failure(root: str, error: GatewayError) -> Outcome:
-    code, description, status = transaction_for(error)
-    return Outcome(root, code, description, error.table if isinstance(error, TextAppError) else None, status)
 
 
 async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:
