@@ -23,8 +23,6 @@ from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets, M
 from mockgateway.service.gateway import Gateway
 
 AccountHandler = Callable[[Gateway, Account, WireRequest], Awaitable[WireResponse]]
-#: The answer of ``GET /auth/test`` to a key that works; any other key gets the usual 401.
-KEY_IS_VALID = {"message": "API Key is valid"}
 #: Statuses whose message is Mobivate's fixed phrase, the HTTP one; 400 and 403 carry the specific problem instead.
 _PHRASED = frozenset({401, 402, 404, 405, 409, 429, 500, 502, 503, 504})
 
@@ -83,10 +81,11 @@ class MobivateDialect:
         return handle
 
     async def test_key(self, request: WireRequest) -> WireResponse:
-        """``GET /auth/test``: whether a key would be let in, checked as every other call checks it."""
+        """``GET /auth/test``: whether a key would be let in, checked as every other call checks it (a key that
+        does not gets the usual 401)."""
         # Integrations call it with ``?api_key=`` as well as with the header.
         self.authenticate(request, legacy=True)
-        return json_response(KEY_IS_VALID)
+        return json_response({"message": "API Key is valid"})
 
     async def send_single(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request, legacy=True)

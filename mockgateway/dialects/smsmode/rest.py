@@ -67,7 +67,7 @@ class SmsmodeRestDialect:
     async def get(self, request: WireRequest) -> WireResponse:
         """The message with its current status (not documented publicly; shaped like the send's answer)."""
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
-        (message, *_) = await self._backend.messages(request.params.get("messageId", ""), account.name)
+        message = (await self._backend.messages(request.params.get("messageId", ""), account.name))[0]
         now = self._backend.gateway.now()
         code = await self._backend.code(message)
         accepted_at = message.option("acceptedAt")

@@ -47,15 +47,6 @@ _ALL = 2**31
 STATUS_DESCRIPTIONS: dict[str, str] = {row.code: row.description for row in CODES if row.provider == PROVIDER}
 #: The group each code's first digit puts it in: 4xx final successful, 5xx final unsuccessful, 6xx intermediate.
 STATUS_NAMES = {"4": "Delivered", "5": "Failed", "6": "Pending"}
-#: The group a part's status must be reported in: a final part never reads as still in progress.
-_GROUP = {
-    MessageStatus.ACCEPTED: "6",
-    MessageStatus.SENT: "6",
-    MessageStatus.RETRYING: "6",
-    MessageStatus.DELIVERED: "4",
-    MessageStatus.RECEIVED: "4",
-    MessageStatus.FAILED: "5",
-}
 #: Only should the catalogue give a status no code of its group.
 _DEFAULTS = {"4": "400", "5": "511", "6": "601"}
 
@@ -220,7 +211,8 @@ async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:
 def part_code(status: MessageStatus, latest: Notification | None) -> str:
     """The code the part's latest notification carried, when it is a published one in the group of the part's
     status; else the status's own code (a part with no notification yet is 601 "Sending")."""
-    group = _GROUP[status]
+    # The group the part's status must be reported in: a final part never reads as still in progress.
+    group = "5" if status is MessageStatus.FAILED else "4" if status.is_final else "6"
     candidates = (status_code(latest) if latest is not None else None, code_for_status(status))
     return next((code for code in candidates if code in STATUS_DESCRIPTIONS and code[0] == group), _DEFAULTS[group])
 
