@@ -144,7 +144,7 @@ def _own_client_id(parsed: SendRequest, data: dict[str, Any], account: Account) 
 
 
 _V1_ECHO = frozenset(
-    ("clientId", "body", "channel", "origin", "destination", "ackType", "validityPeriod", "sessionId",
+    ("body", "channel", "origin", "destination", "ackType", "validityPeriod", "sessionId",
      "contentTextEncoding", "subject", "mobileNotification", "operatorId", "messageClass", "pId", "ackFlags")
 )  # fmt: skip
 
@@ -157,7 +157,6 @@ def _v1_echo(data: dict[str, Any], account: Account) -> dict[str, Any]:
     echo = {key: value for key, value in data.items() if key in _V1_ECHO and value is not None}
     if isinstance(echo["destination"], str):
         echo["destination"] = [echo["destination"]]
-    echo.pop("clientId", None)
     own = account.credentials[PROVIDER].get("client_id")
     return echo if own is None else {"clientId": int(own), **echo}
 

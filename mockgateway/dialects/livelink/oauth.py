@@ -101,9 +101,9 @@ class OAuthEndpoints:
         try:
             grant = await self._gateway.authenticate(token)
         except TokenExpired as error:
-            return _denied(expired(error))
+            return json_response({"message": expired(error)}, 401)
         except GatewayError:
-            return _denied(f"access_denied: {token} is not a valid access_token")
+            return json_response({"message": f"access_denied: {token} is not a valid access_token"}, 401)
         remaining = round(grant.expires_at - grant.issued_at)
         message = f"token is valid, scope {grant.scope}, lifetime {remaining}s"
         return json_response({"status": "success", "messageBody": message})
@@ -111,10 +111,6 @@ class OAuthEndpoints:
 
 def _bad_client() -> WireResponse:
     return oauth_error(401, "invalid_client", "Bad client credentials (HTTP Basic app key:secret)")
-
-
-def _denied(message: str) -> WireResponse:
-    return json_response({"message": message}, 401)
 
 
 def _form(body: bytes) -> dict[str, str]:
