@@ -35,12 +35,10 @@ async def status(
     gateway: Gateway, account: Account, params: Mapping[str, str], list_key: str, moment: Moment
 ) -> WireResponse:
     query = _window(params, account)
-    status = _text(params, "status")
-    if status is not None:
-        if status.lower() not in STATUS_FILTERS:
-            raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
-        query = replace(query, status=STATUS_FILTERS[status.lower()])
-    query = replace(query, part_id=_text(params, "orderId"))
+    status = _text(params, "status") or "all"
+    if status.lower() not in STATUS_FILTERS:
+        raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
+    query = replace(query, status=STATUS_FILTERS[status.lower()], part_id=_text(params, "orderId"))
     page = _page_index(params)
     total = await gateway.count_notifications(query)
     items = await gateway.notifications(_page(query, page, total))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from email.parser import BytesParser
+from email.policy import HTTP
+from urllib.parse import unquote_to_bytes
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, Handler, WireRequest, WireResponse, retry_after
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.backend import Backend, InsufficientCredit
 from mockgateway.dialects.smsmode.callbacks import short_number
-from mockgateway.dialects.smsmode.forms import request_params, uploaded
 from mockgateway.dialects.smsmode.requests import (
     FILE,
     local_minute,
@@ -192,6 +194,62 @@ class SmsmodeDialect:
 
     async def _messages(self, params: dict[str, str], account: Account) -> list[Message]:
         return await self._backend.messages(required(params, "smsID").strip(), account.name)
+
+
+# -- parameters: the query string, an urlencoded or a multipart form, each value decoded by ``wire.decode``
+def request_params(request: WireRequest) -> dict[str, str]:
+    """Query and form parameters together (a form's files left out); a form value wins over a query value of the
+    same name."""
+    raw_query = request.raw_query.encode("utf-8", "surrogateescape")
+    params = decode_pairs(raw_query) if raw_query else dict(request.query)
+    if request.body:
+        content_type = request.headers.get("Content-Type", "")
+        if content_type.lower().startswith("multipart/form-data"):  # what PHP's curl sends for an array of fields
+            parts = _parts(content_type, request.body)
+            params.update({name: wire.decode(part) for name, (part, is_file) in parts.items() if not is_file})
+        elif "json" not in content_type.lower():
+            params.update(decode_pairs(request.body))
+    return params
+
+
+def decode_pairs(raw: bytes) -> dict[str, str]:
+    """``a=1&b=caf%E9`` → ``{"a": "1", "b": "café"}``; the last of repeated names wins."""
+    params: dict[str, str] = {}
+    for piece in raw.split(b"&"):
+        if not piece.strip():
+            continue
+        key, _, value = piece.partition(b"=")
+        params[_unquote(key).strip()] = _unquote(value)
+    return params
+
+
+def _unquote(raw: bytes) -> str:
+    return wire.decode(unquote_to_bytes(raw.replace(b"+", b" ")))
+
+
+def uploaded(request: WireRequest, name: str) -> bytes | None:
+    """The bytes of the ``multipart/form-data`` part ``name``, a file or a plain field; None without one."""
+    content_type = request.headers.get("Content-Type", "")
+    if not request.body or not content_type.lower().startswith("multipart/form-data"):
+        return None
+    part = _parts(content_type, request.body).get(name)
+    return part[0] if part else None
+
+
+def _parts(content_type: str, body: bytes) -> dict[str, tuple[bytes, bool]]:
+    """Each part's bytes by name, and whether it is a file."""
+    document = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body
+    )
+    parts: dict[str, tuple[bytes, bool]] = {}
+    if not document.is_multipart():
+        return parts
+    for part in document.walk():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if isinstance(name, str) and isinstance(payload, bytes):
+            parts[name] = (payload, part.get_filename() is not None)
+    return parts
 
 
 # -- the lists, one record per line, fields separated by `` | `` as documented; a line break inside a text would end

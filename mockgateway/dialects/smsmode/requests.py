@@ -13,7 +13,6 @@ from typing import Any
 from mockgateway.clock import to_datetime
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.smsmode import wire
-from mockgateway.dialects.smsmode.forms import text as form_text
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Account, CallbackTarget, Encoding, PartSizes, Scalar, SendRequest
 from mockgateway.encoding import segment
@@ -246,7 +245,7 @@ def parse_batch(raw: bytes, params: Mapping[str, str], account: Account, campaig
 
 def _rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
     """Non-empty CSV records with the file line each starts on; the column names' line is skipped."""
-    reader = csv.reader(io.StringIO(form_text(raw).lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(wire.decode(raw).lstrip("\ufeff")))
     line = 1
     for cells in reader:
         first_line, line = line, reader.line_num + 1

@@ -1,4 +1,4 @@
-"""smsmode's wire conventions shared by both of its APIs: ids, numbers, times and network codes."""
+"""smsmode's wire conventions shared by both of its APIs: text, ids, numbers, times and network codes."""
 
 from __future__ import annotations
 
@@ -35,6 +35,16 @@ def _paris() -> tzinfo:
 
 
 LOCAL_TZ = _paris()
+
+
+def decode(raw: bytes) -> str:
+    """A value's bytes as text: UTF-8 or, when they are not valid UTF-8, ISO-8859-15. smsmode asks for ``message``
+    in ISO-8859-15 (its samples run ``iconv UTF-8 → ISO-8859-15`` before ``urlencode``) while Unicode messages
+    (``classe_msg=9``) come in UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("iso-8859-15")
 
 
 def new_sms_id(rng: Random) -> str:
