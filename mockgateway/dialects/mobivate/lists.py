@@ -120,8 +120,7 @@ async def one(gateway: Gateway, account: Account, request: WireRequest) -> WireR
 
 async def _codes(gateway: Gateway, query: EventQuery) -> dict[tuple[str, MessageStatus], str | None]:
     """The code last reported for each (message, status), so the log names what the receipts said."""
-    notes = await gateway.notifications(query)
-    return {(n.message_id, n.status): n.code for n in notes if n.provider == PROVIDER}
+    return {(n.message_id, n.status): n.code for n in await gateway.notifications(query) if n.provider == PROVIDER}
 
 
 def message_record(message: Message, code: str | None = None) -> dict[str, Any]:

@@ -27,8 +27,7 @@ def status_code(notification: Notification) -> str:
     """``messagestatuscode``, always in the status's range (a retry is 603, never a 5xx failure): the scenario's
     code when it is a TextApp one of that range, else the reason's, else the status's."""
     status = notification.status
-    code = notification_code(PROVIDER, status, notification.reason, notification.code)
-    return code or _NO_ROW.get(status, "599")
+    return notification_code(PROVIDER, status, notification.reason, notification.code) or _NO_ROW.get(status, "599")
 
 
 def code_for_status(status: MessageStatus) -> str:
