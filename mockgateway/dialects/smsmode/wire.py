@@ -26,15 +26,11 @@ _SMS_ID = re.compile(r"^[0-9A-Za-z]{12}$")
 _SENDER = re.compile(r"^[0-9A-Za-z._&-]{1,11}$")
 
 
-def _paris() -> tzinfo:
-    # smsmode is a French service: its dates are French local time. Without a tz database, UTC is the best guess.
-    try:
-        return ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:
-        return UTC
-
-
-LOCAL_TZ = _paris()
+# smsmode is a French service: its dates are French local time. Without a tz database, UTC is the best guess.
+try:
+    LOCAL_TZ: tzinfo = ZoneInfo("Europe/Paris")
+except ZoneInfoNotFoundError:
+    LOCAL_TZ = UTC
 
 
 def decode(raw: bytes) -> str:

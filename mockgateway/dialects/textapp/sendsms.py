@@ -114,7 +114,7 @@ def parse_send(params: Params, account: str) -> ParsedSend:
         callbacks=(CallbackTarget(url=status_url),) if status_url else (),
         options=compact(options),
     )
-    return ParsedSend(request, destinations)
+    return ParsedSend(request=request, destinations=destinations)
 
 
 def destinations_table(destinations: tuple[Destination, ...]) -> Table:
