@@ -61,39 +61,10 @@ def ack_settings(options: Options) -> AckSettings:
     return AckSettings(ack_type=ack_type, flags=frozenset(name for name, value in options if value))
 
 
-#: Entries each of ``AckCallbacks``'s memories holds at most.
+#: Entries each of ``LiveLinkCallbacks``'s memories holds at most.
 _REMEMBERED = 1024
 Key = TypeVar("Key")
 Value = TypeVar("Value")
-
-
-class AckCallbacks:
-    """Renders the status ACKs of one dialect instance, and the clock strings of its pulled ACKs.
-
-    Two bounded memories, each forgotten whole when full: the ACK settings of each distinct set of request
-    options (clients send the same few; equal options mean equal settings, as every setting is a string compared
-    or a flag taken as a bool, which ``True == 1`` does not confuse), and the clock strings of recent seconds
-    (notifications fall due together).
-    """
-
-    def __init__(self) -> None:
-        self._settings: dict[Options, AckSettings] = {}
-        self._moments: dict[int, tuple[str, str]] = {}
-
-    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        settings = self._settings.get(message.options) or _remember(
-            self._settings, message.options, ack_settings(message.options)
-        )
-        if not settings.wants(notification.status, message.handset_ack):
-            return []
-        targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
-        if not targets:
-            return []
-        body = kept_json(ack_payload(message, notification, settings, self.moment))
-        return [json_post(target, body) for target in targets]
-
-    def moment(self, second: int) -> tuple[str, str]:
-        return self._moments.get(second) or _remember(self._moments, second, gmt_moment(second))
 
 
 def _remember(memory: dict[Key, Value], key: Key, value: Value) -> Value:
@@ -225,8 +196,34 @@ def client_id(account: Account) -> str:
     return account.name if value is None else str(value)
 
 
-class LiveLinkCallbacks(AckCallbacks):
-    """Live Link's callback requests: the part of the dialect the engine is given, needing no gateway."""
+class LiveLinkCallbacks:
+    """Live Link's callback requests: the part of the dialect the engine is given, needing no gateway. An instance
+    renders the status ACKs of one dialect instance, and the clock strings of its pulled ACKs.
+
+    Two bounded memories, each forgotten whole when full: the ACK settings of each distinct set of request
+    options (clients send the same few; equal options mean equal settings, as every setting is a string compared
+    or a flag taken as a bool, which ``True == 1`` does not confuse), and the clock strings of recent seconds
+    (notifications fall due together).
+    """
 
     provider = PROVIDER
     mo_calls = staticmethod(mo_calls)
+
+    def __init__(self) -> None:
+        self._settings: dict[Options, AckSettings] = {}
+        self._moments: dict[int, tuple[str, str]] = {}
+
+    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
+        settings = self._settings.get(message.options) or _remember(
+            self._settings, message.options, ack_settings(message.options)
+        )
+        if not settings.wants(notification.status, message.handset_ack):
+            return []
+        targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
+        if not targets:
+            return []
+        body = kept_json(ack_payload(message, notification, settings, self.moment))
+        return [json_post(target, body) for target in targets]
+
+    def moment(self, second: int) -> tuple[str, str]:
+        return self._moments.get(second) or _remember(self._moments, second, gmt_moment(second))

@@ -9,7 +9,7 @@ from typing import Any
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.fields import json_object
 from mockgateway.dialects.livelink import pull, requests
-from mockgateway.dialects.livelink.callbacks import AckCallbacks
+from mockgateway.dialects.livelink.callbacks import LiveLinkCallbacks
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints, expired
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
 from mockgateway.domain.model import Account, Message, SendRequest
@@ -81,7 +81,7 @@ class LiveLinkDialect:
         self._gateway = gateway
         self._oauth = OAuthEndpoints(gateway, logins(gateway.accounts.values(), PROVIDER, "app_key"))
         self._list_key = status_list_key
-        self._acks = AckCallbacks()  #: its memory of the clock strings of pulled ACKs
+        self._acks = LiveLinkCallbacks()  #: its memory of the clock strings of pulled ACKs
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
