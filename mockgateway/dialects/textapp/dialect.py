@@ -80,7 +80,7 @@ class TextAppDialect:
         as_csv = False
         root = "Response"
         try:
-            params = Params.from_request(request)
+            params = Params(request)
             method = (params.get("method") or "").strip()
             name, handler = self._methods.get(method.lower(), ("", None))
             root = _ROOTS.get(name, f"{name}Response")
