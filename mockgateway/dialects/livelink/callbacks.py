@@ -6,7 +6,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from mockgateway.clock import iso, to_datetime
@@ -130,10 +130,8 @@ def zone_label(moment: datetime) -> str:
     name = moment.tzname() or ""
     if name.isalpha():
         return name
-    offset = moment.utcoffset() or timedelta()
-    sign, minutes = ("-", -offset) if offset < timedelta() else ("+", offset)
-    hours, rest = divmod(int(minutes.total_seconds()) // 60, 60)
-    return "GMT" if not hours and not rest else f"GMT{sign}{hours:02}:{rest:02}"
+    offset = moment.strftime("%z")  # ±HHMM, and SS when the offset has seconds
+    return "GMT" if offset[1:5] in ("", "0000") else f"GMT{offset[:3]}:{offset[3:5]}"
 
 
 def gmt_moment(second: int) -> tuple[str, str]:
