@@ -30,8 +30,7 @@ def log_time(epoch: float) -> str:
 
 def receipt_time(epoch: float) -> str:
     """Delivery receipts: ``2023-07-28T03:23:22.000+00:00``."""
-    moment = to_datetime(epoch)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+    return to_datetime(epoch).isoformat(timespec="milliseconds")
 
 
 def epoch_ms(epoch: float) -> int:
