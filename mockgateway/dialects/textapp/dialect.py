@@ -47,8 +47,6 @@ _ALL = 2**31
 STATUS_DESCRIPTIONS: dict[str, str] = {row.code: row.description for row in CODES if row.provider == PROVIDER}
 #: The group each code's first digit puts it in: 4xx final successful, 5xx final unsuccessful, 6xx intermediate.
 STATUS_NAMES = {"4": "Delivered", "5": "Failed", "6": "Pending"}
-#: Only should the catalogue give a status no code of its group.
-_DEFAULTS = {"4": "400", "5": "511", "6": "601"}
 
 
 class TextAppDialect:
@@ -213,8 +211,8 @@ def part_code(status: MessageStatus, latest: Notification | None) -> str:
     status; else the status's own code (a part with no notification yet is 601 "Sending")."""
     # The group the part's status must be reported in: a final part never reads as still in progress.
     group = "5" if status is MessageStatus.FAILED else "4" if status.is_final else "6"
-    candidates = (status_code(latest) if latest is not None else None, code_for_status(status))
-    return next((code for code in candidates if code in STATUS_DESCRIPTIONS and code[0] == group), _DEFAULTS[group])
+    own = status_code(latest) if latest is not None else None
+    return own if own in STATUS_DESCRIPTIONS and own[0] == group else code_for_status(status)
 
 
 def _received(mo: MoMessage) -> tuple[str, str]:
