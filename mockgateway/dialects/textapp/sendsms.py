@@ -46,14 +46,6 @@ class Destination:
     written: str
     digits: str | None  #: E.164 digits; None when the number is in the wrong format
 
-    @property
-    def number(self) -> str:
-        return f"+{self.digits}" if self.digits else self.written
-
-    @property
-    def code(self) -> int:
-        return OK if self.digits else WRONG_DESTINATION
-
 
 @dataclass(frozen=True, slots=True)
 class ParsedSend:
@@ -118,7 +110,8 @@ def parse_send(params: Params, account: str) -> ParsedSend:
 
 
 def destinations_table(destinations: tuple[Destination, ...]) -> Table:
-    rows = tuple((d.number, str(d.code)) for d in destinations)
+    """Each destination's international number and OK, or as written and WRONG_DESTINATION."""
+    rows = tuple((f"+{d.digits}", str(OK)) if d.digits else (d.written, str(WRONG_DESTINATION)) for d in destinations)
     return Table("Destinations", "Destination", ("Number", "Code"), rows)
 
 
