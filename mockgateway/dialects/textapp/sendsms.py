@@ -73,8 +73,9 @@ def parse_send(params: Params, account: str) -> ParsedSend:
     _fits(text, charset)
     if len(entries) > MAX_DESTINATIONS:
         raise refuse(333, "destinations", f"{len(entries)} numbers, at most {MAX_DESTINATIONS}")
-    # None: absent (the account's URL applies); "": given empty, no notifications
-    status_url = _status_url(params.get("statusNotificationUrl"))
+    status_url = params.get("statusNotificationUrl")  # None: absent, the account's URL applies
+    if status_url is not None:  # "": given empty, no notifications
+        status_url = _url(status_url.strip(), "statusNotificationUrl") if status_url.strip() else ""
     destinations = tuple(destination(entry) for entry in entries)
     usable = tuple(d.digits for d in destinations if d.digits)
     if not usable:
@@ -129,25 +130,21 @@ def originator(raw: str | None, method: int) -> str:
     if raw is None:
         raise refuse(305, "originator", f"required with replyMethodID {method}")
     value = raw.strip()
-    digits = _phone_digits(value)
+    digits = number_digits(value)
+    phone = digits.isascii() and digits.isdigit() and len(digits) >= 3
     if method == NUMBER:
-        if digits is None:
+        if not phone:
             raise refuse(360, "originator", f"{value!r} is not a phone number, which replyMethodID 4 sends from")
         if len(digits) > MAX_NUMBER_ORIGINATOR:
             raise refuse(332, "originator", f"at most {MAX_NUMBER_ORIGINATOR} digits")
         return f"+{digits}" if value.startswith(("+", "00")) else digits
     if len(value) > MAX_ALPHA_ORIGINATOR:
-        if digits is not None and len(digits) <= MAX_NUMBER_ORIGINATOR:
+        if phone and len(digits) <= MAX_NUMBER_ORIGINATOR:
             raise refuse(360, "originator", f"{value!r} is a phone number; send it with replyMethodID 4")
         raise refuse(332, "originator", f"at most {MAX_ALPHA_ORIGINATOR} characters")
     if not _ALPHA.match(value):
         raise refuse(360, "originator", f"{value!r} must be letters, digits, spaces and . & _ - with replyMethodID 1")
     return value
-
-
-def _phone_digits(value: str) -> str | None:
-    text = number_digits(value)
-    return text if text.isascii() and text.isdigit() and len(text) >= 3 else None
 
 
 def gsm_only(text: str) -> str:
@@ -195,12 +192,6 @@ def _url(value: str, name: str) -> str:
     if not value.lower().startswith(("http://", "https://")) or len(value) > MAX_URL or " " in value:
         raise refuse(PARAMETER_ERROR, name, f"must be an http(s) URL of at most {MAX_URL} characters")
     return value
-
-
-def _status_url(raw: str | None) -> str | None:
-    if raw is None or not raw.strip():
-        return None if raw is None else ""
-    return _url(raw.strip(), "statusNotificationUrl")
 
 
 def _max_length(value: str, name: str, code: int) -> None:
