@@ -79,9 +79,7 @@ class Dialect(Protocol):
 
     def endpoints(self) -> Sequence[Endpoint]: ...
 
-    def render_error(self, error: GatewayError) -> WireResponse:
-        """The provider's own error format for ``error``."""
-        ...
+    def render_error(self, error: GatewayError) -> WireResponse: ...  # in the provider's own error format
 
 
 def logins(accounts: Iterable[Account], provider: str, credential: str) -> dict[str, str]:
@@ -96,7 +94,6 @@ def logins(accounts: Iterable[Account], provider: str, credential: str) -> dict[
 
 # -- callback requests, as the dialects address them to a customer's target -------------------------------------
 def json_post(target: CallbackTarget, body: bytes) -> HttpCall:
-    """``body``, JSON, posted to ``target``."""
     return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
 
 

@@ -73,7 +73,7 @@ class WireStatus:
 
 
 #: A message the gateway took but has not sent yet; no receipt is sent for it (creation is not reported).
-ACCEPTED = WireStatus("ACCEPTED", 2)
+ACCEPTED = WireStatus(name="ACCEPTED", code=2)
 
 
 def wire_status(status: MessageStatus, code: str | None = None, reason: str | None = None) -> WireStatus:
@@ -84,7 +84,7 @@ def wire_status(status: MessageStatus, code: str | None = None, reason: str | No
     # RECEIVED (the handset's confirmation) has no name of its own at Mobivate: it reads as DELIVERED.
     core = MessageStatus.DELIVERED if status is MessageStatus.RECEIVED else status
     row = find_code(PROVIDER, notification_code(PROVIDER, core, reason, code) or "")
-    return WireStatus(row.description, int(row.code)) if row else WireStatus("UNKNOWN", 6)
+    return WireStatus(name=row.description, code=int(row.code)) if row else WireStatus(name="UNKNOWN", code=6)
 
 
 # -- identifiers ------------------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def _url(data: Mapping[str, Any], name: str) -> str | None:
 
 def _draft(request: SendRequest, sms_id: str) -> Draft:
     seg = segment(request.text, force_ucs2=request.force_ucs2)
-    return Draft(request, sms_id, len(seg.parts), seg.encoding)
+    return Draft(request=request, sms_id=sms_id, parts=len(seg.parts), encoding=seg.encoding)
 
 
 # -- REST API --------------------------------------------------------------------------------------------
