@@ -22,7 +22,7 @@ from mockgateway.dialects.textapp.codes import (
 from mockgateway.dialects.textapp.params import Params, number_digits
 from mockgateway.dialects.textapp.sendsms import STORED, destinations_table, parse_send
 from mockgateway.domain.errors import Forbidden, GatewayError
-from mockgateway.domain.model import Account, Message, MessageStatus, MoMessage, Notification
+from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.reasons import CODES
 from mockgateway.service.gateway import Gateway
@@ -115,7 +115,16 @@ class TextAppDialect:
         messages = [message for message in reversed(page.items) if message.client_ref == reference]  # oldest first
         if not messages:
             return Outcome(code=NO_RESULT, detail=f"clientMessageReference: no message was sent with {reference!r}")
-        return Outcome(table=await statuses_table(self._gateway, messages))
+        rows: list[tuple[str, ...]] = []
+        for message in messages:
+            notifications = await self._gateway.notifications(EventQuery(message_id=message.id, limit=_ALL))
+            latest = {n.part_index: n for n in notifications}  # oldest first: the last of each part wins
+            total = len(message.part_ids)
+            for index in range(total):
+                code = part_code(message.part_status(index), latest.get(index))
+                name, description = STATUS_NAMES[code[0]], STATUS_DESCRIPTIONS[code]
+                rows.append((str(index + 1), str(total), f"+{message.destination}", code, name, description))
+        return Outcome(table=Table("Statuses", "Status", STATUS_COLUMNS, tuple(rows)))
 
     async def get_sms_inbound(self, params: Params, account: Account) -> Outcome:
         """New messages (replies as well) to one of the account's inbound numbers, written as any of ``+44…``,
@@ -191,19 +200,6 @@ class TextAppDialect:
         if not hmac.compare_digest(password.encode(), expected.encode()) or account is None:
             raise TextAppError(NOT_AUTHORISED, "externalLogin and password do not match an account", field="password")
         return account
-
-
-async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:
-    rows: list[tuple[str, ...]] = []
-    for message in messages:
-        notifications = await gateway.notifications(EventQuery(message_id=message.id, limit=_ALL))
-        latest = {n.part_index: n for n in notifications}  # oldest first: the last of each part wins
-        total = len(message.part_ids)
-        for index in range(total):
-            code = part_code(message.part_status(index), latest.get(index))
-            name = STATUS_NAMES[code[0]]
-            rows.append((str(index + 1), str(total), f"+{message.destination}", code, name, STATUS_DESCRIPTIONS[code]))
-    return Table("Statuses", "Status", STATUS_COLUMNS, tuple(rows))
 
 
 def part_code(status: MessageStatus, latest: Notification | None) -> str:
