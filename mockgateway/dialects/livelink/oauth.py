@@ -64,21 +64,18 @@ class OAuthEndpoints:
             client = self._client(authorization) if authorization else None
             if authorization and client is None:
                 return _bad_client()
-            return await self._refresh(form.get("refresh_token") or request.query.get("refresh_token", ""), client)
+            refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
+            try:
+                return granted(await self._gateway.refresh_token(refresh_token, client))
+            except InvalidRequest:
+                return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
+            except TokenExpired:
+                return oauth_error(400, "invalid_grant", "Refresh token expired")
+            except TokenOfAnotherClient:
+                return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
+            except Unauthorized:
+                return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
         return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
-
-    async def _refresh(self, refresh_token: str, client: str | None) -> WireResponse:
-        try:
-            grant = await self._gateway.refresh_token(refresh_token, client)
-        except InvalidRequest:
-            return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
-        except TokenExpired:
-            return oauth_error(400, "invalid_grant", "Refresh token expired")
-        except TokenOfAnotherClient:
-            return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
-        except Unauthorized:
-            return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
-        return granted(grant)
 
     def _client(self, authorization: str) -> str | None:
         """The app key (the OAuth client a grant is issued to) of Basic credentials whose secret is its account's."""

@@ -73,9 +73,8 @@ class SmsmodeRestDialect:
         accepted_at = message.option("acceptedAt")
         accepted = float(accepted_at) if isinstance(accepted_at, int | float) else message.created_at
         body = message_body(message, len(message.part_ids), message.encoding, accepted)
-        scheduled = message.created_at > now
         body["status"] = {
-            "value": codes.rest_value(message.status, message.reason, scheduled=scheduled),
+            "value": codes.rest_value(message.status, message.reason, scheduled=message.created_at > now),
             "code": int(code),
             "description": codes.description(code),
         }
