@@ -33,14 +33,10 @@ class WireRequest(Protocol):
     def body(self) -> bytes: ...
 
     @property
-    def params(self) -> Mapping[str, str]:
-        """The path parameters."""
-        ...
+    def params(self) -> Mapping[str, str]: ...  # the path parameters
 
     @property
-    def raw_query(self) -> str:
-        """The query string as sent, still percent-encoded: for APIs whose values are not UTF-8."""
-        ...
+    def raw_query(self) -> str: ...  # as sent, still percent-encoded: for APIs whose values are not UTF-8
 
 
 # A struct rather than a frozen dataclass: one is made per request, and a struct's __init__ is C code (a frozen

@@ -19,7 +19,7 @@ from mockgateway.dialects.mobivate.requests import (
 )
 from mockgateway.dialects.mobivate.wire import PROVIDER, uuid_of
 from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
-from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets, Message
+from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
 from mockgateway.service.gateway import Gateway
 
 AccountHandler = Callable[[Gateway, Account, WireRequest], Awaitable[WireResponse]]
@@ -94,8 +94,18 @@ class MobivateDialect:
             raise Forbidden(f"Recipient is opted out: {outgoing.recipient}", field="recipient")
         batch_id = self._gateway.hex_id(32)
         req = send_request(account.name, outgoing, campaign_id=campaign_id, batch_id=batch_id, callbacks=targets)
-        accepted = await self._gateway.send(req)
-        return json_response(sent_record(accepted.messages[0]))
+        message = (await self._gateway.send(req)).messages[0]
+        return json_response(
+            {
+                "id": uuid_of(message.id),
+                "originator": message.origin,
+                "recipient": message.destination,
+                "body": message.text,
+                "routeId": message.option("routeId"),
+                "reference": message.client_ref,
+                "campaignId": message.option("campaignId"),
+            }
+        )
 
 
 async def send_batch(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
@@ -129,19 +139,6 @@ def _recipients(gateway: Gateway, account: Account, campaign: Campaign) -> list[
             continue
         chosen.append(outgoing)
     return chosen
-
-
-def sent_record(message: Message) -> dict[str, Any]:
-    """The answer of ``/send/single``."""
-    return {
-        "id": uuid_of(message.id),
-        "originator": message.origin,
-        "recipient": message.destination,
-        "body": message.text,
-        "routeId": message.option("routeId"),
-        "reference": message.client_ref,
-        "campaignId": message.option("campaignId"),
-    }
 
 
 def campaign_record(campaign_id: str, campaign: Campaign, accepted: list[Outgoing]) -> dict[str, Any]:

@@ -60,7 +60,17 @@ def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> lis
     """A reply to a replyMethodID 5 message goes to its ``replyData`` URL; any other reply goes to the
     account's reply URL when it has one (replyMethodID 3 replies also wait for GetSMSReply)."""
     target = reply_target(replied_to) or account.mo_callback
-    return [] if target is None else [query_get(target, with_query(target.url, reply_query(mo)))]
+    if target is None:
+        return []
+    received = to_datetime(mo.received_at)
+    query = [
+        ("originator", f"+{mo.sender}"),
+        ("destination", international(mo.recipient)),
+        ("date", received.strftime("%d/%m/%Y")),
+        ("time", received.strftime("%H:%M:%S")),
+        ("body", mo.text),
+    ]
+    return [query_get(target, with_query(target.url, query))]
 
 
 def reply_target(replied_to: Message | None) -> CallbackTarget | None:
@@ -68,17 +78,6 @@ def reply_target(replied_to: Message | None) -> CallbackTarget | None:
         return None
     url = replied_to.option("replyData")
     return CallbackTarget(url=url) if isinstance(url, str) else None
-
-
-def reply_query(mo: MoMessage) -> list[tuple[str, str]]:
-    received = to_datetime(mo.received_at)
-    return [
-        ("originator", f"+{mo.sender}"),
-        ("destination", international(mo.recipient)),
-        ("date", received.strftime("%d/%m/%Y")),
-        ("time", received.strftime("%H:%M:%S")),
-        ("body", mo.text),
-    ]
 
 
 def international(number: str) -> str:
