@@ -57,7 +57,10 @@ def parse_send(params: Params, account: str) -> ParsedSend:
     """Every parameter checked in the order the module docstring gives."""
     billing = params.required("clientBillingReference", 303)
     reference = params.required("clientMessageReference", 304)
-    entries = _entries(params)
+    # Clients join numbers with ',' or ';'. Blank entries (a trailing comma) are skipped rather than refused.
+    entries = tuple(entry for entry in _SEPARATORS.split(params.get("destinations") or "") if entry.strip())
+    if not entries:
+        raise refuse(306, "destinations", "required, one or more numbers separated by ',' or ';'")
     body = params.required("body", 307)
     validity_raw = params.required("validity", 311)
     charset_raw = params.required("characterSetID", 313)
@@ -152,15 +155,6 @@ def gsm_only(text: str) -> str:
     if is_gsm7(text):
         return text
     return "".join(ch if is_gsm7(ch) else "?" for ch in text)
-
-
-def _entries(params: Params) -> tuple[str, ...]:
-    # Clients join numbers with ',' or ';'. Blank entries (a trailing comma) are skipped rather than refused.
-    raw = params.get("destinations") or ""
-    entries = tuple(entry for entry in _SEPARATORS.split(raw) if entry.strip())
-    if not entries:
-        raise refuse(306, "destinations", "required, one or more numbers separated by ',' or ';'")
-    return entries
 
 
 def _number(raw: str, name: str, allowed: range | tuple[int, ...], code: int) -> int:
