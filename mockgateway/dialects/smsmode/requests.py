@@ -58,7 +58,14 @@ def required(params: Mapping[str, str], name: str) -> str:
 # -- HTTP API 1.6 --------------------------------------------------------------------------------------
 def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float, method: str) -> Draft:
     text = required(params, "message")
-    destinations = numbers(required(params, "numero"), MAX_GET_NUMBERS if method == "GET" else MAX_POST_NUMBERS)
+    items = [item for item in required(params, "numero").split(",") if item.strip()]
+    limit = MAX_GET_NUMBERS if method == "GET" else MAX_POST_NUMBERS
+    if not items:
+        raise missing("numero")
+    if len(items) > limit:
+        hint = "; send more with POST" if method == "GET" else ""
+        raise f.invalid("numero", f"lists {len(items)} numbers; at most {limit}{hint}")
+    destinations = tuple(wire.msisdn(item, "numero") for item in items)
     classe = params.get("classe_msg", "").strip() or "2"
     if classe not in CLASSES:
         raise f.invalid("classe_msg", "must be 2 (Pro), 4 (reply-able) or 9 (Unicode)")
@@ -81,16 +88,6 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
         send_at=date_envoi(params.get("date_envoi", "").strip(), now),
     )
     return _draft(request, sms_id)
-
-
-def numbers(raw: str, limit: int) -> tuple[str, ...]:
-    items = [item for item in raw.split(",") if item.strip()]
-    if not items:
-        raise missing("numero")
-    if len(items) > limit:
-        hint = "; send more with POST" if limit == MAX_GET_NUMBERS else ""
-        raise f.invalid("numero", f"lists {len(items)} numbers; at most {limit}{hint}")
-    return tuple(wire.msisdn(item, "numero") for item in items)
 
 
 def fit(text: str, ucs2: bool, cap: int) -> tuple[str, bool]:

@@ -72,7 +72,8 @@ def parse_send(params: Params, account: str) -> ParsedSend:
     reply_data = _reply_data(params.given("replyData"), method)
     _max_length(billing, "clientBillingReference", 330)
     _max_length(reference, "clientMessageReference", 331)
-    text = body if charset == UNICODE else gsm_only(body)
+    # characterSetID 2 sends GSM 03.38: a character outside it becomes '?', as on a GSM-only route.
+    text = body if charset == UNICODE or is_gsm7(body) else "".join(ch if is_gsm7(ch) else "?" for ch in body)
     _fits(text, charset)
     if len(entries) > MAX_DESTINATIONS:
         raise refuse(333, "destinations", f"{len(entries)} numbers, at most {MAX_DESTINATIONS}")
@@ -148,13 +149,6 @@ def originator(raw: str | None, method: int) -> str:
     if not _ALPHA.match(value):
         raise refuse(360, "originator", f"{value!r} must be letters, digits, spaces and . & _ - with replyMethodID 1")
     return value
-
-
-def gsm_only(text: str) -> str:
-    """characterSetID 2 sends GSM 03.38: a character outside it becomes '?', as on a GSM-only route."""
-    if is_gsm7(text):
-        return text
-    return "".join(ch if is_gsm7(ch) else "?" for ch in text)
 
 
 def _number(raw: str, name: str, allowed: range | tuple[int, ...], code: int) -> int:
