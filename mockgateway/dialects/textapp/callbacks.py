@@ -59,7 +59,10 @@ def status_query(message: Message, notification: Notification) -> list[tuple[str
 def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
     """A reply to a replyMethodID 5 message goes to its ``replyData`` URL; any other reply goes to the
     account's reply URL when it has one (replyMethodID 3 replies also wait for GetSMSReply)."""
-    target = reply_target(replied_to) or account.mo_callback
+    target = account.mo_callback
+    if replied_to is not None and replied_to.provider == PROVIDER and replied_to.option("replyMethodID") == URL:
+        url = replied_to.option("replyData")
+        target = CallbackTarget(url=url) if isinstance(url, str) else target
     if target is None:
         return []
     received = to_datetime(mo.received_at)
@@ -71,13 +74,6 @@ def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> lis
         ("body", mo.text),
     ]
     return [query_get(target, with_query(target.url, query))]
-
-
-def reply_target(replied_to: Message | None) -> CallbackTarget | None:
-    if replied_to is None or replied_to.provider != PROVIDER or replied_to.option("replyMethodID") != URL:
-        return None
-    url = replied_to.option("replyData")
-    return CallbackTarget(url=url) if isinstance(url, str) else None
 
 
 def international(number: str) -> str:
