@@ -101,10 +101,9 @@ class TextAppDialect:
     async def test_send_sms(self, params: Params, account: Account) -> Outcome:
         """Checked exactly as SendSMS, the sender name included, and answered the same; nothing is sent."""
         parsed = parse_send(params, account.name)
-        if not account.owns_origin(parsed.request.origin):
-            raise Forbidden(
-                f"originator: {parsed.request.origin!r} is not registered to this account", field="originator"
-            )
+        origin = parsed.request.origin
+        if not account.owns_origin(origin):
+            raise Forbidden(f"originator: {origin!r} is not registered to this account", field="originator")
         return Outcome(table=destinations_table(parsed.destinations))
 
     async def get_sms_status(self, params: Params, account: Account) -> Outcome:
