@@ -74,9 +74,7 @@ def _remember(memory: dict[Key, Value], key: Key, value: Value) -> Value:
     return value
 
 
-def ack_payload(
-    message: Message, n: Notification, settings: AckSettings, moment: Moment | None = None
-) -> dict[str, Any]:
+def ack_payload(message: Message, n: Notification, settings: AckSettings, moment: Moment) -> dict[str, Any]:
     flags = settings.flags
     status, code, destination = n.status, n.code, message.destination
     payload: dict[str, Any] = {

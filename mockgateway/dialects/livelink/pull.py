@@ -77,9 +77,7 @@ async def _reached(gateway: Gateway, n: Notification) -> MessageStatus:
     return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
 
 
-def ack_item(
-    n: Notification, reached: MessageStatus, *, handset_ack: bool = False, moment: Moment | None = None
-) -> dict[str, Any]:
+def ack_item(n: Notification, reached: MessageStatus, *, handset_ack: bool, moment: Moment) -> dict[str, Any]:
     """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example.
 
     ``status`` is ``reached``, a value of the spec's enum; an error ACK's code is in ``finalStatusIndicator``.

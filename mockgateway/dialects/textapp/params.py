@@ -50,11 +50,9 @@ class Params:
     def wants_csv(self) -> bool:
         """``returnCSVString``: true or false in any case; absent or empty means XML."""
         raw = (self.get(CSV_FLAG) or "").strip().lower()
-        if raw in ("", "false"):
-            return False
-        if raw == "true":
-            return True
-        raise refuse(366, CSV_FLAG, f"{self.get(CSV_FLAG)!r} is not true or false")
+        if raw not in ("", "false", "true"):
+            raise refuse(366, CSV_FLAG, f"{self.get(CSV_FLAG)!r} is not true or false")
+        return raw == "true"
 
 
 def _form(request: WireRequest) -> list[tuple[str, str]]:
