@@ -83,14 +83,7 @@ TRANSACTION_CODES: dict[int, str] = {
 class TextAppError(InvalidRequest):
     """A refused call with the transaction code TextApp answers it with; ``detail`` names the parameter."""
 
-    def __init__(
-        self,
-        tx_code: int,
-        detail: str,
-        *,
-        field: str | None = None,
-        table: Table | None = None,
-    ) -> None:
+    def __init__(self, tx_code: int, detail: str, *, field: str | None = None, table: Table | None = None) -> None:
         super().__init__(detail, field=field)
         self.tx_code = tx_code
         self.table = table  #: the destinations, when the call got that far
