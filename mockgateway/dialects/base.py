@@ -33,14 +33,10 @@ class WireRequest(Protocol):
     def body(self) -> bytes: ...
 
     @property
-    def params(self) -> Mapping[str, str]:
-        """The path parameters."""
-        ...
+    def params(self) -> Mapping[str, str]: ...  # the path parameters
 
     @property
-    def raw_query(self) -> str:
-        """The query string as sent, still percent-encoded: for APIs whose values are not UTF-8."""
-        ...
+    def raw_query(self) -> str: ...  # as sent, still percent-encoded: for APIs whose values are not UTF-8
 
 
 # A struct rather than a frozen dataclass: one is made per request, and a struct's __init__ is C code (a frozen
@@ -79,9 +75,7 @@ class Dialect(Protocol):
 
     def endpoints(self) -> Sequence[Endpoint]: ...
 
-    def render_error(self, error: GatewayError) -> WireResponse:
-        """The provider's own error format for ``error``."""
-        ...
+    def render_error(self, error: GatewayError) -> WireResponse: ...  # in the provider's own error format
 
 
 def logins(accounts: Iterable[Account], provider: str, credential: str) -> dict[str, str]:
@@ -96,7 +90,6 @@ def logins(accounts: Iterable[Account], provider: str, credential: str) -> dict[
 
 # -- callback requests, as the dialects address them to a customer's target -------------------------------------
 def json_post(target: CallbackTarget, body: bytes) -> HttpCall:
-    """``body``, JSON, posted to ``target``."""
     return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
 
 

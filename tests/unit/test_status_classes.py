@@ -180,7 +180,9 @@ def only(calls: list[HttpCall]) -> HttpCall:
 def livelink_sent(status: MessageStatus, reason: str | None, code: str | None) -> StatusClass | None:
     sent = message("livelink", status, ackType="MESSAGE", acknowledgement=True, ackFinalStatus=True)
     ack = json.loads(
-        only(livelink.AckCallbacks().status_calls(sent, notification("livelink", status, reason, code), ACCOUNT)).body
+        only(
+            livelink.LiveLinkCallbacks().status_calls(sent, notification("livelink", status, reason, code), ACCOUNT)
+        ).body
     )
     kind = livelink_class(ack)
     final = kind in (C.FINAL_POSITIVE, C.FINAL_NEGATIVE)

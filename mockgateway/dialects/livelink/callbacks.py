@@ -6,7 +6,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from mockgateway.clock import iso, to_datetime
@@ -28,13 +28,7 @@ from mockgateway.encoding import is_gsm7
 #: The time and date (GMT) of a whole second.
 Moment = Callable[[int], tuple[str, str]]
 
-_WIRE_STATUS = {
-    MessageStatus.SENT: "SENT",
-    MessageStatus.DELIVERED: "DELIVERED",
-    MessageStatus.RECEIVED: "RECEIVED",
-    MessageStatus.RETRYING: "ERROR",
-    MessageStatus.FAILED: "ERROR",
-}
+_ERRORS = frozenset({MessageStatus.RETRYING, MessageStatus.FAILED})  #: both are an ERROR at Live Link
 #: ORDER-level ACKs come from Live Link itself; the SMS-C and handset ACKs need ackType MESSAGE.
 _ORDER_LEVEL = frozenset({MessageStatus.SENT, MessageStatus.RETRYING, MessageStatus.FAILED})
 _VERBS = {
@@ -44,10 +38,6 @@ _VERBS = {
     MessageStatus.RETRYING: "could not be delivered yet and is being retried",
     MessageStatus.FAILED: "could not be delivered",
 }
-
-
-def wire_status(status: MessageStatus) -> str:
-    return _WIRE_STATUS.get(status) or status.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,40 +61,10 @@ def ack_settings(options: Options) -> AckSettings:
     return AckSettings(ack_type=ack_type, flags=frozenset(name for name, value in options if value))
 
 
-#: Entries each of ``AckCallbacks``'s memories holds at most.
+#: Entries each of ``LiveLinkCallbacks``'s memories holds at most.
 _REMEMBERED = 1024
 Key = TypeVar("Key")
 Value = TypeVar("Value")
-
-
-class AckCallbacks:
-    """Renders the status ACKs of one dialect instance, and the clock strings of its pulled ACKs.
-
-    Two bounded memories, each forgotten whole when full: the ACK settings of each distinct set of request
-    options (clients send the same few; equal options mean equal settings, as every setting is a string compared
-    or a flag taken as a bool, which ``True == 1`` does not confuse), and the clock strings of recent seconds
-    (notifications fall due together).
-    """
-
-    def __init__(self) -> None:
-        self._settings: dict[Options, AckSettings] = {}
-        self._moments: dict[int, tuple[str, str]] = {}
-
-    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
-        settings = self._settings.get(message.options) or _remember(
-            self._settings, message.options, ack_settings(message.options)
-        )
-        if not settings.wants(notification.status, message.handset_ack):
-            return []
-        targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
-        if not targets:
-            return []
-        body = kept_json(ack_payload(message, notification, settings, self.moment))
-        return [json_post(target, body) for target in targets]
-
-    def moment(self, second: int) -> tuple[str, str]:
-        """``gmt_moment``, remembered."""
-        return self._moments.get(second) or _remember(self._moments, second, gmt_moment(second))
 
 
 def _remember(memory: dict[Key, Value], key: Key, value: Value) -> Value:
@@ -114,15 +74,13 @@ def _remember(memory: dict[Key, Value], key: Key, value: Value) -> Value:
     return value
 
 
-def ack_payload(
-    message: Message, n: Notification, settings: AckSettings, moment: Moment | None = None
-) -> dict[str, Any]:
+def ack_payload(message: Message, n: Notification, settings: AckSettings, moment: Moment) -> dict[str, Any]:
     flags = settings.flags
     status, code, destination = n.status, n.code, message.destination
     payload: dict[str, Any] = {
         "messageId": n.part_id,
         "recipient": f"+{destination}",
-        "status": wire_status(status),
+        "status": "ERROR" if status in _ERRORS else status.value,
         "message": ack_text(n, gmt="ackTimeInGMT" in flags, moment=moment),
     }
     if "ackOperatorId" in flags:
@@ -170,14 +128,11 @@ def zone_label(moment: datetime) -> str:
     name = moment.tzname() or ""
     if name.isalpha():
         return name
-    offset = moment.utcoffset() or timedelta()
-    sign, minutes = ("-", -offset) if offset < timedelta() else ("+", offset)
-    hours, rest = divmod(int(minutes.total_seconds()) // 60, 60)
-    return "GMT" if not hours and not rest else f"GMT{sign}{hours:02}:{rest:02}"
+    offset = moment.strftime("%z")  # ±HHMM, and SS when the offset has seconds
+    return "GMT" if offset[1:5] in ("", "0000") else f"GMT{offset[:3]}:{offset[3:5]}"
 
 
 def gmt_moment(second: int) -> tuple[str, str]:
-    """Time and date (GMT) of a whole second."""
     moment = to_datetime(second)
     return f"{moment:%H:%M:%S}", f"{moment:%d-%m-%Y}"
 
@@ -237,8 +192,34 @@ def client_id(account: Account) -> str:
     return account.name if value is None else str(value)
 
 
-class LiveLinkCallbacks(AckCallbacks):
-    """Live Link's callback requests: the part of the dialect the engine is given, needing no gateway."""
+class LiveLinkCallbacks:
+    """Live Link's callback requests: the part of the dialect the engine is given, needing no gateway. An instance
+    renders the status ACKs of one dialect instance, and the clock strings of its pulled ACKs.
+
+    Two bounded memories, each forgotten whole when full: the ACK settings of each distinct set of request
+    options (clients send the same few; equal options mean equal settings, as every setting is a string compared
+    or a flag taken as a bool, which ``True == 1`` does not confuse), and the clock strings of recent seconds
+    (notifications fall due together).
+    """
 
     provider = PROVIDER
     mo_calls = staticmethod(mo_calls)
+
+    def __init__(self) -> None:
+        self._settings: dict[Options, AckSettings] = {}
+        self._moments: dict[int, tuple[str, str]] = {}
+
+    def status_calls(self, message: Message, notification: Notification, account: Account) -> list[HttpCall]:
+        settings = self._settings.get(message.options) or _remember(
+            self._settings, message.options, ack_settings(message.options)
+        )
+        if not settings.wants(notification.status, message.handset_ack):
+            return []
+        targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
+        if not targets:
+            return []
+        body = kept_json(ack_payload(message, notification, settings, self.moment))
+        return [json_post(target, body) for target in targets]
+
+    def moment(self, second: int) -> tuple[str, str]:
+        return self._moments.get(second) or _remember(self._moments, second, gmt_moment(second))

@@ -9,9 +9,9 @@ from typing import Any
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.fields import json_object
 from mockgateway.dialects.livelink import pull, requests
-from mockgateway.dialects.livelink.callbacks import AckCallbacks
+from mockgateway.dialects.livelink.callbacks import LiveLinkCallbacks
 from mockgateway.dialects.livelink.oauth import OAuthEndpoints, expired
-from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
+from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
 from mockgateway.domain.model import Account, Message, SendRequest
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.tokens import TokenExpired, TokenUnknown
@@ -19,24 +19,7 @@ from mockgateway.service.tokens import TokenExpired, TokenUnknown
 PROVIDER = requests.PROVIDER
 DOC_URL = "https://livelink.sapdigitalinterconnect.com/documentation/"
 
-#: ``apiErrorCode`` per core error code. Live Link documents the field but not its values; these are ours.
-API_ERROR_CODES = {
-    "invalid_request": 4000,
-    "unauthorized": 4010,
-    "quota_exceeded": 4020,
-    "forbidden": 4030,
-    "not_found": 4040,
-    "method_not_allowed": 4050,
-    "body_too_large": 4130,
-    "conflict": 4090,
-    "rate_limited": 4290,
-    "provider_failure": 5000,
-    "store_unavailable": 5030,
-    "internal_error": 5000,
-}
-
 _USER_MESSAGES = {
-    400: "The request is invalid",
     401: "Authentication failed",
     402: "The account's message allowance is used up",
     403: "You may not send this request",
@@ -63,7 +46,9 @@ def render_error(error: GatewayError) -> WireResponse:
     status = error.http_status
     body = {
         "httpStatusCode": status_line(status),
-        "apiErrorCode": API_ERROR_CODES.get(error.code, 5000),
+        # Live Link documents the field but not its values; ours are ten times the HTTP status, and 5000 for a
+        # failure of the provider or of the gateway itself, but for its store being away (5030).
+        "apiErrorCode": 5000 if status >= 500 and not isinstance(error, StoreUnavailable) else status * 10,
         "userMessage": error.detail if status == 400 else _USER_MESSAGES.get(status, "Internal server error"),
         "debugMessage": expired(error) if isinstance(error, TokenExpired) else error.detail,
         "docUrl": DOC_URL,
@@ -81,7 +66,7 @@ class LiveLinkDialect:
         self._gateway = gateway
         self._oauth = OAuthEndpoints(gateway, logins(gateway.accounts.values(), PROVIDER, "app_key"))
         self._list_key = status_list_key
-        self._acks = AckCallbacks()  #: its memory of the clock strings of pulled ACKs
+        self._acks = LiveLinkCallbacks()  #: its memory of the clock strings of pulled ACKs
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
@@ -144,7 +129,7 @@ def _own_client_id(parsed: SendRequest, data: dict[str, Any], account: Account) 
 
 
 _V1_ECHO = frozenset(
-    ("clientId", "body", "channel", "origin", "destination", "ackType", "validityPeriod", "sessionId",
+    ("body", "channel", "origin", "destination", "ackType", "validityPeriod", "sessionId",
      "contentTextEncoding", "subject", "mobileNotification", "operatorId", "messageClass", "pId", "ackFlags")
 )  # fmt: skip
 
@@ -157,7 +142,6 @@ def _v1_echo(data: dict[str, Any], account: Account) -> dict[str, Any]:
     echo = {key: value for key, value in data.items() if key in _V1_ECHO and value is not None}
     if isinstance(echo["destination"], str):
         echo["destination"] = [echo["destination"]]
-    echo.pop("clientId", None)
     own = account.credentials[PROVIDER].get("client_id")
     return echo if own is None else {"clientId": int(own), **echo}
 

@@ -64,21 +64,18 @@ class OAuthEndpoints:
             client = self._client(authorization) if authorization else None
             if authorization and client is None:
                 return _bad_client()
-            return await self._refresh(form.get("refresh_token") or request.query.get("refresh_token", ""), client)
+            refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
+            try:
+                return granted(await self._gateway.refresh_token(refresh_token, client))
+            except InvalidRequest:
+                return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
+            except TokenExpired:
+                return oauth_error(400, "invalid_grant", "Refresh token expired")
+            except TokenOfAnotherClient:
+                return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
+            except Unauthorized:
+                return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
         return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
-
-    async def _refresh(self, refresh_token: str, client: str | None) -> WireResponse:
-        try:
-            grant = await self._gateway.refresh_token(refresh_token, client)
-        except InvalidRequest:
-            return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
-        except TokenExpired:
-            return oauth_error(400, "invalid_grant", "Refresh token expired")
-        except TokenOfAnotherClient:
-            return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
-        except Unauthorized:
-            return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
-        return granted(grant)
 
     def _client(self, authorization: str) -> str | None:
         """The app key (the OAuth client a grant is issued to) of Basic credentials whose secret is its account's."""
@@ -101,9 +98,9 @@ class OAuthEndpoints:
         try:
             grant = await self._gateway.authenticate(token)
         except TokenExpired as error:
-            return _denied(expired(error))
+            return json_response({"message": expired(error)}, 401)
         except GatewayError:
-            return _denied(f"access_denied: {token} is not a valid access_token")
+            return json_response({"message": f"access_denied: {token} is not a valid access_token"}, 401)
         remaining = round(grant.expires_at - grant.issued_at)
         message = f"token is valid, scope {grant.scope}, lifetime {remaining}s"
         return json_response({"status": "success", "messageBody": message})
@@ -111,10 +108,6 @@ class OAuthEndpoints:
 
 def _bad_client() -> WireResponse:
     return oauth_error(401, "invalid_client", "Bad client credentials (HTTP Basic app key:secret)")
-
-
-def _denied(message: str) -> WireResponse:
-    return json_response({"message": message}, 401)
 
 
 def _form(body: bytes) -> dict[str, str]:

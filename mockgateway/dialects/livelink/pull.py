@@ -35,12 +35,10 @@ async def status(
     gateway: Gateway, account: Account, params: Mapping[str, str], list_key: str, moment: Moment
 ) -> WireResponse:
     query = _window(params, account)
-    status = _text(params, "status")
-    if status is not None:
-        if status.lower() not in STATUS_FILTERS:
-            raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
-        query = replace(query, status=STATUS_FILTERS[status.lower()])
-    query = replace(query, part_id=_text(params, "orderId"))
+    status = _text(params, "status") or "all"
+    if status.lower() not in STATUS_FILTERS:
+        raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
+    query = replace(query, status=STATUS_FILTERS[status.lower()], part_id=_text(params, "orderId"))
     page = _page_index(params)
     total = await gateway.count_notifications(query)
     items = await gateway.notifications(_page(query, page, total))
@@ -79,9 +77,7 @@ async def _reached(gateway: Gateway, n: Notification) -> MessageStatus:
     return max(reached, key=PULL_STATUSES.index, default=PULL_STATUSES[0])
 
 
-def ack_item(
-    n: Notification, reached: MessageStatus, *, handset_ack: bool = False, moment: Moment | None = None
-) -> dict[str, Any]:
+def ack_item(n: Notification, reached: MessageStatus, *, handset_ack: bool, moment: Moment) -> dict[str, Any]:
     """One ACK, in ``PollStatus``; ``messageBody`` is the ACK's sentence, as in the spec's example.
 
     ``status`` is ``reached``, a value of the spec's enum; an error ACK's code is in ``finalStatusIndicator``.
@@ -122,16 +118,16 @@ def _text(query: Mapping[str, str], name: str) -> str | None:
 
 
 def _utc(query: Mapping[str, str], name: str) -> float:
-    raw = query.get(name)
-    if raw is None or not raw.strip():
+    raw = query.get(name, "")
+    text = raw.strip()
+    if not text:
         raise invalid(name, "is required, a UTC time in yyyyMMddHHmm format")
     try:
-        if len(raw.strip()) != 12 or not raw.strip().isdigit():
+        if len(text) != 12 or not text.isdigit():
             raise ValueError(raw)
-        moment = datetime.strptime(raw.strip(), "%Y%m%d%H%M").replace(tzinfo=UTC)
+        return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=UTC).timestamp()
     except ValueError:
         raise invalid(name, f"{raw!r} is not a UTC time in yyyyMMddHHmm format, e.g. 201709011230") from None
-    return moment.timestamp()
 
 
 def _window(query: Mapping[str, str], account: Account) -> EventQuery:
@@ -144,8 +140,8 @@ def _window(query: Mapping[str, str], account: Account) -> EventQuery:
 
 
 def _page_index(query: Mapping[str, str]) -> int:
-    raw = query.get("pageIndex")
-    if raw is None or raw == "":
+    raw = query.get("pageIndex", "")
+    if not raw:
         return 1
     if not raw.strip().isdigit() or len(raw.strip()) > 9:
         raise invalid("pageIndex", f"{raw!r} is not a page number (1, 2, ...)")

@@ -64,9 +64,9 @@ def parse_ack_flags(raw: str | None) -> dict[str, Scalar]:
     Anything else is refused rather than read in part: unbalanced braces, an empty or repeated entry, an unknown
     flag, or a value other than true or false.
     """
-    if raw is None or not raw.strip():
+    text = (raw or "").strip()
+    if not text:
         return {}
-    text = raw.strip()
     if text.startswith("{") != text.endswith("}") or text.count("{") > 1 or text.count("}") > 1:
         raise f.invalid("ackFlags", f"{raw!r} is not an object literal such as '{{ackOperatorId: true}}'")
     inner = text.removeprefix("{").removesuffix("}")

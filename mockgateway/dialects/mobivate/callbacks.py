@@ -15,13 +15,6 @@ from mockgateway.dialects.mobivate import wire
 from mockgateway.domain.model import Account, HttpCall, Message, MessageStatus, MoMessage, Notification
 
 
-def receipt_status(message: Message, n: Notification) -> wire.WireStatus:
-    """The message's status after ``n``: the notification's own code when it set that status."""
-    if message.status is n.status or (n.status is MessageStatus.RECEIVED and message.status.is_final):
-        return wire.wire_status(n.status, n.code, n.reason)
-    return wire.wire_status(message.status, None, message.reason)
-
-
 def status_calls(message: Message, n: Notification, account: Account) -> list[HttpCall]:
     if n.status is MessageStatus.ACCEPTED or n.part_index != len(message.part_ids) - 1:
         return []
@@ -31,7 +24,11 @@ def status_calls(message: Message, n: Notification, account: Account) -> list[Ht
 
 
 def receipt_payload(message: Message, n: Notification) -> dict[str, Any]:
-    status = receipt_status(message, n)
+    # The message's status after ``n``: the notification's own code when it set that status.
+    if message.status is n.status or (n.status is MessageStatus.RECEIVED and message.status.is_final):
+        status = wire.wire_status(n.status, n.code, n.reason)
+    else:
+        status = wire.wire_status(message.status, None, message.reason)
     return {
         "deliveryMessageId": wire.hex_id(message.id),
         "batchId": message.option("batchId"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from http import HTTPStatus
+from typing import Any
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.mobivate import lists
-from mockgateway.dialects.mobivate.records import campaign_record, sent_record
 from mockgateway.dialects.mobivate.requests import (
     Campaign,
     Outgoing,
@@ -17,14 +17,12 @@ from mockgateway.dialects.mobivate.requests import (
     parse_single,
     send_request,
 )
-from mockgateway.dialects.mobivate.wire import PROVIDER
+from mockgateway.dialects.mobivate.wire import PROVIDER, uuid_of
 from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
 from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
 from mockgateway.service.gateway import Gateway
 
 AccountHandler = Callable[[Gateway, Account, WireRequest], Awaitable[WireResponse]]
-#: The answer of ``GET /auth/test`` to a key that works; any other key gets the usual 401.
-KEY_IS_VALID = {"message": "API Key is valid"}
 #: Statuses whose message is Mobivate's fixed phrase, the HTTP one; 400 and 403 carry the specific problem instead.
 _PHRASED = frozenset({401, 402, 404, 405, 409, 429, 500, 502, 503, 504})
 
@@ -83,10 +81,11 @@ class MobivateDialect:
         return handle
 
     async def test_key(self, request: WireRequest) -> WireResponse:
-        """``GET /auth/test``: whether a key would be let in, checked as every other call checks it."""
+        """``GET /auth/test``: whether a key would be let in, checked as every other call checks it (a key that
+        does not gets the usual 401)."""
         # Integrations call it with ``?api_key=`` as well as with the header.
         self.authenticate(request, legacy=True)
-        return json_response(KEY_IS_VALID)
+        return json_response({"message": "API Key is valid"})
 
     async def send_single(self, request: WireRequest) -> WireResponse:
         account = self.authenticate(request, legacy=True)
@@ -95,8 +94,18 @@ class MobivateDialect:
             raise Forbidden(f"Recipient is opted out: {outgoing.recipient}", field="recipient")
         batch_id = self._gateway.hex_id(32)
         req = send_request(account.name, outgoing, campaign_id=campaign_id, batch_id=batch_id, callbacks=targets)
-        accepted = await self._gateway.send(req)
-        return json_response(sent_record(accepted.messages[0]))
+        message = (await self._gateway.send(req)).messages[0]
+        return json_response(
+            {
+                "id": uuid_of(message.id),
+                "originator": message.origin,
+                "recipient": message.destination,
+                "body": message.text,
+                "routeId": message.option("routeId"),
+                "reference": message.client_ref,
+                "campaignId": message.option("campaignId"),
+            }
+        )
 
 
 async def send_batch(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
@@ -130,6 +139,29 @@ def _recipients(gateway: Gateway, account: Account, campaign: Campaign) -> list[
             continue
         chosen.append(outgoing)
     return chosen
+
+
+def campaign_record(campaign_id: str, campaign: Campaign, accepted: list[Outgoing]) -> dict[str, Any]:
+    return {
+        "id": campaign_id,
+        "name": campaign.name,
+        "routeId": campaign.route_id,
+        "shortenUrls": campaign.shorten_urls,
+        "spreadHours": campaign.spread_hours,
+        "excludeOptouts": campaign.exclude_optouts,
+        "excludeDuplicates": campaign.exclude_duplicates,
+        "scheduleDateTime": campaign.schedule,
+        "recipients": [
+            {
+                "originator": m.originator,
+                "recipient": m.recipient,
+                "text": m.text,
+                "reference": m.reference,
+                "routeId": m.own_route_id,
+            }
+            for m in accepted
+        ],
+    }
 
 
 # -- webhook registration: ``POST /webhooks/receipt | incoming | click`` with ``{"url": ...}``. Mobivate documents the

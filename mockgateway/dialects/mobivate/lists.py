@@ -1,4 +1,4 @@
-"""The account's searchable lists and the query parameters they share (date range, paging and direction).
+"""The account's searchable lists, their records and the query parameters they share (date range, paging, direction).
 
 Message logs: ``GET /message`` (search) and ``GET /message/{id}``, outbound (MT) and incoming (MO). The opt-out
 list: ``/addressbook/optout`` (list, add, delete) and ``DELETE /optout``. The list is the core's, so a handset that
@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
-from mockgateway.dialects.mobivate.records import message_record, mo_record
-from mockgateway.dialects.mobivate.wire import PROVIDER, core_id_of, epoch_ms, parse_date
+from mockgateway.dialects.mobivate.wire import PROVIDER, core_id_of, epoch_ms, hex_id, log_time, parse_date, wire_status
 from mockgateway.domain.errors import InvalidRequest, NotFound
-from mockgateway.domain.model import Account, MessageStatus
+from mockgateway.domain.model import Account, Message, MessageStatus, MoMessage
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.state import OptOut, OptOutVia
+from mockgateway.encoding import segment
 from mockgateway.service.gateway import Gateway
 
 _ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account
@@ -27,6 +27,9 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 10
 DIRECTIONS = ("MO", "MT")
 T = TypeVar("T")
+CURRENCY = "GBP"
+#: Mobivate's prices are per account and not public; a flat made-up price per part keeps costs plausible.
+PRICE_PER_PART = 0.045
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +120,52 @@ async def one(gateway: Gateway, account: Account, request: WireRequest) -> WireR
 
 async def _codes(gateway: Gateway, query: EventQuery) -> dict[tuple[str, MessageStatus], str | None]:
     """The code last reported for each (message, status), so the log names what the receipts said."""
-    notes = await gateway.notifications(query)
-    return {(n.message_id, n.status): n.code for n in notes if n.provider == PROVIDER}
+    return {(n.message_id, n.status): n.code for n in await gateway.notifications(query) if n.provider == PROVIDER}
+
+
+def message_record(message: Message, code: str | None = None) -> dict[str, Any]:
+    """A message log entry; ``code`` is the provider code last reported for the message's status."""
+    parts = len(message.part_ids)
+    # To an opted-out or blacklisted recipient: refused before it was sent, so nothing is billed.
+    refused = message.status is MessageStatus.FAILED and message.reason == "blocked_recipient"
+    return {
+        "id": hex_id(message.id),
+        "created": log_time(message.created_at),
+        "modified": log_time(message.status_at or message.created_at),
+        "originator": message.origin,
+        "recipient": message.destination,
+        "body": message.text,
+        "status": wire_status(message.status, code, message.reason).name,
+        "direction": "MT",
+        "inReplyTo": None,
+        "routeId": message.option("routeId"),
+        "parts": parts,
+        "cost": 0 if refused else round(parts * PRICE_PER_PART, 4),
+        "currency": CURRENCY,
+        "senderReference": message.client_ref,
+        "campaignId": message.option("campaignId"),
+    }
+
+
+def mo_record(mo: MoMessage) -> dict[str, Any]:
+    """An incoming message in the log: received, free of charge."""
+    return {
+        "id": hex_id(mo.id),
+        "created": log_time(mo.received_at),
+        "modified": log_time(mo.received_at),
+        "originator": mo.sender,
+        "recipient": mo.recipient,
+        "body": mo.text,
+        "status": "DELIVERED",
+        "direction": "MO",
+        "inReplyTo": hex_id(mo.in_reply_to) if mo.in_reply_to else None,
+        "routeId": None,
+        "parts": len(segment(mo.text).parts),
+        "cost": 0.0,  # a float like every other cost: typed clients read the field as a decimal
+        "currency": CURRENCY,
+        "senderReference": None,
+        "campaignId": None,
+    }
 
 
 # -- the opt-out list -------------------------------------------------------------------------------------------

@@ -117,15 +117,11 @@ def _batch_message(item: object, name: str, default_route: str) -> Outgoing:
     return Outgoing(
         originator=originator(item.get("originator"), f"{name}.originator"),
         recipient=recipient(item.get("recipient"), f"{name}.recipient"),
-        text=_text(item, f"{name}.text"),
+        text=f.required_str({f"{name}.text": item.get("text")}, f"{name}.text", max_len=MAX_BODY_CHARS),
         route_id=own_route or default_route,
         reference=_optional(item, "reference", f"{name}.reference"),
         own_route_id=own_route,
     )
-
-
-def _text(item: dict[str, Any], name: str) -> str:
-    return f.required_str({name: item.get("text")}, name, max_len=MAX_BODY_CHARS)
 
 
 def _optional(item: dict[str, Any], key: str, name: str, *, required_if_given: bool = False) -> str | None:

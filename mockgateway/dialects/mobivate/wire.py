@@ -30,8 +30,7 @@ def log_time(epoch: float) -> str:
 
 def receipt_time(epoch: float) -> str:
     """Delivery receipts: ``2023-07-28T03:23:22.000+00:00``."""
-    moment = to_datetime(epoch)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+    return to_datetime(epoch).isoformat(timespec="milliseconds")
 
 
 def epoch_ms(epoch: float) -> int:
@@ -74,7 +73,7 @@ class WireStatus:
 
 
 #: A message the gateway took but has not sent yet; no receipt is sent for it (creation is not reported).
-ACCEPTED = WireStatus("ACCEPTED", 2)
+ACCEPTED = WireStatus(name="ACCEPTED", code=2)
 
 
 def wire_status(status: MessageStatus, code: str | None = None, reason: str | None = None) -> WireStatus:
@@ -85,7 +84,7 @@ def wire_status(status: MessageStatus, code: str | None = None, reason: str | No
     # RECEIVED (the handset's confirmation) has no name of its own at Mobivate: it reads as DELIVERED.
     core = MessageStatus.DELIVERED if status is MessageStatus.RECEIVED else status
     row = find_code(PROVIDER, notification_code(PROVIDER, core, reason, code) or "")
-    return WireStatus(row.description, int(row.code)) if row else WireStatus("UNKNOWN", 6)
+    return WireStatus(name=row.description, code=int(row.code)) if row else WireStatus(name="UNKNOWN", code=6)
 
 
 # -- identifiers ------------------------------------------------------------------------------------------

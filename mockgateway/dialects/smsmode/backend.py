@@ -33,7 +33,7 @@ class Backend:
         self._by_token = logins(accounts, wire.PROVIDER, "access_token")
         self._by_key = logins(accounts, wire.PROVIDER, "api_key")
         self._by_pseudo = logins(accounts, wire.PROVIDER, "pseudo")
-        self._sends: OrderedDict[str, tuple[str, tuple[str, ...]]] = OrderedDict()
+        self._sends: OrderedDict[str, tuple[str, ...]] = OrderedDict()  #: message ids by smsID
 
     # -- accounts -------------------------------------------------------------------------------------
     def login(self, params: Mapping[str, str]) -> Account:
@@ -88,7 +88,7 @@ class Backend:
         finally:
             if billed != reserved:
                 await self._spend(account, billed - reserved)
-        self._sends[drafts[0].sms_id] = (account, tuple(m.id for m in messages))
+        self._sends[drafts[0].sms_id] = tuple(m.id for m in messages)
         if len(self._sends) > _INDEX_SIZE:
             self._sends.popitem(last=False)
         return messages
@@ -117,9 +117,9 @@ class Backend:
     async def messages(self, sms_id: str, account: str) -> list[Message]:
         """The messages of one send, in recipient order; 61 "not found" when the account has none by that id."""
         known = self._sends.get(sms_id) if wire.is_sms_id(sms_id) else None
-        if known is not None and known[0] == account:
-            found = [await self.gateway.find_message(message_id) for message_id in known[1]]
-            messages = [m for m in found if m is not None]
+        if known is not None:
+            found = [await self.gateway.find_message(message_id) for message_id in known]
+            messages = [m for m in found if m is not None and m.account == account]
         elif wire.is_sms_id(sms_id):
             page = await self.gateway.messages(MessageQuery(account=account, provider=wire.PROVIDER, limit=2**31))
             messages = [m for m in reversed(page.items) if m.option("smsID") == sms_id]

@@ -1,14 +1,26 @@
-"""smsmode's HTTP API 1.6 at its real paths: plain-text answers ``code | description[ | smsID]``."""
+"""smsmode's HTTP API 1.6 at its real paths: plain-text answers ``code | description[ | smsID]`` and listings."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from email.parser import BytesParser
+from email.policy import HTTP
+from urllib.parse import unquote_to_bytes
 
+from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, Handler, WireRequest, WireResponse, retry_after
-from mockgateway.dialects.smsmode import codes, lists, wire
+from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.backend import Backend, InsufficientCredit
-from mockgateway.dialects.smsmode.forms import request_params, uploaded
-from mockgateway.dialects.smsmode.requests import FILE, missing, parse_batch, parse_http, required
+from mockgateway.dialects.smsmode.callbacks import short_number
+from mockgateway.dialects.smsmode.requests import (
+    FILE,
+    local_minute,
+    missing,
+    parse_batch,
+    parse_http,
+    required,
+    whole_number,
+)
 from mockgateway.dialects.smsmode.wire import PROVIDER
 from mockgateway.domain.errors import (
     BodyTooLarge,
@@ -23,10 +35,15 @@ from mockgateway.domain.errors import (
     Unauthorized,
     UnknownEndpoint,
 )
-from mockgateway.domain.model import Account, Message
+from mockgateway.domain.model import Account, Message, MoMessage
+from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.service.gateway import Gateway
 
 BASE = "/http/1.6"
 _MISSING = "Missing mandatory parameter"
+DEFAULT_COUNT = 50  #: documented default of both lists
+MAX_COUNT = 10_000  #: our limit; smsmode documents none
+_ALL = 2**31
 #: A call of the API, given its parameters and the account they log in to.
 Call = Callable[[WireRequest, dict[str, str], Account], Awaitable[WireResponse]]
 
@@ -142,11 +159,115 @@ class SmsmodeDialect:
         return text("0 | SMS message deleted")
 
     async def sent_list(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
-        return text(await lists.sent_list(self._backend.gateway, account.name, params))
+        """``smsID | sent_date | text | first recipient | credits | recipients |`` per send, newest first."""
+        count = whole_number(params, "offset", DEFAULT_COUNT, 1, MAX_COUNT)
+        query = MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL)
+        sends: dict[str, list[Message]] = {}
+        for message in (await self._backend.gateway.messages(query)).items:
+            sms_id = str(message.option("smsID", ""))
+            if sms_id not in sends and len(sends) == count:
+                break
+            sends.setdefault(sms_id, []).append(message)
+        return text("\n\n".join(_sent_line(sms_id, list(reversed(messages))) for sms_id, messages in sends.items()))
 
     async def reply_list(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
-        window = lists.reply_window(params)
-        return text(await lists.reply_list(self._backend.gateway, account.name, window))
+        """``responseID | reception_date | from | text | to | smsID`` per reply, newest first: a page (``start``,
+        ``offset``: the page size) or those received within two dates (``startDate`` with ``endDate``), not both."""
+        dates = [params.get(name, "").strip() for name in ("startDate", "endDate")]
+        if not any(dates):
+            start = whole_number(params, "start", 0, 0, _ALL)
+            page = slice(start, start + whole_number(params, "offset", DEFAULT_COUNT, 1, MAX_COUNT))
+            query = EventQuery(account=account.name, limit=_ALL)
+        else:
+            if not all(dates):
+                raise f.invalid("startDate" if not dates[0] else "endDate", "startDate and endDate go together")
+            if params.get("start", "").strip() or params.get("offset", "").strip():
+                raise f.invalid("start", "start and offset cannot be used with startDate and endDate")
+            since, until = local_minute(dates[0], "startDate"), local_minute(dates[1], "endDate")
+            if until < since:
+                raise f.invalid("endDate", "must not be before startDate")
+            page = slice(None)  # every reply within the dates
+            query = EventQuery(account=account.name, since=since, until=until, limit=_ALL)
+        gateway = self._backend.gateway
+        replies = [mo for mo in reversed(await gateway.mos(query)) if mo.provider == PROVIDER]
+        return text("\n".join([await _reply_line(gateway, mo) for mo in replies[page]]))
 
     async def _messages(self, params: dict[str, str], account: Account) -> list[Message]:
         return await self._backend.messages(required(params, "smsID").strip(), account.name)
+
+
+# -- parameters: the query string, an urlencoded or a multipart form, each value decoded by ``wire.decode``
+def request_params(request: WireRequest) -> dict[str, str]:
+    """Query and form parameters together (a form's files left out); a form value wins over a query value of the
+    same name."""
+    raw_query = request.raw_query.encode("utf-8", "surrogateescape")
+    params = decode_pairs(raw_query) if raw_query else dict(request.query)
+    if request.body:
+        content_type = request.headers.get("Content-Type", "")
+        if content_type.lower().startswith("multipart/form-data"):  # what PHP's curl sends for an array of fields
+            parts = _parts(content_type, request.body)
+            params.update({name: wire.decode(part) for name, (part, is_file) in parts.items() if not is_file})
+        elif "json" not in content_type.lower():
+            params.update(decode_pairs(request.body))
+    return params
+
+
+def decode_pairs(raw: bytes) -> dict[str, str]:
+    """``a=1&b=caf%E9`` → ``{"a": "1", "b": "café"}``; the last of repeated names wins."""
+    params: dict[str, str] = {}
+    for piece in raw.split(b"&"):
+        if not piece.strip():
+            continue
+        key, _, value = piece.partition(b"=")
+        params[_unquote(key).strip()] = _unquote(value)
+    return params
+
+
+def _unquote(raw: bytes) -> str:
+    return wire.decode(unquote_to_bytes(raw.replace(b"+", b" ")))
+
+
+def uploaded(request: WireRequest, name: str) -> bytes | None:
+    """The bytes of the ``multipart/form-data`` part ``name``, a file or a plain field; None without one."""
+    content_type = request.headers.get("Content-Type", "")
+    if not request.body or not content_type.lower().startswith("multipart/form-data"):
+        return None
+    part = _parts(content_type, request.body).get(name)
+    return part[0] if part else None
+
+
+def _parts(content_type: str, body: bytes) -> dict[str, tuple[bytes, bool]]:
+    """Each part's bytes by name, and whether it is a file."""
+    document = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body
+    )
+    parts: dict[str, tuple[bytes, bool]] = {}
+    if not document.is_multipart():
+        return parts
+    for part in document.walk():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if isinstance(name, str) and isinstance(payload, bytes):
+            parts[name] = (payload, part.get_filename() is not None)
+    return parts
+
+
+# -- the lists, one record per line, fields separated by `` | `` as documented; a line break inside a text would end
+# its record early, so it becomes a space. Sent messages are separated by a blank line, as the public PHP client
+# reads them.
+def one_line(value: str) -> str:
+    return " ".join(value.splitlines())
+
+
+def _sent_line(sms_id: str, messages: list[Message]) -> str:
+    first = messages[0]
+    sent = wire.local_time(first.created_at).strftime("%d/%m/%Y %H:%M")
+    credits = sum(len(message.part_ids) for message in messages)
+    return f"{sms_id} | {sent} | {one_line(first.text)} | {first.destination} | {credits} | {len(messages)} |"
+
+
+async def _reply_line(gateway: Gateway, mo: MoMessage) -> str:
+    replied_to = await gateway.find_message(mo.in_reply_to) if mo.in_reply_to else None
+    sms_id = str(replied_to.option("smsID", "")) if replied_to else ""
+    received = wire.local_time(mo.received_at).strftime("%d%m%Y-%H:%M")
+    return f"{wire.alnum_id(mo.id)} | {received} | {mo.sender} | {one_line(mo.text)} | {short_number(mo)} | {sms_id}"

@@ -13,7 +13,6 @@ from typing import Any
 from mockgateway.clock import to_datetime
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.smsmode import wire
-from mockgateway.dialects.smsmode.forms import text as form_text
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Account, CallbackTarget, Encoding, PartSizes, Scalar, SendRequest
 from mockgateway.encoding import segment
@@ -59,7 +58,14 @@ def required(params: Mapping[str, str], name: str) -> str:
 # -- HTTP API 1.6 --------------------------------------------------------------------------------------
 def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float, method: str) -> Draft:
     text = required(params, "message")
-    destinations = numbers(required(params, "numero"), MAX_GET_NUMBERS if method == "GET" else MAX_POST_NUMBERS)
+    items = [item for item in required(params, "numero").split(",") if item.strip()]
+    limit = MAX_GET_NUMBERS if method == "GET" else MAX_POST_NUMBERS
+    if not items:
+        raise missing("numero")
+    if len(items) > limit:
+        hint = "; send more with POST" if method == "GET" else ""
+        raise f.invalid("numero", f"lists {len(items)} numbers; at most {limit}{hint}")
+    destinations = tuple(wire.msisdn(item, "numero") for item in items)
     classe = params.get("classe_msg", "").strip() or "2"
     if classe not in CLASSES:
         raise f.invalid("classe_msg", "must be 2 (Pro), 4 (reply-able) or 9 (Unicode)")
@@ -82,16 +88,6 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
         send_at=date_envoi(params.get("date_envoi", "").strip(), now),
     )
     return _draft(request, sms_id)
-
-
-def numbers(raw: str, limit: int) -> tuple[str, ...]:
-    items = [item for item in raw.split(",") if item.strip()]
-    if not items:
-        raise missing("numero")
-    if len(items) > limit:
-        hint = "; send more with POST" if limit == MAX_GET_NUMBERS else ""
-        raise f.invalid("numero", f"lists {len(items)} numbers; at most {limit}{hint}")
-    return tuple(wire.msisdn(item, "numero") for item in items)
 
 
 def fit(text: str, ucs2: bool, cap: int) -> tuple[str, bool]:
@@ -142,7 +138,7 @@ def _url(data: Mapping[str, Any], name: str) -> str | None:
 
 def _draft(request: SendRequest, sms_id: str) -> Draft:
     seg = segment(request.text, force_ucs2=request.force_ucs2)
-    return Draft(request, sms_id, len(seg.parts), seg.encoding)
+    return Draft(request=request, sms_id=sms_id, parts=len(seg.parts), encoding=seg.encoding)
 
 
 # -- REST API --------------------------------------------------------------------------------------------
@@ -246,7 +242,7 @@ def parse_batch(raw: bytes, params: Mapping[str, str], account: Account, campaig
 
 def _rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
     """Non-empty CSV records with the file line each starts on; the column names' line is skipped."""
-    reader = csv.reader(io.StringIO(form_text(raw).lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(wire.decode(raw).lstrip("\ufeff")))
     line = 1
     for cells in reader:
         first_line, line = line, reader.line_num + 1

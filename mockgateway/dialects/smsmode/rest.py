@@ -67,15 +67,14 @@ class SmsmodeRestDialect:
     async def get(self, request: WireRequest) -> WireResponse:
         """The message with its current status (not documented publicly; shaped like the send's answer)."""
         account = self._backend.by_api_key(request.headers.get("X-Api-Key"))
-        (message, *_) = await self._backend.messages(request.params.get("messageId", ""), account.name)
+        message = (await self._backend.messages(request.params.get("messageId", ""), account.name))[0]
         now = self._backend.gateway.now()
         code = await self._backend.code(message)
         accepted_at = message.option("acceptedAt")
         accepted = float(accepted_at) if isinstance(accepted_at, int | float) else message.created_at
         body = message_body(message, len(message.part_ids), message.encoding, accepted)
-        scheduled = message.created_at > now
         body["status"] = {
-            "value": codes.rest_value(message.status, message.reason, scheduled=scheduled),
+            "value": codes.rest_value(message.status, message.reason, scheduled=message.created_at > now),
             "code": int(code),
             "description": codes.description(code),
         }

@@ -1,4 +1,4 @@
-"""smsmode's wire conventions shared by both of its APIs: ids, numbers, times and network codes."""
+"""smsmode's wire conventions shared by both of its APIs: text, ids, numbers, times and network codes."""
 
 from __future__ import annotations
 
@@ -26,15 +26,21 @@ _SMS_ID = re.compile(r"^[0-9A-Za-z]{12}$")
 _SENDER = re.compile(r"^[0-9A-Za-z._&-]{1,11}$")
 
 
-def _paris() -> tzinfo:
-    # smsmode is a French service: its dates are French local time. Without a tz database, UTC is the best guess.
+# smsmode is a French service: its dates are French local time. Without a tz database, UTC is the best guess.
+try:
+    LOCAL_TZ: tzinfo = ZoneInfo("Europe/Paris")
+except ZoneInfoNotFoundError:
+    LOCAL_TZ = UTC
+
+
+def decode(raw: bytes) -> str:
+    """A value's bytes as text: UTF-8 or, when they are not valid UTF-8, ISO-8859-15. smsmode asks for ``message``
+    in ISO-8859-15 (its samples run ``iconv UTF-8 → ISO-8859-15`` before ``urlencode``) while Unicode messages
+    (``classe_msg=9``) come in UTF-8."""
     try:
-        return ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:
-        return UTC
-
-
-LOCAL_TZ = _paris()
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("iso-8859-15")
 
 
 def new_sms_id(rng: Random) -> str:

@@ -27,8 +27,7 @@ def status_code(notification: Notification) -> str:
     """``messagestatuscode``, always in the status's range (a retry is 603, never a 5xx failure): the scenario's
     code when it is a TextApp one of that range, else the reason's, else the status's."""
     status = notification.status
-    code = notification_code(PROVIDER, status, notification.reason, notification.code)
-    return code or _NO_ROW.get(status, "599")
+    return notification_code(PROVIDER, status, notification.reason, notification.code) or _NO_ROW.get(status, "599")
 
 
 def code_for_status(status: MessageStatus) -> str:
@@ -60,26 +59,21 @@ def status_query(message: Message, notification: Notification) -> list[tuple[str
 def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> list[HttpCall]:
     """A reply to a replyMethodID 5 message goes to its ``replyData`` URL; any other reply goes to the
     account's reply URL when it has one (replyMethodID 3 replies also wait for GetSMSReply)."""
-    target = reply_target(replied_to) or account.mo_callback
-    return [] if target is None else [query_get(target, with_query(target.url, reply_query(mo)))]
-
-
-def reply_target(replied_to: Message | None) -> CallbackTarget | None:
-    if replied_to is None or replied_to.provider != PROVIDER or replied_to.option("replyMethodID") != URL:
-        return None
-    url = replied_to.option("replyData")
-    return CallbackTarget(url=url) if isinstance(url, str) else None
-
-
-def reply_query(mo: MoMessage) -> list[tuple[str, str]]:
+    target = account.mo_callback
+    if replied_to is not None and replied_to.provider == PROVIDER and replied_to.option("replyMethodID") == URL:
+        url = replied_to.option("replyData")
+        target = CallbackTarget(url=url) if isinstance(url, str) else target
+    if target is None:
+        return []
     received = to_datetime(mo.received_at)
-    return [
+    query = [
         ("originator", f"+{mo.sender}"),
         ("destination", international(mo.recipient)),
         ("date", received.strftime("%d/%m/%Y")),
         ("time", received.strftime("%H:%M:%S")),
         ("body", mo.text),
     ]
+    return [query_get(target, with_query(target.url, query))]
 
 
 def international(number: str) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from mockgateway.dialects.base import WireResponse
@@ -40,21 +41,15 @@ METHOD_NOT_FOUND = 365
 WRONG_DESTINATION = 361
 PARAMETER_ERROR = 399
 
-#: The published table (developer.textapp.net, Transaction Codes), word for word.
+#: The published table (developer.textapp.net, Transaction Codes), word for word: the codes this service answers.
 TRANSACTION_CODES: dict[int, str] = {
-    0: "Authentication succeeded",
     1: "Transaction OK",
     2: "Transaction failure reason unknown",
     3: "Transaction returns no result",
-    4: "Transaction returns too many results",
     5: "Amount of transactions per second exceeded",
     6: "Method in maintenance",
-    200: "Account not found",
     201: "User not authorised",
-    202: "IP address not found",
-    203: "Account suspended",
     204: "Insufficient credits",
-    205: "Credits threshold reached",
     301: "External login missing",
     302: "Password missing",
     303: "Client billing reference missing",
@@ -64,12 +59,9 @@ TRANSACTION_CODES: dict[int, str] = {
     307: "Body missing",
     308: "Reply data missing",
     309: "Inbound service number missing",
-    310: "Premium inbound service shortcode missing",
     311: "Validity is missing",
-    312: "ID(s) missing",
     313: "Character set missing",
     314: "Reply method missing",
-    315: "RBID missing",
     330: "Client billing reference too long",
     331: "Client message reference too long",
     332: "Originator too long",
@@ -91,35 +83,22 @@ TRANSACTION_CODES: dict[int, str] = {
 class TextAppError(InvalidRequest):
     """A refused call with the transaction code TextApp answers it with; ``detail`` names the parameter."""
 
-    def __init__(
-        self,
-        tx_code: int,
-        detail: str,
-        *,
-        field: str | None = None,
-        destinations: tuple[tuple[str, int], ...] = (),
-    ) -> None:
+    def __init__(self, tx_code: int, detail: str, *, field: str | None = None, table: Table | None = None) -> None:
         super().__init__(detail, field=field)
         self.tx_code = tx_code
-        self.destinations = destinations  #: (number, code) per destination, when the call got that far
+        self.table = table  #: the destinations, when the call got that far
 
 
-def refuse(code: int, name: str, problem: str, *, destinations: tuple[tuple[str, int], ...] = ()) -> TextAppError:
+def refuse(code: int, name: str, problem: str, *, table: Table | None = None) -> TextAppError:
     """The refusal of parameter ``name`` with transaction ``code``: ``"name: problem"``, naming the parameter."""
-    return TextAppError(code, f"{name}: {problem}", field=name, destinations=destinations)
+    return TextAppError(code, f"{name}: {problem}", field=name, table=table)
 
 
-def describe(code: int, detail: str | None = None) -> str:
-    """The published text for ``code``, followed by what exactly was wrong."""
-    text = TRANSACTION_CODES.get(code, TRANSACTION_CODES[FAILURE])
-    return f"{text} ({detail})" if detail else text
-
-
-def transaction_for(error: GatewayError) -> tuple[int, str, int]:
-    """(transaction code, description, HTTP status) for any error a call can end with."""
+def failure(error: GatewayError) -> Outcome:
+    """The answer to any error a call can end with."""
     if isinstance(error, UnknownEndpoint | MethodNotAllowed):
         # No method answers there: the service's own "method not found", with the HTTP status telling why.
-        return METHOD_NOT_FOUND, describe(METHOD_NOT_FOUND, error.detail), error.http_status
+        return Outcome(code=METHOD_NOT_FOUND, detail=error.detail, http_status=error.http_status)
     if isinstance(error, QuotaExceeded):
         code = INSUFFICIENT_CREDITS
     elif isinstance(error, TextAppError):
@@ -137,7 +116,8 @@ def transaction_for(error: GatewayError) -> tuple[int, str, int]:
     # TextApp reports refusals in the transaction code; only the gateway failing itself, or a body larger than
     # the server reads (refused before the service sees the call), is an HTTP error.
     status = error.http_status if error.http_status >= 500 or isinstance(error, BodyTooLarge) else 200
-    return code, describe(code, error.detail), status
+    table = error.table if isinstance(error, TextAppError) else None
+    return Outcome(code=code, detail=error.detail, table=table, http_status=status)
 
 
 #: Characters XML 1.0 cannot carry at all; a handset's reply could contain them.
@@ -152,28 +132,33 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
-    root: str  #: e.g. "SendSMSResponse"
-    code: int
-    description: str
+    code: int = OK
+    detail: str | None = None  #: what exactly was wrong, after the code's published text
     table: Table | None = None
     http_status: int = 200
-    #: Single values after the transaction, e.g. ("CreditLeft", "175.60"); one CSV line holds them all.
-    fields: tuple[tuple[str, str], ...] = ()
+    #: Single values after the transaction, e.g. CreditLeft: 175.60; one CSV line holds them all.
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:
+        text = TRANSACTION_CODES.get(self.code, TRANSACTION_CODES[FAILURE])
+        return f"{text} ({self.detail})" if self.detail else text
 
 
-def render(outcome: Outcome, *, as_csv: bool) -> WireResponse:
+def render(root: str, outcome: Outcome, *, as_csv: bool) -> WireResponse:
+    """``outcome`` as the answer ``root`` (e.g. ``SendSMSResponse``) names in XML."""
     if as_csv:
         return WireResponse(outcome.http_status, to_csv(outcome).encode("utf-8"), "text/plain; charset=utf-8")
-    return WireResponse(outcome.http_status, to_xml(outcome).encode("utf-8"), "text/xml; charset=utf-8")
+    return WireResponse(outcome.http_status, to_xml(root, outcome).encode("utf-8"), "text/xml; charset=utf-8")
 
 
-def to_xml(outcome: Outcome) -> str:
+def to_xml(root: str, outcome: Outcome) -> str:
     parts = [
-        f"<{outcome.root}><Transaction><Code>{outcome.code}</Code>",
+        f"<{root}><Transaction><Code>{outcome.code}</Code>",
         f"<Description>{_text(outcome.description)}</Description></Transaction>",
-        *(f"<{name}>{_text(value)}</{name}>" for name, value in outcome.fields),
+        *(f"<{name}>{_text(value)}</{name}>" for name, value in outcome.fields.items()),
     ]
     table = outcome.table
     if table is not None:
@@ -182,7 +167,7 @@ def to_xml(outcome: Outcome) -> str:
             cells = "".join(f"<{name}>{_text(value)}</{name}>" for name, value in zip(table.columns, row, strict=True))
             parts.append(f"<{table.item}>{cells}</{table.item}>")
         parts.append(f"</{table.container}>")
-    parts.append(f"</{outcome.root}>")
+    parts.append(f"</{root}>")
     return "".join(parts)
 
 
@@ -191,7 +176,7 @@ def to_csv(outcome: Outcome) -> str:
     out.write(f"#{outcome.code}#{' '.join(outcome.description.split())}\r\n")  # on one line
     writer = csv.writer(out, lineterminator="\r\n")
     if outcome.fields:
-        writer.writerow(value for _, value in outcome.fields)
+        writer.writerow(outcome.fields.values())
     if outcome.table is not None:
         writer.writerows(outcome.table.rows)
     return out.getvalue()

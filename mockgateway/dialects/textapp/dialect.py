@@ -5,32 +5,29 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable, Sequence
 
+from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
-from mockgateway.dialects.textapp import inbound
-from mockgateway.dialects.textapp.callbacks import code_for_status, status_code
+from mockgateway.dialects.textapp.callbacks import code_for_status, international, status_code
 from mockgateway.dialects.textapp.codes import (
     NO_RESULT,
     NOT_AUTHORISED,
-    OK,
     PROVIDER,
     Outcome,
     Table,
     TextAppError,
-    describe,
+    failure,
     refuse,
     render,
-    transaction_for,
 )
-from mockgateway.dialects.textapp.params import Params
-from mockgateway.dialects.textapp.sendsms import ParsedSend, parse_send
+from mockgateway.dialects.textapp.params import Params, number_digits
+from mockgateway.dialects.textapp.sendsms import STORED, destinations_table, parse_send
 from mockgateway.domain.errors import Forbidden, GatewayError
-from mockgateway.domain.model import Account, Message, MessageStatus, Notification
+from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.reasons import CODES
 from mockgateway.service.gateway import Gateway
 
 PATH = "/webservice/httpservice.aspx"
-DESTINATION_COLUMNS = ("Number", "Code")
 #: Every account's balance at start-up; each SMS part sent takes one credit. A reset refills it.
 START_CREDITS = 10_000
 
@@ -38,25 +35,18 @@ Method = Callable[[Params, Account], Awaitable[Outcome]]
 #: Roots that are not the method's name and "Response": TextApp writes "Credit" singular in this one.
 _ROOTS = {"GetCreditsLeft": "GetCreditLeftResponse"}
 
+INBOUND_COLUMNS = ("ID", "Originator", "Destination", "Keyword", "Date", "Time", "Body", "Network")
+REPLY_COLUMNS = ("ID", "ClientMessageReference", "Originator", "Destination", "Date", "Time", "Body", "OriginalBody")
+MAX_NUMBER = 16
+MAX_KEYWORD = 20
 STATUS_COLUMNS = ("CurrentPart", "TotalPart", "Destination", "StatusCode", "StatusName", "StatusDescription")
-#: Enough to reach every message the store still keeps.
+#: Enough to reach every message and reply the store still keeps.
 _ALL = 2**31
 
 #: TextApp's published delivery statuses (its StatusNotificationUrl page), as the catalogue words them.
 STATUS_DESCRIPTIONS: dict[str, str] = {row.code: row.description for row in CODES if row.provider == PROVIDER}
 #: The group each code's first digit puts it in: 4xx final successful, 5xx final unsuccessful, 6xx intermediate.
 STATUS_NAMES = {"4": "Delivered", "5": "Failed", "6": "Pending"}
-#: The group a part's status must be reported in: a final part never reads as still in progress.
-_GROUP = {
-    MessageStatus.ACCEPTED: "6",
-    MessageStatus.SENT: "6",
-    MessageStatus.RETRYING: "6",
-    MessageStatus.DELIVERED: "4",
-    MessageStatus.RECEIVED: "4",
-    MessageStatus.FAILED: "5",
-}
-#: Only should the catalogue give a status no code of its group.
-_DEFAULTS = {"4": "400", "5": "511", "6": "601"}
 
 
 class TextAppDialect:
@@ -82,13 +72,13 @@ class TextAppDialect:
 
     def render_error(self, error: GatewayError) -> WireResponse:
         """For failures before the call could be read (e.g. a body too large): XML, TextApp's default."""
-        return render(_failure("Response", error), as_csv=False)
+        return render("Response", failure(error), as_csv=False)
 
     async def http_service(self, request: WireRequest) -> WireResponse:
         as_csv = False
         root = "Response"
         try:
-            params = Params.from_request(request)
+            params = Params(request)
             method = (params.get("method") or "").strip()
             name, handler = self._methods.get(method.lower(), ("", None))
             root = _ROOTS.get(name, f"{name}Response")
@@ -98,24 +88,23 @@ class TextAppDialect:
                 raise refuse(365, "method", f"{method!r} is not one of {known}")
             outcome = await handler(params, self.authenticate(params))
         except GatewayError as error:
-            outcome = _failure(root, error)
-        return render(outcome, as_csv=as_csv)
+            outcome = failure(error)
+        return render(root, outcome, as_csv=as_csv)
 
     async def send_sms(self, params: Params, account: Account) -> Outcome:
         parsed = parse_send(params, account.name)
         accepted = await self._gateway.send(parsed.request)
         parts = sum(len(message.part_ids) for message in accepted.messages)
         await self._gateway.spend_credits(account.name, PROVIDER, parts)
-        return _sent("SendSMSResponse", parsed)
+        return Outcome(table=destinations_table(parsed.destinations))
 
     async def test_send_sms(self, params: Params, account: Account) -> Outcome:
         """Checked exactly as SendSMS, the sender name included, and answered the same; nothing is sent."""
         parsed = parse_send(params, account.name)
-        if not account.owns_origin(parsed.request.origin):
-            raise Forbidden(
-                f"originator: {parsed.request.origin!r} is not registered to this account", field="originator"
-            )
-        return _sent("TestSendSMSResponse", parsed)
+        origin = parsed.request.origin
+        if not account.owns_origin(origin):
+            raise Forbidden(f"originator: {origin!r} is not registered to this account", field="originator")
+        return Outcome(table=destinations_table(parsed.destinations))
 
     async def get_sms_status(self, params: Params, account: Account) -> Outcome:
         """The current status of every part of every destination of a message, found by the
@@ -124,30 +113,81 @@ class TextAppDialect:
         page = await self._gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
         messages = [message for message in reversed(page.items) if message.client_ref == reference]  # oldest first
         if not messages:
-            detail = f"clientMessageReference: no message was sent with {reference!r}"
-            return Outcome("GetSMSStatusResponse", NO_RESULT, describe(NO_RESULT, detail))
-        return Outcome("GetSMSStatusResponse", OK, describe(OK), await statuses_table(self._gateway, messages))
+            return Outcome(code=NO_RESULT, detail=f"clientMessageReference: no message was sent with {reference!r}")
+        rows: list[tuple[str, ...]] = []
+        for message in messages:
+            notifications = await self._gateway.notifications(EventQuery(message_id=message.id, limit=_ALL))
+            latest = {n.part_index: n for n in notifications}  # oldest first: the last of each part wins
+            total = len(message.part_ids)
+            for index in range(total):
+                code = part_code(message.part_status(index), latest.get(index))
+                name, description = STATUS_NAMES[code[0]], STATUS_DESCRIPTIONS[code]
+                rows.append((str(index + 1), str(total), f"+{message.destination}", code, name, description))
+        return Outcome(table=Table("Statuses", "Status", STATUS_COLUMNS, tuple(rows)))
 
     async def get_sms_inbound(self, params: Params, account: Account) -> Outcome:
-        number = inbound.check_number(params.given("number"))
-        keyword = inbound.check_keyword(params.given("keyword"))
-        found = await inbound.take_inbound(self._gateway, account.name, number, keyword)
-        if not found:
-            return Outcome("GetSMSInboundResponse", NO_RESULT, describe(NO_RESULT, f"number: nothing new for {number}"))
-        return Outcome("GetSMSInboundResponse", OK, describe(OK), inbound.inbound_table(found))
+        """New messages (replies as well) to one of the account's inbound numbers, written as any of ``+44…``,
+        ``0044…``, ``44…`` or a short code, each handed out once; with ``keyword``, only those whose first word
+        it is."""
+        number = params.given("number")
+        if number is None:
+            raise refuse(309, "number", "required, the inbound number or short code")
+        number = number.strip()
+        wanted = number_digits(number)
+        if len(wanted) > MAX_NUMBER:
+            raise refuse(335, "number", f"at most {MAX_NUMBER} digits")
+        keyword = (params.given("keyword") or "").strip()
+        if len(keyword) > MAX_KEYWORD:
+            raise refuse(336, "keyword", f"at most {MAX_KEYWORD} characters")
+        found = [
+            mo
+            for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL))
+            if number_digits(mo.recipient) == wanted and (not keyword or mo.keyword == keyword.upper())
+        ]
+        fresh = set(await self._gateway.hand_out(account.name, "textapp:inbound", [mo.id for mo in found]))
+        if not fresh:
+            return Outcome(code=NO_RESULT, detail=f"number: nothing new for {number}")
+        # The gateway has no operator behind a handset, so Network stays empty.
+        rows = [
+            (mo.id, f"+{mo.sender}", international(mo.recipient), mo.keyword, *_received(mo), mo.text, "")
+            for mo in found
+            if mo.id in fresh
+        ]
+        return Outcome(table=Table("SMSInbounds", "InboundSMS", INBOUND_COLUMNS, tuple(rows)))
 
     async def get_credits_left(self, params: Params, account: Account) -> Outcome:
         left = max(START_CREDITS - await self._gateway.spend_credits(account.name, PROVIDER, 0), 0)
-        return Outcome(_ROOTS["GetCreditsLeft"], OK, describe(OK), fields=(("CreditLeft", f"{left:.2f}"),))
+        return Outcome(fields={"CreditLeft": f"{left:.2f}"})
 
     async def test_service(self, params: Params, account: Account) -> Outcome:
-        fields = (("Company", ""), ("Status", "Service Running"))
-        return Outcome("TestServiceResponse", OK, describe(OK), fields=fields)
+        return Outcome(fields={"Company": "", "Status": "Service Running"})
 
     async def get_sms_reply(self, params: Params, account: Account) -> Outcome:
+        """New replies to the account's replyMethodID 3 messages, each handed out once, for one
+        ``clientMessageReference`` or (blank) all."""
         reference = params.given("clientMessageReference")
-        replies = await inbound.take_replies(self._gateway, account.name, reference.strip() if reference else None)
-        return Outcome("GetSMSReplyResponse", OK, describe(OK), inbound.replies_table(replies))
+        found = []
+        for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL)):
+            message = await self._gateway.find_message(mo.in_reply_to) if mo.in_reply_to else None  # None: purged
+            if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
+                continue
+            if reference is None or message.client_ref == reference.strip():
+                found.append((mo, message))
+        fresh = set(await self._gateway.hand_out(account.name, "textapp:replies", [mo.id for mo, _ in found]))
+        replies = [(mo, message) for mo, message in found if mo.id in fresh]
+        rows = [
+            (
+                str(number),
+                message.client_ref or "",
+                f"+{mo.sender}",
+                international(mo.recipient),
+                *_received(mo),
+                mo.text,
+                message.text,
+            )
+            for number, (mo, message) in enumerate(replies, start=1)
+        ]
+        return Outcome(table=Table("Replies", "Reply", REPLY_COLUMNS, tuple(rows)))
 
     def authenticate(self, params: Params) -> Account:
         login = params.required("externalLogin", 301)
@@ -161,34 +201,16 @@ class TextAppDialect:
         return account
 
 
-def _sent(root: str, parsed: ParsedSend) -> Outcome:
-    rows = tuple((d.number, str(d.code)) for d in parsed.destinations)
-    return Outcome(root, OK, describe(OK), Table("Destinations", "Destination", DESTINATION_COLUMNS, rows))
-
-
-def _failure(root: str, error: GatewayError) -> Outcome:
-    code, description, status = transaction_for(error)
-    destinations = error.destinations if isinstance(error, TextAppError) else ()
-    table = Table("Destinations", "Destination", DESTINATION_COLUMNS, tuple((n, str(c)) for n, c in destinations))
-    return Outcome(root, code, description, table if destinations else None, status)
-
-
-async def statuses_table(gateway: Gateway, messages: list[Message]) -> Table:
-    rows: list[tuple[str, ...]] = []
-    for message in messages:
-        notifications = await gateway.notifications(EventQuery(message_id=message.id, limit=_ALL))
-        latest = {n.part_index: n for n in notifications}  # oldest first: the last of each part wins
-        total = len(message.part_ids)
-        for index in range(total):
-            code = part_code(message.part_status(index), latest.get(index))
-            name = STATUS_NAMES[code[0]]
-            rows.append((str(index + 1), str(total), f"+{message.destination}", code, name, STATUS_DESCRIPTIONS[code]))
-    return Table("Statuses", "Status", STATUS_COLUMNS, tuple(rows))
-
-
 def part_code(status: MessageStatus, latest: Notification | None) -> str:
     """The code the part's latest notification carried, when it is a published one in the group of the part's
     status; else the status's own code (a part with no notification yet is 601 "Sending")."""
-    group = _GROUP[status]
-    candidates = (status_code(latest) if latest is not None else None, code_for_status(status))
-    return next((code for code in candidates if code in STATUS_DESCRIPTIONS and code[0] == group), _DEFAULTS[group])
+    # The group the part's status must be reported in: a final part never reads as still in progress.
+    group = "5" if status is MessageStatus.FAILED else "4" if status.is_final else "6"
+    own = status_code(latest) if latest is not None else None
+    return own if own in STATUS_DESCRIPTIONS and own[0] == group else code_for_status(status)
+
+
+def _received(mo: MoMessage) -> tuple[str, str]:
+    """The Date and Time columns."""
+    received = to_datetime(mo.received_at)
+    return received.strftime("%Y-%m-%d"), received.strftime("%H:%M:%S")

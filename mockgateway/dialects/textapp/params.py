@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
 from mockgateway.dialects.base import WireRequest
@@ -20,23 +19,18 @@ def number_digits(value: str) -> str:
 
 class Params:
     """Looked up case-insensitively, as the ASP.NET service does (clients send ``externallogin`` as often
-    as ``externalLogin``). A name given twice has its values joined with commas, again as ASP.NET does."""
+    as ``externalLogin``). A name given twice has its values joined with commas, again as ASP.NET does. The query
+    string wins over the form body for a name given in both."""
 
-    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, request: WireRequest) -> None:
+        query_names = {name.lower() for name in request.query}
+        form = [(name, value) for name, value in _form(request) if name.lower() not in query_names]
         values: dict[str, str] = {}
-        for name, value in pairs:
+        # aiohttp's query is a multidict: ``items()`` yields every value of a repeated name.
+        for name, value in [*request.query.items(), *form]:
             key = name.lower()
             values[key] = f"{values[key]},{value}" if key in values else value
         self._values = values
-
-    @classmethod
-    def from_request(cls, request: WireRequest) -> Params:
-        """The query string wins over the form body for a name given in both. aiohttp's query is a multidict,
-        so ``items()`` yields every value of a repeated name."""
-        form = _form(request)
-        query_names = {name.lower() for name in request.query}
-        pairs = [(name, value) for name, value in form if name.lower() not in query_names]
-        return cls([*request.query.items(), *pairs])
 
     def get(self, name: str) -> str | None:
         return self._values.get(name.lower())
@@ -56,11 +50,9 @@ class Params:
     def wants_csv(self) -> bool:
         """``returnCSVString``: true or false in any case; absent or empty means XML."""
         raw = (self.get(CSV_FLAG) or "").strip().lower()
-        if raw in ("", "false"):
-            return False
-        if raw == "true":
-            return True
-        raise refuse(366, CSV_FLAG, f"{self.get(CSV_FLAG)!r} is not true or false")
+        if raw not in ("", "false", "true"):
+            raise refuse(366, CSV_FLAG, f"{self.get(CSV_FLAG)!r} is not true or false")
+        return raw == "true"
 
 
 def _form(request: WireRequest) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from mockgateway.dialects.fields import compact
-from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, refuse
+from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, Table, refuse
 from mockgateway.dialects.textapp.params import Params, number_digits
 from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
 from mockgateway.encoding import is_gsm7, segment
@@ -46,14 +46,6 @@ class Destination:
     written: str
     digits: str | None  #: E.164 digits; None when the number is in the wrong format
 
-    @property
-    def number(self) -> str:
-        return f"+{self.digits}" if self.digits else self.written
-
-    @property
-    def code(self) -> int:
-        return OK if self.digits else WRONG_DESTINATION
-
 
 @dataclass(frozen=True, slots=True)
 class ParsedSend:
@@ -65,7 +57,10 @@ def parse_send(params: Params, account: str) -> ParsedSend:
     """Every parameter checked in the order the module docstring gives."""
     billing = params.required("clientBillingReference", 303)
     reference = params.required("clientMessageReference", 304)
-    entries = _entries(params)
+    # Clients join numbers with ',' or ';'. Blank entries (a trailing comma) are skipped rather than refused.
+    entries = tuple(entry for entry in _SEPARATORS.split(params.get("destinations") or "") if entry.strip())
+    if not entries:
+        raise refuse(306, "destinations", "required, one or more numbers separated by ',' or ';'")
     body = params.required("body", 307)
     validity_raw = params.required("validity", 311)
     charset_raw = params.required("characterSetID", 313)
@@ -77,12 +72,14 @@ def parse_send(params: Params, account: str) -> ParsedSend:
     reply_data = _reply_data(params.given("replyData"), method)
     _max_length(billing, "clientBillingReference", 330)
     _max_length(reference, "clientMessageReference", 331)
-    text = body if charset == UNICODE else gsm_only(body)
+    # characterSetID 2 sends GSM 03.38: a character outside it becomes '?', as on a GSM-only route.
+    text = body if charset == UNICODE or is_gsm7(body) else "".join(ch if is_gsm7(ch) else "?" for ch in body)
     _fits(text, charset)
     if len(entries) > MAX_DESTINATIONS:
         raise refuse(333, "destinations", f"{len(entries)} numbers, at most {MAX_DESTINATIONS}")
-    # None: absent (the account's URL applies); "": given empty, no notifications
-    status_url = _status_url(params.get("statusNotificationUrl"))
+    status_url = params.get("statusNotificationUrl")  # None: absent, the account's URL applies
+    if status_url is not None:  # "": given empty, no notifications
+        status_url = _url(status_url.strip(), "statusNotificationUrl") if status_url.strip() else ""
     destinations = tuple(destination(entry) for entry in entries)
     usable = tuple(d.digits for d in destinations if d.digits)
     if not usable:
@@ -90,7 +87,7 @@ def parse_send(params: Params, account: str) -> ParsedSend:
             WRONG_DESTINATION,
             "destinations",
             "no number is in international format such as +447700900123",
-            destinations=tuple((d.number, d.code) for d in destinations),
+            table=destinations_table(destinations),
         )
     options: dict[str, Scalar] = {
         "clientBillingReference": billing,
@@ -114,7 +111,13 @@ def parse_send(params: Params, account: str) -> ParsedSend:
         callbacks=(CallbackTarget(url=status_url),) if status_url else (),
         options=compact(options),
     )
-    return ParsedSend(request, destinations)
+    return ParsedSend(request=request, destinations=destinations)
+
+
+def destinations_table(destinations: tuple[Destination, ...]) -> Table:
+    """Each destination's international number and OK, or as written and WRONG_DESTINATION."""
+    rows = tuple((f"+{d.digits}", str(OK)) if d.digits else (d.written, str(WRONG_DESTINATION)) for d in destinations)
+    return Table("Destinations", "Destination", ("Number", "Code"), rows)
 
 
 def destination(entry: str) -> Destination:
@@ -131,41 +134,21 @@ def originator(raw: str | None, method: int) -> str:
     if raw is None:
         raise refuse(305, "originator", f"required with replyMethodID {method}")
     value = raw.strip()
-    digits = _phone_digits(value)
+    digits = number_digits(value)
+    phone = digits.isascii() and digits.isdigit() and len(digits) >= 3
     if method == NUMBER:
-        if digits is None:
+        if not phone:
             raise refuse(360, "originator", f"{value!r} is not a phone number, which replyMethodID 4 sends from")
         if len(digits) > MAX_NUMBER_ORIGINATOR:
             raise refuse(332, "originator", f"at most {MAX_NUMBER_ORIGINATOR} digits")
         return f"+{digits}" if value.startswith(("+", "00")) else digits
     if len(value) > MAX_ALPHA_ORIGINATOR:
-        if digits is not None and len(digits) <= MAX_NUMBER_ORIGINATOR:
+        if phone and len(digits) <= MAX_NUMBER_ORIGINATOR:
             raise refuse(360, "originator", f"{value!r} is a phone number; send it with replyMethodID 4")
         raise refuse(332, "originator", f"at most {MAX_ALPHA_ORIGINATOR} characters")
     if not _ALPHA.match(value):
         raise refuse(360, "originator", f"{value!r} must be letters, digits, spaces and . & _ - with replyMethodID 1")
     return value
-
-
-def _phone_digits(value: str) -> str | None:
-    text = number_digits(value)
-    return text if text.isascii() and text.isdigit() and len(text) >= 3 else None
-
-
-def gsm_only(text: str) -> str:
-    """characterSetID 2 sends GSM 03.38: a character outside it becomes '?', as on a GSM-only route."""
-    if is_gsm7(text):
-        return text
-    return "".join(ch if is_gsm7(ch) else "?" for ch in text)
-
-
-def _entries(params: Params) -> tuple[str, ...]:
-    # Clients join numbers with ',' or ';'. Blank entries (a trailing comma) are skipped rather than refused.
-    raw = params.get("destinations") or ""
-    entries = tuple(entry for entry in _SEPARATORS.split(raw) if entry.strip())
-    if not entries:
-        raise refuse(306, "destinations", "required, one or more numbers separated by ',' or ';'")
-    return entries
 
 
 def _number(raw: str, name: str, allowed: range | tuple[int, ...], code: int) -> int:
@@ -197,12 +180,6 @@ def _url(value: str, name: str) -> str:
     if not value.lower().startswith(("http://", "https://")) or len(value) > MAX_URL or " " in value:
         raise refuse(PARAMETER_ERROR, name, f"must be an http(s) URL of at most {MAX_URL} characters")
     return value
-
-
-def _status_url(raw: str | None) -> str | None:
-    if raw is None or not raw.strip():
-        return None if raw is None else ""
-    return _url(raw.strip(), "statusNotificationUrl")
 
 
 def _max_length(value: str, name: str, code: int) -> None:
