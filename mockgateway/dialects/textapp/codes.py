@@ -41,15 +41,21 @@ METHOD_NOT_FOUND = 365
 WRONG_DESTINATION = 361
 PARAMETER_ERROR = 399
 
-#: The published table (developer.textapp.net, Transaction Codes), word for word: the codes this service answers.
+#: The published table (developer.textapp.net, Transaction Codes), word for word.
 TRANSACTION_CODES: dict[int, str] = {
+    0: "Authentication succeeded",
     1: "Transaction OK",
     2: "Transaction failure reason unknown",
     3: "Transaction returns no result",
+    4: "Transaction returns too many results",
     5: "Amount of transactions per second exceeded",
     6: "Method in maintenance",
+    200: "Account not found",
     201: "User not authorised",
+    202: "IP address not found",
+    203: "Account suspended",
     204: "Insufficient credits",
+    205: "Credits threshold reached",
     301: "External login missing",
     302: "Password missing",
     303: "Client billing reference missing",
@@ -59,9 +65,12 @@ TRANSACTION_CODES: dict[int, str] = {
     307: "Body missing",
     308: "Reply data missing",
     309: "Inbound service number missing",
+    310: "Premium inbound service shortcode missing",
     311: "Validity is missing",
+    312: "ID(s) missing",
     313: "Character set missing",
     314: "Reply method missing",
+    315: "RBID missing",
     330: "Client billing reference too long",
     331: "Client message reference too long",
     332: "Originator too long",
