@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,10 @@ _SERVER_KEYS = {"max_connections", "client_timeout", "max_header_size", "workers
 MIN_HEADER_SIZE = 1024
 _OAUTH_KEYS = {"access_token_ttl", "refresh_token_ttl"}
 _LIVELINK_KEYS = {"status_list_key"}
+
+
+#: The settings that are lengths of time, in the order ``Settings.validate`` names the first one found wrong.
+DURATIONS = ("retention_s", "access_token_ttl_s", "refresh_token_ttl_s", "client_timeout_s", "takeover_after_s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +133,7 @@ class Settings:
             raise ConfigError(f"max_connections: {self.max_connections} is not a whole number above zero")
         if self.max_header_size < MIN_HEADER_SIZE:
             raise ConfigError(f"max_header_size: {self.max_header_size} is less than {MIN_HEADER_SIZE} bytes")
-        for name in (setting.name for setting in fields(self) if setting.name.endswith("_s")):  # the durations
+        for name in DURATIONS:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name.removesuffix('_s')}: must be longer than zero")
 

@@ -219,6 +219,8 @@ class Metrics:
             unsubscribe()
             if flusher is not None:
                 await stop(flusher)
+                if not flusher.cancelled() and (failure := flusher.exception()) is not None:
+                    raise failure  # the count stopped being written: say so when the worker stops
 
     # -- the text format ----------------------------------------------------------------------------------
     def render(self) -> bytes:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from mockgateway import __version__
+from mockgateway.bootstrap import build_gateway
+from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
+from mockgateway.http import metrics
 from mockgateway.http.app import create_app
 from tests.http.test_admin_wait import send
 
@@ -146,3 +152,26 @@ async def test_each_gateway_counts_apart(client: Client, auth: dict[str, str], a
     assert value(await scrape(client), "mockgateway_messages_accepted_total", provider="livelink") == 1
     assert value(await scrape(other), "mockgateway_messages_accepted_total", provider="livelink") == 0
     assert value(await scrape(other), "mockgateway_build_info", version=__version__) == 1
+
+
+async def test_a_worker_whose_accepted_count_stopped_being_written_says_so_when_it_stops(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(metrics.MULTIPROC_DIR, str(tmp_path))
+    monkeypatch.setattr(metrics, "ACCEPTED_FLUSH_S", 0.0)
+    counter = metrics.Metrics()
+    tried = asyncio.Event()
+
+    def full_disk() -> None:
+        tried.set()
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(counter, "count_accepted", full_disk)
+    gateway = build_gateway(Settings(clock="virtual"), clock=FakeClock(0))
+
+    async def run_until_the_first_flush() -> None:
+        async with counter.listening(gateway):
+            await tried.wait()
+
+    with pytest.raises(OSError, match="No space left on device"):
+        await run_until_the_first_flush()

@@ -233,3 +233,10 @@ def test_problems_name_file_key_and_problem(tmp_path: Path, content: str, expect
     message = str(error.value)
     assert message.startswith(f"{path}: "), message
     assert expected in message
+
+
+def test_of_several_durations_out_of_range_the_first_named_is_the_retention_then_the_tokens() -> None:
+    with pytest.raises(ConfigError, match=r"^access_token_ttl: must be longer than zero$"):
+        Settings(takeover_after_s=0, client_timeout_s=0, access_token_ttl_s=0).validate()
+    with pytest.raises(ConfigError, match=r"^retention: must be longer than zero$"):
+        Settings(takeover_after_s=0, retention_s=-1).validate()
