@@ -32,9 +32,7 @@ import argparse
 import os
 import resource
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -44,8 +42,8 @@ import redis
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.pinned_redis import pinned_redis  # noqa: E402
 from bench.procstat import CLK_TCK, process_ticks  # noqa: E402
-from tests.redis_server import PACKAGE, ensure_redis_server, free_port  # noqa: E402
 
 MESSAGE, NOTIFICATION, DELIVERY = os.urandom(460), os.urandom(270), os.urandom(550)
 STEPS = 3
@@ -163,48 +161,24 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--depth", type=int, default=16, help="sends per pipeline")
     args = parser.parse_args()
-    missing = ensure_redis_server()
-    if missing is not None:
-        raise SystemExit(missing)
     os.sched_setaffinity(0, {0})
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="redis_send_floor.") as tmp:
-        server = subprocess.Popen(["taskset", "-c", "1", PACKAGE, "--port", str(port), "--bind", "127.0.0.1",
-                                   "--dir", tmp, "--save", "", "--appendonly", "no", "--logfile", ""],
-                                  stdout=subprocess.DEVNULL)  # fmt: skip
-        try:
-            client = redis.Redis(port=port)
-            deadline = time.monotonic() + 10
-            while not _ready(client):
-                if time.monotonic() > deadline:
-                    raise SystemExit("redis-server did not start")
-                time.sleep(0.05)
-            sha = client.script_load(CAS_STEP)
-            layouts = {"owned": owned(plain_step), "owned-cas": owned(cas_step(sha)), "claimed": claimed(sha)}
-            found: dict[str, list[dict[str, float]]] = {name: [] for name in layouts}
-            for _ in range(args.rounds):
-                for name, phase in layouts.items():
-                    client.script_load(CAS_STEP)  # flushall keeps scripts; loading again is harmless
-                    found[name].append(measure(client, server.pid, phase, args.sends, args.depth))
-            print(f"# redis_send_floor {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: {args.sends} sends, "
-                  f"depth {args.depth}, {args.rounds} rounds, medians [min..max]")  # fmt: skip
-            for name, runs in found.items():
-                line = [f"{name:10}"]
-                for field, label in (("server", "redis-server"), ("command_time", "command time"),
-                                     ("commands", "commands"), ("client", "client")):  # fmt: skip
-                    values = [run[field] for run in runs]
-                    line.append(f"{label} {statistics.median(values):6.1f} [{min(values):.1f}..{max(values):.1f}]")
-                print("  ".join(line))
-        finally:
-            server.terminate()
-            server.wait()
-
-
-def _ready(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.ConnectionError:
-        return False
+    with pinned_redis("redis_send_floor") as redis_server:
+        client = redis_server.client
+        sha = client.script_load(CAS_STEP)
+        layouts = {"owned": owned(plain_step), "owned-cas": owned(cas_step(sha)), "claimed": claimed(sha)}
+        found: dict[str, list[dict[str, float]]] = {name: [] for name in layouts}
+        for _ in range(args.rounds):
+            for name, phase in layouts.items():
+                found[name].append(measure(client, redis_server.pid, phase, args.sends, args.depth))
+        print(f"# redis_send_floor {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: {args.sends} sends, "
+              f"depth {args.depth}, {args.rounds} rounds, medians [min..max]")  # fmt: skip
+        for name, runs in found.items():
+            line = [f"{name:10}"]
+            for field, label in (("server", "redis-server"), ("command_time", "command time"),
+                                 ("commands", "commands"), ("client", "client")):  # fmt: skip
+                values = [run[field] for run in runs]
+                line.append(f"{label} {statistics.median(values):6.1f} [{min(values):.1f}..{max(values):.1f}]")
+            print("  ".join(line))
 
 
 if __name__ == "__main__":

@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,9 +35,9 @@ import redis
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.pinned_redis import pinned_redis  # noqa: E402
 from bench.procstat import CLK_TCK, process_ticks  # noqa: E402
 from mockgateway.storage.redis_scripts import RECORD_STEP  # noqa: E402
-from tests.redis_server import PACKAGE, ensure_redis_server, free_port  # noqa: E402
 
 MESSAGE, NOTIFICATION, DELIVERY = os.urandom(460), os.urandom(270), os.urandom(550)
 
@@ -200,50 +198,27 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--depths", default="1,32", help="steps per pipeline, comma-separated")
     args = parser.parse_args()
-    missing = ensure_redis_server()
-    if missing is not None:
-        raise SystemExit(missing)
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="redis_step_cost.") as tmp:
-        server = subprocess.Popen(["taskset", "-c", "1", PACKAGE, "--port", str(port), "--bind", "127.0.0.1",
-                                   "--dir", tmp, "--save", "", "--appendonly", "no", "--logfile", ""],
-                                  stdout=subprocess.DEVNULL)  # fmt: skip
-        try:
-            client = redis.Redis(port=port)
-            deadline = time.monotonic() + 10
-            while not _ready(client):
-                if time.monotonic() > deadline:
-                    raise SystemExit("redis-server did not start")
-                time.sleep(0.05)
-            layouts: dict[str, Layout] = {
-                "script": script_layout(client.script_load(RECORD_STEP)),
-                "plain": plain_layout,
-                "lean": lean_layout,
-                "lean-script": lean_script_layout(client.script_load(LEAN_STEP)),
-                "variadic": variadic_layout(client.script_load(VARIADIC_STEPS)),
-            }
-            print(f"# redis_step_cost {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: {args.steps} steps, "
-                  f"{args.rounds} rounds, medians")  # fmt: skip
-            for depth in (int(d) for d in args.depths.split(",")):
-                found: dict[str, list[tuple[float, float]]] = {name: [] for name in layouts}
-                for _ in range(args.rounds):
-                    for name, layout in layouts.items():
-                        found[name].append(measure(client, server.pid, layout, args.steps, depth))
-                for name, runs in found.items():
-                    cpu = statistics.median(run[0] for run in runs)
-                    commands = statistics.median(run[1] for run in runs)
-                    print(f"depth {depth:3}  {name:12} redis-server {cpu:6.1f} µs/step  "
-                          f"command time {commands:5.1f} µs/step")  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait()
-
-
-def _ready(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.ConnectionError:
-        return False
+    with pinned_redis("redis_step_cost") as redis_server:
+        client = redis_server.client
+        layouts: dict[str, Layout] = {
+            "script": script_layout(client.script_load(RECORD_STEP)),
+            "plain": plain_layout,
+            "lean": lean_layout,
+            "lean-script": lean_script_layout(client.script_load(LEAN_STEP)),
+            "variadic": variadic_layout(client.script_load(VARIADIC_STEPS)),
+        }
+        print(f"# redis_step_cost {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: {args.steps} steps, "
+              f"{args.rounds} rounds, medians")  # fmt: skip
+        for depth in (int(d) for d in args.depths.split(",")):
+            found: dict[str, list[tuple[float, float]]] = {name: [] for name in layouts}
+            for _ in range(args.rounds):
+                for name, layout in layouts.items():
+                    found[name].append(measure(client, redis_server.pid, layout, args.steps, depth))
+            for name, runs in found.items():
+                cpu = statistics.median(run[0] for run in runs)
+                commands = statistics.median(run[1] for run in runs)
+                print(f"depth {depth:3}  {name:12} redis-server {cpu:6.1f} µs/step  "
+                      f"command time {commands:5.1f} µs/step")  # fmt: skip
 
 
 if __name__ == "__main__":
