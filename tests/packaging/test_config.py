@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from mockgateway.cli import build_parser, load_settings
-from mockgateway.config import Settings
+from mockgateway.config import DURATIONS, Settings
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.model import CallbackTarget
 
@@ -236,6 +237,7 @@ def test_problems_name_file_key_and_problem(tmp_path: Path, content: str, expect
 
 
 def test_of_several_durations_out_of_range_the_first_named_is_the_retention_then_the_tokens() -> None:
+    assert set(DURATIONS) == {setting.name for setting in fields(Settings) if setting.name.endswith("_s")}
     with pytest.raises(ConfigError, match=r"^access_token_ttl: must be longer than zero$"):
         Settings(takeover_after_s=0, client_timeout_s=0, access_token_ttl_s=0).validate()
     with pytest.raises(ConfigError, match=r"^retention: must be longer than zero$"):
