@@ -1,5 +1,5 @@
-"""A private redis-server pinned to cpu 1, for the benchmarks that measure Redis's own CPU
-(``redis_step_cost.py``, ``redis_send_floor.py``)."""
+"""The benchmarks' private redis-server: Debian's, without persistence, on 127.0.0.1 (``redis_scale.py`` runs it
+beside the gateway; ``redis_step_cost.py`` and ``redis_send_floor.py`` pin it to cpu 1 and measure its CPU)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import redis
 
@@ -21,6 +22,13 @@ class PinnedRedis:
     pid: int  #: the server's, for its CPU time in /proc
 
 
+def redis_command(port: int, workdir: Path | str, cpu: str | None = None) -> list[str]:
+    """The command line of a redis-server that keeps nothing on disk, on ``cpu`` when one is given."""
+    pin = [] if cpu is None else ["taskset", "-c", cpu]
+    return [*pin, PACKAGE, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(workdir), "--save", "",
+            "--appendonly", "no", "--logfile", ""]  # fmt: skip
+
+
 @contextlib.contextmanager
 def pinned_redis(name: str) -> Iterator[PinnedRedis]:
     """Debian's redis-server without persistence, on a free port of 127.0.0.1, stopped on the way out."""
@@ -29,9 +37,7 @@ def pinned_redis(name: str) -> Iterator[PinnedRedis]:
         raise SystemExit(missing)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix=f"{name}.") as tmp:
-        server = subprocess.Popen(["taskset", "-c", "1", PACKAGE, "--port", str(port), "--bind", "127.0.0.1",
-                                   "--dir", tmp, "--save", "", "--appendonly", "no", "--logfile", ""],
-                                  stdout=subprocess.DEVNULL)  # fmt: skip
+        server = subprocess.Popen(redis_command(port, tmp, cpu="1"), stdout=subprocess.DEVNULL)
         try:
             client = redis.Redis(port=port)
             deadline = time.monotonic() + 10

@@ -41,7 +41,8 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 sys.path.insert(0, str(REPO))  # for tests.redis_server
 
-from tests.redis_server import PACKAGE, ensure_redis_server, free_port  # noqa: E402
+from bench.pinned_redis import redis_command  # noqa: E402
+from tests.redis_server import ensure_redis_server, free_port  # noqa: E402
 
 Stats = dict[str, tuple[int, float]]  #: command -> (calls, microseconds), as ``INFO commandstats`` counts them
 
@@ -79,9 +80,8 @@ def start_redis(tmp: Path, cpu: str | None) -> tuple[subprocess.Popen[bytes], st
     if missing is not None:
         raise SystemExit(missing)
     port = free_port()
-    cmd = [*pin(cpu), PACKAGE, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(tmp), "--save", "",
-           "--appendonly", "no", "--logfile", ""]  # fmt: skip
-    return start(cmd, "Ready to accept connections", tmp / "redis.log"), f"redis://127.0.0.1:{port}/0"
+    server = start(redis_command(port, tmp, cpu), "Ready to accept connections", tmp / "redis.log")
+    return server, f"redis://127.0.0.1:{port}/0"
 
 
 def gateway_command(variant: str, port: int, redis_url: str, lifecycle: bool, cpu: str | None) -> list[str]:
