@@ -23,7 +23,7 @@ from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
 from mockgateway.domain.errors import BodyTooLarge, GatewayError, MethodNotAllowed, UnknownEndpoint
 from mockgateway.http import admin, admin_control, metrics, ui
-from mockgateway.http.admin_common import GATEWAY, SETTINGS, admin_routes
+from mockgateway.http.admin_common import GATEWAY, SETTINGS, admin_routes, mount_admin_fallback
 from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     for routes in (admin.routes, admin_control.routes, ui.routes):
         app.router.add_routes(admin_routes(routes))
     ui.install_event_stream(app)  # ended at shutdown
+    mount_admin_fallback(app)  # after every admin route
     for dialect in dialects:  # last: they take what no route above answers
         mount_fallbacks(app, dialect)
     app.cleanup_ctx.append(_lifetime)

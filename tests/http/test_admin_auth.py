@@ -30,7 +30,8 @@ def admin_routes() -> list[tuple[str, str]]:
     for route in app.router.routes():
         info = route.resource.get_info() if route.resource else {}
         path = info.get("path") or info.get("formatter") or ""
-        if path.startswith("/__admin") and route.method != "HEAD" and path not in PUBLIC_PATHS:
+        # "*": the catch-all that answers what no route serves (tested below).
+        if path.startswith("/__admin") and route.method not in ("HEAD", "*") and path not in PUBLIC_PATHS:
             found.add(
                 (route.method, path.replace("{id}", "x").replace("{name}", "demo").replace("{provider}", "livelink"))
             )
@@ -69,6 +70,17 @@ async def test_every_admin_route_refuses_without_the_token(
 async def test_every_admin_route_answers_with_the_token(client: TestClient[Any, Any], method: str, path: str) -> None:
     response = await client.request(method, path, headers=GOOD)
     assert response.status != 401, await response.text()
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/__admin/nothing-here"), ("DELETE", "/__admin/clock")])
+async def test_unserved_admin_paths_and_methods_ask_for_the_token_first(
+    client: TestClient[Any, Any], method: str, path: str
+) -> None:
+    refused = await client.request(method, path)
+    assert refused.status == 401
+    assert (await refused.json())["error"] == "unauthorized"
+    answered = await client.request(method, path, headers=GOOD)
+    assert answered.status in (404, 405)
 
 
 async def test_the_event_stream_opens_with_the_token(client: TestClient[Any, Any]) -> None:

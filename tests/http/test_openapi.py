@@ -35,7 +35,8 @@ def served_routes() -> set[tuple[str, str]]:
     for route in app.router.routes():
         info = route.resource.get_info() if route.resource else {}
         path = info.get("path") or info.get("formatter") or ""
-        if path.startswith("/__admin") and route.method != "HEAD":
+        # "*": the catch-all that answers what no route serves, in the error format the document describes.
+        if path.startswith("/__admin") and route.method not in ("HEAD", "*"):
             found.add((route.method, path))
     return found
 
