@@ -18,7 +18,7 @@ from aiohttp import web
 
 from mockgateway.config import Settings
 from mockgateway.dialects.fields import json_object
-from mockgateway.domain.errors import GatewayError, InvalidRequest, MethodNotAllowed, Unauthorized, UnknownEndpoint
+from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
 from mockgateway.service.gateway import Gateway
 
 GATEWAY = web.AppKey("gateway", Gateway)
@@ -84,27 +84,6 @@ def admin_routes(table: web.RouteTableDef) -> list[web.AbstractRouteDef]:
         else d
         for d in table
     ]
-
-
-def mount_admin_fallback(app: web.Application) -> None:
-    """After every admin route: a path under ``/__admin`` that none serves is a JSON 404, and a method its path
-    does not take a JSON 405 with ``Allow``, where aiohttp would answer in plain text. The admin token is asked
-    first, so an unknown path tells nothing to a caller without it."""
-    resources = [resource for resource in app.router.resources() if resource.canonical.startswith(ADMIN_ROOT)]
-
-    async def unmatched(request: web.Request) -> web.StreamResponse:
-        allowed: set[str] = set()
-        for resource in resources:
-            allowed |= (await resource.resolve(request))[1]
-        if not allowed:
-            raise UnknownEndpoint(f"nothing is served at {request.path}")
-        methods = ", ".join(sorted(allowed))
-        refusal = MethodNotAllowed(f"{request.method} is not allowed on {request.path} (allowed: {methods})")
-        response = error_response(refusal)
-        response.headers["Allow"] = methods
-        return response
-
-    app.router.add_route("*", ADMIN_ROOT + "{tail:(?:/.*)?}", answering_errors(unmatched))
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:

@@ -23,7 +23,14 @@ from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
 from mockgateway.domain.errors import BodyTooLarge, GatewayError, MethodNotAllowed, UnknownEndpoint
 from mockgateway.http import admin, admin_control, metrics, ui
-from mockgateway.http.admin_common import GATEWAY, SETTINGS, admin_routes, mount_admin_fallback
+from mockgateway.http.admin_common import (
+    ADMIN_ROOT,
+    GATEWAY,
+    SETTINGS,
+    admin_routes,
+    answering_errors,
+    error_response,
+)
 from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway
 
@@ -135,21 +142,43 @@ def _fallback(
     dialect: Dialect, resources: list[web.AbstractResource]
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
-        allowed: set[str] = set()
-        for resource in resources:
-            allowed |= (await resource.resolve(request))[1]
-        methods = ", ".join(sorted(allowed))
-        error: GatewayError
-        if allowed:
-            text = f"{request.method} is not allowed on {request.path} (allowed: {methods})"
-            error = MethodNotAllowed(text)
-        else:
-            error = UnknownEndpoint(f"nothing is served at {request.path}")
-        response = dialect.render_error(error)
-        headers = {**(response.headers or {}), **({"Allow": methods} if allowed else {})}
+        methods = await _methods_served(resources, request)
+        response = dialect.render_error(_unserved(request, methods))
+        headers = {**(response.headers or {}), **({"Allow": methods} if methods else {})}
         return _to_web(WireResponse(response.status, response.body, response.content_type, headers or None))
 
     return handle
+
+
+def mount_admin_fallback(app: web.Application) -> None:
+    """After every admin route: a path under ``/__admin`` that none serves is a JSON 404, and a method its path
+    does not take a JSON 405 with ``Allow``, where aiohttp would answer in plain text. The admin token is asked
+    first, so an unknown path tells nothing to a caller without it."""
+    resources = [resource for resource in app.router.resources() if resource.canonical.startswith(ADMIN_ROOT)]
+
+    async def unmatched(request: web.Request) -> web.StreamResponse:
+        methods = await _methods_served(resources, request)
+        response = error_response(_unserved(request, methods))
+        if methods:
+            response.headers["Allow"] = methods
+        return response
+
+    app.router.add_route("*", ADMIN_ROOT + "{tail:(?:/.*)?}", answering_errors(unmatched))
+
+
+async def _methods_served(resources: list[web.AbstractResource], request: web.Request) -> str:
+    """The methods ``resources`` serve at the request's path, as ``Allow`` lists them ("": the path is not theirs)."""
+    allowed: set[str] = set()
+    for resource in resources:
+        allowed |= (await resource.resolve(request))[1]
+    return ", ".join(sorted(allowed))
+
+
+def _unserved(request: web.Request, methods: str) -> GatewayError:
+    """Why a fallback refuses the request: its method, where the path serves ``methods``, or else its path."""
+    if methods:
+        return MethodNotAllowed(f"{request.method} is not allowed on {request.path} (allowed: {methods})")
+    return UnknownEndpoint(f"nothing is served at {request.path}")
 
 
 def _ignore(seconds: float) -> None:
