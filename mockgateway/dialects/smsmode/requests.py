@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mockgateway.clock import to_datetime
+from mockgateway.clock import LATEST_INSTANT, iso, to_datetime
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.smsmode import wire
 from mockgateway.domain.errors import InvalidRequest
@@ -105,8 +105,7 @@ def date_envoi(raw: str, now: float) -> float | None:
     """``ddMMyyyy-HH:mm`` in French local time; a time already past means "now"."""
     if not raw:
         return None
-    when = local_minute(raw, "date_envoi")
-    return when if when > now else None
+    return _deferral(local_minute(raw, "date_envoi"), now, "date_envoi")
 
 
 def local_minute(raw: str, name: str) -> float:
@@ -208,7 +207,13 @@ def sent_date(raw: object, now: float) -> float | None:
         raise f.invalid("sentDate", f"{raw!r} is not an ISO 8601 date-time such as 2026-01-31T09:30:00+01:00") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=to_datetime(0).tzinfo)
-    when = moment.timestamp()
+    return _deferral(moment.timestamp(), now, "sentDate")
+
+
+def _deferral(when: float, now: float, name: str) -> float | None:
+    """A send time as the lifecycle takes it: ``None`` for "now", refused when no date after it could be written."""
+    if when > LATEST_INSTANT:
+        raise f.invalid(name, f"must not be later than {iso(LATEST_INSTANT)}")
     return when if when > now else None
 
 

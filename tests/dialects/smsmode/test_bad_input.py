@@ -53,6 +53,8 @@ NOT_A_NUMBER = "is not a phone number (06…, 07…, 336… or +336…)"
          "35 | Invalid parameter: date_envoi: '2026-01-01 10:00' is not a date as ddMMyyyy-HH:mm"),
         ({"date_envoi": "32012026-10:00"},
          "35 | Invalid parameter: date_envoi: '32012026-10:00' is not a date as ddMMyyyy-HH:mm"),
+        ({"date_envoi": "31129999-23:59"},
+         "35 | Invalid parameter: date_envoi: must not be later than 9999-01-01T00:00:00.000Z"),
     ],
 )  # fmt: skip
 async def test_send_refused(client: Client, changes: dict[str, str | None], line: str) -> None:
@@ -158,6 +160,9 @@ def _with(path: str, value: Any) -> dict[str, Any]:
         ("callbackUrlMo", 1, "callbackUrlMo", "callbackUrlMo: must be an http(s) URL of at most 2048 characters"),
         ("sentDate", "tomorrow", "sentDate",
          "sentDate: 'tomorrow' is not an ISO 8601 date-time such as 2026-01-31T09:30:00+01:00"),
+        ("sentDate", "9999-12-31T23:59:59-14:00", "sentDate",
+         "sentDate: must not be later than 9999-01-01T00:00:00.000Z"),
+        ("sentDate", "9999-12-31T23:30:00Z", "sentDate", "sentDate: must not be later than 9999-01-01T00:00:00.000Z"),
     ],
 )  # fmt: skip
 async def test_rest_send_refused(client: Client, path: str, value: Any, field: str, message: str) -> None:
