@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from mockgateway.clock import to_datetime
 from mockgateway.domain.errors import InvalidRequest
@@ -21,6 +21,7 @@ from mockgateway.domain.reasons import find_code, notification_code
 PROVIDER = "mobivate"
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:?\d{2}|Z)$")
+_ONE_DAY = 86_400.0
 
 
 def log_time(epoch: float) -> str:
@@ -62,7 +63,8 @@ def parse_date(raw: str, name: str, *, end: bool = False) -> float:
             day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError:
             raise invalid_format(name, raw) from None
-        return (day + timedelta(days=1) if end else day).timestamp()
+        # Added to the epoch rather than the date: an end of 9999-12-31, "no end", has no next day to name.
+        return day.timestamp() + (_ONE_DAY if end else 0.0)
     return parse_moment(raw, name).timestamp()
 
 

@@ -47,6 +47,9 @@ async def test_search_filters_by_dates(client: Client, gateway: Gateway) -> None
     # 02:00 at +0100 is 01:00 UTC; an unencoded '+' arrives as a space and is read as the sign.
     assert await bodies(client, "startDate=2026-01-02T02:00:00+0100") == ["second day"]
     assert await bodies(client, "endDate=2026-01-02T01:00:00%2B0000") == ["first day"]
+    # The last day a date can name stands for "no end".
+    assert await bodies(client, "endDate=9999-12-31") == ["second day", "first day"]
+    assert await bodies(client, "endDate=9999-12-31T23:59:59-1400") == ["second day", "first day"]
 
 
 async def test_search_pages_newest_first(client: Client, gateway: Gateway) -> None:

@@ -59,3 +59,5 @@ async def test_the_list_pages_and_filters_by_date(client: Client, gateway: Gatew
     assert [e["mobile"] for e in paged] == ["447400100000"]
     dated = await call(client, "GET", "/addressbook/optout?startDate=2026-01-02&endDate=2026-01-02")
     assert [e["mobile"] for e in dated] == ["447400100001"]
+    endless = await call(client, "GET", "/addressbook/optout?startDate=2026-01-03&endDate=9999-12-31")
+    assert [e["mobile"] for e in endless] == ["447400100002"]
