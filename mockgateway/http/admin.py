@@ -204,6 +204,9 @@ async def get_message(request: web.Request) -> web.Response:
 
 @routes.delete("/__admin/messages")
 async def delete_messages(request: web.Request) -> web.Response:
+    paging = [name for name in PAGING if name in request.query]
+    if paging:  # a page of a delete would read as "these", yet it could only mean every match
+        raise InvalidRequest(f"{paging[0]}: a delete takes filters only, not paging", field=paging[0])
     query = message_query(request)
     filtered = any(name in request.query for name in MESSAGES.names)
     deleted = await request.app[GATEWAY].delete_messages(query if filtered else None)

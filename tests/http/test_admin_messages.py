@@ -166,3 +166,15 @@ async def test_delete_with_no_match_keeps_everything(client: TestClient[Any, Any
     response = await client.delete("/__admin/messages?text=nothing-like-this")
     assert await response.json() == {"deleted": 0}
     assert (await listing(client))["total"] == len(sent)
+
+
+@pytest.mark.parametrize("paging", ["limit=1", "offset=1", "account=demo&limit=1"])
+async def test_delete_refuses_paging_and_keeps_everything(
+    client: TestClient[Any, Any], sent: list[str], paging: str
+) -> None:
+    response = await client.delete(f"/__admin/messages?{paging}")
+    assert response.status == 400
+    body = await response.json()
+    assert body["field"] == paging.split("&")[-1].split("=")[0]
+    assert "filters only" in body["message"]
+    assert (await listing(client))["total"] == len(sent)
