@@ -61,7 +61,9 @@ class SmsmodeRestDialect:
         draft = parse_rest(f.json_object(request.body), account.name, self._backend.new_sms_id(), now)
         (message,) = await self._backend.send((draft,))
         body = message_body(message, draft.parts, draft.encoding, now)
-        body["status"] = {"value": codes.rest_value(message.status, None, scheduled=message.created_at > now)}
+        # Asked for later, not "created after now": on the real clock the message is stamped after ``now`` was read.
+        scheduled = message.option("acceptedAt") is not None
+        body["status"] = {"value": codes.rest_value(message.status, None, scheduled=scheduled)}
         return json_response(body, 201)
 
     async def get(self, request: WireRequest) -> WireResponse:
