@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from mockgateway.domain.durations import parse_rate
 from mockgateway.domain.errors import ConfigError
@@ -17,6 +16,7 @@ from mockgateway.domain.model import (
     CallbackTarget,
     CallbackTargets,
     OAuth2Credentials,
+    is_callback_url,
 )
 
 #: What each provider section of an account holds, with the type each key must have.
@@ -183,12 +183,7 @@ def _target(path: Path, where: str, raw: object, oauth2: OAuth2Credentials | Non
 
 
 def _url(path: Path, where: str, raw: object) -> str:
-    try:
-        parts = urlsplit(raw) if isinstance(raw, str) else None
-        valid = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != -1
-    except ValueError:  # e.g. a bad port or an unclosed IPv6 bracket
-        valid = False
-    if not valid:
+    if not is_callback_url(raw):
         raise ConfigError(f"{path}: {where}: must be an http(s) URL with a host, got {raw!r}")
     return str(raw)
 

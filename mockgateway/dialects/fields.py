@@ -8,7 +8,7 @@ from typing import Any, TypeGuard
 import orjson
 
 from mockgateway.domain.errors import InvalidRequest
-from mockgateway.domain.model import Options, Scalar
+from mockgateway.domain.model import Options, Scalar, is_callback_url
 
 
 def json_object(raw: bytes, *, empty_ok: bool = False, why: bool = True) -> dict[str, Any]:
@@ -135,4 +135,4 @@ def http_url(value: object, name: str) -> str:
 
 
 def is_http_url(value: object) -> TypeGuard[str]:
-    return isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) <= 2048
+    return isinstance(value, str) and len(value) <= 2048 and is_callback_url(value)

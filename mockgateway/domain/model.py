@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TypeAlias, TypeGuard
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -55,6 +56,17 @@ class OAuth2Credentials(msgspec.Struct, frozen=True, gc=False, kw_only=True):
 class CallbackTarget(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     url: str
     oauth2: OAuth2Credentials | None = None
+
+
+def is_callback_url(value: object) -> TypeGuard[str]:
+    """An http(s) URL with a host and, when one is written, a port that exists: somewhere a request can go."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != -1
+    except ValueError:  # a port that is not a number or out of range, an unclosed IPv6 bracket
+        return False
 
 
 class PartSizes(msgspec.Struct, frozen=True, gc=False, kw_only=True):

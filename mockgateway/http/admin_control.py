@@ -9,7 +9,7 @@ from aiohttp import web
 
 from mockgateway.clock import iso
 from mockgateway.domain.errors import ConfigError, InvalidRequest, NotFound
-from mockgateway.domain.model import CallbackTarget, CallbackTargets, OAuth2Credentials
+from mockgateway.domain.model import CallbackTarget, CallbackTargets, OAuth2Credentials, is_callback_url
 from mockgateway.http.admin_common import GATEWAY, SETTINGS, json_body, json_response
 from mockgateway.http.views import account_view, scenario_view
 from mockgateway.scenario.loader import load_dir, shipped_dir
@@ -117,8 +117,8 @@ def _target(data: dict[str, Any], key: str) -> CallbackTarget | None:
     if not isinstance(raw, dict):
         raise InvalidRequest(f"{key}: must be a URL, an object with url, or null", field=key)
     url = raw.get("url")
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise InvalidRequest(f"{key}.url: must be an http(s) URL", field=f"{key}.url")
+    if not is_callback_url(url):
+        raise InvalidRequest(f"{key}.url: must be an http(s) URL with a host", field=f"{key}.url")
     oauth = raw.get("oauth2")
     if oauth is None:
         return CallbackTarget(url=url)
@@ -129,5 +129,9 @@ def _target(data: dict[str, Any], key: str) -> CallbackTarget | None:
         value = oauth.get(name)
         if not isinstance(value, str) or not value:
             raise InvalidRequest(f"{key}.oauth2.{name}: required, a string", field=f"{key}.oauth2.{name}")
+        if name == "token_url" and not is_callback_url(value):
+            raise InvalidRequest(
+                f"{key}.oauth2.token_url: must be an http(s) URL with a host", field=f"{key}.oauth2.token_url"
+            )
         values[name] = value
     return CallbackTarget(url=url, oauth2=OAuth2Credentials(**values))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from mockgateway.dialects.fields import compact
 from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, Table, refuse
 from mockgateway.dialects.textapp.params import Params, number_digits
-from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest
+from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest, is_callback_url
 from mockgateway.encoding import is_gsm7, segment
 
 #: TextApp's own part sizes: GSM 160 then 153, Unicode 70 then 66 (its CharacterSetID page).
@@ -177,7 +177,7 @@ def _reply_data(raw: str | None, method: int) -> str | None:
 
 
 def _url(value: str, name: str) -> str:
-    if not value.lower().startswith(("http://", "https://")) or len(value) > MAX_URL or " " in value:
+    if len(value) > MAX_URL or " " in value or not is_callback_url(value):
         raise refuse(PARAMETER_ERROR, name, f"must be an http(s) URL of at most {MAX_URL} characters")
     return value
 

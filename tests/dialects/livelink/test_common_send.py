@@ -35,6 +35,7 @@ OTHER = (
     b'{"destination":["0447700909001"],"message":"hi"}',
     b'{"destination":["447700909001",7],"message":"hi"}',
     b'{"destination":"447700909001","message":"hi","callback":"ftp://a.example/1"}',
+    b'{"destination":"447700909001","message":"hi","callback":"http://:80/1"}',
     b'{"destination":"447700909001","message":"hi","callback":"http://a.example/' + b"x" * 2048 + b'"}',
     b'{"destination":"447700909001","message":"hi","message":7}',
     orjson.dumps({"destination": [NUMBER] * (requests.MAX_DESTINATIONS + 1), "message": "hi"}),

@@ -38,6 +38,7 @@ def without(data: dict[str, Any], key: str) -> dict[str, Any]:
         ({**SINGLE, "reference": ["x"]}, "reference: must be a string"),
         ({**SINGLE, "campaignId": 12}, "campaignId: must be a string"),
         ({**SINGLE, "callbackURL": "ftp://example.com/dlr"}, "callbackURL: must be an http(s) URL"),
+        ({**SINGLE, "callbackURL": "https://"}, "callbackURL: must be an http(s) URL"),
         ({**SINGLE, "body": "x" * 1601}, "body: must be at most 1600 characters"),
         ([SINGLE], "body: the request body must be a JSON object"),
     ],

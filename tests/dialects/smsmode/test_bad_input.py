@@ -44,6 +44,8 @@ NOT_A_NUMBER = "is not a phone number (06…, 07…, 336… or +336…)"
         ({"refClient": "r" * 41}, "35 | Invalid parameter: refClient: must be at most 40 characters"),
         ({"notification_url": "ftp://example.com"},
          "35 | Invalid parameter: notification_url: must be an http(s) URL of at most 2048 characters"),
+        ({"notification_url": "http://:8080/dlr"},
+         "35 | Invalid parameter: notification_url: must be an http(s) URL of at most 2048 characters"),
         ({"notification_url_reponse": "example.com/mo"},
          "35 | Invalid parameter: notification_url_reponse: must be an http(s) URL of at most 2048 characters"),
         ({"nbr_msg": "0"}, "35 | Invalid parameter: nbr_msg: must be a whole number from 1 to 10"),
