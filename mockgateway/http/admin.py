@@ -251,7 +251,7 @@ async def list_mos(request: web.Request) -> web.Response:
 
 @routes.post("/__admin/mo")
 async def inject_mo(request: web.Request) -> web.Response:
-    data = await json_body(request)
+    data = await json_body(request, allowed=("from", "to", "text", "account"))
     values = {}
     for key in ("from", "to", "text"):
         value = data.get(key)

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from mockgateway.config import Settings
 from mockgateway.dialects.fields import json_object
-from mockgateway.domain.errors import GatewayError, InvalidRequest, Unauthorized
+from mockgateway.domain.errors import BodyTooLarge, GatewayError, InvalidRequest, Unauthorized
 from mockgateway.service.gateway import Gateway
 
 GATEWAY = web.AppKey("gateway", Gateway)
@@ -86,8 +86,19 @@ def admin_routes(table: web.RouteTableDef) -> list[web.AbstractRouteDef]:
     ]
 
 
-async def json_body(request: web.Request) -> dict[str, Any]:
-    return json_object(await request.read(), empty_ok=True)
+async def json_body(request: web.Request, *, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The body's JSON object, refusing a key the route does not take: a misspelt one would pass unnoticed."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        most = request.client_max_size
+        raise BodyTooLarge(f"the request body is larger than {most} bytes, the most accepted", field="body") from None
+    data = json_object(raw, empty_ok=True)
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        expected = ", ".join(allowed)
+        raise InvalidRequest(f"unknown field {', '.join(unknown)} (expected one of {expected})", field=unknown[0])
+    return data
 
 
 def int_param(request: web.Request, name: str, default: int, *, minimum: int = 0, maximum: int = 10_000) -> int:

@@ -30,8 +30,10 @@ async def get_clock(request: web.Request) -> web.Response:
 
 @routes.post("/__admin/clock/advance")
 async def advance_clock(request: web.Request) -> web.Response:
-    data = await json_body(request)
+    data = await json_body(request, allowed=("seconds", "to"))
     gateway = request.app[GATEWAY]
+    if "to" in data and "seconds" in data:
+        raise InvalidRequest('give either "seconds" or "to", not both', field="to")
     if "to" in data:
         await gateway.advance(to=_parse_instant(data["to"]))
     elif "seconds" in data:
@@ -100,7 +102,7 @@ async def set_callbacks(request: web.Request) -> web.Response:
         raise NotFound(
             f"provider: account {current.name!r} has no {provider!r} credentials (it has {known})", field="provider"
         )
-    data = await json_body(request)
+    data = await json_body(request, allowed=("status_callback", "mo_callback"))
     status = _target(data, "status_callback") if "status_callback" in data else own.status
     mo = _target(data, "mo_callback") if "mo_callback" in data else own.mo
     account = gateway.set_account_callbacks(current.name, status=status, mo=mo, provider=provider)

@@ -107,3 +107,34 @@ async def test_advancing_to_the_last_allowed_instant_works(client: TestClient[An
     assert response.status == 200
     assert (await client.get("/__admin/health")).status == 200
     assert (await client.get("/__admin/messages")).status == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("POST", "/__admin/clock/advance", {"second": 5}, "second"),
+        ("POST", "/__admin/clock/advance", {"seconds": 5, "to": "2026-01-02T00:00:00Z"}, "to"),
+        ("PUT", "/__admin/accounts/demo/callbacks", {"status_callbak": "http://127.0.0.1:9/"}, "status_callbak"),
+        ("POST", "/__admin/mo", {"from": "+447700900555", "to": "12345", "text": "hi", "acount": "demo"}, "acount"),
+    ],
+)
+async def test_a_body_key_the_route_does_not_take_is_refused_and_nothing_done(
+    client: TestClient[Any, Any], method: str, path: str, body: dict[str, Any], field: str
+) -> None:
+    clock_before = await (await client.get("/__admin/clock")).json()
+    accounts_before = await (await client.get("/__admin/accounts")).json()
+    response = await client.request(method, path, json=body)
+    assert response.status == 400
+    assert (await response.json())["field"] == field
+    assert await (await client.get("/__admin/clock")).json() == clock_before
+    assert await (await client.get("/__admin/accounts")).json() == accounts_before
+    assert (await (await client.get("/__admin/mo")).json())["mo"] == []
+
+
+async def test_an_admin_body_over_the_limit_is_a_json_413(client: TestClient[Any, Any]) -> None:
+    response = await client.post(
+        "/__admin/mo", data=b" " * (1024 * 1024 + 1), headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 413
+    body = await response.json()
+    assert (body["error"], body["field"]) == ("body_too_large", "body")
