@@ -44,6 +44,8 @@ CASES = [
     ("GET", "/send/single", 405, "POST", _mobivate),
     ("PUT", "/message/ABC", 405, "GET", _mobivate),
     ("GET", "/optout", 405, "DELETE", _mobivate),
+    ("POST", "/auth/test", 405, "GET", _mobivate),
+    ("GET", "/auth/nothing", 404, None, _mobivate),
     ("PUT", "/addressbook/optout", 405, "DELETE, GET, POST", _mobivate),
     ("PUT", "/webservice/httpservice.aspx", 405, "GET, POST", _textapp),
     ("GET", "/webservice/service.asmx", 404, None, _textapp),

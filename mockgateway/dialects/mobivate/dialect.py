@@ -38,7 +38,7 @@ def render_error(error: GatewayError) -> WireResponse:
 
 class MobivateDialect:
     name = PROVIDER
-    path_roots: tuple[str, ...] = ("/send", "/message", "/addressbook", "/optout", "/webhooks")
+    path_roots: tuple[str, ...] = ("/auth", "/send", "/message", "/addressbook", "/optout", "/webhooks")
     render_error = staticmethod(render_error)
 
     def __init__(self, gateway: Gateway) -> None:
