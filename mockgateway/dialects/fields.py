@@ -80,11 +80,16 @@ def optional_bool(data: Mapping[str, Any], name: str, default: bool = False) -> 
     return value
 
 
+def is_whole_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes other scripts' digits and "²", which ``int`` reads or refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def optional_int(data: Mapping[str, Any], name: str, *, minimum: int = 0, maximum: int = 2**63 - 1) -> int | None:
     value = data.get(name)
     if value is None:
         return None
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and is_whole_number(value.strip().removeprefix("-")):
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool):
         raise invalid(name, "must be an integer")

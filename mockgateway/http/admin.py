@@ -21,6 +21,7 @@ from aiohttp import web
 
 from mockgateway import __version__
 from mockgateway.clock import iso
+from mockgateway.dialects.fields import is_whole_number
 from mockgateway.domain.errors import InvalidRequest, NotFound, StoreUnavailable
 from mockgateway.domain.model import DeliveryState, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery
@@ -259,7 +260,7 @@ async def inject_mo(request: web.Request) -> web.Response:
             raise InvalidRequest(f"{key}: required, a string", field=key)
         values[key] = value.strip() if key != "text" else value
     sender = values["from"].lstrip("+")
-    if not sender.isdigit() or not 6 <= len(sender) <= 15:
+    if not is_whole_number(sender) or not 6 <= len(sender) <= 15:
         raise InvalidRequest("from: must be an international phone number", field="from")
     account = data.get("account")
     if account is not None and not isinstance(account, str):

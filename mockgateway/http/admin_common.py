@@ -17,7 +17,7 @@ import orjson
 from aiohttp import web
 
 from mockgateway.config import Settings
-from mockgateway.dialects.fields import json_object
+from mockgateway.dialects.fields import is_whole_number, json_object
 from mockgateway.domain.errors import BodyTooLarge, GatewayError, InvalidRequest, Unauthorized
 from mockgateway.service.gateway import Gateway
 
@@ -105,10 +105,9 @@ def int_param(request: web.Request, name: str, default: int, *, minimum: int = 0
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidRequest(f"{name}: must be an integer", field=name) from None
+    if not is_whole_number(raw.removeprefix("-")):
+        raise InvalidRequest(f"{name}: must be an integer", field=name)
+    value = int(raw)
     if not minimum <= value <= maximum:
         raise InvalidRequest(f"{name}: must be between {minimum} and {maximum}", field=name)
     return value

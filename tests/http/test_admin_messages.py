@@ -124,6 +124,9 @@ async def test_offset_and_limit(client: TestClient[Any, Any], auth: dict[str, st
         ("?limit=1.5", "limit"),
         ("?offset=-1", "offset"),
         ("?offset=x", "offset"),
+        ("?limit=%C2%B2", "limit"),
+        ("?limit=%D9%A3", "limit"),
+        ("?limit=1_0", "limit"),
     ],
 )
 async def test_bad_paging_is_400_naming_the_parameter(client: TestClient[Any, Any], query: str, field: str) -> None:

@@ -75,6 +75,7 @@ BAD_V2 = [
     v2("validityPeriod", {"validityPeriod": "0d"}),
     v2("validityPeriod", {"validityPeriod": 7}),
     v2("clientId", {"clientId": "abc"}),
+    v2("clientId", {"clientId": "\u00b2"}, case="clientId-superscript-two"),
     v2("clientId", {"clientId": -1}),
     v2("clientId", {"clientId": 1.5}),
     v2("operatorId", {"operatorId": True}),

@@ -232,6 +232,8 @@ BAD_QUERIES = [
     pytest.param({"pageIndex": "0"}, "pageIndex", id="page-0"),
     pytest.param({"pageIndex": "-1"}, "pageIndex", id="page-negative"),
     pytest.param({"pageIndex": "one"}, "pageIndex", id="page-word"),
+    pytest.param({"pageIndex": "\u00b2"}, "pageIndex", id="page-superscript-two"),
+    pytest.param({"pageIndex": "\u0661"}, "pageIndex", id="page-arabic-indic-one"),
     pytest.param({"pageIndex": "2"}, "pageIndex", id="page-past-the-last"),
     pytest.param({"pageIndex": "99999999999999999999"}, "pageIndex", id="page-huge"),
 ]

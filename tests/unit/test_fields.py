@@ -59,3 +59,14 @@ def test_a_number_is_valid_exactly_when_it_matches_the_rule(raw: str) -> None:
     stripped = raw.strip()
     expected = stripped.lstrip("+") if _E164.match(stripped) else None
     assert fields.msisdn_or_none(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["\u00b2", "\u0663", "\uff13", "1_0", "+3", " ", ""])
+def test_only_ascii_digits_make_an_optional_integer(raw: str) -> None:
+    with pytest.raises(InvalidRequest, match="must be an integer"):
+        fields.optional_int({"clientId": raw}, "clientId")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("42", 42), (" 7 ", 7), ("-3", -3), (5, 5)])
+def test_an_optional_integer_may_be_written_as_digits(raw: object, expected: int) -> None:
+    assert fields.optional_int({"clientId": raw}, "clientId", minimum=-10) == expected

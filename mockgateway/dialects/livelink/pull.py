@@ -14,7 +14,7 @@ from typing import Any
 
 from mockgateway.clock import iso
 from mockgateway.dialects.base import WireResponse, json_response
-from mockgateway.dialects.fields import invalid
+from mockgateway.dialects.fields import invalid, is_whole_number
 from mockgateway.dialects.livelink.callbacks import Moment, ack_text, client_id, operator_id
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
@@ -143,7 +143,7 @@ def _page_index(query: Mapping[str, str]) -> int:
     raw = query.get("pageIndex", "")
     if not raw:
         return 1
-    if not raw.strip().isdigit() or len(raw.strip()) > 9:
+    if not is_whole_number(raw.strip()) or len(raw.strip()) > 9:
         raise invalid("pageIndex", f"{raw!r} is not a page number (1, 2, ...)")
     page = int(raw)
     if page < 1:

@@ -78,10 +78,9 @@ def _integer(query: Mapping[str, str], name: str, default: int, *, minimum: int,
     raw = query.get(name, "").strip()
     if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise f.invalid(name, f"{raw!r} is not a whole number") from None
+    if not f.is_whole_number(raw.removeprefix("-")):
+        raise f.invalid(name, f"{raw!r} is not a whole number")
+    value = int(raw)
     if not minimum <= value <= maximum:
         raise f.invalid(name, f"must be between {minimum} and {maximum}")
     return value

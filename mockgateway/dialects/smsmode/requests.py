@@ -124,7 +124,7 @@ def whole_number(params: Mapping[str, str], name: str, default: int, low: int, h
     raw = params.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not f.is_whole_number(raw) or not low <= int(raw) <= high:
         raise f.invalid(name, f"must be a whole number from {low} to {high}")
     return int(raw)
 

@@ -148,6 +148,8 @@ async def test_a_wrong_legacy_key_is_401(client: Client) -> None:
         ("startDate=2023-07-02&endDate=2023-07-01", "endDate: must be after startDate"),
         ("page=0", "page: must be between 1 and"),
         ("page=two", "page: 'two' is not a whole number"),
+        ("page=%D9%A1", "page: '\u0661' is not a whole number"),
+        ("pageSize=1_0", "pageSize: '1_0' is not a whole number"),
         ("pageSize=1001", "pageSize: must be between 1 and 1000"),
         ("pageSize=0", "pageSize: must be between 1 and 1000"),
         ("direction=IN", "direction: 'IN' is not one of MO, MT"),

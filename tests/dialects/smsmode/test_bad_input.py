@@ -51,6 +51,8 @@ NOT_A_NUMBER = "is not a phone number (06…, 07…, 336… or +336…)"
         ({"nbr_msg": "0"}, "35 | Invalid parameter: nbr_msg: must be a whole number from 1 to 10"),
         ({"nbr_msg": "11"}, "35 | Invalid parameter: nbr_msg: must be a whole number from 1 to 10"),
         ({"nbr_msg": "two"}, "35 | Invalid parameter: nbr_msg: must be a whole number from 1 to 10"),
+        ({"nbr_msg": "\u00b2"}, "35 | Invalid parameter: nbr_msg: must be a whole number from 1 to 10"),
+        ({"nbr_msg": "\u0662"}, "35 | Invalid parameter: nbr_msg: must be a whole number from 1 to 10"),
         ({"date_envoi": "2026-01-01 10:00"},
          "35 | Invalid parameter: date_envoi: '2026-01-01 10:00' is not a date as ddMMyyyy-HH:mm"),
         ({"date_envoi": "32012026-10:00"},
