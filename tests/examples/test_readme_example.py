@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import aiohttp
+import pytest
 
 from mockgateway.testing import GatewayHandle
 
 
+@pytest.mark.asyncio  # pytest-asyncio's default, strict mode, runs only the coroutines marked so
 async def test_sign_up_texts_a_code(mockgateway: GatewayHandle) -> None:
     async with aiohttp.ClientSession(mockgateway.url) as app:  # stands in for your application
         auth = {"Authorization": f"Bearer {mockgateway.token()}"}
