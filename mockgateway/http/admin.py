@@ -246,8 +246,11 @@ async def list_notifications(request: web.Request) -> web.Response:
 
 @routes.get("/__admin/mo")
 async def list_mos(request: web.Request) -> web.Response:
-    items = await request.app[GATEWAY].mos(event_query(request, MOS))
-    return json_response({"mo": [mo_view(m) for m in items]})
+    query = event_query(request, MOS)
+    gateway = request.app[GATEWAY]
+    items, total = await gateway.mos(query), await gateway.count_mos(query)
+    # The total lets a reader of the oldest-first list ask for its newest page.
+    return json_response({"total": total, "mo": [mo_view(m) for m in items]})
 
 
 @routes.post("/__admin/mo")

@@ -81,6 +81,16 @@ async def test_mos_filter_by_account_message_number_and_text(
     assert await texts(keyword="more", limit="5") == ["More"]
 
 
+async def test_a_page_of_mos_tells_how_many_match_in_all(client: Client) -> None:
+    for text in ("one", "two", "three"):
+        body = {"from": "+447700900031", "to": "447700900999", "text": text}
+        assert (await client.post("/__admin/mo", json=body)).status == 201
+    newest = await (await client.get("/__admin/mo", params={"limit": "2", "offset": "1"})).json()
+    assert (newest["total"], [m["text"] for m in newest["mo"]]) == (3, ["two", "three"])
+    matching = await (await client.get("/__admin/mo", params={"text": "t", "limit": "1"})).json()
+    assert (matching["total"], [m["text"] for m in matching["mo"]]) == (2, ["two"])
+
+
 async def test_deleting_state_forgets_everything_but_the_clock(
     client: Client, auth: dict[str, str], gateway: Gateway
 ) -> None:

@@ -46,9 +46,19 @@ function query(params) {
   return text ? `?${text}` : "";
 }
 
+// The most replies the page shows; the admin API lists them oldest first, so past it the page asks for the
+// newest ones by their offset.
+const MO_LIMIT = 5000;
+
+async function newestMos(filters = {}) {
+  const first = await call("GET", `/mo${query({ limit: MO_LIMIT, ...filters })}`);
+  if (first.total <= MO_LIMIT) return first;
+  return call("GET", `/mo${query({ limit: MO_LIMIT, offset: first.total - MO_LIMIT, ...filters })}`);
+}
+
 export const api = {
   messages: (filters = {}) => call("GET", `/messages${query({ limit: 1000, ...filters })}`),
-  mos: (filters = {}) => call("GET", `/mo${query({ limit: 5000, ...filters })}`),
+  mos: newestMos,
   notifications: (messageId) => call("GET", `/notifications${query({ message: messageId })}`),
   callbacks: (filters) => call("GET", `/callbacks${query(filters)}`),
   accounts: () => call("GET", "/accounts"),
