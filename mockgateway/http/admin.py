@@ -13,6 +13,7 @@ come before ``/__admin/messages/{id}`` so that ``wait`` and ``latest`` are not i
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,15 +89,17 @@ VIEWS: dict[str, Callable[[Any], dict[str, Any]]] = {
 }
 
 
+_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
 def _timeout(request: web.Request) -> float:
     raw = request.query.get("timeout", "").strip().removesuffix("s")
     if not raw:
         return DEFAULT_WAIT_S
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise InvalidRequest(f"timeout: {raw!r} is not a number of seconds", field="timeout") from None
-    if not 0 <= seconds <= MAX_WAIT_S:  # also refuses nan
+    if not _SECONDS.fullmatch(raw):  # float() would also read "1_0", "1e1", "inf" and other scripts' digits
+        raise InvalidRequest(f"timeout: {raw!r} is not a number of seconds", field="timeout")
+    seconds = float(raw)
+    if not seconds <= MAX_WAIT_S:
         raise InvalidRequest(f"timeout: must be between 0 and {MAX_WAIT_S:g} seconds", field="timeout")
     return seconds
 
