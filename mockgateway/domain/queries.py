@@ -48,6 +48,7 @@ class EventQuery:
     part_id: str | None = None  #: an order id of one part
     status: str | None = None  #: a MessageStatus value, or "nok" for every negative
     kind: str | None = None  #: deliveries: "status" or "mo"
+    provider: str | None = None  #: the provider the message went through (or the reply came in by)
     phone: str | None = None  #: MOs: the handset number
     keyword: str | None = None  #: MOs: case-insensitive substring of the text
     since: float | None = None

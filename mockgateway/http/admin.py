@@ -70,10 +70,13 @@ MESSAGES = Filters(
     choices={"provider": frozenset(PROVIDERS)},
 )
 NOTIFICATIONS = Filters(
-    names=("account", "message", "message_id", "order_id", "orderId", "status", "state"),
-    choices={"status": _NOTIFICATION_STATUSES, "state": _NOTIFICATION_STATUSES},
+    names=("account", "provider", "message", "message_id", "order_id", "orderId", "status", "state"),
+    choices={"status": _NOTIFICATION_STATUSES, "state": _NOTIFICATION_STATUSES, "provider": frozenset(PROVIDERS)},
 )
-MOS = Filters(names=("account", "message", "message_id", "from", "phone", "text", "keyword"))
+MOS = Filters(
+    names=("account", "provider", "message", "message_id", "from", "phone", "text", "keyword"),
+    choices={"provider": frozenset(PROVIDERS)},
+)
 CALLBACKS = Filters(
     names=("account", "message", "message_id", "kind", "state", "status"),
     choices={"kind": frozenset({"status", "mo"}), "state": _DELIVERY_STATES, "status": _DELIVERY_STATES},
@@ -181,7 +184,7 @@ def message_query(request: web.Request) -> MessageQuery:
         destination=(q.get("destination") or q.get("to") or "").strip() or None,
         origin=q.get("origin") or q.get("from") or None,
         text=q.get("text") or None,
-        provider=q.get("provider") or None,
+        provider=(q.get("provider") or "").lower() or None,
         offset=int_param(request, "offset", 0, maximum=10**9),
         limit=int_param(request, "limit", 50, minimum=1, maximum=1000),
     )
@@ -228,6 +231,7 @@ def event_query(request: web.Request, filters: Filters) -> EventQuery:
     filters.check(q)
     return EventQuery(
         account=q.get("account") or None,
+        provider=(q.get("provider") or "").lower() or None,
         message_id=q.get("message") or q.get("message_id") or None,
         part_id=q.get("order_id") or q.get("orderId") or None,
         status=q.get("status") or q.get("state") or None,

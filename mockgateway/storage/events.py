@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
+from dataclasses import replace
 from operator import attrgetter
 
 from mockgateway.domain.model import MessageStatus, MoMessage, Notification
@@ -30,6 +31,18 @@ def status_values(wanted: str | None) -> frozenset[str] | None:
     return NEGATIVE if status == NOK else frozenset({status})
 
 
+def settle_provider(q: EventQuery, used: Collection[str]) -> EventQuery | None:
+    """``q`` for one account's notifications, given the providers the account has had them from: the provider
+    filter dropped when that is the only one (the account's indexes then answer it as they stand), ``None`` when
+    it is not among them (nothing matches). Only an account that used several leaves it to be checked item by
+    item, so a pull through one provider costs no more than before while the account uses only that one."""
+    if q.provider is None or q.account is None:
+        return q
+    if q.provider not in used:
+        return None
+    return replace(q, provider=None) if len(used) == 1 else q
+
+
 def notification_filter(q: EventQuery) -> NotificationFilter:
     """Whether a notification matches every filter of ``q`` (paging aside)."""
     statuses = status_values(q.status)
@@ -39,6 +52,7 @@ def notification_filter(q: EventQuery) -> NotificationFilter:
     def keep(n: Notification) -> bool:
         return (
             (q.account is None or n.account == q.account)
+            and (q.provider is None or n.provider == q.provider)
             and (q.message_id is None or n.message_id == q.message_id)
             and (q.part_id is None or n.part_id == q.part_id)
             and (statuses is None or n.status in statuses)
@@ -57,6 +71,7 @@ def mo_filter(q: EventQuery) -> MoFilter:
     def keep(m: MoMessage) -> bool:
         return (
             (q.account is None or m.account == q.account)
+            and (q.provider is None or m.provider == q.provider)
             and (q.message_id is None or m.in_reply_to == q.message_id)
             and (phone is None or m.sender == phone)
             and (keyword is None or keyword in m.text.lower())

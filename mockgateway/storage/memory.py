@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -41,6 +41,8 @@ class InMemoryStore(StepsInTurn):
         self._message_expiry = ExpiryQueue()
         self._message_late: dict[str, float] = {}
         self._notifications = EventLog(ev.NOTIFICATION_FIELDS)
+        #: The providers each account's notifications came through (see ``events.settle_provider``).
+        self._notification_providers: defaultdict[str, set[str]] = defaultdict(set)
         self._mos = EventLog(ev.MO_FIELDS)
         self._deliveries: dict[str, Delivery] = {}
         self._delivery_expiry = ExpiryQueue()
@@ -130,18 +132,28 @@ class InMemoryStore(StepsInTurn):
     # -- notifications ----------------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
         self._notifications.add(notification)
+        self._notification_providers[notification.account].add(notification.provider)
 
     async def list_notifications(self, query: EventQuery) -> list[Notification]:
-        keep, key, residual, candidates = self._notification_plan(query)
+        settled = self._settle_provider(query)
+        if settled is None:
+            return []
+        keep, key, residual, candidates = self._notification_plan(settled)
         if candidates is not None:
             return candidates[query.offset : query.offset + query.limit]
         return self._notifications.page(key, query.since, query.until, keep, residual, query.offset, query.limit)
 
     async def count_notifications(self, query: EventQuery) -> int:
-        keep, key, residual, candidates = self._notification_plan(query)
+        settled = self._settle_provider(query)
+        if settled is None:
+            return 0
+        keep, key, residual, candidates = self._notification_plan(settled)
         if candidates is not None:
             return len(candidates)
         return self._notifications.count(key, query.since, query.until, keep, residual)
+
+    def _settle_provider(self, q: EventQuery) -> EventQuery | None:
+        return ev.settle_provider(q, self._notification_providers.get(q.account or "", ()))
 
     def _notification_plan(
         self, q: EventQuery
@@ -157,7 +169,8 @@ class InMemoryStore(StepsInTurn):
         if q.account is None:
             return keep, None, keep, None
         status = ev.status_filter(q.status)
-        return keep, (q.account if status is None else (q.account, status)), None, None
+        residual = None if q.provider is None else keep
+        return keep, (q.account if status is None else (q.account, status)), residual, None
 
     def _by_order(self, q: EventQuery) -> list[Notification] | None:
         """Candidates from the order-id index: one part, or every part of a message still stored."""
@@ -192,7 +205,7 @@ class InMemoryStore(StepsInTurn):
     @staticmethod
     def _mo_plan(q: EventQuery) -> tuple[ev.MoFilter, str | None, ev.MoFilter | None]:
         keep = ev.mo_filter(q)
-        plain = q.message_id is None and q.phone is None and q.keyword is None
+        plain = q.message_id is None and q.phone is None and q.keyword is None and q.provider is None
         return keep, q.account, (None if plain and q.account is not None else keep)
 
     # -- callback deliveries ----------------------------------------------------------------------

@@ -169,12 +169,14 @@ def notification_series(keys: EventKeys, q: EventQuery) -> tuple[str, bool]:
     """The series a notification query without an order reads, and whether its items need filtering."""
     status = ev.status_filter(q.status)
     if q.account is None:
-        return keys.all, status is not None
-    return (keys.of(q.account) if status is None else keys.with_status(q.account, status)), False
+        return keys.all, status is not None or q.provider is not None
+    # The account's series hold every provider's: one asked for is filtered item by item.
+    series = keys.of(q.account) if status is None else keys.with_status(q.account, status)
+    return series, q.provider is not None
 
 
 def mo_series(keys: EventKeys, q: EventQuery) -> tuple[str, bool]:
-    plain = q.message_id is None and q.phone is None and q.keyword is None
+    plain = q.message_id is None and q.phone is None and q.keyword is None and q.provider is None
     return (keys.all if q.account is None else keys.of(q.account)), not plain
 
 

@@ -25,7 +25,7 @@ def minute_of(epoch: float) -> int:
 
 def applies(q: EventQuery) -> bool:
     """Only a window over one account's ACKs (optionally by status) spans enough minutes to need this."""
-    if q.account is None or q.part_id is not None or q.message_id is not None:
+    if q.account is None or q.part_id is not None or q.message_id is not None or q.provider is not None:
         return False
     return q.since is None or q.until is None or minute_of(q.until) - minute_of(q.since) >= 2
 

@@ -25,6 +25,10 @@ from mockgateway.storage.sqlite_rows import (
 #: file is migrated when opened.
 SCHEMA_VERSION = 2
 
+#: Which providers an account's ACKs came through, in two index lookups (``sqlite_sql.settle_provider``); made
+#: when a file of an earlier release without it is opened.
+_PROVIDER_INDEX = "CREATE INDEX IF NOT EXISTS notifications_provider ON notifications (account, provider)"
+
 # ``kept_from`` is when an item's retention started (see ``Store``); ``seq`` keeps the arrival order.
 _TABLES = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -39,6 +43,7 @@ CREATE INDEX notifications_status ON notifications (account, status, created_at)
 CREATE INDEX notifications_part ON notifications (part_id);
 CREATE INDEX notifications_message ON notifications (message_id);
 CREATE INDEX notifications_kept ON notifications (kept_from);
+{_PROVIDER_INDEX};
 CREATE TABLE mos (seq INTEGER PRIMARY KEY, {", ".join(MO_COLUMNS)}, kept_from REAL NOT NULL);
 CREATE UNIQUE INDEX mos_id ON mos (id);
 CREATE INDEX mos_window ON mos (account, received_at);
@@ -137,6 +142,7 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
     missing = _OWN_TABLES - tables
     if missing:
         raise ConfigError(f"{path}: the mockgateway store lacks tables {', '.join(sorted(missing))}")
+    db.execute(_PROVIDER_INDEX)
     problem = db.execute("PRAGMA quick_check(1)").fetchone()
     if problem is None or problem[0] != "ok":
         raise ConfigError(f"{path}: the SQLite store is damaged: {problem[0] if problem else 'no answer'}")

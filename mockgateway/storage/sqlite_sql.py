@@ -11,6 +11,7 @@ from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.storage import sqlite_pages as pages
 from mockgateway.storage import sqlite_rows as rows
 from mockgateway.storage.deliveries import kept_from
+from mockgateway.storage.events import settle_provider as settle_provider_of
 from mockgateway.storage.events import status_values
 from mockgateway.storage.sqlite_rows import (
     DELIVERY_COLUMNS,
@@ -157,6 +158,8 @@ def _event_where(table: str, q: EventQuery) -> tuple[str, Args]:
         # order's own index finds a handful of rows where the account's would scan all of them.
         narrow = table == "notifications" and (q.part_id is not None or q.message_id is not None)
         add("+account = ?" if narrow else "account = ?", q.account)
+    if q.provider is not None:
+        add("provider = ?", q.provider)
     if table == "notifications":
         if q.message_id is not None:
             add("message_id = ?", q.message_id)
@@ -179,6 +182,18 @@ def _event_where(table: str, q: EventQuery) -> tuple[str, Args]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
+def settle_provider(db: Db, q: EventQuery) -> EventQuery | None:
+    """``events.settle_provider`` for an account's ACKs, from the lowest and highest provider they came through."""
+    if q.provider is None or q.account is None:
+        return q
+    statement = "SELECT {}(provider) FROM notifications WHERE account = ?"  # one index lookup each
+    lowest = db.execute(statement.format("min"), (q.account,)).fetchone()[0]
+    highest = db.execute(statement.format("max"), (q.account,)).fetchone()[0]
+    if lowest != highest:
+        return q  # several: each row is checked
+    return settle_provider_of(q, () if lowest is None else (lowest,))
+
+
 def select_events(db: Db, table: str, q: EventQuery) -> list[Row]:
     if table == "notifications" and pages.applies(q):
         return pages.page(db, q)
@@ -189,7 +204,10 @@ def select_events(db: Db, table: str, q: EventQuery) -> list[Row]:
 
 
 def list_notifications(db: Db, q: EventQuery) -> list[Notification]:
-    return [rows.row_notification(row) for row in select_events(db, "notifications", q)]
+    settled = settle_provider(db, q)
+    return (
+        [] if settled is None else [rows.row_notification(row) for row in select_events(db, "notifications", settled)]
+    )
 
 
 def list_mos(db: Db, q: EventQuery) -> list[MoMessage]:
@@ -197,6 +215,11 @@ def list_mos(db: Db, q: EventQuery) -> list[MoMessage]:
 
 
 def count_events(db: Db, table: str, q: EventQuery) -> int:
+    if table == "notifications":
+        settled = settle_provider(db, q)
+        if settled is None:
+            return 0
+        q = settled
     if table == "notifications" and pages.applies(q):
         return pages.count(db, q)
     where, args = _event_where(table, q)

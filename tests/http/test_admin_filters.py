@@ -39,6 +39,8 @@ async def test_deleting_with_a_misspelt_filter_deletes_nothing(
     ("path", "field"),
     [
         ("/__admin/messages?provider=sap", "provider"),
+        ("/__admin/notifications?provider=sap", "provider"),
+        ("/__admin/mo?provider=sap", "provider"),
         ("/__admin/notifications?status=LOST", "status"),
         ("/__admin/notifications?state=done", "state"),
         ("/__admin/callbacks?kind=sms", "kind"),
@@ -66,6 +68,16 @@ async def test_an_unknown_value_is_refused_naming_the_filter(
 async def test_known_filters_in_any_case_are_accepted(client: TestClient[Any, Any], path: str) -> None:
     response = await client.get(path)
     assert response.status == 200, await response.text()
+
+
+async def test_events_filter_by_provider_in_any_case(client: TestClient[Any, Any], auth: dict[str, str]) -> None:
+    sent = await client.post("/api/v2/sms", json={"destination": ["447700900001"], "message": "hi"}, headers=auth)
+    assert sent.status == 200
+    assert (await client.post("/__admin/clock/advance", json={"seconds": 10})).status == 200
+    for path, key in (("notifications", "notifications"), ("messages", "messages")):
+        mine = await (await client.get(f"/__admin/{path}?provider=LiveLink")).json()
+        theirs = await (await client.get(f"/__admin/{path}?provider=smsmode")).json()
+        assert (len(mine[key]) > 0, theirs[key]) == (True, []), path
 
 
 async def test_kind_matches_in_any_case(client: TestClient[Any, Any]) -> None:

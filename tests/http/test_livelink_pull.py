@@ -271,3 +271,24 @@ async def test_pulling_needs_a_valid_token(client: Client, path: str) -> None:
     assert (await client.get(f"/api/v2/sms/{path}", params=WINDOW)).status == 401
     bad = {"Authorization": "Bearer nope"}
     assert (await client.get(f"/api/v2/sms/{path}", params=WINDOW, headers=bad)).status == 401
+
+
+async def test_pulls_list_only_what_went_through_live_link(
+    client: Client, auth: dict[str, str], gateway: Gateway
+) -> None:
+    """The demo account also sends through smsmode: those ACKs and replies are not Live Link's to list."""
+    ((mine,),) = await send(client, auth, REPLIES_YES)
+    through_smsmode = await client.post(
+        "/sms/v1/messages",
+        json={"recipient": {"to": f"+{REPLIES_STOP}"}, "body": {"text": "Hello"}},
+        headers={"X-Api-Key": "demo-smsmode-api-key"},
+    )
+    assert through_smsmode.status == 201, await through_smsmode.text()
+    await gateway.advance(60)
+    everything = await (await client.get("/__admin/notifications", params={"account": "demo"})).json()
+    assert {n["provider"] for n in everything["notifications"]} == {"livelink", "smsmode"}
+    acks = (await pull(client, auth))["SAPNotification"]
+    assert [a["status"] for a in acks] == ["SENT", "DELIVERED"]
+    assert {a["orderId"] for a in acks} == {mine}
+    replies = await pull(client, auth, "mo")
+    assert (replies["pageCount"], [m["orderId"] for m in replies["sapnotification"]]) == (1, [mine])

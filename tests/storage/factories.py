@@ -58,12 +58,13 @@ def notification(
     message_id: str = "1000000001",
     part: int = 0,
     code: str | None = None,
+    provider: str = "livelink",
 ) -> Notification:
     return Notification(
         id=id_,
         message_id=message_id,
         account=account,
-        provider="livelink",
+        provider=provider,
         part_index=part,
         part_id=str(int(message_id) + part),
         status=status,
@@ -77,11 +78,11 @@ def notification(
 
 
 def mo(id_: str, *, at: float = 0.0, account: str = "demo", text: str = "Yes please", sender: str = "447700900001",
-       reply_to: str | None = "1000000001") -> MoMessage:  # fmt: skip
+       reply_to: str | None = "1000000001", provider: str = "livelink") -> MoMessage:  # fmt: skip
     return MoMessage(
         id=id_,
         account=account,
-        provider="livelink",
+        provider=provider,
         sender=sender,
         recipient="447700900999",
         text=text,

@@ -123,6 +123,42 @@ async def test_mos_filter_by_account_keyword_phone_message_and_window(store: Sto
     assert await store.count_mos(EventQuery(account="demo", keyword="please", limit=1)) == 2
 
 
+async def test_notifications_filter_by_provider_before_and_after_an_account_mixes_them(store: Store) -> None:
+    minutes = 60.0  # apart, so that windows span whole minutes too
+    await store.add_notification(notification("l1", at=0 * minutes))
+    await store.add_notification(notification("l2", at=1 * minutes, status=S.DELIVERED))
+    await store.add_notification(notification("o1", at=2 * minutes, account="other", provider="smsmode"))
+    window = {"since": T0, "until": T0 + 10 * minutes}
+    assert await ids(store, account="demo", provider="livelink") == ["l1", "l2"]
+    assert await ids(store, account="demo", provider="livelink", **window) == ["l1", "l2"]
+    assert await ids(store, account="demo", provider="smsmode", **window) == []
+    assert await ids(store, account="other", provider="smsmode") == ["o1"]
+    await store.add_notification(notification("s1", at=3 * minutes, provider="smsmode"))
+    await store.add_notification(notification("s2", at=4 * minutes, status=S.DELIVERED, provider="smsmode"))
+    assert await ids(store, account="demo", provider="livelink", **window) == ["l1", "l2"]
+    assert await ids(store, account="demo", provider="smsmode", **window) == ["s1", "s2"]
+    assert await ids(store, account="demo", provider="smsmode", status="DELIVERED", **window) == ["s2"]
+    assert await ids(store, account="demo", provider="mobivate") == []
+    assert await ids(store, account="demo", provider="smsmode", offset=1, limit=5) == ["s2"]
+    assert await ids(store, provider="smsmode") == ["o1", "s1", "s2"]
+    assert await ids(store, account="demo", **window) == ["l1", "l2", "s1", "s2"]
+
+
+async def test_mos_filter_by_provider(store: Store) -> None:
+    await store.add_mo(mo("1000000021", at=0))
+    await store.add_mo(mo("1000000022", at=1, provider="textapp"))
+    await store.add_mo(mo("2000000021", at=2, account="other", provider="textapp"))
+    for account, provider, expected in [
+        ("demo", "livelink", ["1000000021"]),
+        ("demo", "textapp", ["1000000022"]),
+        ("demo", "smsmode", []),
+        (None, "textapp", ["1000000022", "2000000021"]),
+    ]:
+        query = EventQuery(account=account, provider=provider)
+        assert [m.id for m in await store.list_mos(query)] == expected, (account, provider)
+        assert await store.count_mos(query) == len(expected)
+
+
 async def test_long_windows_count_and_page_exactly(store: Store) -> None:
     """Windows over many minutes, with partial minutes at both ends, deep pages, and statuses mixed."""
     statuses = [S.SENT, S.DELIVERED, S.FAILED]

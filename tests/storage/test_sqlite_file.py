@@ -49,6 +49,27 @@ async def test_a_reopened_store_has_everything_it_had(tmp_path: Path) -> None:
         await second.close()
 
 
+async def test_a_file_without_the_provider_index_gets_it_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    first = SqliteStore(path)
+    await first.open()
+    await first.add_notification(notification("n1"))
+    await first.close()
+    with sqlite3.connect(path) as db:  # as a file written before the index was added
+        db.execute("DROP INDEX notifications_provider")
+
+    second = SqliteStore(path)
+    await second.open()
+    try:
+        with sqlite3.connect(path) as db:
+            indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "notifications_provider" in indexes
+        found = await second.list_notifications(EventQuery(account="demo", provider="livelink"))
+        assert [n.id for n in found] == ["n1"]
+    finally:
+        await second.close()
+
+
 async def test_a_closed_store_refuses_work(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "state.db")
     with pytest.raises(RuntimeError, match="not open"):

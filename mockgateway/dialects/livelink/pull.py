@@ -16,6 +16,7 @@ from mockgateway.clock import iso
 from mockgateway.dialects.base import WireResponse, json_response
 from mockgateway.dialects.fields import invalid, is_whole_number
 from mockgateway.dialects.livelink.callbacks import Moment, ack_text, client_id, operator_id
+from mockgateway.dialects.livelink.requests import PROVIDER
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery
@@ -136,7 +137,8 @@ def _window(query: Mapping[str, str], account: Account) -> EventQuery:
     if until < since:
         raise invalid("endUTCTime", "must not be before startUTCTime")
     # "Received after startUTCTime and before endUTCTime": the start instant is in, the end instant is not.
-    return EventQuery(account=account.name, since=since, until=until - _INSTANT)
+    # The account may also send through other providers: their ACKs and replies are not Live Link's to list.
+    return EventQuery(account=account.name, provider=PROVIDER, since=since, until=until - _INSTANT)
 
 
 def _page_index(query: Mapping[str, str]) -> int:

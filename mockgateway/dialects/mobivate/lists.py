@@ -92,12 +92,12 @@ async def search(gateway: Gateway, account: Account, request: WireRequest) -> Wi
     if search.direction in (None, "MT"):
         page = await gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
         matched = [m for m in page.items if search.within(m.created_at)]
-        receipts = EventQuery(account=account.name, since=search.start, limit=_ALL)
+        receipts = EventQuery(account=account.name, provider=PROVIDER, since=search.start, limit=_ALL)
         codes = await _codes(gateway, receipts) if matched else {}
         found.extend((m.created_at, message_record(m, codes.get((m.id, m.status)))) for m in matched)
     if search.direction in (None, "MO"):
-        mos = await gateway.mos(EventQuery(account=account.name, since=search.start, limit=_ALL))
-        mine = [mo for mo in mos if mo.provider == PROVIDER and search.within(mo.received_at)]
+        mos = await gateway.mos(EventQuery(account=account.name, provider=PROVIDER, since=search.start, limit=_ALL))
+        mine = [mo for mo in mos if search.within(mo.received_at)]
         found.extend((mo.received_at, mo_record(mo)) for mo in mine)
     found.sort(key=lambda item: item[0], reverse=True)
     return json_response(search.slice([record for _, record in found]))
@@ -109,17 +109,17 @@ async def one(gateway: Gateway, account: Account, request: WireRequest) -> WireR
         raise NotFound("no such message", field="id")
     message = await gateway.find_message(core_id)
     if message is not None and message.account == account.name and message.provider == PROVIDER:
-        codes = await _codes(gateway, EventQuery(message_id=message.id, limit=_ALL))
+        codes = await _codes(gateway, EventQuery(message_id=message.id, provider=PROVIDER, limit=_ALL))
         return json_response(message_record(message, codes.get((message.id, message.status))))
-    for mo in await gateway.mos(EventQuery(account=account.name, limit=_ALL)):
-        if mo.id == core_id and mo.provider == PROVIDER:
+    for mo in await gateway.mos(EventQuery(account=account.name, provider=PROVIDER, limit=_ALL)):
+        if mo.id == core_id:
             return json_response(mo_record(mo))
     raise NotFound("no such message", field="id")
 
 
 async def _codes(gateway: Gateway, query: EventQuery) -> dict[tuple[str, MessageStatus], str | None]:
     """The code last reported for each (message, status), so the log names what the receipts said."""
-    return {(n.message_id, n.status): n.code for n in await gateway.notifications(query) if n.provider == PROVIDER}
+    return {(n.message_id, n.status): n.code for n in await gateway.notifications(query)}
 
 
 def message_record(message: Message, code: str | None = None) -> dict[str, Any]:

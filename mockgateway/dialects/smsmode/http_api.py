@@ -177,7 +177,7 @@ class SmsmodeDialect:
         if not any(dates):
             start = whole_number(params, "start", 0, 0, _ALL)
             page = slice(start, start + whole_number(params, "offset", DEFAULT_COUNT, 1, MAX_COUNT))
-            query = EventQuery(account=account.name, limit=_ALL)
+            query = EventQuery(account=account.name, provider=PROVIDER, limit=_ALL)
         else:
             if not all(dates):
                 raise f.invalid("startDate" if not dates[0] else "endDate", "startDate and endDate go together")
@@ -187,9 +187,9 @@ class SmsmodeDialect:
             if until < since:
                 raise f.invalid("endDate", "must not be before startDate")
             page = slice(None)  # every reply within the dates
-            query = EventQuery(account=account.name, since=since, until=until, limit=_ALL)
+            query = EventQuery(account=account.name, provider=PROVIDER, since=since, until=until, limit=_ALL)
         gateway = self._backend.gateway
-        replies = [mo for mo in reversed(await gateway.mos(query)) if mo.provider == PROVIDER]
+        replies = list(reversed(await gateway.mos(query)))
         return text("\n".join([await _reply_line(gateway, mo) for mo in replies[page]]))
 
     async def _messages(self, params: dict[str, str], account: Account) -> list[Message]:

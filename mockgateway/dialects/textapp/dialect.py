@@ -167,7 +167,7 @@ class TextAppDialect:
         ``clientMessageReference`` or (blank) all."""
         reference = params.given("clientMessageReference")
         found = []
-        for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL)):
+        for mo in await self._gateway.mos(EventQuery(account=account.name, provider=PROVIDER, limit=_ALL)):
             message = await self._gateway.find_message(mo.in_reply_to) if mo.in_reply_to else None  # None: purged
             if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
                 continue
