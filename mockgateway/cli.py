@@ -152,7 +152,8 @@ async def _serve(settings: Settings, ready: Ready | None) -> None:
     from mockgateway.http.limits import handler_args, listen
     from mockgateway.tls import server_tls
 
-    runner = web.AppRunner(create_app(settings), handle_signals=False, **handler_args(settings))
+    # The time requests in flight get to finish at a stop: within a container's usual 10 s grace before SIGKILL.
+    runner = web.AppRunner(create_app(settings), handle_signals=False, shutdown_timeout=5.0, **handler_args(settings))
     async with contextlib.AsyncExitStack() as undo:
         # Before the set-up: a start-up that fails (e.g. an unusable store file) still undoes what it began.
         undo.push_async_callback(runner.cleanup)

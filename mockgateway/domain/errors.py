@@ -105,6 +105,17 @@ class StoreUnavailable(GatewayError):
         super().__init__(message, retry_after=1)
 
 
+class ShuttingDown(GatewayError):
+    """The gateway is stopping: a request parked on it (a wait, a send's latency) is answered now, not kept."""
+
+    code = "shutting_down"
+    http_status = 503
+    message = "the gateway is shutting down, try again shortly"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, retry_after=1)
+
+
 class ReplicaTimeout(GatewayError):
     """Another gateway process sharing the store did not finish its part (of a clock advance) in time."""
 

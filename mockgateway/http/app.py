@@ -66,10 +66,16 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
     mount_admin_fallback(app)  # after every admin route
     for dialect in dialects:  # last: they take what no route above answers
         mount_fallbacks(app, dialect)
+    app.on_shutdown.append(_stop_waiting)
     app.cleanup_ctx.append(_lifetime)
     if settings.demo:
         app.cleanup_ctx.append(_demo)  # after _lifetime: starts once the store is open, stops before it closes
     return app
+
+
+async def _stop_waiting(app: web.Application) -> None:
+    # aiohttp calls this before it waits for the requests in flight: a parked one would hold the stop for minutes.
+    app[GATEWAY].stop_waiting()
 
 
 async def _demo(app: web.Application) -> AsyncIterator[None]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 from mockgateway.clock import Clock
-from mockgateway.domain.errors import Forbidden, StoreUnavailable
+from mockgateway.domain.errors import Forbidden, ShuttingDown, StoreUnavailable
 from mockgateway.domain.model import (
     Delivery,
     MoMessage,
@@ -91,6 +91,21 @@ class Gateway(History, StateCalls):
         self._peers = store.peers
         self._replica = Replica(directory=directory, tokens=tokens, events=events, time=self._time)
         self._accepted: dict[str, int] = {}
+        self._stop_listeners: set[Callable[[], None]] = set()
+        self.stopping = False  #: set once, at shutdown: what waits on the gateway is answered at once
+
+    def stop_waiting(self) -> None:
+        """At shutdown, before the server waits for its requests to finish: the sends parked for their latency
+        and the waits (``on_stop``) are answered now with ``ShuttingDown``, so that stopping takes no longer."""
+        self.stopping = True
+        self._latency.release(ShuttingDown())
+        for listener in tuple(self._stop_listeners):
+            listener()
+
+    def on_stop(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` when ``stop_waiting`` is; returns the function that forgets it."""
+        self._stop_listeners.add(listener)
+        return lambda: self._stop_listeners.discard(listener)
 
     @property
     def accepted(self) -> dict[str, int]:

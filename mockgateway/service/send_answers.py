@@ -120,6 +120,13 @@ class SendLatency:
     def next_due(self) -> float | None:
         return self._parked[0][0] if self._parked else None
 
+    def release(self, error: GatewayError) -> None:
+        """At shutdown: every parked send is answered ``error`` at once. None was accepted yet, so none is lost."""
+        parked, self._parked = self._parked, []
+        for _, _, resumed, _ in parked:
+            if not resumed.done():
+                resumed.set_exception(error)
+
     async def wake(self, now: float) -> None:
         """Resume every send parked until ``now``, in order, each finishing before the next resumes."""
         while self._parked and self._parked[0][0] <= now:

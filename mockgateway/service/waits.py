@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.errors import InvalidRequest, ShuttingDown
 from mockgateway.domain.model import Delivery, DeliveryState, Message, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.events import Event
@@ -111,12 +111,15 @@ async def wait_for(gateway: Gateway, spec: Spec[T], wanted: Wanted, within: floa
             wake.set()
 
     stop = gateway.subscribe(listener)  # before the first look, so nothing slips between the two
+    forget = gateway.on_stop(wake.set)
     try:
         await gateway.heard_everywhere()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while True:
             wake.clear()
+            if gateway.stopping:
+                raise ShuttingDown()
             found = await spec.newest(gateway, wanted)
             remaining = deadline - loop.time()
             if found is not None or remaining <= 0:
@@ -125,6 +128,7 @@ async def wait_for(gateway: Gateway, spec: Spec[T], wanted: Wanted, within: floa
                 await asyncio.wait_for(wake.wait(), remaining)
     finally:
         stop()
+        forget()
 
 
 def one_time_code(text: str) -> str | None:
