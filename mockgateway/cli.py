@@ -93,7 +93,7 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     )
     serve.add_argument("--max-header-size", metavar="BYTES", help="longest request or header line; longer gets 431")
     serve.add_argument(
-        "--workers", metavar="N", help="N processes serving one port, under a supervisor; 1 for now (see README)"
+        "--workers", metavar="N", help="N processes serving one port under a supervisor; needs a redis:// store"
     )
 
 
@@ -186,7 +186,8 @@ def announce(settings: Settings, port: int, *, ca_path: Path | None = None) -> N
     if ca_path is not None:
         print(f"mockgateway TLS certificate authority: {ca_path}", flush=True)
     https = settings.tls or settings.tls_cert is not None
-    print(f"mockgateway listening on {'https' if https else 'http'}://{settings.host}:{port}", flush=True)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host  # an IPv6 address, as URLs write it
+    print(f"mockgateway listening on {'https' if https else 'http'}://{host}:{port}", flush=True)
     if warning := open_admin_warning(settings):
         print(warning, file=sys.stderr, flush=True)
 
@@ -214,21 +215,27 @@ def is_loopback(host: str) -> bool:
 
 
 def healthcheck(url: str | None, timeout: float) -> int:
-    import ssl  # here, not at the top: `serve` never needs them, and start-up time counts
+    import http.client  # here, not at the top: `serve` never needs them, and start-up time counts
+    import ssl
     import urllib.error
     import urllib.request
 
     # https when the gateway's variables turn TLS on, as in a container started with them.
     tls = os.environ.get("MOCKGATEWAY_TLS", "").strip().lower() in ("1", "true", "yes", "on")
     scheme = "https" if tls or os.environ.get("MOCKGATEWAY_TLS_CERT") else "http"
-    url = url or f"{scheme}://127.0.0.1:{os.environ.get('MOCKGATEWAY_PORT', '8080')}/__admin/health"
+    if url is None:
+        port = os.environ.get("MOCKGATEWAY_PORT", "").strip() or "8080"  # set but empty: as unset, as `serve` reads it
+        if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            print(f"mockgateway: MOCKGATEWAY_PORT: {port!r} is not a port number (1-65535)", file=sys.stderr)
+            return 2
+        url = f"{scheme}://127.0.0.1:{port}/__admin/health"
     # Whether this machine's own gateway is alive, not whom to trust: its certificate may name another host.
     context = ssl._create_unverified_context() if url.startswith("https:") else None  # noqa: SLF001
     try:
         with urllib.request.urlopen(url, timeout=timeout, context=context) as response:
             body = json.loads(response.read())
         status = body.get("status") if isinstance(body, dict) else None
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
         print(f"unhealthy: {url}: {error}", file=sys.stderr)
         return 1
     if status != "ok":

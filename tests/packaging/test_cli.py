@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from mockgateway.cli import main
+from mockgateway.cli import announce, main
 from mockgateway.config import Settings
 from mockgateway.http.app import create_app
 from tests.packaging.dockerfile import ROOT
@@ -81,6 +81,36 @@ async def test_healthcheck_default_url_follows_mockgateway_port(
     server = await aiohttp_server(create_app(Settings(clock="virtual")))
     monkeypatch.setenv("MOCKGATEWAY_PORT", str(server.port))
     assert await asyncio.to_thread(main, ["healthcheck"]) == 0
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "65536", "\u0663"])
+def test_healthcheck_refuses_a_port_variable_that_is_no_port(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], port: str
+) -> None:
+    monkeypatch.setenv("MOCKGATEWAY_PORT", port)
+    assert main(["healthcheck", "--timeout", "1"]) == 2
+    assert capsys.readouterr().err == f"mockgateway: MOCKGATEWAY_PORT: {port!r} is not a port number (1-65535)\n"
+
+
+def test_healthcheck_reads_an_empty_port_variable_as_unset(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOCKGATEWAY_PORT", " ")
+    main(["healthcheck", "--timeout", "1"])  # healthy or not: whatever answers on this machine's 8080
+    assert "http://127.0.0.1:8080/__admin/health" in "".join(capsys.readouterr())
+
+
+async def test_healthcheck_is_unhealthy_when_the_answer_is_not_http(capsys: pytest.CaptureFixture[str]) -> None:
+    async def garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"garbage\r\n\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(garbage, "127.0.0.1", 0)
+    async with server:
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/__admin/health"
+        assert await asyncio.to_thread(main, ["healthcheck", "--url", url, "--timeout", "5"]) == 1
+    assert capsys.readouterr().err.startswith(f"unhealthy: {url}: ")
 
 
 @pytest.mark.parametrize(
@@ -211,3 +241,12 @@ def test_bad_setting_names_the_variable_or_flag(
         monkeypatch.setenv(name, value)
     assert main(["serve", *argv]) == 2
     assert expected in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("host", "line"),
+    [("::1", "http://[::1]:8080"), ("127.0.0.1", "http://127.0.0.1:8080"), ("localhost", "http://localhost:8080")],
+)
+def test_the_listening_line_is_a_url_for_every_host(host: str, line: str, capsys: pytest.CaptureFixture[str]) -> None:
+    announce(Settings(host=host), 8080)
+    assert capsys.readouterr().out == f"mockgateway listening on {line}\n"
