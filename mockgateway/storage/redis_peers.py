@@ -66,6 +66,7 @@ class RedisPeers:
         self._reader: asyncio.Task[None] | None = None
         self._outgoing: list[bytes] = []
         self._sender: asyncio.Task[None] | None = None
+        self._send_outage = OutageLog(_log, "telling the other replicas what happens here")
         self._pings: dict[str, asyncio.Future[None]] = {}
         self._steps: dict[str, Answers] = {}
         self._listening: frozenset[str] = frozenset()  #: what this replica's listeners want
@@ -279,8 +280,12 @@ class RedisPeers:
                     for raw in batch:
                         pipe.publish(self._keys.notes, raw)
                     await pipe.execute()
-            except Exception:  # the others miss these events; this replica goes on
+            except OUTAGE as error:  # the others miss these events; this replica goes on
+                self._send_outage.failed(error)
+            except Exception:
                 _log.exception("notes to the other replicas could not be published")
+            else:
+                self._send_outage.recovered()
 
 
 if TYPE_CHECKING:

@@ -20,15 +20,17 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import DeliveryState
+from mockgateway.outages import OutageLog
 from mockgateway.service.scheduler import FixedTimeline
 from mockgateway.service.work_ports import TakeOver
 from mockgateway.storage import redis_work_scripts as scripts
 from mockgateway.storage.redis_batch import Arg, RedisBatch, Script
 from mockgateway.storage.redis_jobs import RedisJobJournal, due_order
 from mockgateway.storage.redis_keys import DELIVERY, JOB, Keys, names, scored
-from mockgateway.storage.redis_outage import translating_outages
+from mockgateway.storage.redis_outage import OUTAGE, translating_outages
 from mockgateway.tasks import stop
 
 if TYPE_CHECKING:
@@ -232,13 +234,23 @@ class RedisLeases:
             await pipe.execute()
 
     async def _keep_beating(self) -> None:
+        outage = OutageLog(log, "keeping the callback leases")
         while True:
             await asyncio.sleep(self._ttl_ms / 3000)
-            try:
-                await self._beat()
-                await self.sweep()
-            except Exception:  # keep beating: Redis may be back at the next beat
-                log.exception("keeping the callback leases failed")
+            await self.beat_and_sweep(outage)
+
+    async def beat_and_sweep(self, outage: OutageLog) -> None:
+        """One heartbeat and takeover sweep. It never fails: an outage is logged where it starts and ends, not at
+        each beat, and the next beat tries again."""
+        try:
+            await self._beat()
+            await self.sweep()
+        except (*OUTAGE, StoreUnavailable) as error:
+            outage.failed(error)
+        except Exception:
+            log.exception("keeping the callback leases failed")
+        else:
+            outage.recovered()
 
     async def sweep(self) -> int:
         if self._take is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from mockgateway.domain.errors import StoreUnavailable
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import MessageStatus
+from mockgateway.outages import OutageLog
 from mockgateway.storage.redis_batch import RedisBatch
 from mockgateway.storage.redis_store import RedisStore
 from mockgateway.storage.redis_work import RedisJobQueue
@@ -161,3 +163,27 @@ async def test_an_entry_given_back_with_no_job_left_goes_and_its_message_leaves_
     assert await redis.zscore(keys.jobs_due, MESSAGE) is None
     assert await redis.zscore(keys.message_parked, MESSAGE) is None
     assert await redis.zscore(keys.message_kept, MESSAGE) == T0
+
+
+async def test_the_lease_heartbeat_logs_an_outage_once_and_its_end(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with private_redis(tmp_path) as server:
+        store = RedisStore(server.url, prefix="t:")
+        await store.open()
+        try:
+            leases = store.leases(takeover_after_s=60)
+            outage = OutageLog(logging.getLogger("mockgateway.storage.redis_work"), "keeping the callback leases")
+            server.kill()
+            with caplog.at_level(logging.WARNING):
+                for _ in range(3):  # three beats while Redis is away
+                    await leases.beat_and_sweep(outage)
+                server.start()
+                await leases.beat_and_sweep(outage)
+            said = [record.getMessage() for record in caplog.records]
+            assert len(said) == 2, said
+            assert "the store is unavailable" in said[0]
+            assert said[1] == "keeping the callback leases: the store is back"
+            assert all(record.exc_info is None for record in caplog.records)  # no traceback at each beat
+        finally:
+            await store.close()
