@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from mockgateway.domain.errors import ConfigError
 
@@ -13,6 +15,10 @@ if TYPE_CHECKING:
 MINIMUM_MAJOR = 7
 
 
+#: A path naming the database: none, or its number.
+_DATABASE = re.compile(r"/?(?:[0-9]+)?")
+
+
 async def connect(url: str) -> Redis:
     """A client for ``url`` whose server answered and is recent enough."""
     from redis.asyncio import Redis  # here: only this store needs redis-py
@@ -20,21 +26,40 @@ async def connect(url: str) -> Redis:
 
     from mockgateway.storage.redis_outage import CLIENT_OPTIONS
 
+    shown = shown_url(url)
     try:
+        if not _DATABASE.fullmatch(urlsplit(url).path):
+            raise ValueError("the path must be the database's number, such as /0")
         # RESP2: no HELLO handshake, so that a server too old for RESP3 still tells its version.
         client = Redis.from_url(url, protocol=2, **CLIENT_OPTIONS)
     except ValueError as error:
-        raise ConfigError(f"store {url}: not a Redis URL ({error})") from None
+        raise ConfigError(f"store {shown}: not a Redis URL ({error})") from None
     try:
         info = await client.info("server")
+    except TypeError as error:  # redis-py hands the query's parameters to the connection, which knows only its own
+        await client.aclose()
+        raise ConfigError(f"store {shown}: a query parameter is not a Redis connection option ({error})") from None
     except (RedisError, OSError) as error:
         await client.aclose()
-        raise ConfigError(f"store {url}: Redis cannot be reached ({error})") from None
+        raise ConfigError(f"store {shown}: Redis cannot be reached ({error})") from None
     version = str(info.get("redis_version", "0"))
     if _major(version) < MINIMUM_MAJOR:
         await client.aclose()
-        raise ConfigError(f"store {url}: Redis {version} is too old; version {MINIMUM_MAJOR} or later is needed")
+        raise ConfigError(f"store {shown}: Redis {version} is too old; version {MINIMUM_MAJOR} or later is needed")
     return client
+
+
+def shown_url(url: str) -> str:
+    """``url`` as logs and errors may show it: its password, if any, masked."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url.split("@", 1)[-1]  # unreadable: at least nothing before a host
+    if not password:
+        return url
+    user = parts.username or ""
+    return parts._replace(netloc=f"{user}:***@{parts.netloc.rsplit('@', 1)[1]}").geturl()
 
 
 def _major(version: str) -> int:

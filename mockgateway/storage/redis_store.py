@@ -23,7 +23,7 @@ from mockgateway.storage import redis_events as events
 from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import NotificationFilter, mo_filter, notification_filter
 from mockgateway.storage.redis_batch import Address, RedisBatch
-from mockgateway.storage.redis_connect import connect
+from mockgateway.storage.redis_connect import connect, shown_url
 from mockgateway.storage.redis_deliveries import RedisDeliveries
 from mockgateway.storage.redis_jobs import RedisJobJournal, field_of
 from mockgateway.storage.redis_keys import Keys
@@ -86,7 +86,9 @@ class RedisStore:
                 await asyncio.wait_for(self._batched().close(), CLOSE_PATIENCE_S)
             except TimeoutError:
                 log.error(
-                    "closing: Redis at %s took none of the writes still queued for %.0f s", self.url, CLOSE_PATIENCE_S
+                    "closing: Redis at %s took none of the writes still queued for %.0f s",
+                    shown_url(self.url),
+                    CLOSE_PATIENCE_S,
                 )
             await self._client.aclose()
             self._client = None
@@ -97,12 +99,12 @@ class RedisStore:
 
     def _redis(self) -> Redis:
         if self._client is None:
-            raise RuntimeError(f"the Redis store {self.url} is not open")
+            raise RuntimeError(f"the Redis store {shown_url(self.url)} is not open")
         return self._client
 
     def _batched(self) -> RedisBatch:
         if self._batch is None:
-            raise RuntimeError(f"the Redis store {self.url} is not open")
+            raise RuntimeError(f"the Redis store {shown_url(self.url)} is not open")
         return self._batch
 
     async def _settled(self) -> None:

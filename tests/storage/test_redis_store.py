@@ -60,6 +60,31 @@ async def test_an_unreachable_redis_stops_start_up_naming_the_url() -> None:
     await store.close()  # closing a store that never opened is harmless
 
 
+@pytest.mark.parametrize(
+    ("tail", "says"),
+    [
+        ("/0?colour=blue", "a query parameter is not a Redis connection option"),
+        ("/abc", "not a Redis URL (the path must be the database's number, such as /0)"),
+        ("/0?db=x", "not a Redis URL"),
+    ],
+)
+async def test_a_url_redis_would_misread_stops_start_up_naming_it(tail: str, says: str) -> None:
+    url = f"redis://127.0.0.1:{free_port()}{tail}"
+    with pytest.raises(ConfigError) as raised:
+        await RedisStore(url).open()
+    assert str(raised.value).startswith(f"store {url}: {says}")
+
+
+@pytest.mark.parametrize("userinfo", [":s3cret", "gateway:s3cret", "gateway:s3@cret"])
+async def test_start_up_errors_never_show_the_password(userinfo: str) -> None:
+    port = free_port()
+    with pytest.raises(ConfigError) as raised:
+        await RedisStore(f"redis://{userinfo}@127.0.0.1:{port}/0").open()
+    shown = userinfo.split(":")[0]
+    assert str(raised.value).startswith(f"store redis://{shown}:***@127.0.0.1:{port}/0: Redis cannot be reached")
+    assert "s3" not in str(raised.value)
+
+
 async def test_a_redis_older_than_7_stops_start_up(old_redis: str) -> None:
     with pytest.raises(ConfigError, match=r"Redis 6\.2\.14 is too old; version 7 or later is needed") as raised:
         await RedisStore(old_redis).open()
