@@ -174,6 +174,23 @@ def workers_problem(settings: Settings) -> str | None:
     return None
 
 
+def _yaml_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return repr(value)
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """The parser's problem and where, as ``line L, column C: problem``, without its echo of the text."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None)
+    if mark is None or problem is None:
+        return str(error)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
 def load_config_file(base: Settings, path: Path) -> Settings:
     """Read accounts and options from a YAML file; every problem names the file and the key."""
     try:
@@ -183,7 +200,7 @@ def load_config_file(base: Settings, path: Path) -> Settings:
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: not UTF-8 text: {error}") from error
     except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}") from error
+        raise ConfigError(f"{path}: not valid YAML: {_yaml_problem(error)}") from error
     if document is None:
         document = {}
     if not isinstance(document, dict):
@@ -202,9 +219,11 @@ def load_config_file(base: Settings, path: Path) -> Settings:
     for key in ("retention", "takeover_after"):
         if key in document:
             changes[f"{key}_s"] = duration_setting(f"{path}: {key}", document[key])
-    for key in ("store", "redis_prefix"):  # checked by ``validate`` once every layer is applied
+    for key in ("store", "redis_prefix"):  # their values are checked by ``validate`` once every layer is applied
         if key in document:
-            changes[key] = str(document[key]).strip()
+            if not isinstance(document[key], str):  # str() would make a value of null or a list
+                raise ConfigError(f"{path}: {key}: must be a string, got {_yaml_kind(document[key])}")
+            changes[key] = document[key].strip()
     changes.update(_server_section(path, document.get("server", {})))
     livelink = mapping(path, "livelink", document.get("livelink", {}), _LIVELINK_KEYS)
     if "status_list_key" in livelink:

@@ -152,7 +152,12 @@ GOOD_ACCOUNT = "  - name: demo\n    livelink: {app_key: k, app_secret: s, client
 
 #: (file content, what the message must name besides the file: key and problem)
 BAD_CONFIGS = {
-    "not YAML": ("accounts: [\n  - name: demo\n", ("not valid YAML",)),
+    "not YAML": (
+        "accounts: [\n  - name: demo\n",
+        ("not valid YAML: line 2, column 3: expected the node content, but found '-'",),
+    ),
+    "store of null": ("store: null\n", ("store:", "must be a string, got null")),
+    "redis_prefix as a list": ("redis_prefix: [a]\n", ("redis_prefix:", "must be a string, got a list")),
     "accounts not a list": ("accounts: {name: demo}\n", ("accounts:", "must be a non-empty list")),
     "missing name": (
         "accounts:\n  - livelink: {app_key: k, app_secret: s, client_id: 1}\n",
