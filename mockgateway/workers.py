@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import functools
 import logging
 import multiprocessing
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 
 #: Seconds a worker has to stop after SIGTERM before it is killed.
 STOP_TIMEOUT_S = 10.0
+_PR_SET_PDEATHSIG = 1  #: prctl(2): the signal a process gets when its parent dies
 
 
 class Worker(Protocol):
@@ -186,7 +188,9 @@ def process_spawner(settings: Settings) -> Spawn:
 
     def spawn(index: int) -> Worker:
         ready, report = context.Pipe(duplex=False)
-        process = context.Process(target=run_worker, args=(settings, report), name=f"mockgateway-worker-{index}")
+        process = context.Process(
+            target=run_worker, args=(settings, report, os.getpid()), name=f"mockgateway-worker-{index}"
+        )
         process.start()
         report.close()  # the worker holds the only writing end: it closes when the worker exits
         return ProcessWorker(process, ready)
@@ -194,11 +198,22 @@ def process_spawner(settings: Settings) -> Spawn:
     return spawn
 
 
-def run_worker(settings: Settings, report: Connection) -> None:
+def run_worker(settings: Settings, report: Connection, parent: int) -> None:
     """A worker's whole life: serve until SIGTERM, having reported the port it serves."""
     # Ctrl-C reaches the whole process group; the parent answers it by stopping each worker with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _stops_with(parent):
+        sys.exit(0)
     sys.exit(serve(settings, ready=report.send))
+
+
+def _stops_with(parent: int) -> bool:
+    """Ask Linux for SIGTERM when ``parent`` dies: killed with SIGKILL, it cannot stop its workers, which would
+    go on holding the port. ``False`` when it is already gone. Elsewhere the parent's stop is relied on."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    return os.getppid() == parent  # checked after asking, so a death in between is not missed
 
 
 # -- the parent -------------------------------------------------------------------------------------------

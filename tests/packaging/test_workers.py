@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import multiprocessing
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -191,3 +193,22 @@ def test_workers_on_redis_answer_as_one_gateway() -> None:
             with urllib.request.urlopen(f"{server.url}/__admin/messages?limit=100", timeout=10) as response:
                 assert json.loads(response.read())["total"] == 30
         assert server.stop() == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="watching another process's exit needs Linux's pidfd")
+def test_workers_stop_when_their_parent_is_killed() -> None:
+    argv = [sys.executable, "-m", "mockgateway", "serve", "--workers", "1", "--host", "127.0.0.1", "--port", "0"]
+    with running(argv, clean_environ()) as server:
+        serving = SERVING.match(server.output[-2].strip())
+        assert serving, server.output
+        worker = os.pidfd_open(int(serving.group(2)))
+        try:
+            server.process.kill()  # SIGKILL: the parent stops nobody
+            server.process.wait(timeout=10)
+            # The worker's exit makes its pidfd readable; 30 s only guards against a hang.
+            readable, _, _ = select.select([worker], [], [], 30)
+            assert readable == [worker], "the worker outlived its killed parent"
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # an orphan left by a failure goes too
+                signal.pidfd_send_signal(worker, signal.SIGKILL)
+            os.close(worker)
