@@ -81,7 +81,7 @@ def build_store(settings: Settings) -> tuple[Store, JobJournal]:
     if is_shared_store(settings.store):
         from mockgateway.storage.redis_store import RedisStore  # here: only this store needs redis-py
 
-        redis = RedisStore(settings.store, prefix=settings.redis_prefix)
+        redis = RedisStore(settings.store, prefix=settings.redis_prefix, clock=settings.clock)
         return redis, redis.journal()
     if settings.store.startswith("sqlite:"):
         from mockgateway.storage.sqlite import SqliteStore  # here: most runs keep everything in memory

@@ -11,6 +11,8 @@ from mockgateway.domain.errors import ConfigError
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
+    from mockgateway.storage.redis_keys import Keys
+
 #: Sorted-set ZADD GT/LT and the Lua features the store relies on; 7 is also what Debian ships.
 MINIMUM_MAJOR = 7
 
@@ -47,6 +49,27 @@ async def connect(url: str) -> Redis:
         await client.aclose()
         raise ConfigError(f"store {shown}: Redis {version} is too old; version {MINIMUM_MAJOR} or later is needed")
     return client
+
+
+async def join_clock(client: Redis, keys: Keys, kind: str) -> None:
+    """Note that a replica on the ``kind`` clock uses these keys, unless a live one runs on the other: a real
+    clock would run the virtual one's planned steps as the host's time passes them, and the virtual one would
+    stand still under the real one's sends. Once none of them is alive, the next to start may choose again."""
+    raw = await client.get(keys.clock_kind)
+    noted = None if raw is None else _text(raw)
+    if noted is not None and noted != kind:
+        replicas = [_text(replica) for replica in await client.smembers(keys.replicas)]
+        alive = await client.exists(*(keys.alive(replica) for replica in replicas)) if replicas else 0
+        if alive:
+            raise ConfigError(
+                f"clock: {alive} replica(s) on this Redis prefix run the {noted} clock; every replica "
+                f"sharing it must too (or use another redis_prefix)"
+            )
+    await client.set(keys.clock_kind, kind)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def shown_url(url: str) -> str:

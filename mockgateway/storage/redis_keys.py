@@ -82,6 +82,7 @@ class Keys:
         self.clock = f"{prefix}s:clock"  #: sorted set of one member: raised with ZADD GT
         # -- work shared by replicas: claimed jobs, leased callbacks, heartbeats (``redis_work``)
         self.replicas = f"{prefix}w:replicas"  #: ids of the replicas that hold or held work
+        self.clock_kind = f"{prefix}w:clock"  #: "real" or "virtual": the clock the replicas now running share
         self.alive_prefix = f"{prefix}w:alive:"  #: per replica: its heartbeat, gone when it stops beating
         self.running_prefix = f"{data}jobs:run:"  #: per replica: the message ids it claimed, scored by due time
         self.owned_prefix = f"{data}dlv:own:"  #: per replica: the pending deliveries it holds

@@ -15,6 +15,7 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
+from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
@@ -23,7 +24,7 @@ from mockgateway.storage import redis_events as events
 from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import NotificationFilter, mo_filter, notification_filter
 from mockgateway.storage.redis_batch import Address, RedisBatch
-from mockgateway.storage.redis_connect import connect, shown_url
+from mockgateway.storage.redis_connect import connect, join_clock, shown_url
 from mockgateway.storage.redis_deliveries import RedisDeliveries
 from mockgateway.storage.redis_jobs import RedisJobJournal, field_of
 from mockgateway.storage.redis_keys import Keys
@@ -51,8 +52,9 @@ class RedisStore:
     purge_batch = 500
     steps_side_by_side = True  #: a turn's commands go to Redis together (``redis_batch``)
 
-    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, *, clock: str | None = None) -> None:
         self.url = url
+        self._clock_kind = clock  #: "real" or "virtual": replicas sharing the keys must agree (None: not checked)
         self.keys = Keys(prefix)
         #: This process among those sharing the server: random, as the seeded ids must stay the same every run.
         self.replica = secrets.token_hex(8)
@@ -70,6 +72,12 @@ class RedisStore:
         if self._client is not None:
             return
         client = await connect(self.url)
+        if self._clock_kind is not None:
+            try:
+                await join_clock(client, self.keys, self._clock_kind)
+            except ConfigError:
+                await client.aclose()
+                raise
         self._client = client
         self._batch = batch = RedisBatch(Address.of(client))
         self._generation = int(await client.incr(self.keys.generation)) - 1
