@@ -15,6 +15,7 @@ from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
 from mockgateway.config import Settings
 from mockgateway.http.app import create_app
+from mockgateway.service.events import Listener
 from mockgateway.service.gateway import Gateway
 
 #: ``pytester`` runs pytest inside pytest (tests/plugin); pytest accepts this only in the top-level conftest.
@@ -35,6 +36,21 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings() -> Settings:
     return Settings(clock="virtual", seed=7)
+
+
+@pytest.fixture
+def subscribed(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
+    """Set once a listener subscribes to the hub: a wait request is then waiting for events."""
+    signal = asyncio.Event()
+    subscribe = gateway.subscribe
+
+    def spy(listener: Listener) -> Callable[[], None]:
+        stop = subscribe(listener)
+        signal.set()
+        return stop
+
+    monkeypatch.setattr(gateway, "subscribe", spy)
+    return signal
 
 
 @pytest.fixture

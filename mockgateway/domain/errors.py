@@ -94,26 +94,27 @@ class ProviderFailure(GatewayError):
         self.http_status = status
 
 
-class StoreUnavailable(GatewayError):
+class Unavailable(GatewayError):
+    """503: the gateway cannot serve this now; the client is asked to try again in a second."""
+
+    http_status = 503
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, retry_after=1)
+
+
+class StoreUnavailable(Unavailable):
     """The store cannot be reached now (its server is down, restarting or loading): try again shortly."""
 
     code = "store_unavailable"
-    http_status = 503
     message = "the message store is unavailable, try again shortly"
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message, retry_after=1)
 
-
-class ShuttingDown(GatewayError):
+class ShuttingDown(Unavailable):
     """The gateway is stopping: a request parked on it (a wait, a send's latency) is answered now, not kept."""
 
     code = "shutting_down"
-    http_status = 503
     message = "the gateway is shutting down, try again shortly"
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message, retry_after=1)
 
 
 class ReplicaTimeout(GatewayError):

@@ -10,9 +10,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mockgateway.service.events import Listener
-from mockgateway.service.gateway import Gateway
-
 Client = TestClient[Any, Any]
 AiohttpServer = Callable[..., Awaitable[TestServer]]
 
@@ -22,21 +19,6 @@ async def send(client: Client, auth: dict[str, str], to: str, text: str, **more:
     response = await client.post("/api/v2/sms", json=body, headers=auth)
     assert response.status == 200, await response.text()
     return str((await response.json())["livelinkOrderIds"][0]["livelinkOrderId"][0])
-
-
-@pytest.fixture
-def subscribed(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
-    """Set once a listener subscribes to the hub: the wait request is then waiting for events."""
-    signal = asyncio.Event()
-    subscribe = gateway.subscribe
-
-    def spy(listener: Listener) -> Callable[[], None]:
-        stop = subscribe(listener)
-        signal.set()
-        return stop
-
-    monkeypatch.setattr(gateway, "subscribe", spy)
-    return signal
 
 
 async def waiting(client: Client, path: str, subscribed: asyncio.Event) -> asyncio.Task[Any]:

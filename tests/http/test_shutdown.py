@@ -4,33 +4,15 @@ Both get 503 with Retry-After in their own format; the send was not accepted, so
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from mockgateway.domain.queries import MessageQuery
-from mockgateway.service.events import Listener
 from mockgateway.service.gateway import Gateway
 from tests.conftest import parked
 
 Client = TestClient[Any, Any]
-
-
-@pytest.fixture
-def subscribed(gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> asyncio.Event:
-    """Set once a listener subscribes to the hub: a wait request is then waiting for events."""
-    signal = asyncio.Event()
-    subscribe = gateway.subscribe
-
-    def spy(listener: Listener) -> Callable[[], None]:
-        stop = subscribe(listener)
-        signal.set()
-        return stop
-
-    monkeypatch.setattr(gateway, "subscribe", spy)
-    return signal
 
 
 async def test_a_stop_answers_a_wait_at_once(client: Client, subscribed: asyncio.Event) -> None:
