@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 MINIMUM_MAJOR = 7
 
 
+_PASSWORD_PARAMETER = re.compile(r"((?:^|&)password=)[^&]*")
 #: A path naming the database: none, or its number.
 _DATABASE = re.compile(r"/?(?:[0-9]+)?")
 
@@ -73,16 +74,16 @@ def _text(value: bytes | str) -> str:
 
 
 def shown_url(url: str) -> str:
-    """``url`` as logs and errors may show it: its password, if any, masked."""
+    """``url`` as logs and errors may show it: its password, before the host or as a ``password=`` parameter
+    (redis-py reads both), masked."""
     try:
         parts = urlsplit(url)
         password = parts.password
     except ValueError:
-        return url.split("@", 1)[-1]  # unreadable: at least nothing before a host
-    if not password:
-        return url
-    user = parts.username or ""
-    return parts._replace(netloc=f"{user}:***@{parts.netloc.rsplit('@', 1)[1]}").geturl()
+        return _PASSWORD_PARAMETER.sub(r"\1***", url.split("@", 1)[-1])  # unreadable: nothing before a host
+    if password:
+        parts = parts._replace(netloc=f"{parts.username or ''}:***@{parts.netloc.rsplit('@', 1)[1]}")
+    return parts._replace(query=_PASSWORD_PARAMETER.sub(r"\1***", parts.query)).geturl()
 
 
 def _major(version: str) -> int:

@@ -85,6 +85,14 @@ async def test_start_up_errors_never_show_the_password(userinfo: str) -> None:
     assert "s3" not in str(raised.value)
 
 
+async def test_a_password_given_as_a_parameter_is_masked_too() -> None:
+    port = free_port()
+    with pytest.raises(ConfigError) as raised:
+        await RedisStore(f"redis://127.0.0.1:{port}/0?password=s3cret&socket_timeout=1").open()
+    assert str(raised.value).startswith(f"store redis://127.0.0.1:{port}/0?password=***&socket_timeout=1: ")
+    assert "s3" not in str(raised.value)
+
+
 async def test_a_redis_older_than_7_stops_start_up(old_redis: str) -> None:
     with pytest.raises(ConfigError, match=r"Redis 6\.2\.14 is too old; version 7 or later is needed") as raised:
         await RedisStore(old_redis).open()
