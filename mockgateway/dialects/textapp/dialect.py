@@ -142,7 +142,11 @@ class TextAppDialect:
         found = [
             mo
             for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL))
-            if number_digits(mo.recipient) == wanted and (not keyword or mo.keyword == keyword.upper())
+            # A reply to another provider's message is that provider's to hand out; one that answers no message
+            # (a handset writing first, an injected MO) is for whichever number's owner asks.
+            if (mo.in_reply_to is None or mo.provider == PROVIDER)
+            and number_digits(mo.recipient) == wanted
+            and (not keyword or mo.keyword == keyword.upper())
         ]
         fresh = set(await self._gateway.hand_out(account.name, "textapp:inbound", [mo.id for mo in found]))
         if not fresh:

@@ -8,8 +8,8 @@ from aiohttp.test_utils import TestClient
 
 from mockgateway.clock import FakeClock
 from mockgateway.config import DEMO_ACCOUNT, Settings
-from mockgateway.domain.model import Account
-from mockgateway.domain.queries import MessageQuery
+from mockgateway.domain.model import Account, SendRequest
+from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.http.app import create_app
 from mockgateway.service.gateway import Gateway
 from tests.conftest import AiohttpClient
@@ -104,6 +104,22 @@ async def test_inbound_keyword_and_csv(client: TestClient[Any, Any], gateway: Ga
     assert lines[0] == "#1#Transaction OK"
     assert lines[1].split(",", 1)[1] == '+447700900124,+447700900555,JOIN,2026-01-01,00:00:00,"Join us, please",'
     assert lines[2:] == [""]
+
+
+async def test_inbound_leaves_out_replies_to_another_provider_s_messages(
+    client: TestClient[Any, Any], gateway: Gateway
+) -> None:
+    through_livelink = SendRequest(
+        account="demo", provider="livelink", destinations=("447700900031",), text="Hi", origin=INBOUND.lstrip("+")
+    )
+    await gateway.send(through_livelink)  # the handset replies "YES please" 33 s later
+    await gateway.advance(60)
+    await gateway.inject_mo("+447700900124", INBOUND, "Join us", account="demo")
+    assert [mo.text for mo in await gateway.mos(EventQuery(account="demo"))] == ["YES please", "Join us"]
+
+    text = await post(client, {"number": INBOUND, "keyword": "", "returnCSVString": "true", **LOGIN}, "GetSMSInbound")
+
+    assert [line.split(",")[6] for line in text.split("\r\n")[1:-1]] == ["Join us"]
 
 
 async def test_inbound_needs_a_number(client: TestClient[Any, Any]) -> None:
