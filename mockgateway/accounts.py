@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mockgateway.domain.durations import parse_rate
+from mockgateway.domain.durations import is_whole_number, parse_rate
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.limits import NO_LIMITS, Limits
 from mockgateway.domain.model import (
@@ -158,7 +158,7 @@ def _credentials(path: Path, where: str, provider: str, raw: object) -> dict[str
         if value is None:
             together = f" (with {', '.join(k for k in optional if k != key)})" if key in optional else ""
             raise ConfigError(f"{path}: {where}.{key}: required{together}")
-        if kind is int and isinstance(value, str) and value.strip().isdigit():
+        if kind is int and isinstance(value, str) and is_whole_number(value.strip()):
             value = int(value)
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ConfigError(f"{path}: {where}.{key}: must be {'a number' if kind is int else 'a string'}")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mockgateway import __version__
 from mockgateway.config import Settings
+from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import ConfigError
 
 #: ``serve`` flags that are settings; each has a ``MOCKGATEWAY_<NAME>`` variable.
@@ -54,10 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _serve_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default 8080, 0 picks a free one)")
+    serve.add_argument("--port", help="port to listen on (default 8080, 0 picks a free one)")
     serve.add_argument("--config", metavar="FILE", help="YAML file with accounts and options")
     serve.add_argument("--scenarios", metavar="DIR", help="directory of scenario YAML files")
-    serve.add_argument("--seed", type=int, help="make ids and random draws repeat across runs")
+    serve.add_argument("--seed", help="make ids and random draws repeat across runs")
     serve.add_argument("--clock", choices=("real", "virtual"), help="real time, or virtual time moved by the admin API")
     serve.add_argument(
         "--start-time", metavar="ISO8601", help="where the virtual clock starts (with --seed: 2026-01-01T00:00:00Z)"
@@ -225,7 +226,7 @@ def healthcheck(url: str | None, timeout: float) -> int:
     scheme = "https" if tls or os.environ.get("MOCKGATEWAY_TLS_CERT") else "http"
     if url is None:
         port = os.environ.get("MOCKGATEWAY_PORT", "").strip() or "8080"  # set but empty: as unset, as `serve` reads it
-        if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        if not (is_whole_number(port) and 0 < int(port) < 65536):
             print(f"mockgateway: MOCKGATEWAY_PORT: {port!r} is not a port number (1-65535)", file=sys.stderr)
             return 2
         url = f"{scheme}://127.0.0.1:{port}/__admin/health"

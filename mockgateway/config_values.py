@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from mockgateway.domain.durations import parse_duration, parse_rate
+from mockgateway.domain.durations import is_whole_number, parse_duration, parse_rate
 from mockgateway.domain.errors import ConfigError
 
 ENV_PREFIX = "MOCKGATEWAY_"
@@ -85,10 +85,9 @@ def valid_store(text: str) -> bool:
 
 
 def _integer(text: str, label: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ConfigError(f"{label}: {text!r} is not a whole number") from None
+    if not is_whole_number(text.removeprefix("-")):  # int() would also read "1_0" and other scripts' digits
+        raise ConfigError(f"{label}: {text!r} is not a whole number")
+    return int(text)
 
 
 def _boolean(raw: object, label: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any, TypeGuard
 
 import orjson
 
+from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Options, Scalar, is_callback_url
 
@@ -78,11 +79,6 @@ def optional_bool(data: Mapping[str, Any], name: str, default: bool = False) -> 
     if not isinstance(value, bool):
         raise invalid(name, "must be true or false")
     return value
-
-
-def is_whole_number(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` also takes other scripts' digits and "²", which ``int`` reads or refuses."""
-    return text.isascii() and text.isdigit()
 
 
 def optional_int(data: Mapping[str, Any], name: str, *, minimum: int = 0, maximum: int = 2**63 - 1) -> int | None:

@@ -1,8 +1,15 @@
-"""Durations and rates as people write them in scenario and config files: ``30s``, ``5m``, ``2h``; ``50/s``."""
+"""Numbers, durations and rates as people write them in requests and files: ``42``; ``30s``, ``5m``, ``2h``;
+``50/s``."""
 
 from __future__ import annotations
 
 import re
+
+
+def is_whole_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes other scripts' digits and "²", which ``int`` reads or refuses."""
+    return text.isascii() and text.isdigit()
+
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")

@@ -22,7 +22,7 @@ from aiohttp import web
 
 from mockgateway import __version__
 from mockgateway.clock import iso
-from mockgateway.dialects.fields import is_whole_number
+from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import InvalidRequest, NotFound, StoreUnavailable
 from mockgateway.domain.model import DeliveryState, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery

@@ -17,7 +17,8 @@ import orjson
 from aiohttp import web
 
 from mockgateway.config import Settings
-from mockgateway.dialects.fields import is_whole_number, json_object
+from mockgateway.dialects.fields import json_object
+from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import BodyTooLarge, GatewayError, InvalidRequest, Unauthorized
 from mockgateway.service.gateway import Gateway
 

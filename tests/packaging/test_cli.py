@@ -83,6 +83,21 @@ async def test_healthcheck_default_url_follows_mockgateway_port(
     assert await asyncio.to_thread(main, ["healthcheck"]) == 0
 
 
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--port", "\u0663"], "--port: '\u0663' is not a whole number"),
+        (["--seed", "1_0"], "--seed: '1_0' is not a whole number"),
+    ],
+)
+@pytest.mark.usefixtures("no_serving")
+def test_serve_takes_whole_numbers_in_ascii_digits_only(
+    capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+) -> None:
+    assert main(["serve", *argv]) == 2
+    assert capsys.readouterr().err == f"mockgateway: configuration error: {says}\n"
+
+
 @pytest.mark.parametrize("port", ["abc", "0", "65536", "\u0663"])
 def test_healthcheck_refuses_a_port_variable_that_is_no_port(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], port: str
@@ -162,6 +177,10 @@ BAD_CONFIGS = {
     "missing name": (
         "accounts:\n  - livelink: {app_key: k, app_secret: s, client_id: 1}\n",
         ("accounts[0].name:", "required"),
+    ),
+    "client_id of a superscript digit": (
+        "accounts:\n  - name: demo\n    livelink: {app_key: k, app_secret: s, client_id: '\u00b2'}\n",
+        ("accounts[0].livelink.client_id:", "must be a number"),
     ),
     "client_id not a number": (
         "accounts:\n  - name: demo\n    livelink: {app_key: k, app_secret: s, client_id: twelve}\n",

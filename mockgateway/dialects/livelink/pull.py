@@ -14,9 +14,10 @@ from typing import Any
 
 from mockgateway.clock import iso
 from mockgateway.dialects.base import WireResponse, json_response
-from mockgateway.dialects.fields import invalid, is_whole_number
+from mockgateway.dialects.fields import invalid
 from mockgateway.dialects.livelink.callbacks import Moment, ack_text, client_id, operator_id
 from mockgateway.dialects.livelink.requests import PROVIDER
+from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.lifecycle import is_final
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
 from mockgateway.dialects.mobivate.wire import PROVIDER, core_id_of, epoch_ms, hex_id, log_time, parse_date, wire_status
+from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.domain.model import Account, Message, MessageStatus, MoMessage
 from mockgateway.domain.queries import EventQuery, MessageQuery
@@ -78,7 +79,7 @@ def _integer(query: Mapping[str, str], name: str, default: int, *, minimum: int,
     raw = query.get(name, "").strip()
     if not raw:
         return default
-    if not f.is_whole_number(raw.removeprefix("-")):
+    if not is_whole_number(raw.removeprefix("-")):
         raise f.invalid(name, f"{raw!r} is not a whole number")
     value = int(raw)
     if not minimum <= value <= maximum:

@@ -13,6 +13,7 @@ from typing import Any
 from mockgateway.clock import LATEST_INSTANT, iso, to_datetime
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.smsmode import wire
+from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Account, CallbackTarget, Encoding, PartSizes, Scalar, SendRequest
 from mockgateway.encoding import segment
@@ -124,7 +125,7 @@ def whole_number(params: Mapping[str, str], name: str, default: int, low: int, h
     raw = params.get(name, "").strip()
     if not raw:
         return default
-    if not f.is_whole_number(raw) or not low <= int(raw) <= high:
+    if not is_whole_number(raw) or not low <= int(raw) <= high:
         raise f.invalid(name, f"must be a whole number from {low} to {high}")
     return int(raw)
 
