@@ -69,6 +69,7 @@ async def test_expired_refresh_token_is_refused(client: TestClient[Any, Any], cl
         pytest.param(basic("nobody", "demo-app-secret"), id="unknown-key"),
         pytest.param({}, id="no-basic-header"),
         pytest.param({"Authorization": "Basic %%%"}, id="not-base64"),
+        pytest.param({"Authorization": "Basic é"}, id="not-ascii"),
         pytest.param({"Authorization": "Bearer demo-app-key"}, id="bearer-scheme"),
     ],
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
@@ -84,7 +83,7 @@ class OAuthEndpoints:
             return None
         try:
             key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII to decode, or not UTF-8 once decoded
             return None
         name = self._by_key.get(key)
         if name is None or self._gateway.account(name).credentials[PROVIDER]["app_secret"] != secret:
