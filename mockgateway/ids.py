@@ -15,7 +15,7 @@ class IdSource(Protocol):
     def hex(self, length: int = 32) -> str: ...
 
     def token(self) -> str:
-        """An opaque credential; unguessable unless a seed was given."""
+        """An opaque credential, in ASCII (the token service takes no other); unguessable unless a seed was given."""
         ...
 
     def random(self) -> random.Random:

@@ -100,6 +100,10 @@ class TokenService:
         """The grant of ``access_token``; one issued by another replica is read from the store the first time."""
         grant = self._by_access.get(access_token)
         if grant is None:
+            # Tokens are issued in ASCII, so other text is no grant's. It is not looked up either: header bytes
+            # that are not UTF-8 arrive as lone surrogates, which a store such as Redis cannot encode.
+            if not access_token.isascii():
+                raise TokenUnknown()
             grant = await self._state.find_grant(access_token=access_token)
             if grant is None:
                 raise TokenUnknown()

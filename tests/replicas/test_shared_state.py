@@ -93,6 +93,18 @@ async def test_a_token_issued_by_one_replica_is_accepted_at_once_by_the_others(r
     assert await _livelink_send(c.client, "not-issued-anywhere") == 401
 
 
+async def test_a_bearer_token_that_is_not_utf8_is_refused_not_looked_up(replicas: list[Replica]) -> None:
+    # aiohttp reads header bytes that are not UTF-8 as lone surrogates, which Redis cannot take as a key.
+    reader, writer = await asyncio.open_connection(replicas[0].client.host, replicas[0].client.port)
+    body = b'{"destination": ["447700900003"], "message": "Hi"}'
+    head = b"POST /api/v2/sms HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer \xff\xfe\r\n"
+    writer.write(head + b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%b" % (len(body), body))
+    status_line = await reader.readline()
+    writer.close()
+    await writer.wait_closed()
+    assert status_line.split()[1] == b"401", status_line
+
+
 async def test_a_refresh_token_is_used_once_across_the_replicas(replicas: list[Replica]) -> None:
     a, b, c = replicas
     grant = await _token(a.client)
