@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from email.parser import BytesParser
-from email.policy import HTTP
 from urllib.parse import unquote_to_bytes
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, Handler, WireRequest, WireResponse, retry_after
-from mockgateway.dialects.smsmode import codes, wire
+from mockgateway.dialects.smsmode import codes, form_data, wire
 from mockgateway.dialects.smsmode.backend import Backend, InsufficientCredit
 from mockgateway.dialects.smsmode.callbacks import short_number
 from mockgateway.dialects.smsmode.requests import (
@@ -205,7 +203,7 @@ def request_params(request: WireRequest) -> dict[str, str]:
     if request.body:
         content_type = request.headers.get("Content-Type", "")
         if content_type.lower().startswith("multipart/form-data"):  # what PHP's curl sends for an array of fields
-            parts = _parts(content_type, request.body)
+            parts = form_data.parts(content_type, request.body)
             params.update({name: wire.decode(part) for name, (part, is_file) in parts.items() if not is_file})
         elif "json" not in content_type.lower():
             params.update(decode_pairs(request.body))
@@ -232,24 +230,8 @@ def uploaded(request: WireRequest, name: str) -> bytes | None:
     content_type = request.headers.get("Content-Type", "")
     if not request.body or not content_type.lower().startswith("multipart/form-data"):
         return None
-    part = _parts(content_type, request.body).get(name)
+    part = form_data.parts(content_type, request.body).get(name)
     return part[0] if part else None
-
-
-def _parts(content_type: str, body: bytes) -> dict[str, tuple[bytes, bool]]:
-    """Each part's bytes by name, and whether it is a file."""
-    document = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body
-    )
-    parts: dict[str, tuple[bytes, bool]] = {}
-    if not document.is_multipart():
-        return parts
-    for part in document.walk():
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        if isinstance(name, str) and isinstance(payload, bytes):
-            parts[name] = (payload, part.get_filename() is not None)
-    return parts
 
 
 # -- the lists, one record per line, fields separated by `` | `` as documented; a line break inside a text would end

@@ -70,6 +70,56 @@ async def test_multipart_form(client: Client, gateway: Gateway) -> None:
     assert (message.destination, message.text) == ("33712345678", "Réponse attendue")
 
 
+def _form(parts: list[tuple[bytes, bytes]], boundary: bytes = b"XyZ", eol: bytes = b"\r\n") -> bytes:
+    """A multipart/form-data body: each part's Content-Disposition parameters after ``form-data; ``, and value."""
+    body = b""
+    for params, value in parts:
+        body += b"--" + boundary + eol + b"Content-Disposition: form-data; " + params + eol + eol + value + eol
+    return body + b"--" + boundary + b"--" + eol
+
+
+FIELDS = [(b'name="accessToken"', TOKEN.encode()), (b'name="numero"', b"0712345678"), (b"name=message", b"Hi")]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(_form(FIELDS, eol=b"\n"), "multipart/form-data; boundary=XyZ", id="bare-line-feeds"),
+        pytest.param(_form(FIELDS, b"a b:c"), 'multipart/form-data; boundary="a b:c"', id="quoted-boundary"),
+        pytest.param(b"preamble\r\n" + _form(FIELDS) + b"epilogue", "multipart/form-data; boundary=XyZ", id="preamble"),
+        pytest.param(
+            _form([*FIELDS, (b'name="emetteur"; filename="e.txt"', b"not a sender")]),
+            "multipart/form-data; boundary=XyZ",
+            id="a-file-is-no-parameter",
+        ),
+        pytest.param(
+            _form([(b'name="message"', b"first"), *FIELDS]), "multipart/form-data; boundary=XyZ", id="last-wins"
+        ),
+        pytest.param(
+            _form([(b'name="acc\\essToken"', TOKEN.encode()), *FIELDS[1:]]),
+            "multipart/form-data; boundary=XyZ",
+            id="escaped-name",
+        ),
+    ],
+)
+async def test_multipart_form_shapes(client: Client, gateway: Gateway, body: bytes, content_type: str) -> None:
+    line = await _raw_send(client, "POST", body, content_type)
+    assert line.startswith("0 | Accepted | "), line
+    (message,) = await _messages(gateway)
+    assert (message.destination, message.text) == ("33712345678", "Hi")
+
+
+async def test_a_form_nested_in_a_part_is_not_read(client: Client, gateway: Gateway) -> None:
+    """Form data is flat (RFC 7578): a multipart part holding another is not opened, however deep it goes."""
+    body = b""
+    for depth in range(2000):
+        body += b"--b%d\r\nContent-Type: multipart/form-data; boundary=b%d\r\n\r\n" % (depth, depth + 1)
+    body += _form(FIELDS, b"b2000")
+    line = await _raw_send(client, "POST", body, "multipart/form-data; boundary=b0")
+    assert line == "32 | Authentication error"
+    assert await _messages(gateway) == []
+
+
 async def test_numbers_national_and_international(client: Client, gateway: Gateway) -> None:
     numbers = "0612345678, 0712345678,33611111111,+33622222222,0033633333333,447700900123"
     sms_id = await send_http(client, numero=numbers)
