@@ -60,6 +60,7 @@ BAD_V2 = [
     v2("destination[0]", {"destination": [None]}),
     v2("destination[0]", {"destination": ["44 7700 900123"]}),
     v2("destination[0]", {"destination": ["1234567890123456"]}),
+    v2("destination[0]", {"destination": ["4\u0664\u0667\u0667\u0660\u0660\u0669"]}, case="destination-arabic-indic"),
     v2("destination", {"destination": ["447700900123"] * 1001}, case="destination-1001"),
     v2("ackFinalOnly", {"ackFinalOnly": "yes"}),
     v2("ackTimeInGMT", {"ackTimeInGMT": 1}),

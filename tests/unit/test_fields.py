@@ -43,10 +43,10 @@ def test_a_body_that_is_not_json_or_empty_is_refused_naming_the_body() -> None:
         assert failure.value.field == "body"
 
 
-_E164 = re.compile(r"^\+?[1-9]\d{5,14}$")  # the rule a number is held to
+_E164 = re.compile(r"^\+?[1-9][0-9]{5,14}$")  # the rule a number is held to
 
 
-_ARABIC_INDIC = "".join(chr(0x0660 + int(digit)) for digit in "447700900123")  # decimal digits, as \d matches
+_ARABIC_INDIC = "".join(chr(0x0660 + int(digit)) for digit in "447700900123")  # decimal digits, yet no number's
 
 
 @pytest.mark.parametrize(

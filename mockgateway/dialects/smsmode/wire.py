@@ -20,8 +20,8 @@ _ALPHABET = string.digits + string.ascii_letters
 _ID_SPACE = len(_ALPHABET) ** 12
 #: An affine permutation of the 12-character id space: numeric ids map to ids that look random, one to one.
 _SCRAMBLE = (25214903917, 11)
-_NATIONAL = re.compile(r"^0[1-9]\d{8}$")
-_DIGITS = re.compile(r"^[1-9]\d{5,14}$")
+_NATIONAL = re.compile(r"^0[1-9][0-9]{8}$")  # [0-9], not \d: other scripts' digits make no phone number
+_DIGITS = re.compile(r"^[1-9][0-9]{5,14}$")
 _SMS_ID = re.compile(r"^[0-9A-Za-z]{12}$")
 _SENDER = re.compile(r"^[0-9A-Za-z._&-]{1,11}$")
 

@@ -32,6 +32,10 @@ def without(data: dict[str, Any], key: str) -> dict[str, Any]:
         ({**SINGLE, "body": "  "}, "body: must not be empty"),
         ({**SINGLE, "recipient": "07700 900123"}, "recipient: '07700 900123' is not an international phone number"),
         ({**SINGLE, "recipient": 44700011122}, "recipient: must be a string of digits"),
+        (
+            {**SINGLE, "recipient": "44\uff17\uff10\uff10\uff10\uff11"},
+            "recipient: '44\uff17\uff10\uff10\uff10\uff11' is not an international",
+        ),
         ({**SINGLE, "originator": "TwelveLetter"}, "originator: 'TwelveLetter' is not a sender name"),
         ({**SINGLE, "originator": ""}, "originator: is required"),
         ({**SINGLE, "routeId": 7}, "routeId: must be a string"),

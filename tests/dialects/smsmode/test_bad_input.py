@@ -33,6 +33,8 @@ NOT_A_NUMBER = "is not a phone number (06…, 07…, 336… or +336…)"
         ({"numero": " , "}, "35 | Missing mandatory parameter: numero"),
         ({"numero": "12ab"}, f"35 | Invalid parameter: numero: '12ab' {NOT_A_NUMBER}"),
         ({"numero": "0612345678,061234"}, f"35 | Invalid parameter: numero: '061234' {NOT_A_NUMBER}"),
+        ({"numero": "06\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668"},
+         f"35 | Invalid parameter: numero: '06\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668' {NOT_A_NUMBER}"),
         ({"numero": ",".join(["0612345678"] * 301)}, "35 | Invalid parameter: numero: lists 301 numbers; "
          "at most 300; send more with POST"),
         ({"classe_msg": "3"}, "35 | Invalid parameter: classe_msg: must be 2 (Pro), 4 (reply-able) or 9 (Unicode)"),
@@ -145,6 +147,7 @@ def _with(path: str, value: Any) -> dict[str, Any]:
         ("recipient", "+33612345678", "recipient", "recipient: must be an object"),
         ("recipient.to", ..., "recipient.to", "recipient.to: is required"),
         ("recipient.to", 33612345678, "recipient.to", "recipient.to: must be a string such as +33612345678"),
+        ("recipient.to", "+3\uff13612345678", "recipient.to", f"recipient.to: '+3\uff13612345678' {NOT_A_NUMBER}"),
         ("body", ..., "body", "body: is required"),
         ("body.text", ..., "body.text", "body.text: is required"),
         ("body.text", None, "body.text", "body.text: is required"),
