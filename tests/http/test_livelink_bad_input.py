@@ -74,6 +74,7 @@ BAD_V2 = [
     v2("validityPeriod", {"validityPeriod": "1y"}),
     v2("validityPeriod", {"validityPeriod": "abc"}),
     v2("validityPeriod", {"validityPeriod": "0d"}),
+    v2("validityPeriod", {"validityPeriod": "1\u0660d"}, case="validityPeriod-arabic-indic-zero"),
     v2("validityPeriod", {"validityPeriod": 7}),
     v2("clientId", {"clientId": "abc"}),
     v2("clientId", {"clientId": "\u00b2"}, case="clientId-superscript-two"),

@@ -22,7 +22,7 @@ ACK_FLAGS = (
 ACK_TYPES = ("NONE", "ORDER", "MESSAGE")
 MESSAGE_CLASSES = ("0", "1", "2", "3")
 V1_ENCODINGS = ("8b", "BIG5", "UTF8", "GB2312", "8859-7", "UCS2")
-_VALIDITY = re.compile(r"^([1-9]\d{0,4})([wdhm])$")
+_VALIDITY = re.compile(r"^([1-9][0-9]{0,4})([wdhm])$")  # [0-9]: int() would read other scripts' digits
 _VALIDITY_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 _HEX = re.compile(r"^[0-9A-Fa-f]{1,16}$")
 #: A short or long code (a long code with its country code, ``+`` optional) or an alphanumeric sender id of at

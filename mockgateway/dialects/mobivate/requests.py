@@ -16,7 +16,7 @@ MAX_BODY_CHARS = 1600
 #: 160 GSM / 70 Unicode per part as Mobivate states; concatenated sizes are the usual 153 / 67.
 PART_SIZES = PartSizes(gsm7=(160, 153), ucs2=(70, 67))
 _ALPHA_SENDER = re.compile(r"^[A-Za-z0-9 .&'_-]{1,11}$")
-_NUMERIC_SENDER = re.compile(r"^\+?\d{1,15}$")
+_NUMERIC_SENDER = re.compile(r"^\+?[0-9]{1,15}$")  # [0-9], not \d: other scripts' digits make no number
 
 
 @dataclass(frozen=True, slots=True)

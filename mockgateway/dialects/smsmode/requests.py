@@ -32,7 +32,8 @@ CLASSES = ("2", "4", "9")  #: 2 = Pro (default), 4 = reply-able, 9 = Unicode
 _UNSPLIT = PartSizes(gsm7=(160, 160), ucs2=(70, 70))
 FILE = "fichier"  #: ``sendSMSBatch.do``'s uploaded file
 _OPTIONAL_COLUMNS = ("emetteur", "refClient")  #: the file's third and fourth columns
-_DATE_ENVOI = re.compile(r"^(\d{2})(\d{2})(\d{4})-(\d{2}):(\d{2})$")
+#: [0-9], not \d: int() would read other scripts' digits as a date.
+_DATE_ENVOI = re.compile(r"^([0-9]{2})([0-9]{2})([0-9]{4})-([0-9]{2}):([0-9]{2})$")
 
 
 @dataclass(frozen=True, slots=True)

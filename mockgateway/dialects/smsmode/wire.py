@@ -91,7 +91,7 @@ def sender(raw: str | None, name: str) -> str | None:
     value = raw.strip()
     if not value or len(value) > 11:
         raise f.invalid(name, "must be 1 to 11 characters")
-    if value.lstrip("+").isdigit():
+    if f.is_whole_number(value.lstrip("+")):  # a short number; "²" or other scripts' digits are none
         if len(value.lstrip("+")) >= 8:
             raise f.invalid(name, f"{value!r} looks like a phone number; a sender id is a name or a short number")
         return value

@@ -37,6 +37,10 @@ def without(data: dict[str, Any], key: str) -> dict[str, Any]:
             "recipient: '44\uff17\uff10\uff10\uff10\uff11' is not an international",
         ),
         ({**SINGLE, "originator": "TwelveLetter"}, "originator: 'TwelveLetter' is not a sender name"),
+        (
+            {**SINGLE, "originator": "\u0664\u0664\u0667\u0667"},
+            "originator: '\u0664\u0664\u0667\u0667' is not a sender",
+        ),
         ({**SINGLE, "originator": ""}, "originator: is required"),
         ({**SINGLE, "routeId": 7}, "routeId: must be a string"),
         ({**SINGLE, "reference": ["x"]}, "reference: must be a string"),

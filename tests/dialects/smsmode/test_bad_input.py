@@ -41,6 +41,10 @@ NOT_A_NUMBER = "is not a phone number (06…, 07…, 336… or +336…)"
         ({"emetteur": "ABCDEFGHIJKL"}, "35 | Invalid parameter: emetteur: must be 1 to 11 characters"),
         ({"emetteur": "33612345678"}, "35 | Invalid parameter: emetteur: '33612345678' looks like a phone number; "
          "a sender id is a name or a short number"),
+        ({"emetteur": "\u00b2"}, "35 | Invalid parameter: emetteur: '\u00b2': letters A-Z, digits and . - _ & only, "
+         "without blank space or accent"),
+        ({"emetteur": "\u0663\u0666\u0661\u0665"}, "35 | Invalid parameter: emetteur: '\u0663\u0666\u0661\u0665': "
+         "letters A-Z, digits and . - _ & only, without blank space or accent"),
         ({"emetteur": "Ma Boutique"}, "35 | Invalid parameter: emetteur: 'Ma Boutique': letters A-Z, digits and "
          ". - _ & only, without blank space or accent"),
         ({"refClient": "r" * 41}, "35 | Invalid parameter: refClient: must be at most 40 characters"),
@@ -57,6 +61,8 @@ NOT_A_NUMBER = "is not a phone number (06…, 07…, 336… or +336…)"
         ({"nbr_msg": "\u0662"}, "35 | Invalid parameter: nbr_msg: must be a whole number from 1 to 10"),
         ({"date_envoi": "2026-01-01 10:00"},
          "35 | Invalid parameter: date_envoi: '2026-01-01 10:00' is not a date as ddMMyyyy-HH:mm"),
+        ({"date_envoi": "0\uff12012026-10:00"},
+         "35 | Invalid parameter: date_envoi: '0\uff12012026-10:00' is not a date as ddMMyyyy-HH:mm"),
         ({"date_envoi": "32012026-10:00"},
          "35 | Invalid parameter: date_envoi: '32012026-10:00' is not a date as ddMMyyyy-HH:mm"),
         ({"date_envoi": "31129999-23:59"},
@@ -161,6 +167,8 @@ def _with(path: str, value: Any) -> dict[str, Any]:
         ("from", "ABCDEFGHIJKL", "from", "from: must be 1 to 11 characters"),
         ("from", "Café", "from", "from: 'Café': letters A-Z, digits and . - _ & only, without blank space or accent"),
         ("from", 42, "from", "from: must be a string"),
+        ("from", "\uff13\uff16\uff11\uff15", "from",
+         "from: '\uff13\uff16\uff11\uff15': letters A-Z, digits and . - _ & only, without blank space or accent"),
         ("refClient", "r" * 41, "refClient", "refClient: must be at most 40 characters"),
         ("callbackUrlStatus", "nope", "callbackUrlStatus",
          "callbackUrlStatus: must be an http(s) URL of at most 2048 characters"),

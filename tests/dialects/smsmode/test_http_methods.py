@@ -164,6 +164,10 @@ def _response_ids(*mo_ids: str) -> dict[str, str]:
             {"startDate": "02012026-00:00", "endDate": "01012026-00:00"},
             "35 | Invalid parameter: endDate: must not be before startDate",
         ),
+        (
+            {"startDate": "01012026-00:00", "endDate": "\u0660\u0662012026-00:00"},
+            "35 | Invalid parameter: endDate: '\u0660\u0662012026-00:00' is not a date as ddMMyyyy-HH:mm",
+        ),
         ({"start": "-1"}, "35 | Invalid parameter: start: must be a whole number from 0 to 2147483648"),
     ],
 )
