@@ -59,6 +59,8 @@ def error_response(error: GatewayError) -> web.Response:
         response.headers["WWW-Authenticate"] = CHALLENGE
     if error.retry_after is not None:
         response.headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, UnreadableBody):
+        response.force_close()
     return response
 
 
@@ -87,6 +89,21 @@ def admin_routes(table: web.RouteTableDef) -> list[web.AbstractRouteDef]:
     ]
 
 
+class UnreadableBody(InvalidRequest):
+    """A body aiohttp could not decode (``RequestPayloadError``): compressed data its ``Content-Encoding`` does not
+    inflate, or chunks whose framing breaks after the head was read. Its answer closes the connection: where a
+    next request would start is unknown."""
+
+    message = "body: the request body cannot be read: its Content-Encoding or chunked framing is broken"
+
+
+def unreadable_body(request: web.Request) -> UnreadableBody:
+    """The refusal of ``request``'s body, marked as read: aiohttp would otherwise read its rest after the answer,
+    meet the same error again and log it as unhandled."""
+    request.content.feed_eof()
+    return UnreadableBody(field="body")
+
+
 async def json_body(request: web.Request, *, allowed: tuple[str, ...]) -> dict[str, Any]:
     """The body's JSON object, refusing a key the route does not take: a misspelt one would pass unnoticed."""
     try:
@@ -94,6 +111,8 @@ async def json_body(request: web.Request, *, allowed: tuple[str, ...]) -> dict[s
     except web.HTTPRequestEntityTooLarge:
         most = request.client_max_size
         raise BodyTooLarge(f"the request body is larger than {most} bytes, the most accepted", field="body") from None
+    except web.RequestPayloadError:
+        raise unreadable_body(request) from None
     data = json_object(raw, empty_ok=True)
     unknown = sorted(set(data) - set(allowed))
     if unknown:

@@ -30,6 +30,7 @@ from mockgateway.http.admin_common import (
     admin_routes,
     answering_errors,
     error_response,
+    unreadable_body,
 )
 from mockgateway.runtime import ticking
 from mockgateway.service.gateway import Gateway
@@ -213,6 +214,10 @@ def _adapt(
                 f"the request body is larger than {max_body} bytes, the most accepted", field="body"
             )
             response = dialect.render_error(too_large)
+        except web.RequestPayloadError:
+            unreadable = _to_web(dialect.render_error(unreadable_body(request)))
+            unreadable.force_close()  # where a next request would start is unknown
+            return unreadable
         except GatewayError as error:
             response = dialect.render_error(error)
         except ConnectionResetError:  # the client is gone (or its body was overdue): no one to answer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -150,3 +151,14 @@ async def test_an_admin_body_over_the_limit_is_a_json_413(client: TestClient[Any
     assert response.status == 413
     body = await response.json()
     assert (body["error"], body["field"]) == ("body_too_large", "body")
+
+
+async def test_an_admin_body_its_content_encoding_does_not_inflate_is_a_json_400(
+    client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    response = await client.post("/__admin/mo", data=b"not gzip", headers=headers)
+    assert response.status == 400
+    body = await response.json()
+    assert (body["error"], body["field"]) == ("invalid_request", "body")
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]

@@ -1,9 +1,11 @@
 """A provider request's body as the dialect gets it: taken as it came when it came whole with its head, read
-through aiohttp otherwise, and refused in the provider's format past the most accepted, either way."""
+through aiohttp otherwise, and refused in the provider's format past the most accepted, either way, or when its
+Content-Encoding does not decode."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, cast
 from unittest import mock
@@ -70,6 +72,19 @@ async def test_a_body_past_the_most_accepted_is_refused_in_the_dialects_format(
     answer = await client.post("/echo", data=data)
     assert answer.status == 413
     assert f"larger than {MOST} bytes" in await answer.text()
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+async def test_a_body_its_content_encoding_does_not_inflate_is_refused_in_the_dialects_format(
+    client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture, encoding: str
+) -> None:
+    answer = await client.post("/echo", data=b"not packed", headers={"Content-Encoding": encoding})
+    assert answer.status == 400
+    assert "body: the request body cannot be read" in await answer.text()
+    assert answer.headers["Connection"] == "close"  # where a next request would start is unknown
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    again = await client.post("/echo", data=b"{}")
+    assert (again.status, await again.read()) == (200, b"{}")
 
 
 @pytest.mark.parametrize(("pieces", "status"), [((b"12345", b"67890"), 200), ((b"x" * MOST, b"y"), 413)])
