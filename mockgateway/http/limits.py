@@ -5,7 +5,7 @@ head within its keep-alive timeout, which it counts from the connection's start 
 cap on connections and no deadline for a body: a client that sends a head and then trickles its body would hold
 its connection open for ever. Here each connection is aiohttp's own protocol, made by a factory that refuses
 connections beyond the cap, and one sweeper closes connections whose body is overdue: no timer per request on
-the send path.
+the send path. What aiohttp refuses as malformed HTTP it logs in one line, where aiohttp logs a traceback.
 """
 
 from __future__ import annotations
@@ -65,6 +65,18 @@ class _GuardedHandler(RequestHandler):
             response.force_close()
             return response
         return super().handle_error(request, status, exc, message)
+
+    def log_exception(self, *args: Any, **kw: Any) -> None:
+        error = kw.get("exc_info")
+        if isinstance(error, BadHttpMessage):
+            # Malformed HTTP (a control character in a header, raw non-ASCII in the URL, both Content-Length and
+            # chunked...), which aiohttp answers 400 before any route sees it. Anyone can send it: one line, no
+            # traceback, as for a head too large.
+            peer = self.transport.get_extra_info("peername") if self.transport is not None else None
+            reason = str(error.message).strip().splitlines()[0] if error.message else type(error).__name__
+            log.warning("refused a malformed request from %s: %s", peer[0] if peer else "?", reason)
+            return
+        super().log_exception(*args, **kw)
 
     def body_overdue(self, now: float, timeout: float) -> bool:
         """Whether the request being handled has waited for its body ``timeout`` seconds since first seen so."""

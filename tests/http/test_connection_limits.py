@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -112,6 +113,30 @@ async def test_too_many_header_lines_are_answered_431(server: Server) -> None:
     lines = "".join(f"X-{n}: v\r\n" for n in range(200))
     status, _ = await server.request(f"GET /__admin/health HTTP/1.1\r\nHost: t\r\n{lines}\r\n")
     assert status == 431
+    assert await server.health() == 200
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET /api/v2/sms/status HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \x00\r\n\r\n",
+        b"GET /api/\xc3\xa9 HTTP/1.1\r\nHost: t\r\n\r\n",
+        b"POST /api/v2/sms HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"GET /__admin/health HTTP/1.1\r\n\r\n",
+    ],
+    ids=["control-character-in-a-header", "raw-non-ascii-url", "length-and-chunked", "no-host"],
+)
+async def test_malformed_http_is_answered_400_and_logged_in_one_line(
+    server: Server, caplog: pytest.LogCaptureFixture, head: bytes
+) -> None:
+    reader, writer = await server.connect()
+    writer.write(head)
+    answer = await closed_by_server(reader)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.0 400 ")
+    logged = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [(record.levelno, record.exc_info) for record in logged] == [(logging.WARNING, None)]
+    assert "refused a malformed request from 127.0.0.1" in logged[0].getMessage()
     assert await server.health() == 200
 
 
