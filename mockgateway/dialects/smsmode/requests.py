@@ -248,13 +248,18 @@ def parse_batch(raw: bytes, params: Mapping[str, str], account: Account, campaig
 
 
 def _rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
-    """Non-empty CSV records with the file line each starts on; the column names' line is skipped."""
-    reader = csv.reader(io.StringIO(wire.decode(raw).lstrip("\ufeff")))
+    """Non-empty CSV records with the file line each starts on; the column names' line is skipped. Lines may end in
+    LF, CRLF or a CR alone, as spreadsheets on a Mac write CSV (``newline=""`` leaves them to the csv reader)."""
+    reader = csv.reader(io.StringIO(wire.decode(raw).lstrip("\ufeff"), newline=""))
     line = 1
-    for cells in reader:
-        first_line, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in cells):
-            continue
-        if first_line == 1 and cells[0].strip().lower() == "numero":
-            continue
-        yield first_line, cells
+    try:
+        for cells in reader:
+            first_line, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if first_line == 1 and cells[0].strip().lower() == "numero":
+                continue
+            yield first_line, cells
+    except csv.Error:  # the one left with newline="": a field past the reader's limit, often a quote left open
+        limit = csv.field_size_limit()
+        raise f.invalid(FILE, f"line {line}: a field is longer than {limit} characters (a quote left open?)") from None

@@ -196,11 +196,23 @@ async def test_batch_sends_one_message_per_line(client: Client, gateway: Gateway
         (b"0612345678,\n", "35 | Invalid parameter: fichier: line 1: Missing mandatory parameter: message"),
         (b"0612345678,Hi,ABCDEFGHIJKL\n", "35 | Invalid parameter: fichier: line 1: emetteur: must be 1 to 11"),
         (b'"numero","message"\n\n', "35 | Invalid parameter: fichier: has no line to send"),
+        (
+            b'0612345678,Hello\n0698765432,"' + b"x" * 200_000,
+            "35 | Invalid parameter: fichier: line 2: a field is longer than 131072 characters (a quote left open?)",
+        ),
     ],
 )
 async def test_batch_with_a_bad_line_sends_nothing(client: Client, gateway: Gateway, csv: bytes, line: str) -> None:
     assert (await _upload(client, csv)).startswith(line)
     assert (await gateway.messages(MessageQuery())).total == 0
+
+
+async def test_batch_lines_may_end_in_a_carriage_return_alone(client: Client, gateway: Gateway) -> None:
+    """As a spreadsheet on a Mac saves CSV; the line numbers still count them."""
+    assert (await _upload(client, b"0612345678,Hello\r0698765432,Hi\r")).startswith("0 | Accepted | ")
+    assert sorted(m.text for m in (await gateway.messages(MessageQuery())).items) == ["Hello", "Hi"]
+    line = await _upload(client, b"0612345678,Hello\r12,Hi\r")
+    assert line.startswith("35 | Invalid parameter: fichier: line 2: numero: '12'")
 
 
 async def test_batch_with_an_unregistered_sender_sends_nothing(aiohttp_client: Any) -> None:
