@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mockgateway.clock import to_datetime
 from mockgateway.dialects import fields as f
+from mockgateway.domain.durations import is_whole_number
 
 PROVIDER = "smsmode"
 #: The simulator's own short number: what replies are addressed to when a message had no numeric sender.
@@ -91,7 +92,7 @@ def sender(raw: str | None, name: str) -> str | None:
     value = raw.strip()
     if not value or len(value) > 11:
         raise f.invalid(name, "must be 1 to 11 characters")
-    if f.is_whole_number(value.lstrip("+")):  # a short number; "²" or other scripts' digits are none
+    if is_whole_number(value.lstrip("+")):  # a short number; "²" or other scripts' digits are none
         if len(value.lstrip("+")) >= 8:
             raise f.invalid(name, f"{value!r} looks like a phone number; a sender id is a name or a short number")
         return value
