@@ -12,7 +12,8 @@ def is_whole_number(text: str) -> bool:
 
 
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+#: re.ASCII: ``\d`` would also take other scripts' digits, which ``float`` reads (``٣s`` as three seconds).
+_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$", re.ASCII)
 
 
 def parse_duration(value: object) -> float:
@@ -33,7 +34,7 @@ def parse_duration(value: object) -> float:
     raise ValueError(f"{value!r} is not a duration (use e.g. 30s, 5m, 2h, 3d, 1w or a number of seconds)")
 
 
-_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|m|min|h))?\s*$")
+_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|m|min|h))?\s*$", re.ASCII)
 _PER = {"s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 
 
