@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
+from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import InvalidRequest, ShuttingDown
 from mockgateway.domain.model import Delivery, DeliveryState, Message, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
@@ -84,7 +85,7 @@ def _normalise(noun: str, name: str, raw: str) -> str:
     if name == "to" or (name == "from" and noun != "message"):  # a message's "from" may be a sender id
         # An unencoded '+' arrives as a space; spaces inside a number are only for reading.
         number = value.replace(" ", "").lstrip("+")
-        if not (number.isdigit() and 6 <= len(number) <= 15):
+        if not (is_whole_number(number) and 6 <= len(number) <= 15):
             raise InvalidRequest(f"{name}: {raw!r} is not an international phone number", field=name)
         return number
     if name == "status":

@@ -88,6 +88,8 @@ async def test_with_nothing_close_the_most_recent_are_listed(client: Client, aut
         ("/__admin/messages/wait?to=447700900001&timeout=nan", "timeout"),
         ("/__admin/messages/wait?tp=447700900001", "tp"),
         ("/__admin/messages/wait?to=not-a-number", "to"),
+        ("/__admin/messages/wait?to=%D9%A4%D9%A4%D9%A7%D9%A7%D9%A0%D9%A0", "to"),
+        ("/__admin/mo/wait?from=%C2%B2%C2%B2%C2%B2%C2%B2%C2%B2%C2%B2", "from"),
         ("/__admin/notifications/wait?status=LOST", "status"),
         ("/__admin/callbacks/wait?kind=sms", "kind"),
         ("/__admin/callbacks/wait?state=DONE", "state"),
