@@ -228,6 +228,7 @@ BAD_QUERIES = [
     pytest.param({"startUTCTime": "20260101"}, "startUTCTime", id="start-short"),
     pytest.param({"endUTCTime": "202613010000"}, "endUTCTime", id="end-month-13"),
     pytest.param({"endUTCTime": "2026010100\uff160"}, "endUTCTime", id="end-non-ascii-digit"),
+    pytest.param({"endUTCTime": "20260101003\u0660"}, "endUTCTime", id="end-arabic-indic-zero"),
     pytest.param({"endUTCTime": "202512312359"}, "endUTCTime", id="end-before-start"),
     pytest.param({"pageIndex": "0"}, "pageIndex", id="page-0"),
     pytest.param({"pageIndex": "-1"}, "pageIndex", id="page-negative"),

@@ -125,7 +125,7 @@ def _utc(query: Mapping[str, str], name: str) -> float:
     if not text:
         raise invalid(name, "is required, a UTC time in yyyyMMddHHmm format")
     try:
-        if len(text) != 12 or not text.isdigit():
+        if len(text) != 12 or not is_whole_number(text):  # strptime would read other scripts' digits
             raise ValueError(raw)
         return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=UTC).timestamp()
     except ValueError:

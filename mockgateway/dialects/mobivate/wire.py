@@ -19,8 +19,9 @@ from mockgateway.domain.model import MessageStatus
 from mockgateway.domain.reasons import find_code, notification_code
 
 PROVIDER = "mobivate"
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:?\d{2}|Z)$")
+#: re.ASCII: ``\d`` would take other scripts' digits, which strptime reads as a date.
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:?\d{2}|Z)$", re.ASCII)
 _ONE_DAY = 86_400.0
 
 

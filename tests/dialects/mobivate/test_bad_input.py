@@ -153,6 +153,8 @@ async def test_a_wrong_legacy_key_is_401(client: Client) -> None:
         ("startDate=01/07/2023", 'startDate: Invalid format: "01/07/2023"'),
         ("endDate=2023-07-01T25:00:00%2B0000", 'endDate: Invalid format: "2023-07-01T25:00:00+0000"'),
         ("endDate=2023-07-01T10:00:00", 'endDate: Invalid format: "2023-07-01T10:00:00"'),
+        ("startDate=2023-07-0%D9%A1", 'startDate: Invalid format: "2023-07-0\u0661"'),
+        ("endDate=2023-07-01T10:00:0%D9%A0%2B0000", 'endDate: Invalid format: "2023-07-01T10:00:0\u0660+0000"'),
         ("startDate=2023-07-02&endDate=2023-07-01", "endDate: must be after startDate"),
         ("page=0", "page: must be between 1 and"),
         ("page=two", "page: 'two' is not a whole number"),
