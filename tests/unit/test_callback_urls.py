@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import urlsplit
 
-from mockgateway.domain.model import is_callback_url
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mockgateway.domain.model import _PLAIN_CALLBACK_URL, is_callback_url
 
 
 @pytest.mark.parametrize(
@@ -33,3 +37,12 @@ def test_a_url_with_a_host_is_a_callback_url(url: str) -> None:
 )
 def test_a_url_without_a_reachable_host_is_not(url: object) -> None:
     assert not is_callback_url(url)
+
+
+@given(st.from_regex(_PLAIN_CALLBACK_URL, fullmatch=True))
+@settings(max_examples=300, deadline=None)
+def test_the_quick_check_takes_only_what_urlsplit_takes(url: str) -> None:
+    parts = urlsplit(url)
+    assert parts.scheme in ("http", "https")
+    assert parts.hostname
+    assert parts.port != -1  # reading it raises ValueError for a port that is no number or out of range
