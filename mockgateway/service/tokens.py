@@ -14,6 +14,10 @@ from mockgateway.domain.state import Grant
 from mockgateway.ids import IdSource
 from mockgateway.service.state_ports import GrantPort
 
+#: Grants an account holds at once. Issuing one more revokes its oldest, as OAuth servers cap the tokens a client
+#: holds: a loop of token requests (the demo credentials are public) cannot fill the memory or the store.
+MAX_GRANTS_PER_ACCOUNT = 1000
+
 
 class TokenUnknown(Unauthorized):
     message = "unknown access token"
@@ -35,18 +39,30 @@ class TokenOfAnotherClient(Unauthorized):
 
 
 class TokenService:
-    """Issues, refreshes and checks tokens. Expired grants are swept as new ones are issued."""
+    """Issues, refreshes and checks tokens. Expired grants are swept as new ones are issued; past
+    ``max_grants_per_account`` an account's oldest grant is revoked."""
 
     def __init__(
-        self, clock: Clock, ids: IdSource, access_ttl_s: float, refresh_ttl_s: float, *, state: GrantPort
+        self,
+        clock: Clock,
+        ids: IdSource,
+        access_ttl_s: float,
+        refresh_ttl_s: float,
+        *,
+        state: GrantPort,
+        max_grants_per_account: int = MAX_GRANTS_PER_ACCOUNT,
     ) -> None:
         self._clock = clock
         self._ids = ids
         self._state = state
         self.access_ttl_s = access_ttl_s
         self.refresh_ttl_s = refresh_ttl_s
+        self._max_grants = max_grants_per_account
         self._by_access: dict[str, Grant] = {}
         self._by_refresh: dict[str, Grant] = {}
+        #: account -> access token -> grant, oldest first
+        self._by_account: dict[str, dict[str, Grant]] = {}
+        self._issued_since_sweep = 0
 
     async def load(self) -> int:
         """Take up the grants the store kept (after ``Store.open()``); returns how many."""
@@ -70,6 +86,9 @@ class TokenService:
         )
         self._keep(grant)
         self._state.save_grant(grant)
+        held = self._by_account[account]
+        if len(held) > self._max_grants:
+            self._revoke(next(iter(held.values())), now)
         return grant
 
     async def refresh(self, refresh_token: str, client: str | None = None) -> Grant:
@@ -89,7 +108,7 @@ class TokenService:
             raise TokenUnknown("unknown refresh token", field="refresh_token")
         spent = replace(grant, refresh_spent=True)
         if self._by_access.get(grant.access_token) in (grant, None):
-            self._by_access[grant.access_token] = spent
+            self._keep(spent)
         self._state.save_grant(spent)
         now = self._clock.now()
         if now >= grant.refresh_expires_at:
@@ -105,7 +124,7 @@ class TokenService:
             if not access_token.isascii():
                 raise TokenUnknown()
             grant = await self._state.find_grant(access_token=access_token)
-            if grant is None:
+            if grant is None or self._clock.now() >= grant.kept_until():  # revoked, or due to be swept
                 raise TokenUnknown()
             self._keep(grant)
         now = self._clock.now()
@@ -114,22 +133,37 @@ class TokenService:
         return grant
 
     def apply(self, grant: Grant) -> None:
-        """A grant another replica issued or whose refresh token it used."""
+        """A grant another replica issued, used the refresh token of, or revoked."""
+        if self._clock.now() >= grant.kept_until():
+            self._forget(grant)
+            return
         self._keep(grant)
         if grant.refresh_spent:
             self._by_refresh.pop(grant.refresh_token, None)
 
     def _keep(self, grant: Grant) -> None:
         self._by_access[grant.access_token] = grant
+        self._by_account.setdefault(grant.account, {})[grant.access_token] = grant
         if not grant.refresh_spent:
             self._by_refresh[grant.refresh_token] = grant
 
+    def _forget(self, grant: Grant) -> None:
+        self._by_access.pop(grant.access_token, None)
+        self._by_refresh.pop(grant.refresh_token, None)
+        self._by_account.get(grant.account, {}).pop(grant.access_token, None)
+
+    def _revoke(self, grant: Grant, now: float) -> None:
+        """Neither of ``grant``'s tokens is good from now, on every replica and after a restart."""
+        self._forget(grant)
+        self._state.save_grant(replace(grant, expires_at=now, refresh_expires_at=now, refresh_spent=True))
+
     def _sweep(self, now: float) -> None:
-        # Only when the tables have grown: keeps issue() O(1) amortised.
-        if len(self._by_refresh) < 1024 or len(self._by_refresh) % 1024:
+        # Once every 1,024 grants issued: keeps issue() O(1) amortised. Every grant is looked at, spent ones too, and
+        # the store drops the expired and revoked ones it keeps.
+        self._issued_since_sweep += 1
+        if self._issued_since_sweep < 1024:
             return
-        for token, grant in list(self._by_refresh.items()):
-            if now >= grant.refresh_expires_at:
-                del self._by_refresh[token]
-                self._by_access.pop(grant.access_token, None)
+        self._issued_since_sweep = 0
+        for grant in [grant for grant in self._by_access.values() if now >= grant.kept_until()]:
+            self._forget(grant)
         self._state.sweep_grants(now)
