@@ -72,7 +72,7 @@ class TallyPort(Protocol):
     ) -> list[str]:
         """Of ``ids``, in order, those ``pull`` had not handed out to ``account`` before, now marked handed out
         (once, however many processes ask at a time). Marks made before ``forget_before`` (whose items retention
-        purged) may be forgotten."""
+        purged) are forgotten, so that what is kept stays bounded."""
 
     async def spend_credits(self, account: str, provider: str, count: int) -> int:
         """Add ``count`` (less than zero: a refund; zero: only read) to the credits ``account`` spent on

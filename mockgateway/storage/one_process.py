@@ -37,15 +37,19 @@ class ProcessTallies:
     """Hand-outs and credits counted in memory: a restart starts them again (the SQLite file keeps neither)."""
 
     def __init__(self) -> None:
-        self._handed_out: dict[tuple[str, str], set[str]] = {}
+        #: (account, pull) -> id -> when it was handed out, oldest first (the clock only moves forward)
+        self._handed_out: dict[tuple[str, str], dict[str, float]] = {}
         self._credits_spent: Counter[tuple[str, str]] = Counter()
 
     async def hand_out(
         self, account: str, pull: str, ids: Sequence[str], *, now: float, forget_before: float
     ) -> list[str]:
-        handed = self._handed_out.setdefault((account, pull), set())
+        handed = self._handed_out.setdefault((account, pull), {})
+        # Marks of items retention purged are dropped, or a long run would keep one for every item ever pulled.
+        while handed and next(iter(handed.values())) < forget_before:
+            del handed[next(iter(handed))]
         fresh = [item for item in dict.fromkeys(ids) if item not in handed]
-        handed.update(fresh)
+        handed.update(dict.fromkeys(fresh, now))
         return fresh
 
     async def spend_credits(self, account: str, provider: str, count: int) -> int:

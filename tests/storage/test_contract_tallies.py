@@ -22,6 +22,14 @@ async def test_each_id_is_handed_out_once_per_account_and_pull(store: Store) -> 
     assert await state.hand_out("demo", PULL, [], now=T0 + 1, forget_before=0) == []
 
 
+async def test_marks_made_before_the_retention_window_are_forgotten(store: Store) -> None:
+    state = store.state
+    assert await state.hand_out("demo", PULL, ["m1"], now=T0, forget_before=0) == ["m1"]
+    assert await state.hand_out("demo", PULL, ["m2"], now=T0 + 10, forget_before=0) == ["m2"]
+    # m1 was marked before T0 + 5, m2 after: only m1's mark goes (its item was purged by then)
+    assert await state.hand_out("demo", PULL, ["m1", "m2"], now=T0 + 20, forget_before=T0 + 5) == ["m1"]
+
+
 async def test_asked_at_once_an_id_goes_to_one_caller(store: Store) -> None:
     asked = [store.state.hand_out("demo", PULL, ["m1", "m2"], now=T0, forget_before=0) for _ in range(5)]
     given = [item for answer in await asyncio.gather(*asked) for item in answer]
