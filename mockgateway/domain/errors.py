@@ -24,6 +24,16 @@ class InvalidRequest(GatewayError):
     message = "invalid request"
 
 
+class OptOutListFull(InvalidRequest):
+    """An account's opt-out list holds the most numbers it may (``limits.MAX_OPT_OUTS``): a 400 whose message
+    says so, as every provider words a refused request."""
+
+    code = "opt_out_list_full"
+
+    def __init__(self, most: int) -> None:
+        super().__init__(f"the account's opt-out list holds {most} numbers, the most it keeps: delete some first")
+
+
 class BodyTooLarge(InvalidRequest):
     """The request body is over the size the gateway reads; each provider answers it in its own format, as 413."""
 

@@ -24,3 +24,6 @@ class Limits:
 
 
 NO_LIMITS = Limits()
+#: Numbers an account's opt-out list holds. Opt-outs never expire, so without a bound a loop adding numbers
+#: through a provider's API (or handsets replying STOP) would fill the memory and the store of a shared sandbox.
+MAX_OPT_OUTS = 100_000

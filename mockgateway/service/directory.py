@@ -11,7 +11,8 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import replace
 
 from mockgateway.clock import Clock
-from mockgateway.domain.errors import InvalidRequest, NotFound
+from mockgateway.domain import limits
+from mockgateway.domain.errors import InvalidRequest, NotFound, OptOutListFull
 from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
 from mockgateway.domain.state import OptOut, OptOutVia, TargetOverride
 from mockgateway.service.state_ports import StatePort
@@ -20,7 +21,9 @@ _NONE: frozenset[str] = frozenset()
 
 
 class Directory:
-    def __init__(self, accounts: Iterable[Account], state: StatePort, clock: Clock) -> None:
+    def __init__(
+        self, accounts: Iterable[Account], state: StatePort, clock: Clock, *, max_opt_outs: int | None = None
+    ) -> None:
         self._configured = {account.name: account for account in accounts}
         self._accounts = dict(self._configured)  #: as they are now, with their runtime targets
         #: (account, provider) -> the account as that provider's dialect sees it; cleared on every change
@@ -29,6 +32,7 @@ class Directory:
         self._clock = clock
         #: account -> number -> its opt-out; read on every send
         self._opt_outs: dict[str, dict[str, OptOut]] = {}
+        self._max_opt_outs = limits.MAX_OPT_OUTS if max_opt_outs is None else max_opt_outs
 
     async def load(self) -> None:
         """Take up what the store keeps (after ``Store.open()``, and again in place of this replica's copies when
@@ -138,10 +142,14 @@ class Directory:
 
     # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
     def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
+        """The opt-out in force for ``number`` (an earlier one stays); ``OptOutListFull`` when the list holds
+        ``MAX_OPT_OUTS`` numbers already."""
         numbers = self._opt_outs.setdefault(account, {})
         digits = number.lstrip("+")
         kept = numbers.get(digits)
         if kept is None:
+            if len(numbers) >= self._max_opt_outs:
+                raise OptOutListFull(self._max_opt_outs)
             kept = numbers[digits] = OptOut(account=account, number=digits, at=self._clock.now(), via=via)
             self._state.add_opt_out(kept)
         return kept

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Awaitable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Any
 
 from mockgateway.clock import Clock
 from mockgateway.domain import lifecycle
-from mockgateway.domain.errors import StoreUnavailable
+from mockgateway.domain.errors import OptOutListFull, StoreUnavailable
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import (
     Delivery,
@@ -234,7 +235,9 @@ class Engine:
         if self._events.wants("mo"):
             self._events.publish(Event(kind="mo", id=mo.id, account=mo.account, provider=mo.provider))
         if mo.keyword in STOP_WORDS:
-            self._directory.opt_out(mo.account, mo.sender)
+            # A full list (``MAX_OPT_OUTS``) takes no more numbers; the reply itself is kept and delivered.
+            with contextlib.suppress(OptOutListFull):
+                self._directory.opt_out(mo.account, mo.sender)
             await self._directory.saved()
         for delivery in deliveries:
             self._outbox.enqueue(delivery)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mockgateway.domain import limits
+from mockgateway.domain.queries import EventQuery
 from mockgateway.service.gateway import Gateway
 from tests.dialects.mobivate.conftest import SINGLE, Client, assert_golden, call
 
@@ -61,3 +63,26 @@ async def test_the_list_pages_and_filters_by_date(client: Client, gateway: Gatew
     assert [e["mobile"] for e in dated] == ["447400100001"]
     endless = await call(client, "GET", "/addressbook/optout?startDate=2026-01-03&endDate=9999-12-31")
     assert [e["mobile"] for e in endless] == ["447400100002"]
+
+
+@pytest.fixture
+def two_numbers_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_OPT_OUTS", 2)
+
+
+async def test_a_full_list_refuses_another_number_and_stop_replies_still_arrive(
+    two_numbers_at_most: None, client: Client, gateway: Gateway
+) -> None:
+    for mobile in ("440011122201", "440011122202"):
+        await call(client, "POST", "/addressbook/optout", {"mobile": mobile})
+    assert await call(client, "POST", "/addressbook/optout", {"mobile": "440011122201"})  # already there: kept
+    answer = await call(client, "POST", "/addressbook/optout", {"mobile": "440011122203"}, status=400)
+    assert answer == {
+        "code": 400,
+        "message": "the account's opt-out list holds 2 numbers, the most it keeps: delete some first",
+    }
+    await gateway.inject_mo("44700011122", "Test", "STOP")  # the reply is kept; its number does not fit
+    assert [mo.text for mo in await gateway.mos(EventQuery(account="demo"))] == ["STOP"]
+    assert not gateway.is_opted_out("demo", "44700011122")
+    await call(client, "DELETE", "/addressbook/optout", {"mobile": "440011122201"})
+    await call(client, "POST", "/addressbook/optout", {"mobile": "440011122203"})
