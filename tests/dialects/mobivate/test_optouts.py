@@ -70,8 +70,9 @@ def two_numbers_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_OPT_OUTS", 2)
 
 
+@pytest.mark.usefixtures("two_numbers_at_most")  # first: the gateway is built with the bound
 async def test_a_full_list_refuses_another_number_and_stop_replies_still_arrive(
-    two_numbers_at_most: None, client: Client, gateway: Gateway
+    client: Client, gateway: Gateway
 ) -> None:
     for mobile in ("440011122201", "440011122202"):
         await call(client, "POST", "/addressbook/optout", {"mobile": mobile})
