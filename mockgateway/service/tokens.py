@@ -16,7 +16,7 @@ from mockgateway.service.state_ports import GrantPort
 
 #: Grants an account holds at once. Issuing one more revokes its oldest, as OAuth servers cap the tokens a client
 #: holds: a loop of token requests (the demo credentials are public) cannot fill the memory or the store.
-MAX_GRANTS_PER_ACCOUNT = 1000
+MAX_GRANTS_PER_ACCOUNT = 10_000
 
 
 class TokenUnknown(Unauthorized):
