@@ -50,14 +50,14 @@ class TokenService:
         refresh_ttl_s: float,
         *,
         state: GrantPort,
-        max_grants_per_account: int = MAX_GRANTS_PER_ACCOUNT,
+        max_grants_per_account: int | None = None,
     ) -> None:
         self._clock = clock
         self._ids = ids
         self._state = state
         self.access_ttl_s = access_ttl_s
         self.refresh_ttl_s = refresh_ttl_s
-        self._max_grants = max_grants_per_account
+        self._max_grants = MAX_GRANTS_PER_ACCOUNT if max_grants_per_account is None else max_grants_per_account
         self._by_access: dict[str, Grant] = {}
         self._by_refresh: dict[str, Grant] = {}
         #: account -> access token -> grant, oldest first

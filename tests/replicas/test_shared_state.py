@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from mockgateway.accounts import DEMO_ACCOUNT
+from mockgateway.service import tokens
 from tests.conftest import basic
 from tests.replicas.conftest import Client, Replica, settled
 
@@ -117,3 +120,22 @@ async def test_a_refresh_token_is_used_once_across_the_replicas(replicas: list[R
     await settled(replicas)
     again = await b.client.post("/api/oauth/token", data=refresh)
     assert again.status == 400
+
+
+@pytest.fixture
+def two_grants_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokens, "MAX_GRANTS_PER_ACCOUNT", 2)
+
+
+@pytest.mark.usefixtures("two_grants_at_most")  # first: the replicas are built with the bound
+async def test_a_grant_revoked_on_one_replica_is_refused_by_every_replica(replicas: list[Replica]) -> None:
+    a, b, c = replicas
+    oldest = await _token(a.client)
+    assert await _livelink_send(b.client, oldest["access_token"]) == 200  # b now holds it in memory
+    newer = [await _token(a.client) for _ in range(2)]  # one past the bound: the oldest is revoked
+    await settled(replicas)
+    for replica in replicas:
+        assert await _livelink_send(replica.client, oldest["access_token"]) == 401
+        assert await _livelink_send(replica.client, newer[-1]["access_token"]) == 200
+    refresh = {"grant_type": "refresh_token", "refresh_token": oldest["refresh_token"]}
+    assert (await c.client.post("/api/oauth/token", data=refresh)).status == 400
