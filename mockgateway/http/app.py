@@ -42,6 +42,8 @@ CLOSE_DEADLINE_S = 12.0
 log = logging.getLogger(__name__)
 _JSON = "application/json"
 _NO_QUERY: Mapping[str, str] = MappingProxyType({})
+#: A root itself, or any path below it.
+_ANY_TAIL = "{tail:(?:/.*)?}"
 
 if TYPE_CHECKING:
     from mockgateway.dialects.base import WireRequest
@@ -140,21 +142,9 @@ def mount_fallbacks(app: web.Application, dialect: Dialect) -> None:
     """
     paths = {endpoint.path for endpoint in dialect.endpoints()}
     resources = [resource for resource in app.router.resources() if resource.canonical in paths]
-    fallback = _fallback(dialect, resources)
+    fallback = _fallback(resources, lambda error: _to_web(dialect.render_error(error)))
     for root in dialect.path_roots:
-        app.router.add_route("*", root + "{tail:(?:/.*)?}", fallback)
-
-
-def _fallback(
-    dialect: Dialect, resources: list[web.AbstractResource]
-) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    async def handle(request: web.Request) -> web.StreamResponse:
-        methods = await _methods_served(resources, request)
-        response = dialect.render_error(_unserved(request, methods))
-        headers = {**(response.headers or {}), **({"Allow": methods} if methods else {})}
-        return _to_web(WireResponse(response.status, response.body, response.content_type, headers or None))
-
-    return handle
+        app.router.add_route("*", root + _ANY_TAIL, fallback)
 
 
 def mount_admin_fallback(app: web.Application) -> None:
@@ -162,15 +152,22 @@ def mount_admin_fallback(app: web.Application) -> None:
     does not take a JSON 405 with ``Allow``, where aiohttp would answer in plain text. The admin token is asked
     first, so an unknown path tells nothing to a caller without it."""
     resources = [resource for resource in app.router.resources() if resource.canonical.startswith(ADMIN_ROOT)]
+    app.router.add_route("*", ADMIN_ROOT + _ANY_TAIL, answering_errors(_fallback(resources, error_response)))
 
-    async def unmatched(request: web.Request) -> web.StreamResponse:
+
+def _fallback(
+    resources: list[web.AbstractResource], render: Callable[[GatewayError], web.Response]
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """Refuses what ``resources`` do not serve, rendered by ``render``, naming in ``Allow`` the methods they do."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
         methods = await _methods_served(resources, request)
-        response = error_response(_unserved(request, methods))
+        response = render(_unserved(request, methods))
         if methods:
             response.headers["Allow"] = methods
         return response
 
-    app.router.add_route("*", ADMIN_ROOT + "{tail:(?:/.*)?}", answering_errors(unmatched))
+    return handle
 
 
 async def _methods_served(resources: list[web.AbstractResource], request: web.Request) -> str:
