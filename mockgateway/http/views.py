@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from mockgateway.clock import iso
@@ -122,7 +123,5 @@ def scenario_view(s: Scenario) -> dict[str, Any]:
         "probability": s.probability,
         "steps": len(s.steps),
         "replies": len(s.replies),
-        "on_send": None
-        if s.on_send is None
-        else {"respond": s.on_send.respond, "latency": s.on_send.latency, "retry_after": s.on_send.retry_after},
+        "on_send": None if s.on_send is None else asdict(s.on_send),  # respond, latency, retry_after
     }
