@@ -38,6 +38,8 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".ico": "image/x-icon",
 }
+#: The UI's files and the document change with the package: a browser asks again each time.
+_NO_CACHE = {"Cache-Control": "no-cache"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z]+$")
 
 routes = web.RouteTableDef()
@@ -60,12 +62,7 @@ async def asset(request: web.Request) -> web.Response:
     if not _NAME.match(name) or content_type is None or not path.is_file():
         raise NotFound(f"no UI file named {name!r}", field="name")
     charset = "utf-8" if content_type.startswith("text/") or content_type.endswith("+xml") else None
-    return web.Response(
-        body=path.read_bytes(),
-        content_type=content_type,
-        charset=charset,
-        headers={"Cache-Control": "no-cache"},
-    )
+    return web.Response(body=path.read_bytes(), content_type=content_type, charset=charset, headers=_NO_CACHE)
 
 
 # A lazily loaded constant, not a cache of state: a static file, read once, the same for every gateway.
@@ -78,7 +75,7 @@ def document_json() -> bytes:
 
 @routes.get("/__admin/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
-    return web.Response(body=document_json(), content_type="application/json", headers={"Cache-Control": "no-cache"})
+    return web.Response(body=document_json(), content_type="application/json", headers=_NO_CACHE)
 
 
 #: A comment line this often keeps proxies and browsers from timing an idle stream out.
