@@ -129,11 +129,10 @@ def _target(data: dict[str, Any], key: str) -> CallbackTarget | None:
     values: dict[str, str] = {}
     for name in ("client_id", "client_secret", "token_url"):
         value = oauth.get(name)
+        where = f"{key}.oauth2.{name}"
         if not isinstance(value, str) or not value:
-            raise InvalidRequest(f"{key}.oauth2.{name}: required, a string", field=f"{key}.oauth2.{name}")
+            raise InvalidRequest(f"{where}: required, a string", field=where)
         if name == "token_url" and not is_callback_url(value):
-            raise InvalidRequest(
-                f"{key}.oauth2.token_url: must be an http(s) URL with a host", field=f"{key}.oauth2.token_url"
-            )
+            raise InvalidRequest(f"{where}: must be an http(s) URL with a host", field=where)
         values[name] = value
     return CallbackTarget(url=url, oauth2=OAuth2Credentials(**values))
