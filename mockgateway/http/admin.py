@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ from mockgateway.domain.errors import InvalidRequest, NotFound, StoreUnavailable
 from mockgateway.domain.model import DeliveryState, MessageStatus
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.reasons import PROVIDERS
-from mockgateway.http.admin_common import GATEWAY, int_param, json_body, json_response
+from mockgateway.http.admin_common import GATEWAY, int_param, json_body, json_response, refuse_unknown
 from mockgateway.http.views import account_view, delivery_view, message_view, mo_view, notification_view
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.waits import SPECS, Spec, one_time_code, wait_for
@@ -45,12 +45,7 @@ class Filters:
     choices: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def check(self, query: Mapping[str, str]) -> None:
-        allowed = (*self.names, *PAGING)
-        unknown = sorted(set(query) - set(allowed))
-        if unknown:
-            raise InvalidRequest(
-                f"unknown filter {', '.join(unknown)} (expected one of {', '.join(allowed)})", field=unknown[0]
-            )
+        refuse_unknown("filter", query, (*self.names, *PAGING))
         for name, choices in self.choices.items():
             value = query.get(name, "")
             if value and value.lower() not in choices:
@@ -58,12 +53,8 @@ class Filters:
                 raise InvalidRequest(f"{name}: {value!r} is not one of {expected}", field=name)
 
 
-def _lower(values: Collection[str]) -> frozenset[str]:
-    return frozenset(value.lower() for value in values)
-
-
-_NOTIFICATION_STATUSES = _lower([*(status.value for status in MessageStatus), "nok", "all"])
-_DELIVERY_STATES = _lower([state.value for state in DeliveryState])
+_NOTIFICATION_STATUSES = frozenset([*(status.value.lower() for status in MessageStatus), "nok", "all"])
+_DELIVERY_STATES = frozenset(state.value.lower() for state in DeliveryState)
 
 MESSAGES = Filters(
     names=("account", "destination", "to", "origin", "from", "text", "provider"),

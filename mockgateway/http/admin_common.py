@@ -10,7 +10,7 @@ with every call.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import orjson
@@ -114,11 +114,16 @@ async def json_body(request: web.Request, *, allowed: tuple[str, ...]) -> dict[s
     except web.RequestPayloadError:
         raise unreadable_body(request) from None
     data = json_object(raw, empty_ok=True)
-    unknown = sorted(set(data) - set(allowed))
+    refuse_unknown("field", data, allowed)
+    return data
+
+
+def refuse_unknown(what: str, given: Iterable[str], allowed: tuple[str, ...]) -> None:
+    """Refuse the names in ``given`` that are not ``allowed``, naming the first, as a ``what`` (field, filter)."""
+    unknown = sorted(set(given) - set(allowed))
     if unknown:
         expected = ", ".join(allowed)
-        raise InvalidRequest(f"unknown field {', '.join(unknown)} (expected one of {expected})", field=unknown[0])
-    return data
+        raise InvalidRequest(f"unknown {what} {', '.join(unknown)} (expected one of {expected})", field=unknown[0])
 
 
 def int_param(request: web.Request, name: str, default: int, *, minimum: int = 0, maximum: int = 10_000) -> int:
