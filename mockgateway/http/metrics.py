@@ -21,6 +21,7 @@ import contextlib
 import os
 from bisect import bisect_left
 from collections.abc import AsyncIterator, Callable, Iterator
+from itertools import accumulate
 
 import prometheus_client
 from aiohttp import web
@@ -73,11 +74,8 @@ class RouteLatency:
 
     def cumulative(self) -> list[tuple[str, float]]:
         """The buckets as the text format has them: ``le`` and the count at or below it."""
-        buckets, seen = [], 0
-        for bound, count in zip(self._bounds, self._counts, strict=True):
-            seen += count
-            buckets.append((floatToGoString(bound), float(seen)))  # type: ignore[no-untyped-call]  # untyped there
-        return buckets
+        running = zip(self._bounds, accumulate(self._counts), strict=True)
+        return [(floatToGoString(bound), float(seen)) for bound, seen in running]  # type: ignore[no-untyped-call]
 
 
 class RequestLatencies(Collector):
