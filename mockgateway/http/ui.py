@@ -38,7 +38,7 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".ico": "image/x-icon",
 }
-#: The UI's files and the document change with the package: a browser asks again each time.
+#: The UI's files, the document and the event stream: a browser checks with the gateway before reusing a copy.
 _NO_CACHE = {"Cache-Control": "no-cache"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z]+$")
 
@@ -147,9 +147,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 
     # Subscribed before the headers go out: a client that has the response sees every later event.
     unsubscribe = request.app[GATEWAY].subscribe(enqueue)
-    response = web.StreamResponse(
-        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    )
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", **_NO_CACHE, "X-Accel-Buffering": "no"})
     try:
         await request.app[GATEWAY].heard_everywhere()  # and every other replica's, when the store is shared
         await response.prepare(request)
