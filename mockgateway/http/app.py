@@ -161,21 +161,16 @@ def _fallback(
     """Refuses what ``resources`` do not serve, rendered by ``render``, naming in ``Allow`` the methods they do."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        methods = await _methods_served(resources, request)
+        allowed: set[str] = set()  # the methods served at the request's path, if any
+        for resource in resources:
+            allowed |= (await resource.resolve(request))[1]
+        methods = ", ".join(sorted(allowed))
         response = render(_unserved(request, methods))
         if methods:
             response.headers["Allow"] = methods
         return response
 
     return handle
-
-
-async def _methods_served(resources: list[web.AbstractResource], request: web.Request) -> str:
-    """The methods ``resources`` serve at the request's path, as ``Allow`` lists them ("": the path is not theirs)."""
-    allowed: set[str] = set()
-    for resource in resources:
-        allowed |= (await resource.resolve(request))[1]
-    return ", ".join(sorted(allowed))
 
 
 def _unserved(request: web.Request, methods: str) -> GatewayError:
