@@ -16,7 +16,7 @@ from aiohttp import web
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
 from mockgateway.demo import demo_traffic
-from mockgateway.dialects.base import Dialect, Handler, WireResponse
+from mockgateway.dialects.base import Dialect, Handler, WireRequest, WireResponse
 from mockgateway.dialects.livelink import LiveLinkDialect
 from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
@@ -44,9 +44,6 @@ _JSON = "application/json"
 _NO_QUERY: Mapping[str, str] = MappingProxyType({})
 #: A root itself, or any path below it.
 _ANY_TAIL = "{tail:(?:/.*)?}"
-
-if TYPE_CHECKING:
-    from mockgateway.dialects.base import WireRequest
 
 
 def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.Application:
