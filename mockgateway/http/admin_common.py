@@ -30,7 +30,6 @@ AdminHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PUBLIC_PATHS = frozenset(
     {"/", "/__admin/health", "/__admin/openapi.json", "/__admin/ui", "/__admin/ui/", "/__admin/ui/{name}"}
 )
-CHALLENGE = 'Bearer realm="mockgateway admin"'
 ADMIN_ROOT = "/__admin"
 
 
@@ -56,7 +55,7 @@ def json_response(data: Any, status: int = 200) -> web.Response:
 def error_response(error: GatewayError) -> web.Response:
     response = json_response({"error": error.code, "message": error.detail, "field": error.field}, error.http_status)
     if isinstance(error, AdminUnauthorized):
-        response.headers["WWW-Authenticate"] = CHALLENGE
+        response.headers["WWW-Authenticate"] = 'Bearer realm="mockgateway admin"'
     if error.retry_after is not None:
         response.headers["Retry-After"] = str(error.retry_after)
     if isinstance(error, UnreadableBody):
