@@ -68,14 +68,12 @@ class Pool:
     async def _connect(self) -> Connection:
         loop = asyncio.get_running_loop()
         try:
-            label = f"{self.host}:{self.port}"
-            batch = self.client.batch
             address = self.host
             if self.client.sandbox is not None:  # resolved here, so the address checked is the one connected to
                 infos = await loop.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
                 address = self.client.sandbox.first_allowed(self.host, [str(info[4][0]) for info in infos])
             _, protocol = await loop.create_connection(
-                lambda: Connection(label, self.forget, batch), address, self.port
+                lambda: Connection(f"{self.host}:{self.port}", self.forget, self.client.batch), address, self.port
             )
         except OSError as error:
             reason = error.strerror or str(error) or type(error).__name__

@@ -115,11 +115,9 @@ class Connection(asyncio.Protocol):
             transport.write(request)
         except Exception as error:  # the waiter must hear of it: nobody else is waiting on this write
             self._fail(ConnectionFailed(f"writing to {self._label} failed: {error or type(error).__name__}"))
-            self.abort()
 
     def time_out(self) -> None:
         self._fail(TimeoutError())
-        self.abort()
 
     def abort(self) -> None:
         """Drop the connection at once: its state is unknown (a failed or abandoned exchange)."""
@@ -146,15 +144,12 @@ class Connection(asyncio.Protocol):
             self._parser.feed_data(data)
         except httptools.HttpParserError as error:
             self._fail(InvalidResponse(f"from {self._label}: {error}"))
-            self.abort()
         except httptools.HttpParserUpgrade:  # 101 Switching Protocols: nothing a callback can use
             self._fail(InvalidResponse(f"from {self._label}: it switched protocols"))
-            self.abort()
         if not self._headers_done and self._waiter is not None:  # an endless head must not fill the memory
             self._head_size += len(data)
             if self._head_size > HEAD_LIMIT:
                 self._fail(InvalidResponse(f"from {self._label}: the head of its answer is over {HEAD_LIMIT} bytes"))
-                self.abort()
 
     def eof_received(self) -> bool:
         self._reusable = False
@@ -205,7 +200,8 @@ class Connection(asyncio.Protocol):
             waiter.set_result((self._status, self._excerpt))
 
     def _fail(self, error: BaseException) -> None:
+        """End the exchange with ``error`` and drop the connection, whose state is then unknown."""
         waiter, self._waiter = self._waiter, None
-        self._reusable = False
+        self.abort()
         if waiter is not None and not waiter.done():
             waiter.set_exception(error)
