@@ -245,22 +245,19 @@ class CallbackDispatcher:
         if status is not None and 200 <= status < 300:
             self._scheduled.pop(delivery_id, None)  # a replay that got through makes a queued retry moot
             return AttemptOutcome(state=DeliveryState.DELIVERED, attempts=attempts, delivered_at=now)
-        if base.state is not DeliveryState.PENDING or delivery_id in self._scheduled:
-            # A replay of a finished delivery, or a concurrent attempt already rescheduled it: just note it.
-            return AttemptOutcome(
-                state=base.state,
-                attempts=attempts,
-                next_attempt_at=base.next_attempt_at,
-                delivered_at=base.delivered_at,
-            )
-        delay = None
-        if self._policy.should_retry(status, oauth2=call.oauth2 is not None):
-            delay = self._policy.next_delay(len(attempts))
-        if delay is None:
-            return AttemptOutcome(state=DeliveryState.FAILED, attempts=attempts, delivered_at=base.delivered_at)
-        self._schedule(delivery_id, now + delay)
+        # Noted as it stands for a replay of a finished delivery, or when a concurrent attempt rescheduled it.
+        state, next_attempt_at = base.state, base.next_attempt_at
+        if state is DeliveryState.PENDING and delivery_id not in self._scheduled:
+            delay = None
+            if self._policy.should_retry(status, oauth2=call.oauth2 is not None):
+                delay = self._policy.next_delay(len(attempts))
+            if delay is None:
+                state, next_attempt_at = DeliveryState.FAILED, None
+            else:  # still PENDING, due again after the delay
+                next_attempt_at = now + delay
+                self._schedule(delivery_id, next_attempt_at)
         return AttemptOutcome(
-            state=DeliveryState.PENDING, attempts=attempts, next_attempt_at=now + delay, delivered_at=base.delivered_at
+            state=state, attempts=attempts, next_attempt_at=next_attempt_at, delivered_at=base.delivered_at
         )
 
     def _requeue(self, delivery_id: str) -> None:
