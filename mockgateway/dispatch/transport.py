@@ -194,28 +194,25 @@ class HttpTransport:
             await self._session.close()
             self._session = None
 
-    async def _aiohttp(self, call: HttpCall, token: str | None) -> tuple[int, bytes]:
-        session = self._open()
+    def _aiohttp(self, call: HttpCall, token: str | None) -> Awaitable[tuple[int, bytes]]:
         headers = {} if call.content_type is None else {"Content-Type": call.content_type}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        async with session.request(
-            call.method, call.url, data=call.body, headers=headers, allow_redirects=False
-        ) as response:
-            return response.status, await response.read()
+        return self._request(call.method, call.url, call.body, headers)  # its coroutine: no frame of our own
 
     async def _fetch_token(self, credentials: OAuth2Credentials) -> tuple[int, bytes]:
         form = {"grant_type": "client_credentials"}
         # Sent as given, like `curl -u`: receivers compare the raw pair far more often than they URL-decode it.
         basic = base64.b64encode(f"{credentials.client_id}:{credentials.client_secret}".encode()).decode("ascii")
-        headers = {"Authorization": f"Basic {basic}"}
         try:
-            async with self._open().post(
-                credentials.token_url, data=form, headers=headers, allow_redirects=False
-            ) as resp:
-                return resp.status, await resp.read()
+            return await self._request("POST", credentials.token_url, form, {"Authorization": f"Basic {basic}"})
         except aiohttp.ClientError as failure:
             raise TokenError(f"token endpoint {credentials.token_url}: {failure or type(failure).__name__}") from None
+
+    async def _request(self, method: str, url: str, data: object, headers: dict[str, str]) -> tuple[int, bytes]:
+        """``(status, body)`` of one request through the aiohttp session, redirects not followed."""
+        async with self._open().request(method, url, data=data, headers=headers, allow_redirects=False) as response:
+            return response.status, await response.read()
 
     def _open(self) -> aiohttp.ClientSession:
         if self._closed:
