@@ -17,8 +17,6 @@ DEFAULT_OAUTH2_RETRY_STATUSES: frozenset[int] = frozenset({401})
 #: Per attempt, token fetch included.
 DEFAULT_TIMEOUT_S = 10.0
 
-_KEYS = ("retry_delays", "timeout")
-
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
@@ -56,7 +54,7 @@ class RetryPolicy:
         ``other_keys`` belong to the section but not to the policy. Raises ``ValueError`` whose message starts
         with the offending key.
         """
-        known = (*_KEYS, *other_keys)
+        known = ("retry_delays", "timeout", *other_keys)
         unknown = sorted(str(key) for key in raw if key not in known)
         if unknown:
             raise ValueError(f"{unknown[0]}: unknown key (expected one of: {', '.join(known)})")

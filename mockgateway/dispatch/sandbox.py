@@ -44,7 +44,9 @@ class AddressPolicy:
 
     def refusal(self, address: str) -> str | None:
         """Why a connection to ``address`` (an IP literal) is refused, or None when it is allowed."""
-        ip = _plain(ipaddress.ip_address(address.partition("%")[0]))
+        ip = ipaddress.ip_address(address.partition("%")[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # an IPv4 address written as IPv6 (``::ffff:127.0.0.1``) is that IPv4 address
         kind = None if any(ip in network for network in self.allowed) else _kind(ip)
         if kind is None:
             return None
@@ -67,13 +69,6 @@ class AddressPolicy:
         if reason is not None:
             raise SandboxRefused(reason)
         return socket.socket(family=family, type=kind, proto=proto)
-
-
-def _plain(ip: IPAddress) -> IPAddress:
-    """An IPv4 address written as IPv6 (``::ffff:127.0.0.1``) is that IPv4 address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
 
 
 def _kind(ip: IPAddress) -> str | None:
