@@ -80,8 +80,13 @@ class CallbackDispatcher:
         self._fresh.append((now, seq, delivery_id))
 
     def next_due(self) -> float | None:
-        self._discard_stale()
-        return min((queue[0][0] for queue in (self._heap, self._fresh) if queue), default=None)
+        heap, fresh, scheduled = self._heap, self._fresh, self._scheduled
+        # Entries rescheduled or cleared since are dropped first: their due times no longer hold.
+        while heap and scheduled.get(heap[0][2]) != heap[0][1]:
+            heapq.heappop(heap)
+        while fresh and scheduled.get(fresh[0][2]) != fresh[0][1]:
+            fresh.popleft()
+        return min((queue[0][0] for queue in (heap, fresh) if queue), default=None)
 
     def run_due(self) -> None:
         if self._closed:
@@ -133,15 +138,14 @@ class CallbackDispatcher:
 
     def restore(self, deliveries: Iterable[Delivery]) -> int:
         """Take back pending deliveries (after a restart), each due at its ``next_attempt_at``; returns how many."""
-        count = 0
+        held_before = len(self._live)  # each delivery taken back is one more held
         for delivery in deliveries:
             if delivery.state is not DeliveryState.PENDING or delivery.id in self._live:
                 continue
             due = self._clock.now() if delivery.next_attempt_at is None else delivery.next_attempt_at
             self._live[delivery.id] = replace(delivery, next_attempt_at=due)
             self._schedule(delivery.id, due)
-            count += 1
-        return count
+        return len(self._live) - held_before
 
     async def close(self) -> None:
         """Stop: attempts in flight are abandoned unrecorded and stay pending; then the transport closes.
@@ -176,13 +180,6 @@ class CallbackDispatcher:
         self._seq += 1
         self._scheduled[delivery_id] = self._seq
         heapq.heappush(self._heap, (due, self._seq, delivery_id))
-
-    def _discard_stale(self) -> None:
-        heap, fresh, scheduled = self._heap, self._fresh, self._scheduled
-        while heap and scheduled.get(heap[0][2]) != heap[0][1]:
-            heapq.heappop(heap)
-        while fresh and scheduled.get(fresh[0][2]) != fresh[0][1]:
-            fresh.popleft()
 
     def _free(self) -> int:
         return len(self._workers) - self._busy
