@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import math
 import time
@@ -84,10 +85,9 @@ def parse_token_response(url: str, status: int, body: bytes) -> tuple[str, float
     """``(access_token, lifetime in seconds)`` from a token endpoint's answer, or ``TokenError``."""
     if not 200 <= status < 300:
         raise TokenError(refusal(f"token endpoint {url}", status, body))
-    try:
+    document: object = None
+    with contextlib.suppress(ValueError):  # not JSON, or not even UTF-8: the check below names it
         document = json.loads(body)
-    except ValueError:
-        document = None
     if not isinstance(document, dict):
         raise TokenError(f"token endpoint {url} answered {status} without a JSON object")
     token = document.get("access_token")
