@@ -55,17 +55,15 @@ class TokenCache:
     async def get(self, credentials: OAuth2Credentials) -> str:
         key = (credentials.token_url, credentials.client_id)
         token = self._fresh(key)
-        if token is not None:
-            return token
-        # One fetch per client at a time: 64 callbacks starting together must not ask for 64 tokens.
-        async with self._locks.setdefault(key, asyncio.Lock()):
-            token = self._fresh(key)
-            if token is not None:
-                return token
-            status, body = await self._fetch(credentials)
-            value, lifetime = parse_token_response(credentials.token_url, status, body)
-            self._tokens[key] = _Token(value, self._now() + lifetime - min(_MARGIN_S, lifetime / 10))
-            return value
+        if token is None:
+            # One fetch per client at a time: 64 callbacks starting together must not ask for 64 tokens.
+            async with self._locks.setdefault(key, asyncio.Lock()):
+                token = self._fresh(key)  # another caller may have fetched it while this one waited
+                if token is None:
+                    status, body = await self._fetch(credentials)
+                    token, lifetime = parse_token_response(credentials.token_url, status, body)
+                    self._tokens[key] = _Token(token, self._now() + lifetime - min(_MARGIN_S, lifetime / 10))
+        return token
 
     def drop(self, credentials: OAuth2Credentials, token: str) -> None:
         """Forget ``token`` after a receiver refused it; a newer token fetched meanwhile stays."""
