@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import time
 from collections import deque
@@ -115,9 +116,7 @@ class Pool:
 
     def close(self) -> None:
         self.closed = True
-        for connection in self.idle:
-            connection.close()
-        self.idle.clear()
+        self.close_idle(math.inf)
         while self.waiters:
             waiter = self.waiters.popleft()
             if not waiter.done():
