@@ -53,49 +53,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve_options(serve: argparse.ArgumentParser) -> None:
-    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", help="port to listen on (default 8080, 0 picks a free one)")
-    serve.add_argument("--config", metavar="FILE", help="YAML file with accounts and options")
-    serve.add_argument("--scenarios", metavar="DIR", help="directory of scenario YAML files")
-    serve.add_argument("--seed", help="make ids and random draws repeat across runs")
-    serve.add_argument("--clock", choices=("real", "virtual"), help="real time, or virtual time moved by the admin API")
-    serve.add_argument(
-        "--start-time", metavar="ISO8601", help="where the virtual clock starts (with --seed: 2026-01-01T00:00:00Z)"
-    )
-    serve.add_argument(
-        "--store", metavar="memory|sqlite:PATH|redis://HOST:PORT/DB", help="where state is kept (default memory)"
-    )
-    serve.add_argument("--redis-prefix", metavar="TEXT", help="what the Redis store's keys start with (mockgateway:)")
-    serve.add_argument("--retention", metavar="DURATION", help="how long notifications stay pullable (72h)")
-    serve.add_argument(
+#: ``serve``'s options: flag, metavar, help. A ``None`` metavar is an on/off switch.
+_SERVE_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
+    ("--host", "HOST", "address to listen on (default 127.0.0.1)"),
+    ("--port", "PORT", "port to listen on (default 8080, 0 picks a free one)"),
+    ("--config", "FILE", "YAML file with accounts and options"),
+    ("--scenarios", "DIR", "directory of scenario YAML files"),
+    ("--seed", "SEED", "make ids and random draws repeat across runs"),
+    ("--clock", "{real,virtual}", "real time, or virtual time moved by the admin API"),
+    ("--start-time", "ISO8601", "where the virtual clock starts (with --seed: 2026-01-01T00:00:00Z)"),
+    ("--store", "memory|sqlite:PATH|redis://HOST:PORT/DB", "where state is kept (default memory)"),
+    ("--redis-prefix", "TEXT", "what the Redis store's keys start with (mockgateway:)"),
+    ("--retention", "DURATION", "how long notifications stay pullable (72h)"),
+    (
         "--takeover-after",
-        metavar="DURATION",
-        help="on a shared store, when another process takes over a dead one's pending callbacks (10s)",
-    )
-    serve.add_argument(
-        "--tls", action="store_true", default=None, help="serve HTTPS with a certificate made for 127.0.0.1/localhost"
-    )
-    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate chain (and --tls-key)")
-    serve.add_argument("--tls-key", metavar="FILE", help="the private key of --tls-cert (PEM)")
-    serve.add_argument("--tls-ca-out", metavar="FILE", help="where --tls writes its certificate authority (PEM)")
-    serve.add_argument(
-        "--sandbox",
-        action="store_true",
-        default=None,
-        help="refuse callbacks to loopback, private, link-local and other internal addresses",
-    )
-    serve.add_argument(
-        "--admin-token", metavar="TOKEN", help="bearer token the admin API and web UI ask for (default: none, open)"
-    )
-    serve.add_argument("--max-connections", metavar="N", help="open connections at once; more get 503 (1000)")
-    serve.add_argument(
-        "--client-timeout", metavar="DURATION", help="to send a request head or body, or idle between requests (60s)"
-    )
-    serve.add_argument("--max-header-size", metavar="BYTES", help="longest request or header line; longer gets 431")
-    serve.add_argument(
-        "--workers", metavar="N", help="N processes serving one port under a supervisor; needs a redis:// store"
-    )
+        "DURATION",
+        "on a shared store, when another process takes over a dead one's pending callbacks (10s)",
+    ),
+    ("--tls", None, "serve HTTPS with a certificate made for 127.0.0.1/localhost"),
+    ("--tls-cert", "FILE", "serve HTTPS with this PEM certificate chain (and --tls-key)"),
+    ("--tls-key", "FILE", "the private key of --tls-cert (PEM)"),
+    ("--tls-ca-out", "FILE", "where --tls writes its certificate authority (PEM)"),
+    ("--sandbox", None, "refuse callbacks to loopback, private, link-local and other internal addresses"),
+    ("--admin-token", "TOKEN", "bearer token the admin API and web UI ask for (default: none, open)"),
+    ("--max-connections", "N", "open connections at once; more get 503 (1000)"),
+    ("--client-timeout", "DURATION", "to send a request head or body, or idle between requests (60s)"),
+    ("--max-header-size", "BYTES", "longest request or header line; longer gets 431"),
+    ("--workers", "N", "N processes serving one port under a supervisor; needs a redis:// store"),
+)
+_CHOICES = {"--clock": ("real", "virtual")}
+
+
+def _serve_options(serve: argparse.ArgumentParser) -> None:
+    for flag, metavar, text in _SERVE_OPTIONS:
+        if metavar is None:  # None when not given, so that a variable or the config file still counts
+            serve.add_argument(flag, action="store_true", default=None, help=text)
+        else:
+            serve.add_argument(flag, metavar=metavar, choices=_CHOICES.get(flag), help=text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
