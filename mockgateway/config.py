@@ -174,12 +174,12 @@ def workers_problem(settings: Settings) -> str | None:
     return None
 
 
+#: How a YAML value that should have been a string is named in an error; a scalar is shown as it was read.
+_YAML_KINDS = {type(None): "null", list: "a list", dict: "a mapping"}
+
+
 def _yaml_kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, list | dict):
-        return "a list" if isinstance(value, list) else "a mapping"
-    return repr(value)
+    return _YAML_KINDS.get(type(value), repr(value))
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:
