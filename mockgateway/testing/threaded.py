@@ -108,16 +108,18 @@ class GatewayThread:
 
         from mockgateway.http.app import create_app
 
-        runner: web.AppRunner | None = None
-        with contextlib.ExitStack() as files:
+        async with contextlib.AsyncExitStack() as undo:
             try:
                 self._loop = asyncio.get_running_loop()
                 self._stop = asyncio.Event()
                 gateway = build_gateway(self.settings)
+                # Entered first, so that it is left last: after the server closed.
+                tls = undo.enter_context(server_tls(self.settings))
                 app = create_app(self.settings, gateway=gateway)
                 runner = web.AppRunner(app, access_log=None, handle_signals=False)
+                # Before the set-up: a start-up that fails still undoes what it began.
+                undo.push_async_callback(runner.cleanup)
                 await runner.setup()
-                tls = files.enter_context(server_tls(self.settings))
                 await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=None if tls is None else tls.context).start()
                 url = f"{'https' if tls else 'http'}://127.0.0.1:{runner.addresses[0][1]}"
                 handle = GatewayHandle(gateway, url, self.settings, ca_path=None if tls is None else tls.ca_path)
@@ -125,11 +127,6 @@ class GatewayThread:
             except BaseException as error:  # reported to the starting thread, which is waiting for us
                 self._error = error
                 self._ready.set()
-                if runner is not None:
-                    await runner.cleanup()
                 return
             self._ready.set()
-            try:
-                await self._stop.wait()
-            finally:
-                await runner.cleanup()
+            await self._stop.wait()
