@@ -109,21 +109,30 @@ def get_message(db: Db, message_id: str) -> Message | None:
     return None if row is None else rows.row_message(row)
 
 
-def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
+def _where(conditions: Sequence[tuple[str, Any]]) -> tuple[str, Args]:
+    """The WHERE clause of the conditions whose value is given, and its arguments; a list fills an ``IN (...)``."""
     clauses: list[str] = []
     args: Args = []
-    if q is not None:
-        for column, value in (("id", q.id), ("account", q.account), ("origin", q.origin), ("provider", q.provider)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                args.append(value)
-        if q.destination is not None:
-            clauses.append("destination = ?")
-            args.append(q.destination.lstrip("+"))
-        if q.text is not None:
-            clauses.append("contains_ci(text, ?)")
-            args.append(q.text)
+    for clause, value in conditions:
+        if value is not None:
+            clauses.append(clause)
+            args.extend(value if isinstance(value, list) else [value])
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
+    if q is None:
+        return "", []
+    return _where(
+        (
+            ("id = ?", q.id),
+            ("account = ?", q.account),
+            ("origin = ?", q.origin),
+            ("provider = ?", q.provider),
+            ("destination = ?", None if q.destination is None else q.destination.lstrip("+")),
+            ("contains_ci(text, ?)", q.text),
+        )
+    )
 
 
 COUNT_MESSAGES = "SELECT count(*) FROM messages WHERE account = ?"  # the (account, destination) index
@@ -145,41 +154,28 @@ def delete_messages(db: Db, q: MessageQuery | None) -> int:
 
 # -- notifications and MOs ------------------------------------------------------------------------
 def _event_where(table: str, q: EventQuery) -> tuple[str, Args]:
-    time = _EVENTS[table][0]
-    clauses: list[str] = []
-    args: Args = []
-
-    def add(clause: str, *values: Any) -> None:
-        clauses.append(clause)
-        args.extend(values)
-
-    if q.account is not None:
+    if table == "notifications":
         # With an order or a message given, the unary + keeps SQLite off the (account, time) index: the
         # order's own index finds a handful of rows where the account's would scan all of them.
-        narrow = table == "notifications" and (q.part_id is not None or q.message_id is not None)
-        add("+account = ?" if narrow else "account = ?", q.account)
-    if q.provider is not None:
-        add("provider = ?", q.provider)
-    if table == "notifications":
-        if q.message_id is not None:
-            add("message_id = ?", q.message_id)
-        if q.part_id is not None:
-            add("part_id = ?", q.part_id)
+        narrow = q.part_id is not None or q.message_id is not None
         statuses = status_values(q.status)
-        if statuses is not None:
-            add(f"status IN ({', '.join('?' * len(statuses))})", *sorted(statuses))
+        own = (
+            ("+account = ?" if narrow else "account = ?", q.account),
+            ("provider = ?", q.provider),
+            ("message_id = ?", q.message_id),
+            ("part_id = ?", q.part_id),
+            (f"status IN ({', '.join('?' * len(statuses or ()))})", None if statuses is None else sorted(statuses)),
+        )
     else:
-        if q.message_id is not None:
-            add("in_reply_to = ?", q.message_id)
-        if q.phone is not None:
-            add("sender = ?", q.phone.lstrip("+"))
-        if q.keyword is not None:
-            add("contains_ci(text, ?)", q.keyword)
-    if q.since is not None:
-        add(f"{time} >= ?", q.since)
-    if q.until is not None:
-        add(f"{time} <= ?", q.until)
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+        own = (
+            ("account = ?", q.account),
+            ("provider = ?", q.provider),
+            ("in_reply_to = ?", q.message_id),
+            ("sender = ?", None if q.phone is None else q.phone.lstrip("+")),
+            ("contains_ci(text, ?)", q.keyword),
+        )
+    time = _EVENTS[table][0]
+    return _where((*own, (f"{time} >= ?", q.since), (f"{time} <= ?", q.until)))
 
 
 def settle_provider(db: Db, q: EventQuery) -> EventQuery | None:
@@ -265,16 +261,14 @@ def get_delivery(db: Db, delivery_id: str) -> Delivery | None:
 
 
 def list_deliveries(db: Db, q: EventQuery) -> list[Delivery]:
-    clauses: list[str] = []
-    args: Args = []
-    for column, value in (("account", q.account), ("message_id", q.message_id), ("kind", q.kind)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            args.append(value)
-    if q.status is not None:
-        clauses.append("state = ?")
-        args.append(q.status.upper())
-    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    where, args = _where(
+        (
+            ("account = ?", q.account),
+            ("message_id = ?", q.message_id),
+            ("kind = ?", q.kind),
+            ("state = ?", None if q.status is None else q.status.upper()),
+        )
+    )
     statement = f"SELECT {', '.join(DELIVERY_COLUMNS)} FROM deliveries{where} ORDER BY seq DESC LIMIT ? OFFSET ?"
     return [rows.row_delivery(row) for row in db.execute(statement, [*args, q.limit, q.offset]).fetchall()]
 
