@@ -13,7 +13,7 @@ from typing import Any
 
 from mockgateway.domain.queries import EventQuery
 from mockgateway.storage.events import status_values
-from mockgateway.storage.sqlite_rows import NOTIFICATION_COLUMNS, Row
+from mockgateway.storage.sqlite_rows import NOTIFICATION_COLUMNS, Row, where_clause
 
 MINUTE = 60
 _COLUMNS = ", ".join(NOTIFICATION_COLUMNS)
@@ -40,12 +40,8 @@ class _Window:
         self.status_args: list[Any] = sorted(statuses or ())
 
     def _tally(self, db: sqlite3.Connection, select: str, tail: str = "") -> list[Any]:
-        where, args = "account = ?", list[Any]([self.q.account])
-        if self.lo is not None:
-            where, args = where + " AND minute > ?", [*args, self.lo]
-        if self.hi is not None:
-            where, args = where + " AND minute < ?", [*args, self.hi]
-        statement = f"SELECT {select} FROM ack_minutes WHERE {where}{self.status_sql}{tail}"
+        where, args = where_clause((("account = ?", self.q.account), ("minute > ?", self.lo), ("minute < ?", self.hi)))
+        statement = f"SELECT {select} FROM ack_minutes{where}{self.status_sql}{tail}"
         return db.execute(statement, [*args, *self.status_args]).fetchall()
 
     def _rows_between(self, db: sqlite3.Connection, start: float, end: float, *, end_included: bool) -> int:
@@ -85,16 +81,9 @@ def page(db: sqlite3.Connection, q: EventQuery) -> list[Row]:
         start, skip = _page_start(window, db, q.offset, below)
         if start is None:
             return []
-    clauses, args = ["account = ?"], list[Any]([q.account])
-    if start is not None:
-        clauses.append("created_at >= ?")
-        args.append(start)
-    if q.until is not None:
-        clauses.append("created_at <= ?")
-        args.append(q.until)
+    where, args = where_clause((("account = ?", q.account), ("created_at >= ?", start), ("created_at <= ?", q.until)))
     statement = (
-        f"SELECT {_COLUMNS} FROM notifications WHERE {' AND '.join(clauses)}{window.status_sql} "
-        "ORDER BY created_at, seq LIMIT ? OFFSET ?"
+        f"SELECT {_COLUMNS} FROM notifications{where}{window.status_sql} ORDER BY created_at, seq LIMIT ? OFFSET ?"
     )
     return db.execute(statement, [*args, *window.status_args, q.limit, skip]).fetchall()
 

@@ -2,11 +2,13 @@
 columns and back.
 
 The only place that knows the order of a table's columns. Repeating compound fields (callback targets,
-options, attempts) are msgspec JSON text; enum members go in as their values.
+options, attempts) are msgspec JSON text; enum members go in as their values. ``where_clause`` builds the queries'
+WHERE clauses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 import msgspec
@@ -64,6 +66,17 @@ _oauth2 = msgspec.json.Decoder(OAuth2Credentials).decode
 
 def _json(value: object) -> str | None:
     return _encode(value).decode() if value else None
+
+
+def where_clause(conditions: Sequence[tuple[str, Any]]) -> tuple[str, list[Any]]:
+    """The WHERE clause of the conditions whose value is given, and its arguments; a list fills an ``IN (...)``."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    for clause, value in conditions:
+        if value is not None:
+            clauses.append(clause)
+            args.extend(value if isinstance(value, list) else [value])
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
 # -- messages -------------------------------------------------------------------------------------

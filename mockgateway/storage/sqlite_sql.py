@@ -20,6 +20,7 @@ from mockgateway.storage.sqlite_rows import (
     MO_COLUMNS,
     NOTIFICATION_COLUMNS,
     Row,
+    where_clause,
 )
 from mockgateway.storage.sqlite_schema import TALLY_TRIGGERS, transaction
 
@@ -109,21 +110,10 @@ def get_message(db: Db, message_id: str) -> Message | None:
     return None if row is None else rows.row_message(row)
 
 
-def _where(conditions: Sequence[tuple[str, Any]]) -> tuple[str, Args]:
-    """The WHERE clause of the conditions whose value is given, and its arguments; a list fills an ``IN (...)``."""
-    clauses: list[str] = []
-    args: Args = []
-    for clause, value in conditions:
-        if value is not None:
-            clauses.append(clause)
-            args.extend(value if isinstance(value, list) else [value])
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
-
-
 def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
     if q is None:
         return "", []
-    return _where(
+    return where_clause(
         (
             ("id = ?", q.id),
             ("account = ?", q.account),
@@ -175,7 +165,7 @@ def _event_where(table: str, q: EventQuery) -> tuple[str, Args]:
             ("contains_ci(text, ?)", q.keyword),
         )
     time = _EVENTS[table][0]
-    return _where((*own, (f"{time} >= ?", q.since), (f"{time} <= ?", q.until)))
+    return where_clause((*own, (f"{time} >= ?", q.since), (f"{time} <= ?", q.until)))
 
 
 def settle_provider(db: Db, q: EventQuery) -> EventQuery | None:
@@ -261,7 +251,7 @@ def get_delivery(db: Db, delivery_id: str) -> Delivery | None:
 
 
 def list_deliveries(db: Db, q: EventQuery) -> list[Delivery]:
-    where, args = _where(
+    where, args = where_clause(
         (
             ("account = ?", q.account),
             ("message_id = ?", q.message_id),
