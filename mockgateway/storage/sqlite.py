@@ -88,9 +88,7 @@ class SqliteStore(StepsInTurn):
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(connection, *args)`` on the store's thread."""
-        if self._db is None:
-            raise RuntimeError(f"the SQLite store {self.path} is not open")
-        return await self._run(fn, self._db, *args)
+        return await asyncio.wrap_future(self._submit(fn, *args))
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:

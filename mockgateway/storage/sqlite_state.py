@@ -22,6 +22,7 @@ from mockgateway.storage.sqlite_rows import (
     row_to_opt_out,
     row_to_override,
 )
+from mockgateway.storage.sqlite_sql import all_rows
 
 if TYPE_CHECKING:
     from mockgateway.service.state_ports import StatePort
@@ -69,7 +70,7 @@ class SqliteState(ProcessTallies):
         self._write(_execute, "DELETE FROM opt_outs", ())
 
     async def load_opt_outs(self) -> list[OptOut]:
-        rows = await self._call(_select, f"SELECT {', '.join(OPT_OUT_COLUMNS)} FROM opt_outs ORDER BY at, rowid")
+        rows = await self._call(all_rows, f"SELECT {', '.join(OPT_OUT_COLUMNS)} FROM opt_outs ORDER BY at, rowid", ())
         return [row_to_opt_out(row) for row in rows]
 
     # -- callback targets -------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ class SqliteState(ProcessTallies):
         self._write(_execute, "DELETE FROM callback_targets WHERE account = ?", (account,))
 
     async def load_targets(self) -> list[TargetOverride]:
-        rows = await self._call(_select, f"SELECT {', '.join(TARGET_COLUMNS)} FROM callback_targets ORDER BY seq")
+        rows = await self._call(all_rows, f"SELECT {', '.join(TARGET_COLUMNS)} FROM callback_targets ORDER BY seq", ())
         return [row_to_override(row) for row in rows]
 
     # -- grants -----------------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ class SqliteState(ProcessTallies):
 
     async def load_grants(self, now: float) -> list[Grant]:
         statement = f"SELECT {', '.join(GRANT_COLUMNS)} FROM grants WHERE kept_until > ? ORDER BY issued_at, rowid"
-        rows = await self._call(_select, statement, now)
+        rows = await self._call(all_rows, statement, (now,))
         return [row_to_grant(row) for row in rows]
 
     # -- the clock --------------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ class SqliteState(ProcessTallies):
             db.execute(_SAVE_CLOCK, (at,))
 
     async def load_clock(self) -> float | None:
-        rows = await self._call(_select, "SELECT value FROM meta WHERE key = 'clock'")
+        rows = await self._call(all_rows, "SELECT value FROM meta WHERE key = 'clock'", ())
         return float(rows[0][0]) if rows else None
 
     async def flush(self) -> None:
@@ -118,10 +119,6 @@ class SqliteState(ProcessTallies):
 
 def _execute(db: Db, statement: str, args: tuple[Any, ...]) -> None:
     db.execute(statement, args)  # one statement: its own transaction
-
-
-def _select(db: Db, statement: str, *args: Any) -> list[Any]:
-    return db.execute(statement, args).fetchall()
 
 
 def _nothing(_db: Db) -> None:
