@@ -121,13 +121,8 @@ class InMemoryStore(StepsInTurn):
         message = self._messages.get(message_id)
         if message is None:
             return None
-        busy = busy_until(message_id) if busy_until is not None else None
-        return max(
-            message.created_at,
-            message.status_at or 0.0,
-            self._message_late.get(message_id, 0.0),
-            busy or 0.0,
-        )
+        busy = (busy_until(message_id) if busy_until is not None else None) or 0.0
+        return max(message.created_at, message.status_at or 0.0, self._message_late.get(message_id, 0.0), busy)
 
     # -- notifications ----------------------------------------------------------------------------
     async def add_notification(self, notification: Notification) -> None:
