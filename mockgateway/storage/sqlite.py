@@ -92,8 +92,8 @@ class SqliteStore(StepsInTurn):
 
     # -- messages ---------------------------------------------------------------------------------
     async def add_messages(self, messages: Sequence[Message]) -> None:
-        numbers = [int(part) for m in messages for part in m.part_ids if part.isdigit()]
-        await self._call(sql.upsert_messages, list(messages), max(numbers) if numbers else None)
+        high = max((int(part) for m in messages for part in m.part_ids if part.isdigit()), default=None)
+        await self._call(sql.upsert_messages, list(messages), high)
 
     async def replace_message(self, current: Message, updated: Message) -> bool:
         return await self._call(sql.replace_message, current, updated)
@@ -123,10 +123,10 @@ class SqliteStore(StepsInTurn):
         return await self._call(sql.count_events, "notifications", query)
 
     async def add_mo(self, mo: MoMessage) -> None:
-        await self._call(sql.insert_mo, mo, int(mo.id) if mo.id.isdigit() else None)
+        await self._call(sql.insert_mo, mo)
 
     async def add_reply(self, mo: MoMessage, *, deliveries: Sequence[Delivery], job: Job) -> None:
-        await self._call(sql.insert_reply, mo, int(mo.id) if mo.id.isdigit() else None, deliveries, job.key)
+        await self._call(sql.insert_reply, mo, deliveries, job.key)
 
     async def list_mos(self, query: EventQuery) -> list[MoMessage]:
         return await self._call(sql.list_mos, query)

@@ -52,9 +52,9 @@ _UPSERT_DELIVERY = (
 )
 INSERT_JOB = f"INSERT OR REPLACE INTO jobs ({', '.join(JOB_COLUMNS)}) VALUES ({', '.join('?' * len(JOB_COLUMNS))})"
 ALL_JOBS = f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs ORDER BY due_at, rowid"
-_RAISE_HIGH = (
-    "INSERT INTO meta (key, value) VALUES ('numeric_high', ?) "
-    "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"
+#: Raises a ``meta`` value (the highest numeric id, the clock), never lowers it.
+RAISE_META = (
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"
 )
 #: Per event table: the column of the time window and the columns a row is read from.
 _EVENTS = {
@@ -95,7 +95,7 @@ def upsert_messages(db: Db, messages: list[Message], high: int | None) -> None:
     with transaction(db):
         db.executemany(_UPSERT_MESSAGE, [(*rows.message_row(m), _message_kept_from(m)) for m in messages])
         if high is not None:
-            db.execute(_RAISE_HIGH, (high,))
+            db.execute(RAISE_META, ("numeric_high", high))
 
 
 def replace_message(db: Db, current: Message, updated: Message) -> bool:
@@ -212,22 +212,22 @@ def count_events(db: Db, table: str, q: EventQuery) -> int:
     return int(db.execute(f"SELECT count(*) FROM {table}{where}", args).fetchone()[0])
 
 
-def insert_mo(db: Db, mo: MoMessage, number: int | None) -> None:
+def insert_mo(db: Db, mo: MoMessage) -> None:
     with transaction(db):
-        _insert_mo(db, mo, number)
+        _insert_mo(db, mo)
 
 
-def _insert_mo(db: Db, mo: MoMessage, number: int | None) -> None:
+def _insert_mo(db: Db, mo: MoMessage) -> None:
     db.execute(_INSERT_MO, (*rows.mo_row(mo), mo.received_at))
-    if number is not None:
-        db.execute(_RAISE_HIGH, (number,))
+    if mo.id.isdigit():
+        db.execute(RAISE_META, ("numeric_high", int(mo.id)))
 
 
-def insert_reply(db: Db, mo: MoMessage, number: int | None, deliveries: Sequence[Delivery], job_key: str) -> None:
+def insert_reply(db: Db, mo: MoMessage, deliveries: Sequence[Delivery], job_key: str) -> None:
     """A reply's MO and its PENDING deliveries, its job forgotten, in one transaction."""
     with transaction(db):
         db.executemany(_UPSERT_DELIVERY, [rows.delivery_row(delivery, None) for delivery in deliveries])
-        _insert_mo(db, mo, number)
+        _insert_mo(db, mo)
         db.execute("DELETE FROM jobs WHERE key = ?", (job_key,))
 
 

@@ -22,7 +22,7 @@ from mockgateway.storage.sqlite_rows import (
     row_to_opt_out,
     row_to_override,
 )
-from mockgateway.storage.sqlite_sql import all_rows
+from mockgateway.storage.sqlite_sql import RAISE_META, all_rows
 
 if TYPE_CHECKING:
     from mockgateway.service.state_ports import StatePort
@@ -45,10 +45,6 @@ _UPSERT_TARGETS = (
 _UPSERT_GRANT = (
     f"INSERT OR REPLACE INTO grants ({', '.join(GRANT_COLUMNS)}, kept_until) "
     f"VALUES ({', '.join('?' * len(GRANT_COLUMNS))}, ?)"
-)
-_SAVE_CLOCK = (
-    "INSERT INTO meta (key, value) VALUES ('clock', ?) "
-    + "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"  # never backwards
 )
 
 
@@ -104,7 +100,7 @@ class SqliteState(ProcessTallies):
     def _write_clock(self, db: Db) -> None:
         at = self._clock.to_write()
         if at is not None:
-            db.execute(_SAVE_CLOCK, (at,))
+            db.execute(RAISE_META, ("clock", at))  # never backwards
 
     async def load_clock(self) -> float | None:
         rows = await self._call(all_rows, "SELECT value FROM meta WHERE key = 'clock'", ())
