@@ -130,31 +130,25 @@ class InMemoryStore(StepsInTurn):
         self._notification_providers[notification.account].add(notification.provider)
 
     async def list_notifications(self, query: EventQuery) -> list[Notification]:
-        settled = self._settle_provider(query)
-        if settled is None:
-            return []
-        keep, key, residual, candidates = self._notification_plan(settled)
+        keep, key, residual, candidates = self._notification_plan(query)
         if candidates is not None:
             return candidates[query.offset : query.offset + query.limit]
         return self._notifications.page(key, query.since, query.until, keep, residual, query.offset, query.limit)
 
     async def count_notifications(self, query: EventQuery) -> int:
-        settled = self._settle_provider(query)
-        if settled is None:
-            return 0
-        keep, key, residual, candidates = self._notification_plan(settled)
+        keep, key, residual, candidates = self._notification_plan(query)
         if candidates is not None:
             return len(candidates)
         return self._notifications.count(key, query.since, query.until, keep, residual)
 
-    def _settle_provider(self, q: EventQuery) -> EventQuery | None:
-        return ev.settle_provider(q, self._notification_providers.get(q.account or "", ()))
-
     def _notification_plan(
-        self, q: EventQuery
+        self, query: EventQuery
     ) -> tuple[ev.NotificationFilter, Hashable | None, ev.NotificationFilter | None, list[Notification] | None]:
         """The filter, the series to read (``None``: all accounts), what the series leaves to filter, and, for
-        an order or message, the matching notifications themselves."""
+        an order or message or a provider the account never used, the matching notifications themselves."""
+        q = ev.settle_provider(query, self._notification_providers.get(query.account or "", ()))
+        if q is None:
+            return ev.notification_filter(query), None, None, []  # a provider the account never used
         keep = ev.notification_filter(q)
         if q.part_id is not None or q.message_id is not None:
             candidates = self._by_order(q)
