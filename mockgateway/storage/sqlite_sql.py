@@ -149,7 +149,7 @@ def _event_where(table: str, q: EventQuery) -> tuple[str, Args]:
         # order's own index finds a handful of rows where the account's would scan all of them.
         narrow = q.part_id is not None or q.message_id is not None
         statuses = status_values(q.status)
-        own = (
+        own: tuple[tuple[str, Any], ...] = (
             ("+account = ?" if narrow else "account = ?", q.account),
             ("provider = ?", q.provider),
             ("message_id = ?", q.message_id),
