@@ -92,9 +92,7 @@ class Series(Generic[Item]):
         return self._chunks[index][offset] if index < len(self._chunks) else self._tail[offset]
 
     def _rebuild_without(self, item: Item) -> None:
-        kept = [
-            (t, r) for t, r in zip(self.times[self.start :], self.iterate(self.start, len(self.times)), strict=True)
-        ]
+        kept = list(zip(self.times[self.start :], self.iterate(self.start, len(self.times)), strict=True))
         self._reset()
         for at, kept_item in kept:
             if kept_item is not item:
