@@ -2,8 +2,8 @@
 columns and back.
 
 The only place that knows the order of a table's columns. Repeating compound fields (callback targets,
-options, attempts) are msgspec JSON text; enum members go in as their values. ``where_clause`` builds the queries'
-WHERE clauses.
+options, attempts) are msgspec JSON text; enum members go in as their values. ``insert`` and ``where_clause``
+build the statements' column lists and WHERE clauses.
 """
 
 from __future__ import annotations
@@ -66,6 +66,11 @@ _oauth2 = msgspec.json.Decoder(OAuth2Credentials).decode
 
 def _json(value: object) -> str | None:
     return _encode(value).decode() if value else None
+
+
+def insert(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
+    """``<verb> INTO <table> (<columns>) VALUES (?, ...)``, one placeholder per column."""
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 def where_clause(conditions: Sequence[tuple[str, Any]]) -> tuple[str, list[Any]]:

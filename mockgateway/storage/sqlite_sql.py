@@ -20,6 +20,7 @@ from mockgateway.storage.sqlite_rows import (
     MO_COLUMNS,
     NOTIFICATION_COLUMNS,
     Row,
+    insert,
     where_clause,
 )
 from mockgateway.storage.sqlite_schema import TALLY_TRIGGERS, transaction
@@ -30,8 +31,8 @@ Args = list[Any]
 _MESSAGES = ", ".join(MESSAGE_COLUMNS)
 MESSAGE_BY_ID = f"SELECT {_MESSAGES} FROM messages WHERE id = ?"
 _UPSERT_MESSAGE = (
-    f"INSERT INTO messages ({_MESSAGES}, kept_from) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))}, ?) "
-    "ON CONFLICT (id) DO UPDATE SET "
+    insert("messages", (*MESSAGE_COLUMNS, "kept_from"))
+    + " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in MESSAGE_COLUMNS[1:])
     + ", kept_from = max(kept_from, excluded.kept_from)"
 )
@@ -40,17 +41,15 @@ _REPLACE_MESSAGE = (
     + ", ".join(f"{c} = ?" for c in MESSAGE_COLUMNS[1:])
     + ", kept_from = max(kept_from, ?) WHERE id = ? AND revision = ?"
 )
-INSERT_NOTIFICATION = (
-    f"INSERT INTO notifications ({', '.join(NOTIFICATION_COLUMNS)}, minute, kept_from) "
-    f"VALUES ({', '.join('?' * len(NOTIFICATION_COLUMNS))}, ?, ?)"
-)
-_INSERT_MO = f"INSERT INTO mos ({', '.join(MO_COLUMNS)}, kept_from) VALUES ({', '.join('?' * len(MO_COLUMNS))}, ?)"
+INSERT_NOTIFICATION = insert("notifications", (*NOTIFICATION_COLUMNS, "minute", "kept_from"))
+_INSERT_MO = insert("mos", (*MO_COLUMNS, "kept_from"))
 DELIVERY_BY_ID = f"SELECT {', '.join(DELIVERY_COLUMNS)} FROM deliveries WHERE id = ?"
 _UPSERT_DELIVERY = (
-    f"INSERT INTO deliveries ({', '.join(DELIVERY_COLUMNS)}) VALUES ({', '.join('?' * len(DELIVERY_COLUMNS))}) "
-    "ON CONFLICT (id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in DELIVERY_COLUMNS[1:])
+    insert("deliveries", DELIVERY_COLUMNS)
+    + " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in DELIVERY_COLUMNS[1:])
 )
-INSERT_JOB = f"INSERT OR REPLACE INTO jobs ({', '.join(JOB_COLUMNS)}) VALUES ({', '.join('?' * len(JOB_COLUMNS))})"
+INSERT_JOB = insert("jobs", JOB_COLUMNS, "INSERT OR REPLACE")
 ALL_JOBS = f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs ORDER BY due_at, rowid"
 #: Raises a ``meta`` value (the highest numeric id, the clock), never lowers it.
 RAISE_META = (

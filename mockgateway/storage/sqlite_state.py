@@ -16,6 +16,7 @@ from mockgateway.storage.sqlite_rows import (
     OPT_OUT_COLUMNS,
     TARGET_COLUMNS,
     grant_to_row,
+    insert,
     opt_out_to_row,
     override_to_row,
     row_to_grant,
@@ -36,16 +37,9 @@ Call = Callable[..., Awaitable[Any]]
 
 _log = logging.getLogger(__name__)
 
-_INSERT_OPT_OUT = (
-    f"INSERT INTO opt_outs ({', '.join(OPT_OUT_COLUMNS)}) VALUES (?, ?, ?, ?) ON CONFLICT (account, number) DO NOTHING"
-)
-_UPSERT_TARGETS = (
-    f"INSERT OR REPLACE INTO callback_targets ({', '.join(TARGET_COLUMNS)}) VALUES (?, ?, ?, ?)"  # a new seq
-)
-_UPSERT_GRANT = (
-    f"INSERT OR REPLACE INTO grants ({', '.join(GRANT_COLUMNS)}, kept_until) "
-    f"VALUES ({', '.join('?' * len(GRANT_COLUMNS))}, ?)"
-)
+_INSERT_OPT_OUT = insert("opt_outs", OPT_OUT_COLUMNS) + " ON CONFLICT (account, number) DO NOTHING"
+_UPSERT_TARGETS = insert("callback_targets", TARGET_COLUMNS, "INSERT OR REPLACE")  # a new seq
+_UPSERT_GRANT = insert("grants", (*GRANT_COLUMNS, "kept_until"), "INSERT OR REPLACE")
 
 
 class SqliteState(ProcessTallies):
