@@ -129,8 +129,7 @@ def _check_schema(db: sqlite3.Connection, path: Path) -> None:
         return
     if "schema_version" not in tables:
         raise ConfigError(f"{path}: is an SQLite database but not a mockgateway store (no schema_version table)")
-    row = db.execute("SELECT max(version) FROM schema_version").fetchone()
-    version = row[0] if row else None
+    (version,) = db.execute("SELECT max(version) FROM schema_version").fetchone()  # an aggregate: always one row
     if version == 1:
         _migrate_from_1(db)
         version = SCHEMA_VERSION
