@@ -14,8 +14,6 @@ from mockgateway.domain.model import Message, MessageStatus, Notification
 from mockgateway.domain.reasons import find_code, is_class_code, notification_code
 
 S = MessageStatus
-PARTIALLY_DELIVERED = "12"
-PARTIALLY_RECEIVED = "15"
 SCHEDULED = "10"
 IN_PROGRESS = "1"
 DELIVERED = "14"
@@ -23,8 +21,12 @@ RECEIVED = "11"
 #: Codes of messages that never left smsmode: nothing is billed for them.
 NOT_BILLED = frozenset({"2", "31", "32", "33", "34", "35", "36", "38", "3998", "3999"})
 _DELIVERED = frozenset({S.DELIVERED, S.RECEIVED})
+#: Per status that ends a part: the statuses of the other parts that end the recipient the same way, and the code
+#: while some do not yet ("partially delivered", "partially received").
+_PARTIAL = {S.DELIVERED: (_DELIVERED, "12"), S.RECEIVED: (frozenset({S.RECEIVED}), "15")}
 #: Canonical reasons the REST API reports as REJECTED rather than UNDELIVERABLE.
-_REJECTIONS = frozenset({"operator_blocked", "spam", "content_rejected", "blocked_recipient", "subscriber_barred"})
+_REJECTIONS = ("operator_blocked", "spam", "content_rejected", "blocked_recipient", "subscriber_barred")
+_FAILED_VALUES = {"validity_expired": "EXPIRED", **dict.fromkeys(_REJECTIONS, "REJECTED")}
 
 
 def description(code: str) -> str:
@@ -34,12 +36,11 @@ def description(code: str) -> str:
 
 def wire_code(message: Message, n: Notification) -> str:
     """The ``statut`` for ``n``: the scenario's or reason's code, else the catalogue's code for the status."""
-    if n.code is None and len(message.part_ids) > 1:
-        parts = _parts(message)
-        if n.status is S.DELIVERED and not all(p in _DELIVERED for p in parts):
-            return PARTIALLY_DELIVERED
-        if n.status is S.RECEIVED and not all(p is S.RECEIVED for p in parts):
-            return PARTIALLY_RECEIVED
+    partial = _PARTIAL.get(n.status)
+    if n.code is None and partial is not None and len(message.part_ids) > 1:
+        done, code = partial
+        if not all(p in done for p in _parts(message)):
+            return code
     return notification_code(PROVIDER, n.status, n.reason, n.code) or IN_PROGRESS
 
 
@@ -52,12 +53,9 @@ def changes_recipient_status(message: Message, n: Notification) -> bool:
         return False
     if n.status is S.SENT:
         return all(p is S.ACCEPTED for p in others)
-    if n.status is S.DELIVERED:
-        done = [p in _DELIVERED for p in others]
-        return all(done) or not any(done)  # 14 once all are, 12 for the first one
-    if n.status is S.RECEIVED:
-        done = [p is S.RECEIVED for p in others]
-        return all(done) or not any(done)
+    if n.status in _PARTIAL:
+        done = [p in _PARTIAL[n.status][0] for p in others]
+        return all(done) or not any(done)  # 14 (11) once all are, 12 (15) for the first one
     if n.status is S.RETRYING:
         return S.RETRYING not in others
     return True
@@ -100,9 +98,7 @@ def rest_value(status: MessageStatus, reason: str | None, scheduled: bool = Fals
     if status in _DELIVERED:
         return "DELIVERED"
     if status is S.FAILED:
-        if reason == "validity_expired":
-            return "EXPIRED"
-        return "REJECTED" if reason in _REJECTIONS else "UNDELIVERABLE"
+        return _FAILED_VALUES.get(reason or "", "UNDELIVERABLE")
     return "ENROUTE"
 
 
