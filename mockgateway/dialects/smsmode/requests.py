@@ -77,6 +77,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
     options["truncated"] = truncated
     options["moUrl"] = _url(params, "notification_url_reponse")
     status_url = _url(params, "notification_url")
+    when = params.get("date_envoi", "").strip()  # ddMMyyyy-HH:mm in French local time; already past means "now"
     request = SendRequest(
         account=account,
         provider=wire.PROVIDER,
@@ -87,7 +88,7 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
         client_ref=f.optional_str(params, "refClient", max_len=MAX_REF_CLIENT) or None,
         callbacks=(CallbackTarget(url=status_url),) if status_url else (),
         options=f.compact(options),
-        send_at=date_envoi(params.get("date_envoi", "").strip(), now),
+        send_at=_deferral(local_minute(when, "date_envoi"), now, "date_envoi") if when else None,
     )
     return _draft(request, sms_id)
 
@@ -101,13 +102,6 @@ def fit(text: str, ucs2: bool, cap: int) -> tuple[str, bool]:
         return "".join(parts[:cap]), True
     # One part holds the full single-part length, not the per-part length of a concatenated message.
     return segment(text, force_ucs2=ucs2, sizes=_UNSPLIT).parts[0], True
-
-
-def date_envoi(raw: str, now: float) -> float | None:
-    """``ddMMyyyy-HH:mm`` in French local time; a time already past means "now"."""
-    if not raw:
-        return None
-    return _deferral(local_minute(raw, "date_envoi"), now, "date_envoi")
 
 
 def local_minute(raw: str, name: str) -> float:
