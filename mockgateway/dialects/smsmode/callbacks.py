@@ -56,10 +56,8 @@ def rest_status_body(message: Message, n: Notification) -> dict[str, Any]:
         "mccMnc": wire.mcc_mnc(message.destination),
         "cost": codes.cost(message, code),
     }
-    if message.origin:
-        body["from"] = message.origin
-    if message.client_ref:
-        body["refClient"] = message.client_ref
+    optional = {"from": message.origin, "refClient": message.client_ref}
+    body.update({key: value for key, value in optional.items() if value})
     return body
 
 
