@@ -116,15 +116,14 @@ class Backend:
     # -- lookups --------------------------------------------------------------------------------------
     async def messages(self, sms_id: str, account: str) -> list[Message]:
         """The messages of one send, in recipient order; 61 "not found" when the account has none by that id."""
-        known = self._sends.get(sms_id) if wire.is_sms_id(sms_id) else None
+        known = self._sends.get(sms_id)  # its keys are smsIDs new_sms_id made
+        messages: list[Message] = []
         if known is not None:
             found = [await self.gateway.find_message(message_id) for message_id in known]
             messages = [m for m in found if m is not None and m.account == account]
         elif wire.is_sms_id(sms_id):
             page = await self.gateway.messages(MessageQuery(account=account, provider=wire.PROVIDER, limit=2**31))
             messages = [m for m in reversed(page.items) if m.option("smsID") == sms_id]
-        else:
-            messages = []
         if not messages:
             raise NotFound(f"smsID: {sms_id!r} is not a message of this account", field="smsID")
         return messages
