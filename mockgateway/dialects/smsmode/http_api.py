@@ -37,7 +37,6 @@ from mockgateway.domain.model import Account, Message, MoMessage
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
-BASE = "/http/1.6"
 _MISSING = "Missing mandatory parameter"
 DEFAULT_COUNT = 50  #: documented default of both lists
 MAX_COUNT = 10_000  #: our limit; smsmode documents none
@@ -105,7 +104,7 @@ class SmsmodeDialect:
             ("sendSMSBatch.do", self.send_batch),
         )
         return tuple(
-            Endpoint(method, f"{BASE}/{path}", self._logged_in(call))
+            Endpoint(method, f"/http/1.6/{path}", self._logged_in(call))
             for path, call in routes
             for method in ("GET", "POST")
         )

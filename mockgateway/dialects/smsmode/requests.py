@@ -23,11 +23,6 @@ REST_API = "rest"
 MAX_GET_NUMBERS = 300  #: documented
 MAX_POST_NUMBERS = 10_000  #: smsmode documents no limit for POST; beyond this is surely a client bug
 MAX_REF_CLIENT = 40
-DEFAULT_PARTS = 5
-MAX_PARTS = 10
-MAX_REST_TEXT = 5000
-ENCODINGS = ("GSM7", "UNICODE")  #: the REST API's ``body.encoding``
-CLASSES = ("2", "4", "9")  #: 2 = Pro (default), 4 = reply-able, 9 = Unicode
 #: Single-part limits used as the per-part size too: cutting at them gives the longest text that fits one part.
 _UNSPLIT = PartSizes(gsm7=(160, 160), ucs2=(70, 70))
 FILE = "fichier"  #: ``sendSMSBatch.do``'s uploaded file
@@ -69,9 +64,9 @@ def parse_http(params: Mapping[str, str], account: str, sms_id: str, now: float,
         raise f.invalid("numero", f"lists {len(items)} numbers; at most {limit}{hint}")
     destinations = tuple(wire.msisdn(item, "numero") for item in items)
     classe = params.get("classe_msg", "").strip() or "2"
-    if classe not in CLASSES:
+    if classe not in ("2", "4", "9"):
         raise f.invalid("classe_msg", "must be 2 (Pro), 4 (reply-able) or 9 (Unicode)")
-    cap = whole_number(params, "nbr_msg", DEFAULT_PARTS, 1, MAX_PARTS)
+    cap = whole_number(params, "nbr_msg", 5, 1, 10)  # documented: 5 parts unless asked, at most 10
     text, truncated = fit(text, classe == "9", cap)
     options: dict[str, Scalar] = {"api": HTTP_API, "smsID": sms_id, "classe_msg": int(classe), "nbr_msg": cap}
     options["truncated"] = truncated
@@ -176,7 +171,7 @@ def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> D
 def _rest_body(body: dict[str, Any]) -> tuple[str, str | None]:
     """``body.text`` and ``body.encoding``, a problem named by its full path."""
     try:
-        return f.required_str(body, "text", max_len=MAX_REST_TEXT), f.optional_enum(body, "encoding", ENCODINGS)
+        return f.required_str(body, "text", max_len=5000), f.optional_enum(body, "encoding", ("GSM7", "UNICODE"))
     except InvalidRequest as error:
         name = error.field or ""
         raise f.invalid(f"body.{name}", error.detail.removeprefix(f"{name}: ")) from None
