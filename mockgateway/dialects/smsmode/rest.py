@@ -30,9 +30,7 @@ def render_error(error: GatewayError) -> WireResponse:
         message = "Invalid or missing X-Api-Key header"
     elif isinstance(error, RateLimited):
         message = "Too many requests"
-    elif isinstance(error, StoreUnavailable):
-        message = error.detail
-    elif status >= 500:
+    elif status >= 500 and not isinstance(error, StoreUnavailable):  # the store's outage is told as it is
         message = "Internal error"
     body: dict[str, Any] = {"status": status, "message": message}
     if field is not None and status < 500:
