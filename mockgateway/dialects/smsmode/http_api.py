@@ -124,11 +124,11 @@ class SmsmodeDialect:
 
     async def send_batch(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
         """The answer names the campaign: its id is the ``smsID`` of every message of the file."""
-        raw = uploaded(request, FILE)
-        if raw is None:
+        upload = (form_parts(request) or {}).get(FILE)
+        if upload is None:
             raise missing(FILE)
         campaign_id = self._backend.new_sms_id()
-        drafts = parse_batch(raw, params, account, campaign_id, self._backend.gateway.now())
+        drafts = parse_batch(upload[0], params, account, campaign_id, self._backend.gateway.now())
         await self._backend.send(drafts)
         return text(f"0 | Accepted | {campaign_id}")
 
@@ -199,14 +199,21 @@ def request_params(request: WireRequest) -> dict[str, str]:
     same name."""
     raw_query = request.raw_query.encode("utf-8", "surrogateescape")
     params = decode_pairs(raw_query) if raw_query else dict(request.query)
-    if request.body:
-        content_type = request.headers.get("Content-Type", "")
-        if content_type.lower().startswith("multipart/form-data"):  # what PHP's curl sends for an array of fields
-            parts = form_data.parts(content_type, request.body)
-            params.update({name: wire.decode(part) for name, (part, is_file) in parts.items() if not is_file})
-        elif "json" not in content_type.lower():
-            params.update(decode_pairs(request.body))
+    parts = form_parts(request)
+    if parts is not None:
+        params.update({name: wire.decode(part) for name, (part, is_file) in parts.items() if not is_file})
+    elif request.body and "json" not in request.headers.get("Content-Type", "").lower():
+        params.update(decode_pairs(request.body))
     return params
+
+
+def form_parts(request: WireRequest) -> dict[str, tuple[bytes, bool]] | None:
+    """A ``multipart/form-data`` body's parts (what PHP's curl sends for an array of fields), files and plain
+    fields; None for any other body."""
+    content_type = request.headers.get("Content-Type", "")
+    if not request.body or not content_type.lower().startswith("multipart/form-data"):
+        return None
+    return form_data.parts(content_type, request.body)
 
 
 def decode_pairs(raw: bytes) -> dict[str, str]:
@@ -222,15 +229,6 @@ def decode_pairs(raw: bytes) -> dict[str, str]:
 
 def _unquote(raw: bytes) -> str:
     return wire.decode(unquote_to_bytes(raw.replace(b"+", b" ")))
-
-
-def uploaded(request: WireRequest, name: str) -> bytes | None:
-    """The bytes of the ``multipart/form-data`` part ``name``, a file or a plain field; None without one."""
-    content_type = request.headers.get("Content-Type", "")
-    if not request.body or not content_type.lower().startswith("multipart/form-data"):
-        return None
-    part = form_data.parts(content_type, request.body).get(name)
-    return part[0] if part else None
 
 
 # -- the lists, one record per line, fields separated by `` | `` as documented; a line break inside a text would end
