@@ -21,9 +21,7 @@ _NONE: frozenset[str] = frozenset()
 
 
 class Directory:
-    def __init__(
-        self, accounts: Iterable[Account], state: StatePort, clock: Clock, *, max_opt_outs: int | None = None
-    ) -> None:
+    def __init__(self, accounts: Iterable[Account], state: StatePort, clock: Clock) -> None:
         self._configured = {account.name: account for account in accounts}
         self._accounts = dict(self._configured)  #: as they are now, with their runtime targets
         #: (account, provider) -> the account as that provider's dialect sees it; cleared on every change
@@ -32,7 +30,7 @@ class Directory:
         self._clock = clock
         #: account -> number -> its opt-out; read on every send
         self._opt_outs: dict[str, dict[str, OptOut]] = {}
-        self._max_opt_outs = limits.MAX_OPT_OUTS if max_opt_outs is None else max_opt_outs
+        self._max_opt_outs = limits.MAX_OPT_OUTS  # read when made, so that a test can lower it first
 
     async def load(self) -> None:
         """Take up what the store keeps (after ``Store.open()``, and again in place of this replica's copies when
