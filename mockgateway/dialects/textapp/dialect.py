@@ -8,20 +8,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
 from mockgateway.dialects.textapp.callbacks import code_for_status, international, status_code
-from mockgateway.dialects.textapp.codes import (
-    NO_RESULT,
-    NOT_AUTHORISED,
-    PROVIDER,
-    Outcome,
-    Table,
-    TextAppError,
-    failure,
-    refuse,
-    render,
-)
+from mockgateway.dialects.textapp.codes import NO_RESULT, PROVIDER, Outcome, Table, failure, refuse, render
 from mockgateway.dialects.textapp.params import Params, number_digits
 from mockgateway.dialects.textapp.sendsms import STORED, destinations_table, parse_send
-from mockgateway.domain.errors import Forbidden, GatewayError
+from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.domain.reasons import CODES
@@ -201,7 +191,8 @@ class TextAppDialect:
         expected = str(account.credentials[PROVIDER]["password"]) if account is not None else ""
         # Compared even for an unknown login, so timing does not tell which logins exist.
         if not hmac.compare_digest(password.encode(), expected.encode()) or account is None:
-            raise TextAppError(NOT_AUTHORISED, "externalLogin and password do not match an account", field="password")
+            # Answered as TextApp does: transaction code 201, "User not authorised", with HTTP 200.
+            raise Unauthorized("externalLogin and password do not match an account", field="password")
         return account
 
 
