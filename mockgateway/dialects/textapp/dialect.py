@@ -9,7 +9,7 @@ from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, logins
 from mockgateway.dialects.textapp.callbacks import code_for_status, international, status_code
 from mockgateway.dialects.textapp.codes import NO_RESULT, PROVIDER, Outcome, Table, failure, refuse, render
-from mockgateway.dialects.textapp.params import Params, number_digits
+from mockgateway.dialects.textapp.params import Params, at_most, number_digits
 from mockgateway.dialects.textapp.sendsms import STORED, destinations_table, parse_send
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
@@ -119,16 +119,11 @@ class TextAppDialect:
         """New messages (replies as well) to one of the account's inbound numbers, written as any of ``+44…``,
         ``0044…``, ``44…`` or a short code, each handed out once; with ``keyword``, only those whose first word
         it is."""
-        number = params.given("number")
-        if number is None:
-            raise refuse(309, "number", "required, the inbound number or short code")
-        number = number.strip()
+        number = params.required("number", 309, "required, the inbound number or short code").strip()
         wanted = number_digits(number)
-        if len(wanted) > MAX_NUMBER:
-            raise refuse(335, "number", f"at most {MAX_NUMBER} digits")
+        at_most(335, "number", wanted, MAX_NUMBER, "digits")
         keyword = (params.given("keyword") or "").strip()
-        if len(keyword) > MAX_KEYWORD:
-            raise refuse(336, "keyword", f"at most {MAX_KEYWORD} characters")
+        at_most(336, "keyword", keyword, MAX_KEYWORD)
         found = [
             mo
             for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL))
@@ -142,11 +137,7 @@ class TextAppDialect:
         if not fresh:
             return Outcome(code=NO_RESULT, detail=f"number: nothing new for {number}")
         # The gateway has no operator behind a handset, so Network stays empty.
-        rows = [
-            (mo.id, f"+{mo.sender}", international(mo.recipient), mo.keyword, *_received(mo), mo.text, "")
-            for mo in found
-            if mo.id in fresh
-        ]
+        rows = [(mo.id, *_parties(mo), mo.keyword, *_received(mo), mo.text, "") for mo in found if mo.id in fresh]
         return Outcome(table=Table("SMSInbounds", "InboundSMS", INBOUND_COLUMNS, tuple(rows)))
 
     async def get_credits_left(self, params: Params, account: Account) -> Outcome:
@@ -170,15 +161,7 @@ class TextAppDialect:
         fresh = set(await self._gateway.hand_out(account.name, "textapp:replies", [mo.id for mo, _ in found]))
         replies = [(mo, message) for mo, message in found if mo.id in fresh]
         rows = [
-            (
-                str(number),
-                message.client_ref or "",
-                f"+{mo.sender}",
-                international(mo.recipient),
-                *_received(mo),
-                mo.text,
-                message.text,
-            )
+            (str(number), message.client_ref or "", *_parties(mo), *_received(mo), mo.text, message.text)
             for number, (mo, message) in enumerate(replies, start=1)
         ]
         return Outcome(table=Table("Replies", "Reply", REPLY_COLUMNS, tuple(rows)))
@@ -203,6 +186,11 @@ def part_code(status: MessageStatus, latest: Notification | None) -> str:
     group = "5" if status is MessageStatus.FAILED else "4" if status.is_final else "6"
     own = status_code(latest) if latest is not None else None
     return own if own in STATUS_DESCRIPTIONS and own[0] == group else code_for_status(status)
+
+
+def _parties(mo: MoMessage) -> tuple[str, str]:
+    """The Originator and Destination columns."""
+    return f"+{mo.sender}", international(mo.recipient)
 
 
 def _received(mo: MoMessage) -> tuple[str, str]:

@@ -40,11 +40,11 @@ class Params:
         value = self.get(name)
         return value if value is not None and value.strip() else None
 
-    def required(self, name: str, code: int) -> str:
+    def required(self, name: str, code: int, problem: str = "required") -> str:
         """The value; absent or blank, a refusal with ``code``, TextApp's "… missing" for the parameter."""
         value = self.given(name)
         if value is None:
-            raise refuse(code, name, "required")
+            raise refuse(code, name, problem)
         return value
 
     def wants_csv(self) -> bool:
@@ -53,6 +53,12 @@ class Params:
         if raw not in ("", "false", "true"):
             raise refuse(366, CSV_FLAG, f"{self.get(CSV_FLAG)!r} is not true or false")
         return raw == "true"
+
+
+def at_most(code: int, name: str, value: str, most: int, unit: str = "characters") -> None:
+    """Refuses parameter ``name`` with ``code``, TextApp's "… too long", when ``value`` is longer than ``most``."""
+    if len(value) > most:
+        raise refuse(code, name, f"at most {most} {unit}")
 
 
 def _form(request: WireRequest) -> list[tuple[str, str]]:

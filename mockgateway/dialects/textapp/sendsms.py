@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from mockgateway.dialects.fields import compact
 from mockgateway.dialects.textapp.codes import OK, PARAMETER_ERROR, PROVIDER, WRONG_DESTINATION, Table, refuse
-from mockgateway.dialects.textapp.params import Params, number_digits
+from mockgateway.dialects.textapp.params import Params, at_most, number_digits
 from mockgateway.domain.model import CallbackTarget, PartSizes, Scalar, SendRequest, is_callback_url
 from mockgateway.encoding import is_gsm7, segment
 
@@ -70,8 +70,8 @@ def parse_send(params: Params, account: str) -> ParsedSend:
     method = _number(method_raw, "replyMethodID", range(ALPHA, URL + 1), 364)
     origin = originator(params.given("originator"), method)
     reply_data = _reply_data(params.given("replyData"), method)
-    _max_length(billing, "clientBillingReference", 330)
-    _max_length(reference, "clientMessageReference", 331)
+    at_most(330, "clientBillingReference", billing, MAX_REFERENCE)
+    at_most(331, "clientMessageReference", reference, MAX_REFERENCE)
     # characterSetID 2 sends GSM 03.38: a character outside it becomes '?', as on a GSM-only route.
     text = body if charset == UNICODE or is_gsm7(body) else "".join(ch if is_gsm7(ch) else "?" for ch in body)
     _fits(text, charset)
@@ -139,8 +139,7 @@ def originator(raw: str | None, method: int) -> str:
     if method == NUMBER:
         if not phone:
             raise refuse(360, "originator", f"{value!r} is not a phone number, which replyMethodID 4 sends from")
-        if len(digits) > MAX_NUMBER_ORIGINATOR:
-            raise refuse(332, "originator", f"at most {MAX_NUMBER_ORIGINATOR} digits")
+        at_most(332, "originator", digits, MAX_NUMBER_ORIGINATOR, "digits")
         return f"+{digits}" if value.startswith(("+", "00")) else digits
     if len(value) > MAX_ALPHA_ORIGINATOR:
         if phone and len(digits) <= MAX_NUMBER_ORIGINATOR:
@@ -180,11 +179,6 @@ def _url(value: str, name: str) -> str:
     if len(value) > MAX_URL or " " in value or not is_callback_url(value):
         raise refuse(PARAMETER_ERROR, name, f"must be an http(s) URL of at most {MAX_URL} characters")
     return value
-
-
-def _max_length(value: str, name: str, code: int) -> None:
-    if len(value) > MAX_REFERENCE:
-        raise refuse(code, name, f"at most {MAX_REFERENCE} characters")
 
 
 def _fits(text: str, charset: int) -> None:
