@@ -158,9 +158,8 @@ class Outcome:
 
 def render(root: str, outcome: Outcome, *, as_csv: bool) -> WireResponse:
     """``outcome`` as the answer ``root`` (e.g. ``SendSMSResponse``) names in XML."""
-    if as_csv:
-        return WireResponse(outcome.http_status, to_csv(outcome).encode("utf-8"), "text/plain; charset=utf-8")
-    return WireResponse(outcome.http_status, to_xml(root, outcome).encode("utf-8"), "text/xml; charset=utf-8")
+    text, kind = (to_csv(outcome), "text/plain") if as_csv else (to_xml(root, outcome), "text/xml")
+    return WireResponse(outcome.http_status, text.encode("utf-8"), f"{kind}; charset=utf-8")
 
 
 def to_xml(root: str, outcome: Outcome) -> str:
