@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -163,18 +163,12 @@ def render(root: str, outcome: Outcome, *, as_csv: bool) -> WireResponse:
 
 
 def to_xml(root: str, outcome: Outcome) -> str:
-    parts = [
-        f"<{root}><Transaction><Code>{outcome.code}</Code>",
-        f"<Description>{_text(outcome.description)}</Description></Transaction>",
-        *(f"<{name}>{_text(value)}</{name}>" for name, value in outcome.fields.items()),
-    ]
+    transaction = _elements([("Code", str(outcome.code)), ("Description", outcome.description)])
+    parts = [f"<{root}><Transaction>{transaction}</Transaction>", _elements(outcome.fields.items())]
     table = outcome.table
     if table is not None:
-        parts.append(f"<{table.container}>")
-        for row in table.rows:
-            cells = "".join(f"<{name}>{_text(value)}</{name}>" for name, value in zip(table.columns, row, strict=True))
-            parts.append(f"<{table.item}>{cells}</{table.item}>")
-        parts.append(f"</{table.container}>")
+        rows = (f"<{table.item}>{_elements(zip(table.columns, row, strict=True))}</{table.item}>" for row in table.rows)
+        parts.append(f"<{table.container}>{''.join(rows)}</{table.container}>")
     parts.append(f"</{root}>")
     return "".join(parts)
 
@@ -190,5 +184,6 @@ def to_csv(outcome: Outcome) -> str:
     return out.getvalue()
 
 
-def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
+def _elements(pairs: Iterable[tuple[str, str]]) -> str:
+    """Each (name, text) pair as an element, its text less what XML cannot carry, escaped."""
+    return "".join(f"<{name}>{escape(_NOT_XML.sub('', text))}</{name}>" for name, text in pairs)
