@@ -154,9 +154,7 @@ def _number(raw: str, name: str, allowed: range | tuple[int, ...], code: int) ->
     # Plain ASCII digits only: Python's int() would also take "1_0" or Arabic-Indic digits.
     value = int(raw.strip()) if _WHOLE.match(raw.strip()) else None
     if value is None or value not in allowed:
-        choices = (
-            f"{allowed.start}-{allowed.stop - 1}" if isinstance(allowed, range) else " or ".join(map(str, allowed))
-        )
+        choices = f"{allowed[0]}-{allowed[-1]}" if isinstance(allowed, range) else " or ".join(map(str, allowed))
         raise refuse(code, name, f"{raw!r} is not {choices}")
     return value
 
