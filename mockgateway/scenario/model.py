@@ -166,9 +166,8 @@ def plan(scenario: Scenario, message: Message, rng: random.Random) -> tuple[list
     start = message.created_at
     cursor = start
     for step in scenario.steps:
-        if step.when == "handset_ack" and not message.handset_ack:
-            continue
-        if not _draw(step.probability, rng):
+        # A draw only for a step the message can take, so the same seed draws the same for the rest.
+        if (step.when == "handset_ack" and not message.handset_ack) or not _draw(step.probability, rng):
             continue
         if step.at is not None:
             cursor = start + _seconds(step.at, message)
