@@ -166,7 +166,7 @@ def plan(scenario: Scenario, message: Message, rng: random.Random) -> tuple[list
     start = message.created_at
     cursor = start
     for step in scenario.steps:
-        # A draw only for a step the message can take, so the same seed draws the same for the rest.
+        # The draw comes last: a step the message cannot take uses none of the random draws.
         if (step.when == "handset_ack" and not message.handset_ack) or not _draw(step.probability, rng):
             continue
         if step.at is not None:
