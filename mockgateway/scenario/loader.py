@@ -139,7 +139,9 @@ def _read(file: Path, schema: bool) -> tuple[list[_Entry], list[Problem]]:
 
     _report_duplicate_keys(root, (), report, set())
     if schema:
-        _report_schema_errors(data, report)
+        for invalid in _validator().iter_errors(data):
+            for extra, reason in _explain(invalid):
+                report((*invalid.absolute_path, *extra), reason)
     items = list(enumerate(data["scenarios"])) if isinstance(data.get("scenarios"), list) else []
     for index, raw in items:
         check_scenario(raw, ("scenarios", index), report_new)
@@ -185,13 +187,6 @@ def _validator() -> jsonschema.protocols.Validator:
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
     return validator_class(schema)
-
-
-def _report_schema_errors(data: Any, report: Report) -> None:
-    for error in _validator().iter_errors(data):
-        parts = tuple(error.absolute_path)
-        for extra, reason in _explain(error):
-            report(parts + extra, reason)
 
 
 def _explain(error: jsonschema.ValidationError) -> list[tuple[KeyPath, str]]:
