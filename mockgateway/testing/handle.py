@@ -148,11 +148,10 @@ class GatewayHandle:
     async def _explain(self, spec: Spec[Any], wanted: Mapping[str, str], when: str) -> str:
         """``no message with to='...' was sent.`` and the near misses, closest first, each with what differs."""
         misses = await spec.near_misses(self.gateway, wanted)
-        lines = [f"no {spec.describe(wanted).removeprefix('a ')} {when}."]
+        head = f"no {spec.describe(wanted).removeprefix('a ')} {when}."
         if not misses:
-            lines.append(f"Nothing came close: no {spec.noun} at all.")
-            return "\n".join(lines)
-        lines.append("Near misses (closest first):")
+            return f"{head}\nNothing came close: no {spec.noun} at all."
+        lines = [head, "Near misses (closest first):"]
         for miss in misses:
             matched = f"matches {', '.join(miss.matched)}; " if miss.matched else ""
             differs = f"differs in {', '.join(miss.mismatched)}" if miss.mismatched else "matches"
@@ -177,9 +176,8 @@ async def serve_in_process(settings: Settings) -> AsyncIterator[GatewayHandle]:
 
     gateway = build_gateway(settings)
     with server_tls(settings) as tls:
-        context = None if tls is None else tls.context
         server = TestServer(create_app(settings, gateway=gateway), host="127.0.0.1")
-        await server.start_server(ssl=context)
+        await server.start_server(ssl=None if tls is None else tls.context)
         try:
             url = str(server.make_url("")).rstrip("/")
             yield GatewayHandle(gateway, url, settings, ca_path=None if tls is None else tls.ca_path)
