@@ -113,22 +113,17 @@ def _batch_messages(raw: object, default_route: str) -> tuple[Outgoing, ...]:
 def _batch_message(item: object, name: str, default_route: str) -> Outgoing:
     if not isinstance(item, dict):
         raise f.invalid(name, "must be an object with originator, recipient and text")
-    own_route = _optional(item, "routeId", f"{name}.routeId", required_if_given=True)
+    # The fields under their full names, so that an error names ``messages[i].text`` and not ``text``.
+    named = {f"{name}.{key}": value for key, value in item.items()}
+    own_route = f.required_str(named, f"{name}.routeId") if item.get("routeId") is not None else None
     return Outgoing(
         originator=originator(item.get("originator"), f"{name}.originator"),
         recipient=recipient(item.get("recipient"), f"{name}.recipient"),
-        text=f.required_str({f"{name}.text": item.get("text")}, f"{name}.text", max_len=MAX_BODY_CHARS),
+        text=f.required_str(named, f"{name}.text", max_len=MAX_BODY_CHARS),
         route_id=own_route or default_route,
-        reference=_optional(item, "reference", f"{name}.reference"),
+        reference=f.optional_str(named, f"{name}.reference"),
         own_route_id=own_route,
     )
-
-
-def _optional(item: dict[str, Any], key: str, name: str, *, required_if_given: bool = False) -> str | None:
-    value = f.optional_str({name: item.get(key)}, name)
-    if required_if_given and value is not None and not value.strip():
-        raise f.invalid(name, "must not be empty")
-    return value
 
 
 def send_request(account: str, message: Outgoing, *, campaign_id: str | None, batch_id: str,
