@@ -26,7 +26,6 @@ from mockgateway.service.gateway import Gateway
 _ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 10
-DIRECTIONS = ("MO", "MT")
 T = TypeVar("T")
 CURRENCY = "GBP"
 #: Mobivate's prices are per account and not public; a flat made-up price per part keeps costs plausible.
@@ -59,7 +58,7 @@ def parse_search(query: Mapping[str, str], *, with_direction: bool = False) -> S
     direction = None
     if with_direction and query.get("direction", "").strip():
         direction = query["direction"].strip().upper()
-        if direction not in DIRECTIONS:
+        if direction not in ("MO", "MT"):
             raise f.invalid("direction", f"{query['direction']!r} is not one of MO, MT")
     return Search(
         start=start,
@@ -90,16 +89,15 @@ def _integer(query: Mapping[str, str], name: str, default: int, *, minimum: int,
 async def search(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
     search = parse_search(request.query, with_direction=True)
     found: list[tuple[float, dict[str, Any]]] = []
+    events = EventQuery(account=account.name, provider=PROVIDER, since=search.start, limit=_ALL)
     if search.direction in (None, "MT"):
         page = await gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
         matched = [m for m in page.items if search.within(m.created_at)]
-        receipts = EventQuery(account=account.name, provider=PROVIDER, since=search.start, limit=_ALL)
-        codes = await _codes(gateway, receipts) if matched else {}
+        codes = await _codes(gateway, events) if matched else {}
         found.extend((m.created_at, message_record(m, codes.get((m.id, m.status)))) for m in matched)
     if search.direction in (None, "MO"):
-        mos = await gateway.mos(EventQuery(account=account.name, provider=PROVIDER, since=search.start, limit=_ALL))
-        mine = [mo for mo in mos if search.within(mo.received_at)]
-        found.extend((mo.received_at, mo_record(mo)) for mo in mine)
+        mos = await gateway.mos(events)
+        found.extend((mo.received_at, mo_record(mo)) for mo in mos if search.within(mo.received_at))
     found.sort(key=lambda item: item[0], reverse=True)
     return json_response(search.slice([record for _, record in found]))
 
