@@ -8,9 +8,9 @@ replied STOP is on it (note ``MO``) next to numbers added through the API (note 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import WireRequest, WireResponse, json_response
@@ -24,9 +24,7 @@ from mockgateway.encoding import segment
 from mockgateway.service.gateway import Gateway
 
 _ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account
-MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 10
-T = TypeVar("T")
 CURRENCY = "GBP"
 #: Mobivate's prices are per account and not public; a flat made-up price per part keeps costs plausible.
 PRICE_PER_PART = 0.045
@@ -45,9 +43,9 @@ class Search:
     def within(self, moment: float) -> bool:
         return (self.start is None or moment >= self.start) and (self.end is None or moment < self.end)
 
-    def slice(self, items: Sequence[T]) -> list[T]:
+    def slice(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         first = (self.page - 1) * self.page_size
-        return list(items[first : first + self.page_size])
+        return records[first : first + self.page_size]
 
 
 def parse_search(query: Mapping[str, str], *, with_direction: bool = False) -> Search:
@@ -64,7 +62,7 @@ def parse_search(query: Mapping[str, str], *, with_direction: bool = False) -> S
         start=start,
         end=end,
         page=_integer(query, "page", 1, minimum=1, maximum=1_000_000),
-        page_size=_integer(query, "pageSize", DEFAULT_PAGE_SIZE, minimum=1, maximum=MAX_PAGE_SIZE),
+        page_size=_integer(query, "pageSize", DEFAULT_PAGE_SIZE, minimum=1, maximum=1000),
         direction=direction,
     )
 
