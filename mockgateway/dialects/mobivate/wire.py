@@ -75,15 +75,11 @@ class WireStatus:
     code: int
 
 
-#: A message the gateway took but has not sent yet; no receipt is sent for it (creation is not reported).
-ACCEPTED = WireStatus(name="ACCEPTED", code=2)
-
-
 def wire_status(status: MessageStatus, code: str | None = None, reason: str | None = None) -> WireStatus:
     """The status name and code for a core status, always of its class (a retry is RETRY, never a FAILED_*):
     the scenario's code, else the reason's, else the default."""
-    if status is MessageStatus.ACCEPTED:
-        return ACCEPTED
+    if status is MessageStatus.ACCEPTED:  # taken, not sent yet: no receipt reports it (creation is not reported)
+        return WireStatus(name="ACCEPTED", code=2)
     # RECEIVED (the handset's confirmation) has no name of its own at Mobivate: it reads as DELIVERED.
     core = MessageStatus.DELIVERED if status is MessageStatus.RECEIVED else status
     row = find_code(PROVIDER, notification_code(PROVIDER, core, reason, code) or "")
