@@ -8,6 +8,7 @@ checksum, so ``GET /message/{id}`` finds the message without an index.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -39,34 +40,31 @@ def epoch_ms(epoch: float) -> int:
     return round(epoch * 1000)
 
 
-def invalid_format(name: str, raw: str) -> InvalidRequest:
-    return InvalidRequest(f'{name}: Invalid format: "{raw}"', field=name)
-
-
 def parse_moment(raw: str, name: str) -> datetime:
     """``YYYY-MM-DDTHH:MM:SS+HHMM`` (a ``+`` left unencoded in a query string arrives as a space)."""
     text = raw.strip()
     if len(text) > 19 and text[19] == " ":
         text = f"{text[:19]}+{text[20:]}"
-    if not _MOMENT.match(text):
-        raise invalid_format(name, raw)
-    try:
-        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        raise invalid_format(name, raw) from None
+    return _read(text, _MOMENT, "%Y-%m-%dT%H:%M:%S%z", name, raw)
 
 
 def parse_date(raw: str, name: str, *, end: bool = False) -> float:
     """A search bound as epoch seconds; a bare end date covers that whole day (UTC)."""
     text = raw.strip()
-    if _DAY.match(text):
-        try:
-            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-        except ValueError:
-            raise invalid_format(name, raw) from None
-        # Added to the epoch rather than the date: an end of 9999-12-31, "no end", has no next day to name.
-        return day.timestamp() + (_ONE_DAY if end else 0.0)
-    return parse_moment(raw, name).timestamp()
+    if not _DAY.match(text):
+        return parse_moment(raw, name).timestamp()
+    day = _read(text, _DAY, "%Y-%m-%d", name, raw).replace(tzinfo=UTC)
+    # Added to the epoch rather than the date: an end of 9999-12-31, "no end", has no next day to name.
+    return day.timestamp() + (_ONE_DAY if end else 0.0)
+
+
+def _read(text: str, shape: re.Pattern[str], layout: str, name: str, raw: str) -> datetime:
+    """``text`` read by ``layout`` once it has the ``shape`` (strptime alone takes what the shape does not: other
+    scripts' digits, single-digit fields); anything else is refused naming ``raw``, the value as given."""
+    if shape.match(text):
+        with contextlib.suppress(ValueError):  # a day or hour out of range
+            return datetime.strptime(text, layout)
+    raise InvalidRequest(f'{name}: Invalid format: "{raw}"', field=name)
 
 
 @dataclass(frozen=True, slots=True)
