@@ -8,15 +8,9 @@ from http import HTTPStatus
 from typing import Any
 
 from mockgateway.dialects import fields as f
-from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
+from mockgateway.dialects.base import Endpoint, Handler, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.mobivate import lists
-from mockgateway.dialects.mobivate.requests import (
-    Campaign,
-    Outgoing,
-    parse_batch,
-    parse_single,
-    send_request,
-)
+from mockgateway.dialects.mobivate.requests import Campaign, Outgoing, parse_batch, parse_single, send_request
 from mockgateway.dialects.mobivate.wire import PROVIDER, uuid_of
 from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
 from mockgateway.domain.model import Account, CallbackTarget, CallbackTargets
@@ -46,21 +40,20 @@ class MobivateDialect:
         self._by_key = logins(gateway.accounts.values(), PROVIDER, "api_key")
 
     def endpoints(self) -> Sequence[Endpoint]:
-        guarded = self._guarded
         return (
             Endpoint("GET", "/auth/test", self.test_key),
             Endpoint("POST", "/send/single", self.send_single),
-            Endpoint("POST", "/send/batch", guarded(send_batch)),
-            Endpoint("GET", "/message", guarded(lists.search)),
-            Endpoint("GET", "/message/{id}", guarded(lists.one)),
-            Endpoint("GET", "/addressbook/optout", guarded(lists.optout_list)),
-            Endpoint("POST", "/addressbook/optout", guarded(lists.optout_add)),
-            Endpoint("DELETE", "/addressbook/optout", guarded(lists.optout_delete)),
+            Endpoint("POST", "/send/batch", self._guarded(send_batch)),
+            Endpoint("GET", "/message", self._guarded(lists.search)),
+            Endpoint("GET", "/message/{id}", self._guarded(lists.one)),
+            Endpoint("GET", "/addressbook/optout", self._guarded(lists.optout_list)),
+            Endpoint("POST", "/addressbook/optout", self._guarded(lists.optout_add)),
+            Endpoint("DELETE", "/addressbook/optout", self._guarded(lists.optout_delete)),
             # The documentation's heading says /addressbook/optout while its example calls /optout.
-            Endpoint("DELETE", "/optout", guarded(lists.optout_delete)),
-            Endpoint("POST", "/webhooks/receipt", guarded(partial(webhook, kind="receipt"))),
-            Endpoint("POST", "/webhooks/incoming", guarded(partial(webhook, kind="incoming"))),
-            Endpoint("POST", "/webhooks/click", guarded(partial(webhook, kind="click"))),
+            Endpoint("DELETE", "/optout", self._guarded(lists.optout_delete)),
+            Endpoint("POST", "/webhooks/receipt", self._guarded(partial(webhook, kind="receipt"))),
+            Endpoint("POST", "/webhooks/incoming", self._guarded(partial(webhook, kind="incoming"))),
+            Endpoint("POST", "/webhooks/click", self._guarded(partial(webhook, kind="click"))),
         )
 
     def authenticate(self, request: WireRequest, *, legacy: bool = False) -> Account:
@@ -74,7 +67,7 @@ class MobivateDialect:
             raise Unauthorized("Unauthorized")
         return self._gateway.account(name)
 
-    def _guarded(self, handler: AccountHandler) -> Callable[[WireRequest], Awaitable[WireResponse]]:
+    def _guarded(self, handler: AccountHandler) -> Handler:
         async def handle(request: WireRequest) -> WireResponse:
             return await handler(self._gateway, self.authenticate(request), request)
 
