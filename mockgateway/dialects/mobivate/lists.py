@@ -24,7 +24,6 @@ from mockgateway.encoding import segment
 from mockgateway.service.gateway import Gateway
 
 _ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account
-DEFAULT_PAGE_SIZE = 10
 CURRENCY = "GBP"
 #: Mobivate's prices are per account and not public; a flat made-up price per part keeps costs plausible.
 PRICE_PER_PART = 0.045
@@ -34,11 +33,11 @@ PRICE_PER_PART = 0.045
 class Search:
     """``start`` inclusive, ``end`` exclusive (a bare end date covers its whole day); pages count from 1."""
 
-    start: float | None = None
-    end: float | None = None
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-    direction: str | None = None  #: None: both
+    start: float | None
+    end: float | None
+    page: int
+    page_size: int
+    direction: str | None  #: None: both
 
     def within(self, moment: float) -> bool:
         return (self.start is None or moment >= self.start) and (self.end is None or moment < self.end)
@@ -62,7 +61,7 @@ def parse_search(query: Mapping[str, str], *, with_direction: bool = False) -> S
         start=start,
         end=end,
         page=_integer(query, "page", 1, minimum=1, maximum=1_000_000),
-        page_size=_integer(query, "pageSize", DEFAULT_PAGE_SIZE, minimum=1, maximum=1000),
+        page_size=_integer(query, "pageSize", 10, minimum=1, maximum=1000),
         direction=direction,
     )
 
@@ -202,8 +201,7 @@ def _id(account: str, entry: OptOut) -> int:
 
 
 def _mobile(body: bytes) -> str:
-    data = f.json_object(body, why=False)
-    raw = data.get("mobile")
+    raw = f.json_object(body, why=False).get("mobile")
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
     try:
