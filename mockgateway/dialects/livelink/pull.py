@@ -7,10 +7,11 @@ Both take a UTC window (``startUTCTime`` included, ``endUTCTime`` excluded, ``yy
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from mockgateway.clock import iso
 from mockgateway.dialects.base import WireResponse, json_response
@@ -31,6 +32,7 @@ STATUS_FILTERS = {"all": None, "nok": "nok", "sent": "SENT", "delivered": "DELIV
 PULL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.RECEIVED)
 _MAX_KEY = 64
 _INSTANT = 1e-6  #: the smallest step the gateway clock's epoch floats resolve
+Item = TypeVar("Item", Notification, MoMessage)
 
 
 async def status(
@@ -41,14 +43,11 @@ async def status(
     if status.lower() not in STATUS_FILTERS:
         raise invalid("status", f"{status!r} is not one of all, nok, SENT, DELIVERED, RECEIVED")
     query = replace(query, status=STATUS_FILTERS[status.lower()], part_id=_text(params, "orderId"))
-    page = _page_index(params)
-    total = await gateway.count_notifications(query)
-    items = await gateway.notifications(_page(query, page, total))
+    pages, items = await _page(params, query, gateway.count_notifications, gateway.notifications)
     asked = await gateway.asked_handset_ack(n.message_id for n in items)
     body = {
         "clientId": client_id(account),
-        "pageCount": _pages(total),
-        "pageIndex": page,
+        **pages,
         list_key: [
             ack_item(n, await _reached(gateway, n), handset_ack=n.message_id in asked, moment=moment) for n in items
         ],
@@ -59,12 +58,9 @@ async def status(
 async def mo(gateway: Gateway, account: Account, params: Mapping[str, str]) -> WireResponse:
     keyword = _text(params, "keyword")
     query = replace(_window(params, account), keyword=keyword)
-    page = _page_index(params)
-    total = await gateway.count_mos(query)
-    items = await gateway.mos(_page(query, page, total))
+    pages, items = await _page(params, query, gateway.count_mos, gateway.mos)
     body = {
-        "pageCount": _pages(total),
-        "pageIndex": page,
+        **pages,
         "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
     }
     return json_response(body)
@@ -124,12 +120,10 @@ def _utc(query: Mapping[str, str], name: str) -> float:
     text = raw.strip()
     if not text:
         raise invalid(name, "is required, a UTC time in yyyyMMddHHmm format")
-    try:
-        if len(text) != 12 or not is_whole_number(text):  # strptime would read other scripts' digits
-            raise ValueError(raw)
-        return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=UTC).timestamp()
-    except ValueError:
-        raise invalid(name, f"{raw!r} is not a UTC time in yyyyMMddHHmm format, e.g. 201709011230") from None
+    if len(text) == 12 and is_whole_number(text):  # strptime would read other scripts' digits
+        with suppress(ValueError):  # a month 13, a 30 February
+            return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=UTC).timestamp()
+    raise invalid(name, f"{raw!r} is not a UTC time in yyyyMMddHHmm format, e.g. 201709011230")
 
 
 def _window(query: Mapping[str, str], account: Account) -> EventQuery:
@@ -154,12 +148,16 @@ def _page_index(query: Mapping[str, str]) -> int:
     return page
 
 
-def _pages(total: int) -> int:
-    return math.ceil(total / PAGE_SIZE)
-
-
-def _page(query: EventQuery, page: int, total: int) -> EventQuery:
-    last = _pages(total)
+async def _page(
+    params: Mapping[str, str],
+    query: EventQuery,
+    count: Callable[[EventQuery], Awaitable[int]],
+    fetch: Callable[[EventQuery], Awaitable[list[Item]]],
+) -> tuple[dict[str, int], list[Item]]:
+    """The page ``pageIndex`` asks for of what ``query`` finds, with its ``pageCount`` and ``pageIndex``."""
+    page = _page_index(params)
+    last = math.ceil(await count(query) / PAGE_SIZE)
     if page > max(last, 1):
         raise invalid("pageIndex", f"page {page} is past the last page ({last})")
-    return replace(query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    items = await fetch(replace(query, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE))
+    return {"pageCount": last, "pageIndex": page}, items
