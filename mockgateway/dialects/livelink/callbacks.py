@@ -14,15 +14,7 @@ from mockgateway.dialects.base import json_post
 from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.livelink.requests import PROVIDER
 from mockgateway.domain.lifecycle import is_final
-from mockgateway.domain.model import (
-    Account,
-    HttpCall,
-    Message,
-    MessageStatus,
-    MoMessage,
-    Notification,
-    Options,
-)
+from mockgateway.domain.model import Account, HttpCall, Message, MessageStatus, MoMessage, Notification, Options
 from mockgateway.encoding import is_gsm7
 
 #: The time and date (GMT) of a whole second.

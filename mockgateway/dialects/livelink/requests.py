@@ -175,7 +175,7 @@ def parse_callbacks(raw: object) -> tuple[CallbackTarget, ...]:
     if raw is None or raw == "":
         return ()
     if isinstance(raw, str):
-        return (CallbackTarget(url=f.http_url(raw, "callback")),)
+        return (_callback(raw, "callback"),)
     if not isinstance(raw, list) or len(raw) > 10:
         raise f.invalid("callback", "must be a URL, a list of URLs or a list of callback objects (at most 10)")
     return tuple(_callback(item, f"callback[{i}]") for i, item in enumerate(raw))
