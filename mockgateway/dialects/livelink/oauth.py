@@ -52,29 +52,28 @@ class OAuthEndpoints:
         grant_type = form.get("grant_type") or request.query.get("grant_type")
         if not grant_type:
             return oauth_error(400, "invalid_request", "The parameter 'grant_type' is required")
+        if grant_type not in ("client_credentials", "refresh_token"):
+            return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
         authorization = request.headers.get("Authorization", "")
+        client = self._client(authorization)  # None without an Authorization header
         if grant_type == "client_credentials":
-            client = self._client(authorization)
             if client is None:
                 return _bad_client()
             return granted(self._gateway.issue_token(self._by_key[client], SCOPE, client=client))
-        if grant_type == "refresh_token":
-            # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
-            client = self._client(authorization) if authorization else None
-            if authorization and client is None:
-                return _bad_client()
-            refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
-            try:
-                return granted(await self._gateway.refresh_token(refresh_token, client))
-            except InvalidRequest:
-                return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
-            except TokenExpired:
-                return oauth_error(400, "invalid_grant", "Refresh token expired")
-            except TokenOfAnotherClient:
-                return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
-            except Unauthorized:
-                return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
-        return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
+        # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
+        if authorization and client is None:
+            return _bad_client()
+        refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
+        try:
+            return granted(await self._gateway.refresh_token(refresh_token, client))
+        except InvalidRequest:
+            return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
+        except TokenExpired:
+            return oauth_error(400, "invalid_grant", "Refresh token expired")
+        except TokenOfAnotherClient:
+            return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
+        except Unauthorized:
+            return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
 
     def _client(self, authorization: str) -> str | None:
         """The app key (the OAuth client a grant is issued to) of Basic credentials whose secret is its account's."""
