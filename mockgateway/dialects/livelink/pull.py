@@ -45,25 +45,16 @@ async def status(
     query = replace(query, status=STATUS_FILTERS[status.lower()], part_id=_text(params, "orderId"))
     pages, items = await _page(params, query, gateway.count_notifications, gateway.notifications)
     asked = await gateway.asked_handset_ack(n.message_id for n in items)
-    body = {
-        "clientId": client_id(account),
-        **pages,
-        list_key: [
-            ack_item(n, await _reached(gateway, n), handset_ack=n.message_id in asked, moment=moment) for n in items
-        ],
-    }
-    return json_response(body)
+    acks = [ack_item(n, await _reached(gateway, n), handset_ack=n.message_id in asked, moment=moment) for n in items]
+    return json_response({"clientId": client_id(account), **pages, list_key: acks})
 
 
 async def mo(gateway: Gateway, account: Account, params: Mapping[str, str]) -> WireResponse:
     keyword = _text(params, "keyword")
     query = replace(_window(params, account), keyword=keyword)
     pages, items = await _page(params, query, gateway.count_mos, gateway.mos)
-    body = {
-        **pages,
-        "sapnotification": [mo_item(m, client_id(account), keyword or "") for m in items],
-    }
-    return json_response(body)
+    mos = [mo_item(m, client_id(account), keyword or "") for m in items]
+    return json_response({**pages, "sapnotification": mos})
 
 
 async def _reached(gateway: Gateway, n: Notification) -> MessageStatus:
