@@ -20,8 +20,6 @@ ACK_FLAGS = (
     "ackMTReceivedTime", "ackOperatorId", "ackTpoa",
 )  # fmt: skip
 ACK_TYPES = ("NONE", "ORDER", "MESSAGE")
-MESSAGE_CLASSES = ("0", "1", "2", "3")
-V1_ENCODINGS = ("8b", "BIG5", "UTF8", "GB2312", "8859-7", "UCS2")
 _VALIDITY = re.compile(r"^([1-9][0-9]{0,4})([wdhm])$")  # [0-9]: int() would read other scripts' digits
 _VALIDITY_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 _HEX = re.compile(r"^[0-9A-Fa-f]{1,16}$")
@@ -46,7 +44,7 @@ def parse_v2(data: dict[str, Any], account: str) -> SendRequest:
 
 def parse_v1(data: dict[str, Any], account: str) -> SendRequest:
     text = f.required_str(data, "body", max_len=MAX_MESSAGE_CHARS)
-    encoding = f.optional_enum(data, "contentTextEncoding", V1_ENCODINGS)
+    encoding = f.optional_enum(data, "contentTextEncoding", ("8b", "BIG5", "UTF8", "GB2312", "8859-7", "UCS2"))
     channel = f.optional_str(data, "channel", max_len=16)
     if channel is not None and channel.upper() != "SMS":
         raise f.invalid("channel", "only SMS is supported")
@@ -88,7 +86,7 @@ def _pid(data: Mapping[str, Any], name: str) -> str | None:
 
 _Check = Callable[[Mapping[str, Any], str], Scalar]
 _COMMON_OPTIONS: dict[str, _Check] = {
-    "messageClass": lambda data, name: f.optional_enum(data, name, MESSAGE_CLASSES),
+    "messageClass": lambda data, name: f.optional_enum(data, name, ("0", "1", "2", "3")),
     "mobileNotification": lambda data, name: f.optional_enum(data, name, ("YES", "NO")),
     "sessionId": lambda data, name: f.optional_str(data, name, max_len=1024),
     "clientId": f.optional_int,
