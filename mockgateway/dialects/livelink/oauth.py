@@ -25,16 +25,15 @@ def oauth_error(status: int, error: str, description: str) -> WireResponse:
 
 
 def granted(grant: Grant) -> WireResponse:
-    return json_response(
-        {
-            "access_token": grant.access_token,
-            "token_type": "Bearer",
-            "expires_in": round((grant.expires_at - grant.issued_at) * 1000),
-            "refresh_token": grant.refresh_token,
-            "refresh_expires_in": round((grant.refresh_expires_at - grant.issued_at) * 1000),
-            "scope": grant.scope,
-        }
-    )
+    body = {
+        "access_token": grant.access_token,
+        "token_type": "Bearer",
+        "expires_in": round((grant.expires_at - grant.issued_at) * 1000),
+        "refresh_token": grant.refresh_token,
+        "refresh_expires_in": round((grant.refresh_expires_at - grant.issued_at) * 1000),
+        "scope": grant.scope,
+    }
+    return json_response(body)
 
 
 class OAuthEndpoints:
@@ -125,10 +124,9 @@ def _token_from_body(request: WireRequest) -> str:
             return ""
         value = data.get("access_token") if isinstance(data, dict) else data
         return value if isinstance(value, str) else ""
-    form = _form(raw)
-    if "access_token" in form:
-        return form["access_token"]
-    return request.query.get("access_token") or raw.decode("utf-8", "replace")
+    # A form's field, even a blank one; else the query's; else the body as it is.
+    otherwise = request.query.get("access_token") or raw.decode("utf-8", "replace")
+    return _form(raw).get("access_token", otherwise)
 
 
 def expired(error: TokenExpired) -> str:
