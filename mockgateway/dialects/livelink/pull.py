@@ -32,7 +32,7 @@ STATUS_FILTERS = {"all": None, "nok": "nok", "sent": "SENT", "delivered": "DELIV
 PULL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.RECEIVED)
 _MAX_KEY = 64
 _INSTANT = 1e-6  #: the smallest step the gateway clock's epoch floats resolve
-Item = TypeVar("Item", Notification, MoMessage)
+Item = TypeVar("Item", Notification, MoMessage)  #: what a pull lists
 
 
 async def status(
