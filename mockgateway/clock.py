@@ -12,12 +12,10 @@ LATEST_INSTANT = datetime(9999, 1, 1, tzinfo=UTC).timestamp()
 
 
 class Clock(Protocol):
-    @property
-    def virtual(self) -> bool: ...
+    virtual: bool
 
     def now(self) -> float:
         """Epoch seconds (UTC)."""
-        ...
 
 
 class SystemClock:

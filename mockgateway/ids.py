@@ -10,25 +10,20 @@ from typing import Protocol
 class IdSource(Protocol):
     def numeric(self) -> str:
         """A 10-digit order id, as Live Link hands out."""
-        ...
 
     def hex(self, length: int = 32) -> str: ...
 
     def token(self) -> str:
         """An opaque credential, in ASCII (the token service takes no other); unguessable unless a seed was given."""
-        ...
 
     def random(self) -> random.Random:
         """The generator scenarios draw probabilities from."""
-        ...
 
     def resume(self, generation: int, last_numeric: int | None) -> None:
         """Continue after a restart without repeating an id handed out before it."""
-        ...
 
     def share(self, slot: int) -> None:
         """Hand out numeric ids beside other processes on one store, each with its own ``slot``."""
-        ...
 
 
 #: Processes sharing a store hand out the numeric ids of their slot modulo this: 10 digits last ~78 million ids.
