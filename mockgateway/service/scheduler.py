@@ -95,11 +95,9 @@ class Scheduler:
 
     def start(self, message_id: str, start: float, timeline: FixedTimeline) -> None:
         active = self._lanes
-        seq = self._next
-        self._next += len(timeline.steps)
-        for lane in timeline._lanes:  # noqa: SLF001  (the timeline's lanes are this module's own queues)
+        lanes = timeline._lanes  # noqa: SLF001  (the timeline's lanes are this module's own queues)
+        for seq, lane in enumerate(lanes, self._next):
             waiting = _Waiting(due_at=start + lane.step.due_at, seq=seq, message_id=message_id)
-            seq += 1
             queue = lane.waiting
             if not queue:
                 active[lane] = None
@@ -107,6 +105,7 @@ class Scheduler:
                 heapq.heappush(self._heap, lane.entry(waiting))
                 continue
             queue.append(waiting)
+        self._next += len(lanes)
         if timeline.lasts > self.hold_beyond_s:
             self._hold(message_id, start + timeline.lasts)
 
@@ -146,18 +145,15 @@ class Scheduler:
             due.append(heapq.heappop(heap))
         runs = 1 if due else 0
         for lane in [lane for lane in self._lanes if lane.waiting[0].due_at <= now]:
-            self._take_from(lane, now, due)
+            queue, entry = lane.waiting, lane.entry
+            while queue and queue[0].due_at <= now:
+                due.append(entry(queue.popleft()))
+            if not queue:
+                del self._lanes[lane]
             runs += 1
         if runs > 1:
             due.sort()  # merges the sorted runs
         return [entry.job for entry in due]
-
-    def _take_from(self, lane: _Lane, now: float, due: list[_Entry]) -> None:
-        queue, entry = lane.waiting, lane.entry
-        while queue and queue[0].due_at <= now:
-            due.append(entry(queue.popleft()))
-        if not queue:
-            del self._lanes[lane]
 
     def clear(self) -> None:
         self._heap.clear()
