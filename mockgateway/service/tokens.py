@@ -62,7 +62,7 @@ class TokenService:
         self._by_refresh: dict[str, Grant] = {}
         #: account -> access token -> grant, oldest first
         self._by_account: dict[str, dict[str, Grant]] = {}
-        self._issued_since_sweep = 0
+        self._issued = 0  #: grants issued, counted for the sweep
 
     async def load(self) -> int:
         """Take up the grants the store kept (after ``Store.open()``); returns how many."""
@@ -160,10 +160,9 @@ class TokenService:
     def _sweep(self, now: float) -> None:
         # Once every 1,024 grants issued: keeps issue() O(1) amortised. Every grant is looked at, spent ones too, and
         # the store drops the expired and revoked ones it keeps.
-        self._issued_since_sweep += 1
-        if self._issued_since_sweep < 1024:
+        self._issued += 1
+        if self._issued % 1024:
             return
-        self._issued_since_sweep = 0
         for grant in [grant for grant in self._by_access.values() if now >= grant.kept_until()]:
             self._forget(grant)
         self._state.sweep_grants(now)
