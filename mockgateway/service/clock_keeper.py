@@ -37,20 +37,19 @@ class ClockKeeper:
         now = self._clock.now()
         if joining and stored is not None and isinstance(self._clock, FakeClock):
             self._clock.start_at(stored)
-            return 0.0
-        if stored is None or stored <= now:
+        elif stored is None or stored <= now:
             self.saw_time()
-            return 0.0
-        if isinstance(self._clock, FakeClock):
+        elif isinstance(self._clock, FakeClock):
             self.set(stored)
-            return 0.0
-        log.warning(
-            "the store's clock stood at %s, %.3f s ahead of this host's clock: times recorded now may be earlier "
-            "than stored ones until the host's clock passes it",
-            iso(stored),
-            stored - now,
-        )
-        return stored - now
+        else:
+            log.warning(
+                "the store's clock stood at %s, %.3f s ahead of this host's clock: times recorded now may be "
+                "earlier than stored ones until the host's clock passes it",
+                iso(stored),
+                stored - now,
+            )
+            return stored - now
+        return 0.0
 
     def set(self, when: float) -> None:
         if not isinstance(self._clock, FakeClock):
