@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import random
 from collections.abc import Awaitable, Coroutine, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mockgateway.clock import Clock
@@ -99,14 +99,13 @@ class Engine:
             self._ids.share(slot=generation)
             return Restored(jobs=jobs, callbacks=0)
         restored = 0
-        offset = 0
+        query = EventQuery(status=DeliveryState.PENDING, limit=_PAGE)
         while True:
-            query = EventQuery(status=DeliveryState.PENDING, offset=offset, limit=_PAGE)
             page = await self._store.list_deliveries(query)
             restored += self._outbox.restore(page)
             if len(page) < _PAGE:
                 return Restored(jobs=jobs, callbacks=restored)
-            offset += _PAGE
+            query = replace(query, offset=query.offset + _PAGE)
 
     async def next_due(self) -> float | None:
         return min((t for t in (await self._jobs.next_due(), self._outbox.next_due()) if t is not None), default=None)
