@@ -13,7 +13,6 @@ import asyncio
 from mockgateway.clock import LATEST_INSTANT, Clock, FakeClock, iso
 from mockgateway.domain.errors import Conflict, InvalidRequest
 from mockgateway.service.clock_keeper import ClockKeeper
-from mockgateway.service.cluster_ports import Peers
 from mockgateway.service.engine import Engine
 from mockgateway.service.events import Event, EventHub
 from mockgateway.service.ports import BusyUntil, Outbox, Store
@@ -41,7 +40,7 @@ class Timekeeper:
         self._engine = engine
         self._outbox = outbox
         self._events = events
-        self._peers: Peers = store.peers
+        self._peers = store.peers
         self._keeper = ClockKeeper(clock, store.state)
         self._latency = latency
         self._retention = retention
