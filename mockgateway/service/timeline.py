@@ -21,16 +21,15 @@ from mockgateway.domain.model import Message
 from mockgateway.scenario.model import Scenario, plan
 from mockgateway.service.scheduler import FixedTimeline
 
-_Key = tuple[int, int, bool, int | None]
-
 #: Distinct (scenario, parts, handset ACK, validity) timelines kept; more are planned per message.
 MAX_TEMPLATES = 4096
 
 
 class Timelines:
     def __init__(self) -> None:
-        # keyed by the scenario's id(); the scenario is kept in the value, so the id cannot be reused meanwhile
-        self._templates: dict[_Key, tuple[Scenario, FixedTimeline]] = {}
+        # keyed by the scenario's id(), parts, handset ACK and validity; the scenario is kept in the value, so the
+        # id cannot be reused meanwhile
+        self._templates: dict[tuple[int, int, bool, int | None], tuple[Scenario, FixedTimeline]] = {}
 
     def plan(self, message: Message, scenario: Scenario, rng: random.Random) -> FixedTimeline | list[Job]:
         """The message's fixed timeline under ``scenario`` (see ``Scheduler.start``), or, for a timeline drawn
