@@ -13,15 +13,7 @@ from mockgateway.clock import Clock
 from mockgateway.domain import lifecycle
 from mockgateway.domain.errors import OptOutListFull, StoreUnavailable
 from mockgateway.domain.job import Job
-from mockgateway.domain.model import (
-    Delivery,
-    DeliveryState,
-    HttpCall,
-    Message,
-    MessageStatus,
-    MoMessage,
-    Notification,
-)
+from mockgateway.domain.model import Delivery, DeliveryState, HttpCall, Message, MessageStatus, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery
 from mockgateway.domain.reasons import resolve_step
 from mockgateway.ids import IdSource

@@ -9,11 +9,7 @@ from dataclasses import replace
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import Forbidden, ShuttingDown, StoreUnavailable
-from mockgateway.domain.model import (
-    Delivery,
-    MoMessage,
-    SendRequest,
-)
+from mockgateway.domain.model import Delivery, MoMessage, SendRequest
 from mockgateway.encoding import Segmentation, Segmenter
 from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
