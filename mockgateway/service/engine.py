@@ -179,8 +179,7 @@ class Engine:
         renderer = self._renderers.get(message.provider)
         if renderer is None:
             return []
-        account = self._account(message.account, message.provider)
-        calls = renderer.status_calls(message, notification, account)
+        calls = renderer.status_calls(message, notification, self._account(message.account, message.provider))
         return self._deliveries(calls, message.account, "status", notification.id, message.id)
 
     def _announce(self, message: Message, notification: Notification) -> None:
