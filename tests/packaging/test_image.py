@@ -83,9 +83,15 @@ def test_installed_package_ships_the_scenario_library(image: Image, tmp_path: Pa
     if not library.is_dir():
         pytest.skip("this checkout has no scenarios/ folder")
     probe = "import importlib.resources as r; print(r.files('mockgateway').joinpath('scenarios'))"
-    # Run outside the repository, so the import cannot come from the source tree.
+    # Run outside the repository and without PYTHONPATH, so the import cannot come from the source tree.
     found = subprocess.run(
-        [str(image.bin / "python"), "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=30, check=True
+        [str(image.bin / "python"), "-c", probe],
+        cwd=tmp_path,
+        env=clean_environ(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     )
     shipped = Path(found.stdout.strip())
     assert ROOT not in shipped.resolve().parents, f"{shipped} is the source tree, not the installed package"
