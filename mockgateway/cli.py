@@ -19,13 +19,6 @@ from mockgateway.config import Settings
 from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import ConfigError
 
-#: ``serve`` flags that are settings; each has a ``MOCKGATEWAY_<NAME>`` variable.
-SERVE_FLAGS = (
-    "host", "port", "config", "scenarios", "seed", "clock", "start_time", "store", "retention", "demo", "demo_rate",
-    "tls", "tls_cert", "tls_key", "tls_ca_out", "admin_token", "sandbox", "max_connections", "client_timeout",
-    "max_header_size", "workers", "redis_prefix", "takeover_after",
-)  # fmt: skip
-
 
 class ListenError(Exception):
     """The server socket could not be opened."""
@@ -82,6 +75,8 @@ _SERVE_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--workers", "N", "N processes serving one port under a supervisor; needs a redis:// store"),
 )
 _CHOICES = {"--clock": ("real", "virtual")}
+#: ``serve`` flags that are settings, each with a ``MOCKGATEWAY_<NAME>`` variable: the options above and the demo's.
+SERVE_FLAGS = (*(option[0].removeprefix("--").replace("-", "_") for option in _SERVE_OPTIONS), "demo", "demo_rate")
 
 
 def _serve_options(serve: argparse.ArgumentParser) -> None:
