@@ -18,6 +18,11 @@ MAX_DEMO_RATE = 1000.0
 
 Source = Literal["env", "flag", "setting"]
 
+#: The settings that take one of a few words.
+_CHOICES = {"clock": ("real", "virtual"), "status_list_key": STATUS_LIST_KEYS}
+#: The settings fields of the paths whose flag names another word.
+_PATH_FIELDS = {"config": "config_path", "scenarios": "scenarios_dir"}
+
 
 def setting_label(name: str, source: Source) -> str:
     """How the person who wrote a value knows it, for error messages."""
@@ -41,16 +46,14 @@ def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
             return {"port": port}
         case "seed" | "max_connections" | "max_header_size":
             return {name: _integer(text, label)}
-        case "clock":
-            return {"clock": _choice(text, ("real", "virtual"), label)}
+        case "clock" | "status_list_key":
+            return {name: _choice(text, _CHOICES[name], label)}
         case "store":
             if not valid_store(text):
                 raise ConfigError(f"{label}: {text!r} is not {STORE_FORMS}")
             return {"store": text}
-        case "config":
-            return {"config_path": Path(text)}
-        case "scenarios":
-            return {"scenarios_dir": Path(text)}
+        case "config" | "scenarios" | "tls_cert" | "tls_key" | "tls_ca_out":
+            return {_PATH_FIELDS.get(name, name): Path(text)}
         case "workers":
             count = _integer(text, label)
             if count < 1:
@@ -58,16 +61,12 @@ def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
             return {"workers": count}
         case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout" | "takeover_after":
             return {f"{name}_s": duration_setting(label, raw)}
-        case "status_list_key":
-            return {"status_list_key": _choice(text, STATUS_LIST_KEYS, label)}
         case "demo" | "tls" | "sandbox":
             return {name: _boolean(raw, label)}
         case "demo_rate":
             return {"demo_rate": _rate(text, label)}
         case "start_time":
             return {"start_time": _instant(text, label)}
-        case "tls_cert" | "tls_key" | "tls_ca_out":
-            return {name: Path(text)}
         case "admin_token":
             return {"admin_token": _token(text, label)}
         case _:
