@@ -112,8 +112,8 @@ async def _wait(request: web.Request, kind: str) -> web.Response:
     timeout = _timeout(request)
     gateway = request.app[GATEWAY]
     found = await wait_for(gateway, spec, wanted, timeout)
-    view = await _viewer(gateway, kind, [] if found is None else [found])
     if found is not None:
+        view = await _viewer(gateway, kind, [found])
         return json_response(view(found))
     misses = await spec.near_misses(gateway, wanted)
     view = await _viewer(gateway, kind, [m.item for m in misses])
@@ -184,14 +184,8 @@ def message_query(request: web.Request) -> MessageQuery:
 @routes.get("/__admin/messages")
 async def list_messages(request: web.Request) -> web.Response:
     page = await request.app[GATEWAY].messages(message_query(request))
-    return json_response(
-        {
-            "total": page.total,
-            "offset": page.offset,
-            "limit": page.limit,
-            "messages": [message_view(m) for m in page.items],
-        }
-    )
+    messages = [message_view(m) for m in page.items]
+    return json_response({"total": page.total, "offset": page.offset, "limit": page.limit, "messages": messages})
 
 
 @routes.get("/__admin/messages/{id}")
