@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from mockgateway.domain.model import Message
 
+#: A limit that lists every match: for a reader that filters or pages what it gets itself.
+ALL = 2**31
+
 
 @dataclass(frozen=True, slots=True)
 class MessageQuery:

@@ -18,13 +18,12 @@ from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
 from mockgateway.domain.errors import InvalidRequest
 from mockgateway.domain.model import Delivery, Message, MoMessage, Notification
+from mockgateway.domain.queries import ALL
 from mockgateway.service.gateway import Gateway
 from mockgateway.service.waits import CALLBACKS, MESSAGES, MOS, NOTIFICATIONS, SPECS, Spec, one_time_code, wait_for
 from mockgateway.tls import server_tls
 
 T = TypeVar("T")
-#: Enough for any test: every item kept.
-ALL = 2**31
 DEFAULT_TIMEOUT_S = 5.0
 
 

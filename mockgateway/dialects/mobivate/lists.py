@@ -18,12 +18,11 @@ from mockgateway.dialects.mobivate.wire import PROVIDER, core_id_of, epoch_ms, h
 from mockgateway.domain.durations import is_whole_number
 from mockgateway.domain.errors import InvalidRequest, NotFound
 from mockgateway.domain.model import Account, Message, MessageStatus, MoMessage
-from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.queries import ALL, EventQuery, MessageQuery
 from mockgateway.domain.state import OptOut, OptOutVia
 from mockgateway.encoding import segment
 from mockgateway.service.gateway import Gateway
 
-_ALL = 2**31  #: searches filter by date here, so the core is asked for everything of the account
 CURRENCY = "GBP"
 #: Mobivate's prices are per account and not public; a flat made-up price per part keeps costs plausible.
 PRICE_PER_PART = 0.045
@@ -86,9 +85,9 @@ def _integer(query: Mapping[str, str], name: str, default: int, *, minimum: int,
 async def search(gateway: Gateway, account: Account, request: WireRequest) -> WireResponse:
     search = parse_search(request.query, with_direction=True)
     found: list[tuple[float, dict[str, Any]]] = []
-    events = EventQuery(account=account.name, provider=PROVIDER, since=search.start, limit=_ALL)
+    events = EventQuery(account=account.name, provider=PROVIDER, since=search.start, limit=ALL)
     if search.direction in (None, "MT"):
-        page = await gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
+        page = await gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=ALL))
         matched = [m for m in page.items if search.within(m.created_at)]
         codes = await _codes(gateway, events) if matched else {}
         found.extend((m.created_at, message_record(m, codes.get((m.id, m.status)))) for m in matched)
@@ -105,9 +104,9 @@ async def one(gateway: Gateway, account: Account, request: WireRequest) -> WireR
         raise NotFound("no such message", field="id")
     message = await gateway.find_message(core_id)
     if message is not None and message.account == account.name and message.provider == PROVIDER:
-        codes = await _codes(gateway, EventQuery(message_id=message.id, provider=PROVIDER, limit=_ALL))
+        codes = await _codes(gateway, EventQuery(message_id=message.id, provider=PROVIDER, limit=ALL))
         return json_response(message_record(message, codes.get((message.id, message.status))))
-    for mo in await gateway.mos(EventQuery(account=account.name, provider=PROVIDER, limit=_ALL)):
+    for mo in await gateway.mos(EventQuery(account=account.name, provider=PROVIDER, limit=ALL)):
         if mo.id == core_id:
             return json_response(mo_record(mo))
     raise NotFound("no such message", field="id")

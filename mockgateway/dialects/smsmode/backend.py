@@ -11,7 +11,7 @@ from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import Draft
 from mockgateway.domain.errors import GatewayError, NotFound, Unauthorized
 from mockgateway.domain.model import Account, Message, SendRequest
-from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.queries import ALL, EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
 #: Every account starts with this many credits (one per SMS part); a reset refills it.
@@ -122,7 +122,7 @@ class Backend:
             found = [await self.gateway.find_message(message_id) for message_id in known]
             messages = [m for m in found if m is not None and m.account == account]
         elif wire.is_sms_id(sms_id):
-            page = await self.gateway.messages(MessageQuery(account=account, provider=wire.PROVIDER, limit=2**31))
+            page = await self.gateway.messages(MessageQuery(account=account, provider=wire.PROVIDER, limit=ALL))
             messages = [m for m in reversed(page.items) if m.option("smsID") == sms_id]
         if not messages:
             raise NotFound(f"smsID: {sms_id!r} is not a message of this account", field="smsID")

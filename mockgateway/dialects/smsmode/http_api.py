@@ -34,13 +34,12 @@ from mockgateway.domain.errors import (
     UnknownEndpoint,
 )
 from mockgateway.domain.model import Account, Message, MoMessage
-from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.queries import ALL, EventQuery, MessageQuery
 from mockgateway.service.gateway import Gateway
 
 _MISSING = "Missing mandatory parameter"
 DEFAULT_COUNT = 50  #: documented default of both lists
 MAX_COUNT = 10_000  #: our limit; smsmode documents none
-_ALL = 2**31
 #: A call of the API, given its parameters and the account they log in to.
 Call = Callable[[WireRequest, dict[str, str], Account], Awaitable[WireResponse]]
 
@@ -158,7 +157,7 @@ class SmsmodeDialect:
     async def sent_list(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
         """``smsID | sent_date | text | first recipient | credits | recipients |`` per send, newest first."""
         count = whole_number(params, "offset", DEFAULT_COUNT, 1, MAX_COUNT)
-        query = MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL)
+        query = MessageQuery(account=account.name, provider=PROVIDER, limit=ALL)
         sends: dict[str, list[Message]] = {}
         for message in (await self._backend.gateway.messages(query)).items:
             sms_id = str(message.option("smsID", ""))
@@ -172,9 +171,9 @@ class SmsmodeDialect:
         ``offset``: the page size) or those received within two dates (``startDate`` with ``endDate``), not both."""
         dates = [params.get(name, "").strip() for name in ("startDate", "endDate")]
         if not any(dates):
-            start = whole_number(params, "start", 0, 0, _ALL)
+            start = whole_number(params, "start", 0, 0, ALL)
             page = slice(start, start + whole_number(params, "offset", DEFAULT_COUNT, 1, MAX_COUNT))
-            query = EventQuery(account=account.name, provider=PROVIDER, limit=_ALL)
+            query = EventQuery(account=account.name, provider=PROVIDER, limit=ALL)
         else:
             if not all(dates):
                 raise f.invalid("startDate" if not dates[0] else "endDate", "startDate and endDate go together")
@@ -184,7 +183,7 @@ class SmsmodeDialect:
             if until < since:
                 raise f.invalid("endDate", "must not be before startDate")
             page = slice(None)  # every reply within the dates
-            query = EventQuery(account=account.name, provider=PROVIDER, since=since, until=until, limit=_ALL)
+            query = EventQuery(account=account.name, provider=PROVIDER, since=since, until=until, limit=ALL)
         gateway = self._backend.gateway
         replies = list(reversed(await gateway.mos(query)))
         return text("\n".join([await _reply_line(gateway, mo) for mo in replies[page]]))

@@ -13,7 +13,7 @@ from mockgateway.dialects.textapp.params import Params, at_most, number_digits
 from mockgateway.dialects.textapp.sendsms import STORED, destinations_table, parse_send
 from mockgateway.domain.errors import Forbidden, GatewayError, Unauthorized
 from mockgateway.domain.model import Account, MessageStatus, MoMessage, Notification
-from mockgateway.domain.queries import EventQuery, MessageQuery
+from mockgateway.domain.queries import ALL, EventQuery, MessageQuery
 from mockgateway.domain.reasons import CODES
 from mockgateway.service.gateway import Gateway
 
@@ -30,8 +30,6 @@ REPLY_COLUMNS = ("ID", "ClientMessageReference", "Originator", "Destination", "D
 MAX_NUMBER = 16
 MAX_KEYWORD = 20
 STATUS_COLUMNS = ("CurrentPart", "TotalPart", "Destination", "StatusCode", "StatusName", "StatusDescription")
-#: Enough to reach every message and reply the store still keeps.
-_ALL = 2**31
 
 #: TextApp's published delivery statuses (its StatusNotificationUrl page), as the catalogue words them.
 STATUS_DESCRIPTIONS: dict[str, str] = {row.code: row.description for row in CODES if row.provider == PROVIDER}
@@ -100,13 +98,13 @@ class TextAppDialect:
         """The current status of every part of every destination of a message, found by the
         ``clientMessageReference`` it was sent with, in the codes of TextApp's status notifications."""
         reference = params.required("clientMessageReference", 304).strip()
-        page = await self._gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=_ALL))
+        page = await self._gateway.messages(MessageQuery(account=account.name, provider=PROVIDER, limit=ALL))
         messages = [message for message in reversed(page.items) if message.client_ref == reference]  # oldest first
         if not messages:
             return Outcome(code=NO_RESULT, detail=f"clientMessageReference: no message was sent with {reference!r}")
         rows: list[tuple[str, ...]] = []
         for message in messages:
-            notifications = await self._gateway.notifications(EventQuery(message_id=message.id, limit=_ALL))
+            notifications = await self._gateway.notifications(EventQuery(message_id=message.id, limit=ALL))
             latest = {n.part_index: n for n in notifications}  # oldest first: the last of each part wins
             total = len(message.part_ids)
             for index in range(total):
@@ -126,7 +124,7 @@ class TextAppDialect:
         at_most(336, "keyword", keyword, MAX_KEYWORD)
         found = [
             mo
-            for mo in await self._gateway.mos(EventQuery(account=account.name, limit=_ALL))
+            for mo in await self._gateway.mos(EventQuery(account=account.name, limit=ALL))
             # A reply to another provider's message is that provider's to hand out; one that answers no message
             # (a handset writing first, an injected MO) is for whichever number's owner asks.
             if (mo.in_reply_to is None or mo.provider == PROVIDER)
@@ -152,7 +150,7 @@ class TextAppDialect:
         ``clientMessageReference`` or (blank) all."""
         reference = params.given("clientMessageReference")
         found = []
-        for mo in await self._gateway.mos(EventQuery(account=account.name, provider=PROVIDER, limit=_ALL)):
+        for mo in await self._gateway.mos(EventQuery(account=account.name, provider=PROVIDER, limit=ALL)):
             message = await self._gateway.find_message(mo.in_reply_to) if mo.in_reply_to else None  # None: purged
             if message is None or message.provider != PROVIDER or message.option("replyMethodID") != STORED:
                 continue
