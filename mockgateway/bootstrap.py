@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from mockgateway.clock import Clock, FakeClock, SystemClock
 from mockgateway.config import Settings, is_shared_store
 from mockgateway.dialects.livelink import LiveLinkCallbacks
-from mockgateway.dialects.mobivate import MobivateCallbacks
-from mockgateway.dialects.smsmode import SmsmodeCallbacks
-from mockgateway.dialects.textapp import TextAppCallbacks
+from mockgateway.dialects.mobivate import MOBIVATE_CALLBACKS
+from mockgateway.dialects.smsmode import SMSMODE_CALLBACKS
+from mockgateway.dialects.textapp import TEXTAPP_CALLBACKS
 from mockgateway.dispatch.dispatcher import CallbackDispatcher
 from mockgateway.dispatch.policy import RetryPolicy
 from mockgateway.dispatch.sandbox import AddressPolicy
@@ -93,7 +93,7 @@ def build_store(settings: Settings) -> tuple[Store, JobJournal]:
 
 def callback_renderers() -> dict[str, CallbackRenderer]:
     """Each provider's callback requests, by provider name: the part of a dialect the engine is given."""
-    renderers = (LiveLinkCallbacks(), MobivateCallbacks(), SmsmodeCallbacks(), TextAppCallbacks())
+    renderers = (LiveLinkCallbacks(), MOBIVATE_CALLBACKS, SMSMODE_CALLBACKS, TEXTAPP_CALLBACKS)
     return {renderer.provider: renderer for renderer in renderers}
 
 

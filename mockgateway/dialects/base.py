@@ -10,7 +10,7 @@ import msgspec
 import orjson
 
 from mockgateway.domain.errors import GatewayError
-from mockgateway.domain.model import Account, CallbackTarget, HttpCall
+from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MoMessage, Notification
 
 
 class WireRequest(Protocol):
@@ -89,6 +89,17 @@ def logins(accounts: Iterable[Account], provider: str, credential: str) -> dict[
 
 
 # -- callback requests, as the dialects address them to a customer's target -------------------------------------
+@dataclass(frozen=True, slots=True)
+class ModuleCallbacks:
+    """A dialect's callback requests, the part of it the engine is given, when rendering them needs no gateway nor
+    memory: its callbacks module's functions themselves, which the engine calls once per notification with no
+    wrapper between."""
+
+    provider: str
+    status_calls: Callable[[Message, Notification, Account], list[HttpCall]]
+    mo_calls: Callable[[MoMessage, Account, Message | None], list[HttpCall]]
+
+
 def json_post(target: CallbackTarget, body: bytes) -> HttpCall:
     return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockgateway.dialects.base import json_post
+from mockgateway.dialects.base import ModuleCallbacks, json_post
 from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.mobivate import wire
 from mockgateway.domain.model import Account, HttpCall, Message, MessageStatus, MoMessage, Notification
@@ -61,10 +61,5 @@ def incoming_payload(mo: MoMessage) -> dict[str, Any]:
     }
 
 
-class MobivateCallbacks:
-    """Mobivate's callback requests: the part of the dialect the engine is given, needing no gateway."""
-
-    provider = wire.PROVIDER
-    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
-    status_calls = staticmethod(status_calls)
-    mo_calls = staticmethod(mo_calls)
+#: Mobivate's callback requests.
+MOBIVATE_CALLBACKS = ModuleCallbacks(provider=wire.PROVIDER, status_calls=status_calls, mo_calls=mo_calls)

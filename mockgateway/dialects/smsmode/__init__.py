@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from mockgateway.dialects.smsmode.backend import Backend
-from mockgateway.dialects.smsmode.callbacks import SmsmodeCallbacks
+from mockgateway.dialects.smsmode.callbacks import SMSMODE_CALLBACKS
 from mockgateway.dialects.smsmode.http_api import SmsmodeDialect
 from mockgateway.dialects.smsmode.rest import SmsmodeRestDialect
 from mockgateway.service.gateway import Gateway
 
-__all__ = ["SmsmodeCallbacks", "SmsmodeDialect", "SmsmodeRestDialect", "smsmode_dialects"]
+__all__ = ["SMSMODE_CALLBACKS", "SmsmodeDialect", "SmsmodeRestDialect", "smsmode_dialects"]
 
 
 def smsmode_dialects(gateway: Gateway) -> tuple[SmsmodeDialect, SmsmodeRestDialect]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from mockgateway.dialects.base import json_post, query_get
+from mockgateway.dialects.base import ModuleCallbacks, json_post, query_get
 from mockgateway.dialects.fields import kept_json
 from mockgateway.dialects.smsmode import codes, wire
 from mockgateway.dialects.smsmode.requests import REST_API
@@ -109,10 +109,5 @@ def with_query(url: str, query: dict[str, str]) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(query)}"
 
 
-class SmsmodeCallbacks:
-    """smsmode's callback requests, the same for both of its APIs: the part of the dialects the engine is given."""
-
-    provider = wire.PROVIDER
-    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
-    status_calls = staticmethod(status_calls)
-    mo_calls = staticmethod(mo_calls)
+#: smsmode's callback requests, the same for both of its APIs.
+SMSMODE_CALLBACKS = ModuleCallbacks(provider=wire.PROVIDER, status_calls=status_calls, mo_calls=mo_calls)

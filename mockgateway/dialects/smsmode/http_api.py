@@ -82,7 +82,7 @@ def error_line(error: GatewayError) -> str:
 
 
 class SmsmodeDialect:
-    """HTTP API 1.6 (its callbacks, the same for both APIs, are rendered by ``SmsmodeCallbacks``)."""
+    """HTTP API 1.6 (its callbacks, the same for both APIs, are rendered by ``SMSMODE_CALLBACKS``)."""
 
     name = PROVIDER
     path_roots: tuple[str, ...] = ("/http",)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from mockgateway.clock import to_datetime
-from mockgateway.dialects.base import query_get
+from mockgateway.dialects.base import ModuleCallbacks, query_get
 from mockgateway.dialects.textapp.codes import PROVIDER
 from mockgateway.dialects.textapp.sendsms import NO_STATUS_URL, URL
 from mockgateway.domain.model import (
@@ -89,10 +89,5 @@ def with_query(url: str, query: list[tuple[str, str]]) -> str:
     return f"{url}{encoded}" if url.endswith(("?", "&")) else f"{url}&{encoded}"
 
 
-class TextAppCallbacks:
-    """TextApp's callback requests: the part of the dialect the engine is given, needing no gateway."""
-
-    provider = PROVIDER
-    # The module's functions themselves: the engine calls them once per notification, with no wrapper between.
-    status_calls = staticmethod(status_calls)
-    mo_calls = staticmethod(mo_calls)
+#: TextApp's callback requests.
+TEXTAPP_CALLBACKS = ModuleCallbacks(provider=PROVIDER, status_calls=status_calls, mo_calls=mo_calls)
