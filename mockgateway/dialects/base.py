@@ -55,9 +55,9 @@ def json_response(body: object, status: int = 200, headers: Mapping[str, str] | 
 Handler = Callable[[WireRequest], Awaitable[WireResponse]]
 
 
-def retry_after(error: GatewayError) -> dict[str, str]:
+def retry_after(error: GatewayError) -> dict[str, str] | None:
     """The ``Retry-After`` header of an error that asks the client to wait (a 429 or 503), else none."""
-    return {} if error.retry_after is None else {"Retry-After": str(error.retry_after)}
+    return None if error.retry_after is None else {"Retry-After": str(error.retry_after)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ def render_error(error: GatewayError) -> WireResponse:
         "docUrl": DOC_URL,
     }
     headers = {"WWW-Authenticate": 'Bearer realm="livelink"'} if status == 401 else retry_after(error)
-    return json_response(body, status, headers or None)
+    return json_response(body, status, headers)
 
 
 class LiveLinkDialect:

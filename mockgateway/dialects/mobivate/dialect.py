@@ -27,7 +27,7 @@ def render_error(error: GatewayError) -> WireResponse:
     message = HTTPStatus(status).phrase if status in _PHRASED else error.detail
     if isinstance(error, StoreUnavailable):  # the phrase, and why: it is the gateway's own state that is away
         message = f"{message}: {error.detail}"
-    return json_response({"code": status, "message": message}, status, retry_after(error) or None)
+    return json_response({"code": status, "message": message}, status, retry_after(error))
 
 
 class MobivateDialect:

@@ -56,7 +56,7 @@ def render_error(error: GatewayError) -> WireResponse:
     if error.http_status > 500 or isinstance(error, BodyTooLarge):
         # 502, 503 and 504 come from in front of the API, and so does 413 for a body over the size the server
         # reads: HTTP statuses, with a code in the body all the same.
-        return text(error_line(error), error.http_status, retry_after(error) or None)
+        return text(error_line(error), error.http_status, retry_after(error))
     return text(error_line(error))
 
 

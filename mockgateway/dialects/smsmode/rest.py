@@ -36,7 +36,7 @@ def render_error(error: GatewayError) -> WireResponse:
     if field is not None and status < 500:
         body["field"] = field
     headers = {"WWW-Authenticate": 'ApiKey header="X-Api-Key"'} if status == 401 else retry_after(error)
-    return json_response(body, status, headers or None)
+    return json_response(body, status, headers)
 
 
 class SmsmodeRestDialect:
