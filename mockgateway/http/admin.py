@@ -119,7 +119,7 @@ async def _wait(request: web.Request, kind: str) -> web.Response:
     view = await _viewer(gateway, kind, [m.item for m in misses])
     body = {
         "error": "timeout",
-        "message": f"no {spec.describe(wanted).removeprefix('a ')} within {timeout:g} s",
+        "message": f"{spec.describe_none(wanted)} within {timeout:g} s",
         "field": None,
         "near_misses": [
             {"matched": list(m.matched), "mismatched": list(m.mismatched), "item": view(m.item)} for m in misses
@@ -142,7 +142,7 @@ async def latest_message(request: web.Request) -> web.Response:
         raise InvalidRequest("to: required, the handset number", field="to")
     message = await spec.newest(request.app[GATEWAY], wanted)
     if message is None:
-        raise NotFound(f"no {spec.describe(wanted).removeprefix('a ')}", field="to")
+        raise NotFound(spec.describe_none(wanted), field="to")
     return json_response({**message_view(message), "code": one_time_code(message.text)})
 
 

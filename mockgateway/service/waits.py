@@ -56,10 +56,10 @@ class Spec(Generic[T]):
             raise InvalidRequest(f"unknown filter {', '.join(unknown)} (expected {allowed})", field=unknown[0])
         return {name: _normalise(self.noun, name, params[name]) for name in self.checks if params.get(name, "").strip()}
 
-    def describe(self, wanted: Wanted) -> str:
-        if not wanted:
-            return f"any {self.noun}"
-        return f"a {self.noun} with " + ", ".join(f"{k}={v!r}" for k, v in wanted.items())
+    def describe_none(self, wanted: Wanted) -> str:
+        """``no message with to='…'``; ``no message`` when nothing in particular is wanted."""
+        filters = ", ".join(f"{name}={value!r}" for name, value in wanted.items())
+        return f"no {self.noun} with {filters}" if wanted else f"no {self.noun}"
 
     async def newest(self, gateway: Gateway, wanted: Wanted) -> T | None:
         found = await self.find(gateway, wanted, 1)

@@ -140,14 +140,14 @@ class GatewayHandle:
         wanted = _wanted(MESSAGES, filters)
         found = (await MESSAGES.find(self.gateway, wanted, ALL))[::-1]
         if found:
-            lines = [f"expected no {MESSAGES.describe(wanted).removeprefix('a ')}, but {len(found)} were sent:"]
+            lines = [f"expected {MESSAGES.describe_none(wanted)}, but {len(found)} were sent:"]
             lines += [f"  - {MESSAGES.summary(m)}" for m in found[:10]]
             raise AssertionError("\n".join(lines))
 
     async def _explain(self, spec: Spec[Any], wanted: Mapping[str, str], when: str) -> str:
         """``no message with to='...' was sent.`` and the near misses, closest first, each with what differs."""
         misses = await spec.near_misses(self.gateway, wanted)
-        head = f"no {spec.describe(wanted).removeprefix('a ')} {when}."
+        head = f"{spec.describe_none(wanted)} {when}."
         if not misses:
             return f"{head}\nNothing came close: no {spec.noun} at all."
         lines = [head, "Near misses (closest first):"]

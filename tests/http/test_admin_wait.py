@@ -195,3 +195,9 @@ async def test_a_callback_wait_sees_the_delivered_status_callback(
     body = await response.json()
     assert (body["kind"], body["state"], body["message_id"]) == ("status", "DELIVERED", sent)
     assert hits == ["/acks"]
+
+
+async def test_a_timeout_without_filters_says_nothing_came(client: Client) -> None:
+    response = await client.get("/__admin/callbacks/wait?timeout=0")
+    assert response.status == 408
+    assert (await response.json())["message"] == "no callback within 0 s"
