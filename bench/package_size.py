@@ -5,7 +5,7 @@ comment, nor part of a docstring), by folder. The figures of "Size" in ``docs/ar
     .venv/bin/python bench/package_size.py [PACKAGE_DIR ...]    # default: mockgateway
     mkdir /tmp/before && git archive 283a73c mockgateway | tar -x -C /tmp/before
     .venv/bin/python bench/package_size.py /tmp/before/mockgateway mockgateway
-    .venv/bin/python bench/package_size.py --parts mockgateway                 # the scale-out work apart
+    .venv/bin/python bench/package_size.py --parts [--show] mockgateway        # the scale-out work apart
 
 ``--parts`` counts apart the code of the scale-out work (the Redis store, replicas sharing it, ``serve
 --workers``): its own modules, and where it shares a module, the definitions and the lines listed in
@@ -215,6 +215,15 @@ def part_lines(module: str, text: str, shares: tuple[Share, ...], missing: list[
     return found
 
 
+def show_scale_out(package: Path) -> None:
+    """Every line ``SCALE_OUT`` counts in a shared module, for a reader to check."""
+    for module in sorted({share.module for share in SCALE_OUT}):
+        text = (package / module).read_text()
+        lines = text.splitlines()
+        for number in sorted(part_lines(module, text, SCALE_OUT, [])):
+            print(f"{module}:{number}: {lines[number - 1].strip()}")
+
+
 def report_parts(package: Path) -> None:
     total = scale_out = persistence = 0
     missing: list[Share] = []
@@ -252,9 +261,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("packages", nargs="*", type=Path, default=[Path("mockgateway")])
     parser.add_argument("--parts", action="store_true", help="count the scale-out work apart")
+    parser.add_argument("--show", action="store_true", help="with --parts: list the lines it counts in shared modules")
     args = parser.parse_args()
     for package in args.packages:
         (report_parts if args.parts else report)(package)
+        if args.parts and args.show:
+            show_scale_out(package)
 
 
 if __name__ == "__main__":
