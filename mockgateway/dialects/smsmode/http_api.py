@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
 from mockgateway.dialects import fields as f
@@ -40,8 +41,22 @@ from mockgateway.service.gateway import Gateway
 _MISSING = "Missing mandatory parameter"
 DEFAULT_COUNT = 50  #: documented default of both lists
 MAX_COUNT = 10_000  #: our limit; smsmode documents none
-#: A call of the API, given its parameters and the account they log in to.
-Call = Callable[[WireRequest, dict[str, str], Account], Awaitable[WireResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """What a call of the API sends, its body read once: the parameters of its query and form together, and a
+    multipart form's parts as sent."""
+
+    method: str
+    params: dict[str, str]
+    #: Every part of a ``multipart/form-data`` body by name, files and plain fields alike: ``curl -F fichier=<f.csv``
+    #: uploads a file as a plain field.
+    parts: dict[str, bytes]
+
+
+#: A call of the API, given what it sends and the account that logs in to.
+Call = Callable[[Form, Account], Awaitable[WireResponse]]
 
 
 def text(body: str, status: int = 200, headers: Mapping[str, str] | None = None) -> WireResponse:
@@ -110,53 +125,53 @@ class SmsmodeDialect:
 
     def _logged_in(self, call: Call) -> Handler:
         async def handle(request: WireRequest) -> WireResponse:
-            params = request_params(request)
-            return await call(request, params, self._backend.login(params))
+            form = read_form(request)
+            return await call(form, self._backend.login(form.params))
 
         return handle
 
-    async def send(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
+    async def send(self, form: Form, account: Account) -> WireResponse:
         now = self._backend.gateway.now()
-        draft = parse_http(params, account.name, self._backend.new_sms_id(), now, request.method)
+        draft = parse_http(form.params, account.name, self._backend.new_sms_id(), now, form.method)
         await self._backend.send((draft,))
         return text(f"0 | Accepted | {draft.sms_id}")
 
-    async def send_batch(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
+    async def send_batch(self, form: Form, account: Account) -> WireResponse:
         """The answer names the campaign: its id is the ``smsID`` of every message of the file."""
-        upload = (form_parts(request) or {}).get(FILE)
+        upload = form.parts.get(FILE)
         if upload is None:
             raise missing(FILE)
         campaign_id = self._backend.new_sms_id()
-        drafts = parse_batch(upload[0], params, account, campaign_id, self._backend.gateway.now())
+        drafts = parse_batch(upload, form.params, account, campaign_id, self._backend.gateway.now())
         await self._backend.send(drafts)
         return text(f"0 | Accepted | {campaign_id}")
 
-    async def sms_status(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
-        messages = await self._messages(params, account)
+    async def sms_status(self, form: Form, account: Account) -> WireResponse:
+        messages = await self._messages(form, account)
         code = codes.batch_code([await self._backend.code(message) for message in messages])
         return text(f"{code} | {codes.description(code)}")
 
-    async def report(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
-        messages = await self._messages(params, account)
+    async def report(self, form: Form, account: Account) -> WireResponse:
+        messages = await self._messages(form, account)
         lines = [f"{message.destination} {await self._backend.code(message)}" for message in messages]
         return text(" | ".join(lines))
 
-    async def credit(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
+    async def credit(self, form: Form, account: Account) -> WireResponse:
         return text(str(await self._backend.credit(account.name)))
 
-    async def delete(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
+    async def delete(self, form: Form, account: Account) -> WireResponse:
         """By ``smsID``, or the latest send to ``numero``; scheduled or not, as documented."""
-        sms_id = params.get("smsID", "").strip()
+        sms_id = form.params.get("smsID", "").strip()
         if not sms_id:
-            if not params.get("numero", "").strip():
+            if not form.params.get("numero", "").strip():
                 raise missing("smsID")
-            sms_id = await self._backend.latest_sms_id(wire.msisdn(params["numero"], "numero"), account.name)
+            sms_id = await self._backend.latest_sms_id(wire.msisdn(form.params["numero"], "numero"), account.name)
         await self._backend.delete(sms_id, account.name)
         return text("0 | SMS message deleted")
 
-    async def sent_list(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
+    async def sent_list(self, form: Form, account: Account) -> WireResponse:
         """``smsID | sent_date | text | first recipient | credits | recipients |`` per send, newest first."""
-        count = whole_number(params, "offset", DEFAULT_COUNT, 1, MAX_COUNT)
+        count = whole_number(form.params, "offset", DEFAULT_COUNT, 1, MAX_COUNT)
         query = MessageQuery(account=account.name, provider=PROVIDER, limit=ALL)
         sends: dict[str, list[Message]] = {}
         for message in (await self._backend.gateway.messages(query)).items:
@@ -166,18 +181,18 @@ class SmsmodeDialect:
             sends.setdefault(sms_id, []).append(message)
         return text("\n\n".join(_sent_line(sms_id, list(reversed(messages))) for sms_id, messages in sends.items()))
 
-    async def reply_list(self, request: WireRequest, params: dict[str, str], account: Account) -> WireResponse:
+    async def reply_list(self, form: Form, account: Account) -> WireResponse:
         """``responseID | reception_date | from | text | to | smsID`` per reply, newest first: a page (``start``,
         ``offset``: the page size) or those received within two dates (``startDate`` with ``endDate``), not both."""
-        dates = [params.get(name, "").strip() for name in ("startDate", "endDate")]
+        dates = [form.params.get(name, "").strip() for name in ("startDate", "endDate")]
         if not any(dates):
-            start = whole_number(params, "start", 0, 0, ALL)
-            page = slice(start, start + whole_number(params, "offset", DEFAULT_COUNT, 1, MAX_COUNT))
+            start = whole_number(form.params, "start", 0, 0, ALL)
+            page = slice(start, start + whole_number(form.params, "offset", DEFAULT_COUNT, 1, MAX_COUNT))
             query = EventQuery(account=account.name, provider=PROVIDER, limit=ALL)
         else:
             if not all(dates):
                 raise f.invalid("startDate" if not dates[0] else "endDate", "startDate and endDate go together")
-            if params.get("start", "").strip() or params.get("offset", "").strip():
+            if form.params.get("start", "").strip() or form.params.get("offset", "").strip():
                 raise f.invalid("start", "start and offset cannot be used with startDate and endDate")
             since, until = local_minute(dates[0], "startDate"), local_minute(dates[1], "endDate")
             if until < since:
@@ -188,31 +203,26 @@ class SmsmodeDialect:
         replies = list(reversed(await gateway.mos(query)))
         return text("\n".join([await _reply_line(gateway, mo) for mo in replies[page]]))
 
-    async def _messages(self, params: dict[str, str], account: Account) -> list[Message]:
-        return await self._backend.messages(required(params, "smsID").strip(), account.name)
+    async def _messages(self, form: Form, account: Account) -> list[Message]:
+        return await self._backend.messages(required(form.params, "smsID").strip(), account.name)
 
 
 # -- parameters: the query string, an urlencoded or a multipart form, each value decoded by ``wire.decode``
-def request_params(request: WireRequest) -> dict[str, str]:
-    """Query and form parameters together (a form's files left out); a form value wins over a query value of the
-    same name."""
-    raw_query = request.raw_query.encode("utf-8", "surrogateescape")
-    params = decode_pairs(raw_query) if raw_query else dict(request.query)
-    parts = form_parts(request)
-    if parts is not None:
-        params.update({name: wire.decode(part) for name, (part, is_file) in parts.items() if not is_file})
-    elif request.body and "json" not in request.headers.get("Content-Type", "").lower():
-        params.update(decode_pairs(request.body))
-    return params
-
-
-def form_parts(request: WireRequest) -> dict[str, tuple[bytes, bool]] | None:
-    """A ``multipart/form-data`` body's parts (what PHP's curl sends for an array of fields), files and plain
-    fields; None for any other body."""
+def read_form(request: WireRequest) -> Form:
+    """Query and form parameters together (a multipart form's files left out), a form value winning over a query
+    value of the same name; the body is read here alone, once a request."""
+    params = decode_pairs(request.raw_query.encode("utf-8", "surrogateescape"))
+    parts: dict[str, bytes] = {}
     content_type = request.headers.get("Content-Type", "")
-    if not request.body or not content_type.lower().startswith("multipart/form-data"):
-        return None
-    return form_data.parts(content_type, request.body)
+    if request.body and content_type.lower().startswith("multipart/form-data"):
+        # What PHP's curl sends for an array of fields.
+        for name, (part, is_file) in form_data.parts(content_type, request.body).items():
+            parts[name] = part
+            if not is_file:
+                params[name] = wire.decode(part)
+    elif request.body and "json" not in content_type.lower():
+        params.update(decode_pairs(request.body))
+    return Form(method=request.method, params=params, parts=parts)
 
 
 def decode_pairs(raw: bytes) -> dict[str, str]:

@@ -8,6 +8,8 @@ import pytest
 from aiohttp import FormData
 
 from mockgateway.config import DEMO_ACCOUNT, Settings
+from mockgateway.dialects.smsmode import form_data
+from mockgateway.dialects.smsmode.form_data import parts
 from mockgateway.domain.model import Account
 from mockgateway.domain.queries import EventQuery, MessageQuery
 from mockgateway.http.app import create_app
@@ -227,6 +229,28 @@ async def test_batch_with_an_unregistered_sender_sends_nothing(aiohttp_client: A
     assert await http_get(client, "smsList.do", accessToken="shop-token") == ""
 
 
+async def test_batch_file_may_come_as_a_plain_field(client: Client, gateway: Gateway) -> None:
+    """``curl -F fichier=<file.csv`` sends the file's content as a form field, without a filename."""
+    body = b'--XyZ\r\nContent-Disposition: form-data; name="fichier"\r\n\r\n0612345678,Hello\r\n--XyZ--\r\n'
+    headers = {"Content-Type": "multipart/form-data; boundary=XyZ"}
+    response = await client.post("/http/1.6/sendSMSBatch.do?accessToken=demo-smsmode1", data=body, headers=headers)
+    assert (await response.text()).startswith("0 | Accepted | ")
+    assert [m.text for m in (await gateway.messages(MessageQuery())).items] == ["Hello"]
+
+
 async def test_batch_without_a_file(client: Client) -> None:
     line = await http_get(client, "sendSMSBatch.do")
     assert line == "35 | Missing mandatory parameter: fichier"
+
+
+async def test_batch_body_is_read_once(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form's fields and its file come from one reading of the body: a large upload is not read twice."""
+    reads: list[bytes] = []
+
+    def counted(content_type: str, body: bytes) -> dict[str, tuple[bytes, bool]]:
+        reads.append(body)
+        return parts(content_type, body)
+
+    monkeypatch.setattr(form_data, "parts", counted)
+    assert (await _upload(client, CSV, emetteur="Shop")).startswith("0 | Accepted | ")
+    assert len(reads) == 1
