@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -102,13 +103,11 @@ def fit(text: str, ucs2: bool, cap: int) -> tuple[str, bool]:
 def local_minute(raw: str, name: str) -> float:
     """``ddMMyyyy-HH:mm`` in French local time, the HTTP API's date format in requests."""
     match = _DATE_ENVOI.match(raw)
-    try:
-        if not match:
-            raise ValueError(raw)
+    if match:
         day, month, year, hour, minute = (int(group) for group in match.groups())
-        return datetime(year, month, day, hour, minute, tzinfo=wire.LOCAL_TZ).timestamp()
-    except ValueError:
-        raise f.invalid(name, f"{raw!r} is not a date as ddMMyyyy-HH:mm") from None
+        with contextlib.suppress(ValueError):  # a day, month, hour or minute out of range: no date either
+            return datetime(year, month, day, hour, minute, tzinfo=wire.LOCAL_TZ).timestamp()
+    raise f.invalid(name, f"{raw!r} is not a date as ddMMyyyy-HH:mm")
 
 
 def whole_number(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
