@@ -43,7 +43,7 @@ DEFAULT_COUNT = 50  #: documented default of both lists
 MAX_COUNT = 10_000  #: our limit; smsmode documents none
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Form:
     """What a call of the API sends, its body read once: the parameters of its query and form together, and a
     multipart form's parts as sent."""
