@@ -103,14 +103,17 @@ REASONS: dict[str, Reason] = {
 FALLBACK = {"livelink": "DB52", "textapp": "511", "mobivate": "29", "smsmode": "21"}
 
 
-_Row = tuple[str, MessageStatus, str | None, str] | tuple[str, MessageStatus, str | None, str, bool]
+_Reasons = str | tuple[str, ...] | None
+_Row = tuple[str, MessageStatus, _Reasons, str] | tuple[str, MessageStatus, _Reasons, str, bool]
 
 
 def _rows(provider: str, *rows: _Row) -> tuple[Code, ...]:
-    """A provider's table of codes: (code, status, reason, description[, default]) a row."""
+    """A provider's table of codes: (code, status, reason, description[, default]) a row. A code that stands for
+    several reasons names them in a tuple, and is a ``Code`` for each, in that order."""
     return tuple(
         Code(provider=provider, code=code, status=status, reason=reason, description=description, default=any(default))
-        for code, status, reason, description, *default in rows
+        for code, status, reasons, description, *default in rows
+        for reason in (reasons if isinstance(reasons, tuple) else (reasons,))
     )
 
 
@@ -122,13 +125,11 @@ CODES: tuple[Code, ...] = (
         ("DB78", S.FAILED, "no_credit", "End-user has no credit"),
         ("4524", S.FAILED, "blocked_recipient", "Opted out, blocked operator or blacklisted destination"),
         ("4503", S.FAILED, "no_operator", "No operator found for the MSISDN"),
-        ("DB05", S.FAILED, "operator_blocked", "The operator blocked the message"),
+        ("DB05", S.FAILED, ("operator_blocked", "spam", "content_rejected"), "The operator blocked the message"),
         ("DB76", S.FAILED, "subscriber_barred", "Immediately stop the service to this MSISDN"),
         ("DB52", S.FAILED, "network_final", "Final network error; no retry recommended", True),
         ("DB99", S.FAILED, "unknown_subscriber", "Unknown MSISDN or ported number"),
         ("DB62", S.FAILED, "absent_subscriber", "Temporary operator network error; retry after 1 min, 1 h, 1 day"),
-        ("DB05", S.FAILED, "spam", "The operator blocked the message"),
-        ("DB05", S.FAILED, "content_rejected", "The operator blocked the message"),
     ),
     *_rows(
         "textapp",
@@ -163,13 +164,9 @@ CODES: tuple[Code, ...] = (
         ("2", S.SENT, None, "ACCEPTED"),
         ("3", S.FAILED, "validity_expired", "EXPIRED"),
         ("4", S.FAILED, None, "DELETED"),
-        ("5", S.FAILED, "unknown_subscriber", "UNDELIVERABLE"),
-        ("5", S.FAILED, "no_credit", "UNDELIVERABLE"),
-        ("5", S.FAILED, "handset_error", "UNDELIVERABLE"),
+        ("5", S.FAILED, ("unknown_subscriber", "no_credit", "handset_error"), "UNDELIVERABLE"),
         ("6", S.FAILED, None, "UNKNOWN"),
-        ("7", S.FAILED, "operator_blocked", "REJECTED"),
-        ("7", S.FAILED, "spam", "REJECTED"),
-        ("7", S.FAILED, "content_rejected", "REJECTED"),
+        ("7", S.FAILED, ("operator_blocked", "spam", "content_rejected"), "REJECTED"),
         ("8", S.SENT, None, "INTERIM_QUEUED"),
         ("9", S.SENT, None, "INTERIM_ACKNOWLEDGED", True),
         ("10", S.RETRYING, None, "RETRY", True),
@@ -177,13 +174,11 @@ CODES: tuple[Code, ...] = (
         ("12", S.FAILED, "no_operator", "FAILED_NOROUTE"),
         ("17", S.FAILED, "billing", "FAILED_INSUFFICIENT_CREDIT"),
         ("18", S.FAILED, None, "FAILED_ORIGINATOR_RECIPIENT_EQUAL"),
-        ("19", S.FAILED, "blocked_recipient", "FAILED_RECIPIENT_BLACKLISTED"),
-        ("19", S.FAILED, "subscriber_barred", "FAILED_RECIPIENT_BLACKLISTED"),
+        ("19", S.FAILED, ("blocked_recipient", "subscriber_barred"), "FAILED_RECIPIENT_BLACKLISTED"),
         ("20", S.FAILED, "invalid_originator", "FAILED_ORIGINATOR_REJECTED"),
         ("21", S.FAILED, None, "FAILED_ROUTE_INVALID"),
         ("22", S.FAILED, None, "FAILED_LIMITS_EXCEEDED"),
-        ("24", S.FAILED, "network_temporary", "FAILED_EXHAUSTED"),
-        ("24", S.FAILED, "absent_subscriber", "FAILED_EXHAUSTED"),
+        ("24", S.FAILED, ("network_temporary", "absent_subscriber"), "FAILED_EXHAUSTED"),
         ("28", S.FAILED, None, "FAILED_INTERNAL_ERROR"),
         ("29", S.FAILED, "unknown", "FAILED_UNKNOWN", True),
     ),
