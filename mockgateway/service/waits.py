@@ -88,19 +88,15 @@ def _normalise(noun: str, name: str, raw: str) -> str:
         if not (is_whole_number(number) and 6 <= len(number) <= 15):
             raise InvalidRequest(f"{name}: {raw!r} is not an international phone number", field=name)
         return number
-    if name == "status":
-        return _choice(name, value.upper(), [s.value for s in MessageStatus])
-    if name == "state":
-        return _choice(name, value.upper(), [s.value for s in DeliveryState])
-    if name == "kind":
-        return _choice(name, value.lower(), ["status", "mo"])
+    if name in _CHOICES:
+        value = value.lower() if name == "kind" else value.upper()
+        if value not in _CHOICES[name]:
+            raise InvalidRequest(f"{name}: {value!r} is not one of {', '.join(_CHOICES[name])}", field=name)
     return value
 
 
-def _choice(name: str, value: str, choices: list[str]) -> str:
-    if value not in choices:
-        raise InvalidRequest(f"{name}: {value!r} is not one of {', '.join(choices)}", field=name)
-    return value
+#: The filters that take one of a few values, written as the items carry them.
+_CHOICES = {"status": [*MessageStatus], "state": [*DeliveryState], "kind": ["status", "mo"]}
 
 
 async def wait_for(gateway: Gateway, spec: Spec[T], wanted: Wanted, within: float) -> T | None:
