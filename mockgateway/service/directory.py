@@ -48,6 +48,7 @@ class Directory:
             self.apply_opt_out(opt_out)
 
     async def saved(self) -> None:
+        """Wait until every change to accounts and opt-outs made so far is kept (before answering for it)."""
         await self._state.flush()
 
     # -- accounts ---------------------------------------------------------------------------------------
@@ -82,12 +83,15 @@ class Directory:
     def set_callbacks(
         self, name: str, *, status: CallbackTarget | None, mo: CallbackTarget | None, provider: str | None = None
     ) -> Account:
+        """Change an account's callback targets at runtime, as in a provider's portal: the account-wide ones, or
+        with ``provider`` that provider's own (``None`` there falls back to the account-wide target)."""
         override = TargetOverride(account=name, provider=provider, status=status, mo=mo)
         account = self._override(override)
         self._state.save_targets(override)
         return account
 
     def restore_callbacks(self, configured: Account) -> Account:
+        """Put back an account's callback targets as ``configured`` has them, each provider's own included."""
         account = self._restore(configured)
         self._state.forget_targets(configured.name)
         return account
@@ -167,6 +171,7 @@ class Directory:
         return self._opt_outs.get(account, _NONE)
 
     def opt_outs(self, account: str) -> list[OptOut]:
+        """``account``'s opt-outs, oldest first."""
         return sorted(self._opt_outs.get(account, {}).values(), key=lambda opt_out: opt_out.at)
 
     def clear_opt_outs(self) -> None:

@@ -56,6 +56,9 @@ class EventHub:
     def subscribe(
         self, listener: Listener, kinds: Collection[str] | None = None, *, local: bool = False
     ) -> Callable[[], None]:
+        """Tell ``listener`` what happens, as it happens (of ``kinds`` only, when given): messages, notifications,
+        MOs, callbacks, clock moves, resets; with replicas sharing the store, on every replica unless ``local``.
+        Returns the function that stops it."""
         entry = (listener, None if kinds is None else frozenset(kinds))
         entries = self._local if local else self._listeners
         entries.append(entry)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import random
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from mockgateway.clock import Clock
@@ -15,7 +15,7 @@ from mockgateway.ids import IdSource
 from mockgateway.scenario.model import OPTED_OUT, OnSend, Scenario, ScenarioSet
 from mockgateway.service.directory import Directory
 from mockgateway.service.engine import Engine, Restored
-from mockgateway.service.events import Event, EventHub, Listener
+from mockgateway.service.events import Event, EventHub
 from mockgateway.service.gateway_state import History, Replica, StateCalls
 from mockgateway.service.intake import Accepted, SharedConfigs, new_messages
 from mockgateway.service.ports import CallbackRenderer, JobJournal, Outbox, Store
@@ -50,13 +50,12 @@ class Gateway(History, StateCalls):
         jobs: JobQueue | None = None,  #: None: this process's own, kept in ``journal``
         leases: Leases | None = None,  #: None: this process alone delivers every callback
     ) -> None:
-        super().__init__(store, outbox)
-        self._clock = clock
-        self._ids = ids
-        self._tokens = tokens
+        History.__init__(self, store, outbox)
+        StateCalls.__init__(
+            self, clock=clock, ids=ids, tokens=tokens, directory=directory, tallies=store.state, retention_s=retention_s
+        )
         self._events = events
         self.scenarios = scenarios  # indexed by the setter
-        self._directory = directory
         self._segments = Segmenter()
         self._configs = SharedConfigs()
         self._admission = admission or SendAdmission(store)
@@ -82,13 +81,18 @@ class Gateway(History, StateCalls):
             latency=self._latency,
             retention=Retention(clock, store, retention_s, busy_until=self._jobs.busy_until),
         )
-        self._tallies = store.state
-        self._retention_s = retention_s
         self._peers = store.peers
         self._replica = Replica(directory=directory, tokens=tokens, events=events, time=self._time)
         self._accepted: dict[str, int] = {}
         self._stop_listeners: set[Callable[[], None]] = set()
         self.stopping = False  #: set once, at shutdown: what waits on the gateway is answered at once
+        # Its parts' own methods, not wrappers that only pass the call on.
+        self.subscribe = events.subscribe
+        self.run_due = self._engine.run_due
+        self.next_due = self._time.next_due
+        self.advance = self._time.advance
+        self.purge_expired = self._time.purge_expired
+        self.drain = outbox.drain  #: waits for every callback attempt started so far
 
     def stop_waiting(self) -> None:
         """At shutdown, before the server waits for its requests to finish: the sends parked for their latency
@@ -107,14 +111,6 @@ class Gateway(History, StateCalls):
     def accepted(self) -> dict[str, int]:
         """Messages accepted since start-up, per provider (a reset does not clear it: it is a running total)."""
         return dict(self._accepted)
-
-    def subscribe(
-        self, listener: Listener, kinds: Collection[str] | None = None, *, local: bool = False
-    ) -> Callable[[], None]:
-        """Tell ``listener`` what happens, as it happens (of ``kinds`` only, when given): messages, notifications,
-        MOs, callbacks, clock moves, resets; with replicas sharing the store, on every replica unless ``local``.
-        Returns the function that stops it."""
-        return self._events.subscribe(listener, kinds, local=local)
 
     async def heard_everywhere(self) -> None:
         """After ``subscribe``: with replicas sharing the store, wait until each one tells this one of the kinds
@@ -213,22 +209,6 @@ class Gateway(History, StateCalls):
         return mo
 
     # -- time -----------------------------------------------------------------------------------
-    async def run_due(self) -> int:
-        return await self._engine.run_due()
-
-    async def next_due(self) -> float | None:
-        """The earliest of the engine's next job or callback and the next parked send."""
-        return await self._time.next_due()
-
-    async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
-        """Move the virtual clock, running everything that falls due in time order, and wait for it; with replicas
-        sharing the store, every replica's clock, one advance at a time."""
-        return await self._time.advance(seconds, to=to)
-
-    async def purge_expired(self) -> bool:
-        """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
-        return await self._time.purge_expired()
-
     async def open(self) -> Restored:
         """Open the store and resume what it kept, if it outlives the process: the clock, accounts' runtime
         targets, opt-outs, tokens, ids, timeline and callbacks. With replicas sharing the store, start applying
@@ -272,10 +252,6 @@ class Gateway(History, StateCalls):
         """With replicas sharing the store: wait until what this one told the others is sent, and every change
         made anywhere before this call is applied here."""
         await self._peers.caught_up()
-
-    async def drain(self) -> None:
-        """Wait for every callback attempt started so far."""
-        await self._outbox.drain()
 
     async def reset(self) -> None:
         """Forget every message, notification, MO, callback and pending event, and what providers' APIs

@@ -46,10 +46,13 @@ class Timekeeper:
         self._retention = retention
 
     async def next_due(self) -> float | None:
+        """The earliest of the engine's next job or callback and the next parked send."""
         due = (await self._engine.next_due(), self._latency.next_due())
         return min((t for t in due if t is not None), default=None)
 
     async def advance(self, seconds: float | None = None, *, to: float | None = None) -> float:
+        """Move the virtual clock, running everything that falls due in time order, and wait for it; with replicas
+        sharing the store, every replica's clock, one advance at a time."""
         if self._peers.shared:
             async with self._peers.clock_turn():
                 await self._advance_everywhere(self._target(seconds, to))
@@ -98,6 +101,7 @@ class Timekeeper:
         await self._latency.wake(when)
 
     async def purge_expired(self) -> bool:
+        """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
         self._keeper.saw_time()
         return await self._retention.tick()
 
