@@ -10,6 +10,7 @@ import contextlib
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from mockgateway.domain.durations import is_whole_number
@@ -134,16 +135,21 @@ def one_time_code(text: str) -> str | None:
 
 
 # -- messages ---------------------------------------------------------------------------------------------
+#: Each message filter, and the field of ``MessageQuery`` that is the store's own filter for it.
+_MESSAGE_FIELDS = {"to": "destination", "text": "text", "from": "origin", "account": "account", "provider": "provider"}
+
+
+def _message_query(wanted: Wanted, limit: int) -> MessageQuery:
+    fields: dict[str, Any] = {_MESSAGE_FIELDS[name]: value for name, value in wanted.items()}
+    return MessageQuery(**fields, limit=limit)
+
+
+def _message_check(name: str, message: Message, value: str) -> bool:
+    return _message_query({name: value}, limit=1).matches(message)
+
+
 async def _find_messages(gateway: Gateway, wanted: Wanted, limit: int) -> list[Message]:
-    query = MessageQuery(
-        account=wanted.get("account"),
-        destination=wanted.get("to"),
-        origin=wanted.get("from"),
-        text=wanted.get("text"),
-        provider=wanted.get("provider"),
-        limit=limit,
-    )
-    return list((await gateway.messages(query)).items)
+    return list((await gateway.messages(_message_query(wanted, limit))).items)
 
 
 def _message_summary(m: Message) -> str:
@@ -153,14 +159,8 @@ def _message_summary(m: Message) -> str:
 
 MESSAGES: Spec[Message] = Spec(
     noun="message",
-    checks={
-        # Each check is the store's own filter for that one field, so near misses agree with matches.
-        "to": lambda m, v: MessageQuery(destination=v).matches(m),
-        "text": lambda m, v: MessageQuery(text=v).matches(m),
-        "from": lambda m, v: MessageQuery(origin=v).matches(m),
-        "account": lambda m, v: MessageQuery(account=v).matches(m),
-        "provider": lambda m, v: MessageQuery(provider=v).matches(m),
-    },
+    # Each check is the store's own filter for that one field, so near misses agree with matches.
+    checks={name: partial(_message_check, name) for name in _MESSAGE_FIELDS},
     wakes=frozenset({"message", "reset"}),
     find=_find_messages,
     summary=_message_summary,
