@@ -253,9 +253,8 @@ def notification_code(
     """
     if code is not None and is_class_code(provider, code, status):
         return code
-    if reason is not None and reason in REASONS:
-        return REASONS[reason].code_for(provider, status) or default_code(provider, status)
-    return default_code(provider, status) or (FALLBACK.get(provider) if status is S.FAILED else None)
+    own = REASONS[reason].code_for(provider, status) if reason in REASONS else None
+    return own or default_code(provider, status) or (FALLBACK.get(provider) if status is S.FAILED else None)
 
 
 def resolve_step(
