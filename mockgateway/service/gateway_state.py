@@ -4,12 +4,12 @@ the changes the others made to that state, applied to this replica's own copies 
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from typing import Any
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import NotFound
-from mockgateway.domain.model import Account, Delivery, Message
+from mockgateway.domain.model import Delivery, Message
 from mockgateway.domain.queries import MessageQuery
 from mockgateway.domain.state import Grant
 from mockgateway.ids import IdSource
@@ -87,14 +87,16 @@ class StateCalls:
         self._directory = directory
         self._tallies = tallies
         self._retention_s = retention_s
-        # Their own methods, not wrappers that only pass the call on.
+        # Their own methods and values, not wrappers that only pass the call on.
         self.now = clock.now  #: the gateway's time, epoch seconds: virtual or real
+        self.clock_is_virtual = clock.virtual  #: True when time moves only by ``advance``
         self.hex_id = ids.hex  #: a new id of ``length`` hex digits, from the gateway's (seeded) ids
         self.seeded_random = ids.random  #: the same sequence on every run with the same seed
         self.issue_token = tokens.issue
         self.refresh_token = tokens.refresh
         self.spend_credits = tallies.spend_credits
         self.spend_credits_within = tallies.spend_credits_within
+        self.accounts = directory.accounts  #: by name, as they are now (a view, not a copy)
         self.account = directory.account
         self.set_account_callbacks = directory.set_callbacks
         self.restore_callbacks = directory.restore_callbacks
@@ -103,11 +105,6 @@ class StateCalls:
         self.opt_in = directory.opt_in
         self.is_opted_out = directory.is_opted_out
         self.opt_outs = directory.opt_outs
-
-    @property
-    def clock_is_virtual(self) -> bool:
-        """True when time moves only by ``advance``."""
-        return self._clock.virtual
 
     def authenticate(self, access_token: str) -> Coroutine[Any, Any, Grant]:
         """The grant behind an access token; raises ``TokenUnknown`` or ``TokenExpired``.
@@ -120,10 +117,6 @@ class StateCalls:
         before, now handed out: once, whichever replica is asked."""
         now = self._clock.now()
         return await self._tallies.hand_out(account, pull, ids, now=now, forget_before=now - self._retention_s)
-
-    @property
-    def accounts(self) -> Mapping[str, Account]:
-        return self._directory.accounts
 
 
 class Replica:
