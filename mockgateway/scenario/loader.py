@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -77,56 +77,37 @@ def load_file(path: Path) -> tuple[Scenario, ...]:
     return _load((path,))
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    name: str
-    file: str
-    index: int  #: position in its file
-    line: int
-    scenario: Scenario | None  #: None when its file has problems
-
-
 def _load(files: Sequence[Path], *, schema: bool = True) -> tuple[Scenario, ...]:
     problems: list[Problem] = []
-    entries: list[_Entry] = []
+    scenarios: list[Scenario] = []
+    first_use: dict[str, str] = {}  #: scenario name -> where it is first given, as ``file:line``
     for file in files:
-        found, file_problems = _read(file, schema)
-        entries.extend(found)
-        problems.extend(file_problems)
-    problems.extend(_duplicates(entries))
+        problems += _read(file, schema, scenarios, first_use)
     if problems:
         order = {str(file): index for index, file in enumerate(files)}
         raise ScenarioError(sorted(problems, key=lambda p: (order.get(p.file, 0), p.line or 0)))
-    return tuple(e.scenario for e in entries if e.scenario is not None)
+    return tuple(scenarios)
 
 
-def _duplicates(entries: Sequence[_Entry]) -> Iterator[Problem]:
-    first: dict[str, _Entry] = {}
-    for entry in entries:
-        seen = first.setdefault(entry.name, entry)
-        if seen is not entry:
-            path = f"scenarios[{entry.index}].name"
-            first_use = f"first used at {seen.file}:{seen.line}"
-            yield Problem(entry.file, entry.line, path, f"duplicate name {entry.name!r} ({first_use})")
-
-
-def _read(file: Path, schema: bool) -> tuple[list[_Entry], list[Problem]]:
+def _read(file: Path, schema: bool, scenarios: list[Scenario], first_use: dict[str, str]) -> list[Problem]:
+    """The problems of ``file``; without any, its scenarios go to ``scenarios``. ``first_use`` tells where each
+    name was first given, in this file or one read before, so that a name given twice is a problem."""
     name = str(file)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        return [], [Problem(name, None, "", f"cannot read: {error}")]
+        return [Problem(name, None, "", f"cannot read: {error}")]
     try:
         data, root = _parse(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = None if mark is None else mark.line + 1
-        return [], [Problem(name, line, TOP, f"not valid YAML: {error.problem or error}")]
+        return [Problem(name, line, TOP, f"not valid YAML: {error.problem or error}")]
     except yaml.YAMLError as error:
-        return [], [Problem(name, None, TOP, f"not valid YAML: {error}")]
+        return [Problem(name, None, TOP, f"not valid YAML: {error}")]
     if not isinstance(data, dict) or root is None:
         kind = "an empty file" if data is None else f"a {type(data).__name__}"
-        return [], [Problem(name, 1, TOP, f"must be a mapping with a 'scenarios' list, not {kind}")]
+        return [Problem(name, 1, TOP, f"must be a mapping with a 'scenarios' list, not {kind}")]
     problems: list[Problem] = []
 
     def report(parts: KeyPath, reason: str) -> None:
@@ -145,18 +126,16 @@ def _read(file: Path, schema: bool) -> tuple[list[_Entry], list[Problem]]:
     items = list(enumerate(data["scenarios"])) if isinstance(data.get("scenarios"), list) else []
     for index, raw in items:
         check_scenario(raw, ("scenarios", index), report_new)
-    entries = [
-        _Entry(
-            name=raw["name"],
-            file=name,
-            index=index,
-            line=_line(root, ("scenarios", index, "name")),
-            scenario=None if problems else build_scenario(raw, file.name),
-        )
-        for index, raw in items
-        if isinstance(raw, dict) and isinstance(raw.get("name"), str)
-    ]
-    return entries, problems
+    named = {index: raw for index, raw in items if isinstance(raw, dict) and isinstance(raw.get("name"), str)}
+    for index, raw in named.items():
+        where = ("scenarios", index, "name")
+        if raw["name"] in first_use:
+            report(where, f"duplicate name {raw['name']!r} (first used at {first_use[raw['name']]})")
+        else:
+            first_use[raw["name"]] = f"{name}:{_line(root, where)}"
+    if not problems:
+        scenarios.extend(build_scenario(raw, file.name) for raw in named.values())
+    return problems
 
 
 def _parse(text: str) -> tuple[Any, yaml.Node | None]:
