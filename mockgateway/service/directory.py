@@ -27,6 +27,8 @@ class Directory:
         #: (account, provider) -> the account as that provider's dialect sees it; cleared on every change
         self._as_seen_by: dict[tuple[str, str], Account] = {}
         self._state = state
+        #: Waits until every change to accounts and opt-outs made so far is kept (before answering for it).
+        self.saved = state.flush
         self._clock = clock
         #: account -> number -> its opt-out; read on every send
         self._opt_outs: dict[str, dict[str, OptOut]] = {}
@@ -46,10 +48,6 @@ class Directory:
         self.apply_cleared_opt_outs()
         for opt_out in opt_outs:
             self.apply_opt_out(opt_out)
-
-    async def saved(self) -> None:
-        """Wait until every change to accounts and opt-outs made so far is kept (before answering for it)."""
-        await self._state.flush()
 
     # -- accounts ---------------------------------------------------------------------------------------
     @property

@@ -42,6 +42,7 @@ class Timekeeper:
         self._events = events
         self._peers = store.peers
         self._keeper = ClockKeeper(clock, store.state)
+        self.resume = self._keeper.resume  #: after ``Store.open()``: continue from the stored position
         self._latency = latency
         self._retention = retention
 
@@ -104,9 +105,6 @@ class Timekeeper:
         """One bounded step of retention on the real clock (the ticker calls it); True when more is due."""
         self._keeper.saw_time()
         return await self._retention.tick()
-
-    async def resume(self, *, joining: bool = False) -> None:
-        await self._keeper.resume(joining=joining)
 
     async def catch_up(self) -> None:
         """On the virtual clock: take the stored position when it is ahead (another replica moved the clock while
