@@ -163,8 +163,7 @@ def plan(scenario: Scenario, message: Message, rng: random.Random) -> tuple[list
     """The timeline of ``message`` under ``scenario``, as absolute gateway-clock times: its statuses and its
     replies, numbered in that order (``Job.step``)."""
     statuses: list[Job] = []
-    start = message.created_at
-    cursor = start
+    start = cursor = message.created_at  # ``at`` counts from the start, ``after`` from the step before
     for step in scenario.steps:
         # The draw comes last: a step the message cannot take uses none of the random draws.
         if (step.when == "handset_ack" and not message.handset_ack) or not _draw(step.probability, rng):
