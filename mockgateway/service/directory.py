@@ -24,6 +24,7 @@ class Directory:
     def __init__(self, accounts: Iterable[Account], state: StatePort, clock: Clock) -> None:
         self._configured = {account.name: account for account in accounts}
         self._accounts = dict(self._configured)  #: as they are now, with their runtime targets
+        self.accounts: Mapping[str, Account] = self._accounts  #: the same, for reading
         #: (account, provider) -> the account as that provider's dialect sees it; cleared on every change
         self._as_seen_by: dict[tuple[str, str], Account] = {}
         self._state = state
@@ -50,10 +51,6 @@ class Directory:
             self.apply_opt_out(opt_out)
 
     # -- accounts ---------------------------------------------------------------------------------------
-    @property
-    def accounts(self) -> Mapping[str, Account]:
-        return self._accounts
-
     def account(self, name: str) -> Account:
         try:
             return self._accounts[name]
