@@ -32,16 +32,10 @@ from mockgateway.domain.state import Grant, OptOut, OptOutVia, TargetOverride
 
 Row: TypeAlias = tuple[Any, ...]
 
-MESSAGE_COLUMNS = (
-    "id", "account", "provider", "destination", "origin", "text", "encoding", "part_ids", "created_at",
-    "status", "client_ref", "validity_s", "handset_ack", "callbacks", "options", "scenario", "status_at",
-    "reason", "part_statuses", "revision",
-)  # fmt: skip
-NOTIFICATION_COLUMNS = (
-    "id", "message_id", "account", "provider", "part_index", "part_id", "status", "created_at", "reason", "code",
-    "retriable", "destination", "scenario",
-)  # fmt: skip
-MO_COLUMNS = ("id", "account", "provider", "sender", "recipient", "text", "received_at", "in_reply_to")
+#: A message's, a notification's and an MO's columns are its fields, in order.
+MESSAGE_COLUMNS = Message.__struct_fields__
+NOTIFICATION_COLUMNS = Notification.__struct_fields__
+MO_COLUMNS = MoMessage.__struct_fields__
 JOB_COLUMNS = ("key", "message_id", "due_at", "part_index", "status", "reason", "code", "text", "sender")
 DELIVERY_COLUMNS = (
     "id", "account", "kind", "subject_id", "message_id", "method", "url", "body", "content_type", "oauth2",
@@ -109,21 +103,15 @@ def row_message(row: Row) -> Message:
 
 
 # -- notifications and MOs ------------------------------------------------------------------------
-def notification_row(n: Notification) -> Row:
-    return (
-        n.id, n.message_id, n.account, n.provider, n.part_index, n.part_id, n.status.value, n.created_at, n.reason,
-        n.code, None if n.retriable is None else int(n.retriable), n.destination, n.scenario,
-    )  # fmt: skip
+#: A notification's or an MO's fields as they are: SQLite keeps a bool as 0 or 1, and a ``StrEnum`` as its text.
+notification_row = msgspec.structs.astuple
+mo_row = msgspec.structs.astuple
 
 
 def row_notification(row: Row) -> Notification:
     n = dict(zip(NOTIFICATION_COLUMNS, row, strict=True))
     n.update(status=MessageStatus(n["status"]), retriable=None if n["retriable"] is None else bool(n["retriable"]))
     return Notification(**n)
-
-
-def mo_row(m: MoMessage) -> Row:
-    return (m.id, m.account, m.provider, m.sender, m.recipient, m.text, m.received_at, m.in_reply_to)
 
 
 def row_mo(row: Row) -> MoMessage:

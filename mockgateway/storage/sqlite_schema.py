@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -77,10 +78,7 @@ TALLY_TRIGGERS = (
     "END",
 )
 
-_OWN_TABLES = frozenset(
-    {"schema_version", "meta", "messages", "notifications", "mos", "deliveries", "jobs", "ack_minutes"}
-    | {"opt_outs", "callback_targets", "grants"}
-)
+_OWN_TABLES = frozenset({"schema_version", *re.findall(r"CREATE TABLE (\w+)", _TABLES + _STATE_TABLES)})
 
 
 @contextmanager
