@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -92,8 +92,9 @@ class Fields(Generic[Item]):
 class EventLog(Generic[Item]):
     def __init__(self, fields: Fields[Item]) -> None:
         self.c = fields
-        self.accounts: dict[str, Series[Item]] = {}
-        self.series: dict[Hashable, Series[Item]] = {}
+        # defaultdicts, not setdefault: that would build a Series for every item
+        self.accounts: defaultdict[str, Series[Item]] = defaultdict(Series)
+        self.series: defaultdict[Hashable, Series[Item]] = defaultdict(Series)
         self._exact: list[dict[str, tuple[Item, ...]] | None] = [None] * _SHARDS
         self.held: dict[str, Item] = {}
         self.late: dict[str, float] = {}  #: retention starts later than the item's own time
@@ -103,16 +104,9 @@ class EventLog(Generic[Item]):
     def add(self, item: Item) -> None:
         c = self.c  # read once: every notification comes through here
         at = c.time(item)
-        account = c.account(item)
-        series = self.accounts.get(account)
-        if series is None:  # not setdefault: that would build a Series for every item
-            series = self.accounts[account] = Series()
-        series.append(at, item)
+        self.accounts[c.account(item)].append(at, item)
         for key in c.extra_keys(item):
-            series = self.series.get(key)
-            if series is None:
-                series = self.series[key] = Series()
-            series.append(at, item)
+            self.series[key].append(at, item)
         if c.exact is not None:
             value = c.exact(item)
             shard = self._shard(value)

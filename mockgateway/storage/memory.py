@@ -97,13 +97,7 @@ class InMemoryStore(StepsInTurn):
         return Page(items=items, total=len(matched), offset=query.offset, limit=query.limit)
 
     async def delete_messages(self, query: MessageQuery | None = None) -> int:
-        if query is None:
-            count = len(self._messages)
-            self._messages.clear()
-            self._kept_per_account.clear()
-            self._message_late.clear()
-            return count
-        doomed = [key for key, message in self._messages.items() if query.matches(message)]
+        doomed = [key for key, message in self._messages.items() if query is None or query.matches(message)]
         for key in doomed:
             self._forget_message(key)
         return len(doomed)

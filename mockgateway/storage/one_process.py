@@ -102,8 +102,7 @@ class InMemoryState(ProcessTallies):
         self._targets[key] = override
 
     def forget_targets(self, account: str) -> None:
-        for key in [key for key in self._targets if key[0] == account]:
-            del self._targets[key]
+        self._targets = {key: override for key, override in self._targets.items() if key[0] != account}
 
     async def load_targets(self) -> list[TargetOverride]:
         return list(self._targets.values())
@@ -112,8 +111,7 @@ class InMemoryState(ProcessTallies):
         self._grants[grant.access_token] = grant
 
     def sweep_grants(self, now: float) -> None:
-        for token in [token for token, grant in self._grants.items() if now >= grant.kept_until()]:
-            del self._grants[token]
+        self._grants = {token: grant for token, grant in self._grants.items() if now < grant.kept_until()}
 
     async def load_grants(self, now: float) -> list[Grant]:
         return [grant for grant in self._grants.values() if now < grant.kept_until()]
