@@ -51,7 +51,7 @@ class SqliteStore(StepsInTurn):
             return
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockgateway-sqlite")
         try:
-            self._db, self._generation = await self._run(connect, self.path)
+            self._db, self._generation = await asyncio.wrap_future(self._executor.submit(connect, self.path))
         except BaseException:
             self._executor.shutdown(wait=True)
             self._executor = None
@@ -61,7 +61,7 @@ class SqliteStore(StepsInTurn):
         if self._executor is None:
             return
         if self._db is not None:
-            await self._run(self._db.close)
+            await asyncio.wrap_future(self._executor.submit(self._db.close))
             self._db = None
         self._executor.shutdown(wait=True)
         self._executor = None
@@ -74,11 +74,6 @@ class SqliteStore(StepsInTurn):
 
     async def last_numeric_id(self) -> int | None:
         return await self._call(sql.last_numeric_id)
-
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        if self._executor is None:
-            raise RuntimeError(f"the SQLite store {self.path} is not open")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
     def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         """Queue ``fn(connection, *args)`` on the store's thread, in order with every other call, without waiting."""
