@@ -85,8 +85,8 @@ class Fields(Generic[Item]):
     id: Callable[[Item], str]
     account: Callable[[Item], str]
     time: Callable[[Item], float]
-    exact: Callable[[Item], str] | None  #: the field with an exact-match index (order id), if any
-    extra_keys: Callable[[Item], Iterable[Hashable]]  #: further series an item belongs to
+    exact: Callable[[Item], str] | None = None  #: the field with an exact-match index (order id), if any
+    extra_keys: Callable[[Item], Iterable[Hashable]] = lambda item: ()  #: further series an item belongs to
 
 
 class EventLog(Generic[Item]):

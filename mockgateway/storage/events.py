@@ -88,10 +88,6 @@ def _notification_keys(n: Notification) -> Iterable[Hashable]:
     return ((account, status),)
 
 
-def _no_keys(mo: MoMessage) -> Iterable[Hashable]:
-    return ()
-
-
 NOTIFICATION_FIELDS: Fields[Notification] = Fields(
     id=attrgetter("id"),
     account=attrgetter("account"),
@@ -100,5 +96,5 @@ NOTIFICATION_FIELDS: Fields[Notification] = Fields(
     extra_keys=_notification_keys,
 )
 MO_FIELDS: Fields[MoMessage] = Fields(
-    id=attrgetter("id"), account=attrgetter("account"), time=attrgetter("received_at"), exact=None, extra_keys=_no_keys
+    id=attrgetter("id"), account=attrgetter("account"), time=attrgetter("received_at")
 )
