@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
 from mockgateway.dialects.base import Endpoint, WireRequest, WireResponse, json_response, logins, retry_after
 from mockgateway.dialects.fields import json_object
-from mockgateway.dialects.livelink import pull, requests
+from mockgateway.dialects.livelink import oauth, pull, requests
 from mockgateway.dialects.livelink.callbacks import LiveLinkCallbacks
-from mockgateway.dialects.livelink.oauth import OAuthEndpoints, expired
+from mockgateway.dialects.livelink.oauth import expired
 from mockgateway.domain.errors import Forbidden, GatewayError, StoreUnavailable, Unauthorized
 from mockgateway.domain.model import Account, Message, SendRequest
 from mockgateway.service.gateway import Gateway
@@ -64,14 +65,14 @@ class LiveLinkDialect:
 
     def __init__(self, gateway: Gateway, *, status_list_key: str = "SAPNotification") -> None:
         self._gateway = gateway
-        self._oauth = OAuthEndpoints(gateway, logins(gateway.accounts.values(), PROVIDER, "app_key"))
+        self._by_app_key = logins(gateway.accounts.values(), PROVIDER, "app_key")
         self._list_key = status_list_key
         self._acks = LiveLinkCallbacks()  #: its memory of the clock strings of pulled ACKs
 
     def endpoints(self) -> Sequence[Endpoint]:
         return (
-            Endpoint("POST", "/api/oauth/token", self._oauth.token),
-            Endpoint("POST", "/api/oauth/token/validate", self._oauth.validate),
+            Endpoint("POST", "/api/oauth/token", partial(oauth.token, self._gateway, self._by_app_key)),
+            Endpoint("POST", "/api/oauth/token/validate", partial(oauth.validate, self._gateway)),
             Endpoint("POST", "/api/v2/sms", self.send_v2),
             Endpoint("POST", "/api/messages", self.send_v1),
             Endpoint("GET", "/api/v2/sms/status", self.pull_status),

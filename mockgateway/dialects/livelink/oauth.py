@@ -36,71 +36,70 @@ def granted(grant: Grant) -> WireResponse:
     return json_response(body)
 
 
-class OAuthEndpoints:
-    def __init__(self, gateway: Gateway, names_by_key: Mapping[str, str]) -> None:
-        self._gateway = gateway
-        self._by_key = names_by_key
+async def token(gateway: Gateway, by_key: Mapping[str, str], request: WireRequest) -> WireResponse:
+    """A grant, or the refusal of one; ``by_key`` names the account of each app key."""
+    response = await _grant(gateway, by_key, request)
+    await gateway.saved()  # a token answered is a token that outlives a restart
+    return response
 
-    async def token(self, request: WireRequest) -> WireResponse:
-        response = await self._grant(request)
-        await self._gateway.saved()  # a token answered is a token that outlives a restart
-        return response
 
-    async def _grant(self, request: WireRequest) -> WireResponse:
-        form = _form(request.body)
-        grant_type = form.get("grant_type") or request.query.get("grant_type")
-        if not grant_type:
-            return oauth_error(400, "invalid_request", "The parameter 'grant_type' is required")
-        if grant_type not in ("client_credentials", "refresh_token"):
-            return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
-        authorization = request.headers.get("Authorization", "")
-        client = self._client(authorization)  # None without an Authorization header
-        if grant_type == "client_credentials":
-            if client is None:
-                return _bad_client()
-            return granted(self._gateway.issue_token(self._by_key[client], SCOPE, client=client))
-        # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
-        if authorization and client is None:
+async def _grant(gateway: Gateway, by_key: Mapping[str, str], request: WireRequest) -> WireResponse:
+    form = _form(request.body)
+    grant_type = form.get("grant_type") or request.query.get("grant_type")
+    if not grant_type:
+        return oauth_error(400, "invalid_request", "The parameter 'grant_type' is required")
+    if grant_type not in ("client_credentials", "refresh_token"):
+        return oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant_type}")
+    authorization = request.headers.get("Authorization", "")
+    client = _client(gateway, by_key, authorization)  # None without an Authorization header
+    if grant_type == "client_credentials":
+        if client is None:
             return _bad_client()
-        refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
-        try:
-            return granted(await self._gateway.refresh_token(refresh_token, client))
-        except InvalidRequest:
-            return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
-        except TokenExpired:
-            return oauth_error(400, "invalid_grant", "Refresh token expired")
-        except TokenOfAnotherClient:
-            return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
-        except Unauthorized:
-            return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
+        return granted(gateway.issue_token(by_key[client], SCOPE, client=client))
+    # SAP's spec lets a refresh go without client credentials; a client that sends them is held to them.
+    if authorization and client is None:
+        return _bad_client()
+    refresh_token = form.get("refresh_token") or request.query.get("refresh_token", "")
+    try:
+        return granted(await gateway.refresh_token(refresh_token, client))
+    except InvalidRequest:
+        return oauth_error(400, "invalid_request", "The parameter 'refresh_token' is required")
+    except TokenExpired:
+        return oauth_error(400, "invalid_grant", "Refresh token expired")
+    except TokenOfAnotherClient:
+        return oauth_error(400, "invalid_grant", "Refresh token was issued to another client")
+    except Unauthorized:
+        return oauth_error(400, "invalid_grant", f"Invalid refresh token: {refresh_token}")
 
-    def _client(self, authorization: str) -> str | None:
-        """The app key (the OAuth client a grant is issued to) of Basic credentials whose secret is its account's."""
-        scheme, _, encoded = authorization.partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
-        except ValueError:  # not base64 (binascii.Error), not ASCII to decode, or not UTF-8 once decoded
-            return None
-        name = self._by_key.get(key)
-        if name is None or self._gateway.account(name).credentials[PROVIDER]["app_secret"] != secret:
-            return None
-        return key
 
-    async def validate(self, request: WireRequest) -> WireResponse:
-        token = _token_from_body(request)
-        if not token:
-            return oauth_error(400, "invalid_request", "The parameter 'access_token' is required")
-        try:
-            grant = await self._gateway.authenticate(token)
-        except TokenExpired as error:
-            return json_response({"message": expired(error)}, 401)
-        except GatewayError:
-            return json_response({"message": f"access_denied: {token} is not a valid access_token"}, 401)
-        remaining = round(grant.expires_at - grant.issued_at)
-        message = f"token is valid, scope {grant.scope}, lifetime {remaining}s"
-        return json_response({"status": "success", "messageBody": message})
+def _client(gateway: Gateway, by_key: Mapping[str, str], authorization: str) -> str | None:
+    """The app key (the OAuth client a grant is issued to) of Basic credentials whose secret is its account's."""
+    scheme, _, encoded = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        key, _, secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except ValueError:  # not base64 (binascii.Error), not ASCII to decode, or not UTF-8 once decoded
+        return None
+    name = by_key.get(key)
+    if name is None or gateway.account(name).credentials[PROVIDER]["app_secret"] != secret:
+        return None
+    return key
+
+
+async def validate(gateway: Gateway, request: WireRequest) -> WireResponse:
+    token = _token_from_body(request)
+    if not token:
+        return oauth_error(400, "invalid_request", "The parameter 'access_token' is required")
+    try:
+        grant = await gateway.authenticate(token)
+    except TokenExpired as error:
+        return json_response({"message": expired(error)}, 401)
+    except GatewayError:
+        return json_response({"message": f"access_denied: {token} is not a valid access_token"}, 401)
+    remaining = round(grant.expires_at - grant.issued_at)
+    message = f"token is valid, scope {grant.scope}, lifetime {remaining}s"
+    return json_response({"status": "success", "messageBody": message})
 
 
 def _bad_client() -> WireResponse:
