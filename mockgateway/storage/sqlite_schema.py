@@ -11,16 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mockgateway.domain.errors import ConfigError
-from mockgateway.storage.sqlite_rows import (
-    DELIVERY_COLUMNS,
-    GRANT_COLUMNS,
-    JOB_COLUMNS,
-    MESSAGE_COLUMNS,
-    MO_COLUMNS,
-    NOTIFICATION_COLUMNS,
-    OPT_OUT_COLUMNS,
-    TARGET_COLUMNS,
-)
+from mockgateway.storage import sqlite_rows as rows
 
 #: 2 added the state tables (opt-outs, callback targets, grants) and the messages' revision column; a version-1
 #: file is migrated when opened.
@@ -33,10 +24,10 @@ _PROVIDER_INDEX = "CREATE INDEX IF NOT EXISTS notifications_provider ON notifica
 # ``kept_from`` is when an item's retention started (see ``Store``); ``seq`` keeps the arrival order.
 _TABLES = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE messages ({", ".join(MESSAGE_COLUMNS)}, kept_from REAL NOT NULL, PRIMARY KEY (id));
+CREATE TABLE messages ({", ".join(rows.MESSAGE_COLUMNS)}, kept_from REAL NOT NULL, PRIMARY KEY (id));
 CREATE INDEX messages_kept ON messages (kept_from);
 CREATE INDEX messages_destination ON messages (account, destination);
-CREATE TABLE notifications (seq INTEGER PRIMARY KEY, {", ".join(NOTIFICATION_COLUMNS)}, minute INTEGER NOT NULL,
+CREATE TABLE notifications (seq INTEGER PRIMARY KEY, {", ".join(rows.NOTIFICATION_COLUMNS)}, minute INTEGER NOT NULL,
   kept_from REAL NOT NULL);
 CREATE UNIQUE INDEX notifications_id ON notifications (id);
 CREATE INDEX notifications_window ON notifications (account, created_at);
@@ -45,16 +36,16 @@ CREATE INDEX notifications_part ON notifications (part_id);
 CREATE INDEX notifications_message ON notifications (message_id);
 CREATE INDEX notifications_kept ON notifications (kept_from);
 {_PROVIDER_INDEX};
-CREATE TABLE mos (seq INTEGER PRIMARY KEY, {", ".join(MO_COLUMNS)}, kept_from REAL NOT NULL);
+CREATE TABLE mos (seq INTEGER PRIMARY KEY, {", ".join(rows.MO_COLUMNS)}, kept_from REAL NOT NULL);
 CREATE UNIQUE INDEX mos_id ON mos (id);
 CREATE INDEX mos_window ON mos (account, received_at);
 CREATE INDEX mos_kept ON mos (kept_from);
-CREATE TABLE deliveries (seq INTEGER PRIMARY KEY, {", ".join(DELIVERY_COLUMNS)});
+CREATE TABLE deliveries (seq INTEGER PRIMARY KEY, {", ".join(rows.DELIVERY_COLUMNS)});
 CREATE UNIQUE INDEX deliveries_id ON deliveries (id);
 CREATE INDEX deliveries_state ON deliveries (state);
 CREATE INDEX deliveries_message ON deliveries (message_id);
 CREATE INDEX deliveries_kept ON deliveries (kept_from);
-CREATE TABLE jobs ({", ".join(JOB_COLUMNS)}, PRIMARY KEY (key));
+CREATE TABLE jobs ({", ".join(rows.JOB_COLUMNS)}, PRIMARY KEY (key));
 CREATE INDEX jobs_message ON jobs (message_id);
 CREATE TABLE ack_minutes (account TEXT NOT NULL, minute INTEGER NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (account, minute, status)) WITHOUT ROWID;
@@ -62,10 +53,10 @@ CREATE TABLE ack_minutes (account TEXT NOT NULL, minute INTEGER NOT NULL, status
 # ``meta`` also keeps the gateway clock's position (``clock``).
 # ``callback_targets.seq`` keeps the order overrides were saved in; ``provider`` is '' for account-wide ones.
 _STATE_TABLES = f"""
-CREATE TABLE opt_outs ({", ".join(OPT_OUT_COLUMNS)}, PRIMARY KEY (account, number));
-CREATE TABLE callback_targets (seq INTEGER PRIMARY KEY, {", ".join(TARGET_COLUMNS)});
+CREATE TABLE opt_outs ({", ".join(rows.OPT_OUT_COLUMNS)}, PRIMARY KEY (account, number));
+CREATE TABLE callback_targets (seq INTEGER PRIMARY KEY, {", ".join(rows.TARGET_COLUMNS)});
 CREATE UNIQUE INDEX callback_targets_key ON callback_targets (account, provider);
-CREATE TABLE grants ({", ".join(GRANT_COLUMNS)}, kept_until REAL NOT NULL, PRIMARY KEY (access_token));
+CREATE TABLE grants ({", ".join(rows.GRANT_COLUMNS)}, kept_until REAL NOT NULL, PRIMARY KEY (access_token));
 CREATE INDEX grants_kept ON grants (kept_until);
 """
 #: Keep ``ack_minutes`` (ACKs per account, minute and status) in step with ``notifications``.
@@ -167,8 +158,8 @@ def _migrate_from_1(db: sqlite3.Connection) -> None:
 
 
 def _rewrite(db: sqlite3.Connection, table: str, column: str, convert: Callable[[list[Any]], object]) -> None:
-    rows = db.execute(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
-    for row_id, raw in rows:
+    found = db.execute(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+    for row_id, raw in found:
         db.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (json.dumps(convert(json.loads(raw))), row_id))
 
 

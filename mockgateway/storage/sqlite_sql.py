@@ -13,52 +13,42 @@ from mockgateway.storage import sqlite_rows as rows
 from mockgateway.storage.deliveries import kept_from
 from mockgateway.storage.events import settle_provider as settle_provider_of
 from mockgateway.storage.events import status_values
-from mockgateway.storage.sqlite_rows import (
-    DELIVERY_COLUMNS,
-    JOB_COLUMNS,
-    MESSAGE_COLUMNS,
-    MO_COLUMNS,
-    NOTIFICATION_COLUMNS,
-    Row,
-    insert,
-    where_clause,
-)
 from mockgateway.storage.sqlite_schema import TALLY_TRIGGERS, transaction
 
 Db = sqlite3.Connection
 Args = list[Any]
 
-_MESSAGES = ", ".join(MESSAGE_COLUMNS)
+_MESSAGES = ", ".join(rows.MESSAGE_COLUMNS)
 MESSAGE_BY_ID = f"SELECT {_MESSAGES} FROM messages WHERE id = ?"
 _UPSERT_MESSAGE = (
-    insert("messages", (*MESSAGE_COLUMNS, "kept_from"))
+    rows.insert("messages", (*rows.MESSAGE_COLUMNS, "kept_from"))
     + " ON CONFLICT (id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in MESSAGE_COLUMNS[1:])
+    + ", ".join(f"{c} = excluded.{c}" for c in rows.MESSAGE_COLUMNS[1:])
     + ", kept_from = max(kept_from, excluded.kept_from)"
 )
 _REPLACE_MESSAGE = (
     "UPDATE messages SET "
-    + ", ".join(f"{c} = ?" for c in MESSAGE_COLUMNS[1:])
+    + ", ".join(f"{c} = ?" for c in rows.MESSAGE_COLUMNS[1:])
     + ", kept_from = max(kept_from, ?) WHERE id = ? AND revision = ?"
 )
-INSERT_NOTIFICATION = insert("notifications", (*NOTIFICATION_COLUMNS, "minute", "kept_from"))
-_INSERT_MO = insert("mos", (*MO_COLUMNS, "kept_from"))
-DELIVERY_BY_ID = f"SELECT {', '.join(DELIVERY_COLUMNS)} FROM deliveries WHERE id = ?"
+INSERT_NOTIFICATION = rows.insert("notifications", (*rows.NOTIFICATION_COLUMNS, "minute", "kept_from"))
+_INSERT_MO = rows.insert("mos", (*rows.MO_COLUMNS, "kept_from"))
+DELIVERY_BY_ID = f"SELECT {', '.join(rows.DELIVERY_COLUMNS)} FROM deliveries WHERE id = ?"
 _UPSERT_DELIVERY = (
-    insert("deliveries", DELIVERY_COLUMNS)
+    rows.insert("deliveries", rows.DELIVERY_COLUMNS)
     + " ON CONFLICT (id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in DELIVERY_COLUMNS[1:])
+    + ", ".join(f"{c} = excluded.{c}" for c in rows.DELIVERY_COLUMNS[1:])
 )
-INSERT_JOB = insert("jobs", JOB_COLUMNS, "INSERT OR REPLACE")
-ALL_JOBS = f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs ORDER BY due_at, rowid"
+INSERT_JOB = rows.insert("jobs", rows.JOB_COLUMNS, "INSERT OR REPLACE")
+ALL_JOBS = f"SELECT {', '.join(rows.JOB_COLUMNS)} FROM jobs ORDER BY due_at, rowid"
 #: Raises a ``meta`` value (the highest numeric id, the clock), never lowers it.
 RAISE_META = (
     "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)"
 )
 #: Per event table: the column of the time window and the columns a row is read from.
 _EVENTS = {
-    "notifications": ("created_at", ", ".join(NOTIFICATION_COLUMNS)),
-    "mos": ("received_at", ", ".join(MO_COLUMNS)),
+    "notifications": ("created_at", ", ".join(rows.NOTIFICATION_COLUMNS)),
+    "mos": ("received_at", ", ".join(rows.MO_COLUMNS)),
 }
 
 
@@ -66,7 +56,7 @@ def all_rows(db: Db, statement: str, args: Sequence[Any]) -> list[Any]:
     return db.execute(statement, args).fetchall()
 
 
-def many(db: Db, statement: str, records: list[Row]) -> None:
+def many(db: Db, statement: str, records: list[rows.Row]) -> None:
     with transaction(db):
         db.executemany(statement, records)
 
@@ -112,7 +102,7 @@ def get_message(db: Db, message_id: str) -> Message | None:
 def _message_where(q: MessageQuery | None) -> tuple[str, Args]:
     if q is None:
         return "", []
-    return where_clause(
+    return rows.where_clause(
         (
             ("id = ?", q.id),
             ("account = ?", q.account),
@@ -164,7 +154,7 @@ def _event_where(table: str, q: EventQuery) -> tuple[str, Args]:
             ("contains_ci(text, ?)", q.keyword),
         )
     time = _EVENTS[table][0]
-    return where_clause((*own, (f"{time} >= ?", q.since), (f"{time} <= ?", q.until)))
+    return rows.where_clause((*own, (f"{time} >= ?", q.since), (f"{time} <= ?", q.until)))
 
 
 def settle_provider(db: Db, q: EventQuery) -> EventQuery | None:
@@ -179,7 +169,7 @@ def settle_provider(db: Db, q: EventQuery) -> EventQuery | None:
     return settle_provider_of(q, () if lowest is None else (lowest,))
 
 
-def select_events(db: Db, table: str, q: EventQuery) -> list[Row]:
+def select_events(db: Db, table: str, q: EventQuery) -> list[rows.Row]:
     if table == "notifications" and pages.applies(q):
         return pages.page(db, q)
     time, columns = _EVENTS[table]
@@ -250,7 +240,7 @@ def get_delivery(db: Db, delivery_id: str) -> Delivery | None:
 
 
 def list_deliveries(db: Db, q: EventQuery) -> list[Delivery]:
-    where, args = where_clause(
+    where, args = rows.where_clause(
         (
             ("account = ?", q.account),
             ("message_id = ?", q.message_id),
@@ -258,7 +248,7 @@ def list_deliveries(db: Db, q: EventQuery) -> list[Delivery]:
             ("state = ?", None if q.status is None else q.status.upper()),
         )
     )
-    statement = f"SELECT {', '.join(DELIVERY_COLUMNS)} FROM deliveries{where} ORDER BY seq DESC LIMIT ? OFFSET ?"
+    statement = f"SELECT {', '.join(rows.DELIVERY_COLUMNS)} FROM deliveries{where} ORDER BY seq DESC LIMIT ? OFFSET ?"
     return [rows.row_delivery(row) for row in db.execute(statement, [*args, q.limit, q.offset]).fetchall()]
 
 

@@ -9,20 +9,9 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
+from mockgateway.storage import sqlite_rows as rows
 from mockgateway.storage.clock_writes import LatestPosition
 from mockgateway.storage.one_process import ProcessTallies
-from mockgateway.storage.sqlite_rows import (
-    GRANT_COLUMNS,
-    OPT_OUT_COLUMNS,
-    TARGET_COLUMNS,
-    grant_to_row,
-    insert,
-    opt_out_to_row,
-    override_to_row,
-    row_to_grant,
-    row_to_opt_out,
-    row_to_override,
-)
 from mockgateway.storage.sqlite_sql import RAISE_META, all_rows
 
 if TYPE_CHECKING:
@@ -37,9 +26,9 @@ Call = Callable[..., Awaitable[Any]]
 
 _log = logging.getLogger(__name__)
 
-_INSERT_OPT_OUT = insert("opt_outs", OPT_OUT_COLUMNS) + " ON CONFLICT (account, number) DO NOTHING"
-_UPSERT_TARGETS = insert("callback_targets", TARGET_COLUMNS, "INSERT OR REPLACE")  # a new seq
-_UPSERT_GRANT = insert("grants", (*GRANT_COLUMNS, "kept_until"), "INSERT OR REPLACE")
+_INSERT_OPT_OUT = rows.insert("opt_outs", rows.OPT_OUT_COLUMNS) + " ON CONFLICT (account, number) DO NOTHING"
+_UPSERT_TARGETS = rows.insert("callback_targets", rows.TARGET_COLUMNS, "INSERT OR REPLACE")  # a new seq
+_UPSERT_GRANT = rows.insert("grants", (*rows.GRANT_COLUMNS, "kept_until"), "INSERT OR REPLACE")
 
 
 class SqliteState(ProcessTallies):
@@ -51,7 +40,7 @@ class SqliteState(ProcessTallies):
 
     # -- opt-outs ---------------------------------------------------------------------------------------
     def add_opt_out(self, opt_out: OptOut) -> None:
-        self._write(_execute, _INSERT_OPT_OUT, opt_out_to_row(opt_out))
+        self._write(_execute, _INSERT_OPT_OUT, rows.opt_out_to_row(opt_out))
 
     def remove_opt_out(self, account: str, number: str) -> None:
         self._write(_execute, "DELETE FROM opt_outs WHERE account = ? AND number = ?", (account, number))
@@ -60,31 +49,33 @@ class SqliteState(ProcessTallies):
         self._write(_execute, "DELETE FROM opt_outs", ())
 
     async def load_opt_outs(self) -> list[OptOut]:
-        rows = await self._call(all_rows, f"SELECT {', '.join(OPT_OUT_COLUMNS)} FROM opt_outs ORDER BY at, rowid", ())
-        return [row_to_opt_out(row) for row in rows]
+        statement = f"SELECT {', '.join(rows.OPT_OUT_COLUMNS)} FROM opt_outs ORDER BY at, rowid"
+        found = await self._call(all_rows, statement, ())
+        return [rows.row_to_opt_out(row) for row in found]
 
     # -- callback targets -------------------------------------------------------------------------------
     def save_targets(self, override: TargetOverride) -> None:
-        self._write(_execute, _UPSERT_TARGETS, override_to_row(override))
+        self._write(_execute, _UPSERT_TARGETS, rows.override_to_row(override))
 
     def forget_targets(self, account: str) -> None:
         self._write(_execute, "DELETE FROM callback_targets WHERE account = ?", (account,))
 
     async def load_targets(self) -> list[TargetOverride]:
-        rows = await self._call(all_rows, f"SELECT {', '.join(TARGET_COLUMNS)} FROM callback_targets ORDER BY seq", ())
-        return [row_to_override(row) for row in rows]
+        statement = f"SELECT {', '.join(rows.TARGET_COLUMNS)} FROM callback_targets ORDER BY seq"
+        found = await self._call(all_rows, statement, ())
+        return [rows.row_to_override(row) for row in found]
 
     # -- grants -----------------------------------------------------------------------------------------
     def save_grant(self, grant: Grant) -> None:
-        self._write(_execute, _UPSERT_GRANT, (*grant_to_row(grant), grant.kept_until()))
+        self._write(_execute, _UPSERT_GRANT, (*rows.grant_to_row(grant), grant.kept_until()))
 
     def sweep_grants(self, now: float) -> None:
         self._write(_execute, "DELETE FROM grants WHERE kept_until <= ?", (now,))
 
     async def load_grants(self, now: float) -> list[Grant]:
-        statement = f"SELECT {', '.join(GRANT_COLUMNS)} FROM grants WHERE kept_until > ? ORDER BY issued_at, rowid"
-        rows = await self._call(all_rows, statement, (now,))
-        return [row_to_grant(row) for row in rows]
+        statement = f"SELECT {', '.join(rows.GRANT_COLUMNS)} FROM grants WHERE kept_until > ? ORDER BY issued_at, rowid"
+        found = await self._call(all_rows, statement, (now,))
+        return [rows.row_to_grant(row) for row in found]
 
     # -- the clock --------------------------------------------------------------------------------------
     def save_clock(self, at: float) -> None:
@@ -97,8 +88,8 @@ class SqliteState(ProcessTallies):
             db.execute(RAISE_META, ("clock", at))  # never backwards
 
     async def load_clock(self) -> float | None:
-        rows = await self._call(all_rows, "SELECT value FROM meta WHERE key = 'clock'", ())
-        return float(rows[0][0]) if rows else None
+        found = await self._call(all_rows, "SELECT value FROM meta WHERE key = 'clock'", ())
+        return float(found[0][0]) if found else None
 
     async def flush(self) -> None:
         await self._call(_nothing)
