@@ -8,15 +8,7 @@ from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import ModuleCallbacks, query_get
 from mockgateway.dialects.textapp.codes import PROVIDER
 from mockgateway.dialects.textapp.sendsms import NO_STATUS_URL, URL
-from mockgateway.domain.model import (
-    Account,
-    CallbackTarget,
-    HttpCall,
-    Message,
-    MessageStatus,
-    MoMessage,
-    Notification,
-)
+from mockgateway.domain.model import Account, CallbackTarget, HttpCall, Message, MessageStatus, MoMessage, Notification
 from mockgateway.domain.reasons import default_code, notification_code
 
 #: Statuses the catalogue has no TextApp row for: a handset receipt is "Delivered to handset" too.
