@@ -12,14 +12,11 @@ from typing import TYPE_CHECKING
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
-from mockgateway.service.ports import BusyUntil
+from mockgateway.service.ports import BusyUntil, JobJournal, Store
 from mockgateway.storage import events as ev
 from mockgateway.storage.deliveries import delivery_filter, kept_from
 from mockgateway.storage.eventlog import KEEP, EventLog, ExpiryQueue
 from mockgateway.storage.one_process import InMemoryState, NoPeers, StepsInTurn
-
-if TYPE_CHECKING:
-    from mockgateway.service.ports import JobJournal, Store
 
 
 class InMemoryStore(StepsInTurn):

@@ -16,15 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from mockgateway.domain.job import Job
 from mockgateway.domain.model import AttemptOutcome, Delivery, Message, MoMessage, Notification
 from mockgateway.domain.queries import EventQuery, MessageQuery, Page
-from mockgateway.service.ports import BusyUntil
+from mockgateway.service.ports import BusyUntil, JobJournal, Store
 from mockgateway.storage import sqlite_sql as sql
 from mockgateway.storage.one_process import NoPeers, StepsInTurn
 from mockgateway.storage.sqlite_rows import job_to_record, record_to_job
 from mockgateway.storage.sqlite_schema import connect
 from mockgateway.storage.sqlite_state import SqliteState
-
-if TYPE_CHECKING:
-    from mockgateway.service.ports import JobJournal, Store
 
 T = TypeVar("T")
 #: Runs ``fn(connection, *args)`` on the store's thread (``SqliteStore._call``).

@@ -40,13 +40,13 @@ class SqliteState(ProcessTallies):
 
     # -- opt-outs ---------------------------------------------------------------------------------------
     def add_opt_out(self, opt_out: OptOut) -> None:
-        self._write(_execute, _INSERT_OPT_OUT, rows.opt_out_to_row(opt_out))
+        self._write(Db.execute, _INSERT_OPT_OUT, rows.opt_out_to_row(opt_out))
 
     def remove_opt_out(self, account: str, number: str) -> None:
-        self._write(_execute, "DELETE FROM opt_outs WHERE account = ? AND number = ?", (account, number))
+        self._write(Db.execute, "DELETE FROM opt_outs WHERE account = ? AND number = ?", (account, number))
 
     def clear_opt_outs(self) -> None:
-        self._write(_execute, "DELETE FROM opt_outs", ())
+        self._write(Db.execute, "DELETE FROM opt_outs", ())
 
     async def load_opt_outs(self) -> list[OptOut]:
         statement = f"SELECT {', '.join(rows.OPT_OUT_COLUMNS)} FROM opt_outs ORDER BY at, rowid"
@@ -55,10 +55,10 @@ class SqliteState(ProcessTallies):
 
     # -- callback targets -------------------------------------------------------------------------------
     def save_targets(self, override: TargetOverride) -> None:
-        self._write(_execute, _UPSERT_TARGETS, rows.override_to_row(override))
+        self._write(Db.execute, _UPSERT_TARGETS, rows.override_to_row(override))
 
     def forget_targets(self, account: str) -> None:
-        self._write(_execute, "DELETE FROM callback_targets WHERE account = ?", (account,))
+        self._write(Db.execute, "DELETE FROM callback_targets WHERE account = ?", (account,))
 
     async def load_targets(self) -> list[TargetOverride]:
         statement = f"SELECT {', '.join(rows.TARGET_COLUMNS)} FROM callback_targets ORDER BY seq"
@@ -67,10 +67,10 @@ class SqliteState(ProcessTallies):
 
     # -- grants -----------------------------------------------------------------------------------------
     def save_grant(self, grant: Grant) -> None:
-        self._write(_execute, _UPSERT_GRANT, (*rows.grant_to_row(grant), grant.kept_until()))
+        self._write(Db.execute, _UPSERT_GRANT, (*rows.grant_to_row(grant), grant.kept_until()))
 
     def sweep_grants(self, now: float) -> None:
-        self._write(_execute, "DELETE FROM grants WHERE kept_until <= ?", (now,))
+        self._write(Db.execute, "DELETE FROM grants WHERE kept_until <= ?", (now,))
 
     async def load_grants(self, now: float) -> list[Grant]:
         statement = f"SELECT {', '.join(rows.GRANT_COLUMNS)} FROM grants WHERE kept_until > ? ORDER BY issued_at, rowid"
@@ -94,12 +94,9 @@ class SqliteState(ProcessTallies):
     async def flush(self) -> None:
         await self._call(_nothing)
 
-    def _write(self, fn: Callable[..., None], *args: Any) -> None:
+    def _write(self, fn: Callable[..., object], *args: Any) -> None:
+        """Queue ``fn(connection, *args)``, such as ``Db.execute`` of one statement (its own transaction)."""
         self._submit(fn, *args).add_done_callback(_report_failure)
-
-
-def _execute(db: Db, statement: str, args: tuple[Any, ...]) -> None:
-    db.execute(statement, args)  # one statement: its own transaction
 
 
 def _nothing(_db: Db) -> None:
