@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,11 +21,9 @@ from mockgateway.storage import sqlite_sql as sql
 from mockgateway.storage.one_process import NoPeers, StepsInTurn
 from mockgateway.storage.sqlite_rows import job_to_record, record_to_job
 from mockgateway.storage.sqlite_schema import connect
-from mockgateway.storage.sqlite_state import SqliteState
+from mockgateway.storage.sqlite_state import Call, SqliteState
 
 T = TypeVar("T")
-#: Runs ``fn(connection, *args)`` on the store's thread (``SqliteStore._call``).
-OnConnection = Callable[..., Awaitable[Any]]
 
 
 class SqliteStore(StepsInTurn):
@@ -160,7 +158,7 @@ class SqliteStore(StepsInTurn):
 class SqliteJobJournal:
     """Pending jobs in the ``jobs`` table: the ``JobJournal`` that survives restarts."""
 
-    def __init__(self, call: OnConnection) -> None:
+    def __init__(self, call: Call) -> None:
         self._call = call
 
     async def save(self, jobs: Sequence[Job]) -> None:

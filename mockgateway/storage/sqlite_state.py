@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from mockgateway.domain.state import Grant, OptOut, TargetOverride
 from mockgateway.storage import sqlite_rows as rows
@@ -17,7 +17,6 @@ from mockgateway.storage.sqlite_sql import RAISE_META, all_rows
 if TYPE_CHECKING:
     from mockgateway.service.state_ports import StatePort
 
-T = TypeVar("T")
 Db = sqlite3.Connection
 #: Queue ``fn(connection, *args)`` on the store's thread now; the future tells when it ran.
 Submit = Callable[..., "Future[Any]"]
