@@ -143,9 +143,8 @@ def row_delivery(row: Row) -> Delivery:
 
 # -- pending jobs ----------------------------------------------------------------------------------
 def job_to_record(job: Job) -> Row:
-    status = None if job.status is None else job.status.value
-    return (job.key, job.message_id, job.due_at, job.part_index, status, job.reason, job.code, job.text,
-            job.sender)  # fmt: skip
+    # Its status, a StrEnum, is kept as its text.
+    return (job.key, job.message_id, job.due_at, job.part_index, job.status, job.reason, job.code, job.text, job.sender)
 
 
 def record_to_job(record: Row) -> Job:
