@@ -180,9 +180,8 @@ def select_events(db: Db, table: str, q: EventQuery) -> list[rows.Row]:
 
 def list_notifications(db: Db, q: EventQuery) -> list[Notification]:
     settled = settle_provider(db, q)
-    return (
-        [] if settled is None else [rows.row_notification(row) for row in select_events(db, "notifications", settled)]
-    )
+    found = [] if settled is None else select_events(db, "notifications", settled)
+    return [rows.row_notification(row) for row in found]
 
 
 def list_mos(db: Db, q: EventQuery) -> list[MoMessage]:
