@@ -16,17 +16,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from mockgateway.dialects.base import WireResponse
-from mockgateway.domain.errors import (
-    BodyTooLarge,
-    Forbidden,
-    GatewayError,
-    InvalidRequest,
-    MethodNotAllowed,
-    QuotaExceeded,
-    RateLimited,
-    Unauthorized,
-    UnknownEndpoint,
-)
+from mockgateway.domain import errors
 
 PROVIDER = "textapp"
 
@@ -89,7 +79,7 @@ TRANSACTION_CODES: dict[int, str] = {
 }
 
 
-class TextAppError(InvalidRequest):
+class TextAppError(errors.InvalidRequest):
     """A refused call with the transaction code TextApp answers it with; ``detail`` names the parameter."""
 
     def __init__(self, tx_code: int, detail: str, *, field: str | None = None, table: Table | None = None) -> None:
@@ -103,28 +93,28 @@ def refuse(code: int, name: str, problem: str, *, table: Table | None = None) ->
     return TextAppError(code, f"{name}: {problem}", field=name, table=table)
 
 
-def failure(error: GatewayError) -> Outcome:
+def failure(error: errors.GatewayError) -> Outcome:
     """The answer to any error a call can end with."""
-    if isinstance(error, UnknownEndpoint | MethodNotAllowed):
+    if isinstance(error, errors.UnknownEndpoint | errors.MethodNotAllowed):
         # No method answers there: the service's own "method not found", with the HTTP status telling why.
         return Outcome(code=METHOD_NOT_FOUND, detail=error.detail, http_status=error.http_status)
-    if isinstance(error, QuotaExceeded):
+    if isinstance(error, errors.QuotaExceeded):
         code = INSUFFICIENT_CREDITS
     elif isinstance(error, TextAppError):
         code = error.tx_code
-    elif isinstance(error, Unauthorized | Forbidden):
+    elif isinstance(error, errors.Unauthorized | errors.Forbidden):
         code = NOT_AUTHORISED
-    elif isinstance(error, RateLimited):
+    elif isinstance(error, errors.RateLimited):
         code = TOO_FAST
     elif error.http_status == 503:
         code = IN_MAINTENANCE
-    elif isinstance(error, InvalidRequest):
+    elif isinstance(error, errors.InvalidRequest):
         code = PARAMETER_ERROR
     else:
         code = FAILURE
     # TextApp reports refusals in the transaction code; only the gateway failing itself, or a body larger than
     # the server reads (refused before the service sees the call), is an HTTP error.
-    status = error.http_status if error.http_status >= 500 or isinstance(error, BodyTooLarge) else 200
+    status = error.http_status if error.http_status >= 500 or isinstance(error, errors.BodyTooLarge) else 200
     table = error.table if isinstance(error, TextAppError) else None
     return Outcome(code=code, detail=error.detail, table=table, http_status=status)
 
