@@ -116,15 +116,14 @@ async def send_batch(gateway: Gateway, account: Account, request: WireRequest) -
 def _recipients(gateway: Gateway, account: Account, campaign: Campaign) -> list[Outgoing]:
     """The messages that go out: duplicates and opted-out numbers dropped when the campaign says so.
 
-    Every originator is checked first, so a refused batch sends nothing.
+    Every originator is checked, a dropped message's too, before anything is sent: a refused batch sends nothing.
     """
+    chosen: list[Outgoing] = []
+    seen: set[str] = set()
     for i, outgoing in enumerate(campaign.messages):
         if not account.owns_origin(outgoing.originator):
             name = f"messages[{i}].originator"
             raise Forbidden(f"{name}: {outgoing.originator!r} is not registered to this account", field=name)
-    chosen: list[Outgoing] = []
-    seen: set[str] = set()
-    for outgoing in campaign.messages:
         if campaign.exclude_duplicates and outgoing.recipient in seen:
             continue
         seen.add(outgoing.recipient)
