@@ -184,10 +184,7 @@ def row_to_override(row: Row) -> TargetOverride:
 
 
 def grant_to_row(grant: Grant) -> Row:
-    return (
-        grant.access_token, grant.refresh_token, grant.account, grant.scope, grant.client, grant.issued_at,
-        grant.expires_at, grant.refresh_expires_at, int(grant.refresh_spent),
-    )  # fmt: skip
+    return tuple(getattr(grant, column) for column in GRANT_COLUMNS)  # SQLite keeps a bool as 0 or 1
 
 
 def row_to_grant(row: Row) -> Grant:
