@@ -110,7 +110,7 @@ class SqliteStore(StepsInTurn):
         return await self._call(sql.list_notifications, query)
 
     async def count_notifications(self, query: EventQuery) -> int:
-        return await self._call(sql.count_events, "notifications", query)
+        return await self._call(sql.count_notifications, query)
 
     async def add_mo(self, mo: MoMessage) -> None:
         await self._call(sql.insert_mo, mo)

@@ -170,34 +170,34 @@ def settle_provider(db: Db, q: EventQuery) -> EventQuery | None:
 
 
 def select_events(db: Db, table: str, q: EventQuery) -> list[rows.Row]:
-    if table == "notifications" and pages.applies(q):
-        return pages.page(db, q)
     time, columns = _EVENTS[table]
     where, args = _event_where(table, q)
     statement = f"SELECT {columns} FROM {table}{where} ORDER BY {time}, seq LIMIT ? OFFSET ?"
     return db.execute(statement, [*args, q.limit, q.offset]).fetchall()
 
 
+def count_events(db: Db, table: str, q: EventQuery) -> int:
+    where, args = _event_where(table, q)
+    return int(db.execute(f"SELECT count(*) FROM {table}{where}", args).fetchone()[0])
+
+
 def list_notifications(db: Db, q: EventQuery) -> list[Notification]:
     settled = settle_provider(db, q)
-    found = [] if settled is None else select_events(db, "notifications", settled)
+    if settled is None:
+        return []
+    found = pages.page(db, settled) if pages.applies(settled) else select_events(db, "notifications", settled)
     return [rows.row_notification(row) for row in found]
+
+
+def count_notifications(db: Db, q: EventQuery) -> int:
+    settled = settle_provider(db, q)
+    if settled is None:
+        return 0
+    return pages.count(db, settled) if pages.applies(settled) else count_events(db, "notifications", settled)
 
 
 def list_mos(db: Db, q: EventQuery) -> list[MoMessage]:
     return [rows.row_mo(row) for row in select_events(db, "mos", q)]
-
-
-def count_events(db: Db, table: str, q: EventQuery) -> int:
-    if table == "notifications":
-        settled = settle_provider(db, q)
-        if settled is None:
-            return 0
-        q = settled
-    if table == "notifications" and pages.applies(q):
-        return pages.count(db, q)
-    where, args = _event_where(table, q)
-    return int(db.execute(f"SELECT count(*) FROM {table}{where}", args).fetchone()[0])
 
 
 def insert_mo(db: Db, mo: MoMessage) -> None:
