@@ -11,10 +11,8 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
-from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
-from mockgateway.testing.handle import GatewayHandle
-from mockgateway.tls import server_tls
+from mockgateway.testing.handle import GatewayHandle, serve_in_process
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -104,25 +102,11 @@ class GatewayThread:
             self._thread.join(START_TIMEOUT_S)
 
     async def _main(self) -> None:
-        from aiohttp import web
-
-        from mockgateway.http.app import create_app
-
         async with contextlib.AsyncExitStack() as undo:
             try:
                 self._loop = asyncio.get_running_loop()
                 self._stop = asyncio.Event()
-                gateway = build_gateway(self.settings)
-                # Entered first, so that it is left last: after the server closed.
-                tls = undo.enter_context(server_tls(self.settings))
-                app = create_app(self.settings, gateway=gateway)
-                runner = web.AppRunner(app, access_log=None, handle_signals=False)
-                # Before the set-up: a start-up that fails still undoes what it began.
-                undo.push_async_callback(runner.cleanup)
-                await runner.setup()
-                await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=None if tls is None else tls.context).start()
-                url = f"{'https' if tls else 'http'}://127.0.0.1:{runner.addresses[0][1]}"
-                handle = GatewayHandle(gateway, url, self.settings, ca_path=None if tls is None else tls.ca_path)
+                handle = await undo.enter_async_context(serve_in_process(self.settings))
                 self.handle = SyncGatewayHandle(handle, self._loop)
             except BaseException as error:  # reported to the starting thread, which is waiting for us
                 self._error = error
