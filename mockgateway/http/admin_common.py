@@ -103,13 +103,17 @@ def unreadable_body(request: web.Request) -> UnreadableBody:
     return UnreadableBody(field="body")
 
 
+def body_too_large(most: int) -> BodyTooLarge:
+    """The refusal of a body over ``most`` bytes, by an admin route or a provider's."""
+    return BodyTooLarge(f"the request body is larger than {most} bytes, the most accepted", field="body")
+
+
 async def json_body(request: web.Request, *, allowed: tuple[str, ...]) -> dict[str, Any]:
     """The body's JSON object, refusing a key the route does not take: a misspelt one would pass unnoticed."""
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        most = request.client_max_size
-        raise BodyTooLarge(f"the request body is larger than {most} bytes, the most accepted", field="body") from None
+        raise body_too_large(request.client_max_size) from None
     except web.RequestPayloadError:
         raise unreadable_body(request) from None
     data = json_object(raw, empty_ok=True)

@@ -21,7 +21,7 @@ from mockgateway.dialects.livelink import LiveLinkDialect
 from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
 from mockgateway.dialects.textapp import TextAppDialect
-from mockgateway.domain.errors import BodyTooLarge, GatewayError, MethodNotAllowed, UnknownEndpoint
+from mockgateway.domain.errors import GatewayError, MethodNotAllowed, UnknownEndpoint
 from mockgateway.http import admin, admin_control, metrics, ui
 from mockgateway.http.admin_common import (
     ADMIN_ROOT,
@@ -29,6 +29,7 @@ from mockgateway.http.admin_common import (
     SETTINGS,
     admin_routes,
     answering_errors,
+    body_too_large,
     error_response,
     unreadable_body,
 )
@@ -199,10 +200,7 @@ def _adapt(
             wire = ReceivedRequest(headers=request.headers, body=body, received=request)
             response = await handler(wire)
         except web.HTTPRequestEntityTooLarge:
-            too_large = BodyTooLarge(
-                f"the request body is larger than {max_body} bytes, the most accepted", field="body"
-            )
-            response = dialect.render_error(too_large)
+            response = dialect.render_error(body_too_large(max_body))
         except web.RequestPayloadError:
             unreadable = _to_web(dialect.render_error(unreadable_body(request)))
             unreadable.force_close()  # where a next request would start is unknown
