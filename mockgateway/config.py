@@ -178,10 +178,6 @@ def workers_problem(settings: Settings) -> str | None:
 _YAML_KINDS = {type(None): "null", list: "a list", dict: "a mapping"}
 
 
-def _yaml_kind(value: object) -> str:
-    return _YAML_KINDS.get(type(value), repr(value))
-
-
 def _yaml_problem(error: yaml.YAMLError) -> str:
     """The parser's problem and where, as ``line L, column C: problem``, without its echo of the text."""
     mark = getattr(error, "problem_mark", None)
@@ -221,9 +217,10 @@ def load_config_file(base: Settings, path: Path) -> Settings:
             changes[f"{key}_s"] = duration_setting(f"{path}: {key}", document[key])
     for key in ("store", "redis_prefix"):  # their values are checked by ``validate`` once every layer is applied
         if key in document:
-            if not isinstance(document[key], str):  # str() would make a value of null or a list
-                raise ConfigError(f"{path}: {key}: must be a string, got {_yaml_kind(document[key])}")
-            changes[key] = document[key].strip()
+            value = document[key]
+            if not isinstance(value, str):  # str() would make a value of null or a list
+                raise ConfigError(f"{path}: {key}: must be a string, got {_YAML_KINDS.get(type(value), repr(value))}")
+            changes[key] = value.strip()
     changes.update(_server_section(path, document.get("server", {})))
     livelink = mapping(path, "livelink", document.get("livelink", {}), _LIVELINK_KEYS)
     if "status_list_key" in livelink:
