@@ -9,15 +9,7 @@ from typing import Any
 
 import yaml
 
-from mockgateway.accounts import (
-    DEMO_ACCOUNT,
-    LOGIN_KEYS,
-    PROVIDER_CREDENTIALS,
-    mapping,
-    parse_accounts,
-    parse_limits,
-    reject_unknown,
-)
+from mockgateway.accounts import DEMO_ACCOUNT, mapping, parse_accounts, parse_limits, reject_unknown
 from mockgateway.config_values import (
     ENV_PREFIX,
     MAX_DEMO_RATE,
@@ -32,7 +24,7 @@ from mockgateway.config_values import (
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.model import Account
 
-__all__ = ["DEMO_ACCOUNT", "LOGIN_KEYS", "PROVIDER_CREDENTIALS", "ConfigError", "Settings", "load_config_file"]
+__all__ = ["DEMO_ACCOUNT", "ConfigError", "Settings", "load_config_file"]
 
 #: Where a seeded run's virtual clock starts unless told otherwise: 2026-01-01T00:00:00Z, so runs replay exactly.
 REPLAY_START = 1_767_225_600.0
