@@ -98,12 +98,8 @@ def mockgateway_server(mockgateway_server_settings: Settings) -> Iterator[SyncGa
     """One gateway for the whole session, served from a background thread on 127.0.0.1."""
     from mockgateway.testing.threaded import GatewayThread
 
-    server = GatewayThread(mockgateway_server_settings)
-    handle = server.start()
-    try:
+    with GatewayThread(mockgateway_server_settings).serving() as handle:
         yield handle
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -116,8 +112,5 @@ def mockgateway_threaded(request: pytest.FixtureRequest) -> Iterator[SyncGateway
         return
     from mockgateway.testing.threaded import GatewayThread
 
-    server = GatewayThread(settings_for(request))
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    with GatewayThread(settings_for(request)).serving() as handle:
+        yield handle

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 from mockgateway.config import Settings
@@ -94,6 +94,14 @@ class GatewayThread:
             raise RuntimeError(f"the gateway could not start: {self._error}") from self._error
         assert self.handle is not None
         return self.handle
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[SyncGatewayHandle]:
+        """``start()``, and ``stop()`` when the context closes."""
+        try:
+            yield self.start()
+        finally:
+            self.stop()
 
     def stop(self) -> None:
         if self._loop is not None and self._stop is not None and not self._loop.is_closed():
