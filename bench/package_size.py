@@ -142,7 +142,7 @@ SCALE_OUT = (
     Share("cli.py", "", r'"--takeover-after",$|^        "DURATION",$|on a shared store, when another'),
     Share("cli.py", "main", r"settings\.workers|import serve_workers|return serve_workers"),
     Share("cli.py", "", r"^Ready = "),
-    Share("cli.py", "_serve", r"if ready is not None:$|ready\(listener\.port\)|^        else:$"),
+    Share("cli.py", "_serve", r"if ready is not None:$|ready\(port\)|^        else:$"),
     Share("config.py", "Settings", r"redis_prefix|takeover_after_s: float|workers: int"),
     Share("config.py", "Settings.validate_together", r"workers"),
     Share("config.py", "is_shared_store"),

@@ -151,10 +151,10 @@ async def _serve(settings: Settings, ready: Ready | None) -> None:
         tls = undo.enter_context(server_tls(settings))
         try:
             context = None if tls is None else tls.context
-            listener = await listen(runner, settings, ssl_context=context, reuse_port=ready is not None)
+            listening = listen(runner, settings, ssl_context=context, reuse_port=ready is not None)
+            port = await undo.enter_async_context(listening)
         except OSError as error:  # most often: the port is taken
             raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
-        undo.callback(listener.close)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         # A worker leaves SIGINT (Ctrl-C reaches the whole process group) to its parent, which answers with SIGTERM.
@@ -165,9 +165,9 @@ async def _serve(settings: Settings, ready: Ready | None) -> None:
         gc.collect()  # once, so that start-up garbage is freed rather than frozen
         gc.freeze()
         if ready is not None:
-            ready(listener.port)  # the parent speaks for its workers
+            ready(port)  # the parent speaks for its workers
         else:
-            announce(settings, listener.port, ca_path=None if tls is None else tls.ca_path)
+            announce(settings, port, ca_path=None if tls is None else tls.ca_path)
         await stop.wait()
 
 

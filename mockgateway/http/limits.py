@@ -11,8 +11,10 @@ the send path. What aiohttp refuses as malformed HTTP it logs in one line, where
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
+from collections.abc import AsyncIterator
 from typing import Any, cast
 
 from aiohttp import web
@@ -129,28 +131,13 @@ class ConnectionGuard:
                     handler.force_close()
 
 
-class Listener:
-    """The listening socket of a set-up runner, with its connection guard and sweeper."""
-
-    def __init__(self, server: asyncio.Server, guard: ConnectionGuard) -> None:
-        self._server = server
-        self._sweeper = asyncio.get_running_loop().create_task(guard.sweep())
-
-    @property
-    def port(self) -> int:
-        """The port actually listened on (``port`` 0 lets the system pick)."""
-        return int(self._server.sockets[0].getsockname()[1])
-
-    def close(self) -> None:
-        """Stop accepting connections; the runner's cleanup ends the open ones."""
-        self._sweeper.cancel()
-        self._server.close()
-
-
+@contextlib.asynccontextmanager
 async def listen(
     runner: web.AppRunner, settings: Settings, *, ssl_context: ssl.SSLContext | None = None, reuse_port: bool = False
-) -> Listener:
-    """Serve ``runner`` (set up) on ``settings.host`` and ``settings.port`` within the connection limits.
+) -> AsyncIterator[int]:
+    """Serve ``runner`` (set up) on ``settings.host`` and ``settings.port`` within the connection limits, giving
+    the port actually listened on (``port`` 0 lets the system pick). Leaving stops accepting connections; the
+    runner's cleanup ends the open ones.
 
     ``reuse_port``: share the port with other processes that ask the same (SO_REUSEPORT), the kernel spreading
     connections among them.
@@ -162,4 +149,9 @@ async def listen(
     listener = await loop.create_server(
         guard, settings.host, settings.port, backlog=1024, reuse_address=True, reuse_port=reuse_port, ssl=ssl_context
     )
-    return Listener(listener, guard)
+    sweeper = loop.create_task(guard.sweep())
+    try:
+        yield int(listener.sockets[0].getsockname()[1])
+    finally:
+        sweeper.cancel()
+        listener.close()

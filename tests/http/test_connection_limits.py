@@ -75,11 +75,10 @@ async def serving(client_timeout_s: float) -> AsyncIterator[Server]:
     )
     runner = web.AppRunner(create_app(settings, gateway=build_gateway(settings)), **handler_args(settings))
     await runner.setup()
-    listener = await listen(runner, settings)
     try:
-        yield Server(listener.port)
+        async with listen(runner, settings) as port:
+            yield Server(port)
     finally:
-        listener.close()
         await runner.cleanup()
 
 
