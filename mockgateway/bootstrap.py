@@ -140,10 +140,8 @@ def build_gateway(
     clock = clock or build_clock(settings)
     ids = ids or SeededIds(settings.seed)
     if store is None:
-        store, kept_by = build_store(settings)
-    else:
-        kept_by = NoJournal()
-    journal = journal or kept_by
+        store, built = build_store(settings)
+        journal = journal or built
     shared = _shared_store(settings, store)
     events = EventHub()
     if outbox is None:
@@ -159,7 +157,7 @@ def build_gateway(
         clock=clock,
         ids=ids,
         store=store,
-        journal=journal,
+        journal=journal or NoJournal(),
         outbox=outbox,
         directory=Directory(settings.accounts, store.state, clock),
         tokens=TokenService(clock, ids, settings.access_token_ttl_s, settings.refresh_token_ttl_s, state=store.state),
