@@ -176,8 +176,8 @@ async def serve_in_process(settings: Settings) -> AsyncIterator[GatewayHandle]:
     gateway = build_gateway(settings)
     with server_tls(settings) as tls:
         server = TestServer(create_app(settings, gateway=gateway), host="127.0.0.1")
-        await server.start_server(ssl=None if tls is None else tls.context)
-        try:
+        try:  # from the start: a start-up that fails still undoes what it began
+            await server.start_server(ssl=None if tls is None else tls.context)
             url = str(server.make_url("")).rstrip("/")
             yield GatewayHandle(gateway, url, settings, ca_path=None if tls is None else tls.ca_path)
         finally:
