@@ -116,9 +116,9 @@ class GatewayThread:
                 self._stop = asyncio.Event()
                 handle = await undo.enter_async_context(serve_in_process(self.settings))
                 self.handle = SyncGatewayHandle(handle, self._loop)
-            except BaseException as error:  # reported to the starting thread, which is waiting for us
+            except BaseException as error:  # reported to the starting thread
                 self._error = error
-                self._ready.set()
                 return
-            self._ready.set()
+            finally:
+                self._ready.set()  # the starting thread waits for this, started or not
             await self._stop.wait()
