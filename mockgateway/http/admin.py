@@ -75,9 +75,9 @@ CALLBACKS = Filters(
 
 routes = web.RouteTableDef()
 
+#: The views of the kinds shown alike whatever else is known (a notification's is not: see ``_viewer``).
 VIEWS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "messages": message_view,
-    "notifications": notification_view,
     "mo": mo_view,
     "callbacks": delivery_view,
 }
