@@ -105,30 +105,16 @@ class _Refusal(asyncio.Protocol):
         writer.close()
 
 
-class ConnectionGuard:
-    """Makes each connection's protocol, within the cap, and sweeps out bodies that arrive too slowly."""
-
-    def __init__(self, server: web.Server, settings: Settings) -> None:
-        self._server = server
-        self._max = settings.max_connections
-        self._timeout = settings.client_timeout_s
-        self._kwargs = handler_args(settings)
-
-    def __call__(self) -> asyncio.Protocol:
-        if len(self._server.connections) >= self._max:
-            return _Refusal()
-        return _GuardedHandler(self._server, loop=asyncio.get_running_loop(), **self._kwargs)
-
-    async def sweep(self) -> None:
-        """Close, every half timeout, the connections whose request body is overdue."""
-        loop = asyncio.get_running_loop()
-        while True:
-            await asyncio.sleep(self._timeout / 2)
-            now = loop.time()
-            for handler in self._server.connections:
-                if isinstance(handler, _GuardedHandler) and handler.body_overdue(now, self._timeout):
-                    log.warning("closed a connection whose request body took over %gs", self._timeout)
-                    handler.force_close()
+async def _sweep(server: web.Server, overdue_after: float) -> None:
+    """Close, every half ``overdue_after`` seconds, the connections whose request body is overdue."""
+    loop = asyncio.get_running_loop()
+    while True:
+        await asyncio.sleep(overdue_after / 2)
+        now = loop.time()
+        for handler in server.connections:
+            if isinstance(handler, _GuardedHandler) and handler.body_overdue(now, overdue_after):
+                log.warning("closed a connection whose request body took over %gs", overdue_after)
+                handler.force_close()
 
 
 @contextlib.asynccontextmanager
@@ -144,12 +130,19 @@ async def listen(
     """
     server = runner.server
     assert server is not None, "the runner is set up first"
-    guard = ConnectionGuard(server, settings)
     loop = asyncio.get_running_loop()
+    kwargs = handler_args(settings)
+
+    def guarded() -> asyncio.Protocol:
+        """Each connection's protocol: aiohttp's, guarded, within the cap."""
+        if len(server.connections) >= settings.max_connections:
+            return _Refusal()
+        return _GuardedHandler(server, loop=loop, **kwargs)
+
     listener = await loop.create_server(
-        guard, settings.host, settings.port, backlog=1024, reuse_address=True, reuse_port=reuse_port, ssl=ssl_context
+        guarded, settings.host, settings.port, backlog=1024, reuse_address=True, reuse_port=reuse_port, ssl=ssl_context
     )
-    sweeper = loop.create_task(guard.sweep())
+    sweeper = loop.create_task(_sweep(server, settings.client_timeout_s))
     try:
         yield int(listener.sockets[0].getsockname()[1])
     finally:
