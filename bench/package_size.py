@@ -125,13 +125,7 @@ SCALE_OUT = (
     Share("dialects/smsmode/http_api.py", "", r"isinstance\(error, StoreUnavailable\)"),
     Share("http/ui.py", "events", r"heard_everywhere"),
     Share("service/waits.py", "wait_for", r"heard_everywhere"),
-    # steps of different messages run side by side, sharing a Redis batch; ids and callbacks of several processes
-    Share("service/ports.py", "Store", r"steps_side_by_side"),
-    Share("storage/memory.py", "InMemoryStore", r"steps_side_by_side"),
-    Share("storage/sqlite.py", "SqliteStore", r"steps_side_by_side"),
-    Share("service/engine.py", "Engine.run_due", r"steps_side_by_side|_all_of|^                else:$"),
-    Share("service/engine.py", "_all_of"),
-    Share("service/engine.py", "_by_message"),
+    # ids and callbacks of several processes
     Share("service/engine.py", "Engine.restore", r"if not callbacks|_ids\.share|Restored\(jobs=jobs, callbacks=0\)"),
     Share("ids.py", "IdSource.share"),
     Share("ids.py", "SeededIds.share"),

@@ -109,10 +109,9 @@ class Engine:
         for first in range(0, len(due), _JOURNAL_BATCH):
             batch = due[first : first + _JOURNAL_BATCH]
             try:
-                if self._store.steps_side_by_side:
-                    await _all_of(self._run(jobs) for jobs in _by_message(batch))
-                else:
-                    await self._run(batch)
+                # Messages side by side: a store across a network answers the calls of one turn of the loop
+                # together, where one message after the other would wait a round trip each.
+                await _all_of(self._run(jobs) for jobs in _by_message(batch))
             except StoreUnavailable:
                 # This batch and the later ones run again once the store is back; a status that got through
                 # before the outage is then refused as a repeat.

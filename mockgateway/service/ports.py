@@ -26,9 +26,6 @@ class Store(Protocol):
 
     #: How many items to ask ``purge`` for at a time, so that one call takes a few milliseconds at most.
     purge_batch: int
-    #: Whether the engine runs the steps of different messages side by side: a store across a network answers
-    #: the calls made in one turn of the event loop together, where one after the other each waits its round trip.
-    steps_side_by_side: bool
 
     @property
     def state(self) -> StatePort:

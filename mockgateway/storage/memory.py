@@ -24,7 +24,6 @@ class InMemoryStore(StepsInTurn):
 
     #: About 2-3 ms of work per purge call with a million stored ACKs.
     purge_batch = 500
-    steps_side_by_side = False  #: every call answers at once
 
     def __init__(self) -> None:
         self._empty()

@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 class RedisStore:
     #: One purge call is a few round trips of at most this many items each.
     purge_batch = 500
-    steps_side_by_side = True  #: a turn's commands go to Redis together (``redis_batch``)
 
     def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, *, clock: str | None = None) -> None:
         self.url = url

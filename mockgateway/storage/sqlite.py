@@ -29,7 +29,6 @@ T = TypeVar("T")
 class SqliteStore(StepsInTurn):
     #: About 4 ms per purge call (deleting also updates six indexes); queries wait behind it on the thread.
     purge_batch = 200
-    steps_side_by_side = False  #: one connection, one statement at a time
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)

@@ -1,9 +1,7 @@
-"""On a store across a network the engine runs the due steps of different messages side by side, so that their
+"""The engine runs the due steps of different messages side by side, so that on a store across a network their
 reads and writes go out together; each message's steps still run in their order."""
 
 from __future__ import annotations
-
-import pytest
 
 from mockgateway.bootstrap import build_gateway
 from mockgateway.clock import FakeClock
@@ -19,9 +17,8 @@ class RoundTripStore(InMemoryStore):
     while none waits, a turn later than the others: answers need not come in the order asked); counts the reads
     waiting together."""
 
-    def __init__(self, *, side_by_side: bool) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.steps_side_by_side = side_by_side  # type: ignore[misc]
         self._waiting = 0
         self.most_waiting = 0
 
@@ -39,20 +36,19 @@ def _send(count: int) -> SendRequest:
     return SendRequest(account="demo", provider="livelink", destinations=numbers, text="Hello", callbacks=())
 
 
-@pytest.mark.parametrize(("side_by_side", "together"), [(True, 20), (False, 1)])
-async def test_the_steps_of_different_messages_wait_for_the_store_together(side_by_side: bool, together: int) -> None:
-    store = RoundTripStore(side_by_side=side_by_side)
+async def test_the_steps_of_different_messages_wait_for_the_store_together() -> None:
+    store = RoundTripStore()
     gateway = build_gateway(Settings(clock="virtual", seed=7), clock=FakeClock(T0), store=store)
     accepted = await gateway.send(_send(20))  # the default timeline: SENT +1 s, DELIVERED +3 s
     await gateway.advance(1)
-    assert store.most_waiting == together
+    assert store.most_waiting == 20
     await gateway.advance(5)
     for message in accepted.messages:
         assert (await store.get_message(message.id)).status is MessageStatus.DELIVERED  # type: ignore[union-attr]
 
 
 async def test_a_messages_steps_due_together_still_run_in_their_order() -> None:
-    store, clock = RoundTripStore(side_by_side=True), FakeClock(T0)
+    store, clock = RoundTripStore(), FakeClock(T0)
     gateway = build_gateway(Settings(clock="virtual", seed=7), clock=clock, store=store)
     accepted = await gateway.send(_send(5))
     clock.advance(10)
