@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl
 
 from mockgateway.dialects import fields as f
 from mockgateway.dialects.base import Endpoint, Handler, WireRequest, WireResponse, retry_after
@@ -227,17 +227,13 @@ def read_form(request: WireRequest) -> Form:
 
 def decode_pairs(raw: bytes) -> dict[str, str]:
     """``a=1&b=caf%E9`` → ``{"a": "1", "b": "café"}``; the last of repeated names wins."""
-    params: dict[str, str] = {}
-    for piece in raw.split(b"&"):
-        if not piece.strip():
-            continue
-        key, _, value = piece.partition(b"=")
-        params[_unquote(key).strip()] = _unquote(value)
-    return params
+    # Latin-1 makes each byte one character and back again: ``wire.decode`` reads each name and value as sent.
+    pairs = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    return {_decoded(name).strip(): _decoded(value) for name, value in pairs}
 
 
-def _unquote(raw: bytes) -> str:
-    return wire.decode(unquote_to_bytes(raw.replace(b"+", b" ")))
+def _decoded(text: str) -> str:
+    return wire.decode(text.encode("latin-1"))
 
 
 # -- the lists, one record per line, fields separated by `` | `` as documented; a line break inside a text would end
