@@ -169,11 +169,9 @@ def parse_rest(data: dict[str, Any], account: str, sms_id: str, now: float) -> D
 
 def _rest_body(body: dict[str, Any]) -> tuple[str, str | None]:
     """``body.text`` and ``body.encoding``, a problem named by its full path."""
-    try:
-        return f.required_str(body, "text", max_len=5000), f.optional_enum(body, "encoding", ("GSM7", "UNICODE"))
-    except InvalidRequest as error:
-        name = error.field or ""
-        raise f.invalid(f"body.{name}", error.detail.removeprefix(f"{name}: ")) from None
+    named = {f"body.{key}": value for key, value in body.items()}
+    text = f.required_str(named, "body.text", max_len=5000)
+    return text, f.optional_enum(named, "body.encoding", ("GSM7", "UNICODE"))
 
 
 def _object(data: dict[str, Any], name: str) -> dict[str, Any]:
