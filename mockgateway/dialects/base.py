@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlencode
 
 import msgspec
 import orjson
@@ -104,6 +105,12 @@ def json_post(target: CallbackTarget, body: bytes) -> HttpCall:
     return HttpCall(method="POST", url=target.url, body=body, content_type="application/json", oauth2=target.oauth2)
 
 
-def query_get(target: CallbackTarget, url: str) -> HttpCall:
-    """A GET of ``url``: ``target``'s address with the callback's values in its query string."""
-    return HttpCall(method="GET", url=url, body=b"", content_type=None, oauth2=target.oauth2)
+def query_get(target: CallbackTarget, query: Mapping[str, str] | Sequence[tuple[str, str]]) -> HttpCall:
+    """A GET of ``target``'s address with ``query`` added to any query string the customer's URL already has.
+    ``urlencode`` writes a space as '+' and a '+' as %2B, as the providers' own examples do."""
+    url = target.url
+    if "?" not in url:
+        url += "?"
+    elif not url.endswith(("?", "&")):
+        url += "&"
+    return HttpCall(method="GET", url=url + urlencode(query), body=b"", content_type=None, oauth2=target.oauth2)

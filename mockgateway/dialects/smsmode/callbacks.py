@@ -7,7 +7,6 @@ design, carrying the same facts under the REST API's names (see docs/providers.m
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from mockgateway.dialects.base import ModuleCallbacks, json_post, query_get
 from mockgateway.dialects.fields import kept_json
@@ -23,7 +22,7 @@ def status_calls(message: Message, n: Notification, account: Account) -> list[Ht
         return []
     if message.option("api") == REST_API:
         return [json_post(target, kept_json(rest_status_body(message, n)))]
-    return [query_get(target, with_query(target.url, dlr_query(message, n)))]
+    return [query_get(target, dlr_query(message, n))]
 
 
 def dlr_query(message: Message, n: Notification) -> dict[str, str]:
@@ -69,7 +68,7 @@ def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> lis
         return []
     if replied_to is not None and replied_to.option("api") == REST_API:
         return [json_post(target, kept_json(rest_mo_body(mo, replied_to)))]
-    return [query_get(target, with_query(target.url, mo_query(mo, replied_to)))]
+    return [query_get(target, mo_query(mo, replied_to))]
 
 
 def mo_query(mo: MoMessage, replied_to: Message | None) -> dict[str, str]:
@@ -102,11 +101,6 @@ def rest_mo_body(mo: MoMessage, replied_to: Message) -> dict[str, Any]:
 def short_number(mo: MoMessage) -> str:
     """The number the reply went to: the message's numeric sender, else the simulator's short number."""
     return mo.recipient if mo.recipient.isdigit() else wire.SHORT_NUMBER
-
-
-def with_query(url: str, query: dict[str, str]) -> str:
-    """``url`` with ``query`` appended (``+`` for spaces, as in smsmode's own example), keeping its own query."""
-    return f"{url}{'&' if '?' in url else '?'}{urlencode(query)}"
 
 
 #: smsmode's callback requests, the same for both of its APIs.

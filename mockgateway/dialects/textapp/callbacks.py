@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from mockgateway.clock import to_datetime
 from mockgateway.dialects.base import ModuleCallbacks, query_get
 from mockgateway.dialects.textapp.codes import PROVIDER
@@ -34,7 +32,7 @@ def status_calls(message: Message, notification: Notification, account: Account)
         return []
     targets = message.callbacks or ((account.status_callback,) if account.status_callback else ())
     query = status_query(message, notification)
-    return [query_get(target, with_query(target.url, query)) for target in targets]
+    return [query_get(target, query) for target in targets]
 
 
 def status_query(message: Message, notification: Notification) -> list[tuple[str, str]]:
@@ -65,20 +63,12 @@ def mo_calls(mo: MoMessage, account: Account, replied_to: Message | None) -> lis
         ("time", received.strftime("%H:%M:%S")),
         ("body", mo.text),
     ]
-    return [query_get(target, with_query(target.url, query))]
+    return [query_get(target, query)]
 
 
 def international(number: str) -> str:
     """A long number with its '+'; a short code or a sender name as it is."""
     return f"+{number}" if number.isdigit() and len(number) > 6 else number
-
-
-def with_query(url: str, query: list[tuple[str, str]]) -> str:
-    """``url`` with ``query`` appended, keeping any query string the customer's URL already has."""
-    encoded = urlencode(query)  # '+' travels as %2B, as in TextApp's own examples
-    if "?" not in url:
-        return f"{url}?{encoded}"
-    return f"{url}{encoded}" if url.endswith(("?", "&")) else f"{url}&{encoded}"
 
 
 #: TextApp's callback requests.

@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from mockgateway.dialects.smsmode import wire
+from mockgateway.dialects.smsmode import SMSMODE_CALLBACKS, wire
 from mockgateway.domain.errors import InvalidRequest
+from mockgateway.domain.model import Account, CallbackTarget, Encoding, Message, MessageStatus, Notification
 from tests.conftest import T0
 from tests.dialects.smsmode.conftest import needs_paris_time
 
@@ -90,3 +91,39 @@ def test_dates_are_french_local_time() -> None:
 )
 def test_mcc_mnc(number: str, network: str) -> None:
     assert wire.mcc_mnc(number) == network
+
+
+@pytest.mark.parametrize(
+    ("url", "start"),
+    [
+        ("https://example.com/dlr", "https://example.com/dlr?numero=33612345678&"),
+        ("https://example.com/dlr?site=1", "https://example.com/dlr?site=1&numero=33612345678&"),
+        ("https://example.com/dlr?", "https://example.com/dlr?numero=33612345678&"),  # no empty parameter
+        ("https://example.com/dlr?site=1&", "https://example.com/dlr?site=1&numero=33612345678&"),
+    ],
+)
+def test_a_report_keeps_the_query_string_its_url_has(url: str, start: str) -> None:
+    message = Message(
+        id="1000000001",
+        account="demo",
+        provider="smsmode",
+        destination="33612345678",
+        origin=None,
+        text="hello",
+        encoding=Encoding.GSM7,
+        part_ids=("1000000001",),
+        created_at=T0,
+        callbacks=(CallbackTarget(url=url),),
+    )
+    delivered = Notification(
+        id="n1",
+        message_id="1000000001",
+        account="demo",
+        provider="smsmode",
+        part_index=0,
+        part_id="1000000001",
+        status=MessageStatus.DELIVERED,
+        created_at=T0,
+    )
+    [call] = SMSMODE_CALLBACKS.status_calls(message, delivered, Account(name="demo"))
+    assert call.url.startswith(start)
