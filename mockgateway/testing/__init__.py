@@ -5,6 +5,7 @@ Importing this package is cheap; the handle classes load on first use.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,15 +13,12 @@ if TYPE_CHECKING:
     from mockgateway.testing.threaded import GatewayThread, SyncGatewayHandle
 
 __all__ = ["GatewayHandle", "GatewayThread", "SyncGatewayHandle", "WaitTimeout"]
+#: Each module of this package, with the names read from it.
+_MODULES = {"handle": ("GatewayHandle", "WaitTimeout"), "threaded": ("GatewayThread", "SyncGatewayHandle")}
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("GatewayHandle", "WaitTimeout"):
-        from mockgateway.testing import handle
-
-        return getattr(handle, name)
-    if name in ("GatewayThread", "SyncGatewayHandle"):
-        from mockgateway.testing import threaded
-
-        return getattr(threaded, name)
+    for module, names in _MODULES.items():
+        if name in names:
+            return getattr(importlib.import_module(f"{__name__}.{module}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
