@@ -17,8 +17,7 @@ import orjson
 from aiohttp import web
 
 from mockgateway.config import Settings
-from mockgateway.dialects.fields import json_object
-from mockgateway.domain.durations import is_whole_number
+from mockgateway.dialects.fields import json_object, optional_int
 from mockgateway.domain.errors import BodyTooLarge, GatewayError, InvalidRequest, Unauthorized
 from mockgateway.service.gateway import Gateway
 
@@ -130,12 +129,6 @@ def refuse_unknown(what: str, given: Iterable[str], allowed: tuple[str, ...]) ->
 
 
 def int_param(request: web.Request, name: str, default: int, *, minimum: int = 0, maximum: int = 10_000) -> int:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    if not is_whole_number(raw.removeprefix("-")):
-        raise InvalidRequest(f"{name}: must be an integer", field=name)
-    value = int(raw)
-    if not minimum <= value <= maximum:
-        raise InvalidRequest(f"{name}: must be between {minimum} and {maximum}", field=name)
-    return value
+    """A whole number in ``minimum``-``maximum``; absent or empty, ``default``."""
+    value = optional_int(request.query, name, minimum=minimum, maximum=maximum) if request.query.get(name) else None
+    return default if value is None else value
