@@ -4,6 +4,7 @@ rendered in that provider's own error format."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -69,8 +70,6 @@ def create_app(settings: Settings, *, gateway: Gateway | None = None) -> web.App
         mount_fallbacks(app, dialect)
     app.on_shutdown.append(_stop_waiting)
     app.cleanup_ctx.append(_lifetime)
-    if settings.demo:
-        app.cleanup_ctx.append(_demo)  # after _lifetime: starts once the store is open, stops before it closes
     return app
 
 
@@ -79,16 +78,12 @@ async def _stop_waiting(app: web.Application) -> None:
     app[GATEWAY].stop_waiting()
 
 
-async def _demo(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    async with demo_traffic(app[GATEWAY], rate=settings.demo_rate, seed=settings.seed):
-        yield
-
-
 async def _lifetime(app: web.Application) -> AsyncIterator[None]:
-    gateway = app[GATEWAY]
+    gateway, settings = app[GATEWAY], app[SETTINGS]
     await gateway.open()
-    async with ticking(gateway):
+    async with ticking(gateway), contextlib.AsyncExitStack() as demo:
+        if settings.demo:  # starts once the store is open, stops before it closes
+            await demo.enter_async_context(demo_traffic(gateway, rate=settings.demo_rate, seed=settings.seed))
         yield
     try:  # a stop is bounded: what is still pending stays recorded as pending for the next start
         await asyncio.wait_for(gateway.close(), CLOSE_DEADLINE_S)
