@@ -196,12 +196,9 @@ def is_loopback(host: str) -> bool:
     """Whether ``host`` is reachable from this machine only."""
     import ipaddress
 
-    if host == "localhost":
-        return True
-    try:
+    with contextlib.suppress(ValueError):
         return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name, or "" / "0.0.0.0" style wildcards: assume the network
+    return host == "localhost"  # else a host name, or "" / "0.0.0.0" style wildcards: assume the network
 
 
 def healthcheck(url: str | None, timeout: float) -> int:
