@@ -73,8 +73,8 @@ class DemoTraffic:
         self.rng = random.Random(seed)
         self.account = gateway.accounts.get("demo") or next(iter(gateway.accounts.values()))
         self.providers = sorted(self.account.credentials)
-        numbers = self.rng.sample(range(900100, 900900), CONTACTS)
-        self.contacts = [f"447700{n}" for n in numbers]  #: ordinary handsets, E.164 digits
+        #: Ordinary handsets, E.164 digits.
+        self.contacts = [f"447700{n}" for n in self.rng.sample(range(900100, 900900), CONTACTS)]
         self.texted: dict[str, str] = {}  #: handset -> the origin that last texted it, for replies
         self.brands = [self._brand() for _ in range(6)]
 
