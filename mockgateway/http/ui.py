@@ -30,11 +30,12 @@ UI_PATH = "/__admin/ui/"
 DOCUMENT_PATH = Path(__file__).with_name("openapi") / "admin.yaml"
 
 # Explicit types: guessing from the platform's MIME tables can serve modules as text/plain, which browsers refuse.
+# Text is UTF-8, said so that a browser need not guess.
 CONTENT_TYPES = {
-    ".html": "text/html",
-    ".css": "text/css",
-    ".js": "text/javascript",
-    ".svg": "image/svg+xml",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
     ".png": "image/png",
     ".ico": "image/x-icon",
 }
@@ -61,8 +62,7 @@ async def asset(request: web.Request) -> web.Response:
     # Only plain file names of known kinds: no sub-paths, so nothing outside the directory is reachable.
     if not _NAME.match(name) or content_type is None or not path.is_file():
         raise NotFound(f"no UI file named {name!r}", field="name")
-    charset = "utf-8" if content_type.startswith("text/") or content_type.endswith("+xml") else None
-    return web.Response(body=path.read_bytes(), content_type=content_type, charset=charset, headers=_NO_CACHE)
+    return web.Response(body=path.read_bytes(), headers={"Content-Type": content_type, **_NO_CACHE})
 
 
 # A lazily loaded constant, not a cache of state: a static file, read once, the same for every gateway.
