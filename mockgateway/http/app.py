@@ -223,13 +223,6 @@ if TYPE_CHECKING:
 def _to_web(response: WireResponse) -> web.Response:
     if response.headers is None and response.content_type == _JSON:  # the common answer, without parsing
         return web.Response(status=response.status, body=response.body, content_type=_JSON)
-    # aiohttp takes the charset apart from the media type ("text/xml; charset=utf-8").
-    content_type, _, parameters = response.content_type.partition(";")
-    charset = parameters.partition("charset=")[2].strip() or None
-    return web.Response(
-        status=response.status,
-        body=response.body,
-        content_type=content_type.strip(),
-        charset=charset,
-        headers=response.headers,
-    )
+    # As a header, the content type goes out as the dialect wrote it, charset and all ("text/xml; charset=utf-8").
+    headers = {"Content-Type": response.content_type, **(response.headers or {})}
+    return web.Response(status=response.status, body=response.body, headers=headers)
