@@ -9,7 +9,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 import msgspec
 from aiohttp import web
@@ -17,7 +16,7 @@ from aiohttp import web
 from mockgateway.bootstrap import build_gateway
 from mockgateway.config import Settings
 from mockgateway.demo import demo_traffic
-from mockgateway.dialects.base import Dialect, Handler, WireRequest, WireResponse
+from mockgateway.dialects.base import Dialect, Handler, WireResponse
 from mockgateway.dialects.livelink import LiveLinkDialect
 from mockgateway.dialects.mobivate import MobivateDialect
 from mockgateway.dialects.smsmode import smsmode_dialects
@@ -193,7 +192,7 @@ def _adapt(
             if len(body) > max_body:  # as read() refuses one
                 raise web.HTTPRequestEntityTooLarge(max_size=max_body, actual_size=len(body))
             wire = ReceivedRequest(headers=request.headers, body=body, received=request)
-            response = await handler(wire)
+            response = await handler(wire)  # mypy proves the struct fits the dialects' WireRequest
         except web.HTTPRequestEntityTooLarge:
             response = dialect.render_error(body_too_large(max_body))
         except web.RequestPayloadError:
@@ -212,12 +211,6 @@ def _adapt(
         return answer
 
     return handle
-
-
-if TYPE_CHECKING:
-
-    def _is_a_wire_request(request: ReceivedRequest) -> WireRequest:
-        return request  # mypy proves the struct fits the dialects' contract
 
 
 def _to_web(response: WireResponse) -> web.Response:
