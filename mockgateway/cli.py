@@ -150,8 +150,7 @@ async def _serve(settings: Settings, ready: Ready | None) -> None:
         await runner.setup()
         tls = undo.enter_context(server_tls(settings))
         try:
-            context = None if tls is None else tls.context
-            listening = listen(runner, settings, ssl_context=context, reuse_port=ready is not None)
+            listening = listen(runner, settings, ssl_context=tls.context, reuse_port=ready is not None)
             port = await undo.enter_async_context(listening)
         except OSError as error:  # most often: the port is taken
             raise ListenError(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}") from error
@@ -167,7 +166,7 @@ async def _serve(settings: Settings, ready: Ready | None) -> None:
         if ready is not None:
             ready(port)  # the parent speaks for its workers
         else:
-            announce(settings, port, ca_path=None if tls is None else tls.ca_path)
+            announce(settings, port, ca_path=tls.ca_path)
         await stop.wait()
 
 

@@ -25,18 +25,18 @@ CA_FILE_NAME = "mockgateway-ca.pem"
 
 @dataclass(frozen=True, slots=True)
 class ServerTls:
-    context: ssl.SSLContext
+    context: ssl.SSLContext | None  #: None: plain HTTP
     #: The made-up authority's certificate (PEM), for clients to trust; None when the user gave their own files.
     ca_path: Path | None
 
 
 @contextlib.contextmanager
-def server_tls(settings: Settings) -> Iterator[ServerTls | None]:
-    """The TLS set-up ``settings`` ask for (None: plain HTTP); a CA file written to a temp dir is removed after."""
+def server_tls(settings: Settings) -> Iterator[ServerTls]:
+    """The TLS set-up ``settings`` ask for; a CA file written to a temp dir is removed after."""
     if settings.tls_cert is not None and settings.tls_key is not None:
         yield ServerTls(context=_load(settings.tls_cert, settings.tls_key), ca_path=None)
     elif not settings.tls:
-        yield None
+        yield ServerTls(context=None, ca_path=None)
     elif settings.tls_ca_out is not None:
         yield made_up(settings.host, settings.tls_ca_out)
     else:

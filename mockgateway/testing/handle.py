@@ -177,8 +177,8 @@ async def serve_in_process(settings: Settings) -> AsyncIterator[GatewayHandle]:
     with server_tls(settings) as tls:
         server = TestServer(create_app(settings, gateway=gateway), host="127.0.0.1")
         try:  # from the start: a start-up that fails still undoes what it began
-            await server.start_server(ssl=None if tls is None else tls.context)
+            await server.start_server(ssl=tls.context)
             url = str(server.make_url("")).rstrip("/")
-            yield GatewayHandle(gateway, url, settings, ca_path=None if tls is None else tls.ca_path)
+            yield GatewayHandle(gateway, url, settings, ca_path=tls.ca_path)
         finally:
             await server.close()
