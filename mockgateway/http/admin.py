@@ -190,8 +190,7 @@ async def list_messages(request: web.Request) -> web.Response:
 
 @routes.get("/__admin/messages/{id}")
 async def get_message(request: web.Request) -> web.Response:
-    message = await request.app[GATEWAY].message(request.match_info["id"])
-    return json_response(message_view(message))
+    return json_response(message_view(await request.app[GATEWAY].message(request.match_info["id"])))
 
 
 @routes.delete("/__admin/messages")
@@ -207,8 +206,7 @@ async def delete_messages(request: web.Request) -> web.Response:
 
 @routes.get("/__admin/accounts")
 async def list_accounts(request: web.Request) -> web.Response:
-    accounts = request.app[GATEWAY].accounts.values()
-    return json_response({"accounts": [account_view(a) for a in accounts]})
+    return json_response({"accounts": [account_view(a) for a in request.app[GATEWAY].accounts.values()]})
 
 
 def event_query(request: web.Request, filters: Filters) -> EventQuery:

@@ -60,8 +60,7 @@ def _parse_instant(raw: object) -> float:
 
 @routes.get("/__admin/scenarios")
 async def list_scenarios(request: web.Request) -> web.Response:
-    scenarios = request.app[GATEWAY].scenarios
-    return json_response({"scenarios": [scenario_view(s) for s in scenarios]})
+    return json_response({"scenarios": [scenario_view(s) for s in request.app[GATEWAY].scenarios]})
 
 
 @routes.post("/__admin/scenarios/reload")
