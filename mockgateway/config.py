@@ -13,13 +13,13 @@ from mockgateway.accounts import DEMO_ACCOUNT, mapping, parse_accounts, parse_li
 from mockgateway.config_values import (
     ENV_PREFIX,
     MAX_DEMO_RATE,
+    RULES,
     STATUS_LIST_KEYS,
-    STORE_FORMS,
     Source,
+    checked,
     duration_setting,
     setting_change,
     setting_label,
-    valid_store,
 )
 from mockgateway.domain.errors import ConfigError
 from mockgateway.domain.model import Account
@@ -111,14 +111,10 @@ class Settings:
         return settings
 
     def validate(self) -> None:
-        if self.clock not in ("real", "virtual"):
-            raise ConfigError(f"clock: {self.clock!r} is not one of real, virtual")
-        if not valid_store(self.store):
-            raise ConfigError(f"store: {self.store!r} is not {STORE_FORMS}")
+        for name in RULES:
+            checked(name, getattr(self, name), name)
         if not self.redis_prefix:
             raise ConfigError("redis_prefix: must not be empty")
-        if not 0 <= self.port <= 65535:
-            raise ConfigError(f"port: {self.port} is out of range 0-65535")
         if not 0 < self.demo_rate <= MAX_DEMO_RATE:
             raise ConfigError(f"demo_rate: {self.demo_rate:g} is not between 0 and {MAX_DEMO_RATE:g} per second")
         if self.max_connections < 1:

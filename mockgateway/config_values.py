@@ -3,9 +3,10 @@ where the person who wrote it wrote it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from mockgateway.domain.durations import is_whole_number, parse_duration, parse_rate
 from mockgateway.domain.errors import ConfigError
@@ -17,9 +18,8 @@ STATUS_LIST_KEYS = ("SAPNotification", "sapnotification")
 MAX_DEMO_RATE = 1000.0
 
 Source = Literal["env", "flag", "setting"]
+T = TypeVar("T")
 
-#: The settings that take one of a few words.
-_CHOICES = {"clock": ("real", "virtual"), "status_list_key": STATUS_LIST_KEYS}
 #: The settings fields of the paths whose flag names another word.
 _PATH_FIELDS = {"config": "config_path", "scenarios": "scenarios_dir"}
 
@@ -37,28 +37,14 @@ def setting_change(name: str, raw: object, label: str) -> dict[str, Any]:
     """The settings field ``name`` sets, with its value; settings of one kind share a case."""
     text = str(raw).strip()
     match name:
-        case "host" | "redis_prefix":
-            return {name: text}
-        case "port":
-            port = _integer(text, label)
-            if not 0 <= port <= 65535:
-                raise ConfigError(f"{label}: {port} is out of range 0-65535")
-            return {"port": port}
-        case "seed" | "max_connections" | "max_header_size":
-            return {name: _integer(text, label)}
-        case "clock" | "status_list_key":
-            return {name: _choice(text, _CHOICES[name], label)}
-        case "store":
-            if not valid_store(text):
-                raise ConfigError(f"{label}: {text!r} is not {STORE_FORMS}")
-            return {"store": text}
+        case "host" | "redis_prefix" | "clock" | "status_list_key" | "store":
+            return {name: checked(name, text, label)}
+        case "port" | "seed" | "max_connections" | "max_header_size":
+            return {name: checked(name, _integer(text, label), label)}
         case "config" | "scenarios" | "tls_cert" | "tls_key" | "tls_ca_out":
             return {_PATH_FIELDS.get(name, name): Path(text)}
         case "workers":
-            count = _integer(text, label)
-            if count < 1:
-                raise ConfigError(f"{label}: {count} is not a whole number above zero")
-            return {"workers": count}
+            return {"workers": checked("workers", _integer(text, label), label)}
         case "retention" | "access_token_ttl" | "refresh_token_ttl" | "client_timeout" | "takeover_after":
             return {f"{name}_s": duration_setting(label, raw)}
         case "demo" | "tls" | "sandbox":
@@ -81,6 +67,24 @@ def valid_store(text: str) -> bool:
     """``memory``, ``sqlite:PATH``, or a Redis URL (``redis://``, or ``rediss://`` for TLS)."""
     schemes = ("sqlite:", "redis://", "rediss://")
     return text == "memory" or any(text.startswith(scheme) and len(text) > len(scheme) for scheme in schemes)
+
+
+#: The settings whose values have a rule, however they were set: the rule, and what a value breaking it "is".
+RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "clock": (lambda clock: clock in ("real", "virtual"), "is not one of real, virtual"),
+    "store": (valid_store, f"is not {STORE_FORMS}"),
+    "port": (lambda port: 0 <= port <= 65535, "is out of range 0-65535"),
+    "status_list_key": (lambda key: key in STATUS_LIST_KEYS, f"is not one of {', '.join(STATUS_LIST_KEYS)}"),
+    "workers": (lambda count: count is None or count >= 1, "is not a whole number above zero"),  # None: one process
+}
+
+
+def checked(name: str, value: T, label: str) -> T:
+    """``value``, when it keeps the rule of the setting ``name`` (if it has one); else an error naming ``label``."""
+    rule = RULES.get(name)
+    if rule is not None and not rule[0](value):
+        raise ConfigError(f"{label}: {value!r} {rule[1]}")
+    return value
 
 
 def _integer(text: str, label: str) -> int:
@@ -125,12 +129,6 @@ def _rate(text: str, label: str) -> float:
 def _token(text: str, label: str) -> str:
     if not text or any(character.isspace() for character in text):
         raise ConfigError(f"{label}: must be a token without spaces")  # the value itself is never repeated
-    return text
-
-
-def _choice(text: str, choices: tuple[str, ...], label: str) -> str:
-    if text not in choices:
-        raise ConfigError(f"{label}: {text!r} is not one of {', '.join(choices)}")
     return text
 
 
