@@ -242,3 +242,16 @@ def test_of_several_durations_out_of_range_the_first_named_is_the_retention_then
         Settings(takeover_after_s=0, client_timeout_s=0, access_token_ttl_s=0).validate()
     with pytest.raises(ConfigError, match=r"^retention: must be longer than zero$"):
         Settings(takeover_after_s=0, retention_s=-1).validate()
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"status_list_key": "notifications"}, "status_list_key: 'notifications' is not one of SAPNotification"),
+        ({"workers": 0}, "workers: 0 is not a whole number above zero"),
+        ({"port": 70000}, "port: 70000 is out of range 0-65535"),
+    ],
+)
+def test_settings_built_in_code_keep_the_rules_of_flags(changes: dict[str, object], expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        Settings(**changes).validate()  # type: ignore[arg-type]  # values as a caller may give them
