@@ -74,7 +74,6 @@ _SERVE_OPTIONS: tuple[tuple[str, str | None, str], ...] = (
     ("--max-header-size", "BYTES", "longest request or header line; longer gets 431"),
     ("--workers", "N", "N processes serving one port under a supervisor; needs a redis:// store"),
 )
-_CHOICES = {"--clock": ("real", "virtual")}
 #: ``serve`` flags that are settings, each with a ``MOCKGATEWAY_<NAME>`` variable: the options above and the demo's.
 SERVE_FLAGS = (*(option[0].removeprefix("--").replace("-", "_") for option in _SERVE_OPTIONS), "demo", "demo_rate")
 
@@ -84,7 +83,7 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
         if metavar is None:  # None when not given, so that a variable or the config file still counts
             serve.add_argument(flag, action="store_true", default=None, help=text)
         else:
-            serve.add_argument(flag, metavar=metavar, choices=_CHOICES.get(flag), help=text)
+            serve.add_argument(flag, metavar=metavar, help=text)  # values are checked as the settings read them
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -98,6 +98,12 @@ def test_serve_takes_whole_numbers_in_ascii_digits_only(
     assert capsys.readouterr().err == f"mockgateway: configuration error: {says}\n"
 
 
+@pytest.mark.usefixtures("no_serving")
+def test_a_clock_flag_of_neither_kind_is_named_as_its_variable_would_be(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--clock", "fast"]) == 2
+    assert capsys.readouterr().err == "mockgateway: configuration error: --clock: 'fast' is not one of real, virtual\n"
+
+
 @pytest.mark.parametrize("port", ["abc", "0", "65536", "\u0663"])
 def test_healthcheck_refuses_a_port_variable_that_is_no_port(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], port: str
