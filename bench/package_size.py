@@ -142,7 +142,7 @@ SCALE_OUT = (
     Share("config.py", "is_shared_store"),
     Share("config.py", "workers_problem"),
     Share("config_values.py", "setting_change", r'"workers"'),
-    Share("config_values.py", "", r'^    "workers": \(lambda count'),
+    Share("config_values.py", "", r'^    "workers": Rule\('),
     Share("bootstrap.py", "build_store", r"is_shared_store|RedisStore|return redis, redis"),
     Share("bootstrap.py", "build_gateway", r"shared"),
     Share("bootstrap.py", "_shared_store"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from mockgateway.domain.durations import is_whole_number, parse_duration, parse_rate
 from mockgateway.domain.errors import ConfigError
@@ -69,21 +69,29 @@ def valid_store(text: str) -> bool:
     return text == "memory" or any(text.startswith(scheme) and len(text) > len(scheme) for scheme in schemes)
 
 
-#: The settings whose values have a rule, however they were set: the rule, and what a value breaking it "is".
-RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "clock": (lambda clock: clock in ("real", "virtual"), "is not one of real, virtual"),
-    "store": (valid_store, f"is not {STORE_FORMS}"),
-    "port": (lambda port: 0 <= port <= 65535, "is out of range 0-65535"),
-    "status_list_key": (lambda key: key in STATUS_LIST_KEYS, f"is not one of {', '.join(STATUS_LIST_KEYS)}"),
-    "workers": (lambda count: count is None or count >= 1, "is not a whole number above zero"),  # None: one process
+class Rule(NamedTuple):
+    """What a setting's value must keep, however it was set, and what a value that breaks it "is"."""
+
+    keeps: Callable[[Any], bool]
+    breaking: str
+
+
+RULES: dict[str, Rule] = {
+    "clock": Rule(keeps=lambda clock: clock in ("real", "virtual"), breaking="is not one of real, virtual"),
+    "store": Rule(keeps=valid_store, breaking=f"is not {STORE_FORMS}"),
+    "port": Rule(keeps=lambda port: 0 <= port <= 65535, breaking="is out of range 0-65535"),
+    "status_list_key": Rule(
+        keeps=lambda key: key in STATUS_LIST_KEYS, breaking=f"is not one of {', '.join(STATUS_LIST_KEYS)}"
+    ),
+    "workers": Rule(keeps=lambda count: count is None or count >= 1, breaking="is not a whole number above zero"),
 }
 
 
 def checked(name: str, value: T, label: str) -> T:
     """``value``, when it keeps the rule of the setting ``name`` (if it has one); else an error naming ``label``."""
     rule = RULES.get(name)
-    if rule is not None and not rule[0](value):
-        raise ConfigError(f"{label}: {value!r} {rule[1]}")
+    if rule is not None and not rule.keeps(value):
+        raise ConfigError(f"{label}: {value!r} {rule.breaking}")
     return value
 
 
