@@ -1,7 +1,7 @@
 """Scenario files: YAML in, ``Scenario`` values out. Every problem names its file, line and key path.
 
 Files of a directory are read in name order and their scenarios kept in file order: the first scenario that
-matches a message wins (see ``model.select``).
+matches a message wins (see ``model.ScenarioSet``).
 """
 
 from __future__ import annotations

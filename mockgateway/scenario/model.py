@@ -121,13 +121,6 @@ OPTED_OUT = Scenario(
 )
 
 
-def select(scenarios: tuple[Scenario, ...], message: Message, rng: random.Random) -> Scenario:
-    """First match wins; a scenario with a probability may pass the message on to the next one."""
-    return ScenarioSet(scenarios).select(
-        message.destination, message.text, message.origin, message.account, message.provider, rng
-    )
-
-
 class ScenarioSet:
     """An ordered scenario list, indexed by exact destination so that a send tries only the scenarios that
     can match it (most shipped scenarios are one magic number each)."""
@@ -151,6 +144,7 @@ class ScenarioSet:
     def select(
         self, destination: str, text: str, origin: str | None, account: str, provider: str, rng: random.Random
     ) -> Scenario:
+        """First match wins; a scenario with a probability may pass the message on to the next one."""
         for scenario in self._by_destination.get(destination, self._anywhere):
             if scenario.match.accepts(destination, text, origin, account, provider) and _draw(
                 scenario.probability, rng

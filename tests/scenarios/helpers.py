@@ -6,6 +6,7 @@ import random
 from pathlib import Path
 
 from mockgateway.domain.model import Encoding, Message
+from mockgateway.scenario.model import Scenario, ScenarioSet
 
 T0 = 1767225600.0  #: 2026-01-01T00:00:00Z
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,3 +55,10 @@ class FixedRandom(random.Random):
 
     def random(self) -> float:
         return self.value
+
+
+def select(scenarios: tuple[Scenario, ...], message: Message, rng: random.Random) -> Scenario:
+    """The scenario ``message`` follows: the first match wins; one with a probability may pass it on."""
+    return ScenarioSet(scenarios).select(
+        message.destination, message.text, message.origin, message.account, message.provider, rng
+    )

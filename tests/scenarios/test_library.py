@@ -15,9 +15,9 @@ import yaml
 from mockgateway.domain.model import MessageStatus
 from mockgateway.domain.reasons import REASONS
 from mockgateway.scenario.loader import SCHEMA_PATH, load_dir, load_file, shipped_dir
-from mockgateway.scenario.model import DEFAULT_SCENARIO, Scenario, Step, select
+from mockgateway.scenario.model import DEFAULT_SCENARIO, Scenario, Step
 from tests.conftest import SHARED
-from tests.scenarios.helpers import LIBRARY, ROOT, SCHEMA_LINE, FixedRandom, message
+from tests.scenarios.helpers import LIBRARY, ROOT, SCHEMA_LINE, FixedRandom, message, select
 
 FILES = sorted(LIBRARY.glob("*.yaml"))
 MAGIC = range(447700900000, 447700901000)

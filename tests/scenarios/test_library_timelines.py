@@ -6,8 +6,8 @@ import pytest
 
 from mockgateway.domain.model import Message, MessageStatus
 from mockgateway.scenario.loader import load_dir
-from mockgateway.scenario.model import OnSend, Scenario, plan, select
-from tests.scenarios.helpers import LIBRARY, T0, FixedRandom, message
+from mockgateway.scenario.model import OnSend, Scenario, plan
+from tests.scenarios.helpers import LIBRARY, T0, FixedRandom, message, select
 
 S = MessageStatus
 Timeline = list[tuple[float, int, MessageStatus, str | None]]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from mockgateway.domain.model import Encoding, Message, MessageStatus
 from mockgateway.scenario.loader import load_file
-from mockgateway.scenario.model import plan, select
+from mockgateway.scenario.model import plan
+from tests.scenarios.helpers import select
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

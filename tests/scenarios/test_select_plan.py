@@ -17,9 +17,8 @@ from mockgateway.scenario.model import (
     Scenario,
     Step,
     plan,
-    select,
 )
-from tests.scenarios.helpers import T0, FixedRandom, message
+from tests.scenarios.helpers import T0, FixedRandom, message, select
 
 S = MessageStatus
 ALWAYS = FixedRandom(0.0)
