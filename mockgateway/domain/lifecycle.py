@@ -36,9 +36,7 @@ def overall(parts: Sequence[MessageStatus]) -> MessageStatus:
         return S.RECEIVED if all(p is S.RECEIVED for p in parts) else S.DELIVERED
     if S.RETRYING in parts:
         return S.RETRYING
-    if any(p is not S.ACCEPTED for p in parts):
-        return S.SENT
-    return S.ACCEPTED
+    return S.SENT if any(p is not S.ACCEPTED for p in parts) else S.ACCEPTED
 
 
 def advance(message: Message, index: int, status: MessageStatus, at: float, reason: str | None) -> Message | None:
