@@ -176,8 +176,7 @@ async def _find_notifications(gateway: Gateway, wanted: Wanted, limit: int) -> l
         status=wanted.get("status"),
     )
     total = await gateway.count_notifications(query)  # the store lists oldest first
-    start = max(0, total - limit)
-    items = await gateway.notifications(replace(query, offset=start, limit=limit))
+    items = await gateway.notifications(replace(query, offset=max(0, total - limit), limit=limit))
     return items[::-1]
 
 
@@ -205,8 +204,8 @@ NOTIFICATIONS: Spec[Notification] = Spec(
 async def _find_mos(gateway: Gateway, wanted: Wanted, limit: int) -> list[MoMessage]:
     query = EventQuery(account=wanted.get("account"), phone=wanted.get("from"), keyword=wanted.get("text"))
     total = await gateway.count_mos(query)
-    start = max(0, total - limit)
-    return (await gateway.mos(replace(query, offset=start, limit=limit)))[::-1]
+    items = await gateway.mos(replace(query, offset=max(0, total - limit), limit=limit))
+    return items[::-1]
 
 
 MOS: Spec[MoMessage] = Spec(
