@@ -221,15 +221,14 @@ CODES: tuple[Code, ...] = (
 )
 
 
-def reason_for_code(provider: str, code: str) -> Reason | None:
-    for row in CODES:
-        if row.provider == provider and row.code == code and row.reason is not None:
-            return REASONS[row.reason]
-    return None
-
-
 def find_code(provider: str, code: str) -> Code | None:
     return next((row for row in CODES if row.provider == provider and row.code == code), None)
+
+
+def reason_for_code(provider: str, code: str) -> Reason | None:
+    """The reason ``code`` stands for (the first, for a code of several); ``None`` for a code of none."""
+    row = find_code(provider, code)
+    return None if row is None or row.reason is None else REASONS[row.reason]
 
 
 def default_code(provider: str, status: MessageStatus) -> str | None:
