@@ -84,14 +84,14 @@ def _load(files: Sequence[Path], *, schema: bool = True) -> tuple[Scenario, ...]
     for file in files:
         problems += _read(file, schema, scenarios, first_use)
     if problems:
-        order = {str(file): index for index, file in enumerate(files)}
-        raise ScenarioError(sorted(problems, key=lambda p: (order.get(p.file, 0), p.line or 0)))
+        raise ScenarioError(problems)  # file by file, as read
     return tuple(scenarios)
 
 
 def _read(file: Path, schema: bool, scenarios: list[Scenario], first_use: dict[str, str]) -> list[Problem]:
-    """The problems of ``file``; without any, its scenarios go to ``scenarios``. ``first_use`` tells where each
-    name was first given, in this file or one read before, so that a name given twice is a problem."""
+    """The problems of ``file``, in line order; without any, its scenarios go to ``scenarios``. ``first_use``
+    tells where each name was first given, in this file or one read before, so that a name given twice is a
+    problem."""
     name = str(file)
     try:
         text = file.read_text(encoding="utf-8")
@@ -135,7 +135,7 @@ def _read(file: Path, schema: bool, scenarios: list[Scenario], first_use: dict[s
             first_use[raw["name"]] = f"{name}:{_line(root, where)}"
     if not problems:
         scenarios.extend(build_scenario(raw, file.name) for raw in named.values())
-    return problems
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 def _parse(text: str) -> tuple[Any, yaml.Node | None]:
