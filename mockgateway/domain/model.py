@@ -149,6 +149,7 @@ class CallbackTargets:
     mo: CallbackTarget | None = None
 
 
+_NO_TARGETS = CallbackTargets()  #: a provider without targets of its own
 #: The service number replies carry when the message they answer was sent without an origin.
 DEFAULT_SERVICE_NUMBER = "447700900000"
 
@@ -169,13 +170,11 @@ class Account:
 
     def status_target(self, provider: str) -> CallbackTarget | None:
         """Where ``provider``'s status callbacks go: its own target, else the account-wide one."""
-        own = self.provider_callbacks.get(provider)
-        return own.status if own is not None and own.status is not None else self.status_callback
+        return self.provider_callbacks.get(provider, _NO_TARGETS).status or self.status_callback
 
     def mo_target(self, provider: str) -> CallbackTarget | None:
         """Where ``provider``'s reply callbacks go: its own target, else the account-wide one."""
-        own = self.provider_callbacks.get(provider)
-        return own.mo if own is not None and own.mo is not None else self.mo_callback
+        return self.provider_callbacks.get(provider, _NO_TARGETS).mo or self.mo_callback
 
     def for_provider(self, provider: str) -> Account:
         """The account as ``provider``'s callbacks see it: that provider's targets as the account's."""
