@@ -5,7 +5,7 @@ the changes the others made to that state, applied to this replica's own copies 
 from __future__ import annotations
 
 from collections.abc import Coroutine, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from mockgateway.clock import Clock
 from mockgateway.domain.errors import NotFound
@@ -19,6 +19,8 @@ from mockgateway.service.ports import Outbox, Store
 from mockgateway.service.state_ports import TallyPort
 from mockgateway.service.timekeeper import Timekeeper
 from mockgateway.service.tokens import TokenService
+
+T = TypeVar("T")
 
 
 class History:
@@ -43,10 +45,7 @@ class History:
         return {message.id for message in messages if message is not None and message.handset_ack}
 
     async def message(self, message_id: str) -> Message:
-        message = await self._store.get_message(message_id)
-        if message is None:
-            raise NotFound(f"no message with id {message_id!r}", field="id")
-        return message
+        return _found(await self._store.get_message(message_id), "message", message_id)
 
     async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
         """The last message ``account`` sent ``handset`` from ``origin`` (any origin when it is empty)."""
@@ -57,14 +56,18 @@ class History:
         return page.items[0] if page.items else None
 
     async def delivery(self, delivery_id: str) -> Delivery:
-        delivery = await self._store.get_delivery(delivery_id)
-        if delivery is None:
-            raise NotFound(f"no callback with id {delivery_id!r}", field="id")
-        return delivery
+        return _found(await self._store.get_delivery(delivery_id), "callback", delivery_id)
 
     async def replay(self, delivery_id: str) -> Delivery:
         """Send a recorded callback once more, now; returns it with the new attempt."""
         return await self._outbox.replay(await self.delivery(delivery_id))
+
+
+def _found(item: T | None, noun: str, item_id: str) -> T:
+    """``item``, looked up by its id; ``NotFound`` naming the id when there is none."""
+    if item is None:
+        raise NotFound(f"no {noun} with id {item_id!r}", field="id")
+    return item
 
 
 class StateCalls:
