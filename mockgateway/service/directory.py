@@ -33,6 +33,8 @@ class Directory:
         self._clock = clock
         #: account -> number -> its opt-out; read on every send
         self._opt_outs: dict[str, dict[str, OptOut]] = {}
+        #: Another replica cleared every opt-out: so does this one's copy (nothing is written).
+        self.apply_cleared_opt_outs = self._opt_outs.clear
         self._max_opt_outs = limits.MAX_OPT_OUTS  # read when made, so that a test can lower it first
 
     async def load(self) -> None:
@@ -133,9 +135,6 @@ class Directory:
 
     def apply_opt_in(self, account: str, number: str) -> None:
         self._opt_outs.get(account, {}).pop(number, None)
-
-    def apply_cleared_opt_outs(self) -> None:
-        self._opt_outs.clear()
 
     # -- opt-outs (a handset that replied STOP, or a number added through a provider's API) ----------------
     def opt_out(self, account: str, number: str, *, via: OptOutVia = OptOutVia.MO) -> OptOut:
