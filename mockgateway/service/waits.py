@@ -167,16 +167,22 @@ MESSAGES: Spec[Message] = Spec(
 )
 
 
+# -- the store's filters of notifications, MOs and callbacks ------------------------------------------------
+#: The filters of notifications, MOs and callbacks whose field of ``EventQuery`` (the store's own filter for
+#: it) has another name; the others have the filter's.
+_EVENT_FIELDS = {"message": "message_id", "order_id": "part_id", "state": "status", "from": "phone", "text": "keyword"}
+
+
+def _event_query(wanted: Wanted, limit: int) -> EventQuery:
+    fields: dict[str, Any] = {_EVENT_FIELDS.get(name, name): value for name, value in wanted.items()}
+    return EventQuery(**fields, limit=limit)
+
+
 # -- notifications ------------------------------------------------------------------------------------------
 async def _find_notifications(gateway: Gateway, wanted: Wanted, limit: int) -> list[Notification]:
-    query = EventQuery(
-        account=wanted.get("account"),
-        message_id=wanted.get("message"),
-        part_id=wanted.get("order_id"),
-        status=wanted.get("status"),
-    )
+    query = _event_query(wanted, limit)
     total = await gateway.count_notifications(query)  # the store lists oldest first
-    items = await gateway.notifications(replace(query, offset=max(0, total - limit), limit=limit))
+    items = await gateway.notifications(replace(query, offset=max(0, total - limit)))
     return items[::-1]
 
 
@@ -202,9 +208,9 @@ NOTIFICATIONS: Spec[Notification] = Spec(
 
 # -- MOs ----------------------------------------------------------------------------------------------------
 async def _find_mos(gateway: Gateway, wanted: Wanted, limit: int) -> list[MoMessage]:
-    query = EventQuery(account=wanted.get("account"), phone=wanted.get("from"), keyword=wanted.get("text"))
+    query = _event_query(wanted, limit)
     total = await gateway.count_mos(query)
-    items = await gateway.mos(replace(query, offset=max(0, total - limit), limit=limit))
+    items = await gateway.mos(replace(query, offset=max(0, total - limit)))
     return items[::-1]
 
 
@@ -223,14 +229,7 @@ MOS: Spec[MoMessage] = Spec(
 
 # -- callbacks ----------------------------------------------------------------------------------------------
 async def _find_callbacks(gateway: Gateway, wanted: Wanted, limit: int) -> list[Delivery]:
-    query = EventQuery(
-        account=wanted.get("account"),
-        message_id=wanted.get("message"),
-        kind=wanted.get("kind"),
-        status=wanted.get("state"),
-        limit=limit,
-    )
-    return await gateway.deliveries(query)
+    return await gateway.deliveries(_event_query(wanted, limit))
 
 
 def _callback_summary(d: Delivery) -> str:
