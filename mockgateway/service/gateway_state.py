@@ -48,12 +48,11 @@ class History:
         return _found(await self._store.get_message(message_id), "message", message_id)
 
     async def _last_message(self, account: str, handset: str, origin: str) -> Message | None:
-        """The last message ``account`` sent ``handset`` from ``origin`` (any origin when it is empty)."""
+        """The last message ``account`` sent ``handset`` from ``origin`` (any origin when it is empty), else the
+        last it sent ``handset`` from any."""
         page = await self._store.list_messages(MessageQuery(account=account, destination=handset, limit=50))
-        for message in page.items:
-            if (message.origin or "").lstrip("+") == origin.lstrip("+") or not origin:
-                return message
-        return page.items[0] if page.items else None
+        from_origin = (m for m in page.items if not origin or (m.origin or "").lstrip("+") == origin.lstrip("+"))
+        return next(from_origin, page.items[0] if page.items else None)
 
     async def delivery(self, delivery_id: str) -> Delivery:
         return _found(await self._store.get_delivery(delivery_id), "callback", delivery_id)
