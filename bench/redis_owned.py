@@ -16,9 +16,10 @@ its delivery series:
 - the last step: the held entry dropped (1).
 
 Leaner still, switched on by the environment (``redis_scale.py`` sets it from the variant's name):
-``MG_PROBE_BARE=1`` drops the held set and the delivery series (11 commands a send); with it,
-``MG_PROBE_DELTA=1`` writes only what a step or an outcome changed, and ``MG_PROBE_GROUPED=1`` keeps an account's
-messages in one hash and groups the writes of one turn of the event loop into one command a key.
+``MG_PROBE_BARE=1`` drops the held set and the delivery series (11 commands a send). With it, ``MG_PROBE_DELTA=1``
+writes only what a step or an outcome changed (``MG_PROBE_LOG=1``: and what a step made, whole), and
+``MG_PROBE_GROUPED=1`` keeps an account's messages in one hash and groups the writes of one turn of the event loop
+into one command a key.
 
 What the probe leaves out, and a store of this layout would have to add: the listings other than the account's
 series (read through the message hashes), retention by the gateway clock, exactly-once across a takeover (a
@@ -58,6 +59,10 @@ GROUPED = os.environ.get("MG_PROBE_GROUPED") == "1"
 #: ``MG_PROBE_DELTA=1`` (with bare): a step and an outcome write only what changed (a status, a time, an outcome)
 #: instead of whole values, the fewest bytes any layout could keep.
 DELTA = os.environ.get("MG_PROBE_DELTA") == "1"
+#: ``MG_PROBE_LOG=1`` (with delta): what a step made, its notification and its deliveries, kept whole as a store
+#: must keep them (a pull answers the notification, a replay sends the delivery's request); only the message's
+#: change and each outcome are written as changes.
+LOG = os.environ.get("MG_PROBE_LOG") == "1"
 _small = msgspec.msgpack.Encoder().encode
 
 Arg = bytes | str | float
@@ -166,10 +171,11 @@ class OwnedRedisStore(RedisStore):
         key, field = self._hash(current)
         fields: list[Arg] = [field + "v", MESSAGE.encode(updated), field + "r", updated.revision]
         fields += [f"{field}n:{notification.id}", NOTIFICATION.encode(notification)]
-        if DELTA:
-            fields = [f"{field}n:{notification.id}", _small([updated.status, notification.created_at])]
+        if DELTA:  # the message's change only; with LOG, the notification and deliveries it made kept whole
+            made = NOTIFICATION.encode(notification) if LOG else _small([updated.status, notification.created_at])
+            fields = [f"{field}n:{notification.id}", made]
         for delivery in deliveries:
-            fields += [f"{field}d:{delivery.id}", b"" if DELTA else DELIVERY.encode(delivery)]
+            fields += [f"{field}d:{delivery.id}", b"" if DELTA and not LOG else DELIVERY.encode(delivery)]
             self._deliveries.remember(delivery, None)
         writes.hset(key, *fields)
         writes.zadd(keys.notifications.of(notification.account), notification.created_at,

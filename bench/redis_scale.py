@@ -7,11 +7,11 @@ worker against two.
 
 Variants: ``memory`` (``serve --store memory``), ``redis`` (one process on a private redis-server started here,
 Debian's package, no persistence), ``redis-wN`` (``serve --workers N`` on that Redis), and the probes of leaner
-layouts ``redis-owned``, ``redis-owned-bare``, ``redis-owned-bare-delta`` and ``redis-owned-bare-grouped``
-(``redis_owned.py``: only the send path, for ``--lifecycle``). Each variant runs side by side with the others,
-loaded in turn by wrk (``send.lua``, ``-c32``) for ``--slice`` seconds, ``--pairs`` times, the order rotated every
-round, as ``paired_send.py`` does. Per slice: sends answered per second, the gateway's CPU per send (the serving
-process and its workers), and the redis-server's CPU per send.
+layouts ``redis-owned``, ``redis-owned-bare``, ``redis-owned-bare-delta``, ``redis-owned-bare-delta-log`` and
+``redis-owned-bare-grouped`` (``redis_owned.py``: only the send path, for ``--lifecycle``). Each variant runs side
+by side with the others, loaded in turn by wrk (``send.lua``, ``-c32``) for ``--slice`` seconds, ``--pairs`` times,
+the order rotated every round, as ``paired_send.py`` does. Per slice: sends answered per second, the gateway's
+CPU per send (the serving process and its workers), and the redis-server's CPU per send.
 
 By default the gateway is pinned to cpu 0 and wrk and redis-server to cpu 1, and the clock is virtual: the figure
 is the accept path (the message and its planned steps kept). ``--lifecycle`` runs the real clock with a
@@ -91,7 +91,8 @@ def gateway_command(variant: str, port: int, redis_url: str, lifecycle: bool, cp
     if variant.startswith("redis-owned"):  # the probe of the leanest layout: ``redis_owned.py``
         bare = ["env", "MG_PROBE_BARE=1"] if variant.startswith("redis-owned-bare") else []
         bare += ["MG_PROBE_GROUPED=1"] if variant == "redis-owned-bare-grouped" else []
-        bare += ["MG_PROBE_DELTA=1"] if variant == "redis-owned-bare-delta" else []
+        bare += ["MG_PROBE_DELTA=1"] if variant.startswith("redis-owned-bare-delta") else []
+        bare += ["MG_PROBE_LOG=1"] if variant == "redis-owned-bare-delta-log" else []
         program = [*bare, sys.executable, str(BENCH / "redis_owned.py")]
     cmd = [*pin(cpu), *program, "serve", "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--clock", "real" if lifecycle else "virtual"]
