@@ -15,11 +15,13 @@ its delivery series:
 - each callback's outcome: one ``HSET`` into the message's hash (1);
 - the last step: the held entry dropped (1).
 
-Leaner still, switched on by the environment (``redis_scale.py`` sets it from the variant's name):
-``MG_PROBE_BARE=1`` drops the held set and the delivery series (11 commands a send). With it, ``MG_PROBE_DELTA=1``
-writes only what a step or an outcome changed (``MG_PROBE_LOG=1``: and what a step made, whole), and
-``MG_PROBE_GROUPED=1`` keeps an account's messages in one hash and groups the writes of one turn of the event loop
-into one command a key.
+Other shapes, named by the words of ``MG_PROBE`` (``redis_scale.py`` takes them from the variant's name, as in
+``redis-owned-bare-delta-log``): ``bare`` drops the held set and the delivery series (11 commands a send);
+``nodlv`` drops the delivery series only (deliveries are then listed through the message hashes); ``delta`` writes a
+step's change (status and time) and each outcome (result and time) instead of whole values, and ``log`` keeps with
+that change what the step made, its notification and deliveries, whole; ``once`` writes a step's change
+set-if-absent (``HSETNX``), so that a step run again after a takeover writes nothing; ``grouped`` keeps an account's
+messages in one hash and groups the writes of one turn of the event loop into one command a key.
 
 What the probe leaves out, and a store of this layout would have to add: the listings other than the account's
 series (read through the message hashes), retention by the gateway clock, exactly-once across a takeover (a
@@ -51,18 +53,10 @@ from mockgateway.storage.redis_batch import RedisBatch
 from mockgateway.storage.redis_keys import DELIVERY, MESSAGE, NOTIFICATION
 from mockgateway.storage.redis_store import RedisStore
 
-#: ``MG_PROBE_BARE=1``: no held set and no delivery series either (11 commands a send), a floor below any store.
-BARE = os.environ.get("MG_PROBE_BARE") == "1"
-#: ``MG_PROBE_GROUPED=1`` (with bare): every message of an account in one hash, and the writes of one turn of the
-#: event loop grouped into one variadic command per key, so that Redis runs a few commands a turn, not a send.
-GROUPED = os.environ.get("MG_PROBE_GROUPED") == "1"
-#: ``MG_PROBE_DELTA=1`` (with bare): a step and an outcome write only what changed (a status, a time, an outcome)
-#: instead of whole values, the fewest bytes any layout could keep.
-DELTA = os.environ.get("MG_PROBE_DELTA") == "1"
-#: ``MG_PROBE_LOG=1`` (with delta): what a step made, its notification and its deliveries, kept whole as a store
-#: must keep them (a pull answers the notification, a replay sends the delivery's request); only the message's
-#: change and each outcome are written as changes.
-LOG = os.environ.get("MG_PROBE_LOG") == "1"
+SHAPE = frozenset(os.environ.get("MG_PROBE", "").replace(",", " ").split())
+HELD = "bare" not in SHAPE  #: the replica's held set of the messages it runs, for a takeover
+DELIVERY_SERIES = HELD and "nodlv" not in SHAPE  #: the account's series of deliveries
+DELTA, LOG, ONCE, GROUPED = ("delta" in SHAPE), ("log" in SHAPE), ("once" in SHAPE), ("grouped" in SHAPE)
 _small = msgspec.msgpack.Encoder().encode
 
 Arg = bytes | str | float
@@ -155,7 +149,7 @@ class OwnedRedisStore(RedisStore):
             self._owned[m.id] = m
             key, field = self._hash(m)
             writes.hset(key, field + "v", MESSAGE.encode(m), field + "r", m.revision)
-            if not BARE:
+            if HELD:
                 self._batched().write("SADD", self._held, m.id)
             writes.zadd(self.keys.messages_of(m.account), m.created_at, m.id)
         await writes.confirmed()  # answered only once Redis has them, as the real store is
@@ -167,23 +161,24 @@ class OwnedRedisStore(RedisStore):
     async def record_step(
         self, current: Message, updated: Message, *, notification: Notification, deliveries: Sequence[Delivery]
     ) -> bool:
-        writes, keys = self._w(), self.keys
-        key, field = self._hash(current)
-        fields: list[Arg] = [field + "v", MESSAGE.encode(updated), field + "r", updated.revision]
-        fields += [f"{field}n:{notification.id}", NOTIFICATION.encode(notification)]
-        if DELTA:  # the message's change only; with LOG, the notification and deliveries it made kept whole
-            made = NOTIFICATION.encode(notification) if LOG else _small([updated.status, notification.created_at])
-            fields = [f"{field}n:{notification.id}", made]
         for delivery in deliveries:
-            fields += [f"{field}d:{delivery.id}", b"" if DELTA and not LOG else DELIVERY.encode(delivery)]
             self._deliveries.remember(delivery, None)
-        writes.hset(key, *fields)
-        writes.zadd(keys.notifications.of(notification.account), notification.created_at,
-                    f"{current.id}\0{notification.id}")  # fmt: skip
-        for delivery in deliveries if not BARE else ():
-            writes.zadd(keys.deliveries_of(delivery.account), notification.created_at, f"{current.id}\0{delivery.id}")
+        key, field = self._hash(current)
+        if DELTA:
+            change = _step_change(updated, notification, deliveries)
+            if ONCE:
+                self._batched().write("HSETNX", key, f"{field}s:{updated.revision}", change)
+            else:
+                self._w().hset(key, f"{field}s:{updated.revision}", change)
+        else:
+            self._w().hset(key, *_step_values(field, updated, notification, deliveries))
+        member = f"{current.id}\0{notification.id}"
+        self._w().zadd(self.keys.notifications.of(notification.account), notification.created_at, member)
+        for delivery in deliveries if DELIVERY_SERIES else ():
+            member = f"{current.id}\0{delivery.id}"
+            self._w().zadd(self.keys.deliveries_of(delivery.account), notification.created_at, member)
         self._owned[current.id] = updated
-        if updated.status.is_final and not BARE:
+        if updated.status.is_final and HELD:
             self._batched().write("SREM", self._held, current.id)
         return True
 
@@ -194,9 +189,31 @@ class OwnedRedisStore(RedisStore):
         updated = saved.after(outcome)
         self._deliveries.remember(updated, kept_from(updated))
         key, field = self._hash(saved)
-        value = _small([updated.outcome, updated.attempts[-1].at if updated.attempts else 0]) if DELTA else None
-        self._w().hset(key, f"{field}d:{delivery_id}", value or DELIVERY.encode(updated))
+        if DELTA:  # appended under a name of its own: the delivery as made stays whole beside it
+            last = updated.attempts[-1] if updated.attempts else None
+            change = _small([updated.outcome, None if last is None else last.at, None if last is None else last.status])
+            self._w().hset(key, f"{field}o:{delivery_id}:{len(updated.attempts)}", change)
+        else:
+            self._w().hset(key, f"{field}d:{delivery_id}", DELIVERY.encode(updated))
         return True
+
+
+def _step_values(field: str, updated: Message, notification: Notification, made: Sequence[Delivery]) -> list[Arg]:
+    """A step written whole: the message again, its notification, its deliveries."""
+    values: list[Arg] = [field + "v", MESSAGE.encode(updated), field + "r", updated.revision]
+    values += [f"{field}n:{notification.id}", NOTIFICATION.encode(notification)]
+    for delivery in made:
+        values += [f"{field}d:{delivery.id}", DELIVERY.encode(delivery)]
+    return values
+
+
+def _step_change(updated: Message, notification: Notification, made: Sequence[Delivery]) -> bytes:
+    """A step as one change: the message's new status and its time and, with ``log``, what the step made, whole
+    (without, only the ids of its notification and deliveries)."""
+    change = [updated.status, notification.created_at]
+    if LOG:
+        return _small([change, NOTIFICATION.encode(notification), [DELIVERY.encode(d) for d in made]])
+    return _small([change, notification.id, [d.id for d in made]])
 
 
 def message_id(value: Message | Delivery) -> str:

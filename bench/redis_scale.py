@@ -7,8 +7,8 @@ worker against two.
 
 Variants: ``memory`` (``serve --store memory``), ``redis`` (one process on a private redis-server started here,
 Debian's package, no persistence), ``redis-wN`` (``serve --workers N`` on that Redis), and the probes of leaner
-layouts ``redis-owned``, ``redis-owned-bare``, ``redis-owned-bare-delta``, ``redis-owned-bare-delta-log`` and
-``redis-owned-bare-grouped`` (``redis_owned.py``: only the send path, for ``--lifecycle``). Each variant runs side
+layouts ``redis-owned`` and ``redis-owned-WORD-WORD...`` such as ``redis-owned-nodlv-delta-log-once``
+(``redis_owned.py``, which names the words: only the send path, for ``--lifecycle``). Each variant runs side
 by side with the others, loaded in turn by wrk (``send.lua``, ``-c32``) for ``--slice`` seconds, ``--pairs`` times,
 the order rotated every round, as ``paired_send.py`` does. Per slice: sends answered per second, the gateway's
 CPU per send (the serving process and its workers), and the redis-server's CPU per send.
@@ -88,12 +88,9 @@ def start_redis(tmp: Path, cpu: str | None) -> tuple[subprocess.Popen[bytes], st
 
 def gateway_command(variant: str, port: int, redis_url: str, lifecycle: bool, cpu: str | None) -> list[str]:
     program = [sys.executable, "-m", "mockgateway"]
-    if variant.startswith("redis-owned"):  # the probe of the leanest layout: ``redis_owned.py``
-        bare = ["env", "MG_PROBE_BARE=1"] if variant.startswith("redis-owned-bare") else []
-        bare += ["MG_PROBE_GROUPED=1"] if variant == "redis-owned-bare-grouped" else []
-        bare += ["MG_PROBE_DELTA=1"] if variant.startswith("redis-owned-bare-delta") else []
-        bare += ["MG_PROBE_LOG=1"] if variant == "redis-owned-bare-delta-log" else []
-        program = [*bare, sys.executable, str(BENCH / "redis_owned.py")]
+    if variant.startswith("redis-owned"):  # the probe of the leanest layouts; its shape from the name's words
+        shape = ",".join(variant.removeprefix("redis-owned").split("-"))
+        program = ["env", f"MG_PROBE={shape}", sys.executable, str(BENCH / "redis_owned.py")]
     cmd = [*pin(cpu), *program, "serve", "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--clock", "real" if lifecycle else "virtual"]
     if variant == "memory":
