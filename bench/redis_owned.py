@@ -87,31 +87,31 @@ class Writes:
 
     async def confirmed(self) -> None:
         """Once Redis has every write made so far."""
-        if GROUPED and self._flushed is not None:
+        if self._flushed is not None:  # grouped, and this turn's writes not yet out
             await asyncio.shield(self._flushed)
         else:
-            await self._batch.call("PING")
+            await self._batch.settled()
 
     def _plan(self) -> None:
         if self._flushed is None:
-            self._flushed = asyncio.get_running_loop().create_future()
-            asyncio.get_running_loop().call_soon(self._flush)
+            loop = asyncio.get_running_loop()
+            self._flushed = loop.create_future()
+            loop.call_soon(self._flush, self._flushed)
 
-    def _flush(self) -> None:
-        done, self._flushed = self._flushed, None
+    def _flush(self, flushed: asyncio.Future[None]) -> None:
+        self._flushed = None
         for key, fields in self._hashes.items():
             self._batch.write("HSET", key, *fields)
         for key, pairs in self._sets.items():
             self._batch.write("ZADD", key, *pairs)
         self._hashes.clear()
         self._sets.clear()
-        answered = asyncio.ensure_future(self._batch.call("PING"))
+        asyncio.ensure_future(self._batch.settled()).add_done_callback(lambda _: _finish(flushed))
 
-        def confirm(_: object) -> None:
-            if done is not None and not done.done():
-                done.set_result(None)
 
-        answered.add_done_callback(confirm)
+def _finish(flushed: asyncio.Future[None]) -> None:
+    if not flushed.done():
+        flushed.set_result(None)
 
 
 class OwnedRedisStore(RedisStore):
